@@ -1,0 +1,37 @@
+# Thin wrapper over CMake. make | make demo | make test | make bench | make clean
+BUILD ?= build
+ASAN_BUILD ?= build-asan
+CC ?= cc
+JOBS ?= $(shell nproc)
+
+.PHONY: all deps demo test test-unit test-integration test-asan bench clean format
+
+all: deps
+	@cmake -S . -B $(BUILD) -DCMAKE_C_COMPILER=$(CC) >/dev/null
+	@cmake --build $(BUILD) -j $(JOBS)
+
+deps:
+	@scripts/install-deps.sh
+
+demo: all
+	@scripts/demo.sh
+
+# The whole suite: unit + integration tests, normal build then ASan+UBSan.
+test: all
+	@scripts/run-tests.sh $(BUILD)
+	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_C_COMPILER=$(CC) -DSPATE_SANITIZE=ON \
+	    -DCMAKE_BUILD_TYPE=Debug >/dev/null
+	@cmake --build $(ASAN_BUILD) -j $(JOBS)
+	@scripts/run-tests.sh $(ASAN_BUILD)
+
+test-unit: all
+	@$(BUILD)/tests/unit_tests
+
+bench: all
+	@bench/run.sh $(BUILD)
+
+format:
+	@clang-format -i include/spate/*.h src/*/*.[ch] examples/*.c tests/unit/*.c bench/*.c
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD)

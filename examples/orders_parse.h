@@ -1,0 +1,333 @@
+/* orders_parse.h - parses the stock-orders lines of the dashboard example
+ * (Spark in Action, ch. 6) into typed tuples, as the book's flatMap does:
+ *
+ *   val orders = filestream.flatMap(line => {
+ *     val dateFormat = new SimpleDateFormat("yyyy-MM-dd HH:mm:ss")
+ *     val s = line.split(",")
+ *     try {
+ *       assert(s(6) == "B" || s(6) == "S")
+ *       List(Order(new Timestamp(dateFormat.parse(s(0)).getTime()), s(1).toLong,
+ *                  s(2).toLong, s(3), s(4).toInt, s(5).toDouble, s(6) == "B"))
+ *     } catch { case e: Throwable => println("Wrong line format (" + e + "): " + line); List() }
+ *   })
+ *
+ * Header-only (static inline) so examples and benchmarks include it directly:
+ *
+ *   #include "orders_parse.h"
+ *   spate_stream *orders = spate_stream_flat_map(lines, orders_parse_fn, NULL);
+ *
+ * An order is a 7-tuple (ORDER_TIME..ORDER_BUY below):
+ *   (Timestamp time, Long orderId, Long clientId, String symbol, Int amount,
+ *    Double price, Boolean buy)
+ * The symbol is a slice of the input line (no copy): valid as long as the line,
+ * i.e. until the batch ends.
+ *
+ * Semantics follow the Scala code: fields are split on ',' (extra fields after
+ * the seventh are ignored, as s(7) is never read); numbers follow
+ * Long.parseLong / Integer.parseInt (optional sign, digits, range-checked);
+ * the price follows Double.parseDouble (blanks trimmed, exponents, NaN,
+ * Infinity, a trailing d/f); the time follows a lenient SimpleDateFormat
+ * "yyyy-MM-dd HH:mm:ss" in the local time zone: each number may have any
+ * count of digits, out-of-range values roll over (month 13 is January of the
+ * next year) and text after the seconds is ignored.
+ *
+ * Speed: the usual line takes one pass with no library calls: the date has a
+ * fixed-position fast path, the local-time offset is cached per hour of
+ * wall-clock time in a thread-local cache (mktime only on a miss), and prices
+ * with up to 15 significant digits are exact from one integer and one
+ * division by a power of ten (Clinger's fast path, correctly rounded).
+ * Thread-safe: callbacks may run on several executor threads at once. */
+#ifndef SPATE_EXAMPLES_ORDERS_PARSE_H
+#define SPATE_EXAMPLES_ORDERS_PARSE_H
+
+#include <spate/spate.h>
+
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* The elements of an order tuple. */
+enum {
+    ORDER_TIME,   /* SPATE_TIMESTAMP, ms since the epoch */
+    ORDER_ID,     /* SPATE_I64 */
+    ORDER_CLIENT, /* SPATE_I64 */
+    ORDER_SYMBOL, /* SPATE_STR, borrowed from the line */
+    ORDER_AMOUNT, /* SPATE_I64 (an Int: -2^31..2^31-1) */
+    ORDER_PRICE,  /* SPATE_F64 */
+    ORDER_BUY,    /* SPATE_BOOL: true for "B", false for "S" */
+    ORDER_NFIELDS
+};
+
+typedef struct orders_rec {
+    int64_t time_ms;
+    int64_t order_id;
+    int64_t client_id;
+    const char *symbol;
+    size_t symbol_len;
+    int64_t amount;
+    double price;
+    bool buy;
+} orders_rec;
+
+/* ---- time ---------------------------------------------------------------- */
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
+ * algorithm); m in 1..12. */
+static inline int64_t orders_days_from_civil(int64_t y, int64_t m, int64_t d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    int64_t yoe = y - era * 400;
+    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+/* The local zone's offset (seconds east of UTC) in force at naive wall-clock
+ * time `naive` (seconds counted as if UTC), cached per wall-clock hour per
+ * thread. DST changes happen on hour boundaries in nearly every zone. */
+static inline int64_t orders_local_offset(int64_t naive)
+{
+    static _Thread_local int64_t cached_hour = INT64_MIN, cached_off;
+    int64_t hour = naive >= 0 ? naive / 3600 : -((-naive + 3599) / 3600);
+    if (hour == cached_hour) return cached_off;
+    time_t t = (time_t)(hour * 3600);
+    struct tm tm;
+    gmtime_r(&t, &tm); /* the wall-clock fields of that hour */
+    tm.tm_isdst = -1;
+    time_t local = mktime(&tm);
+    cached_off = local == (time_t)-1 ? 0 : hour * 3600 - (int64_t)local;
+    cached_hour = hour;
+    return cached_off;
+}
+
+/* Wall-clock fields (lenient: out-of-range values roll over) to epoch ms. */
+static inline int64_t orders_local_ms(int64_t y, int64_t mo, int64_t d, int64_t h, int64_t mi,
+                                      int64_t s)
+{
+    int64_t m0 = mo - 1;
+    y += m0 >= 0 ? m0 / 12 : -((-m0 + 11) / 12);
+    m0 -= (m0 >= 0 ? m0 / 12 : -((-m0 + 11) / 12)) * 12;
+    int64_t naive = (orders_days_from_civil(y, m0 + 1, 1) + d - 1) * 86400 + h * 3600 + mi * 60 + s;
+    return (naive - orders_local_offset(naive)) * 1000;
+}
+
+static inline bool orders_is_digit(char c) { return (unsigned char)(c - '0') < 10; }
+
+static inline int64_t orders_digits(const char *p, int n)
+{
+    int64_t v = 0;
+    for (int i = 0; i < n; i++) v = v * 10 + (p[i] - '0');
+    return v;
+}
+
+/* The general (lenient) date path: six numbers of 1..9 digits separated by
+ * "-", "-", " ", ":", ":"; anything after the seconds is ignored. */
+static inline bool orders_parse_time_slow(const char *p, size_t n, int64_t *ms)
+{
+    static const char seps[6] = {'-', '-', ' ', ':', ':', '\0'};
+    int64_t v[6];
+    size_t i = 0;
+    for (int f = 0; f < 6; f++) {
+        size_t start = i;
+        while (i < n && i - start < 9 && orders_is_digit(p[i])) i++;
+        if (i == start) return false;
+        v[f] = orders_digits(p + start, (int)(i - start));
+        if (f < 5) {
+            if (i >= n || p[i] != seps[f]) return false;
+            i++;
+        }
+    }
+    *ms = orders_local_ms(v[0], v[1], v[2], v[3], v[4], v[5]);
+    return true;
+}
+
+/* The fixed layout "dddd-dd-dd dd:dd:dd" (19 bytes) with minutes and seconds
+ * in range, to epoch ms. A thread-local cache remembers the last
+ * "yyyy-MM-dd HH" seen and the epoch ms of that hour, so orders of the same
+ * hour need only the minutes and seconds. */
+static inline bool orders_parse_time_fixed(const char *p, int64_t *ms)
+{
+    static _Thread_local char cached[13];
+    static _Thread_local int64_t cached_ms = INT64_MIN;
+    if (p[13] != ':' || p[16] != ':' || !orders_is_digit(p[14]) || !orders_is_digit(p[15]) ||
+        !orders_is_digit(p[17]) || !orders_is_digit(p[18]))
+        return false;
+    int64_t mi = (p[14] - '0') * 10 + (p[15] - '0'), s = (p[17] - '0') * 10 + (p[18] - '0');
+    if (mi > 59 || s > 59) return false;
+    if (cached_ms == INT64_MIN || memcmp(p, cached, 13) != 0) {
+        static const unsigned char pos[10] = {0, 1, 2, 3, 5, 6, 8, 9, 11, 12};
+        for (int i = 0; i < 10; i++)
+            if (!orders_is_digit(p[pos[i]])) return false;
+        if (p[4] != '-' || p[7] != '-' || p[10] != ' ') return false;
+        cached_ms = orders_local_ms(orders_digits(p, 4), orders_digits(p + 5, 2),
+                                    orders_digits(p + 8, 2), orders_digits(p + 11, 2), 0, 0);
+        memcpy(cached, p, 13);
+    }
+    *ms = cached_ms + (mi * 60 + s) * 1000;
+    return true;
+}
+
+/* "yyyy-MM-dd HH:mm:ss" in local time to epoch ms (the field p[0..n)). */
+static inline bool orders_parse_time(const char *p, size_t n, int64_t *ms)
+{
+    if ((n == 19 || (n > 19 && !orders_is_digit(p[19]))) && orders_parse_time_fixed(p, ms))
+        return true;
+    return orders_parse_time_slow(p, n, ms);
+}
+
+/* ---- numbers ------------------------------------------------------------- */
+
+/* Long.parseLong / Integer.parseInt of p[0..n): [+-]digits within [min, max]. */
+static inline bool orders_parse_int(const char *p, size_t n, int64_t min, int64_t max, int64_t *out)
+{
+    bool neg = false;
+    size_t i = 0;
+    if (n > 0 && (p[0] == '-' || p[0] == '+')) {
+        neg = p[0] == '-';
+        i = 1;
+    }
+    if (i == n) return false;
+    uint64_t v = 0, limit = neg ? (uint64_t)(-(min + 1)) + 1 : (uint64_t)max;
+    for (; i < n; i++) {
+        unsigned d = (unsigned char)(p[i] - '0');
+        if (d > 9 || v > (limit - d) / 10) return false;
+        v = v * 10 + d;
+    }
+    *out = neg ? (int64_t)(0 - v) : (int64_t)v;
+    return true;
+}
+
+/* Double.parseDouble's other forms: blanks, exponents, NaN, Infinity, a d/f
+ * suffix. Hexadecimal and C's "inf"/"nan" spellings are refused. */
+static inline bool orders_parse_double_slow(const char *p, size_t n, double *out)
+{
+    while (n > 0 && (unsigned char)p[0] <= ' ') p++, n--;
+    while (n > 0 && (unsigned char)p[n - 1] <= ' ') n--;
+    char buf[64];
+    if (n == 0 || n >= sizeof buf) return false;
+    memcpy(buf, p, n);
+    buf[n] = '\0';
+    const char *body = buf + (buf[0] == '+' || buf[0] == '-');
+    if (!strcmp(body, "NaN") || !strcmp(body, "Infinity")) {
+        *out = body[0] == 'N' ? NAN : buf[0] == '-' ? -INFINITY : INFINITY;
+        return true;
+    }
+    if (strchr("fFdD", buf[n - 1])) buf[--n] = '\0';
+    for (size_t i = 0; i < n; i++)
+        if (!orders_is_digit(buf[i]) && !strchr(".eE+-", buf[i])) return false;
+    char *end;
+    *out = strtod(buf, &end);
+    return n > 0 && *end == '\0' && end != buf;
+}
+
+/* Double.parseDouble of p[0..n). */
+static inline bool orders_parse_double(const char *p, size_t n, double *out)
+{
+    static const double pow10[16] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                     1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+    size_t i = 0, digits = 0, frac = 0;
+    bool neg = n > 0 && p[0] == '-';
+    if (n > 0 && (p[0] == '-' || p[0] == '+')) i = 1;
+    uint64_t m = 0;
+    for (; i < n && orders_is_digit(p[i]); i++, digits++) m = m * 10 + (uint64_t)(p[i] - '0');
+    if (i < n && p[i] == '.') {
+        for (i++; i < n && orders_is_digit(p[i]); i++, frac++) m = m * 10 + (uint64_t)(p[i] - '0');
+    }
+    if (i != n || digits + frac == 0 || digits + frac > 15)
+        return orders_parse_double_slow(p, n, out);
+    double v = (double)m / pow10[frac]; /* both exact: one correctly rounded division */
+    *out = neg ? -v : v;
+    return true;
+}
+
+/* ---- lines --------------------------------------------------------------- */
+
+/* The end of the field at p: the next ',' or end. */
+static inline const char *orders_field_end(const char *p, const char *end)
+{
+    while (p < end && *p != ',') p++;
+    return p;
+}
+
+/* An integer field at *p ending with ',': parsed inline for up to 18 digits,
+ * through orders_parse_int otherwise. Moves *p past the comma. */
+static inline bool orders_int_field(const char **pp, const char *end, int64_t min, int64_t max,
+                                    int64_t *out)
+{
+    const char *p = *pp, *start = p;
+    uint64_t v = 0;
+    while (p < end && orders_is_digit(*p)) v = v * 10 + (uint64_t)(*p++ - '0');
+    if (p < end && *p == ',' && p > start && p - start <= 18 && v <= (uint64_t)max) {
+        *out = (int64_t)v;
+        *pp = p + 1;
+        return true;
+    }
+    p = orders_field_end(p, end);
+    if (p == end || !orders_parse_int(start, (size_t)(p - start), min, max, out)) return false;
+    *pp = p + 1;
+    return true;
+}
+
+/* Parses one line (without its newline) in one pass. False when it is
+ * malformed: fewer than seven fields or a field that does not parse. Fields
+ * after the seventh are not looked at (Scala never reads s(7)). */
+static inline bool orders_parse_line(const char *line, size_t len, orders_rec *o)
+{
+    const char *p = line, *end = line + len, *f;
+    if (len > 19 && p[19] == ',' && orders_parse_time_fixed(p, &o->time_ms)) {
+        p += 20; /* the usual case: no need to look for the comma */
+    } else {
+        f = p;
+        p = orders_field_end(p, end);
+        if (p == end || !orders_parse_time(f, (size_t)(p - f), &o->time_ms)) return false;
+        p++;
+    }
+    if (!orders_int_field(&p, end, INT64_MIN, INT64_MAX, &o->order_id) ||
+        !orders_int_field(&p, end, INT64_MIN, INT64_MAX, &o->client_id))
+        return false;
+    o->symbol = p;
+    p = orders_field_end(p, end);
+    o->symbol_len = (size_t)(p - o->symbol);
+    if (p == end) return false;
+    p++;
+    if (!orders_int_field(&p, end, INT32_MIN, INT32_MAX, &o->amount)) return false;
+    f = p;
+    p = orders_field_end(p, end);
+    if (p == end || !orders_parse_double(f, (size_t)(p - f), &o->price)) return false;
+    p++;
+    if (end - p < 1 || (*p != 'B' && *p != 'S') || (end - p > 1 && p[1] != ',')) return false;
+    o->buy = *p == 'B';
+    return true;
+}
+
+/* The order as a 7-tuple in arena a (the symbol borrows the line's bytes). */
+static inline spate_value orders_to_value(spate_arena *a, const orders_rec *o)
+{
+    spate_value *it = (spate_value *)spate_arena_alloc(a, ORDER_NFIELDS * sizeof(spate_value));
+    it[ORDER_TIME] = spate_timestamp(o->time_ms);
+    it[ORDER_ID] = spate_i64(o->order_id);
+    it[ORDER_CLIENT] = spate_i64(o->client_id);
+    it[ORDER_SYMBOL] = spate_str(o->symbol, o->symbol_len);
+    it[ORDER_AMOUNT] = spate_i64(o->amount);
+    it[ORDER_PRICE] = spate_f64(o->price);
+    it[ORDER_BUY] = spate_bool(o->buy);
+    spate_value v = {SPATE_TUPLE, ORDER_NFIELDS, {.items = it}};
+    return v;
+}
+
+/* flatMap callback: a line (SPATE_STR) -> its order tuple, or nothing for a
+ * malformed line, which is reported as a bad record ("Wrong line format"). */
+static inline void orders_parse_fn(spate_task *t, spate_value line, spate_sink *out, void *ud)
+{
+    (void)ud;
+    orders_rec o;
+    if (line.type == SPATE_STR && orders_parse_line(line.u.s, line.len, &o))
+        spate_sink_push(out, orders_to_value(spate_task_arena(t), &o));
+    else
+        spate_task_bad_record(t, "Wrong line format", line);
+}
+
+#endif

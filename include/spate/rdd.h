@@ -1,0 +1,114 @@
+/* spate/rdd.h - RDDs: the per-batch datasets a DStream is made of.
+ *
+ * An RDD is lazy and partitioned, as in Spark: transformations build a lineage,
+ * actions run it as tasks on the executor threads (one task per partition).
+ * Narrow operations (map, filter, flatMap, mapValues, union, coalesce...) are
+ * pipelined inside one task; by-key operations, repartition and sortBy shuffle
+ * through the hash (or range) partitioner, with map-side combining where Spark
+ * does it.
+ *
+ * Ownership: every RDD belongs to a scope - the batch that made it (inside
+ * transform and foreachRDD), or the context for RDDs made by
+ * spate_ctx_parallelize. RDDs, and the values actions return, stay valid until
+ * that scope ends (the batch is forgotten, or the context destroyed); they are
+ * never freed one by one. All functions here are called on the thread running
+ * the batch's job (the driver), never from inside a task callback.
+ */
+#ifndef SPATE_RDD_H
+#define SPATE_RDD_H
+
+#include <spate/core.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct spate_rdd spate_rdd;
+
+/* A new RDD in the same scope as like, holding a deep copy of n values split
+ * into nparts partitions (nparts <= 0: the default parallelism). */
+spate_rdd *spate_rdd_parallelize_like(const spate_rdd *like, const spate_value *values, size_t n,
+                                      int nparts);
+/* An RDD with no elements and no partitions, in like's scope. */
+spate_rdd *spate_rdd_empty_like(const spate_rdd *like);
+int spate_rdd_num_partitions(const spate_rdd *r);
+/* The arena of the RDD's scope, for values a driver-side program makes
+ * (valid as long as the RDD). Driver thread only. */
+spate_arena *spate_rdd_arena(const spate_rdd *r);
+
+/* ---- narrow transformations (no shuffle) -------------------------------- */
+spate_rdd *spate_rdd_map(spate_rdd *r, spate_map_fn fn, void *ud);
+spate_rdd *spate_rdd_flat_map(spate_rdd *r, spate_flat_map_fn fn, void *ud);
+spate_rdd *spate_rdd_filter(spate_rdd *r, spate_filter_fn fn, void *ud);
+spate_rdd *spate_rdd_map_partitions(spate_rdd *r, spate_map_partitions_fn fn, void *ud);
+/* Each partition becomes one SPATE_ARRAY of its elements. */
+spate_rdd *spate_rdd_glom(spate_rdd *r);
+/* The partitions of a followed by those of b. */
+spate_rdd *spate_rdd_union(spate_rdd *a, spate_rdd *b);
+spate_rdd *spate_rdd_union_n(spate_rdd **rdds, int n);
+/* Merges partitions without a shuffle (as coalesce(n, shuffle = false)). */
+spate_rdd *spate_rdd_coalesce(spate_rdd *r, int nparts);
+/* Pairs: (k, v) -> (k, fn(v)); (k, v) -> (k, each of fn(v)). */
+spate_rdd *spate_rdd_map_values(spate_rdd *r, spate_map_fn fn, void *ud);
+spate_rdd *spate_rdd_flat_map_values(spate_rdd *r, spate_flat_map_fn fn, void *ud);
+/* x -> (x, index): indices follow partition order then element order. */
+spate_rdd *spate_rdd_zip_with_index(spate_rdd *r);
+
+/* ---- shuffles ------------------------------------------------------------ */
+/* nparts <= 0 means: the parent's number of partitions (Spark's default
+ * partitioner when spark.default.parallelism is unset). */
+spate_rdd *spate_rdd_repartition(spate_rdd *r, int nparts);
+spate_rdd *spate_rdd_reduce_by_key(spate_rdd *r, spate_reduce_fn fn, void *ud, int nparts);
+/* (k, v) -> (k, List(v...)), values in arrival order per map partition. */
+spate_rdd *spate_rdd_group_by_key(spate_rdd *r, int nparts);
+/* Spark's combineByKey: create(v) -> c, merge_value(c, v) -> c,
+ * merge_combiners(c1, c2) -> c. */
+spate_rdd *spate_rdd_combine_by_key(spate_rdd *r, spate_map_fn create, spate_reduce_fn merge_value,
+                                    spate_reduce_fn merge_combiners, void *ud, int nparts);
+/* (k, v) x (k, w) -> (k, (v, w)) for every matching pair. The outer forms use
+ * Some(x)/None on the optional side, as Spark does:
+ * left: (k, (v, Option[w])), right: (k, (Option[v], w)),
+ * full: (k, (Option[v], Option[w])). */
+spate_rdd *spate_rdd_join(spate_rdd *a, spate_rdd *b, int nparts);
+spate_rdd *spate_rdd_left_outer_join(spate_rdd *a, spate_rdd *b, int nparts);
+spate_rdd *spate_rdd_right_outer_join(spate_rdd *a, spate_rdd *b, int nparts);
+spate_rdd *spate_rdd_full_outer_join(spate_rdd *a, spate_rdd *b, int nparts);
+/* (k, (List(v...), List(w...))) for every key of a or b. */
+spate_rdd *spate_rdd_cogroup(spate_rdd *a, spate_rdd *b, int nparts);
+/* Distinct elements. */
+spate_rdd *spate_rdd_distinct(spate_rdd *r, int nparts);
+/* Sorted by key_fn(x) (NULL: x itself), ascending or descending, range
+ * partitioned into nparts (<= 0: the parent's count) sorted partitions. */
+spate_rdd *spate_rdd_sort_by(spate_rdd *r, spate_map_fn key_fn, void *ud, bool ascending,
+                             int nparts);
+
+/* ---- actions (run tasks; results live in the RDD's scope) ---------------- */
+/* On failure (a callback failed or an input could not be read) actions return
+ * the error, and errstr (if given) names it. */
+spate_err spate_rdd_collect(spate_rdd *r, spate_value **out, size_t *n);
+spate_err spate_rdd_count(spate_rdd *r, int64_t *out);
+/* The first n elements in partition order (computes as few partitions as it can). */
+spate_err spate_rdd_take(spate_rdd *r, size_t n, spate_value **out, size_t *got);
+/* SPATE_ERR_NOT_FOUND on an empty RDD (Spark's "empty collection"). */
+spate_err spate_rdd_first(spate_rdd *r, spate_value *out);
+spate_err spate_rdd_reduce(spate_rdd *r, spate_reduce_fn fn, void *ud, spate_value *out);
+/* The n largest / smallest elements by key_fn(x) (NULL: x), in order. */
+spate_err spate_rdd_top(spate_rdd *r, size_t n, spate_map_fn key_fn, void *ud, spate_value **out,
+                        size_t *got);
+spate_err spate_rdd_take_ordered(spate_rdd *r, size_t n, spate_map_fn key_fn, void *ud,
+                                 spate_value **out, size_t *got);
+/* (value, count) tuples, one per distinct value, unordered. */
+spate_err spate_rdd_count_by_value(spate_rdd *r, spate_value **out, size_t *n);
+/* True when the RDD has no elements. */
+spate_err spate_rdd_is_empty(spate_rdd *r, bool *out);
+/* Runs fn on every element (on executor threads). */
+spate_err spate_rdd_foreach(spate_rdd *r, void (*fn)(spate_task *t, spate_value v, void *ud),
+                            void *ud);
+
+/* The message of the last failed action on r's scope ("" when none). */
+const char *spate_rdd_last_error(const spate_rdd *r);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

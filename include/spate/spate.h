@@ -1,0 +1,22 @@
+/* spate/spate.h - the umbrella header of libspate: Spark Streaming in C.
+ *
+ *   #include <spate/spate.h>      link with -lspate
+ *
+ * value.h      the element model (spate_value) and arenas
+ * core.h       errors, durations, configuration, clocks, tasks, callback types
+ * rdd.h        RDD transformations and actions (inside transform/foreachRDD)
+ * stream.h     StreamingContext, input streams, DStream transformations, outputs
+ * functions.h  built-in callbacks (sum, min, max, split words, pair with one...)
+ */
+#ifndef SPATE_SPATE_H
+#define SPATE_SPATE_H
+
+#include <spate/value.h>
+#include <spate/core.h>
+#include <spate/rdd.h>
+#include <spate/stream.h>
+#include <spate/functions.h>
+
+#define SPATE_VERSION_STRING "0.1.0"
+
+#endif

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs the Debian packages spate's build, tests and demo need, when missing.
+# Safe to run often: it does nothing when everything is there.
+set -euo pipefail
+PKGS=(cmake make gcc clang pkg-config libxxhash-dev libcriterion-dev python3 python3-pytest)
+missing=()
+for p in "${PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+echo "spate: installing Debian packages: ${missing[*]}" >&2
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

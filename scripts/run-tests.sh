@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Runs the unit tests (Criterion) and the integration tests (pytest) against
+# one build directory. Usage: scripts/run-tests.sh BUILD_DIR
+set -euo pipefail
+build="${1:-build}"
+root="$(cd "$(dirname "$0")/.." && pwd)"
+build="$(cd "$build" && pwd)"
+echo "== unit tests ($build)"
+# Criterion forks a process per test; two jobs match the machine's two cores.
+"$build/tests/unit_tests" --jobs 2
+echo "== integration tests ($build)"
+export SPATE_BUILD="$build"
+cd "$root"
+# Debian's pytest lives with /usr/bin/python3, whatever python3 is first on PATH.
+/usr/bin/python3 -m pytest -q -p no:cacheprovider tests/integration

@@ -1,0 +1,114 @@
+/* arena.c - chunked bump allocator. Chunks grow geometrically up to 1 MiB;
+ * a request larger than a chunk gets a chunk of its own. */
+#include "base/arena.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { FIRST_CHUNK = 4096, MAX_CHUNK = 1 << 20, ALIGN = 16 };
+
+typedef struct chunk {
+    struct chunk *next;
+    size_t size;
+    size_t used;
+    _Alignas(16) unsigned char data[];
+} chunk;
+
+struct spate_arena {
+    chunk *head;
+    size_t next_size;
+    size_t bytes;
+};
+
+static void out_of_memory(size_t n)
+{
+    fprintf(stderr, "spate: out of memory allocating %zu bytes\n", n);
+    abort();
+}
+
+void *sp_xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (!p) out_of_memory(n);
+    return p;
+}
+
+void *sp_xcalloc(size_t count, size_t size)
+{
+    void *p = calloc(count ? count : 1, size ? size : 1);
+    if (!p) out_of_memory(count * size);
+    return p;
+}
+
+void *sp_xrealloc(void *p, size_t n)
+{
+    void *q = realloc(p, n ? n : 1);
+    if (!q) out_of_memory(n);
+    return q;
+}
+
+char *sp_xstrdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    return memcpy(sp_xmalloc(n), s, n);
+}
+
+spate_arena *spate_arena_new(void)
+{
+    spate_arena *a = sp_xcalloc(1, sizeof *a);
+    a->next_size = FIRST_CHUNK;
+    return a;
+}
+
+void spate_arena_destroy(spate_arena *a)
+{
+    if (!a) return;
+    for (chunk *c = a->head, *next; c; c = next) {
+        next = c->next;
+        free(c);
+    }
+    free(a);
+}
+
+static chunk *new_chunk(spate_arena *a, size_t need)
+{
+    size_t size = a->next_size;
+    if (size < need) size = need;
+    chunk *c = sp_xmalloc(sizeof(chunk) + size);
+    c->size = size;
+    c->used = 0;
+    a->bytes += sizeof(chunk) + size;
+    if (a->next_size < MAX_CHUNK) a->next_size *= 2;
+    return c;
+}
+
+void *spate_arena_alloc(spate_arena *a, size_t size)
+{
+    size = (size + ALIGN - 1) & ~(size_t)(ALIGN - 1);
+    chunk *c = a->head;
+    if (!c || c->size - c->used < size) {
+        chunk *fresh = new_chunk(a, size);
+        if (c && size > a->next_size / 2) {
+            /* A big one-off block goes behind the head so the head keeps serving. */
+            fresh->next = c->next;
+            c->next = fresh;
+            fresh->used = size;
+            return fresh->data;
+        }
+        fresh->next = c;
+        a->head = c = fresh;
+    }
+    void *p = c->data + c->used;
+    c->used += size;
+    return p;
+}
+
+size_t sp_arena_bytes(const spate_arena *a) { return a->bytes; }
+
+void *sp_arena_memdup(spate_arena *a, const void *p, size_t n)
+{
+    void *q = spate_arena_alloc(a, n ? n : 1);
+    if (n) memcpy(q, p, n);
+    return q;
+}

@@ -1,0 +1,25 @@
+/* arena.h - bump allocator behind spate_arena, and the out-of-memory policy.
+ *
+ * Out-of-memory policy (one for the whole library): an allocation that fails
+ * prints "spate: out of memory allocating N bytes" to stderr and aborts. Input
+ * size never decides allocation size without a bound, so this only happens
+ * when the machine is truly out of memory; unwinding every caller for that
+ * case would add error paths that are never tested. */
+#ifndef SP_ARENA_H
+#define SP_ARENA_H
+
+#include <spate/value.h>
+
+#include <stddef.h>
+
+void *sp_xmalloc(size_t n);
+void *sp_xcalloc(size_t count, size_t size);
+void *sp_xrealloc(void *p, size_t n);
+char *sp_xstrdup(const char *s);
+
+/* Bytes the arena has taken from malloc (for memory accounting in tests). */
+size_t sp_arena_bytes(const spate_arena *a);
+/* Copies n bytes into the arena. */
+void *sp_arena_memdup(spate_arena *a, const void *p, size_t n);
+
+#endif

@@ -1,0 +1,15 @@
+/* cli.h - the subcommands of the spate command. Each takes the arguments
+ * from its own name on (argv[0] is "gen", "config"...) and returns the
+ * process exit status: 0 ok, 1 a failure while running, 2 a usage error
+ * (unknown command or option, a bad value), always with a message on stderr. */
+#ifndef SP_CLI_H
+#define SP_CLI_H
+
+enum { SP_EXIT_OK = 0, SP_EXIT_FAIL = 1, SP_EXIT_USAGE = 2 };
+
+/* spate gen orders [--count N] [--seed S] [--malformed F] [--out DIR ...] */
+int sp_cmd_gen(int argc, char **argv);
+/* spate config --markdown */
+int sp_cmd_config(int argc, char **argv);
+
+#endif

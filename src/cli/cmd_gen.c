@@ -1,0 +1,200 @@
+/* cmd_gen.c - `spate gen orders`: the stock orders of the dashboard example,
+ * to stdout or split into files dropped into a directory one by one (the
+ * book's splitAndSend.sh). The generator itself is gen_orders.c. */
+#include <spate/spate.h>
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "cli/gen_orders.h"
+
+typedef struct gen_args {
+    uint64_t count;
+    uint64_t seed;
+    double malformed;
+    uint64_t per_second;
+    const char *out;   /* split mode when set */
+    uint64_t files;    /* 0: not given */
+    const char *interval;
+    bool quiet;
+} gen_args;
+
+static void gen_usage(FILE *out)
+{
+    fprintf(out,
+            "usage: spate gen orders [options]\n"
+            "  writes stock orders, one per line: time,orderId,clientId,symbol,amount,price,B|S\n"
+            "  e.g. 2016-03-22 20:25:28,1,80,EPE,710,51.00,B\n"
+            "options:\n"
+            "  --count N           number of orders (default 500000)\n"
+            "  --seed S            random seed; the same seed gives the same bytes (default 1)\n"
+            "  --malformed F       fraction 0..1 of broken lines: wrong field count, bad\n"
+            "                      number, bad kind, bad date (default 0)\n"
+            "  --per-second N      orders per second of event time (default 100)\n"
+            "split and send (instead of stdout):\n"
+            "  --out DIR           write files DIR/orders-00001.txt... (atomic renames)\n"
+            "  --files K           number of files, equal line counts (default 50)\n"
+            "  --interval D        pause between files, e.g. 3s, 500ms (default 3s)\n"
+            "  --quiet             no progress lines on stderr\n");
+}
+
+static int bad_value(const char *opt, const char *val, const char *expect)
+{
+    fprintf(stderr, "spate gen orders: %s expects %s, got '%s'\n", opt, expect, val);
+    return -1;
+}
+
+/* A whole number 0..max, digits only. */
+static int parse_u64(const char *opt, const char *val, uint64_t min, uint64_t max, uint64_t *out)
+{
+    char expect[96];
+    snprintf(expect, sizeof expect, "a whole number from %llu to %llu", (unsigned long long)min,
+             (unsigned long long)max);
+    uint64_t v = 0;
+    if (!*val) return bad_value(opt, val, expect);
+    for (const char *p = val; *p; p++) {
+        if (*p < '0' || *p > '9') return bad_value(opt, val, expect);
+        if (v > (UINT64_MAX - 9) / 10) return bad_value(opt, val, expect);
+        v = v * 10 + (uint64_t)(*p - '0');
+    }
+    if (v < min || v > max) return bad_value(opt, val, expect);
+    *out = v;
+    return 0;
+}
+
+static int parse_fraction(const char *opt, const char *val, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(val, &end);
+    if (!*val || *end || errno || !isfinite(v) || v < 0 || v > 1)
+        return bad_value(opt, val, "a fraction from 0 to 1");
+    *out = v;
+    return 0;
+}
+
+/* Applies option name=val. Returns 0, or -1 after a message. */
+static int apply_option(gen_args *a, const char *name, const char *val)
+{
+    if (!strcmp(name, "--count")) return parse_u64(name, val, 0, 1000000000000000ULL, &a->count);
+    if (!strcmp(name, "--seed")) return parse_u64(name, val, 0, UINT64_MAX - 9, &a->seed);
+    if (!strcmp(name, "--malformed")) return parse_fraction(name, val, &a->malformed);
+    if (!strcmp(name, "--per-second"))
+        return parse_u64(name, val, 1, 1000000000ULL, &a->per_second);
+    if (!strcmp(name, "--files")) return parse_u64(name, val, 1, 1000000ULL, &a->files);
+    if (!strcmp(name, "--out")) {
+        if (!*val) return bad_value(name, val, "a directory");
+        a->out = val;
+        return 0;
+    }
+    if (!strcmp(name, "--interval")) {
+        a->interval = val;
+        return 0;
+    }
+    fprintf(stderr, "spate gen orders: unknown option '%s' (try 'spate gen orders --help')\n",
+            name);
+    return -1;
+}
+
+/* Parses argv[1..] (argv[0] is "orders"). Returns 0, 1 for --help, or -1. */
+static int parse_args(gen_args *a, int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        char name[64];
+        const char *arg = argv[i], *val = NULL, *eq = strchr(arg, '=');
+        if (!strcmp(arg, "--help") || !strcmp(arg, "-h")) return 1;
+        if (!strcmp(arg, "--quiet")) {
+            a->quiet = true;
+            continue;
+        }
+        if (strncmp(arg, "--", 2) != 0) {
+            fprintf(stderr, "spate gen orders: unexpected argument '%s'\n", arg);
+            return -1;
+        }
+        size_t n = eq ? (size_t)(eq - arg) : strlen(arg);
+        if (n >= sizeof name) n = sizeof name - 1;
+        memcpy(name, arg, n);
+        name[n] = '\0';
+        if (eq) {
+            val = eq + 1;
+        } else if (i + 1 < argc) {
+            val = argv[++i];
+        } else {
+            fprintf(stderr, "spate gen orders: option '%s' needs a value\n", name);
+            return -1;
+        }
+        if (apply_option(a, name, val) != 0) return -1;
+    }
+    return 0;
+}
+
+static int run_split(const gen_args *a, sp_gen_orders *g)
+{
+    char err[512];
+    spate_duration interval = 3000;
+    uint64_t files = a->files ? a->files : 50;
+    if (a->interval && spate_duration_parse(a->interval, &interval, err, sizeof err) != SPATE_OK) {
+        fprintf(stderr, "spate gen orders: --interval: %s\n", err);
+        return SP_EXIT_USAGE;
+    }
+    if (interval < 0) {
+        fprintf(stderr, "spate gen orders: --interval must not be negative\n");
+        return SP_EXIT_USAGE;
+    }
+    if (a->count % files != 0) {
+        fprintf(stderr,
+                "spate gen orders: --count %llu does not split into %llu files of equal size\n",
+                (unsigned long long)a->count, (unsigned long long)files);
+        return SP_EXIT_USAGE;
+    }
+    if (sp_gen_orders_split(g, a->out, files, a->count / files, interval,
+                            a->quiet ? NULL : stderr, err, sizeof err) != 0) {
+        fprintf(stderr, "spate gen orders: %s\n", err);
+        return SP_EXIT_USAGE;
+    }
+    return SP_EXIT_OK;
+}
+
+static int gen_orders(int argc, char **argv)
+{
+    gen_args a = {.count = 500000, .seed = 1, .per_second = 100};
+    int rc = parse_args(&a, argc, argv);
+    if (rc == 1) {
+        gen_usage(stdout);
+        return SP_EXIT_OK;
+    }
+    if (rc < 0) return SP_EXIT_USAGE;
+    if (!a.out && (a.files || a.interval)) {
+        fprintf(stderr, "spate gen orders: --files and --interval need --out DIR\n");
+        return SP_EXIT_USAGE;
+    }
+    sp_gen_orders_opts opts = {.seed = a.seed, .malformed = a.malformed,
+                               .per_second = a.per_second};
+    sp_gen_orders g;
+    sp_gen_orders_init(&g, &opts);
+    if (a.out) return run_split(&a, &g);
+    if (sp_gen_orders_write(&g, STDOUT_FILENO, a.count) != 0) {
+        fprintf(stderr, "spate gen orders: writing stdout: %s\n", strerror(errno));
+        return SP_EXIT_USAGE;
+    }
+    return SP_EXIT_OK;
+}
+
+int sp_cmd_gen(int argc, char **argv)
+{
+    if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+        FILE *out = argc < 2 ? stderr : stdout;
+        fprintf(out, "usage: spate gen <dataset> [options]\ndatasets:\n"
+                     "  orders   the stock orders of the dashboard example\n\n");
+        gen_usage(out);
+        return argc < 2 ? SP_EXIT_USAGE : SP_EXIT_OK;
+    }
+    if (!strcmp(argv[1], "orders")) return gen_orders(argc - 1, argv + 1);
+    fprintf(stderr, "spate gen: unknown dataset '%s' (known: orders)\n", argv[1]);
+    return SP_EXIT_USAGE;
+}

@@ -1,0 +1,540 @@
+/* file_stream.c - textFileStream, fileStream and binaryRecordsStream
+ * (Spark's FileInputDStream over TextInputFormat / FixedLengthBinaryInputFormat).
+ *
+ * Selecting files (generator thread, compute of batch t): the directory is
+ * listed (not recursively); names starting with '.' or '_' (files being
+ * written, Hadoop's hidden files) and anything but regular files are ignored;
+ * then, as in Spark, a file is new when
+ *     threshold < mtime <= t   and it was not taken before,
+ * with threshold = max(clock time at start when newFilesOnly, else -inf;
+ *                      t - remember),
+ * remember = spate.streaming.fileStream.minRememberDuration rounded up to a
+ * multiple of the batch interval. Taken names are remembered for that window
+ * (older ones fall under the threshold anyway), so each file is taken by
+ * exactly one batch. Times are milliseconds of the context clock: tests with a
+ * manual clock set the files' mtimes to manual times (utimensat), as Spark's
+ * tests do. New files are taken in name order. The user filter of fileStream
+ * sees the full path of the files that pass the rules above.
+ *
+ * Reading (tasks): each file gives one partition per spate.files.maxPartitionBytes
+ * split. A text split owns the lines that start inside it (Hadoop's
+ * LineRecordReader rule, with [start, end) bounds): it reads its bytes (plus
+ * the byte before, to see whether a line starts at its first byte) with pread
+ * into the task's arena, and pushes string slices of that buffer - no copy per
+ * line; only the last line, which may run past the split, is assembled in a
+ * copy. "\n" and "\r\n" are stripped. fileStream elements are
+ * (byte offset of the line, line). binaryRecordsStream splits at multiples of
+ * the record length and pushes SPATE_BYTES slices; a file whose size is not a
+ * multiple of it is reported (sp_ctx_report_error) when it is selected and
+ * not read, and the batch goes on with the other files.
+ *
+ * A file that cannot be read fails its task (spate_task_fail with the path and
+ * the system's message): the batch fails and the context's error says so.
+ *
+ * Counting: the number of records is only known in the task, so a split adds
+ * its count to sp_ctx_exec(ctx)->records_in once, the first time it is read
+ * completely (a flag per split keeps a second action on the same RDD from
+ * counting again). sp_batch_add_records is not used by file streams.
+ *
+ * Threads: constructors and destroy on the program's thread, start on the
+ * thread starting the context, compute on the generator thread (the only user
+ * of the remembered names), the read callbacks on executor threads (they only
+ * read the per-batch split table). */
+#include "stream/dstream_int.h"
+
+#include "base/arena.h"
+#include "base/log.h"
+#include "connect/source_util.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define COMPONENT "FileInputDStream"
+
+enum { TAIL_CHUNK = 64 * 1024 };
+static const int64_t DEFAULT_MAX_PART_BYTES = 128LL << 20;
+
+typedef enum { FS_TEXT, FS_PAIRS, FS_BINARY } fs_kind;
+
+typedef struct fs_seen {
+    char *name;
+    int64_t batch_time; /* the batch that took it */
+} fs_seen;
+
+typedef struct file_impl {
+    spate_ctx *ctx;
+    char *dir;
+    fs_kind kind;
+    spate_path_filter filter;
+    void *filter_ud;
+    bool new_files_only;
+    int record_length;
+    int64_t initial_threshold; /* set by start */
+    int64_t remember_ms;
+    int64_t max_part_bytes;
+    fs_seen *seen; /* sorted by name */
+    size_t nseen, capseen;
+} file_impl;
+
+/* A file selected by a scan (malloc'd, for the duration of compute). */
+typedef struct fs_file {
+    char *name;
+    char *path;
+    int64_t size;
+} fs_file;
+
+/* One partition: a byte range of one file (in the batch scope's arena). */
+typedef struct fs_split {
+    const char *path;
+    int64_t start, end, size;
+    atomic_bool counted;
+} fs_split;
+
+typedef struct fs_rdd {
+    fs_kind kind;
+    int record_length;
+    sp_exec *exec;
+    fs_split *splits;
+} fs_rdd;
+
+/* ---- remembered names (generator thread) --------------------------------- */
+
+static int seen_cmp(const void *key, const void *elem)
+{
+    return strcmp(key, ((const fs_seen *)elem)->name);
+}
+
+static bool seen_has(const file_impl *fi, const char *name)
+{
+    return fi->nseen && bsearch(name, fi->seen, fi->nseen, sizeof *fi->seen, seen_cmp);
+}
+
+static void seen_add(file_impl *fi, const char *name, int64_t t)
+{
+    size_t lo = 0, hi = fi->nseen;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(fi->seen[mid].name, name) < 0) lo = mid + 1;
+        else hi = mid;
+    }
+    if (fi->nseen == fi->capseen) {
+        fi->capseen = fi->capseen ? fi->capseen * 2 : 64;
+        fi->seen = sp_xrealloc(fi->seen, fi->capseen * sizeof *fi->seen);
+    }
+    memmove(fi->seen + lo + 1, fi->seen + lo, (fi->nseen - lo) * sizeof *fi->seen);
+    fi->seen[lo] = (fs_seen){.name = sp_xstrdup(name), .batch_time = t};
+    fi->nseen++;
+}
+
+/* Forgets names taken before `before`: their mtimes are under the threshold. */
+static void seen_prune(file_impl *fi, int64_t before)
+{
+    size_t w = 0;
+    for (size_t i = 0; i < fi->nseen; i++) {
+        if (fi->seen[i].batch_time < before) free(fi->seen[i].name);
+        else fi->seen[w++] = fi->seen[i];
+    }
+    fi->nseen = w;
+}
+
+/* ---- scanning (generator thread) ----------------------------------------- */
+
+static char *path_join(const char *dir, const char *name)
+{
+    size_t dl = strlen(dir), nl = strlen(name);
+    bool slash = dl > 0 && dir[dl - 1] == '/';
+    char *p = sp_xmalloc(dl + nl + 2);
+    memcpy(p, dir, dl);
+    if (!slash) p[dl++] = '/';
+    memcpy(p + dl, name, nl + 1);
+    return p;
+}
+
+static int file_cmp(const void *a, const void *b)
+{
+    return strcmp(((const fs_file *)a)->name, ((const fs_file *)b)->name);
+}
+
+/* Whether the directory entry `name` is a new file for batch t; fills *size. */
+static bool fs_is_new(file_impl *fi, int dfd, const char *name, int64_t t, int64_t threshold,
+                      int64_t *size)
+{
+    if (name[0] == '.' || name[0] == '_') return false;
+    struct stat st;
+    if (fstatat(dfd, name, &st, 0) != 0 || !S_ISREG(st.st_mode)) return false;
+    int64_t mtime = (int64_t)st.st_mtim.tv_sec * 1000 + st.st_mtim.tv_nsec / 1000000;
+    if (mtime <= threshold || mtime > t) return false;
+    if (seen_has(fi, name)) return false;
+    *size = (int64_t)st.st_size;
+    return true;
+}
+
+/* Lists the new files for batch t, sorted by name. -1 when the directory
+ * cannot be listed (logged; the batch gets no files, as in Spark). */
+static int fs_scan(file_impl *fi, int64_t t, int64_t threshold, fs_file **out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    DIR *d = opendir(fi->dir);
+    if (!d) {
+        char buf[128];
+        sp_log(SP_LOG_WARN, COMPONENT, "Error finding new files under %s: %s", fi->dir,
+               sp_strerror(errno, buf, sizeof buf));
+        return -1;
+    }
+    size_t cap = 0;
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        int64_t size;
+        if (!fs_is_new(fi, dirfd(d), de->d_name, t, threshold, &size)) continue;
+        char *path = path_join(fi->dir, de->d_name);
+        if (fi->filter && !fi->filter(path, fi->filter_ud)) {
+            free(path);
+            continue;
+        }
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 16;
+            *out = sp_xrealloc(*out, cap * sizeof **out);
+        }
+        (*out)[(*n)++] = (fs_file){.name = sp_xstrdup(de->d_name), .path = path, .size = size};
+    }
+    closedir(d);
+    if (*n > 1) qsort(*out, *n, sizeof **out, file_cmp);
+    return 0;
+}
+
+static void files_free(fs_file *files, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(files[i].name);
+        free(files[i].path);
+    }
+    free(files);
+}
+
+/* ---- reading (executor threads) ------------------------------------------ */
+
+/* pread until n bytes or end of file; bytes read or -1. */
+static ssize_t pread_full(int fd, char *buf, size_t n, int64_t off)
+{
+    size_t got = 0;
+    while (got < n) {
+        ssize_t k = pread(fd, buf + got, n - got, (off_t)(off + (int64_t)got));
+        if (k < 0 && errno == EINTR) continue;
+        if (k < 0) return -1;
+        if (k == 0) break;
+        got += (size_t)k;
+    }
+    return (ssize_t)got;
+}
+
+static void fail_errno(spate_task *t, const char *path, int err)
+{
+    char buf[128];
+    spate_task_fail(t, "cannot read input file %s: %s", path, sp_strerror(err, buf, sizeof buf));
+}
+
+/* Reads exactly n bytes at off or fails the task. */
+static bool read_exact(spate_task *t, int fd, const char *path, char *buf, size_t n, int64_t off)
+{
+    ssize_t got = pread_full(fd, buf, n, off);
+    if (got < 0) {
+        fail_errno(t, path, errno);
+        return false;
+    }
+    if ((size_t)got < n) {
+        spate_task_fail(t, "cannot read input file %s: it shrank while being read", path);
+        return false;
+    }
+    return true;
+}
+
+static void emit_line(spate_task *t, spate_sink *out, fs_kind kind, int64_t off, const char *p,
+                      size_t len)
+{
+    if (len > 0 && p[len - 1] == '\r') len--;
+    spate_value line = spate_str(p, len);
+    if (kind == FS_PAIRS) line = spate_tuple2(spate_task_arena(t), spate_i64(off), line);
+    spate_sink_push(out, line);
+}
+
+/* The last line of a split, which runs past its end: head (hlen bytes) plus
+ * the bytes up to the next newline or the end of the file, in the arena. */
+static const char *read_tail(spate_task *t, int fd, const fs_split *sp, const char *head,
+                             size_t hlen, size_t *len)
+{
+    size_t cap = hlen + TAIL_CHUNK, n = hlen;
+    char *tmp = sp_xmalloc(cap);
+    memcpy(tmp, head, hlen);
+    for (int64_t off = sp->end; off < sp->size;) {
+        size_t want = (size_t)(sp->size - off < TAIL_CHUNK ? sp->size - off : TAIL_CHUNK);
+        if (n + want > cap) tmp = sp_xrealloc(tmp, cap = 2 * (n + want));
+        ssize_t got = pread_full(fd, tmp + n, want, off);
+        if (got < 0) {
+            fail_errno(t, sp->path, errno);
+            free(tmp);
+            return NULL;
+        }
+        const char *nl = memchr(tmp + n, '\n', (size_t)got);
+        if (nl || got == 0) {
+            n = nl ? (size_t)(nl - tmp) : n;
+            break;
+        }
+        n += (size_t)got;
+        off += got;
+    }
+    char *line = sp_arena_memdup(spate_task_arena(t), tmp, n ? n : 1);
+    free(tmp);
+    *len = n;
+    return line;
+}
+
+/* Pushes the lines that start in the split; their count, or -1 on failure. */
+static int64_t read_lines(spate_task *t, int fd, const fs_split *sp, fs_kind kind,
+                          spate_sink *out)
+{
+    int64_t from = sp->start > 0 ? sp->start - 1 : 0; /* the byte before tells */
+    size_t blen = (size_t)(sp->end - from), pos = 0;
+    char *buf = spate_arena_alloc(spate_task_arena(t), blen ? blen : 1);
+    if (!read_exact(t, fd, sp->path, buf, blen, from)) return -1;
+    if (sp->start > 0) {
+        const char *nl = memchr(buf, '\n', blen);
+        if (!nl) return 0; /* one line covers the split: its owner is before */
+        pos = (size_t)(nl - buf) + 1;
+    }
+    int64_t count = 0;
+    while (pos < blen && !spate_task_failed(t)) {
+        const char *p = buf + pos;
+        const char *nl = memchr(p, '\n', blen - pos);
+        size_t len = nl ? (size_t)(nl - p) : blen - pos;
+        if (!nl && sp->end < sp->size && !(p = read_tail(t, fd, sp, p, len, &len))) return -1;
+        emit_line(t, out, kind, from + (int64_t)pos, p, len);
+        count++;
+        if (!nl) break;
+        pos = (size_t)(nl - buf) + 1;
+    }
+    return spate_task_failed(t) ? -1 : count;
+}
+
+/* Pushes the fixed-length records of the split; their count, or -1. */
+static int64_t read_records(spate_task *t, int fd, const fs_split *sp, int reclen,
+                            spate_sink *out)
+{
+    size_t blen = (size_t)(sp->end - sp->start);
+    char *buf = spate_arena_alloc(spate_task_arena(t), blen ? blen : 1);
+    if (!read_exact(t, fd, sp->path, buf, blen, sp->start)) return -1;
+    int64_t count = 0;
+    for (size_t off = 0; off + (size_t)reclen <= blen && !spate_task_failed(t); off += reclen) {
+        spate_value v = {.type = SPATE_BYTES, .len = (uint32_t)reclen};
+        v.u.bytes = (const uint8_t *)buf + off;
+        spate_sink_push(out, v);
+        count++;
+    }
+    return spate_task_failed(t) ? -1 : count;
+}
+
+/* The sp_rdd_source callback: partition `part` is split `part`. */
+static void fs_read_part(spate_task *t, int part, spate_sink *out, void *ud)
+{
+    fs_rdd *fr = ud;
+    fs_split *sp = &fr->splits[part];
+    int fd = open(sp->path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        fail_errno(t, sp->path, errno);
+        return;
+    }
+    int64_t n = fr->kind == FS_BINARY ? read_records(t, fd, sp, fr->record_length, out)
+                                      : read_lines(t, fd, sp, fr->kind, out);
+    close(fd);
+    if (n >= 0 && !atomic_exchange(&sp->counted, true)) atomic_fetch_add(&fr->exec->records_in, n);
+}
+
+/* ---- the batch's RDD (generator thread) ---------------------------------- */
+
+/* Bytes per split: maxPartitionBytes, whole records for binary files. */
+static int64_t split_bytes(const file_impl *fi)
+{
+    if (fi->kind != FS_BINARY) return fi->max_part_bytes;
+    int64_t recs = fi->max_part_bytes / fi->record_length;
+    return (recs > 0 ? recs : 1) * fi->record_length;
+}
+
+/* Drops binary files of a bad size (reported); returns how many remain. */
+static size_t check_record_sizes(file_impl *fi, fs_file *files, size_t n)
+{
+    size_t w = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (files[i].size % fi->record_length != 0) {
+            sp_ctx_report_error(fi->ctx, SPATE_ERR_CORRUPT, COMPONENT,
+                                "%s: size %lld is not a multiple of the record length %d; its "
+                                "records are not used",
+                                files[i].path, (long long)files[i].size, fi->record_length);
+            free(files[i].name);
+            free(files[i].path);
+            continue;
+        }
+        files[w++] = files[i];
+    }
+    return w;
+}
+
+static spate_rdd *fs_make_rdd(file_impl *fi, sp_scope *scope, const fs_file *files, size_t n)
+{
+    int64_t chunk = split_bytes(fi);
+    size_t total = 0;
+    for (size_t i = 0; i < n; i++) total += (size_t)((files[i].size + chunk - 1) / chunk);
+    if (total == 0) return sp_rdd_empty(scope);
+    spate_arena *a = sp_scope_arena(scope);
+    fs_rdd *fr = spate_arena_alloc(a, sizeof *fr);
+    *fr = (fs_rdd){.kind = fi->kind, .record_length = fi->record_length,
+                   .exec = sp_scope_exec(scope)};
+    fr->splits = spate_arena_alloc(a, total * sizeof *fr->splits);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *path = sp_arena_memdup(a, files[i].path, strlen(files[i].path) + 1);
+        for (int64_t off = 0; off < files[i].size; off += chunk, k++) {
+            fs_split *sp = &fr->splits[k];
+            sp->path = path;
+            sp->start = off;
+            sp->end = off + chunk < files[i].size ? off + chunk : files[i].size;
+            sp->size = files[i].size;
+            atomic_init(&sp->counted, false);
+        }
+    }
+    return sp_rdd_source(scope, (int)total, fs_read_part, fr);
+}
+
+static void log_new_files(int64_t t, const fs_file *files, size_t n)
+{
+    if (n == 0) return;
+    sp_log(SP_LOG_INFO, COMPONENT, "New files at time %lld ms: %zu", (long long)t, n);
+    for (size_t i = 0; i < n; i++) sp_log(SP_LOG_DEBUG, COMPONENT, "  %s", files[i].path);
+}
+
+static spate_rdd *fs_compute(spate_stream *s, int64_t t, sp_batch *b)
+{
+    file_impl *fi = s->impl;
+    int64_t threshold = t - fi->remember_ms;
+    if (fi->initial_threshold > threshold) threshold = fi->initial_threshold;
+    seen_prune(fi, t - fi->remember_ms);
+    fs_file *files;
+    size_t n;
+    if (fs_scan(fi, t, threshold, &files, &n) != 0) return sp_rdd_empty(sp_batch_scope(b));
+    for (size_t i = 0; i < n; i++) seen_add(fi, files[i].name, t);
+    if (fi->kind == FS_BINARY) n = check_record_sizes(fi, files, n);
+    log_new_files(t, files, n);
+    spate_rdd *r = fs_make_rdd(fi, sp_batch_scope(b), files, n);
+    files_free(files, n);
+    return r;
+}
+
+/* ---- life cycle ----------------------------------------------------------- */
+
+static spate_err fs_start(spate_stream *s, int64_t zero_time)
+{
+    (void)zero_time;
+    file_impl *fi = s->impl;
+    fi->initial_threshold =
+        fi->new_files_only ? spate_clock_now(sp_ctx_clock(fi->ctx)) : INT64_MIN;
+    return SPATE_OK;
+}
+
+static void fs_stop(spate_stream *s, bool graceful)
+{
+    (void)s;
+    (void)graceful;
+}
+
+static bool fs_has_pending(spate_stream *s)
+{
+    (void)s;
+    return false;
+}
+
+static void fs_free(file_impl *fi)
+{
+    seen_prune(fi, INT64_MAX);
+    free(fi->seen);
+    free(fi->dir);
+    free(fi);
+}
+
+static void fs_destroy(spate_stream *s)
+{
+    if (s->impl) fs_free(s->impl);
+    s->impl = NULL;
+}
+
+static const sp_stream_ops file_ops = {
+    .name = COMPONENT,
+    .compute = fs_compute,
+    .start = fs_start,
+    .stop = fs_stop,
+    .has_pending = fs_has_pending,
+    .destroy = fs_destroy,
+};
+
+static void fs_configure(file_impl *fi, spate_ctx *ctx)
+{
+    const spate_conf *conf = spate_ctx_conf(ctx);
+    int64_t slide = spate_ctx_batch_interval(ctx);
+    int64_t min_remember = sp_conf_duration_or(
+        conf, "spate.streaming.fileStream.minRememberDuration", spate_seconds(60));
+    int64_t batches = slide > 0 ? (min_remember + slide - 1) / slide : 1;
+    fi->remember_ms = (batches > 0 ? batches : 1) * slide;
+    fi->max_part_bytes =
+        sp_conf_i64_or(conf, "spate.files.maxPartitionBytes", DEFAULT_MAX_PART_BYTES);
+    if (fi->max_part_bytes <= 0) fi->max_part_bytes = DEFAULT_MAX_PART_BYTES;
+}
+
+static spate_stream *fs_new(spate_ctx *ctx, const char *dir, fs_kind kind,
+                            spate_path_filter filter, void *ud, bool new_files_only,
+                            int record_length)
+{
+    if (!ctx) return NULL;
+    if (!dir || !*dir) {
+        sp_ctx_set_error(ctx, "fileStream: no directory given");
+        return NULL;
+    }
+    file_impl *fi = sp_xcalloc(1, sizeof *fi);
+    fi->ctx = ctx;
+    fi->dir = sp_xstrdup(dir);
+    fi->kind = kind;
+    fi->filter = filter;
+    fi->filter_ud = ud;
+    fi->new_files_only = new_files_only;
+    fi->record_length = record_length;
+    fi->initial_threshold = INT64_MIN;
+    fs_configure(fi, ctx);
+    spate_stream *s = sp_input_stream_new(ctx, &file_ops, fi);
+    if (!s) fs_free(fi);
+    return s;
+}
+
+spate_stream *spate_text_file_stream(spate_ctx *ssc, const char *dir)
+{
+    return fs_new(ssc, dir, FS_TEXT, NULL, NULL, true, 0);
+}
+
+spate_stream *spate_file_stream(spate_ctx *ssc, const char *dir, spate_path_filter filter,
+                                void *ud, bool new_files_only)
+{
+    return fs_new(ssc, dir, FS_PAIRS, filter, ud, new_files_only, 0);
+}
+
+spate_stream *spate_binary_records_stream(spate_ctx *ssc, const char *dir, int record_length)
+{
+    if (ssc && record_length <= 0) {
+        sp_ctx_set_error(ssc, "binaryRecordsStream: record length %d must be positive",
+                         record_length);
+        return NULL;
+    }
+    return fs_new(ssc, dir, FS_BINARY, NULL, NULL, true, record_length);
+}

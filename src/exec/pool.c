@@ -1,0 +1,134 @@
+/* pool.c - a fixed set of executor threads. A run publishes (fn, arg, ntasks);
+ * threads claim task indices with an atomic counter, the last one to finish
+ * wakes the caller. */
+#include "exec/pool.h"
+
+#include "base/arena.h"
+
+#include <ctype.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct sp_pool {
+    pthread_t *threads;
+    int nthreads;
+    pthread_mutex_t run_lock; /* one run at a time */
+    pthread_mutex_t mu;
+    pthread_cond_t work_cv;
+    pthread_cond_t done_cv;
+    uint64_t generation; /* bumped per run; threads wait for a new one */
+    bool shutdown;
+    sp_task_fn fn;
+    void *arg;
+    int ntasks;
+    atomic_int next_task;
+    int running; /* threads still inside the current run */
+};
+
+typedef struct worker_arg {
+    sp_pool *pool;
+    int index;
+} worker_arg;
+
+static void work_on_run(sp_pool *p, int thread)
+{
+    for (;;) {
+        int task = atomic_fetch_add(&p->next_task, 1);
+        if (task >= p->ntasks) break;
+        p->fn(p->arg, task, thread);
+    }
+}
+
+static void *worker_main(void *varg)
+{
+    worker_arg *wa = varg;
+    sp_pool *p = wa->pool;
+    int index = wa->index;
+    free(wa);
+    uint64_t seen = 0;
+    pthread_mutex_lock(&p->mu);
+    for (;;) {
+        while (!p->shutdown && p->generation == seen) pthread_cond_wait(&p->work_cv, &p->mu);
+        if (p->shutdown) break;
+        seen = p->generation;
+        pthread_mutex_unlock(&p->mu);
+        work_on_run(p, index);
+        pthread_mutex_lock(&p->mu);
+        if (--p->running == 0) pthread_cond_signal(&p->done_cv);
+    }
+    pthread_mutex_unlock(&p->mu);
+    return NULL;
+}
+
+sp_pool *sp_pool_new(int nthreads)
+{
+    sp_pool *p = sp_xcalloc(1, sizeof *p);
+    p->nthreads = nthreads > 0 ? nthreads : 1;
+    pthread_mutex_init(&p->run_lock, NULL);
+    pthread_mutex_init(&p->mu, NULL);
+    pthread_cond_init(&p->work_cv, NULL);
+    pthread_cond_init(&p->done_cv, NULL);
+    p->threads = sp_xcalloc((size_t)p->nthreads, sizeof *p->threads);
+    for (int i = 0; i < p->nthreads; i++) {
+        worker_arg *wa = sp_xmalloc(sizeof *wa);
+        wa->pool = p;
+        wa->index = i;
+        pthread_create(&p->threads[i], NULL, worker_main, wa);
+    }
+    return p;
+}
+
+void sp_pool_destroy(sp_pool *p)
+{
+    if (!p) return;
+    pthread_mutex_lock(&p->mu);
+    p->shutdown = true;
+    pthread_cond_broadcast(&p->work_cv);
+    pthread_mutex_unlock(&p->mu);
+    for (int i = 0; i < p->nthreads; i++) pthread_join(p->threads[i], NULL);
+    free(p->threads);
+    pthread_mutex_destroy(&p->run_lock);
+    pthread_mutex_destroy(&p->mu);
+    pthread_cond_destroy(&p->work_cv);
+    pthread_cond_destroy(&p->done_cv);
+    free(p);
+}
+
+int sp_pool_threads(const sp_pool *p) { return p->nthreads; }
+
+void sp_pool_run(sp_pool *p, int ntasks, sp_task_fn fn, void *arg)
+{
+    if (ntasks <= 0) return;
+    pthread_mutex_lock(&p->run_lock);
+    pthread_mutex_lock(&p->mu);
+    p->fn = fn;
+    p->arg = arg;
+    p->ntasks = ntasks;
+    atomic_store(&p->next_task, 0);
+    p->running = p->nthreads;
+    p->generation++;
+    pthread_cond_broadcast(&p->work_cv);
+    while (p->running > 0) pthread_cond_wait(&p->done_cv, &p->mu);
+    pthread_mutex_unlock(&p->mu);
+    pthread_mutex_unlock(&p->run_lock);
+}
+
+int sp_master_threads(const char *master)
+{
+    if (!master) return -1;
+    if (strcmp(master, "local") == 0) return 1;
+    if (strncmp(master, "local[", 6) != 0) return -1;
+    const char *p = master + 6;
+    if (strcmp(p, "*]") == 0) {
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        return n > 0 ? (int)n : 1;
+    }
+    if (!isdigit((unsigned char)*p)) return -1;
+    char *end;
+    long n = strtol(p, &end, 10);
+    if (strcmp(end, "]") != 0 || n < 1 || n > 1024) return -1;
+    return (int)n;
+}

@@ -1,0 +1,23 @@
+/* pool.h - the executor threads of local[N].
+ *
+ * sp_pool_run runs ntasks tasks on the pool's threads and returns when all are
+ * done. One run at a time per pool (callers serialize with the pool's lock,
+ * which sp_pool_run takes). Never call sp_pool_run from inside a task. */
+#ifndef SP_POOL_H
+#define SP_POOL_H
+
+typedef struct sp_pool sp_pool;
+
+/* Task body: task index in [0, ntasks), thread index in [0, nthreads). */
+typedef void (*sp_task_fn)(void *arg, int task, int thread);
+
+sp_pool *sp_pool_new(int nthreads);
+void sp_pool_destroy(sp_pool *p);
+int sp_pool_threads(const sp_pool *p);
+void sp_pool_run(sp_pool *p, int ntasks, sp_task_fn fn, void *arg);
+
+/* Parses a master URL: "local" (1), "local[N]", "local[*]" (cores). Returns the
+ * thread count, or -1 when the text is not one of those forms. */
+int sp_master_threads(const char *master);
+
+#endif

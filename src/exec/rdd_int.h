@@ -1,0 +1,34 @@
+/* rdd_int.h - RDD internals shared by the engine and the sources.
+ *
+ * Sources make RDDs whose partitions are produced by a callback inside a task
+ * (a file split read and cut into lines, a block of received records) or from
+ * values already in memory. */
+#ifndef SP_RDD_INT_H
+#define SP_RDD_INT_H
+
+#include <spate/rdd.h>
+
+#include "exec/scope.h"
+#include "exec/task.h"
+
+/* Produces partition `part` into out (runs in a task on an executor thread).
+ * Failures go through spate_task_fail / spate_task_bad_record. */
+typedef void (*sp_source_fn)(spate_task *t, int part, spate_sink *out, void *ud);
+
+/* An RDD of nparts partitions computed by fn; ud must live as long as scope. */
+spate_rdd *sp_rdd_source(sp_scope *scope, int nparts, sp_source_fn fn, void *ud);
+/* An RDD over existing partitions: parts[i] has lens[i] values. The arrays and
+ * the values must live as long as scope (they are not copied). */
+spate_rdd *sp_rdd_from_parts(sp_scope *scope, int nparts, spate_value **parts, size_t *lens);
+/* A deep copy of values into scope's arena, split into nparts partitions. */
+spate_rdd *sp_rdd_parallelize(sp_scope *scope, const spate_value *values, size_t n, int nparts);
+spate_rdd *sp_rdd_empty(sp_scope *scope);
+sp_scope *sp_rdd_scope(const spate_rdd *r);
+
+/* Runs r fully and calls fn(part, values, n, ud) per partition on the calling
+ * thread, in partition order (values valid as long as r's scope). */
+spate_err sp_rdd_run_partitions(spate_rdd *r,
+                                void (*fn)(int part, const spate_value *v, size_t n, void *ud),
+                                void *ud);
+
+#endif

@@ -1,0 +1,54 @@
+/* scope.h - the memory and error scope of RDDs: one per batch (and one per
+ * RDD made by spate_ctx_parallelize, adopted by the batch that consumes it).
+ *
+ * A scope owns: a driver arena (RDD nodes, driver-side values), one arena per
+ * executor thread (values made in tasks), malloc'd blocks handed to it, and
+ * child scopes. Everything goes at sp_scope_destroy. */
+#ifndef SP_SCOPE_H
+#define SP_SCOPE_H
+
+#include <spate/core.h>
+
+#include <pthread.h>
+#include <stdatomic.h>
+
+#include "exec/pool.h"
+
+/* What a scope needs from its context: the executors and the counters tasks
+ * report into. Owned by the context; outlives every scope. */
+typedef struct sp_exec {
+    sp_pool *pool;
+    pthread_mutex_t run_lock; /* recursive: one action's stages at a time */
+    int default_parallelism;
+    atomic_llong bad_records;
+    atomic_llong records_in;
+    atomic_llong errors;
+} sp_exec;
+
+void sp_exec_init(sp_exec *e, int nthreads, int default_parallelism);
+void sp_exec_destroy(sp_exec *e);
+
+typedef struct sp_scope sp_scope;
+
+sp_scope *sp_scope_new(sp_exec *exec);
+void sp_scope_destroy(sp_scope *s);
+sp_exec *sp_scope_exec(const sp_scope *s);
+/* The driver-thread arena. */
+spate_arena *sp_scope_arena(sp_scope *s);
+/* The arena of executor thread i (created on first use; only thread i uses it). */
+spate_arena *sp_scope_thread_arena(sp_scope *s, int thread);
+/* Frees p with free() when the scope ends. Thread-safe. */
+void sp_scope_own(sp_scope *s, void *p);
+/* child is destroyed with s. Thread-safe. */
+void sp_scope_adopt(sp_scope *s, sp_scope *child);
+
+/* The first failure recorded in the scope (tasks, inputs): sticky until
+ * sp_scope_clear_error. Thread-safe. */
+void sp_scope_fail(sp_scope *s, spate_err err, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+spate_err sp_scope_error(sp_scope *s, char *msg, size_t msg_size);
+void sp_scope_clear_error(sp_scope *s);
+/* The first failure's message ("" when none); stable while the scope lives. */
+const char *sp_scope_errmsg(sp_scope *s);
+
+#endif

@@ -1,0 +1,362 @@
+/* shuffle.c - the wide operators. A shuffle runs in two stages, as Spark's:
+ * map tasks (one per parent partition) push their elements through the narrow
+ * chain into per-output-partition buckets (combining per key first for
+ * reduceByKey/combineByKey), then reduce tasks (one per output partition) merge
+ * the buckets of every map task. Buckets live in malloc'd vectors freed after
+ * the reduce stage; outputs are owned by the shuffled RDD's scope. */
+#include "exec/shuffle.h"
+
+#include "base/arena.h"
+#include "base/vmap.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct sp_shuffle {
+    sh_kind kind;
+    spate_rdd *in[2];
+    int nin;
+    spate_map_fn create;
+    spate_reduce_fn merge_value, merge_comb;
+    spate_map_fn key_fn;
+    void *ud;
+    bool ascending;
+    /* while running */
+    int nmap, nout;
+    sp_vvec *buckets;    /* [nmap * nout] */
+    spate_value *bounds; /* sort: nout - 1 range bounds */
+};
+
+spate_rdd *sp_shuffle_new(sh_kind kind, spate_rdd *a, spate_rdd *b, int nparts, const sh_funcs *f)
+{
+    if (!a || (kind == SH_COGROUP && !b)) return NULL;
+    if (nparts <= 0) nparts = a->nparts > 0 ? a->nparts : 1;
+    if (b && b->nparts > nparts && nparts == a->nparts) nparts = b->nparts;
+    spate_rdd *r = sp_rdd_alloc(a->scope, K_SHUFFLED, nparts, NULL);
+    sp_shuffle *s = spate_arena_alloc(sp_scope_arena(a->scope), sizeof *s);
+    memset(s, 0, sizeof *s);
+    s->kind = kind;
+    s->in[0] = a;
+    s->in[1] = b;
+    s->nin = b ? 2 : 1;
+    if (f) {
+        s->create = f->create;
+        s->merge_value = f->merge_value;
+        s->merge_comb = f->merge_comb;
+        s->key_fn = f->key_fn;
+        s->ud = f->ud;
+        s->ascending = f->ascending;
+    }
+    r->shuffle = s;
+    return r;
+}
+
+static inline int bucket_of(uint64_t h, int nout) { return (int)((uint32_t)(h >> 32) % (uint32_t)nout); }
+
+/* ---- map side ---- */
+
+typedef struct writer {
+    spate_sink base;
+    sp_shuffle *s;
+    sp_vvec *buckets; /* this map task's nout buckets */
+    sp_vmap *maps;    /* combine: one per bucket */
+    int rr;           /* repartition: next round-robin bucket */
+} writer;
+
+static void write_combine(writer *w, spate_value v)
+{
+    sp_shuffle *s = w->s;
+    spate_value k = spate_key(v);
+    uint64_t h = spate_value_hash(k);
+    sp_vmap *m = &w->maps[bucket_of(h, s->nout)];
+    bool inserted;
+    spate_value *slot = sp_vmap_upsert(m, k, h, &inserted);
+    spate_task *t = w->base.task;
+    if (inserted)
+        *slot = s->create ? s->create(t, spate_val(v), s->ud) : spate_val(v);
+    else
+        *slot = s->merge_value(t, *slot, spate_val(v), s->ud);
+}
+
+static void writer_push(spate_sink *self, spate_value v)
+{
+    writer *w = (writer *)self;
+    sp_shuffle *s = w->s;
+    switch (s->kind) {
+    case SH_REPARTITION:
+        sp_vvec_push(&w->buckets[w->rr], v);
+        w->rr = (w->rr + 1) % s->nout;
+        break;
+    case SH_COMBINE: write_combine(w, v); break;
+    case SH_GROUP:
+    case SH_COGROUP:
+        sp_vvec_push(&w->buckets[bucket_of(spate_value_hash(spate_key(v)), s->nout)], v);
+        break;
+    case SH_SORT:
+        sp_vvec_push(&w->buckets[0], s->key_fn ? s->key_fn(self->task, v, s->ud) : v);
+        sp_vvec_push(&w->buckets[0], v);
+        break;
+    }
+}
+
+/* Turns the per-bucket hash maps into flat (key, combiner) runs. */
+static void flush_combiners(writer *w)
+{
+    for (int b = 0; b < w->s->nout; b++) {
+        sp_vmap *m = &w->maps[b];
+        size_t it = 0;
+        spate_value key, *val;
+        while (sp_vmap_next(m, &it, &key, &val)) {
+            sp_vvec_push(&w->buckets[b], key);
+            sp_vvec_push(&w->buckets[b], *val);
+        }
+        sp_vmap_free(m);
+    }
+}
+
+static void map_task(spate_task *t, int m, void *ud)
+{
+    sp_shuffle *s = ud;
+    int side = 0, part = m;
+    if (part >= s->in[0]->nparts) {
+        part -= s->in[0]->nparts;
+        side = 1;
+    }
+    writer w = {.base = {.push = writer_push, .task = t}, .s = s};
+    w.buckets = &s->buckets[(size_t)m * (size_t)s->nout];
+    w.rr = part % s->nout;
+    if (s->kind == SH_COMBINE) {
+        w.maps = sp_xcalloc((size_t)s->nout, sizeof *w.maps);
+        for (int b = 0; b < s->nout; b++) sp_vmap_init(&w.maps[b], 64);
+    }
+    sp_rdd_compute(s->in[side], part, &w.base);
+    if (w.maps) {
+        flush_combiners(&w);
+        free(w.maps);
+    }
+}
+
+/* ---- reduce side ---- */
+
+typedef struct out_part {
+    spate_value **parts;
+    size_t *lens;
+} out_part;
+
+static void emit_output(spate_rdd *r, int b, sp_vvec *out)
+{
+    sp_scope_own(r->scope, out->data);
+    r->parts[b] = out->data;
+    r->lens[b] = out->len;
+}
+
+static void reduce_concat(spate_rdd *r, int b)
+{
+    sp_shuffle *s = r->shuffle;
+    sp_vvec out = {0};
+    for (int m = 0; m < s->nmap; m++) {
+        sp_vvec *in = &s->buckets[(size_t)m * (size_t)s->nout + (size_t)b];
+        for (size_t i = 0; i < in->len; i++) sp_vvec_push(&out, in->data[i]);
+    }
+    emit_output(r, b, &out);
+}
+
+static void reduce_combine(spate_task *t, spate_rdd *r, int b)
+{
+    sp_shuffle *s = r->shuffle;
+    sp_vmap m;
+    sp_vmap_init(&m, 64);
+    for (int mi = 0; mi < s->nmap; mi++) {
+        sp_vvec *in = &s->buckets[(size_t)mi * (size_t)s->nout + (size_t)b];
+        for (size_t i = 0; i + 1 < in->len; i += 2) {
+            bool inserted;
+            spate_value *slot =
+                sp_vmap_upsert(&m, in->data[i], spate_value_hash(in->data[i]), &inserted);
+            *slot = inserted ? in->data[i + 1] : s->merge_comb(t, *slot, in->data[i + 1], s->ud);
+        }
+    }
+    sp_vvec out = {0};
+    size_t it = 0;
+    spate_value key, *val;
+    while (sp_vmap_next(&m, &it, &key, &val)) sp_vvec_push(&out, spate_tuple2(t->arena, key, *val));
+    sp_vmap_free(&m);
+    emit_output(r, b, &out);
+}
+
+/* groupByKey and cogroup: key -> group index; a group holds one value list per side. */
+typedef struct group {
+    spate_value key;
+    sp_vvec side[2];
+} group;
+
+static void add_to_group(sp_vmap *m, group **groups, size_t *n, size_t *cap, spate_value v, int side)
+{
+    spate_value k = spate_key(v);
+    bool inserted;
+    spate_value *slot = sp_vmap_upsert(m, k, spate_value_hash(k), &inserted);
+    if (inserted) {
+        if (*n == *cap) {
+            *cap = *cap ? *cap * 2 : 64;
+            *groups = sp_xrealloc(*groups, *cap * sizeof **groups);
+        }
+        memset(&(*groups)[*n], 0, sizeof **groups);
+        (*groups)[*n].key = k;
+        *slot = spate_i64((int64_t)(*n)++);
+    }
+    sp_vvec_push(&(*groups)[slot->u.i].side[side], spate_val(v));
+}
+
+static spate_value group_value(spate_task *t, sp_shuffle *s, group *g)
+{
+    spate_value a = spate_list_of(t->arena, g->side[0].data, g->side[0].len);
+    if (s->kind == SH_GROUP) return a;
+    spate_value b = spate_list_of(t->arena, g->side[1].data, g->side[1].len);
+    return spate_tuple2(t->arena, a, b);
+}
+
+static void reduce_group(spate_task *t, spate_rdd *r, int b)
+{
+    sp_shuffle *s = r->shuffle;
+    sp_vmap m;
+    sp_vmap_init(&m, 64);
+    group *groups = NULL;
+    size_t n = 0, cap = 0;
+    for (int mi = 0; mi < s->nmap; mi++) {
+        int side = mi >= s->in[0]->nparts ? 1 : 0;
+        sp_vvec *in = &s->buckets[(size_t)mi * (size_t)s->nout + (size_t)b];
+        for (size_t i = 0; i < in->len; i++) add_to_group(&m, &groups, &n, &cap, in->data[i], side);
+    }
+    sp_vvec out = {0};
+    for (size_t i = 0; i < n; i++) {
+        sp_vvec_push(&out, spate_tuple2(t->arena, groups[i].key, group_value(t, s, &groups[i])));
+        sp_vvec_free(&groups[i].side[0]);
+        sp_vvec_free(&groups[i].side[1]);
+    }
+    free(groups);
+    sp_vmap_free(&m);
+    emit_output(r, b, &out);
+}
+
+/* ---- sort ---- */
+
+typedef struct sort_item {
+    spate_value key, value;
+    size_t seq; /* keeps the sort stable */
+} sort_item;
+
+static int cmp_items_asc(const void *a, const void *b)
+{
+    const sort_item *x = a, *y = b;
+    int c = spate_value_cmp(x->key, y->key);
+    return c ? c : (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+static int cmp_items_desc(const void *a, const void *b)
+{
+    const sort_item *x = a, *y = b;
+    int c = spate_value_cmp(y->key, x->key);
+    return c ? c : (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+/* Ascending range partition of key, mirrored for a descending sort so that
+ * partition 0 holds the largest keys. */
+static int range_of(const sp_shuffle *s, spate_value key)
+{
+    if (s->nout == 1) return 0;
+    int lo = 0, hi = s->nout - 1; /* first bound >= key */
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        if (spate_value_cmp(s->bounds[mid], key) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return s->ascending ? lo : s->nout - 1 - lo;
+}
+
+static void reduce_sort(spate_rdd *r, int b)
+{
+    sp_shuffle *s = r->shuffle;
+    sort_item *items = NULL;
+    size_t n = 0, cap = 0, seq = 0;
+    for (int mi = 0; mi < s->nmap; mi++) {
+        sp_vvec *in = &s->buckets[(size_t)mi * (size_t)s->nout];
+        for (size_t i = 0; i + 1 < in->len; i += 2, seq++) {
+            if (range_of(s, in->data[i]) != b) continue;
+            if (n == cap) {
+                cap = cap ? cap * 2 : 256;
+                items = sp_xrealloc(items, cap * sizeof *items);
+            }
+            items[n++] = (sort_item){in->data[i], in->data[i + 1], seq};
+        }
+    }
+    qsort(items, n, sizeof *items, s->ascending ? cmp_items_asc : cmp_items_desc);
+    sp_vvec out = {0};
+    for (size_t i = 0; i < n; i++) sp_vvec_push(&out, items[i].value);
+    free(items);
+    emit_output(r, b, &out);
+}
+
+static int cmp_values(const void *a, const void *b)
+{
+    return spate_value_cmp(*(const spate_value *)a, *(const spate_value *)b);
+}
+
+/* Range bounds from every key (the map outputs are in memory already, so an
+ * exact split costs one sort of the keys - cheaper than Spark's sampling job). */
+static void compute_bounds(spate_rdd *r)
+{
+    sp_shuffle *s = r->shuffle;
+    sp_vvec keys = {0};
+    for (int mi = 0; mi < s->nmap; mi++) {
+        sp_vvec *in = &s->buckets[(size_t)mi * (size_t)s->nout];
+        for (size_t i = 0; i + 1 < in->len; i += 2) sp_vvec_push(&keys, in->data[i]);
+    }
+    qsort(keys.data, keys.len, sizeof *keys.data, cmp_values);
+    s->bounds = spate_arena_alloc(sp_scope_arena(r->scope), sizeof *s->bounds * (size_t)s->nout);
+    for (int i = 0; i < s->nout - 1; i++) {
+        size_t at = keys.len * (size_t)(i + 1) / (size_t)s->nout;
+        s->bounds[i] = keys.len ? keys.data[at < keys.len ? at : keys.len - 1] : spate_null();
+    }
+    sp_vvec_free(&keys);
+}
+
+static void reduce_task(spate_task *t, int b, void *ud)
+{
+    spate_rdd *r = ud;
+    switch (r->shuffle->kind) {
+    case SH_REPARTITION: reduce_concat(r, b); break;
+    case SH_COMBINE: reduce_combine(t, r, b); break;
+    case SH_GROUP:
+    case SH_COGROUP: reduce_group(t, r, b); break;
+    case SH_SORT: reduce_sort(r, b); break;
+    }
+}
+
+static void free_buckets(sp_shuffle *s)
+{
+    for (size_t i = 0; i < (size_t)s->nmap * (size_t)s->nout; i++) sp_vvec_free(&s->buckets[i]);
+    free(s->buckets);
+    s->buckets = NULL;
+}
+
+spate_err sp_shuffle_run(spate_rdd *r)
+{
+    sp_shuffle *s = r->shuffle;
+    spate_err err = SPATE_OK;
+    for (int i = 0; i < s->nin && !err; i++) err = sp_rdd_prepare(s->in[i]);
+    if (err) return err;
+    s->nout = r->nparts;
+    s->nmap = s->in[0]->nparts + (s->nin > 1 ? s->in[1]->nparts : 0);
+    s->buckets = sp_xcalloc((size_t)s->nmap * (size_t)s->nout + 1, sizeof *s->buckets);
+    err = sp_job_run(r->scope, s->nmap, map_task, s);
+    if (!err) {
+        spate_arena *a = sp_scope_arena(r->scope);
+        r->parts = spate_arena_alloc(a, sizeof *r->parts * (size_t)r->nparts);
+        r->lens = spate_arena_alloc(a, sizeof *r->lens * (size_t)r->nparts);
+        if (s->kind == SH_SORT && s->nout > 1) compute_bounds(r);
+        err = sp_job_run(r->scope, r->nparts, reduce_task, r);
+    }
+    free_buckets(s);
+    return err;
+}

@@ -1,0 +1,26 @@
+/* shuffle.h - building shuffled RDDs (see shuffle.c). */
+#ifndef SP_SHUFFLE_H
+#define SP_SHUFFLE_H
+
+#include "exec/rdd_impl.h"
+
+typedef enum sh_kind {
+    SH_REPARTITION, /* round-robin, no keys */
+    SH_COMBINE,     /* combineByKey family, map-side combining */
+    SH_GROUP,       /* (k, List(v...)) */
+    SH_COGROUP,     /* (k, (List(v...), List(w...))) over two parents */
+    SH_SORT,        /* range-partitioned and sorted by key_fn */
+} sh_kind;
+
+typedef struct sh_funcs {
+    spate_map_fn create;        /* combine: NULL means "the value itself" */
+    spate_reduce_fn merge_value, merge_comb;
+    spate_map_fn key_fn;        /* sort: NULL means "the element itself" */
+    void *ud;
+    bool ascending;
+} sh_funcs;
+
+/* A K_SHUFFLED rdd over a (and b for cogroup), nparts <= 0: a's count. */
+spate_rdd *sp_shuffle_new(sh_kind kind, spate_rdd *a, spate_rdd *b, int nparts, const sh_funcs *f);
+
+#endif

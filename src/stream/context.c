@@ -1,0 +1,290 @@
+/* context.c - the StreamingContext's life cycle: INITIALIZED -> ACTIVE ->
+ * STOPPED with Spark's rules, errors, awaitTermination and stats. */
+#include "stream/ctx_impl.h"
+
+#include "base/arena.h"
+#include "base/errbuf.h"
+#include "base/log.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+static bool configure_threads(spate_ctx *ctx, char *errstr, size_t errstr_size)
+{
+    const char *master = spate_conf_get(ctx->conf, "spate.master");
+    int threads = sp_master_threads(master);
+    if (threads < 0) {
+        sp_errf(errstr, errstr_size,
+                "invalid spate.master \"%s\": expected local, local[N] or local[*]", master);
+        return false;
+    }
+    int64_t parallelism = spate_conf_get_i64(ctx->conf, "spate.default.parallelism");
+    sp_exec_init(&ctx->exec, threads, (int)parallelism);
+    return true;
+}
+
+spate_ctx *spate_ctx_new(spate_conf *conf, spate_duration batch_interval, char *errstr,
+                         size_t errstr_size)
+{
+    if (!conf) conf = spate_conf_new();
+    if (batch_interval <= 0) {
+        sp_errf(errstr, errstr_size, "invalid batch interval %lld ms: it must be positive",
+                (long long)batch_interval);
+        spate_conf_destroy(conf);
+        return NULL;
+    }
+    spate_ctx *ctx = sp_xcalloc(1, sizeof *ctx);
+    ctx->conf = conf;
+    ctx->batch = batch_interval;
+    if (!configure_threads(ctx, errstr, errstr_size)) {
+        spate_conf_destroy(conf);
+        free(ctx);
+        return NULL;
+    }
+    int level = sp_log_level_parse(spate_conf_get(conf, "spate.log.level"));
+    if (level >= 0) sp_log_set_level((sp_log_level)level);
+    const char *clock = spate_conf_get(conf, "spate.streaming.clock");
+    ctx->clock = sp_clock_new(clock && strcmp(clock, "manual") == 0, 0);
+    ctx->ctx_scope = sp_scope_new(&ctx->exec);
+    pthread_mutex_init(&ctx->mu, NULL);
+    pthread_cond_init(&ctx->cv, NULL);
+    pthread_mutexattr_t attr;
+    pthread_mutexattr_init(&attr);
+    pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE);
+    pthread_mutex_init(&ctx->graph_lock, &attr); /* transform callbacks may slice */
+    pthread_mutexattr_destroy(&attr);
+    ctx->state = SPATE_CTX_INITIALIZED;
+    ctx->stats.last_batch_ms = -1;
+    return ctx;
+}
+
+void spate_ctx_destroy(spate_ctx *ctx)
+{
+    if (!ctx) return;
+    spate_ctx_stop(ctx, true, false);
+    sp_graph_destroy(ctx);
+    for (int i = 0; i < ctx->nkept; i++) sp_scope_destroy(ctx->kept[i].scope);
+    free(ctx->kept);
+    sp_scope_destroy(ctx->ctx_scope);
+    sp_exec_destroy(&ctx->exec);
+    sp_clock_destroy(ctx->clock);
+    spate_conf_destroy(ctx->conf);
+    pthread_mutex_destroy(&ctx->mu);
+    pthread_cond_destroy(&ctx->cv);
+    pthread_mutex_destroy(&ctx->graph_lock);
+    free(ctx);
+}
+
+void sp_ctx_set_error(spate_ctx *ctx, const char *fmt, ...)
+{
+    pthread_mutex_lock(&ctx->mu);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(ctx->errmsg, sizeof ctx->errmsg, fmt, ap);
+    va_end(ap);
+    pthread_mutex_unlock(&ctx->mu);
+}
+
+void sp_ctx_report_error(spate_ctx *ctx, spate_err err, const char *component, const char *fmt,
+                         ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    sp_log(SP_LOG_ERROR, component, "%s", msg);
+    pthread_mutex_lock(&ctx->mu);
+    ctx->stats.errors++;
+    if (ctx->first_err == SPATE_OK) {
+        ctx->first_err = err;
+        ctx->err_unreported = true;
+        snprintf(ctx->errmsg, sizeof ctx->errmsg, "%s", msg);
+    }
+    pthread_cond_broadcast(&ctx->cv);
+    pthread_mutex_unlock(&ctx->mu);
+}
+
+bool sp_ctx_check_initialized(spate_ctx *ctx)
+{
+    if (!ctx) return false;
+    pthread_mutex_lock(&ctx->mu);
+    spate_ctx_state state = ctx->state;
+    pthread_mutex_unlock(&ctx->mu);
+    if (state == SPATE_CTX_INITIALIZED) return true;
+    sp_ctx_set_error(ctx, "Adding new inputs, transformations, and output operations after %s",
+                     state == SPATE_CTX_ACTIVE ? "starting a context is not supported"
+                                               : "stopping a context is not supported");
+    return false;
+}
+
+sp_exec *sp_ctx_exec(spate_ctx *ctx) { return &ctx->exec; }
+spate_clock *sp_ctx_clock(spate_ctx *ctx) { return ctx->clock; }
+spate_clock *spate_ctx_clock(spate_ctx *ctx) { return ctx->clock; }
+const spate_conf *spate_ctx_conf(const spate_ctx *ctx) { return ctx->conf; }
+spate_duration spate_ctx_batch_interval(const spate_ctx *ctx) { return ctx->batch; }
+
+spate_ctx_state spate_ctx_get_state(spate_ctx *ctx)
+{
+    pthread_mutex_lock(&ctx->mu);
+    spate_ctx_state s = ctx->state;
+    pthread_mutex_unlock(&ctx->mu);
+    return s;
+}
+
+const char *spate_ctx_last_error(spate_ctx *ctx) { return ctx->errmsg; }
+
+spate_err spate_ctx_remember(spate_ctx *ctx, spate_duration d)
+{
+    if (!sp_ctx_check_initialized(ctx)) return SPATE_ERR_STATE;
+    if (d <= 0) {
+        sp_ctx_set_error(ctx, "remember duration must be positive, got %lld ms", (long long)d);
+        return SPATE_ERR_INVALID_ARG;
+    }
+    ctx->remember = d;
+    return SPATE_OK;
+}
+
+spate_rdd *spate_ctx_parallelize(spate_ctx *ctx, const spate_value *values, size_t n, int nparts)
+{
+    return sp_rdd_parallelize(sp_scope_new(&ctx->exec), values, n, nparts);
+}
+
+static spate_err start_inputs(spate_ctx *ctx)
+{
+    for (int i = 0; i < ctx->nstreams; i++) {
+        spate_stream *s = ctx->streams[i];
+        if (!s->is_input || !s->ops->start) continue;
+        spate_err err = s->ops->start(s, ctx->zero_time);
+        if (err) {
+            for (int j = 0; j < i; j++)
+                if (ctx->streams[j]->is_input && ctx->streams[j]->ops->stop)
+                    ctx->streams[j]->ops->stop(ctx->streams[j], false);
+            return err;
+        }
+    }
+    return SPATE_OK;
+}
+
+spate_err spate_ctx_start(spate_ctx *ctx)
+{
+    pthread_mutex_lock(&ctx->mu);
+    spate_ctx_state state = ctx->state;
+    pthread_mutex_unlock(&ctx->mu);
+    if (state == SPATE_CTX_ACTIVE) {
+        sp_ctx_set_error(ctx, "StreamingContext has already been started");
+        return SPATE_ERR_STATE;
+    }
+    if (state == SPATE_CTX_STOPPED) {
+        sp_ctx_set_error(ctx, "StreamingContext has already been stopped");
+        return SPATE_ERR_STATE;
+    }
+    if (ctx->noutputs == 0) {
+        sp_ctx_set_error(ctx, "No output operations registered, so nothing to execute");
+        return SPATE_ERR_INVALID_ARG;
+    }
+    int64_t now = spate_clock_now(ctx->clock);
+    /* Batch times are multiples of the interval: the first is the next one after now. */
+    ctx->zero_time = now - (now % ctx->batch + ctx->batch) % ctx->batch;
+    ctx->next_time = ctx->zero_time + ctx->batch;
+    spate_err err = start_inputs(ctx);
+    if (err) {
+        if (!ctx->errmsg[0]) sp_ctx_set_error(ctx, "an input stream failed to start");
+        return err;
+    }
+    pthread_mutex_lock(&ctx->mu);
+    ctx->state = SPATE_CTX_ACTIVE;
+    pthread_mutex_unlock(&ctx->mu);
+    sp_scheduler_start(ctx);
+    sp_log(SP_LOG_INFO, "StreamingContext", "StreamingContext started (batch %lld ms, %d threads)",
+           (long long)ctx->batch, sp_pool_threads(ctx->exec.pool));
+    return SPATE_OK;
+}
+
+spate_err spate_ctx_stop(spate_ctx *ctx, bool stop_spark_context, bool gracefully)
+{
+    (void)stop_spark_context; /* executors are released either way, see stream.h */
+    pthread_mutex_lock(&ctx->mu);
+    spate_ctx_state state = ctx->state;
+    if (state == SPATE_CTX_INITIALIZED) ctx->state = SPATE_CTX_STOPPED;
+    pthread_mutex_unlock(&ctx->mu);
+    if (state != SPATE_CTX_ACTIVE) return SPATE_OK;
+    sp_scheduler_stop(ctx, gracefully);
+    pthread_mutex_lock(&ctx->mu);
+    ctx->state = SPATE_CTX_STOPPED;
+    pthread_cond_broadcast(&ctx->cv);
+    pthread_mutex_unlock(&ctx->mu);
+    sp_log(SP_LOG_INFO, "StreamingContext", "StreamingContext stopped%s",
+           gracefully ? " gracefully" : "");
+    return SPATE_OK;
+}
+
+static void deadline_after(struct timespec *ts, int64_t ms)
+{
+    clock_gettime(CLOCK_REALTIME, ts);
+    ts->tv_sec += ms / 1000;
+    ts->tv_nsec += (ms % 1000) * 1000000;
+    if (ts->tv_nsec >= 1000000000) {
+        ts->tv_sec++;
+        ts->tv_nsec -= 1000000000;
+    }
+}
+
+spate_err spate_ctx_await_termination_or_timeout(spate_ctx *ctx, int64_t timeout_ms,
+                                                 bool *terminated)
+{
+    struct timespec deadline;
+    if (timeout_ms >= 0) deadline_after(&deadline, timeout_ms);
+    spate_err err = SPATE_OK;
+    pthread_mutex_lock(&ctx->mu);
+    for (;;) {
+        if (ctx->err_unreported) {
+            ctx->err_unreported = false;
+            err = ctx->first_err;
+            break;
+        }
+        if (ctx->state == SPATE_CTX_STOPPED) break;
+        if (timeout_ms < 0)
+            pthread_cond_wait(&ctx->cv, &ctx->mu);
+        else if (pthread_cond_timedwait(&ctx->cv, &ctx->mu, &deadline) != 0)
+            break;
+    }
+    if (terminated) *terminated = ctx->state == SPATE_CTX_STOPPED;
+    pthread_mutex_unlock(&ctx->mu);
+    return err;
+}
+
+spate_err spate_ctx_await_termination(spate_ctx *ctx)
+{
+    return spate_ctx_await_termination_or_timeout(ctx, -1, NULL);
+}
+
+void spate_ctx_get_stats(spate_ctx *ctx, spate_ctx_stats *out)
+{
+    pthread_mutex_lock(&ctx->mu);
+    *out = ctx->stats;
+    pthread_mutex_unlock(&ctx->mu);
+    out->records_in = atomic_load(&ctx->exec.records_in);
+    out->bad_records = atomic_load(&ctx->exec.bad_records);
+}
+
+spate_err spate_ctx_await_batch(spate_ctx *ctx, int64_t batch_ms, int64_t timeout_ms)
+{
+    struct timespec deadline;
+    deadline_after(&deadline, timeout_ms);
+    spate_err err = SPATE_OK;
+    pthread_mutex_lock(&ctx->mu);
+    while (ctx->stats.last_batch_ms < batch_ms) {
+        if (ctx->state == SPATE_CTX_STOPPED && ctx->generator_done) {
+            err = SPATE_ERR_STATE;
+            break;
+        }
+        if (pthread_cond_timedwait(&ctx->cv, &ctx->mu, &deadline) != 0) {
+            err = SPATE_ERR_TIMEOUT;
+            break;
+        }
+    }
+    pthread_mutex_unlock(&ctx->mu);
+    return err;
+}

@@ -1,0 +1,89 @@
+/* ctx_impl.h - the StreamingContext's state, shared by context.c (life
+ * cycle), graph.c (streams), scheduler.c (generator and job threads) and
+ * output.c (output operations). */
+#ifndef SP_CTX_IMPL_H
+#define SP_CTX_IMPL_H
+
+#include "stream/clock.h"
+#include "stream/dstream_int.h"
+
+#include <pthread.h>
+#include <stdio.h>
+
+typedef enum out_kind { OUT_PRINT, OUT_SAVE_TEXT, OUT_FOREACH } out_kind;
+
+typedef struct sp_output {
+    out_kind kind;
+    spate_stream *stream;
+    int num;    /* print */
+    FILE *file; /* print */
+    char *prefix, *suffix;
+    spate_foreach_rdd_fn fn;
+    void *ud;
+} sp_output;
+
+struct sp_batch {
+    int64_t time;
+    sp_scope *scope;
+    spate_rdd **out_rdds; /* one per output operation, NULL when none */
+    int64_t submitted_ms, started_ms, completed_ms; /* context clock */
+    atomic_llong records;
+    spate_err err;
+    char errmsg[512];
+    struct sp_batch *next;
+};
+
+/* A batch's memory, kept until the batch leaves the remember window. */
+typedef struct kept_scope {
+    int64_t time;
+    sp_scope *scope;
+} kept_scope;
+
+struct spate_ctx {
+    spate_conf *conf;
+    spate_duration batch;
+    spate_clock *clock;
+    sp_exec exec;
+    sp_scope *ctx_scope; /* default RDDs and other context-lifetime RDDs */
+
+    pthread_mutex_t mu; /* state, errors, queue, stats */
+    pthread_cond_t cv;
+    spate_ctx_state state;
+    spate_err first_err;
+    bool err_unreported; /* awaitTermination has not returned it yet */
+    char errmsg[512];
+    spate_ctx_stats stats;
+
+    pthread_mutex_t graph_lock; /* streams' generated RDDs */
+    spate_stream **streams;
+    int nstreams;
+    sp_output **outputs;
+    int noutputs;
+    spate_duration remember; /* spate_ctx_remember */
+
+    pthread_t gen_thread, job_thread;
+    bool threads_started;
+    bool stop_requested, stop_graceful, generator_done;
+    int64_t zero_time, next_time;
+    sp_batch *queue_head, *queue_tail;
+
+    kept_scope *kept;
+    int nkept, kept_cap;
+};
+
+/* scheduler.c */
+void sp_scheduler_start(spate_ctx *ctx);
+void sp_scheduler_stop(spate_ctx *ctx, bool graceful);
+
+/* graph.c */
+/* The longest remember duration of any stream (how long batch memory lives). */
+spate_duration sp_graph_remember(spate_ctx *ctx);
+/* Drops each stream's RDDs older than its remember duration (graph lock held). */
+void sp_graph_forget(spate_ctx *ctx, int64_t now_batch);
+void sp_graph_destroy(spate_ctx *ctx);
+
+/* output.c */
+spate_err sp_output_run(spate_ctx *ctx, sp_output *o, spate_rdd *rdd, int64_t time);
+void sp_output_destroy(sp_output *o);
+
+#endif

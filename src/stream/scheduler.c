@@ -1,0 +1,244 @@
+/* scheduler.c - Spark's JobGenerator and JobScheduler: the generator thread
+ * wakes at each batch time, asks the inputs for their data and builds each
+ * output's RDD lineage, then queues the batch; the job thread runs the
+ * batches' output operations in order, one batch at a time
+ * (spark.streaming.concurrentJobs = 1), and forgets old batches. */
+#include "stream/ctx_impl.h"
+
+#include "base/arena.h"
+#include "base/log.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+int64_t sp_batch_time(const sp_batch *b) { return b->time; }
+sp_scope *sp_batch_scope(sp_batch *b) { return b->scope; }
+
+void sp_batch_fail(sp_batch *b, spate_err err, const char *fmt, ...)
+{
+    if (b->err) return;
+    b->err = err;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(b->errmsg, sizeof b->errmsg, fmt, ap);
+    va_end(ap);
+}
+
+void sp_batch_add_records(sp_batch *b, spate_stream *input, int64_t n)
+{
+    atomic_fetch_add(&b->records, n);
+    atomic_fetch_add(&input->ctx->exec.records_in, n);
+    input->last_records_in = n;
+}
+
+static sp_batch *generate_batch(spate_ctx *ctx, int64_t t)
+{
+    sp_batch *b = sp_xcalloc(1, sizeof *b);
+    b->time = t;
+    b->scope = sp_scope_new(&ctx->exec);
+    b->submitted_ms = spate_clock_now(ctx->clock);
+    atomic_init(&b->records, 0);
+    b->out_rdds = sp_xcalloc((size_t)ctx->noutputs + 1, sizeof *b->out_rdds);
+    pthread_mutex_lock(&ctx->graph_lock);
+    for (int i = 0; i < ctx->nstreams; i++)
+        if (ctx->streams[i]->is_input) sp_stream_get_or_compute(ctx->streams[i], t, b);
+    for (int i = 0; i < ctx->noutputs && !b->err; i++)
+        b->out_rdds[i] = sp_stream_get_or_compute(ctx->outputs[i]->stream, t, b);
+    pthread_mutex_unlock(&ctx->graph_lock);
+    return b;
+}
+
+static void enqueue(spate_ctx *ctx, sp_batch *b)
+{
+    pthread_mutex_lock(&ctx->mu);
+    if (ctx->queue_tail)
+        ctx->queue_tail->next = b;
+    else
+        ctx->queue_head = b;
+    ctx->queue_tail = b;
+    pthread_cond_broadcast(&ctx->cv);
+    pthread_mutex_unlock(&ctx->mu);
+}
+
+static bool inputs_pending(spate_ctx *ctx)
+{
+    for (int i = 0; i < ctx->nstreams; i++) {
+        spate_stream *s = ctx->streams[i];
+        if (s->is_input && s->ops->has_pending && s->ops->has_pending(s)) return true;
+    }
+    return false;
+}
+
+/* After a graceful stop: batches keep coming, without waiting for the clock,
+ * until every input has handed over what it received. */
+static void drain_inputs(spate_ctx *ctx)
+{
+    for (int guard = 0; guard < 1000 && inputs_pending(ctx); guard++) {
+        enqueue(ctx, generate_batch(ctx, ctx->next_time));
+        ctx->next_time += ctx->batch;
+    }
+}
+
+static void *generator_main(void *arg)
+{
+    spate_ctx *ctx = arg;
+    for (;;) {
+        sp_clock_wait_until(ctx->clock, ctx->next_time);
+        pthread_mutex_lock(&ctx->mu);
+        bool stop = ctx->stop_requested, graceful = ctx->stop_graceful;
+        pthread_mutex_unlock(&ctx->mu);
+        if (stop) {
+            if (graceful) drain_inputs(ctx);
+            break;
+        }
+        if (spate_clock_now(ctx->clock) < ctx->next_time) continue;
+        enqueue(ctx, generate_batch(ctx, ctx->next_time));
+        ctx->next_time += ctx->batch;
+    }
+    pthread_mutex_lock(&ctx->mu);
+    ctx->generator_done = true;
+    pthread_cond_broadcast(&ctx->cv);
+    pthread_mutex_unlock(&ctx->mu);
+    return NULL;
+}
+
+static void keep_scope(spate_ctx *ctx, sp_batch *b)
+{
+    if (ctx->nkept == ctx->kept_cap) {
+        ctx->kept_cap = ctx->kept_cap ? ctx->kept_cap * 2 : 16;
+        ctx->kept = sp_xrealloc(ctx->kept, sizeof *ctx->kept * (size_t)ctx->kept_cap);
+    }
+    ctx->kept[ctx->nkept++] = (kept_scope){b->time, b->scope};
+}
+
+/* Frees the memory of batches that left the remember window. */
+static void forget_old_batches(spate_ctx *ctx, int64_t t)
+{
+    int64_t horizon = t - sp_graph_remember(ctx);
+    pthread_mutex_lock(&ctx->graph_lock);
+    sp_graph_forget(ctx, t);
+    int kept = 0;
+    for (int i = 0; i < ctx->nkept; i++) {
+        if (ctx->kept[i].time <= horizon)
+            sp_scope_destroy(ctx->kept[i].scope);
+        else
+            ctx->kept[kept++] = ctx->kept[i];
+    }
+    ctx->nkept = kept;
+    pthread_mutex_unlock(&ctx->graph_lock);
+}
+
+static void run_outputs(spate_ctx *ctx, sp_batch *b)
+{
+    for (int i = 0; i < ctx->noutputs && !b->err; i++) {
+        if (!b->out_rdds[i]) continue;
+        spate_err err = sp_output_run(ctx, ctx->outputs[i], b->out_rdds[i], b->time);
+        if (err && !b->err) {
+            char msg[512];
+            sp_scope_error(b->scope, msg, sizeof msg);
+            sp_batch_fail(b, err, "%s", msg[0] ? msg : spate_err_str(err));
+        }
+    }
+}
+
+static void finish_batch(spate_ctx *ctx, sp_batch *b)
+{
+    b->completed_ms = spate_clock_now(ctx->clock);
+    if (b->err)
+        sp_ctx_report_error(ctx, b->err, "JobScheduler", "Error running job streaming job %lld ms: %s",
+                            (long long)b->time, b->errmsg);
+    sp_log(SP_LOG_INFO, "JobScheduler",
+           "Finished job streaming job %lld ms: %lld records, scheduling delay %lld ms, "
+           "processing time %lld ms, total delay %lld ms",
+           (long long)b->time, (long long)atomic_load(&b->records),
+           (long long)(b->started_ms - b->time), (long long)(b->completed_ms - b->started_ms),
+           (long long)(b->completed_ms - b->time));
+    keep_scope(ctx, b);
+    forget_old_batches(ctx, b->time);
+    pthread_mutex_lock(&ctx->mu);
+    ctx->stats.batches_completed++;
+    if (b->err) ctx->stats.batches_failed++;
+    ctx->stats.last_batch_ms = b->time;
+    pthread_cond_broadcast(&ctx->cv);
+    pthread_mutex_unlock(&ctx->mu);
+    free(b->out_rdds);
+    free(b);
+}
+
+static sp_batch *next_batch(spate_ctx *ctx)
+{
+    pthread_mutex_lock(&ctx->mu);
+    for (;;) {
+        bool abandon = ctx->stop_requested && !ctx->stop_graceful;
+        if (ctx->queue_head && !abandon) break;
+        if (abandon || ctx->generator_done) {
+            pthread_mutex_unlock(&ctx->mu);
+            return NULL;
+        }
+        pthread_cond_wait(&ctx->cv, &ctx->mu);
+    }
+    sp_batch *b = ctx->queue_head;
+    ctx->queue_head = b->next;
+    if (!ctx->queue_head) ctx->queue_tail = NULL;
+    pthread_mutex_unlock(&ctx->mu);
+    return b;
+}
+
+static void *job_main(void *arg)
+{
+    spate_ctx *ctx = arg;
+    sp_batch *b;
+    while ((b = next_batch(ctx))) {
+        b->started_ms = spate_clock_now(ctx->clock);
+        run_outputs(ctx, b);
+        finish_batch(ctx, b);
+    }
+    return NULL;
+}
+
+void sp_scheduler_start(spate_ctx *ctx)
+{
+    pthread_create(&ctx->gen_thread, NULL, generator_main, ctx);
+    pthread_create(&ctx->job_thread, NULL, job_main, ctx);
+    ctx->threads_started = true;
+}
+
+static void stop_inputs(spate_ctx *ctx, bool graceful)
+{
+    for (int i = 0; i < ctx->nstreams; i++) {
+        spate_stream *s = ctx->streams[i];
+        if (s->is_input && s->ops->stop) s->ops->stop(s, graceful);
+    }
+}
+
+/* Batches queued but abandoned by a non-graceful stop. */
+static void drop_queue(spate_ctx *ctx)
+{
+    for (sp_batch *b = ctx->queue_head, *next; b; b = next) {
+        next = b->next;
+        sp_scope_destroy(b->scope);
+        free(b->out_rdds);
+        free(b);
+    }
+    ctx->queue_head = ctx->queue_tail = NULL;
+}
+
+void sp_scheduler_stop(spate_ctx *ctx, bool graceful)
+{
+    if (!ctx->threads_started) return;
+    stop_inputs(ctx, graceful);
+    pthread_mutex_lock(&ctx->mu);
+    ctx->stop_requested = true;
+    ctx->stop_graceful = graceful;
+    pthread_cond_broadcast(&ctx->cv);
+    pthread_mutex_unlock(&ctx->mu);
+    sp_clock_interrupt(ctx->clock);
+    pthread_join(ctx->gen_thread, NULL);
+    pthread_mutex_lock(&ctx->mu);
+    pthread_cond_broadcast(&ctx->cv);
+    pthread_mutex_unlock(&ctx->mu);
+    pthread_join(ctx->job_thread, NULL);
+    drop_queue(ctx);
+    ctx->threads_started = false;
+}
