@@ -190,8 +190,8 @@ static spate_err parse_parts(parser *p, spate_duration *out)
         if (parts && !isdigit((unsigned char)p->text[p->pos]) && p->text[p->pos] != '-')
             return fail_here(p, "unexpected text");
         size_t at = p->pos;
-        int64_t ms;
-        bool bare;
+        int64_t ms = 0;
+        bool bare = false;
         spate_err err = parse_part(p, &ms, &bare);
         if (err) return err;
         skip_blanks(p);

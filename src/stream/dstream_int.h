@@ -54,12 +54,14 @@ struct spate_stream {
 };
 
 /* Makes a stream of ctx and registers it in the graph. NULL (with the
- * context's error set) when the context is not INITIALIZED. impl is owned by
- * the stream (ops->destroy frees it). */
+ * context's error set) when the context is not INITIALIZED. On failure impl
+ * stays the caller's to free; on success the stream owns it (ops->destroy). */
 spate_stream *sp_stream_new(spate_ctx *ctx, const sp_stream_ops *ops, void *impl);
 /* Same, for an input stream. */
 spate_stream *sp_input_stream_new(spate_ctx *ctx, const sp_stream_ops *ops, void *impl);
-/* Makes a derived stream of parent(s), with the parent's slide. NULL if any parent is NULL. */
+/* Makes a derived stream of parent(s), with the parent's slide. NULL if any
+ * parent is NULL. Takes ownership of impl in every case (freed by
+ * ops->destroy on failure). */
 spate_stream *sp_stream_derive(spate_stream *parent, const sp_stream_ops *ops, void *impl);
 spate_stream *sp_stream_derive2(spate_stream *a, spate_stream *b, const sp_stream_ops *ops,
                                 void *impl);

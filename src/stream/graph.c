@@ -10,13 +10,7 @@
 static spate_stream *register_stream(spate_ctx *ctx, const sp_stream_ops *ops, void *impl,
                                      bool input)
 {
-    if (!sp_ctx_check_initialized(ctx)) {
-        if (ops->destroy) {
-            spate_stream tmp = {.ctx = ctx, .ops = ops, .impl = impl};
-            ops->destroy(&tmp);
-        }
-        return NULL;
-    }
+    if (!sp_ctx_check_initialized(ctx)) return NULL;
     spate_stream *s = sp_xcalloc(1, sizeof *s);
     s->ctx = ctx;
     s->ops = ops;
@@ -40,17 +34,19 @@ spate_stream *sp_input_stream_new(spate_ctx *ctx, const sp_stream_ops *ops, void
     return register_stream(ctx, ops, impl, true);
 }
 
+static void destroy_impl(const sp_stream_ops *ops, void *impl)
+{
+    spate_stream tmp = {.ops = ops, .impl = impl};
+    if (ops->destroy) ops->destroy(&tmp);
+}
+
 spate_stream *sp_stream_derive(spate_stream *parent, const sp_stream_ops *ops, void *impl)
 {
-    if (!parent) {
-        if (ops->destroy) {
-            spate_stream tmp = {.ops = ops, .impl = impl};
-            ops->destroy(&tmp);
-        }
+    spate_stream *s = parent ? sp_stream_new(parent->ctx, ops, impl) : NULL;
+    if (!s) {
+        destroy_impl(ops, impl);
         return NULL;
     }
-    spate_stream *s = sp_stream_new(parent->ctx, ops, impl);
-    if (!s) return NULL;
     s->parents[s->nparents++] = parent;
     s->slide = parent->slide;
     s->remember = parent->slide;

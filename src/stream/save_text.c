@@ -82,7 +82,7 @@ static void write_line(spate_sink *self, spate_value v)
 static void write_part(spate_task *t, int part, void *ud)
 {
     write_job *j = ud;
-    char path[PATH_MAX];
+    char path[2 * PATH_MAX + 64];
     snprintf(path, sizeof path, "%s/part-%05d", j->dir, part);
     FILE *f = fopen(path, "w");
     if (!f) {
@@ -100,7 +100,7 @@ static void write_part(spate_task *t, int part, void *ud)
 
 static spate_err write_success(const char *dir)
 {
-    char path[PATH_MAX];
+    char path[2 * PATH_MAX + 64];
     snprintf(path, sizeof path, "%s/_SUCCESS", dir);
     int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
     if (fd < 0) return SPATE_ERR_IO;

@@ -202,7 +202,7 @@ Test(conf, size_parser)
     cr_assert_eq(n, 7);
     cr_assert_eq(sp_conf_parse_size("2TB", &n, err, sizeof err), SPATE_OK);
     cr_assert_eq(n, 2LL << 40);
-    cr_assert_eq(sp_conf_parse_size("8192p", &n, err, sizeof err), SPATE_OK);
+    cr_assert_eq(sp_conf_parse_size("8191p", &n, err, sizeof err), SPATE_OK);
     cr_assert_eq(sp_conf_parse_size("8192000p", &n, err, sizeof err), SPATE_ERR_INVALID_ARG);
     cr_assert(strstr(err, "too large"));
     cr_assert_eq(sp_conf_parse_size("-1m", &n, err, sizeof err), SPATE_ERR_INVALID_ARG);
