@@ -121,8 +121,10 @@ static void seen_add(file_impl *fi, const char *name, int64_t t)
     size_t lo = 0, hi = fi->nseen;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (strcmp(fi->seen[mid].name, name) < 0) lo = mid + 1;
-        else hi = mid;
+        if (strcmp(fi->seen[mid].name, name) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
     if (fi->nseen == fi->capseen) {
         fi->capseen = fi->capseen ? fi->capseen * 2 : 64;
@@ -138,8 +140,10 @@ static void seen_prune(file_impl *fi, int64_t before)
 {
     size_t w = 0;
     for (size_t i = 0; i < fi->nseen; i++) {
-        if (fi->seen[i].batch_time < before) free(fi->seen[i].name);
-        else fi->seen[w++] = fi->seen[i];
+        if (fi->seen[i].batch_time < before)
+            free(fi->seen[i].name);
+        else
+            fi->seen[w++] = fi->seen[i];
     }
     fi->nseen = w;
 }
@@ -297,8 +301,7 @@ static const char *read_tail(spate_task *t, int fd, const fs_split *sp, const ch
 }
 
 /* Pushes the lines that start in the split; their count, or -1 on failure. */
-static int64_t read_lines(spate_task *t, int fd, const fs_split *sp, fs_kind kind,
-                          spate_sink *out)
+static int64_t read_lines(spate_task *t, int fd, const fs_split *sp, fs_kind kind, spate_sink *out)
 {
     int64_t from = sp->start > 0 ? sp->start - 1 : 0; /* the byte before tells */
     size_t blen = (size_t)(sp->end - from), pos = 0;
@@ -324,8 +327,7 @@ static int64_t read_lines(spate_task *t, int fd, const fs_split *sp, fs_kind kin
 }
 
 /* Pushes the fixed-length records of the split; their count, or -1. */
-static int64_t read_records(spate_task *t, int fd, const fs_split *sp, int reclen,
-                            spate_sink *out)
+static int64_t read_records(spate_task *t, int fd, const fs_split *sp, int reclen, spate_sink *out)
 {
     size_t blen = (size_t)(sp->end - sp->start);
     char *buf = spate_arena_alloc(spate_task_arena(t), blen ? blen : 1);
@@ -389,12 +391,13 @@ static spate_rdd *fs_make_rdd(file_impl *fi, sp_scope *scope, const fs_file *fil
 {
     int64_t chunk = split_bytes(fi);
     size_t total = 0;
-    for (size_t i = 0; i < n; i++) total += (size_t)((files[i].size + chunk - 1) / chunk);
+    for (size_t i = 0; i < n; i++)
+        total += (size_t)((files[i].size + chunk - 1) / chunk);
     if (total == 0) return sp_rdd_empty(scope);
     spate_arena *a = sp_scope_arena(scope);
     fs_rdd *fr = spate_arena_alloc(a, sizeof *fr);
-    *fr = (fs_rdd){.kind = fi->kind, .record_length = fi->record_length,
-                   .exec = sp_scope_exec(scope)};
+    *fr = (fs_rdd){
+        .kind = fi->kind, .record_length = fi->record_length, .exec = sp_scope_exec(scope)};
     fr->splits = spate_arena_alloc(a, total * sizeof *fr->splits);
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
@@ -415,7 +418,8 @@ static void log_new_files(int64_t t, const fs_file *files, size_t n)
 {
     if (n == 0) return;
     sp_log(SP_LOG_INFO, COMPONENT, "New files at time %lld ms: %zu", (long long)t, n);
-    for (size_t i = 0; i < n; i++) sp_log(SP_LOG_DEBUG, COMPONENT, "  %s", files[i].path);
+    for (size_t i = 0; i < n; i++)
+        sp_log(SP_LOG_DEBUG, COMPONENT, "  %s", files[i].path);
 }
 
 static spate_rdd *fs_compute(spate_stream *s, int64_t t, sp_batch *b)
@@ -427,7 +431,8 @@ static spate_rdd *fs_compute(spate_stream *s, int64_t t, sp_batch *b)
     fs_file *files;
     size_t n;
     if (fs_scan(fi, t, threshold, &files, &n) != 0) return sp_rdd_empty(sp_batch_scope(b));
-    for (size_t i = 0; i < n; i++) seen_add(fi, files[i].name, t);
+    for (size_t i = 0; i < n; i++)
+        seen_add(fi, files[i].name, t);
     if (fi->kind == FS_BINARY) n = check_record_sizes(fi, files, n);
     log_new_files(t, files, n);
     spate_rdd *r = fs_make_rdd(fi, sp_batch_scope(b), files, n);
@@ -441,8 +446,7 @@ static spate_err fs_start(spate_stream *s, int64_t zero_time)
 {
     (void)zero_time;
     file_impl *fi = s->impl;
-    fi->initial_threshold =
-        fi->new_files_only ? spate_clock_now(sp_ctx_clock(fi->ctx)) : INT64_MIN;
+    fi->initial_threshold = fi->new_files_only ? spate_clock_now(sp_ctx_clock(fi->ctx)) : INT64_MIN;
     return SPATE_OK;
 }
 
@@ -494,9 +498,8 @@ static void fs_configure(file_impl *fi, spate_ctx *ctx)
     if (fi->max_part_bytes <= 0) fi->max_part_bytes = DEFAULT_MAX_PART_BYTES;
 }
 
-static spate_stream *fs_new(spate_ctx *ctx, const char *dir, fs_kind kind,
-                            spate_path_filter filter, void *ud, bool new_files_only,
-                            int record_length)
+static spate_stream *fs_new(spate_ctx *ctx, const char *dir, fs_kind kind, spate_path_filter filter,
+                            void *ud, bool new_files_only, int record_length)
 {
     if (!ctx) return NULL;
     if (!dir || !*dir) {
@@ -523,8 +526,8 @@ spate_stream *spate_text_file_stream(spate_ctx *ssc, const char *dir)
     return fs_new(ssc, dir, FS_TEXT, NULL, NULL, true, 0);
 }
 
-spate_stream *spate_file_stream(spate_ctx *ssc, const char *dir, spate_path_filter filter,
-                                void *ud, bool new_files_only)
+spate_stream *spate_file_stream(spate_ctx *ssc, const char *dir, spate_path_filter filter, void *ud,
+                                bool new_files_only)
 {
     return fs_new(ssc, dir, FS_PAIRS, filter, ud, new_files_only, 0);
 }

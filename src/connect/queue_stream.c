@@ -55,11 +55,13 @@ static spate_rdd *queue_take(queue_impl *q, sp_batch *b)
     spate_rdd **taken = NULL;
     if (n) {
         taken = sp_xmalloc(n * sizeof *taken);
-        for (size_t i = 0; i < n; i++) taken[i] = queue_pop(q);
+        for (size_t i = 0; i < n; i++)
+            taken[i] = queue_pop(q);
     }
     pthread_mutex_unlock(&q->lock);
     if (!n) return NULL;
-    for (size_t i = 0; i < n; i++) sp_scope_adopt(sp_batch_scope(b), sp_rdd_scope(taken[i]));
+    for (size_t i = 0; i < n; i++)
+        sp_scope_adopt(sp_batch_scope(b), sp_rdd_scope(taken[i]));
     spate_rdd *r = n == 1 ? taken[0] : spate_rdd_union_n(taken, (int)n);
     free(taken);
     if (!r) sp_batch_fail(b, SPATE_ERR_STATE, "queueStream: cannot union %zu queued RDDs", n);
@@ -180,7 +182,8 @@ spate_err spate_queue_stream_push(spate_stream *queue, spate_rdd *rdd)
     if (q->len == q->cap) {
         size_t cap = q->cap ? q->cap * 2 : 8;
         spate_rdd **items = sp_xmalloc(cap * sizeof *items);
-        for (size_t i = 0; i < q->len; i++) items[i] = q->items[(q->head + i) % q->cap];
+        for (size_t i = 0; i < q->len; i++)
+            items[i] = q->items[(q->head + i) % q->cap];
         free(q->items);
         q->items = items;
         q->cap = cap;

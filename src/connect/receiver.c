@@ -150,7 +150,8 @@ static bool supervisor_restart(spate_receiver *r, bool call_on_stop, char *msg)
     if (call_on_stop && r->def.on_stop) r->def.on_stop(r, r->def.ud);
     pthread_mutex_lock(&r->lock);
     int64_t deadline = sp_mono_ns() + r->restart_delay_ms * NS_PER_MS;
-    while (!atomic_load(&r->stopping) && sp_mono_ns() < deadline) wait_until_locked(r, deadline);
+    while (!atomic_load(&r->stopping) && sp_mono_ns() < deadline)
+        wait_until_locked(r, deadline);
     bool go = !atomic_load(&r->stopping);
     if (go) {
         atomic_store(&r->restart_pending, false);

@@ -199,7 +199,8 @@ static size_t utf8_seq(const unsigned char *p, size_t n, size_t *bad)
     size_t need;
     unsigned lo = 0x80, hi = 0xBF;
     if (c < 0x80) return 1;
-    if (c >= 0xC2 && c <= 0xDF) need = 2;
+    if (c >= 0xC2 && c <= 0xDF)
+        need = 2;
     else if (c >= 0xE0 && c <= 0xEF) {
         need = 3;
         if (c == 0xE0) lo = 0xA0;
@@ -274,7 +275,8 @@ static spate_err text_converter(spate_reader *in, spate_receiver *r, void *ud)
     while ((rc = spate_reader_read_line(in, &line, &len)) == 1) {
         if (!utf8_valid(line, len)) {
             if (!warned)
-                sp_log(SP_LOG_WARN, COMPONENT, "Malformed UTF-8 replaced by U+FFFD in received text");
+                sp_log(SP_LOG_WARN, COMPONENT,
+                       "Malformed UTF-8 replaced by U+FFFD in received text");
             warned = true;
             len = utf8_fix(line, len, &fix, &fixcap);
             line = fix;
@@ -291,8 +293,7 @@ static spate_err text_converter(spate_reader *in, spate_receiver *r, void *ud)
  * slices. Returns the fd or -1 with errno (ECANCELED when stopping). */
 static int connect_one(const struct addrinfo *ai, spate_receiver *r)
 {
-    int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK,
-                    ai->ai_protocol);
+    int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, ai->ai_protocol);
     if (fd < 0) return -1;
     if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0) return fd;
     int err = errno;

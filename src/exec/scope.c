@@ -12,6 +12,7 @@ enum { MAX_THREAD_ARENAS = 1024 };
 
 struct sp_scope {
     sp_exec *exec;
+    sp_scope *owner; /* the scope that adopted this one, if any */
     spate_arena *arena;
     spate_arena **thread_arenas; /* one per executor thread, lazily made */
     int nthread_arenas;
@@ -93,9 +94,22 @@ void sp_scope_own(sp_scope *s, void *p)
     pthread_mutex_unlock(&s->mu);
 }
 
+static void detach(sp_scope *owner, sp_scope *child)
+{
+    pthread_mutex_lock(&owner->mu);
+    for (size_t i = 0; i < owner->nchildren; i++) {
+        if (owner->children[i] != child) continue;
+        owner->children[i] = owner->children[--owner->nchildren];
+        break;
+    }
+    pthread_mutex_unlock(&owner->mu);
+}
+
 void sp_scope_adopt(sp_scope *s, sp_scope *child)
 {
-    if (!child || child == s) return;
+    if (!child || child == s || child->owner == s) return;
+    if (child->owner) detach(child->owner, child);
+    child->owner = s;
     pthread_mutex_lock(&s->mu);
     if (s->nchildren == s->children_cap) {
         s->children_cap = s->children_cap ? s->children_cap * 2 : 4;

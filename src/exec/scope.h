@@ -39,7 +39,8 @@ spate_arena *sp_scope_arena(sp_scope *s);
 spate_arena *sp_scope_thread_arena(sp_scope *s, int thread);
 /* Frees p with free() when the scope ends. Thread-safe. */
 void sp_scope_own(sp_scope *s, void *p);
-/* child is destroyed with s. Thread-safe. */
+/* child is destroyed with s; an earlier owner of child lets go of it
+ * (ownership moves). Thread-safe. */
 void sp_scope_adopt(sp_scope *s, sp_scope *child);
 
 /* The first failure recorded in the scope (tasks, inputs): sticky until

@@ -148,7 +148,10 @@ spate_err spate_ctx_remember(spate_ctx *ctx, spate_duration d)
 
 spate_rdd *spate_ctx_parallelize(spate_ctx *ctx, const spate_value *values, size_t n, int nparts)
 {
-    return sp_rdd_parallelize(sp_scope_new(&ctx->exec), values, n, nparts);
+    /* Its own scope, owned by the context until a batch that uses it adopts it. */
+    sp_scope *scope = sp_scope_new(&ctx->exec);
+    sp_scope_adopt(ctx->ctx_scope, scope);
+    return sp_rdd_parallelize(scope, values, n, nparts);
 }
 
 static spate_err start_inputs(spate_ctx *ctx)

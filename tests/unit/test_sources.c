@@ -16,6 +16,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <stdarg.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -92,7 +93,8 @@ static spate_err collect_fn(spate_rdd *rdd, int64_t time_ms, void *ud)
         b->n = n;
         b->items = calloc(n + 1, sizeof *b->items);
         b->lens = calloc(n + 1, sizeof *b->lens);
-        for (size_t i = 0; i < n; i++) b->items[i] = copy_value(v[i], &b->lens[i]);
+        for (size_t i = 0; i < n; i++)
+            b->items[i] = copy_value(v[i], &b->lens[i]);
     }
     pthread_mutex_unlock(&c->lock);
     return SPATE_OK;
@@ -108,7 +110,8 @@ static collector *collector_new(void)
 static void collector_free(collector *c)
 {
     for (int i = 0; i < c->nbatches; i++) {
-        for (size_t j = 0; j < c->batches[i].n; j++) free(c->batches[i].items[j]);
+        for (size_t j = 0; j < c->batches[i].n; j++)
+            free(c->batches[i].items[j]);
         free(c->batches[i].items);
         free(c->batches[i].lens);
     }
@@ -152,14 +155,13 @@ static spate_ctx *make_ctx(int64_t start_ms, ...)
 {
     char err[256];
     spate_conf *conf = spate_conf_new();
-    cr_assert_eq(spate_conf_set(conf, "spate.streaming.clock", "manual", err, sizeof err),
-                 SPATE_OK, "%s", err);
+    cr_assert_eq(spate_conf_set(conf, "spate.streaming.clock", "manual", err, sizeof err), SPATE_OK,
+                 "%s", err);
     va_list ap;
     va_start(ap, start_ms);
     for (const char *k; (k = va_arg(ap, const char *));) {
         const char *v = va_arg(ap, const char *);
-        cr_assert_eq(spate_conf_set(conf, k, v, err, sizeof err), SPATE_OK, "%s=%s: %s", k, v,
-                     err);
+        cr_assert_eq(spate_conf_set(conf, k, v, err, sizeof err), SPATE_OK, "%s=%s: %s", k, v, err);
     }
     va_end(ap);
     spate_ctx *ssc = spate_ctx_new(conf, spate_seconds(1), err, sizeof err);
@@ -205,7 +207,8 @@ static int64_t real_ms(void)
 static void wait_stored(spate_stream *s, int64_t n)
 {
     int64_t deadline = real_ms() + 5000;
-    while (sp_receiver_stored(sp_receiver_of(s)) < n && real_ms() < deadline) sleep_ms(2);
+    while (sp_receiver_stored(sp_receiver_of(s)) < n && real_ms() < deadline)
+        sleep_ms(2);
     cr_assert_geq(sp_receiver_stored(sp_receiver_of(s)), n, "stored %lld of %lld",
                   (long long)sp_receiver_stored(sp_receiver_of(s)), (long long)n);
 }
@@ -215,7 +218,8 @@ static void wait_stored(spate_stream *s, int64_t n)
 static spate_rdd *ints(spate_ctx *ssc, int from, int n, int nparts)
 {
     spate_value v[16];
-    for (int i = 0; i < n; i++) v[i] = spate_i64(from + i);
+    for (int i = 0; i < n; i++)
+        v[i] = spate_i64(from + i);
     spate_rdd *r = spate_ctx_parallelize(ssc, v, (size_t)n, nparts);
     cr_assert_not_null(r);
     return r;
@@ -383,7 +387,7 @@ Test(sources, file_stream_filter_offsets_and_old_files, .timeout = 30)
     spate_ctx *ssc = make_ctx(T0, NULL);
     collector *c = collector_new();
     atomic_int calls = 0;
-    write_text(dir, "old.log", "o\n", T0 - 500); /* taken: new_files_only is false */
+    write_text(dir, "old.log", "o\n", T0 - 500);        /* taken: new_files_only is false */
     write_text(dir, "ancient.log", "x\n", T0 - 120000); /* older than the remember window */
     start(ssc, spate_file_stream(ssc, dir, only_logs, &calls, false), c);
     int64_t now = spate_clock_now(spate_ctx_clock(ssc));
@@ -446,8 +450,8 @@ Test(sources, text_file_stream_splits_every_line_once, .timeout = 60)
         size_t nlines = sizeof SPLIT_LINES / sizeof *SPLIT_LINES;
         cr_assert_eq(b->n, nlines + 1, "maxPartitionBytes %s: %zu lines", sizes[k], b->n);
         for (size_t i = 0; i < nlines; i++)
-            cr_assert_str_eq(b->items[i], SPLIT_LINES[i], "maxPartitionBytes %s line %zu",
-                             sizes[k], i);
+            cr_assert_str_eq(b->items[i], SPLIT_LINES[i], "maxPartitionBytes %s line %zu", sizes[k],
+                             i);
         cr_assert_str_eq(b->items[nlines], "g");
         int64_t size = (int64_t)strlen(SPLIT_TEXT), chunk = atoll(sizes[k]);
         cr_assert_eq(b->nparts, (int)((size + chunk - 1) / chunk + (chunk >= 2 ? 1 : 2)),
@@ -631,6 +635,7 @@ Test(sources, socket_stream_bad_args, .timeout = 30)
 
 typedef struct custom_state {
     atomic_int starts, stops;
+    atomic_bool stopped_after_restart; /* is_stopped right after restart() */
 } custom_state;
 
 /* First start: stores 0..4 and asks for a restart; second: 5..9, then loops
@@ -639,13 +644,15 @@ static void custom_on_start(spate_receiver *r, void *ud)
 {
     custom_state *cs = ud;
     int k = atomic_fetch_add(&cs->starts, 1);
-    for (int i = 0; i < 5; i++) spate_receiver_store(r, spate_i64(k * 5 + i));
+    for (int i = 0; i < 5; i++)
+        spate_receiver_store(r, spate_i64(k * 5 + i));
     if (k == 0) {
         spate_receiver_restart(r, "test restart");
-        cr_assert(spate_receiver_is_stopped(r));
+        atomic_store(&cs->stopped_after_restart, spate_receiver_is_stopped(r));
         return;
     }
-    while (!spate_receiver_is_stopped(r)) sleep_ms(1);
+    while (!spate_receiver_is_stopped(r))
+        sleep_ms(1);
 }
 
 static void custom_on_stop(spate_receiver *r, void *ud)
@@ -659,7 +666,7 @@ Test(sources, receiver_store_and_restart, .timeout = 30)
 {
     spate_ctx *ssc = make_ctx(0, "spate.streaming.receiverRestartDelay", "10ms", NULL);
     collector *c = collector_new();
-    custom_state cs = {0};
+    custom_state cs = {0, 0, false};
     spate_receiver_def def = {"TestReceiver", custom_on_start, custom_on_stop, &cs};
     spate_stream *s = spate_receiver_stream(ssc, &def);
     start(ssc, s, c);
@@ -671,6 +678,7 @@ Test(sources, receiver_store_and_restart, .timeout = 30)
     cr_assert(!sp_receiver_has_pending(s));
     cr_assert_eq(atomic_load(&cs.starts), 2);
     cr_assert_eq(atomic_load(&cs.stops), 1);
+    cr_assert(atomic_load(&cs.stopped_after_restart));
     run_batch(ssc);
     expect_last_empty(c);
     spate_ctx_stats st;
@@ -691,7 +699,8 @@ static void rate_on_start(spate_receiver *r, void *ud)
 {
     rate_state *rs = ud;
     int64_t t0 = real_ms();
-    for (int i = 0; i < 40; i++) spate_receiver_store(r, spate_i64(i));
+    for (int i = 0; i < 40; i++)
+        spate_receiver_store(r, spate_i64(i));
     atomic_store(&rs->elapsed_ms, real_ms() - t0);
 }
 
@@ -705,7 +714,8 @@ Test(sources, receiver_max_rate, .timeout = 30)
     start(ssc, s, c);
     wait_stored(s, 40);
     int64_t deadline = real_ms() + 5000;
-    while (atomic_load(&rs.elapsed_ms) < 0 && real_ms() < deadline) sleep_ms(2);
+    while (atomic_load(&rs.elapsed_ms) < 0 && real_ms() < deadline)
+        sleep_ms(2);
     /* 40 records at 100/s: at least ~390 ms */
     cr_assert_geq(atomic_load(&rs.elapsed_ms), 300);
     run_batch(ssc);
