@@ -1,7 +1,7 @@
 # Thin wrapper over CMake. make | make demo | make test | make bench | make clean
 BUILD ?= build
-ASAN_BUILD ?= build-asan
-CC ?= cc
+ASAN_BUILD ?= build-asan-clang
+CC = gcc
 JOBS ?= $(shell nproc)
 
 .PHONY: all deps demo test test-unit test-integration test-asan bench clean format
@@ -16,10 +16,11 @@ deps:
 demo: all
 	@scripts/demo.sh
 
-# The whole suite: unit + integration tests, normal build then ASan+UBSan.
+# The whole suite: unit + integration tests, normal build (gcc) then ASan+UBSan
+# (clang, which also proves the tree builds with both compilers).
 test: all
 	@scripts/run-tests.sh $(BUILD)
-	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_C_COMPILER=$(CC) -DSPATE_SANITIZE=ON \
+	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_C_COMPILER=clang -DSPATE_SANITIZE=ON \
 	    -DCMAKE_BUILD_TYPE=Debug >/dev/null
 	@cmake --build $(ASAN_BUILD) -j $(JOBS)
 	@scripts/run-tests.sh $(ASAN_BUILD)
