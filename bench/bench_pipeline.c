@@ -100,7 +100,7 @@ done:
 }
 
 /* The same work as a plain loop over the same values: the no-engine bound. */
-__attribute__((noinline)) static int64_t c_loop(const spate_value *v, size_t n)
+__attribute__((noinline)) static int64_t c_loop(const spate_value *volatile v, size_t n)
 {
     int64_t c = 0;
     for (size_t i = 0; i < n; i++) {
@@ -178,8 +178,9 @@ int main(int argc, char **argv)
         report(name, threads, n, m.best_s);
         if (threads == 1) spate1 = m.best_s;
     }
-    int64_t c;
+    int64_t c = 0;
     double cs = time_c_loop(values, n, &c);
+    if (c != (int64_t)(n + 1) / 2) fprintf(stderr, "bench_pipeline: wrong loop count\n");
     report("c_loop", 1, n, cs);
     printf("spate local[1] vs plain C loop: %.2fx the loop's time\n", spate1 / cs);
     if (awk) {

@@ -71,7 +71,8 @@ spate_err sp_conf_parse_size(const char *text, int64_t *out, char *errstr, size_
 {
     const char *s = text ? text : "";
     size_t i = 0;
-    while (isspace((unsigned char)s[i])) i++;
+    while (isspace((unsigned char)s[i]))
+        i++;
     if (!isdigit((unsigned char)s[i])) {
         sp_errf(errstr, errstr_size,
                 "invalid size \"%s\": expected a number at position %zu (e.g. 32m, 1g, 512k)", s,
@@ -84,12 +85,15 @@ spate_err sp_conf_parse_size(const char *text, int64_t *out, char *errstr, size_
         n = n * 10 + (s[i] - '0');
     }
     size_t at = i;
-    while (isspace((unsigned char)s[at])) at++;
+    while (isspace((unsigned char)s[at]))
+        at++;
     size_t ul = 0;
-    while (isalpha((unsigned char)s[at + ul])) ul++;
+    while (isalpha((unsigned char)s[at + ul]))
+        ul++;
     int shift = size_shift(s + at, ul);
     size_t end = at + ul;
-    while (isspace((unsigned char)s[end])) end++;
+    while (isspace((unsigned char)s[end]))
+        end++;
     if (shift < 0 || s[end]) {
         size_t bad = shift < 0 ? at : end;
         sp_errf(errstr, errstr_size,
@@ -108,11 +112,10 @@ too_large:
 
 /* ---- parsing one value ---------------------------------------------------- */
 
-static spate_err bad_value(const sp_conf_opt *o, const char *v, const char *expected,
-                           char *errstr, size_t errstr_size)
+static spate_err bad_value(const sp_conf_opt *o, const char *v, const char *expected, char *errstr,
+                           size_t errstr_size)
 {
-    sp_errf(errstr, errstr_size, "invalid value \"%s\" for %s: expected %s", v, o->name,
-            expected);
+    sp_errf(errstr, errstr_size, "invalid value \"%s\" for %s: expected %s", v, o->name, expected);
     return SPATE_ERR_INVALID_ARG;
 }
 
@@ -121,7 +124,8 @@ static spate_err parse_int(const sp_conf_opt *o, const char *v, slot *s, char *e
     char *end;
     errno = 0;
     long long n = strtoll(v, &end, 10);
-    while (isspace((unsigned char)*end)) end++;
+    while (isspace((unsigned char)*end))
+        end++;
     if (end == v || *end || errno || !(isdigit((unsigned char)*v) || *v == '-' || *v == '+'))
         return bad_value(o, v, "an integer", e, es);
     s->i = n;
@@ -132,7 +136,8 @@ static spate_err parse_double(const sp_conf_opt *o, const char *v, slot *s, char
 {
     char *end;
     double d = strtod(v, &end);
-    while (isspace((unsigned char)*end)) end++;
+    while (isspace((unsigned char)*end))
+        end++;
     if (end == v || *end || !isfinite(d)) return bad_value(o, v, "a number", e, es);
     if (d < o->dmin || d > o->dmax) {
         char exp[96];
@@ -175,7 +180,8 @@ static spate_err parse_enum(const sp_conf_opt *o, const char *v, slot *s, char *
 static char *enum_name(const sp_conf_opt *o, int64_t idx)
 {
     const char *p = o->allowed;
-    for (; idx > 0; idx--) p += strcspn(p, "|") + 1;
+    for (; idx > 0; idx--)
+        p += strcspn(p, "|") + 1;
     size_t n = strcspn(p, "|");
     char *s = sp_xmalloc(n + 1);
     memcpy(s, p, n);
@@ -186,7 +192,9 @@ static char *enum_name(const sp_conf_opt *o, int64_t idx)
 static spate_err check_range(const sp_conf_opt *o, const char *v, int64_t n, char *e, size_t es)
 {
     if (n >= o->min && n <= o->max) return SPATE_OK;
-    const char *unit = o->type == SP_CONF_DURATION ? " ms" : o->type == SP_CONF_SIZE ? " bytes" : "";
+    const char *unit = o->type == SP_CONF_DURATION ? " ms"
+                       : o->type == SP_CONF_SIZE   ? " bytes"
+                                                   : "";
     char exp[128];
     if (o->min == o->max)
         snprintf(exp, sizeof exp, "exactly %lld%s", (long long)o->min, unit);
@@ -229,9 +237,11 @@ static spate_err parse_value(const sp_conf_opt *o, const char *v, slot *s, char 
 {
     char *trimmed = NULL;
     if (o->type != SP_CONF_STRING) {
-        while (isspace((unsigned char)*v)) v++;
+        while (isspace((unsigned char)*v))
+            v++;
         size_t n = strlen(v);
-        while (n && isspace((unsigned char)v[n - 1])) n--;
+        while (n && isspace((unsigned char)v[n - 1]))
+            n--;
         trimmed = sp_xmalloc(n + 1);
         memcpy(trimmed, v, n);
         trimmed[n] = '\0';
@@ -274,7 +284,8 @@ spate_conf *spate_conf_new(void)
 void spate_conf_destroy(spate_conf *c)
 {
     if (!c) return;
-    for (size_t i = 0; i < sp_conf_noptions; i++) free(c->slots[i].str);
+    for (size_t i = 0; i < sp_conf_noptions; i++)
+        free(c->slots[i].str);
     for (size_t i = 0; i < c->nextras; i++) {
         free(c->extras[i].key);
         free(c->extras[i].value);
@@ -328,13 +339,15 @@ static size_t distance(const char *a, const char *b)
 {
     size_t la = strlen(a), lb = strlen(b), row[MAX_KEY + 1];
     if (la >= MAX_KEY || lb >= MAX_KEY) return SIZE_MAX;
-    for (size_t j = 0; j <= lb; j++) row[j] = j;
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = j;
     for (size_t i = 1; i <= la; i++) {
         size_t diag = row[0];
         row[0] = i;
         for (size_t j = 1; j <= lb; j++) {
             size_t up = row[j];
-            size_t sub = diag + (tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]));
+            size_t sub =
+                diag + (tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]));
             size_t best = up + 1 < row[j - 1] + 1 ? up + 1 : row[j - 1] + 1;
             row[j] = sub < best ? sub : best;
             diag = up;
@@ -365,7 +378,10 @@ spate_err spate_conf_set(spate_conf *c, const char *key, const char *value, char
                          size_t errstr_size)
 {
     if (!c || !key || !value) {
-        sp_errf(errstr, errstr_size, "spate_conf_set: NULL %s", !c ? "conf" : !key ? "key" : "value");
+        sp_errf(errstr, errstr_size, "spate_conf_set: NULL %s",
+                !c     ? "conf"
+                : !key ? "key"
+                       : "value");
         return SPATE_ERR_INVALID_ARG;
     }
     if (is_extra_key(key)) {
@@ -440,5 +456,6 @@ void sp_conf_foreach_prefix(const spate_conf *c, const char *prefix,
 {
     size_t pl = strlen(prefix);
     for (size_t i = 0; i < c->nextras; i++)
-        if (strncmp(c->extras[i].key, prefix, pl) == 0) fn(c->extras[i].key, c->extras[i].value, ud);
+        if (strncmp(c->extras[i].key, prefix, pl) == 0)
+            fn(c->extras[i].key, c->extras[i].value, ud);
 }

@@ -38,9 +38,9 @@ typedef enum sp_conf_type {
 typedef struct sp_conf_opt {
     const char *name; /* "spate.streaming.blockInterval" */
     sp_conf_type type;
-    const char *def;  /* the default, in the same syntax a user writes */
-    int64_t min, max; /* INT, DURATION (ms), SIZE (bytes): the inclusive range */
-    double dmin, dmax; /* DOUBLE: the inclusive range */
+    const char *def;     /* the default, in the same syntax a user writes */
+    int64_t min, max;    /* INT, DURATION (ms), SIZE (bytes): the inclusive range */
+    double dmin, dmax;   /* DOUBLE: the inclusive range */
     const char *allowed; /* ENUM: "system|manual" */
     /* STRING: extra validation, NULL for none; fills errstr on failure. */
     bool (*check)(const char *value, char *errstr, size_t errstr_size);

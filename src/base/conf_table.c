@@ -16,13 +16,34 @@
 #define NOMAX INT64_MAX
 
 /* Row helpers: name, default, [range,] doc. */
-#define STR(n, d, chk, rdoc, doc) {n, SP_CONF_STRING, d, 0, 0, 0, 0, NULL, chk, rdoc, doc}
-#define INT(n, d, lo, hi, doc) {n, SP_CONF_INT, d, lo, hi, 0, 0, NULL, NULL, NULL, doc}
-#define DBL(n, d, lo, hi, doc) {n, SP_CONF_DOUBLE, d, 0, 0, lo, hi, NULL, NULL, NULL, doc}
-#define BOOL(n, d, doc) {n, SP_CONF_BOOL, d, 0, 1, 0, 0, NULL, NULL, NULL, doc}
-#define DUR(n, d, lo, doc) {n, SP_CONF_DURATION, d, lo, NOMAX, 0, 0, NULL, NULL, NULL, doc}
-#define SIZE(n, d, lo, doc) {n, SP_CONF_SIZE, d, lo, NOMAX, 0, 0, NULL, NULL, NULL, doc}
-#define ENUM(n, d, allowed, doc) {n, SP_CONF_ENUM, d, 0, 0, 0, 0, allowed, NULL, NULL, doc}
+#define STR(n, d, chk, rdoc, doc)                                                                  \
+    {                                                                                              \
+        n, SP_CONF_STRING, d, 0, 0, 0, 0, NULL, chk, rdoc, doc                                     \
+    }
+#define INT(n, d, lo, hi, doc)                                                                     \
+    {                                                                                              \
+        n, SP_CONF_INT, d, lo, hi, 0, 0, NULL, NULL, NULL, doc                                     \
+    }
+#define DBL(n, d, lo, hi, doc)                                                                     \
+    {                                                                                              \
+        n, SP_CONF_DOUBLE, d, 0, 0, lo, hi, NULL, NULL, NULL, doc                                  \
+    }
+#define BOOL(n, d, doc)                                                                            \
+    {                                                                                              \
+        n, SP_CONF_BOOL, d, 0, 1, 0, 0, NULL, NULL, NULL, doc                                      \
+    }
+#define DUR(n, d, lo, doc)                                                                         \
+    {                                                                                              \
+        n, SP_CONF_DURATION, d, lo, NOMAX, 0, 0, NULL, NULL, NULL, doc                             \
+    }
+#define SIZE(n, d, lo, doc)                                                                        \
+    {                                                                                              \
+        n, SP_CONF_SIZE, d, lo, NOMAX, 0, 0, NULL, NULL, NULL, doc                                 \
+    }
+#define ENUM(n, d, allowed, doc)                                                                   \
+    {                                                                                              \
+        n, SP_CONF_ENUM, d, 0, 0, 0, 0, allowed, NULL, NULL, doc                                   \
+    }
 
 /* "local", "local[N]" (N >= 1) or "local[*]". */
 int sp_conf_master_threads(const char *m)
@@ -37,7 +58,8 @@ int sp_conf_master_threads(const char *m)
     }
     long n = 0;
     const char *p = m;
-    for (; *p >= '0' && *p <= '9' && n <= 100000; p++) n = n * 10 + (*p - '0');
+    for (; *p >= '0' && *p <= '9' && n <= 100000; p++)
+        n = n * 10 + (*p - '0');
     if (p == m || strcmp(p, "]") != 0 || n < 1 || n > 100000) return -1;
     return (int)n;
 }
@@ -115,7 +137,7 @@ const size_t sp_conf_noptions = sizeof sp_conf_options / sizeof sp_conf_options[
 
 static const char *type_name(sp_conf_type t)
 {
-    static const char *const names[] = {"string", "int",  "double", "bool",
+    static const char *const names[] = {"string",   "int",  "double", "bool",
                                         "duration", "size", "enum"};
     return names[t];
 }

@@ -24,13 +24,13 @@ typedef struct unit {
 } unit;
 
 static const unit units[] = {
-    {"us", 0},         {"micro", 0},       {"micros", 0},       {"microsecond", 0},
-    {"microseconds", 0}, {"ms", 1},        {"milli", 1},        {"millis", 1},
-    {"millisecond", 1}, {"milliseconds", 1}, {"s", 1000},       {"sec", 1000},
-    {"second", 1000},  {"seconds", 1000},  {"m", 60000},        {"min", 60000},
-    {"mins", 60000},   {"minute", 60000},  {"minutes", 60000},  {"h", 3600000},
-    {"hour", 3600000}, {"hours", 3600000}, {"d", 86400000},     {"day", 86400000},
-    {"days", 86400000}, {"week", 604800000}, {"weeks", 604800000},
+    {"us", 0},           {"micro", 0},        {"micros", 0},        {"microsecond", 0},
+    {"microseconds", 0}, {"ms", 1},           {"milli", 1},         {"millis", 1},
+    {"millisecond", 1},  {"milliseconds", 1}, {"s", 1000},          {"sec", 1000},
+    {"second", 1000},    {"seconds", 1000},   {"m", 60000},         {"min", 60000},
+    {"mins", 60000},     {"minute", 60000},   {"minutes", 60000},   {"h", 3600000},
+    {"hour", 3600000},   {"hours", 3600000},  {"d", 86400000},      {"day", 86400000},
+    {"days", 86400000},  {"week", 604800000}, {"weeks", 604800000},
 };
 
 #define EXPECTED_UNITS "expected us, ms, s, seconds, m, min, minutes, h, hours, d, days, weeks"
@@ -62,13 +62,15 @@ static spate_err fail_here(parser *p, const char *what)
 
 static void skip_blanks(parser *p)
 {
-    while (isspace((unsigned char)p->text[p->pos])) p->pos++;
+    while (isspace((unsigned char)p->text[p->pos]))
+        p->pos++;
 }
 
 static size_t word_len(const char *s)
 {
     size_t n = 0;
-    while (isalpha((unsigned char)s[n])) n++;
+    while (isalpha((unsigned char)s[n]))
+        n++;
     return n;
 }
 
@@ -156,9 +158,11 @@ static bool parse_scala(parser *p, spate_duration *out, spate_err *err)
     const char *s = p->text + p->pos;
     size_t wl = word_len(s), i = 0;
     size_t k = wl;
-    while (isspace((unsigned char)s[k])) k++;
+    while (isspace((unsigned char)s[k]))
+        k++;
     if (wl == 0 || s[k] != '(') return false;
-    while (i < 3 && !word_is(s, wl, ctors[i].name)) i++;
+    while (i < 3 && !word_is(s, wl, ctors[i].name))
+        i++;
     if (i == 3) {
         *err = fail_here(p, "unknown constructor (expected Milliseconds, Seconds or Minutes):");
         return true;

@@ -11,11 +11,14 @@
  * digit more, e.g. 0.0020 for 2.0E-3): between 1.0E-3 and 1.0E7 plain notation
  * with at least one fractional digit, otherwise d.dddE[-]n. The digits come
  * from printf's correctly rounded %.*e at the smallest precision that
- * round-trips (a binary search: round-tripping is monotone in the precision);
- * integral doubles below 2^53 take a direct path. No allocation. */
+ * round-trips (a binary search: round-tripping is monotone in the precision),
+ * after a fast path that settles doubles of up to 15 significant digits
+ * exactly without printf (see fast_digits). No allocation. */
 #include <spate/value.h>
 
 #include <math.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,36 +54,79 @@ static void put_i64(out *o, int64_t v)
     put(o, p, (size_t)(tmp + sizeof tmp - p));
 }
 
-/* The shortest digits of d > 0 (finite): writes them to digits (no trailing
- * zeros, NUL-terminated) and returns the decimal exponent of the first digit. */
-static int shortest_digits(double d, char digits[20])
+/* The shortest digits of d > 0 (finite) with at least lo of them: writes them
+ * to digits (no trailing zeros, NUL-terminated) and returns the decimal
+ * exponent of the first digit. */
+static int shortest_digits(double d, int lo, char digits[20])
 {
-    char tmp[40];
-    int lo = 1, hi = 17;
+    char tmp[40], best[40];
+    int hi = 17;
+    snprintf(best, sizeof best, "%.16e", d); /* 17 digits always read back */
     while (lo < hi) {
         int mid = (lo + hi) / 2;
         snprintf(tmp, sizeof tmp, "%.*e", mid - 1, d);
-        if (strtod(tmp, NULL) == d)
+        if (strtod(tmp, NULL) == d) {
             hi = mid;
-        else
+            memcpy(best, tmp, sizeof tmp);
+        } else {
             lo = mid + 1;
+        }
     }
     /* Java picks the closest of the 1- and 2-digit candidates when one digit
      * would do (4.9E-324, not 5.0E-324). */
-    snprintf(tmp, sizeof tmp, "%.*e", lo == 1 ? 1 : lo - 1, d);
+    if (lo == 1) snprintf(best, sizeof best, "%.1e", d);
     int n = 0;
-    char *p = tmp;
+    char *p = best;
     for (; *p != 'e'; p++)
         if (*p != '.') digits[n++] = *p;
-    while (n > 1 && digits[n - 1] == '0') n--;
+    while (n > 1 && digits[n - 1] == '0')
+        n--;
     digits[n] = '\0';
     return atoi(p + 1);
+}
+
+/* The fast path for doubles with at most 15 significant digits and a
+ * decimal exponent down to about -7 (prices, ratios, averages): the smallest k
+ * with round(d * 10^k) / 10^k == d. Both operands of that division are exact
+ * (m < 2^53, 10^k exact for k <= 22) and IEEE division rounds correctly, so
+ * the test is exactly "the decimal m * 10^-k reads back as d". With at most
+ * 15 digits, 10^-k exceeds the width of d's rounding interval, so the decimal
+ * found is the only one of its length there: the shortest and the closest,
+ * which is what Java prints. Returns 1 when found, 0 when d needs 16 or 17
+ * digits, -1 when d is out of this path's range. */
+static int fast_digits(double d, char digits[20], int *exp)
+{
+    static const double pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                   1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                   1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+    if (d >= 1e15 || d < 1e-7) return -1;
+    for (int k = 0; k <= 22; k++) {
+        double p = d * pow10[k];
+        if (p >= 1e15) return 0;
+        double m = floor(p + 0.5);
+        if (m / pow10[k] != d) continue;
+        char tmp[24];
+        int n = 0;
+        for (uint64_t u = (uint64_t)m; u; u /= 10)
+            tmp[n++] = (char)('0' + u % 10);
+        if (n == 0) return -1;
+        *exp = n - 1 - k;
+        int len = 0;
+        for (int i = n - 1; i >= 0; i--)
+            digits[len++] = tmp[i];
+        while (len > 1 && digits[len - 1] == '0')
+            len--;
+        digits[len] = '\0';
+        return 1;
+    }
+    return 0;
 }
 
 static void put_zeros(out *o, int n)
 {
     static const char zeros[] = "0000000000";
-    for (; n > 0; n -= 10) put(o, zeros, n < 10 ? (size_t)n : 10);
+    for (; n > 0; n -= 10)
+        put(o, zeros, n < 10 ? (size_t)n : 10);
 }
 
 static void put_decimal(out *o, const char *digits, int exp)
@@ -133,7 +179,9 @@ static void put_f64(out *o, double d)
         return;
     }
     char digits[20];
-    int exp = shortest_digits(d, digits);
+    int exp;
+    int fast = fast_digits(d, digits, &exp);
+    if (fast <= 0) exp = shortest_digits(d, fast == 0 ? 16 : 1, digits);
     put_decimal(o, digits, exp);
 }
 
@@ -159,7 +207,8 @@ static void put_timestamp(out *o, int64_t ms)
         tmp[n++] = '0';
     } else {
         n += snprintf(tmp + n, sizeof tmp - (size_t)n, "%03d", (int)frac);
-        while (tmp[n - 1] == '0') n--;
+        while (tmp[n - 1] == '0')
+            n--;
     }
     put(o, tmp, (size_t)n);
 }
@@ -176,8 +225,7 @@ static void put_bytes(out *o, const uint8_t *b, size_t n)
 
 static void put_value(out *o, spate_value v);
 
-static void put_items(out *o, const char *open, const char *sep, const spate_value *it,
-                      size_t n)
+static void put_items(out *o, const char *open, const char *sep, const spate_value *it, size_t n)
 {
     puts_(o, open);
     for (size_t i = 0; i < n; i++) {

@@ -13,9 +13,8 @@
 
 static const char *type_name(uint8_t t)
 {
-    static const char *const names[] = {"null",  "Boolean", "Long",  "Double",
-                                        "String", "Bytes",   "Timestamp", "Tuple",
-                                        "List",   "Array",   "Some",  "None"};
+    static const char *const names[] = {"null",      "Boolean", "Long", "Double", "String", "Bytes",
+                                        "Timestamp", "Tuple",   "List", "Array",  "Some",   "None"};
     return t < sizeof names / sizeof names[0] ? names[t] : "unknown";
 }
 
@@ -52,8 +51,7 @@ static spate_value min_max(spate_task *t, const char *fn, spate_value a, spate_v
                            bool want_min)
 {
     if (!numbers(t, fn, a, b)) return spate_null();
-    if (a.type == SPATE_I64 && b.type == SPATE_I64)
-        return (a.u.i < b.u.i) == want_min ? a : b;
+    if (a.type == SPATE_I64 && b.type == SPATE_I64) return (a.u.i < b.u.i) == want_min ? a : b;
     double x = spate_as_f64(a), y = spate_as_f64(b);
     if (isnan(x) || isnan(y)) return spate_f64(NAN);
     if (x == y) /* only the sign of zero can differ */
@@ -145,7 +143,8 @@ void spate_fn_split_words(spate_task *t, spate_value v, spate_sink *out, void *u
         spate_sink_push(out, v);
         return;
     }
-    while (n > 0 && s[n - 1] == ' ') n--; /* trailing empty pieces */
+    while (n > 0 && s[n - 1] == ' ')
+        n--; /* trailing empty pieces */
     size_t start = 0;
     for (size_t i = 0; i < n; i++) {
         if (s[i] != ' ') continue;
@@ -167,9 +166,11 @@ void spate_fn_split_whitespace(spate_task *t, spate_value v, spate_sink *out, vo
     const char *s = v.u.s;
     size_t i = 0, n = v.len;
     while (i < n) {
-        while (i < n && is_blank(s[i])) i++;
+        while (i < n && is_blank(s[i]))
+            i++;
         size_t start = i;
-        while (i < n && !is_blank(s[i])) i++;
+        while (i < n && !is_blank(s[i]))
+            i++;
         if (i > start) spate_sink_push(out, spate_str(s + start, i - start));
     }
 }
@@ -181,7 +182,8 @@ void spate_fn_flatten(spate_task *t, spate_value v, spate_sink *out, void *ud)
     case SPATE_LIST:
     case SPATE_ARRAY:
     case SPATE_TUPLE:
-        for (uint32_t i = 0; i < v.len; i++) spate_sink_push(out, v.u.items[i]);
+        for (uint32_t i = 0; i < v.len; i++)
+            spate_sink_push(out, v.u.items[i]);
         break;
     case SPATE_SOME:
         spate_sink_push(out, v.u.items[0]);

@@ -1,7 +1,8 @@
 /* log.h - one-line log records on stderr, in log4j's console layout as Spark
  * prints them: "26/11/21 14:40:03 WARN FileInputDStream: message".
  * Thread-safe (one write per record). Level from spate.log.level or
- * sp_log_set_level; default INFO... set to WARN by the examples. */
+ * sp_log_set_level; default WARN, or the environment variable SPATE_LOG_LEVEL
+ * read at first use. */
 #ifndef SP_LOG_H
 #define SP_LOG_H
 

@@ -38,7 +38,8 @@ spate_value spate_bytes_copy(spate_arena *a, const void *p, size_t len)
 static spate_value items_of(spate_arena *a, uint8_t type, const spate_value *items, size_t n)
 {
     spate_value *dst = spate_arena_alloc(a, (n ? n : 1) * sizeof *dst);
-    for (size_t i = 0; i < n; i++) dst[i] = items ? items[i] : spate_null();
+    for (size_t i = 0; i < n; i++)
+        dst[i] = items ? items[i] : spate_null();
     spate_value v = {type, (uint32_t)n, {.items = dst}};
     return v;
 }
@@ -105,7 +106,8 @@ spate_value spate_value_copy(spate_arena *a, spate_value v)
     if (!has_items(v.type)) return v;
     size_t n = v.type == SPATE_SOME ? 1 : v.len;
     spate_value *dst = spate_arena_alloc(a, (n ? n : 1) * sizeof *dst);
-    for (size_t i = 0; i < n; i++) dst[i] = spate_value_copy(a, v.u.items[i]);
+    for (size_t i = 0; i < n; i++)
+        dst[i] = spate_value_copy(a, v.u.items[i]);
     v.u.items = dst;
     return v;
 }
@@ -217,7 +219,8 @@ uint64_t spate_value_hash(spate_value v)
     }
     size_t n = v.type == SPATE_SOME ? 1 : v.len;
     uint64_t h = hash_u64(n, seed);
-    for (size_t i = 0; i < n; i++) h = hash_u64(spate_value_hash(v.u.items[i]), h);
+    for (size_t i = 0; i < n; i++)
+        h = hash_u64(spate_value_hash(v.u.items[i]), h);
     return h;
 }
 
@@ -245,8 +248,7 @@ static int cmp_i64_f64(int64_t i, double f)
 static int cmp_numbers(spate_value a, spate_value b)
 {
     int c;
-    if (a.type == SPATE_I64 && b.type == SPATE_I64)
-        return (a.u.i > b.u.i) - (a.u.i < b.u.i);
+    if (a.type == SPATE_I64 && b.type == SPATE_I64) return (a.u.i > b.u.i) - (a.u.i < b.u.i);
     if (a.type == SPATE_F64 && b.type == SPATE_F64) return cmp_f64(a.u.f, b.u.f);
     if (a.type == SPATE_I64)
         c = cmp_i64_f64(a.u.i, b.u.f);

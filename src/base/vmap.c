@@ -18,7 +18,8 @@ static size_t home(const sp_vmap *m, uint64_t h)
 static void alloc_entries(sp_vmap *m, size_t cap)
 {
     unsigned bits = 0;
-    while (((size_t)1 << bits) < cap) bits++;
+    while (((size_t)1 << bits) < cap)
+        bits++;
     m->cap = (size_t)1 << bits;
     m->shift = 64 - bits;
     m->entries = sp_xcalloc(m->cap, sizeof *m->entries);
@@ -28,7 +29,8 @@ static void alloc_entries(sp_vmap *m, size_t cap)
 static size_t cap_for(size_t n)
 {
     size_t cap = MIN_CAP;
-    while (cap / 4 * 3 < n) cap *= 2;
+    while (cap / 4 * 3 < n)
+        cap *= 2;
     return cap;
 }
 
@@ -59,7 +61,8 @@ static void grow(sp_vmap *m)
     for (size_t i = 0; i < old_cap; i++) {
         if (!old[i].hash) continue;
         size_t j = home(m, old[i].hash);
-        while (m->entries[j].hash) j = (j + 1) & mask;
+        while (m->entries[j].hash)
+            j = (j + 1) & mask;
         m->entries[j] = old[i];
     }
     free(old);

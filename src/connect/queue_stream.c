@@ -4,11 +4,13 @@
  * one (one_at_a_time) or the union of all of them; the taken RDDs' scopes are
  * adopted by the batch scope, so their memory goes with the batch.
  *
- * The default RDD (used when the queue is empty) belongs to the stream. It is
- * materialized once, when the stream is made, and every empty batch gets a
- * fresh RDD node over those values in the batch's own scope
- * (sp_rdd_from_parts): nothing built on it by later operators accumulates in
- * the stream's memory, and its values are shared, not copied.
+ * The default RDD (used when the queue is empty) stays in its own scope, which
+ * the context owns (as it owns every RDD made by spate_ctx_parallelize until a
+ * batch adopts it) and frees at spate_ctx_destroy. It is materialized once,
+ * when the stream is made, and every empty batch gets a fresh RDD node over
+ * those values in the batch's own scope (sp_rdd_from_parts): nothing built on
+ * it by later operators accumulates in the context's memory, and its values
+ * are shared, not copied.
  *
  * Record counts: like Spark's QueueInputDStream, which reports no input info,
  * the queue stream does not add to records_in: a queued RDD's size is only
@@ -30,7 +32,7 @@ typedef struct queue_impl {
     spate_rdd **items;    /* ring buffer */
     size_t head, len, cap;
     bool one_at_a_time;
-    spate_rdd *default_rdd; /* owned: its scope is destroyed with the stream */
+    spate_rdd *default_rdd; /* in a scope the context owns */
     int default_nparts;     /* the materialized default RDD */
     spate_value **default_parts;
     size_t *default_lens;
@@ -100,13 +102,13 @@ static bool queue_has_pending(spate_stream *s)
     return false;
 }
 
+/* Program thread. The RDDs still queued and the default RDD are not freed
+ * here: spate_ctx_parallelize's scopes belong to the context until a batch
+ * adopts them, and the context frees the rest after its streams. */
 static void queue_destroy(spate_stream *s)
 {
     queue_impl *q = s->impl;
     if (!q) return;
-    for (size_t i = 0; i < q->len; i++)
-        sp_scope_destroy(sp_rdd_scope(q->items[(q->head + i) % q->cap]));
-    if (q->default_rdd) sp_scope_destroy(sp_rdd_scope(q->default_rdd));
     free(q->items);
     free(q->default_parts);
     free(q->default_lens);
@@ -151,7 +153,6 @@ spate_stream *spate_queue_stream(spate_ctx *ssc, bool one_at_a_time, spate_rdd *
     q->default_rdd = default_rdd;
     if (default_rdd && sp_scope_exec(sp_rdd_scope(default_rdd)) != sp_ctx_exec(ssc)) {
         sp_ctx_set_error(ssc, "queueStream: the default RDD belongs to another context");
-        q->default_rdd = NULL; /* not ours to free */
         queue_destroy(&(spate_stream){.impl = q});
         return NULL;
     }

@@ -22,9 +22,11 @@
  * Stop: sets the stopped flag, calls on_stop on the stopping thread (that is
  * what interrupts a blocking on_start, as in Spark), then joins the supervisor
  * thread. A receiver whose on_start ignores spate_receiver_is_stopped would
- * block the stop; that is the receiver's contract. After stop, stores are
- * dropped; a graceful stop keeps the stored block for the remaining batches,
- * an immediate one drops it (Spark loses unprocessed data then too).
+ * block the stop; that is the receiver's contract. Stores are accepted until
+ * the supervisor thread has ended (what a receiver flushes while stopping is
+ * kept, as Spark's BlockGenerator keeps it) and dropped after the stop. A
+ * graceful stop keeps the stored block for the remaining batches, an
+ * immediate one drops it (Spark loses unprocessed data then too).
  *
  * Threads: sp_receiver_stream_new and destroy on the program's thread;
  * start/stop on the thread calling ctx start/stop; compute and has_pending on

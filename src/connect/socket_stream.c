@@ -162,7 +162,7 @@ int spate_reader_read_line(spate_reader *rd, const char **line, size_t *len)
     }
     for (;;) {
         if (spate_receiver_is_stopped(rd->r)) return 0;
-        char *nl = memchr(rd->buf + rd->scan, '\n', rd->end - rd->scan);
+        char *nl = rd->end > rd->scan ? memchr(rd->buf + rd->scan, '\n', rd->end - rd->scan) : NULL;
         if (nl) {
             if (reader_take_line(rd, nl, line, len)) return 1;
             continue;

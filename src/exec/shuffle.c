@@ -30,8 +30,10 @@ struct sp_shuffle {
 spate_rdd *sp_shuffle_new(sh_kind kind, spate_rdd *a, spate_rdd *b, int nparts, const sh_funcs *f)
 {
     if (!a || (kind == SH_COGROUP && !b)) return NULL;
-    if (nparts <= 0) nparts = a->nparts > 0 ? a->nparts : 1;
-    if (b && b->nparts > nparts && nparts == a->nparts) nparts = b->nparts;
+    /* Spark's default partitioner (no spark.default.parallelism): the larger
+     * parent's count. An explicit count is kept as given. */
+    if (nparts <= 0) nparts = b && b->nparts > a->nparts ? b->nparts : a->nparts;
+    if (nparts <= 0) nparts = 1;
     spate_rdd *r = sp_rdd_alloc(a->scope, K_SHUFFLED, nparts, NULL);
     sp_shuffle *s = spate_arena_alloc(sp_scope_arena(a->scope), sizeof *s);
     memset(s, 0, sizeof *s);
@@ -290,7 +292,7 @@ static void reduce_sort(spate_rdd *r, int b)
             items[n++] = (sort_item){in->data[i], in->data[i + 1], seq};
         }
     }
-    qsort(items, n, sizeof *items, s->ascending ? cmp_items_asc : cmp_items_desc);
+    if (n > 1) qsort(items, n, sizeof *items, s->ascending ? cmp_items_asc : cmp_items_desc);
     sp_vvec out = {0};
     for (size_t i = 0; i < n; i++) sp_vvec_push(&out, items[i].value);
     free(items);
@@ -312,7 +314,7 @@ static void compute_bounds(spate_rdd *r)
         sp_vvec *in = &s->buckets[(size_t)mi * (size_t)s->nout];
         for (size_t i = 0; i + 1 < in->len; i += 2) sp_vvec_push(&keys, in->data[i]);
     }
-    qsort(keys.data, keys.len, sizeof *keys.data, cmp_values);
+    if (keys.len > 1) qsort(keys.data, keys.len, sizeof *keys.data, cmp_values);
     s->bounds = spate_arena_alloc(sp_scope_arena(r->scope), sizeof *s->bounds * (size_t)s->nout);
     for (int i = 0; i < s->nout - 1; i++) {
         size_t at = keys.len * (size_t)(i + 1) / (size_t)s->nout;

@@ -103,7 +103,8 @@ Test(conf, master_forms)
     set_ok("spate.master", "local[4]");
     set_ok("spate.master", "local[*]");
     set_bad("spate.master", "local[0]", SPATE_ERR_INVALID_ARG, "expected local, local[N]");
-    set_bad("spate.master", "yarn", SPATE_ERR_INVALID_ARG, "invalid value \"yarn\" for spate.master");
+    set_bad("spate.master", "yarn", SPATE_ERR_INVALID_ARG,
+            "invalid value \"yarn\" for spate.master");
     set_bad("spate.master", "local[2", SPATE_ERR_INVALID_ARG, "spate.master");
     set_bad("spate.master", "local[x]", SPATE_ERR_INVALID_ARG, "spate.master");
     cr_assert_eq(sp_conf_master_threads("local"), 1);
@@ -122,7 +123,8 @@ Test(conf, type_and_range_errors_name_key_value_and_expectation)
     set_bad("spate.default.parallelism", "-1", SPATE_ERR_INVALID_ARG, "expected 0 .. 65536");
     set_bad("spate.streaming.backpressure.enabled", "yes", SPATE_ERR_INVALID_ARG,
             "expected true or false");
-    set_bad("spate.streaming.clock", "wall", SPATE_ERR_INVALID_ARG, "expected one of system|manual");
+    set_bad("spate.streaming.clock", "wall", SPATE_ERR_INVALID_ARG,
+            "expected one of system|manual");
     set_bad("spate.streaming.blockInterval", "5 secs", SPATE_ERR_INVALID_ARG,
             "spate.streaming.blockInterval: invalid duration \"5 secs\": unknown unit \"secs\"");
     set_bad("spate.streaming.blockInterval", "0", SPATE_ERR_INVALID_ARG, "at least 1 ms");
@@ -132,8 +134,7 @@ Test(conf, type_and_range_errors_name_key_value_and_expectation)
             "expected a number in 0 ..");
     set_bad("spate.streaming.backpressure.pid.integral", "abc", SPATE_ERR_INVALID_ARG,
             "expected a number");
-    set_bad("spate.streaming.kafka.minRatePerPartition", "0", SPATE_ERR_INVALID_ARG,
-            "at least 1");
+    set_bad("spate.streaming.kafka.minRatePerPartition", "0", SPATE_ERR_INVALID_ARG, "at least 1");
     set_bad("spate.streaming.receiver.maxRate", "99999999999999999999", SPATE_ERR_INVALID_ARG,
             "expected an integer");
     /* A failed set keeps the old value. */

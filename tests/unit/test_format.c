@@ -176,7 +176,8 @@ Test(format, to_cstr_short_and_long)
     cr_assert_str_eq(s, "(a,1)");
     cr_assert_eq(n, 5);
     spate_value items[200];
-    for (int i = 0; i < 200; i++) items[i] = spate_i64(i);
+    for (int i = 0; i < 200; i++)
+        items[i] = spate_i64(i);
     s = spate_value_to_cstr(A, spate_list_of(A, items, 200), &n);
     cr_assert_eq(strlen(s), n);
     cr_assert(n > 256);

@@ -124,13 +124,13 @@ static void split(const char *s, void (*fn)(spate_task *, spate_value, spate_sin
 Test(functions, split_words_is_scala_split_on_space)
 {
     split("a b c", spate_fn_split_words, "[a][b][c]");
-    split("a  b", spate_fn_split_words, "[a][][b]");     /* empty piece kept */
-    split(" a", spate_fn_split_words, "[][a]");          /* leading empty kept */
-    split("a b  ", spate_fn_split_words, "[a][b]");      /* trailing empties dropped */
-    split("", spate_fn_split_words, "[]");               /* "".split(" ") == Array("") */
-    split("   ", spate_fn_split_words, "");              /* "   ".split(" ") is empty */
+    split("a  b", spate_fn_split_words, "[a][][b]"); /* empty piece kept */
+    split(" a", spate_fn_split_words, "[][a]");      /* leading empty kept */
+    split("a b  ", spate_fn_split_words, "[a][b]");  /* trailing empties dropped */
+    split("", spate_fn_split_words, "[]");           /* "".split(" ") == Array("") */
+    split("   ", spate_fn_split_words, "");          /* "   ".split(" ") is empty */
     split("word", spate_fn_split_words, "[word]");
-    split("a\tb", spate_fn_split_words, "[a\tb]");       /* only spaces split */
+    split("a\tb", spate_fn_split_words, "[a\tb]"); /* only spaces split */
 }
 
 Test(functions, split_whitespace_drops_empties)
@@ -156,7 +156,8 @@ Test(functions, flatten)
     spate_fn_flatten(&T, spate_none(), &SINK.base, NULL);
     spate_fn_flatten(&T, spate_tuple2(a, spate_i64(4), spate_i64(5)), &SINK.base, NULL);
     cr_assert_eq(OUT.len, 5);
-    for (size_t i = 0; i < 5; i++) cr_assert_eq(OUT.data[i].u.i, (int64_t)i + 1);
+    for (size_t i = 0; i < 5; i++)
+        cr_assert_eq(OUT.data[i].u.i, (int64_t)i + 1);
     cr_assert(!spate_task_failed(&T));
     spate_fn_flatten(&T, spate_i64(1), &SINK.base, NULL);
     assert_failed_with("spate_fn_flatten");

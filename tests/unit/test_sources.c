@@ -562,11 +562,15 @@ Test(sources, socket_text_stream_reconnects, .timeout = 60)
     sleep_ms(120); /* let it fail to connect once or twice */
     cr_assert_eq(listen(lfd, 4), 0);
     int fd = accept_within(lfd, 5000);
-    send_all(fd, "hello\nworld\r\nbad \xff utf8\nabc"); /* the last line ends at EOF */
+    /* malformed UTF-8 becomes U+FFFD as Java decodes it: one per maximal
+     * subpart (a truncated sequence is one, a surrogate three); the last line
+     * ends at EOF */
+    send_all(fd, "hello\nworld\r\nbad \xff \xE2\x82x \xED\xA0\x80\nabc");
     close(fd);
     wait_stored(s, 4);
     run_batch(ssc);
-    EXPECT_LAST(c, "hello", "world", "bad \xEF\xBF\xBD utf8", "abc");
+    EXPECT_LAST(c, "hello", "world",
+                "bad \xEF\xBF\xBD \xEF\xBF\xBDx \xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD", "abc");
     fd = accept_within(lfd, 5000); /* reconnects after the server closed */
     send_all(fd, "again\n");
     wait_stored(s, 5);
@@ -746,4 +750,77 @@ Test(sources, receiver_report_error, .timeout = 30)
               spate_ctx_last_error(ssc));
     spate_ctx_destroy(ssc);
     collector_free(c);
+}
+
+static void three_on_start(spate_receiver *r, void *ud)
+{
+    (void)ud;
+    for (int i = 0; i < 3; i++)
+        spate_receiver_store(r, spate_i64(i));
+    while (!spate_receiver_is_stopped(r))
+        sleep_ms(1);
+    spate_receiver_store(r, spate_i64(99)); /* while stopping: still received */
+}
+
+Test(sources, receiver_graceful_stop_drains, .timeout = 30)
+{
+    spate_ctx *ssc = make_ctx(0, NULL);
+    collector *c = collector_new();
+    spate_receiver_def def = {"ThreeReceiver", three_on_start, NULL, NULL};
+    spate_stream *s = spate_receiver_stream(ssc, &def);
+    start(ssc, s, c);
+    wait_stored(s, 3);
+    cr_assert_eq(spate_ctx_stop(ssc, true, true), SPATE_OK);
+    EXPECT_LAST(c, "0", "1", "2", "99");
+    cr_assert(!sp_receiver_has_pending(s));
+    spate_receiver_store(sp_receiver_of(s), spate_i64(100)); /* after stop: dropped */
+    cr_assert_eq(sp_receiver_stored(sp_receiver_of(s)), 4);
+    cr_assert(!sp_receiver_has_pending(s));
+    spate_ctx_destroy(ssc);
+    collector_free(c);
+}
+
+/* Line i of the big file: varied lengths (0..40), some with \r\n. */
+static size_t big_line(int i, char *buf, size_t size)
+{
+    int pad = (i * 7919) % 41;
+    int n = snprintf(buf, size, "%d:", i);
+    for (int k = 0; k < pad && (size_t)n + 1 < size; k++)
+        buf[n++] = (char)('a' + (i + k) % 26);
+    buf[n] = 0;
+    return (size_t)n;
+}
+
+Test(sources, text_file_stream_big_file_splits, .timeout = 60)
+{
+    enum { NLINES = 20000 };
+    char *dir = make_dir();
+    spate_ctx *ssc = make_ctx(T0, "spate.files.maxPartitionBytes", "1000", NULL);
+    collector *c = collector_new();
+    start(ssc, spate_text_file_stream(ssc, dir), c);
+    size_t cap = NLINES * 64, len = 0;
+    char *text = malloc(cap), line[64];
+    for (int i = 0; i < NLINES; i++) {
+        size_t n = big_line(i, line, sizeof line);
+        memcpy(text + len, line, n);
+        len += n;
+        if (i % 5 == 0) text[len++] = '\r';
+        text[len++] = '\n';
+    }
+    write_file(dir, "big.txt", text, len, spate_clock_now(spate_ctx_clock(ssc)) + 1);
+    free(text);
+    run_batch(ssc);
+    batch_out *b = last_batch(c);
+    cr_assert_eq(b->n, NLINES);
+    cr_assert_eq(b->nparts, (int)((len + 999) / 1000));
+    for (int i = 0; i < NLINES; i++) {
+        big_line(i, line, sizeof line);
+        cr_assert_str_eq(b->items[i], line, "line %d", i);
+    }
+    spate_ctx_stats st;
+    spate_ctx_get_stats(ssc, &st);
+    cr_assert_eq(st.records_in, NLINES);
+    spate_ctx_destroy(ssc);
+    collector_free(c);
+    remove_dir(dir);
 }

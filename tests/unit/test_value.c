@@ -47,7 +47,8 @@ Test(value, constructors)
     cr_assert_eq(spate_item(s, 0).u.i, 7);
     spate_value l = spate_list_of(A, NULL, 3);
     cr_assert_eq(l.type, SPATE_LIST);
-    for (int i = 0; i < 3; i++) cr_assert_eq(spate_item(l, i).type, SPATE_NULL);
+    for (int i = 0; i < 3; i++)
+        cr_assert_eq(spate_item(l, i).type, SPATE_NULL);
     spate_items_mut(l)[1] = spate_i64(5);
     cr_assert_eq(spate_item(l, 1).u.i, 5);
     spate_value e = spate_array_of(A, NULL, 0);
@@ -92,9 +93,9 @@ Test(value, as_f64_and_as_i64)
     cr_assert_eq(spate_as_f64(spate_bool(true)), 1.0);
     cr_assert_eq(spate_as_f64(spate_timestamp(1000)), 1000.0);
     cr_assert_eq(spate_as_f64(spate_cstr("3")), 0.0);
-    cr_assert_eq(spate_as_i64(spate_f64(2.9)), 2);   /* truncated, as (long) 2.9 */
+    cr_assert_eq(spate_as_i64(spate_f64(2.9)), 2); /* truncated, as (long) 2.9 */
     cr_assert_eq(spate_as_i64(spate_f64(-2.9)), -2);
-    cr_assert_eq(spate_as_i64(spate_f64(NAN)), 0);   /* Java: (long) NaN == 0 */
+    cr_assert_eq(spate_as_i64(spate_f64(NAN)), 0); /* Java: (long) NaN == 0 */
     cr_assert_eq(spate_as_i64(spate_f64(1e300)), INT64_MAX);
     cr_assert_eq(spate_as_i64(spate_f64(-1e300)), INT64_MIN);
     cr_assert_eq(spate_as_i64(spate_none()), 0);
@@ -136,7 +137,8 @@ Test(value, hash_consistent_with_eq)
     cr_assert_neq(spate_value_hash(spate_i64(1)), spate_value_hash(spate_i64(2)));
     cr_assert_neq(spate_value_hash(spate_i64(1)), spate_value_hash(spate_f64(1.0)));
     cr_assert_neq(spate_value_hash(spate_str(a, 4)), spate_value_hash(spate_bytes_copy(A, a, 4)));
-    cr_assert_neq(spate_value_hash(t1), spate_value_hash(spate_tuple2(A, spate_i64(1), spate_str(a, 4))));
+    cr_assert_neq(spate_value_hash(t1),
+                  spate_value_hash(spate_tuple2(A, spate_i64(1), spate_str(a, 4))));
     cr_assert_neq(spate_value_hash(spate_bool(true)), spate_value_hash(spate_bool(false)));
 }
 

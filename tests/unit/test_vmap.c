@@ -47,7 +47,8 @@ Test(vmap, many_keys_grow_and_iterate)
         cr_assert(ins);
         *v = spate_i64(i * 2);
     }
-    for (int64_t i = 0; i < N; i += 2) up(&m, spate_i64(i), NULL)->u.i += 1;
+    for (int64_t i = 0; i < N; i += 2)
+        up(&m, spate_i64(i), NULL)->u.i += 1;
     cr_assert_eq(sp_vmap_len(&m), N);
     cr_assert_leq(m.len * 4, m.cap * 3);
     char *seen = calloc(N, 1);
@@ -69,8 +70,10 @@ Test(vmap, colliding_hashes_are_told_apart_by_eq)
 {
     sp_vmap m;
     sp_vmap_init(&m, 16);
-    for (int64_t i = 0; i < 50; i++) *sp_vmap_upsert(&m, spate_i64(i), 42, NULL) = spate_i64(i);
-    for (int64_t i = 0; i < 50; i++) cr_assert_eq(sp_vmap_find(&m, spate_i64(i), 42)->u.i, i);
+    for (int64_t i = 0; i < 50; i++)
+        *sp_vmap_upsert(&m, spate_i64(i), 42, NULL) = spate_i64(i);
+    for (int64_t i = 0; i < 50; i++)
+        cr_assert_eq(sp_vmap_find(&m, spate_i64(i), 42)->u.i, i);
     cr_assert_null(sp_vmap_find(&m, spate_i64(99), 42));
     /* hash 0 is a valid hash too */
     *sp_vmap_upsert(&m, spate_cstr("zero"), 0, NULL) = spate_i64(7);
@@ -100,7 +103,8 @@ Test(vmap, remove_keeps_the_rest_findable)
     sp_vmap m;
     sp_vmap_init(&m, 0);
     enum { N = 5000 };
-    for (int64_t i = 0; i < N; i++) *up(&m, spate_i64(i), NULL) = spate_i64(-i);
+    for (int64_t i = 0; i < N; i++)
+        *up(&m, spate_i64(i), NULL) = spate_i64(-i);
     for (int64_t i = 0; i < N; i += 3)
         cr_assert(sp_vmap_remove(&m, spate_i64(i), spate_value_hash(spate_i64(i))));
     cr_assert(!sp_vmap_remove(&m, spate_i64(0), spate_value_hash(spate_i64(0))));
@@ -115,9 +119,12 @@ Test(vmap, remove_keeps_the_rest_findable)
     /* Removal with colliding hashes (one long run). */
     sp_vmap c;
     sp_vmap_init(&c, 64);
-    for (int64_t i = 0; i < 30; i++) *sp_vmap_upsert(&c, spate_i64(i), 5, NULL) = spate_i64(i);
-    for (int64_t i = 0; i < 30; i += 2) cr_assert(sp_vmap_remove(&c, spate_i64(i), 5));
-    for (int64_t i = 1; i < 30; i += 2) cr_assert_eq(sp_vmap_find(&c, spate_i64(i), 5)->u.i, i);
+    for (int64_t i = 0; i < 30; i++)
+        *sp_vmap_upsert(&c, spate_i64(i), 5, NULL) = spate_i64(i);
+    for (int64_t i = 0; i < 30; i += 2)
+        cr_assert(sp_vmap_remove(&c, spate_i64(i), 5));
+    for (int64_t i = 1; i < 30; i += 2)
+        cr_assert_eq(sp_vmap_find(&c, spate_i64(i), 5)->u.i, i);
     sp_vmap_free(&c);
     sp_vmap_clear(&m);
     cr_assert_eq(sp_vmap_len(&m), 0);

@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# bench/run.sh - spate's benchmarks and their peers, measured in the same run.
+#
+#   bench/run.sh [BUILD_DIR]        (make bench runs it on ./build)
+#
+# 1. bench_pipeline: a stateless map/filter/count pipeline, elements/s per
+#    executor thread on local[1] and local[2], against a plain C loop and awk.
+# 2. bench_orders: 5 M orders from a file (made once into bench/data/ by
+#    `spate gen orders`), parsed into typed tuples and counted by kind, against
+#    awk -F, '{c[$7]++}' and DuckDB (npm @duckdb/node-api) on the same file.
+# Each orders figure is the best of $BENCH_RUNS runs (default 3). Plain timing:
+# clock_gettime inside the programs, date +%s.%N around awk. Not a test: it
+# prints figures and ratios, and exits 0 unless something failed to run.
+set -euo pipefail
+
+root="$(cd "$(dirname "$0")/.." && pwd)"
+build="$(cd "${1:-$root/build}" && pwd)"
+runs="${BENCH_RUNS:-3}"
+data="$root/bench/data"
+orders="$data/orders-5m.txt"
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+
+for bin in spate bench/bench_pipeline bench/bench_orders; do
+  [ -x "$build/$bin" ] || { echo "run.sh: $build/$bin not found: build first (make)" >&2; exit 1; }
+done
+
+mkdir -p "$data"
+if [ ! -s "$orders" ]; then
+  echo "== making $orders (spate gen orders --count 5000000)"
+  "$build/spate" gen orders --count 5000000 --seed 1 >"$orders.tmp"
+  mv "$orders.tmp" "$orders"
+fi
+
+# The smallest "seconds=" of the RESULT lines in file $1.
+best_seconds() {
+  sed -n 's/^RESULT .*seconds=\([0-9.]*\).*/\1/p' "$1" | sort -g | head -n 1
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+meets() { awk -v r="$1" -v t="$2" 'BEGIN { print (r >= t) ? "meets" : "BELOW" }'; }
+
+echo "== stateless pipeline (bench_pipeline)"
+"$build/bench/bench_pipeline" | tee "$tmp/pipeline.txt"
+echo
+
+echo "== orders by kind, $(wc -l <"$orders") lines, best of $runs"
+for _ in $(seq "$runs"); do
+  "$build/bench/bench_orders" "$orders" | tee -a "$tmp/spate.txt"
+done
+spate_s="$(best_seconds "$tmp/spate.txt")"
+
+for _ in $(seq "$runs"); do
+  t0="$(date +%s.%N)"
+  awk -F, '{c[$7]++} END{for(k in c) print k, c[k]}' "$orders" >"$tmp/awk.out"
+  t1="$(date +%s.%N)"
+  echo "RESULT name=awk seconds=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.6f", b - a }')" \
+    >>"$tmp/awk.txt"
+done
+awk_s="$(best_seconds "$tmp/awk.txt")"
+echo "awk: $(tr '\n' ' ' <"$tmp/awk.out")in $awk_s s"
+
+duck_s=""
+if command -v node >/dev/null && command -v npm >/dev/null; then
+  if [ ! -d "$root/bench/node_modules/@duckdb/node-api" ]; then
+    (cd "$root/bench" && npm install --no-audit --no-fund >"$tmp/npm.log" 2>&1) ||
+      { echo "run.sh: npm install failed (DuckDB skipped):"; tail -5 "$tmp/npm.log"; }
+  fi
+  if [ -d "$root/bench/node_modules/@duckdb/node-api" ]; then
+    for _ in $(seq "$runs"); do
+      (cd "$root/bench" && node duckdb_orders.mjs "$orders") | tee -a "$tmp/duck.txt"
+    done
+    duck_s="$(best_seconds "$tmp/duck.txt")"
+  fi
+else
+  echo "run.sh: node/npm not found: DuckDB skipped"
+fi
+
+echo
+echo "== summary"
+grep '^RESULT name=spate_local' "$tmp/pipeline.txt" | while read -r line; do
+  per="$(echo "$line" | sed 's/.*per_thread=\([0-9]*\).*/\1/')"
+  name="$(echo "$line" | sed 's/.*name=\([^ ]*\).*/\1/')"
+  echo "pipeline $name: $(awk -v p="$per" 'BEGIN { printf "%.1f", p / 1e6 }') M elements/s per thread" \
+    "($(meets "$(ratio "$per" 20000000)" 1) the 20 M target)"
+done
+echo "orders: spate $spate_s s, awk $awk_s s, DuckDB ${duck_s:-n/a} s"
+r="$(ratio "$awk_s" "$spate_s")"
+echo "spate vs awk:    ${r}x faster ($(meets "$r" 4) the 4x target)"
+if [ -n "$duck_s" ]; then
+  r="$(ratio "$duck_s" "$spate_s")"
+  echo "spate vs DuckDB: ${r}x faster ($(meets "$r" 2) the 2x target)"
+fi
