@@ -135,7 +135,8 @@ static void report(const char *master, double s, const result *res, const spate_
 int main(int argc, char **argv)
 {
     const char *master = "local[*]";
-    if (argc == 4 && !strcmp(argv[2], "--master")) master = argv[3];
+    if (argc == 4 && !strcmp(argv[2], "--master"))
+        master = argv[3];
     else if (argc != 2) {
         fprintf(stderr, "usage: bench_orders FILE [--master local[N]]\n");
         return 2;

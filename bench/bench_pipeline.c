@@ -150,9 +150,12 @@ int main(int argc, char **argv)
     int batches = 5;
     bool awk = true;
     for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--n") && i + 1 < argc) n = strtoull(argv[++i], NULL, 10);
-        else if (!strcmp(argv[i], "--batches") && i + 1 < argc) batches = atoi(argv[++i]);
-        else if (!strcmp(argv[i], "--no-awk")) awk = false;
+        if (!strcmp(argv[i], "--n") && i + 1 < argc)
+            n = strtoull(argv[++i], NULL, 10);
+        else if (!strcmp(argv[i], "--batches") && i + 1 < argc)
+            batches = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--no-awk"))
+            awk = false;
         else {
             fprintf(stderr, "usage: bench_pipeline [--n N] [--batches B] [--no-awk]\n");
             return 2;
@@ -161,12 +164,13 @@ int main(int argc, char **argv)
     if (n == 0 || batches < 1) return 2;
     spate_value *values = malloc(n * sizeof *values);
     if (!values) return 1;
-    for (size_t i = 0; i < n; i++) values[i] = spate_i64((int64_t)i);
+    for (size_t i = 0; i < n; i++)
+        values[i] = spate_i64((int64_t)i);
     printf("pipeline: %zu Long values, map(x * 3) -> filter(even) -> count, best of %d batches\n",
            n, batches);
     double spate1 = 0;
     for (int threads = 1; threads <= 2; threads++) {
-        char master[32], name[32];
+        char master[32], name[48];
         snprintf(master, sizeof master, "local[%d]", threads);
         snprintf(name, sizeof name, "spate_%s", master);
         measure m = {0, 0, 0};

@@ -135,8 +135,7 @@ int main(int argc, char **argv)
     spate_stream *words = spate_stream_flat_map(lines, spate_fn_split_words, NULL);
     spate_stream *pairs = spate_stream_map(words, spate_fn_pair_with_one, NULL);
     spate_stream *counts = spate_stream_reduce_by_key(pairs, spate_fn_sum, NULL, 0);
-    if (!counts || spate_stream_print(counts, 10) != SPATE_OK ||
-        spate_ctx_start(ssc) != SPATE_OK) {
+    if (!counts || spate_stream_print(counts, 10) != SPATE_OK || spate_ctx_start(ssc) != SPATE_OK) {
         fprintf(stderr, "network_wordcount: %s\n", spate_ctx_last_error(ssc));
         spate_ctx_destroy(ssc);
         return 1;

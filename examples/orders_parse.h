@@ -119,12 +119,15 @@ static inline bool orders_is_digit(char c) { return (unsigned char)(c - '0') < 1
 static inline int64_t orders_digits(const char *p, int n)
 {
     int64_t v = 0;
-    for (int i = 0; i < n; i++) v = v * 10 + (p[i] - '0');
+    for (int i = 0; i < n; i++)
+        v = v * 10 + (p[i] - '0');
     return v;
 }
 
-/* The general (lenient) date path: six numbers of 1..9 digits separated by
- * "-", "-", " ", ":", ":"; anything after the seconds is ignored. */
+/* The general (lenient) date path: six numbers separated by "-", "-", " ",
+ * ":", ":"; anything after the seconds is ignored. The year has at most 6
+ * digits and the other fields at most 9, which keeps every result within
+ * int64 milliseconds (longer numbers make the line malformed). */
 static inline bool orders_parse_time_slow(const char *p, size_t n, int64_t *ms)
 {
     static const char seps[6] = {'-', '-', ' ', ':', ':', '\0'};
@@ -132,8 +135,9 @@ static inline bool orders_parse_time_slow(const char *p, size_t n, int64_t *ms)
     size_t i = 0;
     for (int f = 0; f < 6; f++) {
         size_t start = i;
-        while (i < n && i - start < 9 && orders_is_digit(p[i])) i++;
-        if (i == start) return false;
+        while (i < n && orders_is_digit(p[i]))
+            i++;
+        if (i == start || i - start > (f == 0 ? 6u : 9u)) return false;
         v[f] = orders_digits(p + start, (int)(i - start));
         if (f < 5) {
             if (i >= n || p[i] != seps[f]) return false;
@@ -204,8 +208,10 @@ static inline bool orders_parse_int(const char *p, size_t n, int64_t min, int64_
  * suffix. Hexadecimal and C's "inf"/"nan" spellings are refused. */
 static inline bool orders_parse_double_slow(const char *p, size_t n, double *out)
 {
-    while (n > 0 && (unsigned char)p[0] <= ' ') p++, n--;
-    while (n > 0 && (unsigned char)p[n - 1] <= ' ') n--;
+    while (n > 0 && (unsigned char)p[0] <= ' ')
+        p++, n--;
+    while (n > 0 && (unsigned char)p[n - 1] <= ' ')
+        n--;
     char buf[64];
     if (n == 0 || n >= sizeof buf) return false;
     memcpy(buf, p, n);
@@ -232,13 +238,15 @@ static inline bool orders_parse_double(const char *p, size_t n, double *out)
     bool neg = n > 0 && p[0] == '-';
     if (n > 0 && (p[0] == '-' || p[0] == '+')) i = 1;
     uint64_t m = 0;
-    for (; i < n && orders_is_digit(p[i]); i++, digits++) m = m * 10 + (uint64_t)(p[i] - '0');
+    for (; i < n && orders_is_digit(p[i]); i++, digits++)
+        m = m * 10 + (uint64_t)(p[i] - '0');
     if (i < n && p[i] == '.') {
-        for (i++; i < n && orders_is_digit(p[i]); i++, frac++) m = m * 10 + (uint64_t)(p[i] - '0');
+        for (i++; i < n && orders_is_digit(p[i]); i++, frac++)
+            m = m * 10 + (uint64_t)(p[i] - '0');
     }
     if (i != n || digits + frac == 0 || digits + frac > 15)
         return orders_parse_double_slow(p, n, out);
-    double v = (double)m / pow10[frac]; /* both exact: one correctly rounded division */
+    double v = (double)(int64_t)m / pow10[frac]; /* both exact: one rounding */
     *out = neg ? -v : v;
     return true;
 }
@@ -248,7 +256,8 @@ static inline bool orders_parse_double(const char *p, size_t n, double *out)
 /* The end of the field at p: the next ',' or end. */
 static inline const char *orders_field_end(const char *p, const char *end)
 {
-    while (p < end && *p != ',') p++;
+    while (p < end && *p != ',')
+        p++;
     return p;
 }
 
@@ -259,7 +268,8 @@ static inline bool orders_int_field(const char **pp, const char *end, int64_t mi
 {
     const char *p = *pp, *start = p;
     uint64_t v = 0;
-    while (p < end && orders_is_digit(*p)) v = v * 10 + (uint64_t)(*p++ - '0');
+    while (p < end && orders_is_digit(*p))
+        v = v * 10 + (uint64_t)(*p++ - '0');
     if (p < end && *p == ',' && p > start && p - start <= 18 && v <= (uint64_t)max) {
         *out = (int64_t)v;
         *pp = p + 1;
@@ -267,6 +277,34 @@ static inline bool orders_int_field(const char **pp, const char *end, int64_t mi
     }
     p = orders_field_end(p, end);
     if (p == end || !orders_parse_int(start, (size_t)(p - start), min, max, out)) return false;
+    *pp = p + 1;
+    return true;
+}
+
+/* The price field at *p ending with ',': "units.cents" parsed inline (up to
+ * 15 digits, one correctly rounded division), anything else through
+ * orders_parse_double. Moves *p past the comma. */
+static inline bool orders_price_field(const char **pp, const char *end, double *out)
+{
+    static const double pow10[16] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                     1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+    const char *p = *pp, *start = p, *dot = NULL;
+    uint64_t m = 0; /* wraps for long numbers, which take the other path */
+    while (p < end && orders_is_digit(*p))
+        m = m * 10 + (uint64_t)(*p++ - '0');
+    if (p < end && *p == '.') {
+        dot = p++;
+        while (p < end && orders_is_digit(*p))
+            m = m * 10 + (uint64_t)(*p++ - '0');
+    }
+    ptrdiff_t frac = dot ? p - dot - 1 : 0, digits = (p - start) - (dot != NULL);
+    if (p < end && *p == ',' && digits > 0 && digits <= 15) {
+        *out = (double)(int64_t)m / pow10[frac];
+        *pp = p + 1;
+        return true;
+    }
+    p = orders_field_end(p, end);
+    if (p == end || !orders_parse_double(start, (size_t)(p - start), out)) return false;
     *pp = p + 1;
     return true;
 }
@@ -294,10 +332,7 @@ static inline bool orders_parse_line(const char *line, size_t len, orders_rec *o
     if (p == end) return false;
     p++;
     if (!orders_int_field(&p, end, INT32_MIN, INT32_MAX, &o->amount)) return false;
-    f = p;
-    p = orders_field_end(p, end);
-    if (p == end || !orders_parse_double(f, (size_t)(p - f), &o->price)) return false;
-    p++;
+    if (!orders_price_field(&p, end, &o->price)) return false;
     if (end - p < 1 || (*p != 'B' && *p != 'S') || (end - p > 1 && p[1] != ',')) return false;
     o->buy = *p == 'B';
     return true;

@@ -18,8 +18,8 @@ typedef struct gen_args {
     uint64_t seed;
     double malformed;
     uint64_t per_second;
-    const char *out;   /* split mode when set */
-    uint64_t files;    /* 0: not given */
+    const char *out; /* split mode when set */
+    uint64_t files;  /* 0: not given */
     const char *interval;
     bool quiet;
 } gen_args;
@@ -58,9 +58,9 @@ static int parse_u64(const char *opt, const char *val, uint64_t min, uint64_t ma
     uint64_t v = 0;
     if (!*val) return bad_value(opt, val, expect);
     for (const char *p = val; *p; p++) {
-        if (*p < '0' || *p > '9') return bad_value(opt, val, expect);
-        if (v > (UINT64_MAX - 9) / 10) return bad_value(opt, val, expect);
-        v = v * 10 + (uint64_t)(*p - '0');
+        unsigned d = (unsigned)(*p - '0');
+        if (d > 9 || v > (UINT64_MAX - d) / 10) return bad_value(opt, val, expect);
+        v = v * 10 + d;
     }
     if (v < min || v > max) return bad_value(opt, val, expect);
     *out = v;
@@ -78,57 +78,58 @@ static int parse_fraction(const char *opt, const char *val, double *out)
     return 0;
 }
 
-/* Applies option name=val. Returns 0, or -1 after a message. */
+/* Applies option name (one of takes_value) = val. Returns 0, or -1 after a
+ * message. */
 static int apply_option(gen_args *a, const char *name, const char *val)
 {
-    if (!strcmp(name, "--count")) return parse_u64(name, val, 0, 1000000000000000ULL, &a->count);
-    if (!strcmp(name, "--seed")) return parse_u64(name, val, 0, UINT64_MAX - 9, &a->seed);
+    if (!strcmp(name, "--count")) return parse_u64(name, val, 0, 100000000000ULL, &a->count);
+    if (!strcmp(name, "--seed")) return parse_u64(name, val, 0, UINT64_MAX, &a->seed);
     if (!strcmp(name, "--malformed")) return parse_fraction(name, val, &a->malformed);
     if (!strcmp(name, "--per-second"))
         return parse_u64(name, val, 1, 1000000000ULL, &a->per_second);
-    if (!strcmp(name, "--files")) return parse_u64(name, val, 1, 1000000ULL, &a->files);
+    if (!strcmp(name, "--files")) return parse_u64(name, val, 1, 99999, &a->files);
     if (!strcmp(name, "--out")) {
         if (!*val) return bad_value(name, val, "a directory");
         a->out = val;
         return 0;
     }
-    if (!strcmp(name, "--interval")) {
-        a->interval = val;
-        return 0;
-    }
-    fprintf(stderr, "spate gen orders: unknown option '%s' (try 'spate gen orders --help')\n",
-            name);
-    return -1;
+    a->interval = val; /* --interval: parsed once the mode is known */
+    return 0;
 }
 
-/* Parses argv[1..] (argv[0] is "orders"). Returns 0, 1 for --help, or -1. */
+static bool takes_value(const char *name)
+{
+    static const char *const names[] = {"--count", "--seed",  "--malformed", "--per-second",
+                                        "--out",   "--files", "--interval"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (!strcmp(name, names[i])) return true;
+    return false;
+}
+
+/* Parses argv[1..] (argv[0] is "orders"): --name VALUE or --name=VALUE.
+ * Returns 0, 1 for --help, or -1 after a message. */
 static int parse_args(gen_args *a, int argc, char **argv)
 {
     for (int i = 1; i < argc; i++) {
         char name[64];
-        const char *arg = argv[i], *val = NULL, *eq = strchr(arg, '=');
+        const char *arg = argv[i], *eq = strchr(arg, '=');
         if (!strcmp(arg, "--help") || !strcmp(arg, "-h")) return 1;
         if (!strcmp(arg, "--quiet")) {
             a->quiet = true;
             continue;
         }
-        if (strncmp(arg, "--", 2) != 0) {
-            fprintf(stderr, "spate gen orders: unexpected argument '%s'\n", arg);
+        size_t n = eq ? (size_t)(eq - arg) : strlen(arg);
+        snprintf(name, sizeof name, "%.*s", (int)(n < sizeof name ? n : sizeof name - 1), arg);
+        if (strncmp(arg, "--", 2) != 0 || !takes_value(name)) {
+            fprintf(stderr, "spate gen orders: unknown %s '%s' (try 'spate gen orders --help')\n",
+                    strncmp(arg, "--", 2) ? "argument" : "option", arg);
             return -1;
         }
-        size_t n = eq ? (size_t)(eq - arg) : strlen(arg);
-        if (n >= sizeof name) n = sizeof name - 1;
-        memcpy(name, arg, n);
-        name[n] = '\0';
-        if (eq) {
-            val = eq + 1;
-        } else if (i + 1 < argc) {
-            val = argv[++i];
-        } else {
+        if (!eq && i + 1 >= argc) {
             fprintf(stderr, "spate gen orders: option '%s' needs a value\n", name);
             return -1;
         }
-        if (apply_option(a, name, val) != 0) return -1;
+        if (apply_option(a, name, eq ? eq + 1 : argv[++i]) != 0) return -1;
     }
     return 0;
 }
@@ -152,8 +153,8 @@ static int run_split(const gen_args *a, sp_gen_orders *g)
                 (unsigned long long)a->count, (unsigned long long)files);
         return SP_EXIT_USAGE;
     }
-    if (sp_gen_orders_split(g, a->out, files, a->count / files, interval,
-                            a->quiet ? NULL : stderr, err, sizeof err) != 0) {
+    if (sp_gen_orders_split(g, a->out, files, a->count / files, interval, a->quiet ? NULL : stderr,
+                            err, sizeof err) != 0) {
         fprintf(stderr, "spate gen orders: %s\n", err);
         return SP_EXIT_USAGE;
     }
@@ -173,8 +174,8 @@ static int gen_orders(int argc, char **argv)
         fprintf(stderr, "spate gen orders: --files and --interval need --out DIR\n");
         return SP_EXIT_USAGE;
     }
-    sp_gen_orders_opts opts = {.seed = a.seed, .malformed = a.malformed,
-                               .per_second = a.per_second};
+    sp_gen_orders_opts opts = {
+        .seed = a.seed, .malformed = a.malformed, .per_second = a.per_second};
     sp_gen_orders g;
     sp_gen_orders_init(&g, &opts);
     if (a.out) return run_split(&a, &g);

@@ -13,14 +13,13 @@
 /* 80 tickers listed on US exchanges in March 2016; the first twelve are the
  * ones the book's orders.txt starts with. */
 const char *const sp_gen_symbols[SP_GEN_NUM_SYMBOLS] = {
-    "EPE",  "NFLX", "VALE", "SRPT", "BP",   "MNKD", "AMD",  "INTC", "TOT",  "BBL",
-    "EGO",  "NEM",  "AAPL", "MSFT", "GOOG", "AMZN", "FB",   "TSLA", "IBM",  "ORCL",
-    "CSCO", "QCOM", "NVDA", "TXN",  "MU",   "HPQ",  "EMC",  "GE",   "F",    "GM",
-    "T",    "VZ",   "KO",   "PEP",  "MCD",  "WMT",  "TGT",  "COST", "HD",   "LOW",
-    "NKE",  "DIS",  "JPM",  "BAC",  "C",    "WFC",  "GS",   "MS",   "AXP",  "V",
-    "MA",   "PYPL", "XOM",  "CVX",  "COP",  "SLB",  "HAL",  "OXY",  "PBR",  "RDS",
-    "BHP",  "RIO",  "GOLD", "AUY",  "KGC",  "ABX",  "SLW",  "CDE",  "HL",   "PAAS",
-    "FCX",  "AA",   "PFE",  "MRK",  "JNJ",  "ABBV", "GILD", "AMGN", "BIIB", "CELG",
+    "EPE",  "NFLX", "VALE", "SRPT", "BP",   "MNKD", "AMD",  "INTC", "TOT",  "BBL",  "EGO",  "NEM",
+    "AAPL", "MSFT", "GOOG", "AMZN", "FB",   "TSLA", "IBM",  "ORCL", "CSCO", "QCOM", "NVDA", "TXN",
+    "MU",   "HPQ",  "EMC",  "GE",   "F",    "GM",   "T",    "VZ",   "KO",   "PEP",  "MCD",  "WMT",
+    "TGT",  "COST", "HD",   "LOW",  "NKE",  "DIS",  "JPM",  "BAC",  "C",    "WFC",  "GS",   "MS",
+    "AXP",  "V",    "MA",   "PYPL", "XOM",  "CVX",  "COP",  "SLB",  "HAL",  "OXY",  "PBR",  "RDS",
+    "BHP",  "RIO",  "GOLD", "AUY",  "KGC",  "ABX",  "SLW",  "CDE",  "HL",   "PAAS", "FCX",  "AA",
+    "PFE",  "MRK",  "JNJ",  "ABBV", "GILD", "AMGN", "BIIB", "CELG",
 };
 
 /* ---- randomness and time ------------------------------------------------ */
@@ -319,9 +318,8 @@ static int write_one_file(sp_gen_orders *g, const char *dir, uint64_t index, uin
     return rc;
 }
 
-int sp_gen_orders_split(sp_gen_orders *g, const char *dir, uint64_t files,
-                        uint64_t lines_per_file, int64_t interval_ms, void *progress,
-                        char *errstr, size_t errstr_size)
+int sp_gen_orders_split(sp_gen_orders *g, const char *dir, uint64_t files, uint64_t lines_per_file,
+                        int64_t interval_ms, void *progress, char *errstr, size_t errstr_size)
 {
     if (mkdir_p(dir) != 0) {
         snprintf(errstr, errstr_size, "cannot create directory %s: %s", dir, strerror(errno));

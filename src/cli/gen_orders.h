@@ -58,8 +58,8 @@ int sp_gen_orders_write(sp_gen_orders *g, int fd, uint64_t n);
  * renamed (readers never see half a file), one every interval_ms (a sleep
  * between files). dir is created when missing. progress (may be NULL) gets a
  * line per file. Returns 0, or -1 with a message in errstr. */
-int sp_gen_orders_split(sp_gen_orders *g, const char *dir, uint64_t files,
-                        uint64_t lines_per_file, int64_t interval_ms, void *progress /* FILE* */,
-                        char *errstr, size_t errstr_size);
+int sp_gen_orders_split(sp_gen_orders *g, const char *dir, uint64_t files, uint64_t lines_per_file,
+                        int64_t interval_ms, void *progress /* FILE* */, char *errstr,
+                        size_t errstr_size);
 
 #endif

@@ -33,7 +33,6 @@ static void usage(FILE *out)
 
 static int cmd_version(int argc, char **argv)
 {
-    (void)argv;
     if (argc > 1) {
         fprintf(stderr, "spate version: unexpected argument '%s'\n", argv[1]);
         return SP_EXIT_USAGE;

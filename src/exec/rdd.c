@@ -53,7 +53,8 @@ spate_rdd *sp_rdd_parallelize(sp_scope *scope, const spate_value *values, size_t
         size_t end = (size_t)((unsigned long long)(i + 1) * n / (unsigned)nparts);
         lens[i] = end - start;
         parts[i] = spate_arena_alloc(a, sizeof(spate_value) * (lens[i] ? lens[i] : 1));
-        for (size_t j = start; j < end; j++) parts[i][j - start] = spate_value_copy(a, values[j]);
+        for (size_t j = start; j < end; j++)
+            parts[i][j - start] = spate_value_copy(a, values[j]);
     }
     return sp_rdd_from_parts(scope, nparts, parts, lens);
 }
@@ -132,7 +133,10 @@ spate_rdd *spate_rdd_union_n(spate_rdd **rdds, int n)
         if (!rdds[i]) return NULL;
         total += rdds[i]->nparts;
     }
-    spate_rdd *c = sp_rdd_alloc(rdds[0]->scope, K_UNION, total, NULL);
+    sp_scope *scope = rdds[0]->scope;
+    for (int i = 1; i < n; i++)
+        scope = sp_scope_shorter(scope, rdds[i]->scope);
+    spate_rdd *c = sp_rdd_alloc(scope, K_UNION, total, NULL);
     c->inputs = spate_arena_alloc(sp_scope_arena(c->scope), sizeof *c->inputs * (size_t)n);
     memcpy(c->inputs, rdds, sizeof *rdds * (size_t)n);
     c->ninputs = n;
@@ -236,7 +240,8 @@ static void compute_parts(spate_rdd *r, int part, spate_sink *out)
 {
     const spate_value *v = r->parts[part];
     size_t n = r->lens[part];
-    for (size_t i = 0; i < n && !out->task->failed; i++) out->push(out, v[i]);
+    for (size_t i = 0; i < n && !out->task->failed; i++)
+        out->push(out, v[i]);
 }
 
 static void compute_flat_map_values(spate_rdd *r, int part, spate_sink *out);
@@ -245,21 +250,39 @@ void sp_rdd_compute(spate_rdd *r, int part, spate_sink *out)
 {
     stage s = {.base = {.task = out->task}, .next = out, .rdd = r};
     switch (r->kind) {
-    case K_SOURCE: r->fn.source(out->task, part, out, r->ud); return;
+    case K_SOURCE:
+        r->fn.source(out->task, part, out, r->ud);
+        return;
     case K_PARTS:
-    case K_SHUFFLED: compute_parts(r, part, out); return;
-    case K_MAP: s.base.push = push_map; break;
-    case K_FILTER: s.base.push = push_filter; break;
-    case K_FLAT_MAP: s.base.push = push_flat_map; break;
-    case K_MAP_VALUES: s.base.push = push_map_values; break;
-    case K_FLAT_MAP_VALUES: compute_flat_map_values(r, part, out); return;
+    case K_SHUFFLED:
+        compute_parts(r, part, out);
+        return;
+    case K_MAP:
+        s.base.push = push_map;
+        break;
+    case K_FILTER:
+        s.base.push = push_filter;
+        break;
+    case K_FLAT_MAP:
+        s.base.push = push_flat_map;
+        break;
+    case K_MAP_VALUES:
+        s.base.push = push_map_values;
+        break;
+    case K_FLAT_MAP_VALUES:
+        compute_flat_map_values(r, part, out);
+        return;
     case K_ZIP_INDEX:
         s.base.push = push_zip_index;
         s.index = r->offsets[part];
         break;
     case K_MAP_PARTITIONS:
-    case K_GLOM: compute_whole_partition(r, part, out); return;
-    case K_UNION: compute_union(r, part, out); return;
+    case K_GLOM:
+        compute_whole_partition(r, part, out);
+        return;
+    case K_UNION:
+        compute_union(r, part, out);
+        return;
     case K_COALESCE:
         for (int p = r->bounds[part]; p < r->bounds[part + 1]; p++)
             sp_rdd_compute(r->parent, p, out);

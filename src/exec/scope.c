@@ -13,6 +13,7 @@ enum { MAX_THREAD_ARENAS = 1024 };
 struct sp_scope {
     sp_exec *exec;
     sp_scope *owner; /* the scope that adopted this one, if any */
+    bool batch;      /* a batch's own scope (sp_scope_mark_batch) */
     spate_arena *arena;
     spate_arena **thread_arenas; /* one per executor thread, lazily made */
     int nthread_arenas;
@@ -60,9 +61,12 @@ sp_scope *sp_scope_new(sp_exec *exec)
 void sp_scope_destroy(sp_scope *s)
 {
     if (!s) return;
-    for (size_t i = 0; i < s->nchildren; i++) sp_scope_destroy(s->children[i]);
-    for (size_t i = 0; i < s->nowned; i++) free(s->owned[i]);
-    for (int i = 0; i < s->nthread_arenas; i++) spate_arena_destroy(s->thread_arenas[i]);
+    for (size_t i = 0; i < s->nchildren; i++)
+        sp_scope_destroy(s->children[i]);
+    for (size_t i = 0; i < s->nowned; i++)
+        free(s->owned[i]);
+    for (int i = 0; i < s->nthread_arenas; i++)
+        spate_arena_destroy(s->thread_arenas[i]);
     spate_arena_destroy(s->arena);
     free(s->children);
     free(s->owned);
@@ -119,6 +123,17 @@ void sp_scope_adopt(sp_scope *s, sp_scope *child)
     pthread_mutex_unlock(&s->mu);
 }
 
+void sp_scope_mark_batch(sp_scope *s) { s->batch = true; }
+
+static bool in_batch(const sp_scope *s)
+{
+    while (s->owner)
+        s = s->owner;
+    return s->batch;
+}
+
+sp_scope *sp_scope_shorter(sp_scope *a, sp_scope *b) { return !in_batch(a) && in_batch(b) ? b : a; }
+
 void sp_scope_fail(sp_scope *s, spate_err err, const char *fmt, ...)
 {
     pthread_mutex_lock(&s->mu);
@@ -137,6 +152,9 @@ spate_err sp_scope_error(sp_scope *s, char *msg, size_t msg_size)
     pthread_mutex_lock(&s->mu);
     spate_err err = s->err;
     if (msg && msg_size) snprintf(msg, msg_size, "%s", s->errmsg);
+    /* Locks go owner before child, as nowhere else holds two at once. */
+    for (size_t i = 0; i < s->nchildren && err == SPATE_OK; i++)
+        err = sp_scope_error(s->children[i], msg, msg_size);
     pthread_mutex_unlock(&s->mu);
     return err;
 }

@@ -42,11 +42,21 @@ void sp_scope_own(sp_scope *s, void *p);
 /* child is destroyed with s; an earlier owner of child lets go of it
  * (ownership moves). Thread-safe. */
 void sp_scope_adopt(sp_scope *s, sp_scope *child);
+/* Marks s as a batch's scope: it ends when the batch is forgotten. */
+void sp_scope_mark_batch(sp_scope *s);
+/* Of a and b, the scope that ends first: one belonging to a batch (its own or
+ * adopted by it) before one that lives as long as the context. An RDD made
+ * from parents of both goes there, so that per-batch lineage neither piles up
+ * in a long-lived RDD's arena nor races with jobs using that arena (the
+ * generator builds batch t+1 while batch t runs). Driver/generator thread. */
+sp_scope *sp_scope_shorter(sp_scope *a, sp_scope *b);
 
 /* The first failure recorded in the scope (tasks, inputs): sticky until
  * sp_scope_clear_error. Thread-safe. */
 void sp_scope_fail(sp_scope *s, spate_err err, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* s's failure, or else the first one of the scopes s adopted (a batch's
+ * queued RDDs and received blocks run their tasks in their own scopes). */
 spate_err sp_scope_error(sp_scope *s, char *msg, size_t msg_size);
 void sp_scope_clear_error(sp_scope *s);
 /* The first failure's message ("" when none); stable while the scope lives. */

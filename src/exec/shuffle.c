@@ -34,8 +34,9 @@ spate_rdd *sp_shuffle_new(sh_kind kind, spate_rdd *a, spate_rdd *b, int nparts, 
      * parent's count. An explicit count is kept as given. */
     if (nparts <= 0) nparts = b && b->nparts > a->nparts ? b->nparts : a->nparts;
     if (nparts <= 0) nparts = 1;
-    spate_rdd *r = sp_rdd_alloc(a->scope, K_SHUFFLED, nparts, NULL);
-    sp_shuffle *s = spate_arena_alloc(sp_scope_arena(a->scope), sizeof *s);
+    sp_scope *scope = b ? sp_scope_shorter(a->scope, b->scope) : a->scope;
+    spate_rdd *r = sp_rdd_alloc(scope, K_SHUFFLED, nparts, NULL);
+    sp_shuffle *s = spate_arena_alloc(sp_scope_arena(scope), sizeof *s);
     memset(s, 0, sizeof *s);
     s->kind = kind;
     s->in[0] = a;
@@ -53,7 +54,10 @@ spate_rdd *sp_shuffle_new(sh_kind kind, spate_rdd *a, spate_rdd *b, int nparts, 
     return r;
 }
 
-static inline int bucket_of(uint64_t h, int nout) { return (int)((uint32_t)(h >> 32) % (uint32_t)nout); }
+static inline int bucket_of(uint64_t h, int nout)
+{
+    return (int)((uint32_t)(h >> 32) % (uint32_t)nout);
+}
 
 /* ---- map side ---- */
 
@@ -89,7 +93,9 @@ static void writer_push(spate_sink *self, spate_value v)
         sp_vvec_push(&w->buckets[w->rr], v);
         w->rr = (w->rr + 1) % s->nout;
         break;
-    case SH_COMBINE: write_combine(w, v); break;
+    case SH_COMBINE:
+        write_combine(w, v);
+        break;
     case SH_GROUP:
     case SH_COGROUP:
         sp_vvec_push(&w->buckets[bucket_of(spate_value_hash(spate_key(v)), s->nout)], v);
@@ -129,7 +135,8 @@ static void map_task(spate_task *t, int m, void *ud)
     w.rr = part % s->nout;
     if (s->kind == SH_COMBINE) {
         w.maps = sp_xcalloc((size_t)s->nout, sizeof *w.maps);
-        for (int b = 0; b < s->nout; b++) sp_vmap_init(&w.maps[b], 64);
+        for (int b = 0; b < s->nout; b++)
+            sp_vmap_init(&w.maps[b], 64);
     }
     sp_rdd_compute(s->in[side], part, &w.base);
     if (w.maps) {
@@ -158,7 +165,8 @@ static void reduce_concat(spate_rdd *r, int b)
     sp_vvec out = {0};
     for (int m = 0; m < s->nmap; m++) {
         sp_vvec *in = &s->buckets[(size_t)m * (size_t)s->nout + (size_t)b];
-        for (size_t i = 0; i < in->len; i++) sp_vvec_push(&out, in->data[i]);
+        for (size_t i = 0; i < in->len; i++)
+            sp_vvec_push(&out, in->data[i]);
     }
     emit_output(r, b, &out);
 }
@@ -180,7 +188,8 @@ static void reduce_combine(spate_task *t, spate_rdd *r, int b)
     sp_vvec out = {0};
     size_t it = 0;
     spate_value key, *val;
-    while (sp_vmap_next(&m, &it, &key, &val)) sp_vvec_push(&out, spate_tuple2(t->arena, key, *val));
+    while (sp_vmap_next(&m, &it, &key, &val))
+        sp_vvec_push(&out, spate_tuple2(t->arena, key, *val));
     sp_vmap_free(&m);
     emit_output(r, b, &out);
 }
@@ -191,7 +200,8 @@ typedef struct group {
     sp_vvec side[2];
 } group;
 
-static void add_to_group(sp_vmap *m, group **groups, size_t *n, size_t *cap, spate_value v, int side)
+static void add_to_group(sp_vmap *m, group **groups, size_t *n, size_t *cap, spate_value v,
+                         int side)
 {
     spate_value k = spate_key(v);
     bool inserted;
@@ -226,7 +236,8 @@ static void reduce_group(spate_task *t, spate_rdd *r, int b)
     for (int mi = 0; mi < s->nmap; mi++) {
         int side = mi >= s->in[0]->nparts ? 1 : 0;
         sp_vvec *in = &s->buckets[(size_t)mi * (size_t)s->nout + (size_t)b];
-        for (size_t i = 0; i < in->len; i++) add_to_group(&m, &groups, &n, &cap, in->data[i], side);
+        for (size_t i = 0; i < in->len; i++)
+            add_to_group(&m, &groups, &n, &cap, in->data[i], side);
     }
     sp_vvec out = {0};
     for (size_t i = 0; i < n; i++) {
@@ -294,7 +305,8 @@ static void reduce_sort(spate_rdd *r, int b)
     }
     if (n > 1) qsort(items, n, sizeof *items, s->ascending ? cmp_items_asc : cmp_items_desc);
     sp_vvec out = {0};
-    for (size_t i = 0; i < n; i++) sp_vvec_push(&out, items[i].value);
+    for (size_t i = 0; i < n; i++)
+        sp_vvec_push(&out, items[i].value);
     free(items);
     emit_output(r, b, &out);
 }
@@ -312,7 +324,8 @@ static void compute_bounds(spate_rdd *r)
     sp_vvec keys = {0};
     for (int mi = 0; mi < s->nmap; mi++) {
         sp_vvec *in = &s->buckets[(size_t)mi * (size_t)s->nout];
-        for (size_t i = 0; i + 1 < in->len; i += 2) sp_vvec_push(&keys, in->data[i]);
+        for (size_t i = 0; i + 1 < in->len; i += 2)
+            sp_vvec_push(&keys, in->data[i]);
     }
     if (keys.len > 1) qsort(keys.data, keys.len, sizeof *keys.data, cmp_values);
     s->bounds = spate_arena_alloc(sp_scope_arena(r->scope), sizeof *s->bounds * (size_t)s->nout);
@@ -327,17 +340,26 @@ static void reduce_task(spate_task *t, int b, void *ud)
 {
     spate_rdd *r = ud;
     switch (r->shuffle->kind) {
-    case SH_REPARTITION: reduce_concat(r, b); break;
-    case SH_COMBINE: reduce_combine(t, r, b); break;
+    case SH_REPARTITION:
+        reduce_concat(r, b);
+        break;
+    case SH_COMBINE:
+        reduce_combine(t, r, b);
+        break;
     case SH_GROUP:
-    case SH_COGROUP: reduce_group(t, r, b); break;
-    case SH_SORT: reduce_sort(r, b); break;
+    case SH_COGROUP:
+        reduce_group(t, r, b);
+        break;
+    case SH_SORT:
+        reduce_sort(r, b);
+        break;
     }
 }
 
 static void free_buckets(sp_shuffle *s)
 {
-    for (size_t i = 0; i < (size_t)s->nmap * (size_t)s->nout; i++) sp_vvec_free(&s->buckets[i]);
+    for (size_t i = 0; i < (size_t)s->nmap * (size_t)s->nout; i++)
+        sp_vvec_free(&s->buckets[i]);
     free(s->buckets);
     s->buckets = NULL;
 }
@@ -346,7 +368,8 @@ spate_err sp_shuffle_run(spate_rdd *r)
 {
     sp_shuffle *s = r->shuffle;
     spate_err err = SPATE_OK;
-    for (int i = 0; i < s->nin && !err; i++) err = sp_rdd_prepare(s->in[i]);
+    for (int i = 0; i < s->nin && !err; i++)
+        err = sp_rdd_prepare(s->in[i]);
     if (err) return err;
     s->nout = r->nparts;
     s->nmap = s->in[0]->nparts + (s->nin > 1 ? s->in[1]->nparts : 0);

@@ -37,6 +37,7 @@ static sp_batch *generate_batch(spate_ctx *ctx, int64_t t)
     sp_batch *b = sp_xcalloc(1, sizeof *b);
     b->time = t;
     b->scope = sp_scope_new(&ctx->exec);
+    sp_scope_mark_batch(b->scope);
     b->submitted_ms = spate_clock_now(ctx->clock);
     atomic_init(&b->records, 0);
     b->out_rdds = sp_xcalloc((size_t)ctx->noutputs + 1, sizeof *b->out_rdds);
@@ -129,9 +130,14 @@ static void forget_old_batches(spate_ctx *ctx, int64_t t)
     pthread_mutex_unlock(&ctx->graph_lock);
 }
 
+/* As Spark's JobScheduler runs a batch's jobs: each output operation is its
+ * own job, so one that fails does not keep the later ones from running; the
+ * batch reports the first failure. A batch whose generation failed has no
+ * jobs at all. */
 static void run_outputs(spate_ctx *ctx, sp_batch *b)
 {
-    for (int i = 0; i < ctx->noutputs && !b->err; i++) {
+    if (b->err) return;
+    for (int i = 0; i < ctx->noutputs; i++) {
         if (!b->out_rdds[i]) continue;
         spate_err err = sp_output_run(ctx, ctx->outputs[i], b->out_rdds[i], b->time);
         if (err && !b->err) {
@@ -146,8 +152,9 @@ static void finish_batch(spate_ctx *ctx, sp_batch *b)
 {
     b->completed_ms = spate_clock_now(ctx->clock);
     if (b->err)
-        sp_ctx_report_error(ctx, b->err, "JobScheduler", "Error running job streaming job %lld ms: %s",
-                            (long long)b->time, b->errmsg);
+        sp_ctx_report_error(ctx, b->err, "JobScheduler",
+                            "Error running job streaming job %lld ms: %s", (long long)b->time,
+                            b->errmsg);
     sp_log(SP_LOG_INFO, "JobScheduler",
            "Finished job streaming job %lld ms: %lld records, scheduling delay %lld ms, "
            "processing time %lld ms, total delay %lld ms",

@@ -25,8 +25,8 @@ static CU_UNUSED spate_ctx *cu_ctx(const char *master, spate_duration batch)
 {
     spate_conf *conf = spate_conf_new();
     char err[256];
-    cr_assert_eq(spate_conf_set(conf, "spate.streaming.clock", "manual", err, sizeof err),
-                 SPATE_OK, "%s", err);
+    cr_assert_eq(spate_conf_set(conf, "spate.streaming.clock", "manual", err, sizeof err), SPATE_OK,
+                 "%s", err);
     cr_assert_eq(spate_conf_set(conf, "spate.master", master, err, sizeof err), SPATE_OK, "%s",
                  err);
     cr_assert_eq(spate_conf_set(conf, "spate.log.level", "OFF", err, sizeof err), SPATE_OK, "%s",
@@ -67,9 +67,11 @@ static CU_UNUSED size_t cu_parse(spate_arena *a, const char *spec, spate_value *
     size_t n = 0;
     const char *p = spec ? spec : "";
     while (*p) {
-        while (*p == ' ') p++;
+        while (*p == ' ')
+            p++;
         const char *start = p;
-        while (*p && *p != ' ') p++;
+        while (*p && *p != ' ')
+            p++;
         if (p > start) {
             cr_assert_lt(n, cap, "too many elements in \"%s\"", spec);
             vals[n++] = cu_element(a, start, (size_t)(p - start));
@@ -95,7 +97,8 @@ static CU_UNUSED spate_rdd *cu_range(spate_ctx *ssc, int64_t from, int64_t to, i
 {
     size_t n = to >= from ? (size_t)(to - from + 1) : 0;
     spate_value *vals = calloc(n + 1, sizeof *vals);
-    for (size_t i = 0; i < n; i++) vals[i] = spate_i64(from + (int64_t)i);
+    for (size_t i = 0; i < n; i++)
+        vals[i] = spate_i64(from + (int64_t)i);
     spate_rdd *r = spate_ctx_parallelize(ssc, vals, n, nparts);
     free(vals);
     return r;
@@ -120,7 +123,8 @@ static CU_UNUSED char *cu_join(char **items, size_t n, bool sorted)
 {
     if (sorted && n > 1) qsort(items, n, sizeof *items, cu_cmp_str);
     size_t total = 1;
-    for (size_t i = 0; i < n; i++) total += strlen(items[i]) + 2;
+    for (size_t i = 0; i < n; i++)
+        total += strlen(items[i]) + 2;
     char *out = malloc(total), *p = out;
     *p = '\0';
     for (size_t i = 0; i < n; i++) {
@@ -134,7 +138,8 @@ static CU_UNUSED char *cu_join(char **items, size_t n, bool sorted)
 static CU_UNUSED char *cu_format_all(const spate_value *v, size_t n, bool sorted)
 {
     char **items = calloc(n + 1, sizeof *items);
-    for (size_t i = 0; i < n; i++) items[i] = cu_format(v[i]);
+    for (size_t i = 0; i < n; i++)
+        items[i] = cu_format(v[i]);
     char *out = cu_join(items, n, sorted);
     free(items);
     return out;

@@ -67,12 +67,12 @@ static void x_and_plus_ten(spate_task *t, spate_value v, spate_sink *out, void *
     spate_sink_push(out, spate_i64(v.u.i + 10));
 }
 
-static void sum_partition(spate_task *t, const spate_value *in, size_t n, spate_sink *out,
-                          void *ud)
+static void sum_partition(spate_task *t, const spate_value *in, size_t n, spate_sink *out, void *ud)
 {
     (void)t, (void)ud;
     int64_t sum = 0;
-    for (size_t i = 0; i < n; i++) sum += in[i].u.i;
+    for (size_t i = 0; i < n; i++)
+        sum += in[i].u.i;
     spate_sink_push(out, spate_i64(sum));
 }
 
@@ -81,8 +81,8 @@ static void index_and_size(spate_task *t, const spate_value *in, size_t n, spate
                            void *ud)
 {
     (void)in, (void)ud;
-    spate_value pair =
-        spate_tuple2(spate_task_arena(t), spate_i64(spate_task_partition(t)), spate_i64((int64_t)n));
+    spate_value pair = spate_tuple2(spate_task_arena(t), spate_i64(spate_task_partition(t)),
+                                    spate_i64((int64_t)n));
     spate_sink_push(out, pair);
 }
 
@@ -260,6 +260,32 @@ static spate_rdd *b_sort_empty(spate_ctx *c)
     return spate_rdd_sort_by(cu_rdd(c, "", 2), NULL, NULL, true, 2);
 }
 
+static spate_rdd *b_sort_duplicates(spate_ctx *c)
+{
+    return spate_rdd_sort_by(cu_rdd(c, "3 1 3 2 3 1 2 3", 3), NULL, NULL, false, 3);
+}
+static spate_rdd *b_self_join(spate_ctx *c)
+{
+    spate_rdd *r = cu_rdd(c, "1:a 1:b 2:c", 2);
+    return spate_rdd_join(r, r, 0);
+}
+/* Word count, most frequent first: flatMap -> map -> reduceByKey -> sortBy. */
+static spate_rdd *b_word_count(spate_ctx *c)
+{
+    spate_value lines[3] = {spate_cstr("to be or"), spate_cstr("to be"), spate_cstr("to")};
+    spate_rdd *in = spate_ctx_parallelize(c, lines, 3, 2);
+    spate_rdd *pairs = spate_rdd_map(spate_rdd_flat_map(in, spate_fn_split_words, NULL),
+                                     spate_fn_pair_with_one, NULL);
+    spate_rdd *counts = spate_rdd_reduce_by_key(pairs, spate_fn_sum, NULL, 3);
+    return spate_rdd_sort_by(counts, spate_fn_value, NULL, false, 2);
+}
+static spate_rdd *b_union_of_shuffles(spate_ctx *c)
+{
+    spate_rdd *a = spate_rdd_reduce_by_key(cu_rdd(c, "a:1 a:2", 2), spate_fn_sum, NULL, 1);
+    spate_rdd *b = spate_rdd_group_by_key(cu_rdd(c, "b:1 b:2", 2), 1);
+    return spate_rdd_union(a, spate_rdd_map_values(b, spate_fn_to_string, NULL));
+}
+
 typedef struct rdd_case {
     const char *name;
     spate_rdd *(*build)(spate_ctx *ssc);
@@ -287,8 +313,7 @@ static const rdd_case CASES[] = {
     {"coalesce docs example", b_coalesce_doc, false, 2, "Array(1, 2); Array(3, 2, 3, 10)"},
     {"mapValues", b_map_values, false, 2, "(a,11); (b,12); (a,13)"},
     {"flatMapValues", b_flat_map_values, false, 2, "(a,2); (a,12); (b,1); (b,11)"},
-    {"zipWithIndex", b_zip_with_index, false, 3,
-     "(a,0); (b,1); (c,2); (d,3); (e,4); (f,5); (g,6)"},
+    {"zipWithIndex", b_zip_with_index, false, 3, "(a,0); (b,1); (c,2); (d,3); (e,4); (f,5); (g,6)"},
     {"zipWithIndex uneven partitions", b_zip_after_filter, false, 4,
      "(2,0); (4,1); (6,2); (8,3); (10,4); (12,5)"},
     {"distinct", b_distinct, true, 2, "1; 2; 3; 4; a"},
@@ -316,6 +341,10 @@ static const rdd_case CASES[] = {
     {"sortBy key descending", b_sort_by_len_desc, false, 3, "dddd; ccc; bb; a"},
     {"sortBy into one partition", b_sort_strings, false, 1, "apple; banana; fig; pear"},
     {"sortBy empty", b_sort_empty, false, 2, ""},
+    {"sortBy with duplicate keys", b_sort_duplicates, false, 3, "3; 3; 3; 3; 2; 2; 1; 1"},
+    {"self join", b_self_join, true, 2, "(1,(a,a)); (1,(a,b)); (1,(b,a)); (1,(b,b)); (2,(c,c))"},
+    {"word count sorted by count", b_word_count, false, 2, "(to,3); (be,2); (or,1)"},
+    {"union of shuffled RDDs", b_union_of_shuffles, false, 2, "(a,3); (b,List(1, 2))"},
 };
 
 enum { NCASES = sizeof CASES / sizeof CASES[0] };
@@ -325,7 +354,8 @@ enum { NCASES = sizeof CASES / sizeof CASES[0] };
 ParameterizedTestParameters(rdd, conformance)
 {
     static int indices[NCASES];
-    for (int i = 0; i < NCASES; i++) indices[i] = i;
+    for (int i = 0; i < NCASES; i++)
+        indices[i] = i;
     return cr_make_param_array(int, indices, NCASES);
 }
 
@@ -337,8 +367,8 @@ ParameterizedTest(int *index, rdd, conformance)
         spate_rdd *r = c->build(ssc);
         cr_assert_not_null(r, "%s [%s]: no RDD", c->name, CU_MASTERS[m]);
         if (c->nparts)
-            cr_expect_eq(spate_rdd_num_partitions(r), c->nparts, "%s [%s]: %d partitions",
-                         c->name, CU_MASTERS[m], spate_rdd_num_partitions(r));
+            cr_expect_eq(spate_rdd_num_partitions(r), c->nparts, "%s [%s]: %d partitions", c->name,
+                         CU_MASTERS[m], spate_rdd_num_partitions(r));
         char *got = cu_collect(r, c->sorted);
         char what[160];
         snprintf(what, sizeof what, "%s [%s]", c->name, CU_MASTERS[m]);
@@ -374,7 +404,8 @@ static int64_t sum_of(spate_rdd *r)
     size_t n;
     cr_assert_eq(spate_rdd_collect(r, &v, &n), SPATE_OK);
     int64_t sum = 0;
-    for (size_t i = 0; i < n; i++) sum += v[i].u.i;
+    for (size_t i = 0; i < n; i++)
+        sum += v[i].u.i;
     return sum;
 }
 
@@ -448,7 +479,8 @@ static void expect_range_sorted(spate_rdd *sorted, bool ascending, const char *m
 static void sort_body(spate_ctx *ssc, const char *master)
 {
     spate_value vals[200];
-    for (int i = 0; i < 200; i++) vals[i] = spate_i64((i * 7919) % 200); /* a permutation */
+    for (int i = 0; i < 200; i++)
+        vals[i] = spate_i64((i * 7919) % 200); /* a permutation */
     spate_rdd *in = spate_ctx_parallelize(ssc, vals, 200, 5);
     for (int asc = 0; asc < 2; asc++) {
         spate_rdd *s = spate_rdd_sort_by(in, NULL, NULL, asc, 4);
@@ -508,7 +540,9 @@ static void take_body(spate_ctx *ssc, const char *master)
     struct {
         size_t n;
         const char *want;
-    } cases[] = {{3, "1; 2; 3"}, {0, ""}, {10, "1; 2; 3; 4; 5; 6; 7; 8; 9; 10"},
+    } cases[] = {{3, "1; 2; 3"},
+                 {0, ""},
+                 {10, "1; 2; 3; 4; 5; 6; 7; 8; 9; 10"},
                  {20, "1; 2; 3; 4; 5; 6; 7; 8; 9; 10"}};
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char *got = take_fmt(r, cases[i].n);
@@ -689,10 +723,12 @@ static void many_keys_body(spate_ctx *ssc, const char *master)
     cr_assert_eq(spate_rdd_collect(spate_rdd_reduce_by_key(pairs, spate_fn_sum, NULL, 5), &v, &n),
                  SPATE_OK);
     cr_assert_eq(n, 17, "[%s]", master);
-    for (size_t i = 0; i < n; i++) cr_expect_eq(spate_val(v[i]).u.i, 1000, "[%s]", master);
+    for (size_t i = 0; i < n; i++)
+        cr_expect_eq(spate_val(v[i]).u.i, 1000, "[%s]", master);
     cr_assert_eq(spate_rdd_collect(spate_rdd_group_by_key(pairs, 3), &v, &n), SPATE_OK);
     cr_assert_eq(n, 17);
-    for (size_t i = 0; i < n; i++) cr_expect_eq(spate_val(v[i]).len, 1000, "[%s]", master);
+    for (size_t i = 0; i < n; i++)
+        cr_expect_eq(spate_val(v[i]).len, 1000, "[%s]", master);
     cr_expect_eq(count_of(spate_rdd_distinct(spate_rdd_map(pairs, spate_fn_key, NULL), 4)), 17);
 }
 
@@ -724,11 +760,16 @@ static spate_err run_action(spate_rdd *r, action_kind a)
     size_t n;
     int64_t cnt;
     switch (a) {
-    case ACT_COLLECT: return spate_rdd_collect(r, &v, &n);
-    case ACT_COUNT: return spate_rdd_count(r, &cnt);
-    case ACT_TAKE: return spate_rdd_take(r, 100, &v, &n);
-    case ACT_FOREACH: return spate_rdd_foreach(r, nop_each, NULL);
-    case ACT_FIRST: return spate_rdd_first(r, &one);
+    case ACT_COLLECT:
+        return spate_rdd_collect(r, &v, &n);
+    case ACT_COUNT:
+        return spate_rdd_count(r, &cnt);
+    case ACT_TAKE:
+        return spate_rdd_take(r, 100, &v, &n);
+    case ACT_FOREACH:
+        return spate_rdd_foreach(r, nop_each, NULL);
+    case ACT_FIRST:
+        return spate_rdd_first(r, &one);
     }
     return SPATE_ERR_INVALID_ARG;
 }
@@ -737,7 +778,8 @@ static void task_fail_body(spate_ctx *ssc, const char *master)
 {
     for (action_kind a = ACT_COLLECT; a <= ACT_FIRST; a++) {
         spate_rdd *r = spate_rdd_map(cu_range(ssc, 1, 10, 3), fail_on_7, NULL);
-        if (a == ACT_FIRST) r = spate_rdd_sort_by(r, NULL, NULL, true, 2); /* fails in the shuffle */
+        if (a == ACT_FIRST)
+            r = spate_rdd_sort_by(r, NULL, NULL, true, 2); /* fails in the shuffle */
         cr_expect_eq(run_action(r, a), SPATE_ERR_USER, "[%s] action %d", master, (int)a);
         cr_expect(strstr(spate_rdd_last_error(r), "boom at 7"), "[%s] action %d: \"%s\"", master,
                   (int)a, spate_rdd_last_error(r));
