@@ -17,6 +17,7 @@ typedef struct chunk {
 
 struct spate_arena {
     chunk *head;
+    chunk *spare; /* released chunks, reused before asking malloc */
     size_t next_size;
     size_t bytes;
 };
@@ -64,15 +65,23 @@ spate_arena *spate_arena_new(void)
 void spate_arena_destroy(spate_arena *a)
 {
     if (!a) return;
-    for (chunk *c = a->head, *next; c; c = next) {
-        next = c->next;
-        free(c);
+    for (int list = 0; list < 2; list++) {
+        for (chunk *c = list ? a->spare : a->head, *next; c; c = next) {
+            next = c->next;
+            free(c);
+        }
     }
     free(a);
 }
 
 static chunk *new_chunk(spate_arena *a, size_t need)
 {
+    if (a->spare && a->spare->size >= need) {
+        chunk *c = a->spare;
+        a->spare = c->next;
+        c->used = 0;
+        return c;
+    }
     size_t size = a->next_size;
     if (size < need) size = need;
     chunk *c = sp_xmalloc(sizeof(chunk) + size);
@@ -111,4 +120,20 @@ void *sp_arena_memdup(spate_arena *a, const void *p, size_t n)
     void *q = spate_arena_alloc(a, n ? n : 1);
     if (n) memcpy(q, p, n);
     return q;
+}
+
+sp_arena_mark sp_arena_get_mark(const spate_arena *a)
+{
+    return (sp_arena_mark){a->head, a->head ? a->head->used : 0};
+}
+
+void sp_arena_release(spate_arena *a, sp_arena_mark mark)
+{
+    while (a->head && a->head != (chunk *)mark.chunk) {
+        chunk *c = a->head;
+        a->head = c->next;
+        c->next = a->spare;
+        a->spare = c;
+    }
+    if (a->head) a->head->used = mark.used;
 }

@@ -19,6 +19,18 @@ char *sp_xstrdup(const char *s);
 
 /* Bytes the arena has taken from malloc (for memory accounting in tests). */
 size_t sp_arena_bytes(const spate_arena *a);
+/* A position in an arena: everything allocated after it can be released at
+ * once (scratch memory that a task reuses element after element). */
+typedef struct sp_arena_mark {
+    void *chunk;
+    size_t used;
+} sp_arena_mark;
+
+sp_arena_mark sp_arena_get_mark(const spate_arena *a);
+/* Releases what was allocated after mark. The chunks are kept for reuse, so
+ * steady-state scratch use takes no new pages from the kernel. */
+void sp_arena_release(spate_arena *a, sp_arena_mark mark);
+
 /* Copies n bytes into the arena. */
 void *sp_arena_memdup(spate_arena *a, const void *p, size_t n);
 

@@ -67,6 +67,15 @@ bool sp_vmap_remove(sp_vmap *m, spate_value key, uint64_t hash);
 
 static inline size_t sp_vmap_len(const sp_vmap *m) { return m->len; }
 
+/* Replaces the stored key of the entry whose value slot upsert returned with
+ * an equal key (a copy that lives longer than the one inserted). */
+static inline void sp_vmap_set_key(sp_vmap *m, spate_value *val_slot, spate_value key)
+{
+    (void)m;
+    sp_vmap_entry *e = (sp_vmap_entry *)((char *)val_slot - offsetof(sp_vmap_entry, val));
+    e->key = key;
+}
+
 /* Iteration in slot order: start with *idx = 0; each call that returns true
  * gives one entry: *key a copy of the key, *val a pointer to its value slot
  * (writable; key or val may be NULL if not wanted). Entries must not be

@@ -313,7 +313,11 @@ static int64_t read_lines(spate_task *t, int fd, const fs_split *sp, fs_kind kin
         pos = (size_t)(nl - buf) + 1;
     }
     int64_t count = 0;
+    /* What the chain allocates per line goes back every 1024 lines in a
+     * transient task; the buffer itself was allocated before the mark. */
+    sp_arena_mark mark = sp_arena_get_mark(spate_task_arena(t));
     while (pos < blen && !spate_task_failed(t)) {
+        if ((count & 1023) == 1023) sp_task_recycle(t, mark);
         const char *p = buf + pos;
         const char *nl = memchr(p, '\n', blen - pos);
         size_t len = nl ? (size_t)(nl - p) : blen - pos;

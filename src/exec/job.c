@@ -96,7 +96,10 @@ static void count_task(spate_task *t, int part, void *ud)
 {
     count_job *c = ud;
     count_sink sink = {.base = {.push = count_push, .task = t}};
+    spate_arena *persistent = t->arena;
+    sp_task_begin_transient(t);
     sp_rdd_compute(c->rdd, part, &sink.base);
+    sp_task_end_transient(t, persistent);
     c->counts[part] = sink.n;
 }
 

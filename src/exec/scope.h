@@ -23,6 +23,7 @@ typedef struct sp_exec {
     atomic_llong bad_records;
     atomic_llong records_in;
     atomic_llong errors;
+    spate_arena **scratch; /* one per executor thread, reused by transient tasks */
 } sp_exec;
 
 void sp_exec_init(sp_exec *e, int nthreads, int default_parallelism);

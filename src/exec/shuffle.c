@@ -66,6 +66,7 @@ typedef struct writer {
     sp_shuffle *s;
     sp_vvec *buckets; /* this map task's nout buckets */
     sp_vmap *maps;    /* combine: one per bucket */
+    spate_arena *keep; /* combine: where keys and combiners outlive the task */
     int rr;           /* repartition: next round-robin bucket */
 } writer;
 
@@ -78,10 +79,13 @@ static void write_combine(writer *w, spate_value v)
     bool inserted;
     spate_value *slot = sp_vmap_upsert(m, k, h, &inserted);
     spate_task *t = w->base.task;
-    if (inserted)
-        *slot = s->create ? s->create(t, spate_val(v), s->ud) : spate_val(v);
-    else
-        *slot = s->merge_value(t, *slot, spate_val(v), s->ud);
+    spate_value c = inserted ? (s->create ? s->create(t, spate_val(v), s->ud) : spate_val(v))
+                             : s->merge_value(t, *slot, spate_val(v), s->ud);
+    /* The task runs on scratch memory: keep copies of what the map holds.
+     * Copying a scalar is free; a combiner that grows (a list) is copied at
+     * each merge, the price of not keeping every element's garbage. */
+    if (inserted) sp_vmap_set_key(m, slot, spate_value_copy(w->keep, k));
+    *slot = spate_value_copy(w->keep, c);
 }
 
 static void writer_push(spate_sink *self, spate_value v)
@@ -137,9 +141,12 @@ static void map_task(spate_task *t, int m, void *ud)
         w.maps = sp_xcalloc((size_t)s->nout, sizeof *w.maps);
         for (int b = 0; b < s->nout; b++)
             sp_vmap_init(&w.maps[b], 64);
+        w.keep = t->arena;
+        sp_task_begin_transient(t);
     }
     sp_rdd_compute(s->in[side], part, &w.base);
     if (w.maps) {
+        sp_task_end_transient(t, w.keep);
         flush_combiners(&w);
         free(w.maps);
     }

@@ -64,3 +64,20 @@ void sp_collect_sink_init(sp_collect_sink *s, spate_task *t, sp_vvec *out)
     s->base.task = t;
     s->out = out;
 }
+
+void sp_task_begin_transient(spate_task *t)
+{
+    sp_exec *e = sp_scope_exec(t->scope);
+    if (t->thread < 0 || t->thread >= sp_pool_threads(e->pool)) return;
+    t->arena = e->scratch[t->thread];
+    t->scratch_mark = sp_arena_get_mark(t->arena);
+    t->transient = true;
+}
+
+void sp_task_end_transient(spate_task *t, spate_arena *persistent)
+{
+    if (!t->transient) return;
+    sp_arena_release(t->arena, t->scratch_mark);
+    t->arena = persistent;
+    t->transient = false;
+}

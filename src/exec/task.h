@@ -5,6 +5,7 @@
 
 #include <spate/core.h>
 
+#include "base/arena.h"
 #include "exec/scope.h"
 
 struct spate_task {
@@ -13,7 +14,22 @@ struct spate_task {
     int partition;
     int thread;
     bool failed;
+    /* The task's final sink keeps nothing it is given without copying it
+     * (counting, map-side combining): arena is then the thread's scratch arena
+     * and sources release it between elements with sp_task_recycle. */
+    bool transient;
+    sp_arena_mark scratch_mark;
 };
+
+/* Makes t transient (see above) until sp_task_end_transient. */
+void sp_task_begin_transient(spate_task *t);
+void sp_task_end_transient(spate_task *t, spate_arena *persistent);
+/* Called by sources between the elements they push: in a transient task,
+ * frees what the chain allocated since the source took its mark. */
+static inline void sp_task_recycle(spate_task *t, sp_arena_mark mark)
+{
+    if (t->transient) sp_arena_release(t->arena, mark);
+}
 
 /* A sink is a stage: push hands it one element. Stages are allocated on the
  * task's stack or arena and chained: map -> filter -> shuffle writer. */

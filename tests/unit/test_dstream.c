@@ -1135,3 +1135,39 @@ Test(dstream, transform_joins_a_static_rdd_every_batch)
     collected_free(&col);
     spate_ctx_destroy(ssc);
 }
+
+/* transform may run actions on the batch's RDD (Spark:
+ * transform(rdd => { val n = rdd.count(); rdd.map(_ + n) })). The clock
+ * jumps so that generation overlaps with running batches. */
+static spate_value plus_ud(spate_task *t, spate_value v, void *ud)
+{
+    (void)t;
+    return spate_i64(v.u.i + *(const int64_t *)ud);
+}
+
+static spate_rdd *add_count(spate_rdd *rdd, int64_t time, void *ud)
+{
+    (void)time, (void)ud;
+    int64_t *n = spate_arena_alloc(spate_rdd_arena(rdd), sizeof *n);
+    if (spate_rdd_count(rdd, n) != SPATE_OK) return NULL;
+    return spate_rdd_map(rdd, plus_ud, n);
+}
+
+Test(dstream, transform_may_run_actions)
+{
+    spate_ctx *ssc = cu_ctx("local[2]", INTERVAL);
+    spate_stream *q = spate_queue_stream(ssc, true, NULL);
+    static const char *const in[] = {"1 2", "10", "", "0 0 0"};
+    static const char *const want[] = {"3; 4", "11", "", "3; 3; 3"};
+    push_batches(ssc, q, in, 4);
+    collected col = {0};
+    spate_stream_foreach_rdd(spate_stream_transform(q, add_count, NULL), collect_batch, &col);
+    cr_assert_eq(spate_ctx_start(ssc), SPATE_OK);
+    spate_clock_advance(spate_ctx_clock(ssc), 4 * INTERVAL);
+    cr_assert_eq(spate_ctx_await_batch(ssc, 4 * INTERVAL, WAIT_MS), SPATE_OK);
+    spate_ctx_stop(ssc, true, false);
+    cr_assert_eq(col.n, 4);
+    for (int i = 0; i < 4; i++) cu_expect(col.out[i], want[i], false, "x + count of its batch");
+    collected_free(&col);
+    spate_ctx_destroy(ssc);
+}
