@@ -69,12 +69,24 @@ static void grow(sp_vmap *m)
 }
 
 /* The entry of key, or the empty entry where it would go. */
+/* Integer-like keys compare inline; everything else through spate_value_eq. */
+static inline bool keys_equal(spate_value a, spate_value b)
+{
+    if (a.type != b.type) return false;
+    switch (a.type) {
+    case SPATE_BOOL: return a.u.b == b.u.b;
+    case SPATE_I64:
+    case SPATE_TIMESTAMP: return a.u.i == b.u.i;
+    default: return spate_value_eq(a, b);
+    }
+}
+
 static sp_vmap_entry *probe(const sp_vmap *m, spate_value key, uint64_t h)
 {
     size_t mask = m->cap - 1;
     for (size_t i = home(m, h);; i = (i + 1) & mask) {
         sp_vmap_entry *e = &m->entries[i];
-        if (!e->hash || (e->hash == h && spate_value_eq(e->key, key))) return e;
+        if (!e->hash || (e->hash == h && keys_equal(e->key, key))) return e;
     }
 }
 
