@@ -3,7 +3,9 @@
  * Threads: the functions that build the graph (stream constructors,
  * transformations, outputs) and the context's life cycle functions are called
  * from the program's thread; the callbacks passed to transformations run on
- * executor threads; foreachRDD/transform callbacks run on the job thread.
+ * executor threads; transform callbacks run on the batch generator thread
+ * (when the batch's lineage is built, as in Spark's JobGenerator) and
+ * foreachRDD callbacks on the job thread.
  *
  * Ownership: a context owns every stream made from it; streams are freed by
  * spate_ctx_destroy and never by the caller.
@@ -163,7 +165,9 @@ spate_stream *spate_stream_union(spate_stream *a, spate_stream *b);
 /* The union of n streams of the same context and slide (ssc.union). */
 spate_stream *spate_ctx_union(spate_ctx *ssc, spate_stream **streams, int n);
 /* transform: fn maps the batch's RDD to another RDD of the same batch (made
- * from it with the spate_rdd_* functions). Returning NULL fails the batch. */
+ * from it with the spate_rdd_* functions). It runs on the generator thread
+ * when the batch is generated; it may run actions. Returning NULL fails the
+ * batch. */
 typedef spate_rdd *(*spate_transform_fn)(spate_rdd *rdd, int64_t time_ms, void *ud);
 typedef spate_rdd *(*spate_transform2_fn)(spate_rdd *a, spate_rdd *b, int64_t time_ms, void *ud);
 spate_stream *spate_stream_transform(spate_stream *s, spate_transform_fn fn, void *ud);

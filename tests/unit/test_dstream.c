@@ -1167,7 +1167,8 @@ Test(dstream, transform_may_run_actions)
     cr_assert_eq(spate_ctx_await_batch(ssc, 4 * INTERVAL, WAIT_MS), SPATE_OK);
     spate_ctx_stop(ssc, true, false);
     cr_assert_eq(col.n, 4);
-    for (int i = 0; i < 4; i++) cu_expect(col.out[i], want[i], false, "x + count of its batch");
+    for (int i = 0; i < 4; i++)
+        cu_expect(col.out[i], want[i], false, "x + count of its batch");
     collected_free(&col);
     spate_ctx_destroy(ssc);
 }
