@@ -5,6 +5,8 @@ set -euo pipefail
 build="${1:-build}"
 root="$(cd "$(dirname "$0")/.." && pwd)"
 build="$(cd "$build" && pwd)"
+export LSAN_OPTIONS="suppressions=$root/tests/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 echo "== unit tests ($build)"
 # Criterion forks a process per test; two jobs match the machine's two cores.
 "$build/tests/unit_tests" --jobs 2
