@@ -183,4 +183,31 @@ static CU_UNUSED void cu_expect(const char *got, const char *want, bool sorted, 
     free(w);
 }
 
+/* combineByKey average: the combiner is (sum, count). */
+static inline spate_value avg_create(spate_task *t, spate_value v, void *ud)
+{
+    (void)ud;
+    return spate_tuple2(spate_task_arena(t), v, spate_i64(1));
+}
+
+static inline spate_value avg_merge_value(spate_task *t, spate_value c, spate_value v, void *ud)
+{
+    (void)ud;
+    return spate_tuple2(spate_task_arena(t), spate_i64(spate_key(c).u.i + v.u.i),
+                        spate_i64(spate_val(c).u.i + 1));
+}
+
+static inline spate_value avg_merge_combiners(spate_task *t, spate_value a, spate_value b, void *ud)
+{
+    (void)ud;
+    return spate_tuple2(spate_task_arena(t), spate_i64(spate_key(a).u.i + spate_key(b).u.i),
+                        spate_i64(spate_val(a).u.i + spate_val(b).u.i));
+}
+
+static inline spate_value avg_finish(spate_task *t, spate_value c, void *ud)
+{
+    (void)t, (void)ud;
+    return spate_f64((double)spate_key(c).u.i / (double)spate_val(c).u.i);
+}
+
 #endif

@@ -123,32 +123,6 @@ static spate_value pair_x(spate_task *t, spate_value v, void *ud)
     return spate_tuple2(spate_task_arena(t), v, spate_cstr("x"));
 }
 
-static spate_value avg_create(spate_task *t, spate_value v, void *ud)
-{
-    (void)ud;
-    return spate_tuple2(spate_task_arena(t), v, spate_i64(1));
-}
-
-static spate_value avg_merge_value(spate_task *t, spate_value c, spate_value v, void *ud)
-{
-    (void)ud;
-    return spate_tuple2(spate_task_arena(t), spate_i64(spate_key(c).u.i + v.u.i),
-                        spate_i64(spate_val(c).u.i + 1));
-}
-
-static spate_value avg_merge_combiners(spate_task *t, spate_value a, spate_value b, void *ud)
-{
-    (void)ud;
-    return spate_tuple2(spate_task_arena(t), spate_i64(spate_key(a).u.i + spate_key(b).u.i),
-                        spate_i64(spate_val(a).u.i + spate_val(b).u.i));
-}
-
-static spate_value avg_finish(spate_task *t, spate_value c, void *ud)
-{
-    (void)t, (void)ud;
-    return spate_f64((double)spate_key(c).u.i / (double)spate_val(c).u.i);
-}
-
 static spate_rdd *to_strings(spate_rdd *rdd, int64_t time, void *ud)
 {
     (void)time, (void)ud;
