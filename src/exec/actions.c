@@ -4,6 +4,8 @@
 
 #include "base/arena.h"
 
+#include <spate/functions.h>
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -64,13 +66,12 @@ static void take_task(spate_task *t, int i, void *ud)
     sp_rdd_compute(j->rdd, j->first + i, &sink.base);
 }
 
-static void append_up_to(spate_rdd *r, sp_vvec *from, int count, size_t want, sp_vvec *acc)
+static void append_up_to(sp_vvec *from, int count, size_t want, sp_vvec *acc)
 {
     for (int i = 0; i < count; i++) {
         for (size_t k = 0; k < from[i].len && acc->len < want; k++) sp_vvec_push(acc, from[i].data[k]);
         sp_vvec_free(&from[i]);
     }
-    (void)r;
 }
 
 spate_err spate_rdd_take(spate_rdd *r, size_t n, spate_value **out, size_t *got)
@@ -88,7 +89,7 @@ spate_err spate_rdd_take(spate_rdd *r, size_t n, spate_value **out, size_t *got)
         sp_vvec *parts = sp_xcalloc((size_t)count, sizeof *parts);
         take_job j = {.rdd = r, .first = done, .out = parts};
         err = sp_job_run(r->scope, count, take_task, &j);
-        append_up_to(r, parts, count, n, &acc);
+        append_up_to(parts, count, n, &acc);
         free(parts);
         done += count;
         step *= 4; /* Spark's spark.rdd.limit.scaleUpFactor */
@@ -181,22 +182,10 @@ spate_err spate_rdd_take_ordered(spate_rdd *r, size_t n, spate_map_fn key_fn, vo
     return ordered(r, n, key_fn, ud, false, out, got);
 }
 
-static spate_value pair_one(spate_task *t, spate_value v, void *ud)
-{
-    (void)ud;
-    return spate_tuple2(spate_task_arena(t), v, spate_i64(1));
-}
-
-static spate_value add_counts(spate_task *t, spate_value a, spate_value b, void *ud)
-{
-    (void)t, (void)ud;
-    return spate_i64(a.u.i + b.u.i);
-}
-
 spate_err spate_rdd_count_by_value(spate_rdd *r, spate_value **out, size_t *n)
 {
     if (!r) return SPATE_ERR_INVALID_ARG;
-    spate_rdd *counted = spate_rdd_reduce_by_key(spate_rdd_map(r, pair_one, NULL), add_counts, NULL,
+    spate_rdd *counted = spate_rdd_reduce_by_key(spate_rdd_map(r, spate_fn_pair_with_one, NULL), spate_fn_sum, NULL,
                                                  r->nparts > 0 ? r->nparts : 1);
     return spate_rdd_collect(counted, out, n);
 }

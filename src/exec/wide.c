@@ -1,6 +1,8 @@
 /* wide.c - the public by-key and shuffling RDD operations, built on shuffle.c. */
 #include "exec/shuffle.h"
 
+#include <spate/functions.h>
+
 spate_rdd *spate_rdd_repartition(spate_rdd *r, int nparts)
 {
     return sp_shuffle_new(SH_REPARTITION, r, NULL, nparts, NULL);
@@ -51,16 +53,10 @@ static spate_value keep_first(spate_task *t, spate_value a, spate_value b, void 
     return a;
 }
 
-static spate_value key_of(spate_task *t, spate_value v, void *ud)
-{
-    (void)t, (void)ud;
-    return spate_key(v);
-}
-
 spate_rdd *spate_rdd_distinct(spate_rdd *r, int nparts)
 {
     spate_rdd *pairs = spate_rdd_map(r, with_null, NULL);
-    return spate_rdd_map(spate_rdd_reduce_by_key(pairs, keep_first, NULL, nparts), key_of, NULL);
+    return spate_rdd_map(spate_rdd_reduce_by_key(pairs, keep_first, NULL, nparts), spate_fn_key, NULL);
 }
 
 /* ---- joins: cogroup, then the cross product of each key's two lists ---- */

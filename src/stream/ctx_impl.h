@@ -86,4 +86,8 @@ void sp_graph_destroy(spate_ctx *ctx);
 spate_err sp_output_run(spate_ctx *ctx, sp_output *o, spate_rdd *rdd, int64_t time);
 void sp_output_destroy(sp_output *o);
 
+/* save_text.c: one batch of saveAsTextFiles (prefix-<time>[.suffix]/). */
+spate_err sp_save_text_files(spate_rdd *rdd, const char *prefix, const char *suffix,
+                             int64_t time);
+
 #endif

@@ -4,6 +4,8 @@
  * MappedDStream, ShuffledDStream, TransformedDStream... do. */
 #include "stream/ctx_impl.h"
 
+#include <spate/functions.h>
+
 #include "base/arena.h"
 
 #include <stdlib.h>
@@ -279,30 +281,12 @@ static spate_value keyed_by_null(spate_task *t, spate_value v, void *ud)
     return spate_tuple2(spate_task_arena(t), spate_null(), v);
 }
 
-static spate_value value_of(spate_task *t, spate_value v, void *ud)
-{
-    (void)t, (void)ud;
-    return spate_val(v);
-}
-
-static spate_value one_of(spate_task *t, spate_value v, void *ud)
-{
-    (void)t, (void)v, (void)ud;
-    return spate_i64(1);
-}
-
-static spate_value add_i64(spate_task *t, spate_value a, spate_value b, void *ud)
-{
-    (void)t, (void)ud;
-    return spate_i64((int64_t)((uint64_t)a.u.i + (uint64_t)b.u.i));
-}
-
 /* reduce: map(x => (null, x)).reduceByKey(f, 1).map(_._2) */
 static spate_rdd *ap_reduce(op *o, spate_rdd **in, int n, int64_t t)
 {
     (void)n, (void)t;
     spate_rdd *keyed = spate_rdd_map(in[0], keyed_by_null, NULL);
-    return spate_rdd_map(spate_rdd_reduce_by_key(keyed, o->f.reduce, o->ud, 1), value_of, NULL);
+    return spate_rdd_map(spate_rdd_reduce_by_key(keyed, o->f.reduce, o->ud, 1), spate_fn_value, NULL);
 }
 
 spate_stream *spate_stream_reduce(spate_stream *s, spate_reduce_fn fn, void *ud)
@@ -315,24 +299,18 @@ static spate_rdd *ap_count(op *o, spate_rdd **in, int n, int64_t t)
 {
     (void)o, (void)n, (void)t;
     spate_value zero = spate_i64(0);
-    spate_rdd *ones = spate_rdd_map(in[0], one_of, NULL);
+    spate_rdd *ones = spate_rdd_map(in[0], spate_fn_one, NULL);
     spate_rdd *with_zero = spate_rdd_union(ones, spate_rdd_parallelize_like(in[0], &zero, 1, 1));
     spate_rdd *keyed = spate_rdd_map(with_zero, keyed_by_null, NULL);
-    return spate_rdd_map(spate_rdd_reduce_by_key(keyed, add_i64, NULL, 1), value_of, NULL);
+    return spate_rdd_map(spate_rdd_reduce_by_key(keyed, spate_fn_sum, NULL, 1), spate_fn_value, NULL);
 }
 
 spate_stream *spate_stream_count(spate_stream *s) { return unary(s, new_op(ap_count, NULL, 1)); }
 
-static spate_value pair_one(spate_task *t, spate_value v, void *ud)
-{
-    (void)ud;
-    return spate_tuple2(spate_task_arena(t), v, spate_i64(1));
-}
-
 static spate_rdd *ap_count_by_value(op *o, spate_rdd **in, int n, int64_t t)
 {
     (void)n, (void)t;
-    return spate_rdd_reduce_by_key(spate_rdd_map(in[0], pair_one, NULL), add_i64, NULL, o->nparts);
+    return spate_rdd_reduce_by_key(spate_rdd_map(in[0], spate_fn_pair_with_one, NULL), spate_fn_sum, NULL, o->nparts);
 }
 
 spate_stream *spate_stream_count_by_value(spate_stream *s, int nparts)

@@ -3,17 +3,9 @@
 #include "stream/ctx_impl.h"
 
 #include "base/arena.h"
-#include "base/log.h"
-#include "exec/rdd_impl.h"
 
-#include <dirent.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 static spate_err add_output(spate_stream *s, sp_output *o)
 {
@@ -113,9 +105,6 @@ static spate_err run_print(sp_output *o, spate_rdd *rdd, int64_t time)
     fflush(f);
     return SPATE_OK;
 }
-
-spate_err sp_save_text_files(spate_rdd *rdd, const char *prefix, const char *suffix,
-                             int64_t time);
 
 spate_err sp_output_run(spate_ctx *ctx, sp_output *o, spate_rdd *rdd, int64_t time)
 {

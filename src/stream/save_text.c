@@ -3,6 +3,7 @@
  * beside the target, synced, then the directory is renamed into place, so a
  * reader sees the whole batch or nothing, and a batch re-run after a crash
  * replaces its earlier output instead of duplicating it. */
+#include "stream/ctx_impl.h"
 #include "exec/rdd_impl.h"
 
 #include "base/arena.h"
@@ -17,9 +18,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-spate_err sp_save_text_files(spate_rdd *rdd, const char *prefix, const char *suffix,
-                             int64_t time);
 
 static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {

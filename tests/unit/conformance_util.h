@@ -210,4 +210,40 @@ static inline spate_value avg_finish(spate_task *t, spate_value c, void *ud)
     return spate_f64((double)spate_key(c).u.i / (double)spate_val(c).u.i);
 }
 
+/* Callbacks both conformance tables use. */
+static inline bool is_even(spate_task *t, spate_value v, void *ud)
+{
+    (void)t, (void)ud;
+    return v.u.i % 2 == 0;
+}
+
+static inline void sum_partition(spate_task *t, const spate_value *in, size_t n, spate_sink *out, void *ud)
+{
+    (void)t, (void)ud;
+    int64_t sum = 0;
+    for (size_t i = 0; i < n; i++)
+        sum += in[i].u.i;
+    spate_sink_push(out, spate_i64(sum));
+}
+
+static inline spate_value times_three(spate_task *t, spate_value v, void *ud)
+{
+    (void)t, (void)ud;
+    return spate_i64(v.u.i * 3);
+}
+
+static inline void x_and_double(spate_task *t, spate_value v, spate_sink *out, void *ud)
+{
+    (void)t, (void)ud;
+    spate_sink_push(out, v);
+    spate_sink_push(out, spate_i64(v.u.i * 2));
+}
+
+static inline void x_and_plus_ten(spate_task *t, spate_value v, spate_sink *out, void *ud)
+{
+    (void)t, (void)ud;
+    spate_sink_push(out, v);
+    spate_sink_push(out, spate_i64(v.u.i + 10));
+}
+
 #endif

@@ -74,12 +74,6 @@ static void collected_free(collected *c)
 
 /* ---- callbacks ----------------------------------------------------------- */
 
-static spate_value times_three(spate_task *t, spate_value v, void *ud)
-{
-    (void)t, (void)ud;
-    return spate_i64(v.u.i * 3);
-}
-
 static spate_value plus(spate_task *t, spate_value v, void *ud)
 {
     (void)t;
@@ -87,35 +81,6 @@ static spate_value plus(spate_task *t, spate_value v, void *ud)
 }
 
 static const int FOUR = 4, EIGHT = 8, TEN = 10;
-
-static bool is_even(spate_task *t, spate_value v, void *ud)
-{
-    (void)t, (void)ud;
-    return v.u.i % 2 == 0;
-}
-
-static void x_and_double(spate_task *t, spate_value v, spate_sink *out, void *ud)
-{
-    (void)t, (void)ud;
-    spate_sink_push(out, v);
-    spate_sink_push(out, spate_i64(v.u.i * 2));
-}
-
-static void x_and_plus_ten(spate_task *t, spate_value v, spate_sink *out, void *ud)
-{
-    (void)t, (void)ud;
-    spate_sink_push(out, v);
-    spate_sink_push(out, spate_i64(v.u.i + 10));
-}
-
-static void sum_partition(spate_task *t, const spate_value *in, size_t n, spate_sink *out, void *ud)
-{
-    (void)t, (void)ud;
-    int64_t sum = 0;
-    for (size_t i = 0; i < n; i++)
-        sum += in[i].u.i;
-    spate_sink_push(out, spate_i64(sum));
-}
 
 static spate_value pair_x(spate_task *t, spate_value v, void *ud)
 {

@@ -11,12 +11,6 @@
 
 /* ---- callbacks ---------------------------------------------------------- */
 
-static spate_value times_three(spate_task *t, spate_value v, void *ud)
-{
-    (void)t, (void)ud;
-    return spate_i64(v.u.i * 3);
-}
-
 static spate_value plus_ten(spate_task *t, spate_value v, void *ud)
 {
     (void)t, (void)ud;
@@ -35,12 +29,6 @@ static spate_value str_len(spate_task *t, spate_value v, void *ud)
     return spate_i64(v.len);
 }
 
-static bool is_even(spate_task *t, spate_value v, void *ud)
-{
-    (void)t, (void)ud;
-    return v.u.i % 2 == 0;
-}
-
 static bool is_negative(spate_task *t, spate_value v, void *ud)
 {
     (void)t, (void)ud;
@@ -51,29 +39,6 @@ static bool above_17(spate_task *t, spate_value v, void *ud)
 {
     (void)t, (void)ud;
     return v.u.i > 17;
-}
-
-static void x_and_double(spate_task *t, spate_value v, spate_sink *out, void *ud)
-{
-    (void)t, (void)ud;
-    spate_sink_push(out, v);
-    spate_sink_push(out, spate_i64(v.u.i * 2));
-}
-
-static void x_and_plus_ten(spate_task *t, spate_value v, spate_sink *out, void *ud)
-{
-    (void)t, (void)ud;
-    spate_sink_push(out, v);
-    spate_sink_push(out, spate_i64(v.u.i + 10));
-}
-
-static void sum_partition(spate_task *t, const spate_value *in, size_t n, spate_sink *out, void *ud)
-{
-    (void)t, (void)ud;
-    int64_t sum = 0;
-    for (size_t i = 0; i < n; i++)
-        sum += in[i].u.i;
-    spate_sink_push(out, spate_i64(sum));
 }
 
 /* (partition index, number of elements): mapPartitionsWithIndex's view. */
