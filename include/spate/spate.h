@@ -7,6 +7,10 @@
  * rdd.h        RDD transformations and actions (inside transform/foreachRDD)
  * stream.h     StreamingContext, input streams, DStream transformations, outputs
  * functions.h  built-in callbacks (sum, min, max, split words, pair with one...)
+ * state.h      updateStateByKey, mapWithState, stateSnapshots
+ * window.h     window, reduceByKeyAndWindow and the other window operations
+ * checkpoint.h checkpoint directories, getOrCreate and recovery
+ * listener.h   batch and receiver events with the streaming metrics
  */
 #ifndef SPATE_SPATE_H
 #define SPATE_SPATE_H
@@ -16,6 +20,10 @@
 #include <spate/rdd.h>
 #include <spate/stream.h>
 #include <spate/functions.h>
+#include <spate/state.h>
+#include <spate/window.h>
+#include <spate/checkpoint.h>
+#include <spate/listener.h>
 
 #define SPATE_VERSION_STRING "0.1.0"
 

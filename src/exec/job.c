@@ -133,8 +133,9 @@ spate_err sp_rdd_prepare(spate_rdd *r)
     sp_exec *e = sp_scope_exec(r->scope);
     pthread_mutex_lock(&e->run_lock);
     spate_err err = SPATE_OK;
-    if (r->kind == K_UNION) {
+    if (r->kind == K_UNION || r->kind == K_PREPARED) {
         for (int i = 0; i < r->ninputs && !err; i++) err = sp_rdd_prepare(r->inputs[i]);
+        if (!err && r->kind == K_PREPARED) err = r->prepare(r, r->parts, r->lens, r->ud);
     } else if (r->kind == K_SHUFFLED) {
         err = sp_shuffle_run(r);
     } else if (r->parent) {

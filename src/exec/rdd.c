@@ -41,6 +41,25 @@ spate_rdd *sp_rdd_from_parts(sp_scope *scope, int nparts, spate_value **parts, s
     return r;
 }
 
+spate_rdd *sp_rdd_prepared(sp_scope *scope, int nparts, spate_rdd **deps, int ndeps,
+                           sp_prepare_fn fn, void *ud)
+{
+    spate_rdd *r = sp_rdd_alloc(scope, K_PREPARED, nparts, NULL);
+    spate_arena *a = sp_scope_arena(scope);
+    r->prepare = fn;
+    r->ud = ud;
+    r->inputs = spate_arena_alloc(a, sizeof *r->inputs * (size_t)(ndeps ? ndeps : 1));
+    for (int i = 0; i < ndeps; i++)
+        if (deps[i]) r->inputs[r->ninputs++] = deps[i];
+    r->parts = spate_arena_alloc(a, sizeof *r->parts * (size_t)(nparts ? nparts : 1));
+    r->lens = spate_arena_alloc(a, sizeof *r->lens * (size_t)(nparts ? nparts : 1));
+    for (int i = 0; i < nparts; i++) {
+        r->parts[i] = NULL;
+        r->lens[i] = 0;
+    }
+    return r;
+}
+
 spate_rdd *sp_rdd_parallelize(sp_scope *scope, const spate_value *values, size_t n, int nparts)
 {
     spate_arena *a = sp_scope_arena(scope);
@@ -255,6 +274,7 @@ void sp_rdd_compute(spate_rdd *r, int part, spate_sink *out)
         return;
     case K_PARTS:
     case K_SHUFFLED:
+    case K_PREPARED:
         compute_parts(r, part, out);
         return;
     case K_MAP:

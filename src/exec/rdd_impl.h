@@ -20,6 +20,7 @@ typedef enum rdd_kind {
     K_FLAT_MAP_VALUES,
     K_ZIP_INDEX,
     K_SHUFFLED,       /* output of a shuffle: K_PARTS once prepared */
+    K_PREPARED,       /* partitions made once by a driver-side callback */
 } rdd_kind;
 
 typedef struct sp_shuffle sp_shuffle;
@@ -44,6 +45,7 @@ struct spate_rdd {
     int *bounds;        /* K_COALESCE: parent partitions [bounds[i], bounds[i+1]) */
     int64_t *offsets;   /* K_ZIP_INDEX: first index of each partition */
     sp_shuffle *shuffle;
+    sp_prepare_fn prepare; /* K_PREPARED: deps in inputs[0..ninputs) */
     bool prepared;
 };
 

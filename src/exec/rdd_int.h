@@ -14,6 +14,8 @@
 /* Produces partition `part` into out (runs in a task on an executor thread).
  * Failures go through spate_task_fail / spate_task_bad_record. */
 typedef void (*sp_source_fn)(spate_task *t, int part, spate_sink *out, void *ud);
+/* Makes all partitions of a K_PREPARED rdd (see sp_rdd_prepared). */
+typedef spate_err (*sp_prepare_fn)(spate_rdd *r, spate_value **parts, size_t *lens, void *ud);
 
 /* An RDD of nparts partitions computed by fn; ud must live as long as scope. */
 spate_rdd *sp_rdd_source(sp_scope *scope, int nparts, sp_source_fn fn, void *ud);
@@ -23,6 +25,17 @@ spate_rdd *sp_rdd_from_parts(sp_scope *scope, int nparts, spate_value **parts, s
 /* A deep copy of values into scope's arena, split into nparts partitions. */
 spate_rdd *sp_rdd_parallelize(sp_scope *scope, const spate_value *values, size_t n, int nparts);
 spate_rdd *sp_rdd_empty(sp_scope *scope);
+/* An RDD whose partitions a driver-side callback makes once, the first time
+ * a job needs them (after deps are prepared): fn fills parts[i]/lens[i] for
+ * i < nparts (arrays allocated by the engine in scope's arena; values must
+ * live as long as scope) and may run jobs on deps. Runs on the job (driver)
+ * thread with the run lock held. This is how stateful operators (state
+ * stores, windows) update their state exactly once per batch however many
+ * outputs read the result. deps (ndeps <= SP_MAX_PREPARED_DEPS) may be NULL
+ * entries, which are skipped. */
+enum { SP_MAX_PREPARED_DEPS = 4 };
+spate_rdd *sp_rdd_prepared(sp_scope *scope, int nparts, spate_rdd **deps, int ndeps,
+                           sp_prepare_fn fn, void *ud);
 sp_scope *sp_rdd_scope(const spate_rdd *r);
 
 /* Runs r fully and calls fn(part, values, n, ud) per partition on the calling

@@ -11,6 +11,7 @@
 
 #include <spate/stream.h>
 
+#include "ckpt/ckpt_io.h"
 #include "exec/rdd_int.h"
 
 typedef struct sp_batch sp_batch;
@@ -30,6 +31,26 @@ typedef struct sp_stream_ops {
     bool (*has_pending)(spate_stream *s);
     /* Frees s->impl (the stream itself is freed by the context). */
     void (*destroy)(spate_stream *s);
+
+    /* ---- checkpointing (NULL where a stream has nothing to save) ---- */
+    /* Stateful streams (state stores, inverse windows): writes the state as
+     * of batch t - all of it (full) or what changed since the previous call.
+     * Job thread, after batch t's jobs completed. */
+    spate_err (*save_state)(spate_stream *s, int64_t t, bool full, sp_ckpt_out *w);
+    /* Recovery, before start: the latest full snapshot, then each later
+     * delta in order (t is the batch time each was written at). */
+    spate_err (*load_state)(spate_stream *s, int64_t t, bool full, sp_ckpt_in *r);
+    /* Inputs: what batch t took (file names, block ids), written into the
+     * metadata checkpoint when the batch is generated. Generator thread,
+     * right after compute(t). */
+    void (*save_batch_input)(spate_stream *s, int64_t t, sp_ckpt_out *w);
+    /* Recovery, before start: when batch t is computed again it must take
+     * exactly what was saved. */
+    spate_err (*restore_batch_input)(spate_stream *s, int64_t t, sp_ckpt_in *r);
+    /* Inputs: the position beyond single batches (the files already taken),
+     * in every metadata checkpoint; restored before start. */
+    void (*save_position)(spate_stream *s, sp_ckpt_out *w);
+    spate_err (*load_position)(spate_stream *s, sp_ckpt_in *r);
 } sp_stream_ops;
 
 enum { SP_MAX_PARENTS = 8 };
@@ -50,6 +71,13 @@ struct spate_stream {
     int gen_len, gen_cap;
     /* Records that entered through this input in the current batch. */
     int64_t last_records_in;
+    /* Spark's mustCheckpoint: start fails without a checkpoint directory. */
+    bool needs_checkpoint;
+    /* spate_stream_checkpoint's interval, 0 for the default. */
+    spate_duration checkpoint_interval;
+    /* The operator's parameters (window, slide, partitions...) as text, part
+     * of the graph's fingerprint: "window=3600000 slide=5000 nparts=2". */
+    char params[128];
     void *impl;
 };
 

@@ -1,0 +1,110 @@
+/* spate/state.h - state that lives across batches: updateStateByKey and
+ * mapWithState (Spark's PairDStreamFunctions and StateSpec).
+ *
+ * State is kept per key in a state store owned by the stream (not by a
+ * batch): its memory grows with the number of live keys, never with the
+ * number of batches. Keys and state values are deep-copied into the store;
+ * values a callback returns are made in spate_task_arena as usual.
+ *
+ * Stateful streams need a checkpoint directory (spate_ctx_checkpoint):
+ * spate_ctx_start fails with a clear error without one, as Spark does.
+ *
+ * Threads: the state callbacks run on executor threads, one task per state
+ * partition; keys are hash partitioned (or by the given partitioner) the same
+ * way every batch, so one key is only ever seen by one task at a time.
+ */
+#ifndef SPATE_STATE_H
+#define SPATE_STATE_H
+
+#include <spate/stream.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Spark's Partitioner: nparts partitions, and partition(key) in [0, nparts).
+ * partition NULL means Spark's HashPartitioner(nparts). */
+typedef struct spate_partitioner {
+    int nparts;
+    int (*partition)(spate_value key, int nparts, void *ud);
+    void *ud;
+} spate_partitioner;
+
+/* ---- updateStateByKey ---------------------------------------------------- */
+/* Spark's (Seq[V], Option[S]) => Option[S]. values is a SPATE_LIST of the
+ * batch's values for the key (an empty list when the key had none this batch:
+ * the function runs for every key every batch); state is SPATE_SOME(s) or
+ * SPATE_NONE. Return SPATE_SOME(new state), or SPATE_NONE to remove the key.
+ * The output stream has a (key, state) pair for every live key. */
+typedef spate_value (*spate_update_state_fn)(spate_task *t, spate_value values, spate_value state,
+                                             void *ud);
+/* nparts <= 0: the default parallelism. */
+spate_stream *spate_stream_update_state_by_key(spate_stream *s, spate_update_state_fn fn, void *ud,
+                                               int nparts);
+/* With a partitioner (copied) and an initial state: an RDD of (key, state)
+ * pairs made by spate_ctx_parallelize (taken; may be NULL). */
+spate_stream *spate_stream_update_state_by_key_with(spate_stream *s, spate_update_state_fn fn,
+                                                    void *ud, const spate_partitioner *p,
+                                                    spate_rdd *initial);
+/* The iterator form, Iterator[(K, Seq[V], Option[S])] => Iterator[(K, S)]:
+ * fn gets every (key, List(values), Option(state)) 3-tuple of one partition
+ * and pushes the (key, state) pairs to keep to out; keys it does not push are
+ * removed. p may be NULL (hash, default parallelism); initial may be NULL. */
+typedef void (*spate_update_state_iter_fn)(spate_task *t, const spate_value *triples, size_t n,
+                                           spate_sink *out, void *ud);
+spate_stream *spate_stream_update_state_by_key_iter(spate_stream *s, spate_update_state_iter_fn fn,
+                                                    void *ud, const spate_partitioner *p,
+                                                    spate_rdd *initial);
+
+/* ---- mapWithState --------------------------------------------------------- */
+/* Spark's State[S]: the state of one key inside a mapping function call. */
+typedef struct spate_state spate_state;
+bool spate_state_exists(const spate_state *st);
+/* SPATE_ERR_STATE when there is none ("State is not set"); the task fails. */
+spate_err spate_state_get(spate_state *st, spate_value *out);
+/* SPATE_SOME(state) or SPATE_NONE. */
+spate_value spate_state_get_option(const spate_state *st);
+/* SPATE_ERR_STATE (and the task fails) after remove ("Cannot update the state
+ * after it has been removed") or while timing out ("Cannot update the state
+ * that is timing out"). v is deep-copied into the store. */
+spate_err spate_state_update(spate_state *st, spate_value v);
+/* SPATE_ERR_STATE while timing out or when already removed. */
+spate_err spate_state_remove(spate_state *st);
+/* True in the last call for a key that stayed idle longer than the timeout. */
+bool spate_state_is_timing_out(const spate_state *st);
+
+/* Spark's (K, Option[V], State[S]) => M: called once per record of the batch
+ * with value SPATE_SOME(v), and once with SPATE_NONE for a key timing out.
+ * Every call's result is an element of the mapped stream. */
+typedef spate_value (*spate_state_mapping_fn)(spate_task *t, spate_value key, spate_value value,
+                                              spate_state *state, void *ud);
+/* Spark's (Time, K, Option[V], State[S]) => Option[M]: the same with the
+ * batch time; return SPATE_SOME(m) to emit m, SPATE_NONE to emit nothing. */
+typedef spate_value (*spate_state_mapping_time_fn)(spate_task *t, int64_t time_ms,
+                                                   spate_value key, spate_value value,
+                                                   spate_state *state, void *ud);
+
+typedef struct spate_state_spec spate_state_spec;
+spate_state_spec *spate_state_spec_function(spate_state_mapping_fn fn, void *ud);
+spate_state_spec *spate_state_spec_function_time(spate_state_mapping_time_fn fn, void *ud);
+/* (key, state) pairs to start from; an RDD made by spate_ctx_parallelize (taken). */
+void spate_state_spec_initial_state(spate_state_spec *spec, spate_rdd *initial);
+void spate_state_spec_num_partitions(spate_state_spec *spec, int nparts);
+void spate_state_spec_partitioner(spate_state_spec *spec, const spate_partitioner *p);
+/* Keys without data for longer than idle get one last call with
+ * spate_state_is_timing_out true (value SPATE_NONE), then are removed. */
+void spate_state_spec_timeout(spate_state_spec *spec, spate_duration idle);
+/* Frees a spec that was not passed to spate_stream_map_with_state. */
+void spate_state_spec_destroy(spate_state_spec *spec);
+
+/* mapWithState: takes spec (freed by the stream, also on failure). Only keys
+ * with data in the batch (and, with a timeout, keys timing out) cost work. */
+spate_stream *spate_stream_map_with_state(spate_stream *pairs, spate_state_spec *spec);
+/* stateSnapshots(): every (key, state) pair after each batch. mapped must be
+ * a stream returned by spate_stream_map_with_state. */
+spate_stream *spate_stream_state_snapshots(spate_stream *mapped);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

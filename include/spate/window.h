@@ -1,0 +1,54 @@
+/* spate/window.h - window operations (Spark's DStream and
+ * PairDStreamFunctions *Window methods).
+ *
+ * A window covers the batches with time in (t - window, t]; a windowed stream
+ * makes an RDD every slide. window and slide must be multiples of the parent
+ * stream's slide (a clear error at definition time otherwise); slide 0 means
+ * the parent's slide. Before the window has filled, it covers the batches
+ * there are, as in Spark.
+ *
+ * The forms with an inverse function keep the previous window's result and
+ * update it with the batches entering and leaving the window, so a batch
+ * costs what enters and leaves, not the window's length. Like Spark, they
+ * need a checkpoint directory (spate_ctx_checkpoint). Keys whose value the
+ * inverse brings back to a "zero" stay unless filter removes them.
+ */
+#ifndef SPATE_WINDOW_H
+#define SPATE_WINDOW_H
+
+#include <spate/stream.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The union of the parent's RDDs in the window. */
+spate_stream *spate_stream_window(spate_stream *s, spate_duration window, spate_duration slide);
+/* One element per slide: the number of elements in the window (Spark uses
+ * reduceByWindow with an inverse, so it needs a checkpoint directory). */
+spate_stream *spate_stream_count_by_window(spate_stream *s, spate_duration window,
+                                           spate_duration slide);
+/* (value, count) over the window; values whose count drops to 0 are removed. */
+spate_stream *spate_stream_count_by_value_and_window(spate_stream *s, spate_duration window,
+                                                     spate_duration slide, int nparts);
+/* One element per slide: fn over the window's elements (none when empty).
+ * inv may be NULL (no inverse: each slide reduces the whole window). */
+spate_stream *spate_stream_reduce_by_window(spate_stream *s, spate_reduce_fn fn,
+                                            spate_reduce_fn inv, void *ud, spate_duration window,
+                                            spate_duration slide);
+/* (k, List(v...)) over the window. */
+spate_stream *spate_stream_group_by_key_and_window(spate_stream *s, spate_duration window,
+                                                   spate_duration slide, int nparts);
+/* (k, fn over the window's values of k). inv may be NULL (no inverse);
+ * filter (may be NULL) gets each (k, v) of the result and keeps it when it
+ * returns true (Spark's filterFunc, only with an inverse). nparts <= 0: the
+ * default parallelism. */
+spate_stream *spate_stream_reduce_by_key_and_window(spate_stream *s, spate_reduce_fn fn,
+                                                    spate_reduce_fn inv, spate_filter_fn filter,
+                                                    void *ud, spate_duration window,
+                                                    spate_duration slide, int nparts);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
