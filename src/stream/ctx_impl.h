@@ -26,6 +26,10 @@ struct sp_batch {
     int64_t time;
     sp_scope *scope;
     spate_rdd **out_rdds; /* one per output operation, NULL when none */
+    /* RDDs of stateful streams: prepared after the outputs even when no
+     * output read them, so a state store sees every batch exactly once. */
+    spate_rdd **stateful_rdds;
+    int nstateful;
     int64_t submitted_ms, started_ms, completed_ms; /* context clock */
     atomic_llong records;
     spate_err err;

@@ -7,6 +7,7 @@
 
 #include "base/arena.h"
 #include "base/log.h"
+#include "exec/rdd_impl.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -32,6 +33,19 @@ void sp_batch_add_records(sp_batch *b, spate_stream *input, int64_t n)
     input->last_records_in = n;
 }
 
+/* Stateful streams are computed every batch (at their slide), whether or not
+ * an output asks for them this time: their state must see every batch. */
+static void compute_stateful(spate_ctx *ctx, sp_batch *b)
+{
+    b->stateful_rdds = sp_xcalloc((size_t)ctx->nstreams + 1, sizeof *b->stateful_rdds);
+    for (int i = 0; i < ctx->nstreams && !b->err; i++) {
+        spate_stream *s = ctx->streams[i];
+        if (!s->needs_checkpoint) continue;
+        spate_rdd *r = sp_stream_get_or_compute(s, b->time, b);
+        if (r) b->stateful_rdds[b->nstateful++] = r;
+    }
+}
+
 static sp_batch *generate_batch(spate_ctx *ctx, int64_t t)
 {
     sp_batch *b = sp_xcalloc(1, sizeof *b);
@@ -46,6 +60,7 @@ static sp_batch *generate_batch(spate_ctx *ctx, int64_t t)
         if (ctx->streams[i]->is_input) sp_stream_get_or_compute(ctx->streams[i], t, b);
     for (int i = 0; i < ctx->noutputs && !b->err; i++)
         b->out_rdds[i] = sp_stream_get_or_compute(ctx->outputs[i]->stream, t, b);
+    compute_stateful(ctx, b);
     pthread_mutex_unlock(&ctx->graph_lock);
     return b;
 }
@@ -146,6 +161,14 @@ static void run_outputs(spate_ctx *ctx, sp_batch *b)
             sp_batch_fail(b, err, "%s", msg[0] ? msg : spate_err_str(err));
         }
     }
+    for (int i = 0; i < b->nstateful && !b->err; i++) {
+        spate_err err = sp_rdd_prepare(b->stateful_rdds[i]);
+        if (err) {
+            char msg[512];
+            sp_scope_error(b->scope, msg, sizeof msg);
+            sp_batch_fail(b, err, "%s", msg[0] ? msg : spate_err_str(err));
+        }
+    }
 }
 
 static void finish_batch(spate_ctx *ctx, sp_batch *b)
@@ -170,6 +193,7 @@ static void finish_batch(spate_ctx *ctx, sp_batch *b)
     pthread_cond_broadcast(&ctx->cv);
     pthread_mutex_unlock(&ctx->mu);
     free(b->out_rdds);
+    free(b->stateful_rdds);
     free(b);
 }
 
@@ -226,6 +250,7 @@ static void drop_queue(spate_ctx *ctx)
         next = b->next;
         sp_scope_destroy(b->scope);
         free(b->out_rdds);
+        free(b->stateful_rdds);
         free(b);
     }
     ctx->queue_head = ctx->queue_tail = NULL;
