@@ -16,7 +16,7 @@
 #ifndef SP_CKPT_IO_H
 #define SP_CKPT_IO_H
 
-#include <spate/value.h>
+#include <spate/core.h>
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,0 +1,182 @@
+/* ckpt_file.c - checkpoint files on disk: a fixed header (magic, kind,
+ * version, body length, xxh64 of the body) then the body; written through a
+ * temporary file, fsync and rename so a crash leaves the old file or the new
+ * one, never a mix. */
+#include "ckpt/ckpt_io.h"
+
+#include "base/arena.h"
+#include "base/errbuf.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <xxhash.h>
+
+static const char MAGIC[8] = {'S', 'P', 'A', 'T', 'E', 'C', 'K', 'P'};
+enum { KIND_LEN = 16, HEADER_LEN = 8 + KIND_LEN + 4 + 4 + 8 + 8 };
+
+typedef struct header {
+    char kind[KIND_LEN];
+    uint32_t version;
+    uint64_t body_len;
+    uint64_t checksum;
+} header;
+
+static void put_le(unsigned char *p, uint64_t v, int n)
+{
+    for (int i = 0; i < n; i++) p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static uint64_t get_le(const unsigned char *p, int n)
+{
+    uint64_t v = 0;
+    for (int i = 0; i < n; i++) v |= (uint64_t)p[i] << (8 * i);
+    return v;
+}
+
+/* Covers the header's first 40 bytes (every field but the checksum itself,
+ * padding included) and the body. */
+static uint64_t checksum_of(const unsigned char *head, const void *body, size_t len)
+{
+    return XXH64(body, len, XXH64(head, 40, 0));
+}
+
+static void encode_header(unsigned char *out, const char *kind, uint32_t version,
+                          const sp_ckpt_out *body)
+{
+    memset(out, 0, HEADER_LEN);
+    memcpy(out, MAGIC, sizeof MAGIC);
+    strncpy((char *)out + 8, kind, KIND_LEN - 1);
+    put_le(out + 24, version, 4);
+    put_le(out + 32, body->len, 8);
+    put_le(out + 40, checksum_of(out, body->buf, body->len), 8);
+}
+
+static bool write_all(int fd, const void *p, size_t n)
+{
+    const char *c = p;
+    while (n > 0) {
+        ssize_t w = write(fd, c, n);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) return false;
+        c += w;
+        n -= (size_t)w;
+    }
+    return true;
+}
+
+/* fsync of the directory holding path, so the rename itself is durable. */
+static int sync_parent_dir(const char *path)
+{
+    char *copy = sp_xstrdup(path);
+    int fd = open(dirname(copy), O_RDONLY | O_DIRECTORY);
+    free(copy);
+    if (fd < 0) return -1;
+    int rc = fsync(fd);
+    close(fd);
+    return rc;
+}
+
+static bool write_temp(const char *tmp, const unsigned char *head, const sp_ckpt_out *body)
+{
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) return false;
+    bool ok = write_all(fd, head, HEADER_LEN) && write_all(fd, body->buf, body->len) &&
+              fsync(fd) == 0;
+    int saved = errno;
+    close(fd);
+    errno = saved;
+    return ok;
+}
+
+spate_err sp_ckpt_write_file(const char *path, const char *kind, uint32_t version,
+                             const sp_ckpt_out *body, char *errstr, size_t errstr_size)
+{
+    static atomic_uint counter;
+    unsigned char head[HEADER_LEN];
+    encode_header(head, kind, version, body);
+    char tmp[4200];
+    snprintf(tmp, sizeof tmp, "%s.tmp-%ld-%u", path, (long)getpid(),
+             atomic_fetch_add(&counter, 1));
+    if (!write_temp(tmp, head, body) || rename(tmp, path) != 0 || sync_parent_dir(path) != 0) {
+        int saved = errno;
+        unlink(tmp);
+        sp_errf(errstr, errstr_size, "cannot write checkpoint file %s: %s", path, strerror(saved));
+        return SPATE_ERR_IO;
+    }
+    return SPATE_OK;
+}
+
+static spate_err read_whole(const char *path, char **buf, size_t *len, char *errstr,
+                            size_t errstr_size)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        sp_errf(errstr, errstr_size, "cannot open checkpoint file %s: %s", path, strerror(errno));
+        return errno == ENOENT ? SPATE_ERR_NOT_FOUND : SPATE_ERR_IO;
+    }
+    size_t cap = 4096, n = 0;
+    char *b = sp_xmalloc(cap);
+    for (;;) {
+        n += fread(b + n, 1, cap - n, f);
+        if (n < cap) break;
+        cap *= 2;
+        b = sp_xrealloc(b, cap);
+    }
+    bool failed = ferror(f);
+    fclose(f);
+    if (failed) {
+        free(b);
+        sp_errf(errstr, errstr_size, "cannot read checkpoint file %s", path);
+        return SPATE_ERR_IO;
+    }
+    *buf = b;
+    *len = n;
+    return SPATE_OK;
+}
+
+/* NULL when the header is sound, else what is wrong with it. */
+static const char *check_header(const unsigned char *p, size_t len, const char *kind,
+                                uint32_t version, header *h)
+{
+    if (len < HEADER_LEN) return "truncated: shorter than its header";
+    if (memcmp(p, MAGIC, sizeof MAGIC) != 0) return "not a spate checkpoint file (bad magic)";
+    memcpy(h->kind, p + 8, KIND_LEN);
+    h->kind[KIND_LEN - 1] = '\0';
+    if (strcmp(h->kind, kind) != 0) return "a checkpoint file of another kind";
+    h->version = (uint32_t)get_le(p + 24, 4);
+    if (h->version != version) return "an unknown format version";
+    h->body_len = get_le(p + 32, 8);
+    if (h->body_len > len - HEADER_LEN) return "truncated: shorter than its header says";
+    if (h->body_len < len - HEADER_LEN) return "longer than its header says";
+    h->checksum = get_le(p + 40, 8);
+    if (checksum_of(p, p + HEADER_LEN, h->body_len) != h->checksum)
+        return "checksum mismatch (the file is damaged)";
+    return NULL;
+}
+
+spate_err sp_ckpt_read_file(const char *path, const char *kind, uint32_t version, sp_ckpt_in *in,
+                            char *errstr, size_t errstr_size)
+{
+    char *buf;
+    size_t len;
+    spate_err err = read_whole(path, &buf, &len, errstr, errstr_size);
+    if (err) return err;
+    header h;
+    const char *problem = check_header((const unsigned char *)buf, len, kind, version, &h);
+    if (problem) {
+        free(buf);
+        sp_errf(errstr, errstr_size, "corrupt checkpoint file %s: %s", path, problem);
+        return SPATE_ERR_CORRUPT;
+    }
+    memmove(buf, buf + HEADER_LEN, (size_t)h.body_len);
+    sp_ckpt_in_init(in, buf, (size_t)h.body_len);
+    snprintf(in->path, sizeof in->path, "%s", path);
+    return SPATE_OK;
+}
