@@ -1,95 +1,136 @@
 #!/usr/bin/env bash
-# scripts/demo.sh - `make demo`: spate's word count over a socket, live.
+# scripts/demo.sh - `make demo`: the stock-orders dashboard of Spark in Action,
+# ch. 6 (spate's flagship example), live.
 #
-# Until the orders dashboard lands, the demo is Spark's NetworkWordCount: a
-# small line server (inline python3) streams ticker symbols of the orders
-# example on a free localhost port for about 8 seconds; build/examples/
-# network_wordcount counts the words in 1-second batches and prints them as
-# Spark does; after ~10 s the script stops it with SIGTERM (a graceful stop:
-# what was received is still counted) and prints a summary. Finishes by
-# itself; exits non-zero when the example fails or miscounts.
+# 1. Starts build/examples/orders_dashboard on demo-run/input/ with 1 s
+#    batches (the book uses 5 s with a file every 3 s; here a file arrives
+#    every second, so 1 s batches show one file - about 10,000 orders, the
+#    book's figures - per batch, and the demo lasts about a minute).
+# 2. Generates the seed's 500,000 orders with `spate gen orders` and drops them
+#    into the input directory as 50 files of 10,000 lines, one per --interval
+#    (the book's splitAndSend.sh; --interval 3s replays its pace). A few lines
+#    are malformed on purpose (--malformed) to show "Wrong line format".
+# 3. Shows, per batch, the StreamingListener's metrics line (records in,
+#    scheduling delay, processing time, total delay) and the batch's results
+#    as saveAsTextFiles wrote them (demo-run/output/output-<ms>.txt/part-00000).
+# 4. Once a batch has completed after the last file, stops the dashboard with
+#    SIGTERM (graceful) and prints a summary; exits non-zero when the counts do
+#    not add up to the lines generated.
 #
-#   scripts/demo.sh [BUILD_DIR]      (default: build)
+#   scripts/demo.sh [--interval D] [--batch D] [--malformed F] [BUILD_DIR]
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
-build="$(cd "${1:-$root/build}" && pwd)"
-wordcount="$build/examples/network_wordcount"
-run="$root/demo-run"
-seconds="${DEMO_SECONDS:-10}"
-[ -x "$wordcount" ] || { echo "demo: $wordcount not found: build first (make)" >&2; exit 1; }
-command -v python3 >/dev/null || { echo "demo: python3 is needed for the line server" >&2; exit 1; }
-rm -rf "$run"
-mkdir -p "$run"
+interval=1s batch=1s malformed=0.00002 count=500000 files=50 build_arg=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --interval) interval="$2"; shift 2 ;;
+    --batch) batch="$2"; shift 2 ;;
+    --malformed) malformed="$2"; shift 2 ;;
+    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -*) echo "demo: unknown option '$1'" >&2; exit 2 ;;
+    *) build_arg="$1"; shift ;;
+  esac
+done
+build="$(cd "${build_arg:-$root/build}" && pwd)"
+dash="$build/examples/orders_dashboard"
+spate="$build/spate"
+for bin in "$dash" "$spate"; do
+  [ -x "$bin" ] || { echo "demo: $bin not found: build first (make)" >&2; exit 1; }
+done
 
-server_pid="" wc_pid="" tail_pid=""
+run="$root/demo-run"
+in="$run/input" out="$run/output" ckpt="$run/checkpoint" log="$run/dashboard.log"
+rm -rf "$in" "$out" "$ckpt" "$log"
+mkdir -p "$in" "$out"
+
+dash_pid="" gen_pid="" show_pid=""
 cleanup() {
-  for pid in $tail_pid $wc_pid $server_pid; do kill "$pid" 2>/dev/null || true; done
+  for pid in $gen_pid $dash_pid $show_pid; do kill "$pid" 2>/dev/null || true; done
 }
 trap cleanup EXIT
 
-# The line server: one client, ~20 lines a second of 3-6 symbols for
-# $send seconds, then it keeps the connection open (idle) until stopped.
-# Writes its port to port.txt and the number of words sent to sent.txt.
-python3 - "$run" "$((seconds - 2))" <<'PY' &
-import os, random, socket, sys, time
-run, send = sys.argv[1], float(sys.argv[2])
-symbols = ["EPE", "NFLX", "VALE", "SRPT", "BP", "MNKD", "AMD", "INTC"]
-srv = socket.socket()
-srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-srv.bind(("127.0.0.1", 0))
-srv.listen(1)
-srv.settimeout(20)
-with open(f"{run}/port.txt.tmp", "w") as f:
-    f.write(str(srv.getsockname()[1]))
-os.rename(f"{run}/port.txt.tmp", f"{run}/port.txt")
-conn, _ = srv.accept()
-rng, words, end = random.Random(42), 0, time.monotonic() + send
-while time.monotonic() < end:
-    line = [rng.choice(symbols) for _ in range(rng.randint(3, 6))]
-    words += len(line)
-    conn.sendall((" ".join(line) + "\n").encode())
-    time.sleep(0.05)
-with open(f"{run}/sent.txt", "w") as f:
-    f.write(str(words))
-time.sleep(60)
-PY
-server_pid=$!
+now_ms() { date +%s%3N; }
+hms() { date -d "@$(($1 / 1000))" +%T; }
 
-for _ in $(seq 100); do [ -s "$run/port.txt" ] && break; sleep 0.05; done
-[ -s "$run/port.txt" ] || { echo "demo: the line server did not start" >&2; exit 1; }
-port="$(cat "$run/port.txt")"
+# Prints the dashboard's stderr as it comes; a listener line "batch <ms> ms:
+# ..." is followed by that batch's output file, indented.
+show() {
+  local line t
+  while IFS= read -r line; do
+    if [[ "$line" =~ ^batch\ ([0-9]+)\ ms:\ (.*)$ ]]; then
+      t="${BASH_REMATCH[1]}"
+      echo "[batch $(hms "$t")] ${BASH_REMATCH[2]}"
+      sed 's/^/    /' "$out/output-$t.txt/part-00000" 2>/dev/null || true
+    else
+      echo "$line"
+    fi
+  done
+}
 
-echo "demo: network_wordcount 127.0.0.1 $port (1 s batches) for ${seconds} s, then SIGTERM"
-"$wordcount" 127.0.0.1 "$port" >"$run/wordcount.out" 2>"$run/wordcount.err" &
-wc_pid=$!
-tail -n +1 --pid="$wc_pid" -f "$run/wordcount.out" &
-tail_pid=$!
+# The time of the last completed batch in the log (0 before the first).
+last_batch_ms() {
+  { sed -n 's/^batch \([0-9]*\) ms:.*/\1/p' "$log" | tail -n 1; echo 0; } | head -n 1
+}
 
-sleep "$seconds"
-kill -TERM "$wc_pid" 2>/dev/null || true
-for _ in $(seq 150); do kill -0 "$wc_pid" 2>/dev/null || break; sleep 0.1; done
-if kill -0 "$wc_pid" 2>/dev/null; then
-  echo "demo: network_wordcount did not stop within 15 s of SIGTERM; killing it" >&2
-  kill -KILL "$wc_pid" 2>/dev/null || true
-fi
+echo "demo: orders_dashboard --input $in --output $out/output --checkpoint $ckpt --batch $batch"
+t_start="$(now_ms)"
+"$dash" --input "$in" --output "$out/output" --checkpoint "$ckpt" --batch "$batch" 2>"$log" &
+dash_pid=$!
+tail -n +1 --pid="$dash_pid" -f "$log" | show &
+show_pid=$!
+
+# The dashboard only takes files that arrive after it started (Spark's
+# newFilesOnly), so the feed starts after its first batch, half a batch later.
+for _ in $(seq 300); do
+  [ "$(last_batch_ms)" -gt 0 ] && break
+  kill -0 "$dash_pid" 2>/dev/null || { echo "demo: the dashboard exited" >&2; exit 1; }
+  sleep 0.1
+done
+[ "$(last_batch_ms)" -gt 0 ] || { echo "demo: no batch after 30 s" >&2; exit 1; }
+batch_ms="$(sed -n 's/.* every \([0-9]*\) ms.*/\1/p' "$log" | head -n 1)"
+sleep "$(awk -v b="${batch_ms:-1000}" -v n="$(now_ms)" \
+  'BEGIN { w = (b / 2 - n % b + b) % b; printf "%.3f", w / 1000 }')"
+
+echo "demo: spate gen orders --count $count --files $files --interval $interval --out $in"
+"$spate" gen orders --count "$count" --files "$files" --interval "$interval" \
+  --malformed "$malformed" --out "$in" --quiet &
+gen_pid=$!
+wait "$gen_pid" || { echo "demo: spate gen orders failed" >&2; exit 1; }
+gen_pid=""
+fed_ms="$(now_ms)"
+
+# Until a batch later than the last file's arrival has completed: all counted.
+until [ "$(last_batch_ms)" -ge $((fed_ms + ${batch_ms:-1000})) ]; do
+  kill -0 "$dash_pid" 2>/dev/null || break
+  sleep 0.1
+done
+kill -TERM "$dash_pid" 2>/dev/null || true
 status=0
-wait "$wc_pid" || status=$?
-wc_pid=""
-wait "$tail_pid" 2>/dev/null || true
-tail_pid=""
+wait "$dash_pid" || status=$?
+dash_pid=""
+wait "$show_pid" 2>/dev/null || true
+show_pid=""
+t_end="$(now_ms)"
 
-batches="$(grep -c '^Time: ' "$run/wordcount.out" || true)"
-counted="$(sed -n 's/^(\(.*\),\([0-9]*\))$/\2/p' "$run/wordcount.out" | awk '{s += $1} END {print s + 0}')"
-sent="$(cat "$run/sent.txt" 2>/dev/null || echo "?")"
+# ---- summary ----------------------------------------------------------------
+shopt -s nullglob
+parts=("$out"/output-*.txt/part-00000)
+[ ${#parts[@]} -gt 0 ] || { echo "demo: no output in $out (log: $log)" >&2; exit 1; }
+orders="$(cat "${parts[@]}" | sed -n 's/^(\(BUYS\|SELLS\),List(\([0-9]*\)))$/\2/p' |
+  awk '{ s += $1 } END { print s + 0 }')"
+bad="$(grep -c 'Wrong line format' "$log" || true)"
+last="$(dirname "${parts[${#parts[@]} - 1]}")"
+proc="$(sed -n 's/.*processing time \([0-9.]*\) s (\([0-9]*\) lines\/s).*/\1 s, \2 lines\/s/p' "$log")"
+echo
 echo "== demo summary"
-echo "batches printed:   $batches"
-echo "words sent:        $sent"
-echo "words counted:     $counted"
-echo "exit status:       $status (after SIGTERM; 0 = graceful stop)"
-echo "output and logs:   $run/"
-if [ -s "$run/wordcount.err" ]; then
-  echo "stderr (last lines):"
-  tail -n 5 "$run/wordcount.err" | sed 's/^/  /'
-fi
-[ "$status" -eq 0 ] && [ "$counted" = "$sent" ]
+echo "orders generated:    $count in $files files, one every $interval"
+echo "orders processed:    $orders (sum of BUYS and SELLS over ${#parts[@]} batches)"
+echo "malformed lines:     $bad (reported as 'Wrong line format' and skipped)"
+echo "processing:          ${proc:-?} (sum of the batches' processing times)"
+echo "demo duration:       $(awk -v a="$t_start" -v b="$t_end" 'BEGIN { printf "%.1f", (b - a) / 1000 }') s"
+echo "final metrics:       $(tr '\n' ' ' <"$last/part-00000")"
+echo "output:              $out/output-<ms>.txt/part-00000 (log: $log)"
+echo "checkpoint:          $ckpt (run the same command again to resume from it)"
+echo "exit status:         $status (after SIGTERM; 0 = graceful stop)"
+[ "$status" -eq 0 ] && [ $((orders + bad)) -eq "$count" ]
