@@ -8,6 +8,8 @@
 # 2. bench_orders: 5 M orders from a file (made once into bench/data/ by
 #    `spate gen orders`), parsed into typed tuples and counted by kind, against
 #    awk -F, '{c[$7]++}' and DuckDB (npm @duckdb/node-api) on the same file.
+# 3. bench_dashboard.sh: the orders dashboard (5 M orders in 50 files, one per
+#    batch) against DuckDB computing the same three metrics; checks they agree.
 # Each orders figure is the best of $BENCH_RUNS runs (default 3). Plain timing:
 # clock_gettime inside the programs, date +%s.%N around awk. Not a test: it
 # prints figures and ratios, and exits 0 unless something failed to run.
@@ -76,6 +78,10 @@ else
 fi
 
 echo
+"$root/bench/bench_dashboard.sh" "$build" "$runs" | tee "$tmp/dashboard.txt" ||
+  echo "run.sh: bench_dashboard.sh failed"
+
+echo
 echo "== summary"
 grep '^RESULT name=spate_local' "$tmp/pipeline.txt" | while read -r line; do
   per="$(echo "$line" | sed 's/.*per_thread=\([0-9]*\).*/\1/')"
@@ -90,3 +96,4 @@ if [ -n "$duck_s" ]; then
   r="$(ratio "$duck_s" "$spate_s")"
   echo "spate vs DuckDB: ${r}x faster ($(meets "$r" 2) the 2x target)"
 fi
+grep '^dashboard summary' "$tmp/dashboard.txt" || true
