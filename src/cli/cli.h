@@ -11,5 +11,8 @@ enum { SP_EXIT_OK = 0, SP_EXIT_FAIL = 1, SP_EXIT_USAGE = 2 };
 int sp_cmd_gen(int argc, char **argv);
 /* spate config --markdown */
 int sp_cmd_config(int argc, char **argv);
+/* spate kafka-mock [--brokers N] [--topic NAME[:P]] ... [--bootstrap-file F]:
+ * serves until SIGTERM/SIGINT. */
+int sp_cmd_kafka_mock(int argc, char **argv);
 
 #endif

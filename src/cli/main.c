@@ -18,6 +18,8 @@ static int cmd_help(int argc, char **argv);
 
 static const command commands[] = {
     {"gen", sp_cmd_gen, "generate test data: spate gen orders [--count N] [--seed S] ..."},
+    {"kafka-mock", sp_cmd_kafka_mock,
+     "a Kafka-protocol broker for tests: spate kafka-mock [--brokers N] [--topic T:P] ..."},
     {"config", sp_cmd_config, "print the configuration options: spate config --markdown"},
     {"version", cmd_version, "print the version"},
     {"help", cmd_help, "print this help"},
@@ -27,7 +29,7 @@ static void usage(FILE *out)
 {
     fprintf(out, "usage: spate <command> [options]\n\ncommands:\n");
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+        fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
     fprintf(out, "\n'spate <command> --help' describes a command's options.\n");
 }
 
