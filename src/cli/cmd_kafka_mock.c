@@ -119,8 +119,7 @@ static int apply_option(mock_args *a, const char *name, const char *val)
 
 static bool takes_value(const char *name)
 {
-    static const char *const names[] = {"--brokers", "--partitions", "--topic",
-                                        "--bootstrap-file"};
+    static const char *const names[] = {"--brokers", "--partitions", "--topic", "--bootstrap-file"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (!strcmp(name, names[i])) return true;
     return false;
@@ -204,8 +203,8 @@ static int announce(const mock_args *a, const char *boot)
         if (a->bootstrap_file) unlink(a->bootstrap_file);
         return -1;
     }
-    fprintf(stderr, "spate kafka-mock: %d brokers, %d topics created; SIGTERM or Ctrl-C stops\n",
-            a->brokers, a->n_topics);
+    fprintf(stderr, "spate kafka-mock: %d broker%s, %d topic%s created; SIGTERM or Ctrl-C stops\n",
+            a->brokers, a->brokers == 1 ? "" : "s", a->n_topics, a->n_topics == 1 ? "" : "s");
     return 0;
 }
 
@@ -259,7 +258,8 @@ int sp_cmd_kafka_mock(int argc, char **argv)
                     SP_KAFKA_MOCK_AUTO_PARTITIONS);
         rc = run_mock(&a);
     }
-    for (int i = 0; i < a.n_topics; i++) free((char *)a.topics[i].name);
+    for (int i = 0; i < a.n_topics; i++)
+        free((char *)a.topics[i].name);
     free(a.topics);
     return rc;
 }
