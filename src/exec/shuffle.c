@@ -21,6 +21,8 @@ struct sp_shuffle {
     spate_map_fn key_fn;
     void *ud;
     bool ascending;
+    sh_partition_fn partition; /* NULL: hash */
+    void *partition_ud;
     /* while running */
     int nmap, nout;
     sp_vvec *buckets;    /* [nmap * nout] */
@@ -49,6 +51,8 @@ spate_rdd *sp_shuffle_new(sh_kind kind, spate_rdd *a, spate_rdd *b, int nparts, 
         s->key_fn = f->key_fn;
         s->ud = f->ud;
         s->ascending = f->ascending;
+        s->partition = f->partition;
+        s->partition_ud = f->partition_ud;
     }
     r->shuffle = s;
     return r;
@@ -59,7 +63,18 @@ static inline int bucket_of(uint64_t h, int nout)
     return (int)((uint32_t)(h >> 32) % (uint32_t)nout);
 }
 
+int sp_shuffle_hash_partition(spate_value key, int nparts)
+{
+    return bucket_of(spate_value_hash(key), nparts);
+}
+
 /* ---- map side ---- */
+
+/* A value that points at no memory (copying it is the identity). */
+static inline bool is_scalar(spate_value v)
+{
+    return v.type <= SPATE_F64 || v.type == SPATE_TIMESTAMP || v.type == SPATE_NONE;
+}
 
 typedef struct writer {
     spate_sink base;
@@ -70,22 +85,39 @@ typedef struct writer {
     int rr;           /* repartition: next round-robin bucket */
 } writer;
 
+/* The bucket of key k (hash h) by the shuffle's partitioner; -1 (and the
+ * task fails) when a custom partitioner answers out of range. */
+static int keyed_bucket(writer *w, spate_value k, uint64_t h)
+{
+    sp_shuffle *s = w->s;
+    if (!s->partition) return bucket_of(h, s->nout);
+    int b = s->partition(k, s->nout, s->partition_ud);
+    if (b >= 0 && b < s->nout) return b;
+    char text[128];
+    spate_value_format(k, text, sizeof text);
+    spate_task_fail(w->base.task, "partitioner returned partition %d for key %s, not in [0, %d)",
+                    b, text, s->nout);
+    return -1;
+}
+
 static void write_combine(writer *w, spate_value v)
 {
     sp_shuffle *s = w->s;
     spate_value k = spate_key(v);
     uint64_t h = spate_value_hash(k);
-    sp_vmap *m = &w->maps[bucket_of(h, s->nout)];
+    int b = keyed_bucket(w, k, h);
+    if (b < 0) return;
+    sp_vmap *m = &w->maps[b];
     bool inserted;
     spate_value *slot = sp_vmap_upsert(m, k, h, &inserted);
     spate_task *t = w->base.task;
     spate_value c = inserted ? (s->create ? s->create(t, spate_val(v), s->ud) : spate_val(v))
                              : s->merge_value(t, *slot, spate_val(v), s->ud);
     /* The task runs on scratch memory: keep copies of what the map holds.
-     * Copying a scalar is free; a combiner that grows (a list) is copied at
-     * each merge, the price of not keeping every element's garbage. */
-    if (inserted) sp_vmap_set_key(m, slot, spate_value_copy(w->keep, k));
-    *slot = spate_value_copy(w->keep, c);
+     * A scalar is kept as it is (no call); a combiner that grows (a list) is
+     * copied at each merge, the price of not keeping every element's garbage. */
+    if (inserted && !is_scalar(k)) sp_vmap_set_key(m, slot, spate_value_copy(w->keep, k));
+    *slot = is_scalar(c) ? c : spate_value_copy(w->keep, c);
 }
 
 static void writer_push(spate_sink *self, spate_value v)
@@ -102,8 +134,12 @@ static void writer_push(spate_sink *self, spate_value v)
         break;
     case SH_GROUP:
     case SH_COGROUP:
-        sp_vvec_push(&w->buckets[bucket_of(spate_value_hash(spate_key(v)), s->nout)], v);
+    case SH_PARTITION_BY: {
+        spate_value k = spate_key(v);
+        int b = keyed_bucket(w, k, s->partition ? 0 : spate_value_hash(k));
+        if (b >= 0) sp_vvec_push(&w->buckets[b], v);
         break;
+    }
     case SH_SORT:
         sp_vvec_push(&w->buckets[0], s->key_fn ? s->key_fn(self->task, v, s->ud) : v);
         sp_vvec_push(&w->buckets[0], v);
@@ -348,6 +384,7 @@ static void reduce_task(spate_task *t, int b, void *ud)
     spate_rdd *r = ud;
     switch (r->shuffle->kind) {
     case SH_REPARTITION:
+    case SH_PARTITION_BY:
         reduce_concat(r, b);
         break;
     case SH_COMBINE:
