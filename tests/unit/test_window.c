@@ -278,3 +278,410 @@ ParameterizedTest(int *index, window, conformance)
 {
     for (int m = 0; m < CU_NMASTERS; m++) run_case(&CASES[*index], CU_MASTERS[m]);
 }
+
+/* ---- argument checks: Spark's messages, at definition time ---------------- */
+
+typedef enum check_kind { CK_WINDOW, CK_REDUCE, CK_REDUCE_INV, CK_COUNT, CK_WINDOW_OF_2S } check_kind;
+
+typedef struct check_case {
+    check_kind kind;
+    spate_duration window, slide;
+    const char *msg;
+} check_case;
+
+static const check_case CHECKS[] = {
+    {CK_WINDOW, 1500, 1000,
+     "The window duration of windowed DStream (1500 ms) must be a multiple of the slide "
+     "duration of parent DStream (1000 ms)"},
+    {CK_WINDOW, 2000, 500,
+     "The slide duration of windowed DStream (500 ms) must be a multiple of the slide duration "
+     "of parent DStream (1000 ms)"},
+    {CK_REDUCE, 2500, 1000,
+     "The window duration of windowed DStream (2500 ms) must be a multiple of the slide "
+     "duration of parent DStream (1000 ms)"},
+    {CK_REDUCE_INV, 2500, 1000,
+     "The window duration of ReducedWindowedDStream (2500 ms) must be multiple of the slide "
+     "duration of parent DStream (1000 ms)"},
+    {CK_COUNT, 3000, 1500,
+     "The slide duration of ReducedWindowedDStream (1500 ms) must be multiple of the slide "
+     "duration of parent DStream (1000 ms)"},
+    {CK_WINDOW_OF_2S, 3000, 2000,
+     "The window duration of windowed DStream (3000 ms) must be a multiple of the slide "
+     "duration of parent DStream (2000 ms)"},
+    {CK_WINDOW, 0, 1000,
+     "The window duration (0 ms) and slide duration (1000 ms) of windowed DStream must be "
+     "positive"},
+};
+
+Test(window, bad_durations_fail_at_definition_with_sparks_message)
+{
+    for (size_t i = 0; i < sizeof CHECKS / sizeof CHECKS[0]; i++) {
+        const check_case *c = &CHECKS[i];
+        spate_ctx *ssc = cu_ctx("local[1]", INTERVAL);
+        spate_stream *q = spate_queue_stream(ssc, true, NULL);
+        spate_stream *s = NULL;
+        switch (c->kind) {
+        case CK_WINDOW: s = spate_stream_window(q, c->window, c->slide); break;
+        case CK_REDUCE: s = o_reduce_by_key(q, c->window, c->slide); break;
+        case CK_REDUCE_INV: s = o_reduce_by_key_inv(q, c->window, c->slide); break;
+        case CK_COUNT: s = spate_stream_count_by_window(q, c->window, c->slide); break;
+        case CK_WINDOW_OF_2S:
+            s = spate_stream_window(spate_stream_window(q, 4000, 2000), c->window, c->slide);
+            break;
+        }
+        cr_expect_null(s, "case %zu made a stream", i);
+        cr_expect_str_eq(spate_ctx_last_error(ssc), c->msg, "case %zu", i);
+        spate_ctx_destroy(ssc);
+    }
+}
+
+Test(window, slide_defaults_to_parent_and_sets_the_stream_slide)
+{
+    spate_ctx *ssc = cu_ctx("local[1]", INTERVAL);
+    spate_stream *q = spate_queue_stream(ssc, true, NULL);
+    cr_expect_eq(spate_stream_slide(spate_stream_window(q, 3000, 0)), 1000);
+    spate_stream *w2 = spate_stream_window(q, 4000, 2000);
+    cr_expect_eq(spate_stream_slide(w2), 2000);
+    cr_expect_eq(spate_stream_slide(spate_stream_window(w2, 8000, 0)), 2000);
+    cr_expect_eq(spate_stream_slide(spate_stream_count_by_window(q, 4000, 2000)), 2000);
+    spate_ctx_destroy(ssc);
+}
+
+/* ---- what the graph sees: stateful flag, fingerprint, remember ------------ */
+
+Test(window, inverse_forms_are_stateful_and_need_a_checkpoint_directory)
+{
+    spate_ctx *ssc = cu_ctx("local[1]", spate_seconds(5));
+    spate_stream *q = spate_queue_stream(ssc, true, NULL);
+    spate_stream *w = spate_stream_window(q, spate_hours(1), spate_seconds(5));
+    spate_stream *rw = spate_stream_reduce_by_key_and_window(
+        q, spate_fn_sum, spate_fn_subtract, NULL, NULL, spate_hours(1), spate_seconds(5), 2);
+    cr_assert_not_null(w);
+    cr_assert_not_null(rw);
+    cr_expect_not(w->needs_checkpoint, "window alone needs no checkpoint (as in Spark)");
+    cr_expect(rw->needs_checkpoint, "ReducedWindowedDStream must checkpoint");
+    cr_expect_str_eq(w->params, "window=3600000 slide=5000");
+    cr_expect_str_eq(rw->params, "window=3600000 slide=5000 nparts=2 inverse=1 filter=0");
+    /* an hour-long window keeps batch scopes for a slide, not for an hour */
+    cr_expect_eq(sp_graph_remember(ssc), spate_seconds(5));
+    spate_stream_foreach_rdd(rw, collect_batch, &(collected){0});
+    cr_expect_eq(spate_ctx_start(ssc), SPATE_ERR_INVALID_ARG);
+    cr_expect(strstr(spate_ctx_last_error(ssc), "checkpoint directory") != NULL, "%s",
+              spate_ctx_last_error(ssc));
+    spate_ctx_destroy(ssc);
+}
+
+Test(window, larger_slide_keeps_parent_batches_one_slide_longer)
+{
+    spate_ctx *ssc = cu_ctx("local[1]", spate_seconds(5));
+    spate_stream *q = spate_queue_stream(ssc, true, NULL);
+    spate_stream *m = spate_stream_map(q, spate_fn_identity, NULL);
+    cr_assert_not_null(spate_stream_window(m, spate_hours(1), spate_seconds(20)));
+    cr_expect_eq(m->remember, spate_seconds(20));
+    cr_expect_eq(q->remember, spate_seconds(20));
+    cr_expect_eq(sp_graph_remember(ssc), spate_seconds(20));
+    spate_ctx_destroy(ssc);
+}
+
+/* ---- each batch materialized once; slices dropped when they leave -------- */
+
+static spate_value count_calls(spate_task *t, spate_value v, void *ud)
+{
+    (void)t;
+    atomic_fetch_add((atomic_int *)ud, 1);
+    return v;
+}
+
+static int kept_batch_scopes(spate_ctx *ssc)
+{
+    pthread_mutex_lock(&ssc->graph_lock);
+    int n = ssc->nkept;
+    pthread_mutex_unlock(&ssc->graph_lock);
+    return n;
+}
+
+Test(window, window_materializes_each_batch_once_and_drops_old_slices)
+{
+    spate_ctx *ssc = cu_ctx("local[2]", INTERVAL);
+    spate_stream *q = spate_queue_stream(ssc, true, NULL);
+    static const char *const in[] = {"1 2 3", "4 5 6", "7 8 9", "10 11 12", "13 14 15",
+                                     "16 17 18", "19 20 21", "22 23 24", "25 26 27", "28 29 30"};
+    push_batches(ssc, q, in, 10, 10);
+    atomic_int calls = 0;
+    spate_stream *w = spate_stream_window(spate_stream_map(q, count_calls, &calls), 3000, 1000);
+    collected col = {0};
+    spate_stream_foreach_rdd(w, collect_batch, &col);
+    run_batches(ssc, 0, 10);
+    /* Spark's union of remembered parent RDDs would run the map 3 times per element */
+    cr_expect_eq(atomic_load(&calls), 30, "map ran %d times for 30 elements", atomic_load(&calls));
+    cr_expect_leq(sp_window_slice_count(w), 4, "%d slices kept (window 3 + remember 1)",
+                  sp_window_slice_count(w));
+    cr_expect_leq(kept_batch_scopes(ssc), 2, "%d batch scopes kept", kept_batch_scopes(ssc));
+    cu_expect(col.out[9], "22; 23; 24; 25; 26; 27; 28; 29; 30", true, "last window");
+    spate_ctx_stop(ssc, true, false);
+    collected_free(&col);
+    spate_ctx_destroy(ssc);
+}
+
+Test(window, inverse_reduce_reduces_each_batch_once_and_forgets_zero_keys)
+{
+    spate_ctx *ssc = cu_ctx("local[2]", INTERVAL);
+    char *dir = make_dir();
+    spate_ctx_checkpoint(ssc, dir);
+    spate_stream *q = spate_queue_stream(ssc, true, NULL);
+    static const char *const in[] = {"a b", "b c", "c d", "d e", "e f", "f g"};
+    push_batches(ssc, q, in, 6, 9);
+    atomic_int calls = 0;
+    spate_stream *cv = spate_stream_count_by_value_and_window(
+        spate_stream_map(q, count_calls, &calls), 3000, 1000, 2);
+    collected col = {0};
+    spate_stream_foreach_rdd(cv, collect_batch, &col);
+    run_batches(ssc, 0, 6);
+    cr_expect_eq(atomic_load(&calls), 12);
+    cr_expect_leq(sp_window_slice_count(cv), 3, "%d slices kept", sp_window_slice_count(cv));
+    cr_expect_eq(sp_window_key_count(cv), 4, "d, e, f, g (c fell to 0 and was filtered out)");
+    run_batches(ssc, 6, 3);
+    cr_expect_eq(sp_window_key_count(cv), 0, "every count fell to 0 and was filtered out");
+    cr_expect_eq(sp_window_slice_count(cv), 3, "three empty batches in the window");
+    cu_expect(col.out[5], "(d,1); (e,2); (f,2); (g,1)", true, "window at 6 s");
+    spate_ctx_stop(ssc, true, false);
+    collected_free(&col);
+    spate_ctx_destroy(ssc);
+    rm_dir(dir);
+}
+
+/* ---- checkpoint hooks: save -> load round trips ----------------------------- */
+
+/* The stream whose state is saved, and the output read from it. */
+typedef struct ckpt_graph {
+    spate_stream *stateful, *out;
+} ckpt_graph;
+
+typedef ckpt_graph (*ckpt_build)(spate_stream *q);
+
+static ckpt_graph build_window(spate_stream *q)
+{
+    spate_stream *w = spate_stream_window(q, 8000, 1000);
+    return (ckpt_graph){w, w};
+}
+
+static ckpt_graph build_reduce_inv(spate_stream *q)
+{
+    spate_stream *rw = spate_stream_reduce_by_key_and_window(q, spate_fn_sum, spate_fn_subtract,
+                                                             value_non_zero, NULL, 8000, 1000, 2);
+    /* as Spark's suite: a long interval keeps the checkpoint writer out of the way */
+    spate_stream_checkpoint(rw, spate_seconds(100));
+    return (ckpt_graph){rw, rw};
+}
+
+static ckpt_graph build_reduce_inv_slide2(spate_stream *q)
+{
+    spate_stream *rw = spate_stream_reduce_by_key_and_window(q, spate_fn_sum, spate_fn_subtract,
+                                                             NULL, NULL, 6000, 2000, 3);
+    spate_stream_checkpoint(rw, spate_seconds(100));
+    return (ckpt_graph){rw, rw};
+}
+
+/* A context on the manual clock at start_ms with the graph over a queue of the
+ * given batches; dir is set when the graph needs one. */
+typedef struct ckpt_run {
+    spate_ctx *ssc;
+    ckpt_graph g;
+    collected col;
+    char *dir;
+} ckpt_run;
+
+static void ckpt_run_open(ckpt_run *r, ckpt_build build, int64_t start_ms, const char *const *in,
+                          int nin)
+{
+    memset(r, 0, sizeof *r);
+    r->ssc = cu_ctx("local[2]", INTERVAL);
+    cr_assert_eq(spate_clock_set(spate_ctx_clock(r->ssc), start_ms), SPATE_OK);
+    spate_stream *q = spate_queue_stream(r->ssc, true, NULL);
+    push_batches(r->ssc, q, in, nin, nin);
+    r->g = build(q);
+    cr_assert_not_null(r->g.out, "%s", spate_ctx_last_error(r->ssc));
+    if (graph_needs_checkpoint(r->ssc)) {
+        r->dir = make_dir();
+        cr_assert_eq(spate_ctx_checkpoint(r->ssc, r->dir), SPATE_OK);
+    }
+    spate_stream_foreach_rdd(r->g.out, collect_batch, &r->col);
+}
+
+static void ckpt_run_close(ckpt_run *r)
+{
+    spate_ctx_stop(r->ssc, true, false);
+    spate_ctx_destroy(r->ssc);
+    collected_free(&r->col);
+    if (r->dir) rm_dir(r->dir);
+}
+
+static void save(ckpt_run *r, int64_t t, bool full, sp_ckpt_out *w)
+{
+    sp_ckpt_out_init(w);
+    spate_stream *s = r->g.stateful;
+    cr_assert_eq(s->ops->save_state(s, t, full, w), SPATE_OK);
+}
+
+static void load(ckpt_run *r, int64_t t, bool full, const sp_ckpt_out *w)
+{
+    sp_ckpt_in in;
+    sp_ckpt_in_init(&in, w->buf, w->len);
+    spate_stream *s = r->g.stateful;
+    cr_assert_eq(s->ops->load_state(s, t, full, &in), SPATE_OK, "%s",
+                 spate_ctx_last_error(r->ssc));
+    cr_expect(sp_ckpt_in_done(&in), "the whole record was read");
+}
+
+/* Runs 12 batches straight, then again as: batches 1..6, a full save, one
+ * more slide, a delta save, and a new context that loads both and runs the
+ * remaining batches (started at the delta's time, so its batch times keep the
+ * phase of the slide as a recovered context's do). Outputs must match. */
+static void round_trip(ckpt_build build, int slide)
+{
+    static const char *const in[] = {BIG_IN};
+    int mid = 6 + slide;
+    ckpt_run ref;
+    ckpt_run_open(&ref, build, 0, in, 12);
+    run_batches(ref.ssc, 0, 12);
+    spate_ctx_stop(ref.ssc, true, false);
+
+    ckpt_run first;
+    ckpt_run_open(&first, build, 0, in, mid);
+    run_batches(first.ssc, 0, 6);
+    sp_ckpt_out full, delta;
+    save(&first, 6000, true, &full);
+    run_batches(first.ssc, 6, slide);
+    save(&first, mid * INTERVAL, false, &delta);
+    ckpt_run_close(&first);
+    cr_expect_lt(delta.len, full.len / 2, "a delta (%zu bytes) holds one slide, the full "
+                 "state (%zu bytes) the window", delta.len, full.len);
+
+    ckpt_run again;
+    ckpt_run_open(&again, build, mid * INTERVAL, in + mid, 12 - mid);
+    load(&again, 6000, true, &full);
+    load(&again, mid * INTERVAL, false, &delta);
+    run_batches(again.ssc, mid, 12 - mid);
+    int skip = mid / slide; /* the reference's outputs up to the delta */
+    cr_assert_eq(again.col.n, ref.col.n - skip);
+    for (int i = 0; i < again.col.n; i++) {
+        cr_expect_eq(again.col.times[i], ref.col.times[i + skip]);
+        cr_expect_str_eq(again.col.out[i], ref.col.out[i + skip], "at %lld ms",
+                         (long long)again.col.times[i]);
+    }
+    sp_ckpt_out_free(&full);
+    sp_ckpt_out_free(&delta);
+    ckpt_run_close(&again);
+    ckpt_run_close(&ref);
+}
+
+Test(window, checkpoint_round_trip_window) { round_trip(build_window, 1); }
+Test(window, checkpoint_round_trip_reduce_with_inverse) { round_trip(build_reduce_inv, 1); }
+Test(window, checkpoint_round_trip_reduce_with_larger_slide)
+{
+    round_trip(build_reduce_inv_slide2, 2);
+}
+
+Test(window, checkpoint_damaged_body_is_refused)
+{
+    static const char *const in[] = {BIG_IN};
+    ckpt_build builds[] = {build_window, build_reduce_inv};
+    for (int b = 0; b < 2; b++) {
+        ckpt_run r;
+        ckpt_run_open(&r, builds[b], 0, in, 4);
+        run_batches(r.ssc, 0, 4);
+        sp_ckpt_out full;
+        save(&r, 4000, true, &full);
+        for (size_t cut = 0; cut < full.len; cut += 1 + full.len / 7) {
+            sp_ckpt_in trunc;
+            sp_ckpt_in_init(&trunc, full.buf, cut);
+            spate_stream *s = r.g.stateful;
+            cr_expect_eq(s->ops->load_state(s, 4000, true, &trunc), SPATE_ERR_CORRUPT,
+                         "kind %d cut at %zu of %zu", b, cut, full.len);
+        }
+        sp_ckpt_out_free(&full);
+        ckpt_run_close(&r);
+    }
+}
+
+/* ---- a failed slide, and what a slide costs -------------------------------- */
+
+static spate_value sum_or_fail(spate_task *t, spate_value a, spate_value b, void *ud)
+{
+    if (ud) atomic_fetch_add((atomic_int *)ud, 1);
+    if (a.u.i == 666 || b.u.i == 666) {
+        spate_task_fail(t, "bad value 666");
+        return a;
+    }
+    return spate_i64(a.u.i + b.u.i);
+}
+
+static spate_value subtract_counted(spate_task *t, spate_value a, spate_value b, void *ud)
+{
+    if (ud) atomic_fetch_add((atomic_int *)ud, 1);
+    return spate_fn_subtract(t, a, b, NULL);
+}
+
+Test(window, failed_slide_fails_its_batch_and_the_window_recovers)
+{
+    spate_ctx *ssc = cu_ctx("local[2]", INTERVAL);
+    char *dir = make_dir();
+    spate_ctx_checkpoint(ssc, dir);
+    spate_stream *q = spate_queue_stream(ssc, true, NULL);
+    static const char *const in[] = {"a:1", "a:1", "a:666", "a:1", "a:1", "a:1"};
+    push_batches(ssc, q, in, 6, 6);
+    spate_stream *rw = spate_stream_reduce_by_key_and_window(q, sum_or_fail, subtract_counted,
+                                                             NULL, NULL, 2000, 1000, 2);
+    collected col = {0};
+    spate_stream_foreach_rdd(rw, collect_batch, &col);
+    run_batches(ssc, 0, 6);
+    spate_ctx_stats st;
+    spate_ctx_get_stats(ssc, &st);
+    cr_expect_eq(st.batches_failed, 2, "3 s and 4 s see the bad value");
+    cr_expect(strstr(spate_ctx_last_error(ssc), "bad value 666") != NULL, "%s",
+              spate_ctx_last_error(ssc));
+    cr_assert_eq(col.n, 4);
+    static const int64_t times[] = {1000, 2000, 5000, 6000};
+    static const char *const want[] = {"(a,1)", "(a,2)", "(a,2)", "(a,2)"};
+    for (int i = 0; i < 4; i++) {
+        cr_expect_eq(col.times[i], times[i]);
+        cu_expect(col.out[i], want[i], true, "after the failure");
+    }
+    spate_ctx_stop(ssc, true, false);
+    collected_free(&col);
+    spate_ctx_destroy(ssc);
+    rm_dir(dir);
+}
+
+/* The callbacks a run of 12 one-key batches makes: with an inverse, each
+ * slide merges what enters and leaves (fewer calls for a longer window);
+ * without, each slide reduces the whole window. */
+static int reduce_calls(spate_duration window, bool inverse)
+{
+    spate_ctx *ssc = cu_ctx("local[1]", INTERVAL);
+    char *dir = make_dir();
+    spate_ctx_checkpoint(ssc, dir);
+    spate_stream *q = spate_queue_stream(ssc, true, NULL);
+    static const char *const in[] = {"a:1", "a:1", "a:1", "a:1", "a:1", "a:1",
+                                     "a:1", "a:1", "a:1", "a:1", "a:1", "a:1"};
+    push_batches(ssc, q, in, 12, 12);
+    atomic_int calls = 0;
+    spate_stream *rw = spate_stream_reduce_by_key_and_window(
+        q, sum_or_fail, inverse ? subtract_counted : NULL, NULL, &calls, window, 1000, 1);
+    spate_stream_foreach_rdd(rw, collect_batch, &(collected){0});
+    run_batches(ssc, 0, 12);
+    spate_ctx_stop(ssc, true, false);
+    spate_ctx_destroy(ssc);
+    rm_dir(dir);
+    return atomic_load(&calls);
+}
+
+Test(window, inverse_slide_cost_does_not_grow_with_the_window)
+{
+    int inv2 = reduce_calls(2000, true), inv8 = reduce_calls(8000, true);
+    int plain2 = reduce_calls(2000, false), plain8 = reduce_calls(8000, false);
+    cr_expect_eq(inv2, 11 + 10, "11 merges of new values, 10 of leaving ones: %d", inv2);
+    cr_expect_eq(inv8, 11 + 4, "%d", inv8);
+    cr_expect_gt(plain8, plain2, "without an inverse the window is reduced again: %d vs %d",
+                 plain8, plain2);
+}
