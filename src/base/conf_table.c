@@ -126,6 +126,10 @@ const sp_conf_opt sp_conf_options[] = {
     ENUM("spate.log.level", "WARN", "DEBUG|INFO|WARN|ERROR|OFF",
          "The lowest level of log records printed to stderr (the environment variable "
          "`SPATE_LOG_LEVEL` sets the initial level)."),
+    INT("spate.streaming.checkpoint.snapshotEvery", "10", 1, NOMAX,
+        "A stateful stream's data checkpoint is a delta (the keys changed since the previous "
+        "one) except every this many deltas, when it is a full snapshot; recovery reads the "
+        "latest snapshot and the deltas after it."),
     DUR("spate.streaming.gracefulStopTimeout", "0", 0,
         "How long a graceful stop waits for the pending batches; 0 means 10 batch intervals, "
         "as Spark."),

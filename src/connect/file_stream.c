@@ -68,6 +68,21 @@ typedef struct fs_seen {
     int64_t batch_time; /* the batch that took it */
 } fs_seen;
 
+/* A file selected by a scan (malloc'd, for the duration of compute). */
+typedef struct fs_file {
+    char *name;
+    char *path;
+    int64_t size;
+} fs_file;
+
+/* What one batch took, for checkpoints: the files with their sizes then (a
+ * file appended to later is re-read as it was) and the split size. */
+typedef struct fs_batch {
+    int64_t time, chunk;
+    fs_file *files;
+    size_t n;
+} fs_batch;
+
 typedef struct file_impl {
     spate_ctx *ctx;
     char *dir;
@@ -81,14 +96,12 @@ typedef struct file_impl {
     int64_t max_part_bytes;
     fs_seen *seen; /* sorted by name */
     size_t nseen, capseen;
+    /* Checkpoints (generator thread): what recent batches took, until
+     * save_batch_input; what batches re-run after a restart must take. */
+    fs_batch *taken, *restored;
+    size_t ntaken, nrestored;
+    bool position_loaded; /* the threshold and names come from a checkpoint */
 } file_impl;
-
-/* A file selected by a scan (malloc'd, for the duration of compute). */
-typedef struct fs_file {
-    char *name;
-    char *path;
-    int64_t size;
-} fs_file;
 
 /* One partition: a byte range of one file (in the batch scope's arena). */
 typedef struct fs_split {
@@ -391,9 +404,9 @@ static size_t check_record_sizes(file_impl *fi, fs_file *files, size_t n)
     return w;
 }
 
-static spate_rdd *fs_make_rdd(file_impl *fi, sp_scope *scope, const fs_file *files, size_t n)
+static spate_rdd *fs_make_rdd(file_impl *fi, sp_scope *scope, const fs_file *files, size_t n,
+                              int64_t chunk)
 {
-    int64_t chunk = split_bytes(fi);
     size_t total = 0;
     for (size_t i = 0; i < n; i++)
         total += (size_t)((files[i].size + chunk - 1) / chunk);
@@ -426,22 +439,185 @@ static void log_new_files(int64_t t, const fs_file *files, size_t n)
         sp_log(SP_LOG_DEBUG, COMPONENT, "  %s", files[i].path);
 }
 
-static spate_rdd *fs_compute(spate_stream *s, int64_t t, sp_batch *b)
+/* The new files of batch t; false when the directory cannot be listed. */
+static bool fs_select_new(file_impl *fi, int64_t t, fs_file **files, size_t *n)
 {
-    file_impl *fi = s->impl;
     int64_t threshold = t - fi->remember_ms;
     if (fi->initial_threshold > threshold) threshold = fi->initial_threshold;
     seen_prune(fi, t - fi->remember_ms);
+    if (fs_scan(fi, t, threshold, files, n) != 0) return false;
+    for (size_t i = 0; i < *n; i++)
+        seen_add(fi, (*files)[i].name, t);
+    if (fi->kind == FS_BINARY) *n = check_record_sizes(fi, *files, *n);
+    return true;
+}
+
+static bool fs_take_restored(file_impl *fi, int64_t t, fs_file **files, size_t *n,
+                             int64_t *chunk);
+static void fs_note_taken(file_impl *fi, int64_t t, int64_t chunk, const fs_file *files, size_t n);
+
+static spate_rdd *fs_compute(spate_stream *s, int64_t t, sp_batch *b)
+{
+    file_impl *fi = s->impl;
+    int64_t chunk = split_bytes(fi);
     fs_file *files;
     size_t n;
-    if (fs_scan(fi, t, threshold, &files, &n) != 0) return sp_rdd_empty(sp_batch_scope(b));
-    for (size_t i = 0; i < n; i++)
-        seen_add(fi, files[i].name, t);
-    if (fi->kind == FS_BINARY) n = check_record_sizes(fi, files, n);
+    /* A batch re-run after a restart takes what it took before the crash. */
+    if (!fs_take_restored(fi, t, &files, &n, &chunk) && !fs_select_new(fi, t, &files, &n))
+        return sp_rdd_empty(sp_batch_scope(b));
+    fs_note_taken(fi, t, chunk, files, n);
     log_new_files(t, files, n);
-    spate_rdd *r = fs_make_rdd(fi, sp_batch_scope(b), files, n);
+    spate_rdd *r = fs_make_rdd(fi, sp_batch_scope(b), files, n, chunk);
     files_free(files, n);
     return r;
+}
+
+/* ---- checkpoints (generator thread, or before start) ---------------------- */
+
+static void batch_free(fs_batch *b)
+{
+    files_free(b->files, b->n);
+    *b = (fs_batch){0};
+}
+
+static void batches_free(fs_batch *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        batch_free(&v[i]);
+    free(v);
+}
+
+/* Appends a copy of what batch t took; forgets records older than the
+ * remember window (save_batch_input normally takes them first). */
+static void fs_note_taken(file_impl *fi, int64_t t, int64_t chunk, const fs_file *files, size_t n)
+{
+    size_t w = 0;
+    for (size_t i = 0; i < fi->ntaken; i++) {
+        if (fi->taken[i].time < t - fi->remember_ms || fi->taken[i].time == t)
+            batch_free(&fi->taken[i]);
+        else
+            fi->taken[w++] = fi->taken[i];
+    }
+    fi->taken = sp_xrealloc(fi->taken, sizeof *fi->taken * (w + 1));
+    fs_batch *b = &fi->taken[w];
+    *b = (fs_batch){.time = t, .chunk = chunk, .n = n};
+    b->files = sp_xcalloc(n + 1, sizeof *b->files);
+    for (size_t i = 0; i < n; i++)
+        b->files[i] = (fs_file){sp_xstrdup(files[i].name), NULL, files[i].size};
+    fi->ntaken = w + 1;
+}
+
+/* The files batch t took before a restart, if it is one to re-run. */
+static bool fs_take_restored(file_impl *fi, int64_t t, fs_file **files, size_t *n, int64_t *chunk)
+{
+    size_t i = 0;
+    while (i < fi->nrestored && fi->restored[i].time != t)
+        i++;
+    if (i == fi->nrestored) return false;
+    fs_batch b = fi->restored[i];
+    fi->restored[i] = fi->restored[--fi->nrestored];
+    for (size_t k = 0; k < b.n; k++) {
+        b.files[k].path = path_join(fi->dir, b.files[k].name);
+        if (!seen_has(fi, b.files[k].name)) seen_add(fi, b.files[k].name, t);
+    }
+    *files = b.files;
+    *n = b.n;
+    *chunk = b.chunk;
+    sp_log(SP_LOG_INFO, COMPONENT, "Restoring files for time %lld ms: %zu", (long long)t, b.n);
+    return true;
+}
+
+static void fs_save_batch_input(spate_stream *s, int64_t t, sp_ckpt_out *w)
+{
+    file_impl *fi = s->impl;
+    const fs_batch *b = NULL;
+    for (size_t i = 0; i < fi->ntaken; i++)
+        if (fi->taken[i].time == t) b = &fi->taken[i];
+    sp_ckpt_put_u64(w, (uint64_t)(b ? b->chunk : split_bytes(fi)));
+    sp_ckpt_put_u64(w, b ? b->n : 0);
+    for (size_t i = 0; b && i < b->n; i++) {
+        sp_ckpt_put_str(w, b->files[i].name);
+        sp_ckpt_put_i64(w, b->files[i].size);
+    }
+    size_t kept = 0; /* the records up to t are saved or never will be */
+    for (size_t i = 0; i < fi->ntaken; i++) {
+        if (fi->taken[i].time <= t)
+            batch_free(&fi->taken[i]);
+        else
+            fi->taken[kept++] = fi->taken[i];
+    }
+    fi->ntaken = kept;
+}
+
+/* A file name as saved: not empty, no '/', no NUL (malloc'd), or NULL. */
+static char *get_name(sp_ckpt_in *in)
+{
+    const void *p;
+    size_t n;
+    if (!sp_ckpt_get_bytes(in, &p, &n) || n == 0 || memchr(p, '/', n) || memchr(p, '\0', n))
+        return in->bad = true, NULL;
+    char *name = sp_xmalloc(n + 1);
+    memcpy(name, p, n);
+    name[n] = '\0';
+    return name;
+}
+
+static spate_err fs_restore_batch_input(spate_stream *s, int64_t t, sp_ckpt_in *in)
+{
+    file_impl *fi = s->impl;
+    uint64_t chunk, n;
+    if (!sp_ckpt_get_u64(in, &chunk) || !sp_ckpt_get_u64(in, &n) || chunk == 0 ||
+        chunk > INT64_MAX || n > in->len - in->pos)
+        return SPATE_ERR_CORRUPT;
+    fs_batch b = {.time = t, .chunk = (int64_t)chunk};
+    b.files = sp_xcalloc(n + 1, sizeof *b.files);
+    for (; b.n < n; b.n++) {
+        fs_file *f = &b.files[b.n];
+        if (!(f->name = get_name(in)) || !sp_ckpt_get_i64(in, &f->size) || f->size < 0) {
+            b.n += f->name != NULL;
+            batch_free(&b);
+            return SPATE_ERR_CORRUPT;
+        }
+    }
+    fi->restored = sp_xrealloc(fi->restored, sizeof *fi->restored * (fi->nrestored + 1));
+    fi->restored[fi->nrestored++] = b;
+    return SPATE_OK;
+}
+
+/* The position: the modification-time threshold set at the first start and
+ * the names already taken, so a restart takes none of them again. */
+static void fs_save_position(spate_stream *s, sp_ckpt_out *w)
+{
+    file_impl *fi = s->impl;
+    sp_ckpt_put_i64(w, fi->initial_threshold);
+    sp_ckpt_put_u64(w, fi->nseen);
+    for (size_t i = 0; i < fi->nseen; i++) {
+        sp_ckpt_put_str(w, fi->seen[i].name);
+        sp_ckpt_put_i64(w, fi->seen[i].batch_time);
+    }
+}
+
+static spate_err fs_load_position(spate_stream *s, sp_ckpt_in *in)
+{
+    file_impl *fi = s->impl;
+    int64_t threshold;
+    uint64_t n;
+    if (!sp_ckpt_get_i64(in, &threshold) || !sp_ckpt_get_u64(in, &n) || n > in->len - in->pos)
+        return SPATE_ERR_CORRUPT;
+    seen_prune(fi, INT64_MAX);
+    for (uint64_t i = 0; i < n; i++) {
+        int64_t t;
+        char *name = get_name(in);
+        if (!name || !sp_ckpt_get_i64(in, &t)) {
+            free(name);
+            return SPATE_ERR_CORRUPT;
+        }
+        if (!seen_has(fi, name)) seen_add(fi, name, t);
+        free(name);
+    }
+    fi->initial_threshold = threshold;
+    fi->position_loaded = true;
+    return SPATE_OK;
 }
 
 /* ---- life cycle ----------------------------------------------------------- */
@@ -450,6 +626,7 @@ static spate_err fs_start(spate_stream *s, int64_t zero_time)
 {
     (void)zero_time;
     file_impl *fi = s->impl;
+    if (fi->position_loaded) return SPATE_OK; /* restarted: keep the first start's threshold */
     fi->initial_threshold = fi->new_files_only ? spate_clock_now(sp_ctx_clock(fi->ctx)) : INT64_MIN;
     return SPATE_OK;
 }
@@ -470,6 +647,8 @@ static void fs_free(file_impl *fi)
 {
     seen_prune(fi, INT64_MAX);
     free(fi->seen);
+    batches_free(fi->taken, fi->ntaken);
+    batches_free(fi->restored, fi->nrestored);
     free(fi->dir);
     free(fi);
 }
@@ -487,6 +666,10 @@ static const sp_stream_ops file_ops = {
     .stop = fs_stop,
     .has_pending = fs_has_pending,
     .destroy = fs_destroy,
+    .save_batch_input = fs_save_batch_input,
+    .restore_batch_input = fs_restore_batch_input,
+    .save_position = fs_save_position,
+    .load_position = fs_load_position,
 };
 
 static void fs_configure(file_impl *fi, spate_ctx *ctx)

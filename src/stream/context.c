@@ -5,6 +5,7 @@
 #include "base/arena.h"
 #include "base/errbuf.h"
 #include "base/log.h"
+#include "ckpt/ckpt.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -64,6 +65,7 @@ void spate_ctx_destroy(spate_ctx *ctx)
     if (!ctx) return;
     spate_ctx_stop(ctx, true, false);
     sp_graph_destroy(ctx);
+    sp_ckpt_destroy(ctx->ckpt);
     for (int i = 0; i < ctx->nkept; i++) sp_scope_destroy(ctx->kept[i].scope);
     free(ctx->kept);
     sp_scope_destroy(ctx->ctx_scope);
@@ -191,7 +193,10 @@ spate_err spate_ctx_start(spate_ctx *ctx)
     /* Batch times are multiples of the interval: the first is the next one after now. */
     ctx->zero_time = now - (now % ctx->batch + ctx->batch) % ctx->batch;
     ctx->next_time = ctx->zero_time + ctx->batch;
-    spate_err err = start_inputs(ctx);
+    /* Spark's checkpoint rules; a recovered context resumes at its checkpoint. */
+    spate_err err = sp_ckpt_start(ctx);
+    if (err) return err;
+    err = start_inputs(ctx);
     if (err) {
         if (!ctx->errmsg[0]) sp_ctx_set_error(ctx, "an input stream failed to start");
         return err;

@@ -73,6 +73,8 @@ struct spate_ctx {
 
     kept_scope *kept;
     int nkept, kept_cap;
+
+    struct sp_ckpt *ckpt; /* spate_ctx_checkpoint; NULL without a directory */
 };
 
 /* scheduler.c */

@@ -7,6 +7,7 @@
 
 #include "base/arena.h"
 #include "base/log.h"
+#include "ckpt/ckpt.h"
 #include "exec/rdd_impl.h"
 
 #include <stdarg.h>
@@ -62,6 +63,7 @@ static sp_batch *generate_batch(spate_ctx *ctx, int64_t t)
         b->out_rdds[i] = sp_stream_get_or_compute(ctx->outputs[i]->stream, t, b);
     compute_stateful(ctx, b);
     pthread_mutex_unlock(&ctx->graph_lock);
+    sp_ckpt_batch_generated(ctx, b); /* the batch's input is durable before it runs */
     return b;
 }
 
@@ -184,6 +186,7 @@ static void finish_batch(spate_ctx *ctx, sp_batch *b)
            (long long)b->time, (long long)atomic_load(&b->records),
            (long long)(b->started_ms - b->time), (long long)(b->completed_ms - b->started_ms),
            (long long)(b->completed_ms - b->time));
+    sp_ckpt_batch_completed(ctx, b);
     keep_scope(ctx, b);
     forget_old_batches(ctx, b->time);
     pthread_mutex_lock(&ctx->mu);

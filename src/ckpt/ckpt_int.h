@@ -1,0 +1,65 @@
+/* ckpt_int.h - the checkpoint writer's state and the pieces shared by the
+ * files of src/ckpt/ (ckpt_writer.c, ckpt_data.c, ckpt_recover.c,
+ * fingerprint.c). */
+#ifndef SP_CKPT_INT_H
+#define SP_CKPT_INT_H
+
+#include "ckpt/ckpt.h"
+#include "ckpt/ckpt_meta.h"
+#include "stream/ctx_impl.h"
+
+/* A metadata file written by this process and the oldest state file it
+ * names: state files older than every kept metadata file's are deleted. */
+typedef struct sp_ckpt_written {
+    int64_t time, oldest_state;
+} sp_ckpt_written;
+
+struct sp_ckpt {
+    char *dir;
+    /* Guards meta and the writes: metadata is written by the generator and
+     * the job thread. */
+    pthread_mutex_t mu;
+    sp_ckpt_meta meta; /* what the next metadata file holds */
+    bool recovered;    /* restored by spate_ctx_get_or_create */
+    bool started;
+    int64_t data_interval; /* 0 without stateful streams */
+    int64_t snapshot_every;
+    spate_duration remember; /* the graph's longest remember duration */
+    sp_ckpt_written written[SP_CKPT_KEEP_METADATA];
+    int nwritten;
+    int64_t state_pruned_before;
+};
+
+/* Streams whose state is checkpointed: a save_state hook, and
+ * needs_checkpoint or a checkpoint interval. */
+bool sp_ckpt_is_stateful(const spate_stream *s);
+/* Spark's default checkpoint interval: the smallest multiple of slide >= 10 s. */
+spate_duration sp_ckpt_default_interval(spate_duration slide);
+
+/* ---- ckpt_data.c: state files <dir>/state/<stream id>/<ms>.full|.delta ---- */
+void sp_ckpt_state_path(char *buf, size_t size, const char *dir, int stream, int64_t t, bool full);
+/* save_state(s, t, full) into its file. */
+spate_err sp_ckpt_state_write(const char *dir, spate_stream *s, int64_t t, bool full, char *errstr,
+                              size_t errstr_size);
+/* load_state for each file of the chain, in order. meta_path names the
+ * metadata checkpoint in errors about missing files. */
+spate_err sp_ckpt_state_load(const char *dir, spate_stream *s, const sp_ckpt_chain *chain,
+                             char *errstr, size_t errstr_size);
+/* Deletes the state files of stream older than before. */
+void sp_ckpt_state_prune(const char *dir, int stream, int64_t before);
+
+/* ---- fingerprint.c -------------------------------------------------------- */
+/* The graph as text, one line per stream (id order) then per output
+ * operation: what the fingerprint hashes (malloc'd). */
+char *sp_ckpt_graph_describe(spate_ctx *ctx);
+uint64_t sp_ckpt_fingerprint(const char *description);
+/* Writes where two descriptions first differ ("stream 2: checkpoint has
+ * ..., setup defined ..."). */
+void sp_ckpt_graph_diff(const char *ckpt, const char *now, char *buf, size_t size);
+
+/* ---- ckpt_writer.c -------------------------------------------------------- */
+sp_ckpt *sp_ckpt_new(const char *dir);
+/* The conf keys whose value differs from the default, and the free-form ones. */
+void sp_ckpt_capture_conf(const spate_conf *conf, sp_ckpt_meta *m);
+
+#endif
