@@ -668,9 +668,11 @@ static int reduce_calls(spate_duration window, bool inverse)
     atomic_int calls = 0;
     spate_stream *rw = spate_stream_reduce_by_key_and_window(
         q, sum_or_fail, inverse ? subtract_counted : NULL, NULL, &calls, window, 1000, 1);
-    spate_stream_foreach_rdd(rw, collect_batch, &(collected){0});
+    collected col = {0};
+    spate_stream_foreach_rdd(rw, collect_batch, &col);
     run_batches(ssc, 0, 12);
     spate_ctx_stop(ssc, true, false);
+    collected_free(&col);
     spate_ctx_destroy(ssc);
     rm_dir(dir);
     return atomic_load(&calls);
