@@ -18,8 +18,8 @@
  * A crash before a metadata write leaves the previous one, which names only
  * files that exist: the batches after its R run again with the same input.
  *
- * Data checkpoint times: every stateful stream (a save_state hook and
- * needs_checkpoint or an interval set) writes at the batch times t with
+ * Data checkpoint times: every stateful stream (one with a save_state hook)
+ * writes at the batch times t with
  * (t - zero time) a multiple of the context's data checkpoint interval, the
  * smallest interval of any of them (spate_stream_checkpoint, default Spark's:
  * the smallest multiple of the slide >= 10 s). Writing them all at the same

@@ -13,10 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-bool sp_ckpt_is_stateful(const spate_stream *s)
-{
-    return s->ops->save_state && (s->needs_checkpoint || s->checkpoint_interval > 0);
-}
+bool sp_ckpt_is_stateful(const spate_stream *s) { return s->ops->save_state != NULL; }
 
 spate_duration sp_ckpt_default_interval(spate_duration slide)
 {

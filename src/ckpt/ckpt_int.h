@@ -30,8 +30,10 @@ struct sp_ckpt {
     int64_t state_pruned_before;
 };
 
-/* Streams whose state is checkpointed: a save_state hook, and
- * needs_checkpoint or a checkpoint interval. */
+/* Streams whose state is checkpointed: those with a save_state hook (state
+ * stores, inverse windows, and plain windows, whose slices of the batches
+ * before the restart point are not recomputed). needs_checkpoint only says
+ * that a checkpoint directory is required. */
 bool sp_ckpt_is_stateful(const spate_stream *s);
 /* Spark's default checkpoint interval: the smallest multiple of slide >= 10 s. */
 spate_duration sp_ckpt_default_interval(spate_duration slide);
@@ -41,8 +43,8 @@ void sp_ckpt_state_path(char *buf, size_t size, const char *dir, int stream, int
 /* save_state(s, t, full) into its file. */
 spate_err sp_ckpt_state_write(const char *dir, spate_stream *s, int64_t t, bool full, char *errstr,
                               size_t errstr_size);
-/* load_state for each file of the chain, in order. meta_path names the
- * metadata checkpoint in errors about missing files. */
+/* load_state for each file of the chain, in order; a missing or damaged file
+ * is SPATE_ERR_CORRUPT naming it. */
 spate_err sp_ckpt_state_load(const char *dir, spate_stream *s, const sp_ckpt_chain *chain,
                              char *errstr, size_t errstr_size);
 /* Deletes the state files of stream older than before. */

@@ -93,8 +93,21 @@ static char *read_file(const char *path)
     return buf;
 }
 
+/* The lines of text sorted (for keyed outputs: the order of keys inside a
+ * partition is the state store's, which a restored store need not keep). */
+static char *sort_lines(char *text)
+{
+    char *items[1024];
+    size_t n = 0;
+    for (char *save = NULL, *l = strtok_r(text, "\n", &save); l && n < 1024;
+         l = strtok_r(NULL, "\n", &save))
+        items[n++] = strdup(l);
+    free(text);
+    return cu_join(items, n, true);
+}
+
 typedef struct tree {
-    FILE *out;
+    bool sorted_lines;
     size_t root_len;
     char *entries[512];
     int n;
@@ -109,6 +122,7 @@ static int tree_entry(const char *path, const struct stat *st, int flag, struct 
     if (strlen(path) <= t->root_len || t->n == 512) return 0;
     const char *rel = path + t->root_len + 1;
     char *content = flag == FTW_F ? read_file(path) : strdup("");
+    if (t->sorted_lines) content = sort_lines(content);
     char *e = malloc(strlen(rel) + strlen(content) + 32);
     sprintf(e, "%s%s [%s]", rel, S_ISDIR(st->st_mode) ? "/" : "", content);
     free(content);
@@ -118,9 +132,11 @@ static int tree_entry(const char *path, const struct stat *st, int flag, struct 
 
 /* Every entry under dir (hidden ones too) with its content, sorted: two
  * runs' outputs are equal when these strings are. Malloc'd. */
+static bool sorted_lines;
+
 static char *describe_tree(const char *dir)
 {
-    tree t = {.root_len = strlen(dir)};
+    tree t = {.root_len = strlen(dir), .sorted_lines = sorted_lines};
     current_tree = &t;
     nftw(dir, tree_entry, 16, FTW_PHYS);
     return cu_join(t.entries, (size_t)t.n, true);
@@ -217,13 +233,20 @@ static spate_stream *running_count(spate_stream *parent)
 
 /* ---- the pipeline -------------------------------------------------------- */
 
+typedef enum mode {
+    LINES,      /* the lines as they are */
+    RUNNING,    /* the running count of lines (the stream above) */
+    UPDATER,    /* (word, total count) by updateStateByKey */
+    WINDOW,     /* the number of lines in a window of 3 batches */
+    INV_WINDOW, /* (word, count) by reduceByKeyAndWindow with an inverse, 4 batches */
+} mode;
+
 typedef struct pipeline {
     const char *in, *out;
     int64_t crash_at;  /* the process kills itself in this batch; -1: never */
     bool crash_after_save; /* after the batch's output was written, else before */
-    bool stateful;     /* lines -> running count, else lines as they are */
+    mode mode;
     int64_t interval;  /* the stateful stream's checkpoint interval (0: default) */
-    bool updater;      /* lines -> (word, count) by updateStateByKey */
     spate_stream *state; /* the stateful stream of the last setup */
 } pipeline;
 
@@ -260,18 +283,29 @@ static spate_value add_counts(spate_task *t, spate_value values, spate_value sta
     return spate_some(spate_task_arena(t), spate_i64(sum));
 }
 
+static spate_stream *transform(spate_stream *lines, mode m)
+{
+    switch (m) {
+    case LINES: return lines;
+    case RUNNING: return running_count(lines);
+    case UPDATER:
+        return spate_stream_update_state_by_key(spate_stream_flat_map(lines, words_of, NULL),
+                                                add_counts, NULL, 2);
+    case WINDOW: return spate_stream_count(spate_stream_window(lines, 3 * BATCH, 0));
+    case INV_WINDOW:
+        return spate_stream_reduce_by_key_and_window(spate_stream_flat_map(lines, words_of, NULL),
+                                                     spate_fn_sum, spate_fn_subtract, NULL, NULL,
+                                                     4 * BATCH, 0, 2);
+    }
+    return NULL;
+}
+
 static spate_err setup_pipeline(spate_ctx *ssc, void *ud)
 {
     pipeline *p = ud;
-    spate_stream *s = spate_text_file_stream(ssc, p->in);
-    if (p->stateful) {
-        s = p->state = running_count(s);
-        if (s && p->interval) cr_assert_eq(spate_stream_checkpoint(s, p->interval), SPATE_OK);
-    } else if (p->updater) {
-        s = spate_stream_flat_map(s, words_of, NULL);
-        s = p->state = spate_stream_update_state_by_key(s, add_counts, NULL, 2);
-        if (s && p->interval) cr_assert_eq(spate_stream_checkpoint(s, p->interval), SPATE_OK);
-    }
+    spate_stream *s = transform(spate_text_file_stream(ssc, p->in), p->mode);
+    p->state = s;
+    if (s && p->interval) cr_assert_eq(spate_stream_checkpoint(s, p->interval), SPATE_OK);
     char prefix[4200];
     snprintf(prefix, sizeof prefix, "%s/batch", p->out);
     if (!p->crash_after_save) spate_stream_foreach_rdd(s, crash_hook, p);
@@ -590,6 +624,7 @@ static void check_recovery(pipeline p, int n, int crash, int down, const char *s
 {
     dirs d = make_dirs();
     write_inputs(d.in, 1, n);
+    sorted_lines = p.mode == UPDATER || p.mode == INV_WINDOW;
     p.in = d.in;
     p.out = d.ref;
     char *want = reference_run(p, n, snapshot_every);
@@ -688,19 +723,19 @@ Test(checkpoint, stateful_recovery_restarts_from_the_data_checkpoint, .timeout =
 {
     /* Data checkpoints every 3 batches: the crash in batch 8 restarts from
      * the state of batch 6, runs 7 (completed before) and 8 (pending) again. */
-    check_recovery((pipeline){.stateful = true, .interval = 3 * BATCH}, 10, 8, 0, "2");
+    check_recovery((pipeline){.mode = RUNNING, .interval = 3 * BATCH}, 10, 8, 0, "2");
 }
 
 Test(checkpoint, stateful_recovery_with_down_time_and_default_interval, .timeout = 60)
 {
-    check_recovery((pipeline){.stateful = true}, 14, 11, 2, NULL);
+    check_recovery((pipeline){.mode = RUNNING}, 14, 11, 2, NULL);
 }
 
 Test(checkpoint, state_files_full_every_n_deltas_and_pruned, .timeout = 60)
 {
     dirs d = make_dirs();
     write_inputs(d.in, 1, 21);
-    pipeline p = {.in = d.in, .out = d.out, .crash_at = -1, .stateful = true, .interval = 3000};
+    pipeline p = {.in = d.in, .out = d.out, .crash_at = -1, .mode = RUNNING, .interval = 3000};
     spate_ctx *ssc = get_or_create(d.ckpt, &p, "2");
     run_until(ssc, 21);
     running *st = p.state->impl;
@@ -720,6 +755,172 @@ Test(checkpoint, state_files_full_every_n_deltas_and_pruned, .timeout = 60)
         cr_expect_eq(access(path, F_OK) == 0, files[i].exists, "%s should %sexist", files[i].name,
                      files[i].exists ? "" : "not ");
     }
+    spate_ctx_destroy(ssc);
+    remove_dirs(&d);
+}
+
+Test(checkpoint, update_state_by_key_recovery, .timeout = 60)
+{
+    check_recovery((pipeline){.mode = UPDATER, .interval = 3 * BATCH}, 10, 8, 1, "2");
+}
+
+Test(checkpoint, window_recovery, .timeout = 60)
+{
+    check_recovery((pipeline){.mode = WINDOW}, 9, 7, 0, NULL);
+}
+
+Test(checkpoint, inverse_window_recovery, .timeout = 60)
+{
+    check_recovery((pipeline){.mode = INV_WINDOW, .interval = 2 * BATCH}, 10, 7, 1, NULL);
+}
+
+/* ---- refusals ------------------------------------------------------------------ */
+
+/* Runs the pipeline p for n batches with checkpoints in ckpt, then destroys
+ * the context as a crash would leave it (no graceful stop). */
+static void run_and_drop(pipeline p, const char *ckpt, int n, const char *snapshot_every)
+{
+    p.crash_at = -1;
+    spate_ctx *ssc = get_or_create(ckpt, &p, snapshot_every);
+    run_until(ssc, n);
+    spate_ctx_destroy(ssc);
+}
+
+static spate_ctx *try_recover(const char *ckpt, pipeline *p, char *err, size_t size)
+{
+    err[0] = '\0';
+    return spate_ctx_get_or_create(ckpt, test_conf(NULL), BATCH, setup_pipeline, p, err, size);
+}
+
+Test(checkpoint, fingerprint_mismatch_is_refused, .timeout = 60)
+{
+    dirs d = make_dirs();
+    write_inputs(d.in, 1, 2);
+    pipeline p = {.in = d.in, .out = d.out};
+    run_and_drop(p, d.ckpt, 2, NULL);
+    struct {
+        pipeline p;
+        const char *diff;
+    } cases[] = {
+        {{.in = d.in, .out = d.out, .mode = RUNNING},
+         "the checkpoint has \"output 0: foreachRDD(stream 0)\", setup defined \"stream 1: "
+         "RunningCountDStream(0) slide=1000\""},
+        {{.in = d.in, .out = d.ref}, "prefix="},
+    };
+    char err[1024];
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        spate_ctx *ssc = try_recover(d.ckpt, &cases[i].p, err, sizeof err);
+        cr_expect_null(ssc, "case %zu: a different graph must be refused", i);
+        if (ssc) spate_ctx_destroy(ssc);
+        cr_expect(strstr(err, "the graph defined by setup differs from the checkpoint's"), "%s",
+                  err);
+        cr_expect(strstr(err, d.ckpt) && strstr(err, cases[i].diff), "case %zu: %s", i, err);
+    }
+    spate_ctx *ssc = try_recover(d.ckpt, &p, err, sizeof err);
+    cr_expect_not_null(ssc, "the same graph recovers: %s", err);
+    spate_ctx_destroy(ssc);
+    remove_dirs(&d);
+}
+
+static size_t file_size(const char *path)
+{
+    struct stat st;
+    cr_assert_eq(stat(path, &st), 0, "%s", path);
+    return (size_t)st.st_size;
+}
+
+static char *slurp(const char *path, size_t *n)
+{
+    *n = file_size(path);
+    char *buf = malloc(*n + 1);
+    FILE *f = fopen(path, "rb");
+    cr_assert_eq(fread(buf, 1, *n, f), *n);
+    fclose(f);
+    return buf;
+}
+
+static void spit(const char *path, const char *buf, size_t n)
+{
+    FILE *f = fopen(path, "wb");
+    cr_assert_not_null(f);
+    cr_assert_eq(fwrite(buf, 1, n, f), n);
+    fclose(f);
+}
+
+typedef enum damage { TRUNCATE, FLIP_BIT, REMOVE, EMPTY, GARBAGE } damage;
+
+/* Damages the file at path, expects getOrCreate to fail naming it with
+ * `problem`, then puts the file back. */
+static void expect_damage_refused(const char *ckpt, pipeline *p, const char *path, damage how,
+                                  const char *problem)
+{
+    size_t n;
+    char *orig = slurp(path, &n);
+    switch (how) {
+    case TRUNCATE: spit(path, orig, n - 3); break;
+    case FLIP_BIT: {
+        char *copy = malloc(n);
+        memcpy(copy, orig, n);
+        copy[n - 2] ^= 0x10;
+        spit(path, copy, n);
+        free(copy);
+        break;
+    }
+    case REMOVE: unlink(path); break;
+    case EMPTY: spit(path, "", 0); break;
+    case GARBAGE: {
+        static const char text[] = "not a checkpoint at all: a text file longer than a header";
+        spit(path, text, sizeof text - 1);
+        break;
+    }
+    }
+    char err[1024];
+    spate_ctx *ssc = try_recover(ckpt, p, err, sizeof err);
+    cr_expect_null(ssc, "damage %d of %s must be refused", how, path);
+    if (ssc) spate_ctx_destroy(ssc);
+    cr_expect(strstr(err, path) && strstr(err, problem), "damage %d: want \"%s\" and the path in: %s",
+              how, problem, err);
+    spit(path, orig, n);
+    free(orig);
+}
+
+Test(checkpoint, damaged_metadata_is_refused_naming_the_file, .timeout = 60)
+{
+    dirs d = make_dirs();
+    write_inputs(d.in, 1, 3);
+    pipeline p = {.in = d.in, .out = d.out};
+    run_and_drop(p, d.ckpt, 3, NULL);
+    char path[4200];
+    sp_ckpt_meta_path(path, sizeof path, d.ckpt, T0 + 3 * BATCH);
+    expect_damage_refused(d.ckpt, &p, path, TRUNCATE, "truncated");
+    expect_damage_refused(d.ckpt, &p, path, FLIP_BIT, "checksum mismatch");
+    expect_damage_refused(d.ckpt, &p, path, EMPTY, "truncated");
+    expect_damage_refused(d.ckpt, &p, path, GARBAGE, "bad magic");
+    char err[1024];
+    spate_ctx *ssc = try_recover(d.ckpt, &p, err, sizeof err);
+    cr_expect_not_null(ssc, "the undamaged checkpoint recovers: %s", err);
+    spate_ctx_destroy(ssc);
+    remove_dirs(&d);
+}
+
+Test(checkpoint, damaged_state_is_refused_naming_the_file, .timeout = 60)
+{
+    dirs d = make_dirs();
+    write_inputs(d.in, 1, 6);
+    pipeline p = {.in = d.in, .out = d.out, .mode = RUNNING, .interval = 3 * BATCH};
+    run_and_drop(p, d.ckpt, 6, NULL);
+    char full[4200], delta[4200];
+    sp_ckpt_state_path(full, sizeof full, d.ckpt, 1, T0 + 3 * BATCH, true);
+    sp_ckpt_state_path(delta, sizeof delta, d.ckpt, 1, T0 + 6 * BATCH, false);
+    expect_damage_refused(d.ckpt, &p, delta, TRUNCATE, "truncated");
+    expect_damage_refused(d.ckpt, &p, full, FLIP_BIT, "checksum mismatch");
+    expect_damage_refused(d.ckpt, &p, delta, REMOVE, "is missing");
+    char err[1024];
+    spate_ctx *ssc = try_recover(d.ckpt, &p, err, sizeof err);
+    cr_assert_not_null(ssc, "the undamaged checkpoint recovers: %s", err);
+    running *st = p.state->impl;
+    cr_expect_eq(st->loads, 2, "the full snapshot and the delta after it");
+    cr_expect_eq(st->total, 18, "3 lines in each of the 6 batches");
     spate_ctx_destroy(ssc);
     remove_dirs(&d);
 }
