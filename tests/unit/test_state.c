@@ -726,3 +726,304 @@ Test(state, constructors_check_their_arguments)
     cr_expect(strstr(spate_ctx_last_error(ssc), "checkpoint"), "%s", spate_ctx_last_error(ssc));
     spate_ctx_destroy(ssc);
 }
+
+/* ---- checkpoint hooks: full + deltas, then a new context goes on -------------- */
+
+/* Strings all the way: key -> the concatenation of its values; "x" removes
+ * the key. Outputs (key, state) on update, (key, removed) on removal and
+ * (key, timeout, state) when timing out. */
+static spate_value concat_state(spate_task *t, spate_value key, spate_value value, spate_state *st,
+                                void *ud)
+{
+    (void)ud;
+    spate_arena *a = spate_task_arena(t);
+    spate_value old = spate_null();
+    if (spate_state_exists(st)) spate_state_get(st, &old);
+    if (spate_state_is_timing_out(st))
+        return spate_tuple3(a, key, spate_cstr("timeout"), old);
+    spate_value v = spate_item(value, 0);
+    if (spate_str_eq(v, "x")) {
+        spate_state_remove(st);
+        return spate_tuple2(a, key, spate_cstr("removed"));
+    }
+    spate_value s = old.type == SPATE_STR ? spate_str_printf(a, "%.*s%.*s", (int)old.len, old.u.s,
+                                                             (int)v.len, v.u.s)
+                                          : v;
+    spate_state_update(st, s);
+    return spate_tuple2(a, key, s);
+}
+
+static spate_stream *build_concat(spate_stream *q)
+{
+    spate_state_spec *spec = spate_state_spec_function(concat_state, NULL);
+    spate_state_spec_num_partitions(spec, 2);
+    spate_state_spec_timeout(spec, spate_seconds(3));
+    return spate_stream_map_with_state(q, spec);
+}
+
+/* updateStateByKey on strings: the state is the concatenation of the
+ * values; a value "x" removes the key; no values keep it as it is. */
+static spate_value concat_update(spate_task *t, spate_value values, spate_value state, void *ud)
+{
+    (void)ud;
+    spate_arena *a = spate_task_arena(t);
+    spate_value s = state.type == SPATE_SOME ? state.u.items[0] : spate_cstr("");
+    for (uint32_t i = 0; i < values.len; i++) {
+        spate_value v = values.u.items[i];
+        if (spate_str_eq(v, "x")) return spate_none();
+        s = spate_str_printf(a, "%.*s%.*s", (int)s.len, s.u.s, (int)v.len, v.u.s);
+    }
+    return spate_some(a, s);
+}
+
+static spate_stream *build_concat_usk(spate_stream *q)
+{
+    return spate_stream_update_state_by_key_with(q, concat_update, NULL, &FIRST_CHAR_2, NULL);
+}
+
+typedef spate_stream *(*ckpt_build)(spate_stream *q);
+
+typedef struct ckpt_run {
+    spate_ctx *ssc;
+    spate_stream *stateful;
+    collected col, snaps;
+    char *dir;
+} ckpt_run;
+
+static void ckpt_run_open(ckpt_run *r, ckpt_build build, int64_t start_ms, const char *const *in,
+                          int nin)
+{
+    memset(r, 0, sizeof *r);
+    r->ssc = state_ctx("local[2]", &r->dir);
+    cr_assert_eq(spate_clock_set(spate_ctx_clock(r->ssc), start_ms), SPATE_OK);
+    spate_stream *q = spate_queue_stream(r->ssc, true, NULL);
+    push_batches(r->ssc, q, in, nin);
+    r->stateful = build(q);
+    cr_assert_not_null(r->stateful, "%s", spate_ctx_last_error(r->ssc));
+    /* a long interval keeps the context's checkpoint writer out of the way */
+    spate_stream_checkpoint(r->stateful, spate_seconds(100));
+    r->col.sorted = r->snaps.sorted = true;
+    spate_stream_foreach_rdd(r->stateful, collect_batch, &r->col);
+    if (r->stateful->ops == &sp_map_with_state_ops)
+        spate_stream_foreach_rdd(spate_stream_state_snapshots(r->stateful), collect_batch,
+                                 &r->snaps);
+}
+
+static void ckpt_run_close(ckpt_run *r)
+{
+    spate_ctx_stop(r->ssc, true, false);
+    spate_ctx_destroy(r->ssc);
+    collected_free(&r->col);
+    collected_free(&r->snaps);
+    rm_dir(r->dir);
+}
+
+static void save(ckpt_run *r, int64_t t, bool full, sp_ckpt_out *w)
+{
+    sp_ckpt_out_init(w);
+    cr_assert_eq(r->stateful->ops->save_state(r->stateful, t, full, w), SPATE_OK);
+}
+
+static void load(ckpt_run *r, int64_t t, bool full, const sp_ckpt_out *w)
+{
+    sp_ckpt_in in;
+    sp_ckpt_in_init(&in, w->buf, w->len);
+    cr_assert_eq(r->stateful->ops->load_state(r->stateful, t, full, &in), SPATE_OK, "%s",
+                 spate_ctx_last_error(r->ssc));
+    cr_expect(sp_ckpt_in_done(&in), "the whole record was read");
+}
+
+enum { NCKPT = 9 };
+
+/* Runs NCKPT batches straight; then again as batches 1-3, a full save, 4-5,
+ * a delta, 6, a delta, and a new context (clock at 6000, as a recovered one)
+ * that loads the three and runs 7-9. Its outputs must be the reference's:
+ * states, removals and timeouts (whose times come from the checkpoint). */
+static void round_trip(ckpt_build build)
+{
+    static const char *const in[NCKPT] = {"a:p b:q c:r", "a:p d:s", "b:x e:t", "a:x c:r b:n",
+                                          "e:t", "d:s", "c:r", "", "a:z"};
+    ckpt_run ref, first, again;
+    ckpt_run_open(&ref, build, 0, in, NCKPT);
+    run_batches(ref.ssc, 0, NCKPT);
+
+    ckpt_run_open(&first, build, 0, in, 6);
+    run_batches(first.ssc, 0, 3);
+    sp_ckpt_out full, d1, d2;
+    save(&first, 3000, true, &full);
+    run_batches(first.ssc, 3, 2);
+    save(&first, 5000, false, &d1);
+    run_batches(first.ssc, 5, 1);
+    save(&first, 6000, false, &d2);
+    ckpt_run_close(&first);
+    cr_expect_lt(d2.len, full.len, "a delta (%zu bytes) holds one batch's changes, the full "
+                 "state (%zu bytes) every key", d2.len, full.len);
+
+    ckpt_run_open(&again, build, 6000, in + 6, NCKPT - 6);
+    load(&again, 3000, true, &full);
+    load(&again, 5000, false, &d1);
+    load(&again, 6000, false, &d2);
+    run_batches(again.ssc, 6, NCKPT - 6);
+    cr_assert_eq(again.col.n, NCKPT - 6);
+    cr_assert_eq(ref.col.n, NCKPT);
+    for (int i = 0; i < again.col.n; i++) {
+        cr_expect_str_eq(again.col.out[i], ref.col.out[i + 6], "batch %d", i + 7);
+        if (ref.snaps.n)
+            cr_expect_str_eq(again.snaps.out[i], ref.snaps.out[i + 6], "snapshot %d", i + 7);
+    }
+    sp_ckpt_out_free(&full);
+    sp_ckpt_out_free(&d1);
+    sp_ckpt_out_free(&d2);
+    ckpt_run_close(&again);
+    ckpt_run_close(&ref);
+}
+
+Test(state, checkpoint_round_trip_map_with_state) { round_trip(build_concat); }
+Test(state, checkpoint_round_trip_update_state_by_key) { round_trip(build_concat_usk); }
+
+Test(state, checkpoint_reference_run_has_removals_and_timeouts)
+{
+    static const char *const in[NCKPT] = {"a:p b:q c:r", "a:p d:s", "b:x e:t", "a:x c:r b:n",
+                                          "e:t", "d:s", "c:r", "", "a:z"};
+    ckpt_run r;
+    ckpt_run_open(&r, build_concat, 0, in, NCKPT);
+    run_batches(r.ssc, 0, NCKPT);
+    /* b: last data at 4000, times out at 8000; e (5000) at 9000. */
+    static const char *const want[NCKPT] = {
+        "(a,p); (b,q); (c,r)", "(a,pp); (d,s)",  "(b,removed); (e,t)",
+        "(a,removed); (b,n); (c,rr)", "(e,tt)", "(d,ss)", "(c,rrr)", "(b,timeout,n)",
+        "(a,z); (e,timeout,tt)"};
+    for (int i = 0; i < NCKPT; i++) {
+        char what[32];
+        snprintf(what, sizeof what, "batch %d", i + 1);
+        cu_expect(r.col.out[i], want[i], true, what);
+    }
+    ckpt_run_close(&r);
+}
+
+Test(state, load_rejects_a_damaged_record)
+{
+    static const char *const in[] = {"a:p b:q"};
+    ckpt_run r;
+    ckpt_run_open(&r, build_concat, 0, in, 1);
+    run_batches(r.ssc, 0, 1);
+    sp_ckpt_out full;
+    save(&r, 1000, true, &full);
+    sp_ckpt_in cut;
+    sp_ckpt_in_init(&cut, full.buf, full.len - 2);
+    cr_expect_eq(r.stateful->ops->load_state(r.stateful, 1000, true, &cut), SPATE_ERR_CORRUPT);
+    cr_expect(strstr(spate_ctx_last_error(r.ssc), "state checkpoint"), "%s",
+              spate_ctx_last_error(r.ssc));
+    sp_ckpt_out_free(&full);
+    ckpt_run_close(&r);
+}
+
+/* ---- memory: owned by the stores, per live key ------------------------------- */
+
+/* Returns the previous state (from the store), then appends the value. */
+static spate_value previous_state(spate_task *t, spate_value key, spate_value value,
+                                  spate_state *st, void *ud)
+{
+    (void)ud;
+    spate_arena *a = spate_task_arena(t);
+    spate_value old = spate_cstr("-");
+    if (spate_state_exists(st)) spate_state_get(st, &old);
+    spate_value v = spate_item(value, 0);
+    spate_state_update(st, spate_str_printf(a, "%.*s%.*s", (int)key.len, key.u.s, (int)v.len,
+                                            v.u.s));
+    return spate_tuple2(a, key, old);
+}
+
+typedef struct kept_outputs {
+    int n;
+    spate_value *v[MAXB];
+    size_t len[MAXB];
+} kept_outputs;
+
+/* Keeps the collected values themselves (valid while the batch is remembered). */
+static spate_err keep_batch(spate_rdd *rdd, int64_t time, void *ud)
+{
+    (void)time;
+    kept_outputs *k = ud;
+    if (k->n >= MAXB) return SPATE_OK;
+    spate_err err = spate_rdd_collect(rdd, &k->v[k->n], &k->len[k->n]);
+    k->n++;
+    return err;
+}
+
+Test(state, outputs_do_not_point_into_state_that_later_batches_replace)
+{
+    char *dir;
+    spate_ctx *ssc = state_ctx("local[2]", &dir);
+    cr_assert_eq(spate_ctx_remember(ssc, spate_seconds(60)), SPATE_OK);
+    spate_stream *q = spate_queue_stream(ssc, true, NULL);
+    static const char *const in[] = {"k1:a k2:b", "k1:c k2:d", "k1:e"};
+    push_batches(ssc, q, in, 3);
+    kept_outputs mws = {0}, usk = {0};
+    spate_stream_foreach_rdd(
+        spate_stream_map_with_state(q, spate_state_spec_function(previous_state, NULL)),
+        keep_batch, &mws);
+    spate_stream_foreach_rdd(spate_stream_update_state_by_key(q, concat_update, NULL, 2),
+                             keep_batch, &usk);
+    run_batches(ssc, 0, 3);
+    /* Every state was replaced since: these must be the batches' own copies. */
+    static const char *const want_mws[] = {"(k1,-); (k2,-)", "(k1,k1a); (k2,k2b)", "(k1,k1c)"};
+    static const char *const want_usk[] = {"(k1,a); (k2,b)", "(k1,ac); (k2,bd)",
+                                           "(k1,ace); (k2,bd)"};
+    cr_assert_eq(mws.n, 3);
+    cr_assert_eq(usk.n, 3);
+    for (int i = 0; i < 3; i++) {
+        char *got = cu_format_all(mws.v[i], mws.len[i], true);
+        cu_expect(got, want_mws[i], true, "mapWithState output kept");
+        free(got);
+        got = cu_format_all(usk.v[i], usk.len[i], true);
+        cu_expect(got, want_usk[i], true, "updateStateByKey output kept");
+        free(got);
+    }
+    spate_ctx_stop(ssc, true, false);
+    spate_ctx_destroy(ssc);
+    rm_dir(dir);
+}
+
+/* Appends a character, cycling the state through lengths 1..8. */
+static spate_value cycle_state(spate_task *t, spate_value key, spate_value value, spate_state *st,
+                               void *ud)
+{
+    (void)key, (void)value, (void)ud;
+    spate_value old = spate_cstr("");
+    if (spate_state_exists(st)) spate_state_get(st, &old);
+    spate_value s = old.len >= 8 ? spate_cstr("z")
+                                 : spate_str_printf(spate_task_arena(t), "%.*sz", (int)old.len,
+                                                    old.u.s);
+    spate_state_update(st, s);
+    return spate_null();
+}
+
+Test(state, memory_follows_live_keys_not_batches)
+{
+    enum { KEYS = 200, BATCHES = 40 };
+    char *dir;
+    spate_ctx *ssc = state_ctx("local[2]", &dir);
+    spate_stream *q = spate_queue_stream(ssc, true, NULL);
+    char *spec = malloc(KEYS * 16);
+    spec[0] = '\0';
+    for (int k = 0; k < KEYS; k++)
+        sprintf(spec + strlen(spec), "%skey%d:v", k ? " " : "", k);
+    for (int b = 0; b < BATCHES; b++)
+        cr_assert_eq(spate_queue_stream_push(q, cu_rdd(ssc, spec, INPUT_PARTS)), SPATE_OK);
+    free(spec);
+    spate_stream *m = spate_stream_map_with_state(q, spate_state_spec_function(cycle_state, NULL));
+    spate_stream_foreach_rdd(m, collect_batch, &(collected){0});
+    run_batches(ssc, 0, 8);
+    size_t keys8, bytes8, keys40, bytes40;
+    sp_state_stream_usage(m, &keys8, &bytes8);
+    run_batches(ssc, 8, BATCHES - 8); /* the same phase of the 8-length cycle */
+    sp_state_stream_usage(m, &keys40, &bytes40);
+    cr_expect_eq(keys8, KEYS);
+    cr_expect_eq(keys40, KEYS);
+    cr_expect_leq(bytes40, bytes8 + bytes8 / 10, "%zu bytes after 8 batches, %zu after %d",
+                  bytes8, bytes40, BATCHES);
+    spate_ctx_stop(ssc, true, false);
+    spate_ctx_destroy(ssc);
+    rm_dir(dir);
+}
