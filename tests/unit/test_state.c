@@ -92,6 +92,14 @@ static spate_err collect_batch(spate_rdd *rdd, int64_t time, void *ud)
     return SPATE_OK;
 }
 
+/* An output that runs the batch and keeps nothing. */
+static spate_err count_batch(spate_rdd *rdd, int64_t time, void *ud)
+{
+    (void)time, (void)ud;
+    int64_t n;
+    return spate_rdd_count(rdd, &n);
+}
+
 static void collected_free(collected *c)
 {
     for (int i = 0; i < c->n; i++)
@@ -557,7 +565,7 @@ Test(state, broken_state_rules_fail_the_task_with_sparks_messages)
         /* a (data at 1000) times out at 3000: 1000 < 3000 - 1000 */
         spate_state_spec_timeout(spec, spate_seconds(1));
         spate_stream *m = spate_stream_map_with_state(q, spec);
-        spate_stream_foreach_rdd(m, collect_batch, &(collected){0});
+        spate_stream_foreach_rdd(m, count_batch, NULL);
         run_batches(ssc, 0, 3);
         cr_expect_eq(spate_ctx_await_termination(ssc), SPATE_ERR_USER, "%s", c->name);
         cr_expect(strstr(spate_ctx_last_error(ssc), c->message), "%s: \"%s\"", c->name,
@@ -678,7 +686,7 @@ Test(state, partitioner_out_of_range_fails_the_batch)
     push_batches(ssc, q, in, 1);
     spate_partitioner bad = {2, out_of_range, NULL};
     spate_stream_foreach_rdd(spate_stream_update_state_by_key_with(q, running_sum, NULL, &bad, NULL),
-                             collect_batch, &(collected){0});
+                             count_batch, NULL);
     run_batches(ssc, 0, 1);
     cr_expect_eq(spate_ctx_await_termination(ssc), SPATE_ERR_USER);
     cr_expect(strstr(spate_ctx_last_error(ssc), "partitioner returned partition 5 for key a, not "
@@ -721,7 +729,7 @@ Test(state, constructors_check_their_arguments)
     cr_expect(m->needs_checkpoint && u->needs_checkpoint, "stateful streams must checkpoint");
     cr_expect_str_eq(m->params, "nparts=4 partitioner=hash initial=0 timeout=30000 fn=plain");
     cr_expect_str_eq(u->params, "nparts=3 partitioner=hash initial=0 fn=values");
-    spate_stream_foreach_rdd(m, collect_batch, &(collected){0});
+    spate_stream_foreach_rdd(m, count_batch, NULL);
     cr_expect_neq(spate_ctx_start(ssc), SPATE_OK, "no checkpoint directory");
     cr_expect(strstr(spate_ctx_last_error(ssc), "checkpoint"), "%s", spate_ctx_last_error(ssc));
     spate_ctx_destroy(ssc);
@@ -1013,7 +1021,7 @@ Test(state, memory_follows_live_keys_not_batches)
         cr_assert_eq(spate_queue_stream_push(q, cu_rdd(ssc, spec, INPUT_PARTS)), SPATE_OK);
     free(spec);
     spate_stream *m = spate_stream_map_with_state(q, spate_state_spec_function(cycle_state, NULL));
-    spate_stream_foreach_rdd(m, collect_batch, &(collected){0});
+    spate_stream_foreach_rdd(m, count_batch, NULL);
     run_batches(ssc, 0, 8);
     size_t keys8, bytes8, keys40, bytes40;
     sp_state_stream_usage(m, &keys8, &bytes8);
