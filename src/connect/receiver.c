@@ -37,10 +37,13 @@
 
 #include "base/arena.h"
 #include "base/log.h"
+#include "ckpt/receiver_wal.h"
 #include "connect/source_util.h"
+#include "stream/listener_int.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -75,7 +78,30 @@ struct spate_receiver {
 
     atomic_llong stored;
     atomic_int starts;
+
+    int stream_id;
+    char *last_error; /* for listeners (ReceiverInfo), under lock */
+    int64_t last_error_ms;
+    sp_rwal *wal; /* spate.streaming.receiver.writeAheadLog.enable, else NULL */
 };
+
+/* Tells the listeners about r (no lock held). error: its new last error, or
+ * NULL. */
+static void post_event(spate_receiver *r, sp_receiver_event ev, const char *error)
+{
+    pthread_mutex_lock(&r->lock);
+    if (error) {
+        free(r->last_error);
+        r->last_error = sp_xstrdup(error);
+        r->last_error_ms = spate_clock_now(sp_ctx_clock(r->ctx));
+    }
+    char *last = sp_xstrdup(r->last_error ? r->last_error : "");
+    bool active = ev == SP_RECEIVER_STARTED || (ev == SP_RECEIVER_ERROR && r->active);
+    spate_receiver_info info = {r->stream_id, r->name, active, last, r->last_error_ms};
+    pthread_mutex_unlock(&r->lock);
+    sp_listener_post_receiver(r->ctx, ev, &info);
+    free(last);
+}
 
 /* Any thread, lock held: waits on cond until deadline_ns (monotonic). */
 static void wait_until_locked(spate_receiver *r, int64_t deadline_ns)
@@ -99,6 +125,17 @@ static void rate_wait_locked(spate_receiver *r)
     }
 }
 
+/* Lock held: a deep copy of v into the current block. */
+static void append_locked(spate_receiver *r, spate_value v)
+{
+    if (!r->block) r->block = sp_scope_new(sp_ctx_exec(r->ctx));
+    if (r->len == r->cap) {
+        r->cap = r->cap ? r->cap * 2 : 256;
+        r->vals = sp_xrealloc(r->vals, r->cap * sizeof *r->vals);
+    }
+    r->vals[r->len++] = spate_value_copy(sp_scope_arena(r->block), v);
+}
+
 void spate_receiver_store(spate_receiver *r, spate_value v)
 {
     if (!r) return;
@@ -108,13 +145,11 @@ void spate_receiver_store(spate_receiver *r, spate_value v)
         pthread_mutex_unlock(&r->lock);
         return;
     }
-    if (!r->block) r->block = sp_scope_new(sp_ctx_exec(r->ctx));
-    if (r->len == r->cap) {
-        r->cap = r->cap ? r->cap * 2 : 256;
-        r->vals = sp_xrealloc(r->vals, r->cap * sizeof *r->vals);
-    }
-    r->vals[r->len++] = spate_value_copy(sp_scope_arena(r->block), v);
+    uint64_t pos = 0;
+    if (r->wal) sp_rwal_append(r->wal, v, &pos); /* under the lock: the log's order is the block's */
+    append_locked(r, v);
     pthread_mutex_unlock(&r->lock);
+    if (r->wal) sp_rwal_sync(r->wal, pos); /* on disk before store returns */
     atomic_fetch_add(&r->stored, 1);
 }
 
@@ -122,6 +157,7 @@ void spate_receiver_report_error(spate_receiver *r, const char *msg)
 {
     if (!r) return;
     sp_ctx_report_error(r->ctx, SPATE_ERR_USER, r->name, "%s", msg ? msg : "receiver error");
+    post_event(r, SP_RECEIVER_ERROR, msg ? msg : "receiver error");
 }
 
 void spate_receiver_restart(spate_receiver *r, const char *msg)
@@ -148,8 +184,12 @@ static bool supervisor_restart(spate_receiver *r, bool call_on_stop, char *msg)
 {
     sp_log(SP_LOG_WARN, SUPERVISOR, "Restarting receiver %s with delay %lld ms: %s", r->name,
            (long long)r->restart_delay_ms, msg ? msg : "");
-    free(msg);
     if (call_on_stop && r->def.on_stop) r->def.on_stop(r, r->def.ud);
+    char why[600];
+    snprintf(why, sizeof why, "Restarting receiver with delay %lld ms: %s",
+             (long long)r->restart_delay_ms, msg ? msg : "");
+    free(msg);
+    post_event(r, SP_RECEIVER_STOPPED, why);
     pthread_mutex_lock(&r->lock);
     int64_t deadline = sp_mono_ns() + r->restart_delay_ms * NS_PER_MS;
     while (!atomic_load(&r->stopping) && sp_mono_ns() < deadline)
@@ -170,6 +210,7 @@ static void *supervisor_main(void *arg)
     spate_receiver *r = arg;
     for (;;) {
         atomic_fetch_add(&r->starts, 1);
+        post_event(r, SP_RECEIVER_STARTED, NULL);
         r->def.on_start(r, r->def.ud);
         pthread_mutex_lock(&r->lock);
         while (!atomic_load(&r->stopping) && !atomic_load(&r->restart_pending))
@@ -210,14 +251,20 @@ static spate_rdd *block_rdd(spate_receiver *r, sp_batch *b, sp_scope *block, spa
 spate_rdd *sp_receiver_compute(spate_stream *s, int64_t t, sp_batch *b)
 {
     spate_receiver *r = s->impl;
-    pthread_mutex_lock(&r->lock);
-    sp_scope *block = r->block;
-    spate_value *vals = r->vals;
-    size_t n = r->len;
-    r->block = NULL;
-    r->vals = NULL;
-    r->len = r->cap = 0;
-    pthread_mutex_unlock(&r->lock);
+    sp_scope *block;
+    spate_value *vals;
+    size_t n;
+    if (!r->wal || !sp_rwal_take_restored(r->wal, t, &block, &vals, &n)) {
+        pthread_mutex_lock(&r->lock);
+        block = r->block;
+        vals = r->vals;
+        n = r->len;
+        r->block = NULL;
+        r->vals = NULL;
+        r->len = r->cap = 0;
+        if (r->wal) sp_rwal_allocate(r->wal, t, n); /* durable before the batch runs */
+        pthread_mutex_unlock(&r->lock);
+    }
     if (!block || n == 0) {
         free(vals);
         if (block) sp_scope_destroy(block);
@@ -229,10 +276,21 @@ spate_rdd *sp_receiver_compute(spate_stream *s, int64_t t, sp_batch *b)
     return block_rdd(r, b, block, vals, n);
 }
 
+/* Start: a record of the write-ahead log that goes to the next batch. */
+static void load_logged(spate_value v, void *ud)
+{
+    spate_receiver *r = ud;
+    pthread_mutex_lock(&r->lock);
+    append_locked(r, v);
+    pthread_mutex_unlock(&r->lock);
+}
+
 spate_err sp_receiver_start(spate_stream *s, int64_t zero_time)
 {
     (void)zero_time;
     spate_receiver *r = s->impl;
+    spate_err err = r->wal ? sp_rwal_start(r->wal, load_logged, r) : SPATE_OK;
+    if (err) return err;
     pthread_mutex_lock(&r->lock);
     if (r->thread_running || r->closed) {
         pthread_mutex_unlock(&r->lock);
@@ -287,6 +345,7 @@ void sp_receiver_stop(spate_stream *s, bool graceful)
     if (!graceful) drop_block_locked(r);
     pthread_mutex_unlock(&r->lock);
     sp_log(SP_LOG_INFO, SUPERVISOR, "Stopped receiver %s", r->name);
+    post_event(r, SP_RECEIVER_STOPPED, NULL);
 }
 
 bool sp_receiver_has_pending(spate_stream *s)
@@ -301,6 +360,8 @@ bool sp_receiver_has_pending(spate_stream *s)
 static void receiver_free(spate_receiver *r)
 {
     drop_block_locked(r);
+    sp_rwal_free(r->wal);
+    free(r->last_error);
     if (r->free_ud) r->free_ud(r->def.ud);
     free(r->restart_msg);
     free(r->name);
@@ -353,11 +414,39 @@ spate_stream *sp_receiver_stream_new(spate_ctx *ctx, const sp_stream_ops *ops,
     pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
     pthread_cond_init(&r->cond, &ca);
     pthread_condattr_destroy(&ca);
+    r->last_error_ms = -1;
     spate_stream *s = sp_input_stream_new(ctx, ops, r);
-    if (!s) receiver_free(r);
+    if (!s) {
+        receiver_free(r);
+        return NULL;
+    }
+    r->stream_id = s->id;
+    r->wal = sp_rwal_new(s);
     return s;
 }
 
+/* Checkpoint hooks: which logged records each batch took (log off: none). */
+void sp_receiver_save_batch_input(spate_stream *s, int64_t t, sp_ckpt_out *w)
+{
+    sp_rwal_save_batch(((spate_receiver *)s->impl)->wal, t, w);
+}
+
+spate_err sp_receiver_restore_batch_input(spate_stream *s, int64_t t, sp_ckpt_in *in)
+{
+    return sp_rwal_restore_batch(((spate_receiver *)s->impl)->wal, t, in);
+}
+
+void sp_receiver_save_position(spate_stream *s, sp_ckpt_out *w)
+{
+    sp_rwal_save_position(((spate_receiver *)s->impl)->wal, w);
+}
+
+spate_err sp_receiver_load_position(spate_stream *s, sp_ckpt_in *in)
+{
+    return sp_rwal_load_position(((spate_receiver *)s->impl)->wal, in);
+}
+
+sp_rwal *sp_receiver_wal(spate_receiver *r) { return r->wal; }
 spate_receiver *sp_receiver_of(spate_stream *s) { return s ? s->impl : NULL; }
 spate_ctx *sp_receiver_ctx(spate_receiver *r) { return r->ctx; }
 int64_t sp_receiver_stored(spate_receiver *r) { return atomic_load(&r->stored); }
@@ -370,6 +459,10 @@ static const sp_stream_ops pluggable_ops = {
     .stop = sp_receiver_stop,
     .has_pending = sp_receiver_has_pending,
     .destroy = sp_receiver_destroy,
+    .save_batch_input = sp_receiver_save_batch_input,
+    .restore_batch_input = sp_receiver_restore_batch_input,
+    .save_position = sp_receiver_save_position,
+    .load_position = sp_receiver_load_position,
 };
 
 spate_stream *spate_receiver_stream(spate_ctx *ssc, const spate_receiver_def *def)

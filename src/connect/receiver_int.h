@@ -25,6 +25,12 @@ spate_err sp_receiver_start(spate_stream *s, int64_t zero_time);
 void sp_receiver_stop(spate_stream *s, bool graceful);
 bool sp_receiver_has_pending(spate_stream *s);
 void sp_receiver_destroy(spate_stream *s);
+/* Checkpoint hooks: the write-ahead log's record ranges each batch took
+ * (ckpt/receiver_wal.h); with the log off they write and restore nothing. */
+void sp_receiver_save_batch_input(spate_stream *s, int64_t t, sp_ckpt_out *w);
+spate_err sp_receiver_restore_batch_input(spate_stream *s, int64_t t, sp_ckpt_in *in);
+void sp_receiver_save_position(spate_stream *s, sp_ckpt_out *w);
+spate_err sp_receiver_load_position(spate_stream *s, sp_ckpt_in *in);
 
 /* The receiver of a receiver stream (for tests and tools). */
 spate_receiver *sp_receiver_of(spate_stream *s);
@@ -33,5 +39,7 @@ spate_ctx *sp_receiver_ctx(spate_receiver *r);
 int64_t sp_receiver_stored(spate_receiver *r);
 /* Times on_start has been called since start (1 + restarts). Thread-safe. */
 int sp_receiver_starts(spate_receiver *r);
+/* Its write-ahead log, NULL when off (for tests). */
+struct sp_rwal *sp_receiver_wal(spate_receiver *r);
 
 #endif

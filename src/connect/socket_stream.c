@@ -410,6 +410,10 @@ static const sp_stream_ops socket_ops = {
     .stop = sp_receiver_stop,
     .has_pending = sp_receiver_has_pending,
     .destroy = sp_receiver_destroy,
+    .save_batch_input = sp_receiver_save_batch_input,
+    .restore_batch_input = sp_receiver_restore_batch_input,
+    .save_position = sp_receiver_save_position,
+    .load_position = sp_receiver_load_position,
 };
 
 spate_stream *spate_socket_stream(spate_ctx *ssc, const char *host, int port,

@@ -6,6 +6,7 @@
 #include "base/errbuf.h"
 #include "base/log.h"
 #include "ckpt/ckpt.h"
+#include "stream/shutdown.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -50,6 +51,7 @@ spate_ctx *spate_ctx_new(spate_conf *conf, spate_duration batch_interval, char *
     ctx->ctx_scope = sp_scope_new(&ctx->exec);
     pthread_mutex_init(&ctx->mu, NULL);
     pthread_cond_init(&ctx->cv, NULL);
+    sp_listener_bus_init(&ctx->listeners);
     pthread_mutexattr_t attr;
     pthread_mutexattr_init(&attr);
     pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE);
@@ -75,6 +77,7 @@ void spate_ctx_destroy(spate_ctx *ctx)
     pthread_mutex_destroy(&ctx->mu);
     pthread_cond_destroy(&ctx->cv);
     pthread_mutex_destroy(&ctx->graph_lock);
+    sp_listener_bus_destroy(&ctx->listeners);
     free(ctx);
 }
 
@@ -205,6 +208,7 @@ spate_err spate_ctx_start(spate_ctx *ctx)
     ctx->state = SPATE_CTX_ACTIVE;
     pthread_mutex_unlock(&ctx->mu);
     sp_scheduler_start(ctx);
+    sp_shutdown_install(ctx); /* spate.streaming.stopGracefullyOnShutdown */
     sp_log(SP_LOG_INFO, "StreamingContext", "StreamingContext started (batch %lld ms, %d threads)",
            (long long)ctx->batch, sp_pool_threads(ctx->exec.pool));
     return SPATE_OK;
@@ -216,13 +220,20 @@ spate_err spate_ctx_stop(spate_ctx *ctx, bool stop_spark_context, bool gracefull
     pthread_mutex_lock(&ctx->mu);
     spate_ctx_state state = ctx->state;
     if (state == SPATE_CTX_INITIALIZED) ctx->state = SPATE_CTX_STOPPED;
+    /* One stop at a time (a signal's stop may race the program's): a second
+     * caller waits until the first has stopped the context. */
+    bool first = state == SPATE_CTX_ACTIVE && !ctx->stopping;
+    if (first) ctx->stopping = true;
+    while (state == SPATE_CTX_ACTIVE && !first && ctx->state != SPATE_CTX_STOPPED)
+        pthread_cond_wait(&ctx->cv, &ctx->mu);
     pthread_mutex_unlock(&ctx->mu);
-    if (state != SPATE_CTX_ACTIVE) return SPATE_OK;
+    if (!first) return SPATE_OK;
     sp_scheduler_stop(ctx, gracefully);
     pthread_mutex_lock(&ctx->mu);
     ctx->state = SPATE_CTX_STOPPED;
     pthread_cond_broadcast(&ctx->cv);
     pthread_mutex_unlock(&ctx->mu);
+    sp_shutdown_uninstall(ctx); /* after STOPPED: a signal's stop may be waiting above */
     sp_log(SP_LOG_INFO, "StreamingContext", "StreamingContext stopped%s",
            gracefully ? " gracefully" : "");
     return SPATE_OK;

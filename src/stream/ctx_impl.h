@@ -6,6 +6,7 @@
 
 #include "stream/clock.h"
 #include "stream/dstream_int.h"
+#include "stream/listener_int.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -32,6 +33,7 @@ struct sp_batch {
     int nstateful;
     int64_t submitted_ms, started_ms, completed_ms; /* context clock */
     atomic_llong records;
+    sp_batch_metrics metrics; /* per-input records, listener.c */
     spate_err err;
     char errmsg[512];
     struct sp_batch *next;
@@ -57,6 +59,8 @@ struct spate_ctx {
     bool err_unreported; /* awaitTermination has not returned it yet */
     char errmsg[512];
     spate_ctx_stats stats;
+    sp_listener_bus listeners;
+    bool stopping; /* a stop is under way (another stop waits for it) */
 
     pthread_mutex_t graph_lock; /* streams' generated RDDs */
     spate_stream **streams;

@@ -32,6 +32,7 @@ void sp_batch_add_records(sp_batch *b, spate_stream *input, int64_t n)
     atomic_fetch_add(&b->records, n);
     atomic_fetch_add(&input->ctx->exec.records_in, n);
     input->last_records_in = n;
+    sp_batch_metrics_add(input->ctx, b, input->id, n);
 }
 
 /* Stateful streams are computed every batch (at their slide), whether or not
@@ -69,6 +70,7 @@ static sp_batch *generate_batch(spate_ctx *ctx, int64_t t)
 
 static void enqueue(spate_ctx *ctx, sp_batch *b)
 {
+    sp_batch_submitted(ctx, b); /* before the job thread can see it */
     pthread_mutex_lock(&ctx->mu);
     if (ctx->queue_tail)
         ctx->queue_tail->next = b;
@@ -88,10 +90,15 @@ static bool inputs_pending(spate_ctx *ctx)
     return false;
 }
 
-/* After a graceful stop: batches keep coming, without waiting for the clock,
- * until every input has handed over what it received. */
+/* After a graceful stop: first the batch times the clock has already passed
+ * (their files and records are due), then more batches, without waiting for
+ * the clock, until every input has handed over what it received. */
 static void drain_inputs(spate_ctx *ctx)
 {
+    for (int64_t now = spate_clock_now(ctx->clock); ctx->next_time <= now;) {
+        enqueue(ctx, generate_batch(ctx, ctx->next_time));
+        ctx->next_time += ctx->batch;
+    }
     for (int guard = 0; guard < 1000 && inputs_pending(ctx); guard++) {
         enqueue(ctx, generate_batch(ctx, ctx->next_time));
         ctx->next_time += ctx->batch;
@@ -180,13 +187,8 @@ static void finish_batch(spate_ctx *ctx, sp_batch *b)
         sp_ctx_report_error(ctx, b->err, "JobScheduler",
                             "Error running job streaming job %lld ms: %s", (long long)b->time,
                             b->errmsg);
-    sp_log(SP_LOG_INFO, "JobScheduler",
-           "Finished job streaming job %lld ms: %lld records, scheduling delay %lld ms, "
-           "processing time %lld ms, total delay %lld ms",
-           (long long)b->time, (long long)atomic_load(&b->records),
-           (long long)(b->started_ms - b->time), (long long)(b->completed_ms - b->started_ms),
-           (long long)(b->completed_ms - b->time));
     sp_ckpt_batch_completed(ctx, b);
+    sp_batch_completed(ctx, b); /* the batch's log line and on_batch_completed */
     keep_scope(ctx, b);
     forget_old_batches(ctx, b->time);
     pthread_mutex_lock(&ctx->mu);
@@ -224,7 +226,7 @@ static void *job_main(void *arg)
     spate_ctx *ctx = arg;
     sp_batch *b;
     while ((b = next_batch(ctx))) {
-        b->started_ms = spate_clock_now(ctx->clock);
+        sp_batch_started(ctx, b);
         run_outputs(ctx, b);
         finish_batch(ctx, b);
     }
