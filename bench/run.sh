@@ -10,6 +10,8 @@
 #    awk -F, '{c[$7]++}' and DuckDB (npm @duckdb/node-api) on the same file.
 # 3. bench_dashboard.sh: the orders dashboard (5 M orders in 50 files, one per
 #    batch) against DuckDB computing the same three metrics; checks they agree.
+# 4. bench_window: reduceByKeyAndWindow over a 1 h window sliding every 5 s,
+#    time per batch with the inverse function against without (target 50x).
 # Each orders figure is the best of $BENCH_RUNS runs (default 3). Plain timing:
 # clock_gettime inside the programs, date +%s.%N around awk. Not a test: it
 # prints figures and ratios, and exits 0 unless something failed to run.
@@ -82,6 +84,10 @@ echo
   echo "run.sh: bench_dashboard.sh failed"
 
 echo
+echo "== reduceByKeyAndWindow, 1 h window, 5 s slide (bench_window)"
+"$build/bench/bench_window" | tee "$tmp/window.txt" || echo "run.sh: bench_window failed"
+
+echo
 echo "== summary"
 grep '^RESULT name=spate_local' "$tmp/pipeline.txt" | while read -r line; do
   per="$(echo "$line" | sed 's/.*per_thread=\([0-9]*\).*/\1/')"
@@ -97,3 +103,5 @@ if [ -n "$duck_s" ]; then
   echo "spate vs DuckDB: ${r}x faster ($(meets "$r" 2) the 2x target)"
 fi
 grep '^dashboard summary' "$tmp/dashboard.txt" || true
+r="$(sed -n 's/^RESULT name=window_ratio ratio=\([0-9.]*\).*/\1/p' "$tmp/window.txt")"
+[ -z "$r" ] || echo "window: the inverse is ${r}x cheaper per batch ($(meets "$r" 50) the 50x target)"
