@@ -247,6 +247,8 @@ spate_stream *spate_stream_reduce_by_window(spate_stream *s, spate_reduce_fn fn,
 spate_stream *spate_stream_count_by_window(spate_stream *s, spate_duration window,
                                            spate_duration slide)
 {
+    /* checked first, so that bad durations leave no stray map in the graph */
+    if (!sp_window_check(s, window, &slide, "ReducedWindowedDStream")) return NULL;
     return spate_stream_reduce_by_window(spate_stream_map(s, spate_fn_one, NULL), spate_fn_sum,
                                          spate_fn_subtract, NULL, window, slide);
 }
@@ -260,6 +262,7 @@ static bool count_non_zero(spate_task *t, spate_value kv, void *ud)
 spate_stream *spate_stream_count_by_value_and_window(spate_stream *s, spate_duration window,
                                                      spate_duration slide, int nparts)
 {
+    if (!sp_window_check(s, window, &slide, "ReducedWindowedDStream")) return NULL;
     return spate_stream_reduce_by_key_and_window(spate_stream_map(s, spate_fn_pair_with_one, NULL),
                                                  spate_fn_sum, spate_fn_subtract, count_non_zero,
                                                  NULL, window, slide, nparts);
