@@ -149,13 +149,20 @@ static int parse_args(int argc, char **argv, opts *o)
     *o = (opts){10000, 50000, 720, 10, "local[2]", false};
     for (int i = 1; i < argc; i++) {
         bool more = i + 1 < argc;
-        if (!strcmp(argv[i], "--keys") && more) o->keys = atoi(argv[++i]);
-        else if (!strcmp(argv[i], "--records") && more) o->records = atoi(argv[++i]);
-        else if (!strcmp(argv[i], "--window-batches") && more) o->window_batches = atoi(argv[++i]);
-        else if (!strcmp(argv[i], "--measure") && more) o->measure = atoi(argv[++i]);
-        else if (!strcmp(argv[i], "--master") && more) o->master = argv[++i];
-        else if (!strcmp(argv[i], "--int-keys")) o->int_keys = true;
-        else return -1;
+        if (!strcmp(argv[i], "--keys") && more)
+            o->keys = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--records") && more)
+            o->records = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--window-batches") && more)
+            o->window_batches = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--measure") && more)
+            o->measure = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--master") && more)
+            o->master = argv[++i];
+        else if (!strcmp(argv[i], "--int-keys"))
+            o->int_keys = true;
+        else
+            return -1;
     }
     if (o->keys < 1 || o->keys > 99999 || o->records < 2 || o->window_batches < 1 ||
         o->measure < 1 || o->measure > MAX_MEASURE)
@@ -193,7 +200,8 @@ int main(int argc, char **argv)
         return 2;
     }
     gen g = {o.keys, o.records, o.int_keys, calloc((size_t)o.keys, 16)};
-    for (int k = 0; k < o.keys; k++) snprintf(g.names[k], 16, "key%05d", k);
+    for (int k = 0; k < o.keys; k++)
+        snprintf(g.names[k], 16, "key%05d", k);
     char dir[] = "/tmp/spate-bench-window-XXXXXX";
     if (!mkdtemp(dir)) return 1;
     spate_ctx *ssc = make_ctx(o.master, dir);
@@ -201,16 +209,16 @@ int main(int argc, char **argv)
     spate_duration window = (spate_duration)o.window_batches * SLIDE_MS;
     bool measuring = false;
     arm inv = {.name = "inverse", .measuring = &measuring, .check = true};
-    arm plain = {.name = "plain", .measuring = &measuring, .check = true,
-                 .idle_while_filling = true};
+    arm plain = {
+        .name = "plain", .measuring = &measuring, .check = true, .idle_while_filling = true};
 
     spate_value seed = spate_i64(0);
     spate_stream *q = spate_queue_stream(ssc, true, spate_ctx_parallelize(ssc, &seed, 1, 1));
     spate_stream *pairs = spate_stream_transform(q, make_batch, &g);
-    spate_stream *rw = spate_stream_reduce_by_key_and_window(
-        pairs, spate_fn_sum, spate_fn_subtract, NULL, NULL, window, SLIDE_MS, 2);
-    spate_stream *win = spate_stream_window(spate_stream_reduce_by_key(pairs, spate_fn_sum, NULL, 2),
-                                            window, SLIDE_MS);
+    spate_stream *rw = spate_stream_reduce_by_key_and_window(pairs, spate_fn_sum, spate_fn_subtract,
+                                                             NULL, NULL, window, SLIDE_MS, 2);
+    spate_stream *win = spate_stream_window(
+        spate_stream_reduce_by_key(pairs, spate_fn_sum, NULL, 2), window, SLIDE_MS);
     spate_stream *reduced = spate_stream_reduce_by_key(win, spate_fn_sum, NULL, 2);
     int rc = 1;
     if (!rw || !reduced || spate_stream_checkpoint(rw, spate_hours(24)) ||
@@ -222,8 +230,7 @@ int main(int argc, char **argv)
     }
     printf("reduceByKeyAndWindow: window %d batches of %d ms, %d records per batch over %d %s "
            "keys, %s\n",
-           o.window_batches, SLIDE_MS, o.records, o.keys, o.int_keys ? "Long" : "String",
-           o.master);
+           o.window_batches, SLIDE_MS, o.records, o.keys, o.int_keys ? "Long" : "String", o.master);
     double fill0 = now_s();
     int total = o.window_batches + 1 + o.measure;
     for (int b = 1; b <= total; b++) {
@@ -246,7 +253,8 @@ int main(int argc, char **argv)
     }
     int64_t expect = (int64_t)o.window_batches * (o.records / 2 * 2);
     if (inv.total != expect || plain.total != expect) {
-        fprintf(stderr, "bench_window: window sums %lld (inverse) and %lld (plain), expected %lld\n",
+        fprintf(stderr,
+                "bench_window: window sums %lld (inverse) and %lld (plain), expected %lld\n",
                 (long long)inv.total, (long long)plain.total, (long long)expect);
         goto done;
     }

@@ -44,10 +44,10 @@ typedef struct rwin {
     void *ud;
     spate_duration window;
     int nparts;
-    sp_wslices slices;  /* per-batch reductions, SP_WSLICE_PAIRS */
-    sp_wmap map;        /* the window ending at state_time */
+    sp_wslices slices; /* per-batch reductions, SP_WSLICE_PAIRS */
+    sp_wmap map;       /* the window ending at state_time */
     int64_t state_time;
-    bool state_valid;   /* false before the first slide and after a failed one */
+    bool state_valid; /* false before the first slide and after a failed one */
 } rwin;
 
 /* One slide's RDD (ud of its K_PREPARED callback, in the batch's arena). */
@@ -181,7 +181,8 @@ static spate_err rwin_prepare(spate_rdd *r, spate_value **parts, size_t *lens, v
     rwin_rdd *j = ud;
     rwin *w = j->w;
     if (w->state_valid && j->time <= w->state_time) {
-        sp_scope_fail(sp_rdd_scope(r), SPATE_ERR_STATE, "ReducedWindowedDStream: the window is "
+        sp_scope_fail(sp_rdd_scope(r), SPATE_ERR_STATE,
+                      "ReducedWindowedDStream: the window is "
                       "already at %lld ms, it cannot go back to %lld ms",
                       (long long)w->state_time, (long long)j->time);
         return SPATE_ERR_STATE;
@@ -248,8 +249,10 @@ static spate_err rwin_load(spate_stream *s, int64_t t, bool full, sp_ckpt_in *in
     if (!sp_ckpt_get_u8(in, &format) || format != RWIN_STATE_FORMAT || !sp_ckpt_get_i64(in, &at) ||
         !sp_ckpt_get_u8(in, &valid) || !sp_wmap_load(&w->map, in) ||
         !sp_wslices_load(&w->slices, in)) {
-        sp_ctx_set_error(s->ctx, "ReducedWindowedDStream: the checkpointed window of %lld ms is "
-                         "damaged or does not match this stream (%s)", (long long)t, in->path);
+        sp_ctx_set_error(s->ctx,
+                         "ReducedWindowedDStream: the checkpointed window of %lld ms is "
+                         "damaged or does not match this stream (%s)",
+                         (long long)t, in->path);
         return SPATE_ERR_CORRUPT;
     }
     w->state_time = at;
@@ -270,8 +273,8 @@ spate_stream *sp_reduced_window_new(spate_stream *parent, spate_reduce_fn fn, sp
                                     spate_duration slide, int nparts)
 {
     rwin *w = sp_xcalloc(1, sizeof *w);
-    *w = (rwin){.fn = fn, .inv = inv, .filter = filter, .ud = ud, .window = window,
-                .nparts = nparts};
+    *w = (rwin){
+        .fn = fn, .inv = inv, .filter = filter, .ud = ud, .window = window, .nparts = nparts};
     sp_wslices_init(&w->slices, SP_WSLICE_PAIRS);
     sp_wmap_init(&w->map, nparts);
     spate_stream *s = sp_stream_derive(parent, &sp_reduced_windowed_ops, w);

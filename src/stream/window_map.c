@@ -22,7 +22,8 @@ static size_t deep_bytes(spate_value v)
     case SPATE_LIST:
     case SPATE_ARRAY: {
         size_t n = 16 * (size_t)(v.len ? v.len : 1);
-        for (uint32_t i = 0; i < v.len; i++) n += deep_bytes(v.u.items[i]);
+        for (uint32_t i = 0; i < v.len; i++)
+            n += deep_bytes(v.u.items[i]);
         return n;
     }
     default:
@@ -52,12 +53,14 @@ void sp_wmap_init(sp_wmap *m, int nparts)
     memset(m, 0, sizeof *m);
     m->nparts = nparts;
     m->parts = sp_xcalloc((size_t)nparts, sizeof *m->parts);
-    for (int i = 0; i < nparts; i++) part_init(&m->parts[i]);
+    for (int i = 0; i < nparts; i++)
+        part_init(&m->parts[i]);
 }
 
 void sp_wmap_free(sp_wmap *m)
 {
-    for (int i = 0; i < m->nparts; i++) part_free(&m->parts[i]);
+    for (int i = 0; i < m->nparts; i++)
+        part_free(&m->parts[i]);
     free(m->parts);
     memset(m, 0, sizeof *m);
 }
@@ -85,7 +88,8 @@ void sp_wmap_clear(sp_wmap *m)
 int64_t sp_wmap_len(const sp_wmap *m)
 {
     int64_t n = 0;
-    for (int i = 0; i < m->nparts; i++) n += (int64_t)sp_vmap_len(&m->parts[i].map);
+    for (int i = 0; i < m->nparts; i++)
+        n += (int64_t)sp_vmap_len(&m->parts[i].map);
     return n;
 }
 
@@ -213,7 +217,8 @@ bool sp_wmap_load(sp_wmap *m, sp_ckpt_in *in)
     for (int i = 0; ok && i < m->nparts; i++) {
         uint64_t n;
         ok = sp_ckpt_get_u64(in, &n) && n <= in->len - in->pos;
-        for (uint64_t j = 0; ok && j < n; j++) ok = load_entry(m, &m->parts[i], full, in, tmp);
+        for (uint64_t j = 0; ok && j < n; j++)
+            ok = load_entry(m, &m->parts[i], full, in, tmp);
     }
     spate_arena_destroy(tmp);
     m->tracking = true;

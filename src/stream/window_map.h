@@ -23,10 +23,10 @@
 #include "ckpt/ckpt_io.h"
 
 typedef struct sp_wmap_part {
-    sp_vmap map;          /* key -> value, both in arena */
+    sp_vmap map; /* key -> value, both in arena */
     spate_arena *arena;
-    size_t garbage;       /* bytes of arena no entry uses any more (estimate) */
-    sp_vmap changed;      /* keys changed since the last save (values unused) */
+    size_t garbage;  /* bytes of arena no entry uses any more (estimate) */
+    sp_vmap changed; /* keys changed since the last save (values unused) */
     spate_arena *changed_arena;
 } sp_wmap_part;
 

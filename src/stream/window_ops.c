@@ -37,18 +37,24 @@ bool sp_window_check(spate_stream *parent, spate_duration window, spate_duration
     spate_duration_format(parent->slide, pb, sizeof pb);
     const char *multiple = strcmp(what, "windowed DStream") ? "multiple" : "a multiple";
     if (window <= 0 || *slide < 0) {
-        sp_ctx_set_error(parent->ctx, "The window duration (%s) and slide duration (%s) of %s "
-                         "must be positive", wb, sb, what);
+        sp_ctx_set_error(parent->ctx,
+                         "The window duration (%s) and slide duration (%s) of %s "
+                         "must be positive",
+                         wb, sb, what);
         return false;
     }
     if (window % parent->slide) {
-        sp_ctx_set_error(parent->ctx, "The window duration of %s (%s) must be %s of the slide "
-                         "duration of parent DStream (%s)", what, wb, multiple, pb);
+        sp_ctx_set_error(parent->ctx,
+                         "The window duration of %s (%s) must be %s of the slide "
+                         "duration of parent DStream (%s)",
+                         what, wb, multiple, pb);
         return false;
     }
     if (*slide % parent->slide) {
-        sp_ctx_set_error(parent->ctx, "The slide duration of %s (%s) must be %s of the slide "
-                         "duration of parent DStream (%s)", what, sb, multiple, pb);
+        sp_ctx_set_error(parent->ctx,
+                         "The slide duration of %s (%s) must be %s of the slide "
+                         "duration of parent DStream (%s)",
+                         what, sb, multiple, pb);
         return false;
     }
     return true;
@@ -95,8 +101,8 @@ static spate_err windowed_prepare(spate_rdd *r, spate_value **parts, size_t *len
 {
     window_rdd *j = ud;
     char msg[512] = "";
-    spate_err err = sp_wslices_ingest(&j->w->slices, j->time, sp_window_alive_after(j->ctx, j->time),
-                                      msg, sizeof msg);
+    spate_err err = sp_wslices_ingest(&j->w->slices, j->time,
+                                      sp_window_alive_after(j->ctx, j->time), msg, sizeof msg);
     int at = 0;
     for (int i = 0; i < j->nslices; i++) {
         sp_wslice *sl = j->slices[i];
@@ -123,7 +129,8 @@ static spate_rdd *windowed_compute(spate_stream *s, int64_t t, sp_batch *b)
     j->nslices = sp_wslices_range(&w->slices, t - w->window, t, j->slices, n);
     if (j->nslices > n) j->nslices = n;
     int nparts = 0;
-    for (int i = 0; i < j->nslices; i++) nparts += j->slices[i]->nparts;
+    for (int i = 0; i < j->nslices; i++)
+        nparts += j->slices[i]->nparts;
     return sp_rdd_prepared(sp_batch_scope(b), nparts, NULL, 0, windowed_prepare, j);
 }
 
@@ -158,8 +165,10 @@ static spate_err windowed_load(spate_stream *s, int64_t t, bool full, sp_ckpt_in
     }
     if (!sp_ckpt_get_u8(in, &format) || format != WINDOW_STATE_FORMAT ||
         !sp_ckpt_get_i64(in, &saved_t) || !sp_wslices_load(&w->slices, in)) {
-        sp_ctx_set_error(s->ctx, "WindowedDStream: the checkpointed window of %lld ms is damaged "
-                         "or of another format (%s)", (long long)t, in->path);
+        sp_ctx_set_error(s->ctx,
+                         "WindowedDStream: the checkpointed window of %lld ms is damaged "
+                         "or of another format (%s)",
+                         (long long)t, in->path);
         return SPATE_ERR_CORRUPT;
     }
     sp_wslices_evict(&w->slices, saved_t - w->window);
@@ -274,8 +283,10 @@ static spate_value concat_lists(spate_task *t, spate_value a, spate_value b, voi
     (void)ud;
     spate_value all = spate_list_of(spate_task_arena(t), NULL, (size_t)a.len + b.len);
     spate_value *items = spate_items_mut(all);
-    for (uint32_t i = 0; i < a.len; i++) items[i] = a.u.items[i];
-    for (uint32_t i = 0; i < b.len; i++) items[a.len + i] = b.u.items[i];
+    for (uint32_t i = 0; i < a.len; i++)
+        items[i] = a.u.items[i];
+    for (uint32_t i = 0; i < b.len; i++)
+        items[a.len + i] = b.u.items[i];
     return all;
 }
 

@@ -28,7 +28,8 @@ static void slice_free(sp_wslice *sl)
 
 void sp_wslices_free(sp_wslices *r)
 {
-    for (int i = 0; i < r->len; i++) slice_free(r->items[i]);
+    for (int i = 0; i < r->len; i++)
+        slice_free(r->items[i]);
     free(r->items);
     pthread_mutex_destroy(&r->mu);
     memset(r, 0, sizeof *r);
@@ -38,7 +39,8 @@ void sp_wslices_free(sp_wslices *r)
 static void insert_locked(sp_wslices *r, sp_wslice *sl)
 {
     int at = r->len;
-    while (at > 0 && r->items[at - 1]->time >= sl->time) at--;
+    while (at > 0 && r->items[at - 1]->time >= sl->time)
+        at--;
     if (at < r->len && r->items[at]->time == sl->time) {
         slice_free(r->items[at]);
         r->items[at] = sl;
@@ -86,8 +88,7 @@ void sp_wslices_capture(sp_wslices *r, spate_stream *parent, int64_t t, spate_du
 }
 
 /* Copies one materialized partition into the slice's arena. */
-static void copy_part(sp_wslice *sl, sp_wslice_layout layout, int i, const spate_value *v,
-                      size_t n)
+static void copy_part(sp_wslice *sl, sp_wslice_layout layout, int i, const spate_value *v, size_t n)
 {
     size_t out_n = layout == SP_WSLICE_PAIRS ? 2 * n : n;
     sl->lens[i] = out_n;
@@ -130,7 +131,8 @@ static spate_err ingest_one(sp_wslices *r, sp_wslice *sl, char *err, size_t err_
                  (long long)sl->time, msg[0] ? msg : spate_err_str(e));
         return e;
     }
-    for (int i = 0; i < sl->nparts; i++) copy_part(sl, r->layout, i, parts[i], lens[i]);
+    for (int i = 0; i < sl->nparts; i++)
+        copy_part(sl, r->layout, i, parts[i], lens[i]);
     sl->state = SP_WSLICE_READY;
     return SPATE_OK;
 }
@@ -148,7 +150,8 @@ spate_err sp_wslices_ingest(sp_wslices *r, int64_t upto, int64_t alive_after, ch
         if (sl->time <= alive_after) {
             sp_log(SP_LOG_WARN, "WindowedDStream",
                    "the batch of %lld ms was forgotten before a window used it; the window "
-                   "counts it as empty", (long long)sl->time);
+                   "counts it as empty",
+                   (long long)sl->time);
             sl->source = NULL;
             sl->state = SP_WSLICE_LOST;
             continue;
@@ -167,7 +170,8 @@ void sp_wslices_evict(sp_wslices *r, int64_t horizon)
 {
     pthread_mutex_lock(&r->mu);
     int gone = 0;
-    while (gone < r->len && r->items[gone]->time <= horizon) slice_free(r->items[gone++]);
+    while (gone < r->len && r->items[gone]->time <= horizon)
+        slice_free(r->items[gone++]);
     memmove(r->items, r->items + gone, sizeof *r->items * (size_t)(r->len - gone));
     r->len -= gone;
     pthread_mutex_unlock(&r->mu);
@@ -204,7 +208,8 @@ static void save_slice(const sp_wslice *sl, sp_ckpt_out *w)
     sp_ckpt_put_u64(w, ready ? (uint64_t)sl->nparts : 0);
     for (int i = 0; ready && i < sl->nparts; i++) {
         sp_ckpt_put_u64(w, sl->lens[i]);
-        for (size_t j = 0; j < sl->lens[i]; j++) sp_ckpt_put_value(w, sl->parts[i][j]);
+        for (size_t j = 0; j < sl->lens[i]; j++)
+            sp_ckpt_put_value(w, sl->parts[i][j]);
     }
 }
 
@@ -231,10 +236,7 @@ void sp_wslices_save(sp_wslices *r, int64_t from, int64_t to, bool full, sp_ckpt
 }
 
 /* A bound on counts read from a body, so damage cannot ask for huge arrays. */
-static bool plausible(const sp_ckpt_in *in, uint64_t count)
-{
-    return count <= in->len - in->pos;
-}
+static bool plausible(const sp_ckpt_in *in, uint64_t count) { return count <= in->len - in->pos; }
 
 static sp_wslice *load_slice(sp_ckpt_in *in)
 {

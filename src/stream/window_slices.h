@@ -38,14 +38,14 @@ typedef enum sp_wslice_state {
 typedef enum sp_wslice_layout { SP_WSLICE_ELEMENTS, SP_WSLICE_PAIRS } sp_wslice_layout;
 
 typedef struct sp_wslice {
-    int64_t time;  /* the parent batch's time */
-    int nparts;    /* fixed when captured (the source RDD's partition count) */
+    int64_t time;        /* the parent batch's time */
+    int nparts;          /* fixed when captured (the source RDD's partition count) */
     spate_value **parts; /* READY: nparts arrays in arena (NULL where empty) */
     size_t *lens;
-    spate_arena *arena;  /* the slice's memory, NULL until ingested */
-    spate_rdd *source;   /* PENDING only: the batch's RDD */
+    spate_arena *arena; /* the slice's memory, NULL until ingested */
+    spate_rdd *source;  /* PENDING only: the batch's RDD */
     sp_wslice_state state;
-    bool saved;          /* already written by a checkpoint (deltas skip it) */
+    bool saved; /* already written by a checkpoint (deltas skip it) */
 } sp_wslice;
 
 typedef struct sp_wslices {

@@ -90,7 +90,8 @@ static spate_err collect_batch(spate_rdd *rdd, int64_t time, void *ud)
 
 static void collected_free(collected *c)
 {
-    for (int i = 0; i < c->n; i++) free(c->out[i]);
+    for (int i = 0; i < c->n; i++)
+        free(c->out[i]);
     c->n = 0;
 }
 
@@ -108,8 +109,8 @@ static spate_stream *o_reduce_by_key(spate_stream *in, spate_duration w, spate_d
 }
 static spate_stream *o_reduce_by_key_inv(spate_stream *in, spate_duration w, spate_duration s)
 {
-    return spate_stream_reduce_by_key_and_window(in, spate_fn_sum, spate_fn_subtract, NULL, NULL,
-                                                 w, s, 0);
+    return spate_stream_reduce_by_key_and_window(in, spate_fn_sum, spate_fn_subtract, NULL, NULL, w,
+                                                 s, 0);
 }
 static bool value_non_zero(spate_task *t, spate_value kv, void *ud)
 {
@@ -169,71 +170,188 @@ typedef struct window_case {
         "(a,2); (b,1)", "(a,1)"
 /* With an inverse and no filter, keys whose value falls back to 0 stay. */
 #define BIG_REDUCE_INV_OUT                                                                         \
-    "(a,1)", "(a,2); (b,1)", "(a,2); (b,2); (c,1)", "(a,2); (b,2); (c,1)",                         \
-        "(a,2); (b,1); (c,0)", "(a,1); (b,0); (c,0)", "(a,1); (b,0); (c,0)",                       \
-        "(a,2); (b,1); (c,0)", "(a,2); (b,2); (c,1)", "(a,2); (b,2); (c,1)",                       \
-        "(a,2); (b,1); (c,0)", "(a,1); (b,0); (c,0)"
+    "(a,1)", "(a,2); (b,1)", "(a,2); (b,2); (c,1)", "(a,2); (b,2); (c,1)", "(a,2); (b,1); (c,0)",  \
+        "(a,1); (b,0); (c,0)", "(a,1); (b,0); (c,0)", "(a,2); (b,1); (c,0)",                       \
+        "(a,2); (b,2); (c,1)", "(a,2); (b,2); (c,1)", "(a,2); (b,1); (c,0)", "(a,1); (b,0); (c,0)"
 #define L11 "List(1, 1)"
 #define BIG_GROUP_OUT                                                                              \
-    "(a,List(1))", "(a," L11 "); (b,List(1))", "(a," L11 "); (b," L11 "); (c,List(1))",           \
+    "(a,List(1))", "(a," L11 "); (b,List(1))", "(a," L11 "); (b," L11 "); (c,List(1))",            \
         "(a," L11 "); (b," L11 "); (c,List(1))", "(a," L11 "); (b,List(1))", "(a,List(1))",        \
         "(a,List(1))", "(a," L11 "); (b,List(1))", "(a," L11 "); (b," L11 "); (c,List(1))",        \
         "(a," L11 "); (b," L11 "); (c,List(1))", "(a," L11 "); (b,List(1))", "(a,List(1))"
 
 static const window_case CASES[] = {
-    {"window - basic window", o_window, 0, 0, 6, {SIX_INTS}, 6,
+    {"window - basic window",
+     o_window,
+     0,
+     0,
+     6,
+     {SIX_INTS},
+     6,
      {"0", "0; 1", "1; 2", "2; 3", "3; 4", "4; 5"}},
     {"window - tumbling window", o_window, 2, 2, 6, {SIX_INTS}, 3, {"0; 1", "2; 3", "4; 5"}},
-    {"window - larger window", o_window, 4, 2, 6, {SIX_INTS}, 4,
+    {"window - larger window",
+     o_window,
+     4,
+     2,
+     6,
+     {SIX_INTS},
+     4,
      {"0; 1", "0; 1; 2; 3", "2; 3; 4; 5", "4; 5"}},
     {"window - non-overlapping window", o_window, 2, 3, 6, {SIX_INTS}, 2, {"1; 2", "4; 5"}},
-    {"window of a window", o_window_of_window, 4, 2, 6, {SIX_INTS}, 3,
+    {"window of a window",
+     o_window_of_window,
+     4,
+     2,
+     6,
+     {SIX_INTS},
+     3,
      {"0; 0; 1", "0; 0; 1; 1; 2; 2; 3", "1; 2; 2; 3; 3; 4; 4; 5"}},
 
-    {"reduceByKeyAndWindow - basic reduction", o_reduce_by_key, 0, 0, 1, {"a:1 a:3"}, 1,
-     {"(a,4)"}},
+    {"reduceByKeyAndWindow - basic reduction", o_reduce_by_key, 0, 0, 1, {"a:1 a:3"}, 1, {"(a,4)"}},
     {"reduceByKeyAndWindow - key already in window and new value added into window",
-     o_reduce_by_key, 0, 0, 2, {"a:1", "a:1"}, 2, {"(a,1)", "(a,2)"}},
-    {"reduceByKeyAndWindow - new key added into window", o_reduce_by_key, 0, 0, 2,
-     {"a:1", "a:1 b:1"}, 2, {"(a,1)", "(a,2); (b,1)"}},
-    {"reduceByKeyAndWindow - key removed from window", o_reduce_by_key, 0, 0, 4,
-     {"a:1", "a:1", "", ""}, 4, {"(a,1)", "(a,2)", "(a,1)", ""}},
-    {"reduceByKeyAndWindow - larger slide time", o_reduce_by_key, 4, 2, 8, {LARGER_SLIDE_IN}, 4,
+     o_reduce_by_key,
+     0,
+     0,
+     2,
+     {"a:1", "a:1"},
+     2,
+     {"(a,1)", "(a,2)"}},
+    {"reduceByKeyAndWindow - new key added into window",
+     o_reduce_by_key,
+     0,
+     0,
+     2,
+     {"a:1", "a:1 b:1"},
+     2,
+     {"(a,1)", "(a,2); (b,1)"}},
+    {"reduceByKeyAndWindow - key removed from window",
+     o_reduce_by_key,
+     0,
+     0,
+     4,
+     {"a:1", "a:1", "", ""},
+     4,
+     {"(a,1)", "(a,2)", "(a,1)", ""}},
+    {"reduceByKeyAndWindow - larger slide time",
+     o_reduce_by_key,
+     4,
+     2,
+     8,
+     {LARGER_SLIDE_IN},
+     4,
      {"(a,3)", "(a,10)", "(a,18)", "(a,11)"}},
-    {"reduceByKeyAndWindow - big test", o_reduce_by_key, 0, 0, 12, {BIG_IN}, 12,
-     {BIG_REDUCE_OUT}},
+    {"reduceByKeyAndWindow - big test", o_reduce_by_key, 0, 0, 12, {BIG_IN}, 12, {BIG_REDUCE_OUT}},
 
-    {"reduceByKeyAndWindow with inverse function - basic reduction", o_reduce_by_key_inv, 0, 0,
-     1, {"a:1 a:3"}, 1, {"(a,4)"}},
+    {"reduceByKeyAndWindow with inverse function - basic reduction",
+     o_reduce_by_key_inv,
+     0,
+     0,
+     1,
+     {"a:1 a:3"},
+     1,
+     {"(a,4)"}},
     {"reduceByKeyAndWindow with inverse function - key already in window and new value added "
      "into window",
-     o_reduce_by_key_inv, 0, 0, 2, {"a:1", "a:1"}, 2, {"(a,1)", "(a,2)"}},
+     o_reduce_by_key_inv,
+     0,
+     0,
+     2,
+     {"a:1", "a:1"},
+     2,
+     {"(a,1)", "(a,2)"}},
     {"reduceByKeyAndWindow with inverse function - new key added into window",
-     o_reduce_by_key_inv, 0, 0, 2, {"a:1", "a:1 b:1"}, 2, {"(a,1)", "(a,2); (b,1)"}},
-    {"reduceByKeyAndWindow with inverse function - key removed from window", o_reduce_by_key_inv,
-     0, 0, 4, {"a:1", "a:1", "", ""}, 4, {"(a,1)", "(a,2)", "(a,1)", "(a,0)"}},
-    {"reduceByKeyAndWindow with inverse function - larger slide time", o_reduce_by_key_inv, 4, 2,
-     8, {LARGER_SLIDE_IN}, 4, {"(a,3)", "(a,10)", "(a,18)", "(a,11)"}},
-    {"reduceByKeyAndWindow with inverse function - big test", o_reduce_by_key_inv, 0, 0, 12,
-     {BIG_IN}, 12, {BIG_REDUCE_INV_OUT}},
+     o_reduce_by_key_inv,
+     0,
+     0,
+     2,
+     {"a:1", "a:1 b:1"},
+     2,
+     {"(a,1)", "(a,2); (b,1)"}},
+    {"reduceByKeyAndWindow with inverse function - key removed from window",
+     o_reduce_by_key_inv,
+     0,
+     0,
+     4,
+     {"a:1", "a:1", "", ""},
+     4,
+     {"(a,1)", "(a,2)", "(a,1)", "(a,0)"}},
+    {"reduceByKeyAndWindow with inverse function - larger slide time",
+     o_reduce_by_key_inv,
+     4,
+     2,
+     8,
+     {LARGER_SLIDE_IN},
+     4,
+     {"(a,3)", "(a,10)", "(a,18)", "(a,11)"}},
+    {"reduceByKeyAndWindow with inverse function - big test",
+     o_reduce_by_key_inv,
+     0,
+     0,
+     12,
+     {BIG_IN},
+     12,
+     {BIG_REDUCE_INV_OUT}},
     {"reduceByKeyAndWindow with inverse and filter functions - big test",
-     o_reduce_by_key_filtered, 0, 0, 12, {BIG_IN}, 12, {BIG_REDUCE_OUT}},
+     o_reduce_by_key_filtered,
+     0,
+     0,
+     12,
+     {BIG_IN},
+     12,
+     {BIG_REDUCE_OUT}},
 
     {"groupByKeyAndWindow", o_group_by_key, 0, 0, 12, {BIG_IN}, 12, {BIG_GROUP_OUT}},
-    {"countByWindow", o_count, 0, 0, 6, {"1", "1", "1 2", "0", "", ""}, 6,
+    {"countByWindow",
+     o_count,
+     0,
+     0,
+     6,
+     {"1", "1", "1 2", "0", "", ""},
+     6,
      {"1", "2", "3", "3", "1", "0"}},
-    {"countByValueAndWindow", o_count_by_value, 0, 0, 3, {"a", "b b", "a b"}, 3,
+    {"countByValueAndWindow",
+     o_count_by_value,
+     0,
+     0,
+     3,
+     {"a", "b b", "a b"},
+     3,
      {"(a,1)", "(a,1); (b,2)", "(a,1); (b,3)"}},
-    {"countByValueAndWindow drops counts of 0", o_count_by_value, 0, 0, 4, {"a", "b", "", ""}, 4,
+    {"countByValueAndWindow drops counts of 0",
+     o_count_by_value,
+     0,
+     0,
+     4,
+     {"a", "b", "", ""},
+     4,
      {"(a,1)", "(a,1); (b,1)", "(b,1)", ""}},
     /* reduce of an empty window gives no element; with an inverse the single
      * key stays, at 0 */
-    {"reduceByWindow", o_reduce, 0, 0, 6, {"1 2", "3", "", "4", "", ""}, 6,
+    {"reduceByWindow",
+     o_reduce,
+     0,
+     0,
+     6,
+     {"1 2", "3", "", "4", "", ""},
+     6,
      {"3", "6", "3", "4", "4", ""}},
-    {"reduceByWindow with inverse function", o_reduce_inv, 0, 0, 6, {"1 2", "3", "", "4", "", ""},
-     6, {"3", "6", "3", "4", "4", "0"}},
-    {"countByWindow - larger slide time", o_count, 4, 2, 8, {"1", "1 2", "3", "", "4", "5 6", "",
-     ""}, 4, {"3", "4", "4", "3"}},
+    {"reduceByWindow with inverse function",
+     o_reduce_inv,
+     0,
+     0,
+     6,
+     {"1 2", "3", "", "4", "", ""},
+     6,
+     {"3", "6", "3", "4", "4", "0"}},
+    {"countByWindow - larger slide time",
+     o_count,
+     4,
+     2,
+     8,
+     {"1", "1 2", "3", "", "4", "5 6", "", ""},
+     4,
+     {"3", "4", "4", "3"}},
 };
 
 enum { NCASES = sizeof CASES / sizeof CASES[0] };
@@ -249,7 +367,8 @@ static void run_case(const window_case *c, const char *master)
     spate_stream *out = c->op(q, w, s);
     cr_assert_not_null(out, "%s: %s", c->name, spate_ctx_last_error(ssc));
     char *dir = graph_needs_checkpoint(ssc) ? make_dir() : NULL;
-    if (dir) cr_assert_eq(spate_ctx_checkpoint(ssc, dir), SPATE_OK, "%s", spate_ctx_last_error(ssc));
+    if (dir)
+        cr_assert_eq(spate_ctx_checkpoint(ssc, dir), SPATE_OK, "%s", spate_ctx_last_error(ssc));
     collected col = {0};
     cr_assert_eq(spate_stream_foreach_rdd(out, collect_batch, &col), SPATE_OK);
     run_batches(ssc, 0, nbatches);
@@ -270,18 +389,26 @@ static void run_case(const window_case *c, const char *master)
 ParameterizedTestParameters(window, conformance)
 {
     static int indices[NCASES];
-    for (int i = 0; i < NCASES; i++) indices[i] = i;
+    for (int i = 0; i < NCASES; i++)
+        indices[i] = i;
     return cr_make_param_array(int, indices, NCASES);
 }
 
 ParameterizedTest(int *index, window, conformance)
 {
-    for (int m = 0; m < CU_NMASTERS; m++) run_case(&CASES[*index], CU_MASTERS[m]);
+    for (int m = 0; m < CU_NMASTERS; m++)
+        run_case(&CASES[*index], CU_MASTERS[m]);
 }
 
 /* ---- argument checks: Spark's messages, at definition time ---------------- */
 
-typedef enum check_kind { CK_WINDOW, CK_REDUCE, CK_REDUCE_INV, CK_COUNT, CK_WINDOW_OF_2S } check_kind;
+typedef enum check_kind {
+    CK_WINDOW,
+    CK_REDUCE,
+    CK_REDUCE_INV,
+    CK_COUNT,
+    CK_WINDOW_OF_2S
+} check_kind;
 
 typedef struct check_case {
     check_kind kind;
@@ -321,10 +448,18 @@ Test(window, bad_durations_fail_at_definition_with_sparks_message)
         spate_stream *q = spate_queue_stream(ssc, true, NULL);
         spate_stream *s = NULL;
         switch (c->kind) {
-        case CK_WINDOW: s = spate_stream_window(q, c->window, c->slide); break;
-        case CK_REDUCE: s = o_reduce_by_key(q, c->window, c->slide); break;
-        case CK_REDUCE_INV: s = o_reduce_by_key_inv(q, c->window, c->slide); break;
-        case CK_COUNT: s = spate_stream_count_by_window(q, c->window, c->slide); break;
+        case CK_WINDOW:
+            s = spate_stream_window(q, c->window, c->slide);
+            break;
+        case CK_REDUCE:
+            s = o_reduce_by_key(q, c->window, c->slide);
+            break;
+        case CK_REDUCE_INV:
+            s = o_reduce_by_key_inv(q, c->window, c->slide);
+            break;
+        case CK_COUNT:
+            s = spate_stream_count_by_window(q, c->window, c->slide);
+            break;
         case CK_WINDOW_OF_2S:
             s = spate_stream_window(spate_stream_window(q, 4000, 2000), c->window, c->slide);
             break;
@@ -404,7 +539,7 @@ Test(window, window_materializes_each_batch_once_and_drops_old_slices)
 {
     spate_ctx *ssc = cu_ctx("local[2]", INTERVAL);
     spate_stream *q = spate_queue_stream(ssc, true, NULL);
-    static const char *const in[] = {"1 2 3", "4 5 6", "7 8 9", "10 11 12", "13 14 15",
+    static const char *const in[] = {"1 2 3",    "4 5 6",    "7 8 9",    "10 11 12", "13 14 15",
                                      "16 17 18", "19 20 21", "22 23 24", "25 26 27", "28 29 30"};
     push_batches(ssc, q, in, 10, 10);
     atomic_int calls = 0;
@@ -528,8 +663,7 @@ static void load(ckpt_run *r, int64_t t, bool full, const sp_ckpt_out *w)
     sp_ckpt_in in;
     sp_ckpt_in_init(&in, w->buf, w->len);
     spate_stream *s = r->g.stateful;
-    cr_assert_eq(s->ops->load_state(s, t, full, &in), SPATE_OK, "%s",
-                 spate_ctx_last_error(r->ssc));
+    cr_assert_eq(s->ops->load_state(s, t, full, &in), SPATE_OK, "%s", spate_ctx_last_error(r->ssc));
     cr_expect(sp_ckpt_in_done(&in), "the whole record was read");
 }
 
@@ -554,8 +688,10 @@ static void round_trip(ckpt_build build, int slide)
     run_batches(first.ssc, 6, slide);
     save(&first, mid * INTERVAL, false, &delta);
     ckpt_run_close(&first);
-    cr_expect_lt(delta.len, full.len / 2, "a delta (%zu bytes) holds one slide, the full "
-                 "state (%zu bytes) the window", delta.len, full.len);
+    cr_expect_lt(delta.len, full.len / 2,
+                 "a delta (%zu bytes) holds one slide, the full "
+                 "state (%zu bytes) the window",
+                 delta.len, full.len);
 
     ckpt_run again;
     ckpt_run_open(&again, build, mid * INTERVAL, in + mid, 12 - mid);
@@ -630,8 +766,8 @@ Test(window, failed_slide_fails_its_batch_and_the_window_recovers)
     spate_stream *q = spate_queue_stream(ssc, true, NULL);
     static const char *const in[] = {"a:1", "a:1", "a:666", "a:1", "a:1", "a:1"};
     push_batches(ssc, q, in, 6, 6);
-    spate_stream *rw = spate_stream_reduce_by_key_and_window(q, sum_or_fail, subtract_counted,
-                                                             NULL, NULL, 2000, 1000, 2);
+    spate_stream *rw = spate_stream_reduce_by_key_and_window(q, sum_or_fail, subtract_counted, NULL,
+                                                             NULL, 2000, 1000, 2);
     collected col = {0};
     spate_stream_foreach_rdd(rw, collect_batch, &col);
     run_batches(ssc, 0, 6);
@@ -684,6 +820,6 @@ Test(window, inverse_slide_cost_does_not_grow_with_the_window)
     int plain2 = reduce_calls(2000, false), plain8 = reduce_calls(8000, false);
     cr_expect_eq(inv2, 11 + 10, "11 merges of new values, 10 of leaving ones: %d", inv2);
     cr_expect_eq(inv8, 11 + 4, "%d", inv8);
-    cr_expect_gt(plain8, plain2, "without an inverse the window is reduced again: %d vs %d",
-                 plain8, plain2);
+    cr_expect_gt(plain8, plain2, "without an inverse the window is reduced again: %d vs %d", plain8,
+                 plain2);
 }
