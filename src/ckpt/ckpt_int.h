@@ -61,6 +61,11 @@ void sp_ckpt_graph_diff(const char *ckpt, const char *now, char *buf, size_t siz
 
 /* ---- ckpt_writer.c -------------------------------------------------------- */
 sp_ckpt *sp_ckpt_new(const char *dir);
+/* The oldest state file m names (INT64_MAX when none). */
+int64_t sp_ckpt_oldest_state(const sp_ckpt_meta *m);
+/* Records that the metadata file of `time` names state files from `oldest`
+ * on: state files are kept while a kept metadata file names them. */
+void sp_ckpt_note_written(sp_ckpt *c, int64_t time, int64_t oldest);
 /* The conf keys whose value differs from the default, and the free-form ones. */
 void sp_ckpt_capture_conf(const spate_conf *conf, sp_ckpt_meta *m);
 

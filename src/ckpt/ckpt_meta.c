@@ -289,8 +289,7 @@ static int time_cmp(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* The metadata times in dir, ascending (malloc'd); -1 when dir is unreadable. */
-static int list_times(const char *dir, int64_t **out)
+int sp_ckpt_meta_list(const char *dir, int64_t **out)
 {
     *out = NULL;
     DIR *d = opendir(dir);
@@ -311,7 +310,7 @@ static int list_times(const char *dir, int64_t **out)
 spate_err sp_ckpt_meta_latest(const char *dir, int64_t *time)
 {
     int64_t *times;
-    int n = list_times(dir, &times);
+    int n = sp_ckpt_meta_list(dir, &times);
     if (n > 0) *time = times[n - 1];
     free(times);
     return n > 0 ? SPATE_OK : SPATE_ERR_NOT_FOUND;
@@ -320,7 +319,7 @@ spate_err sp_ckpt_meta_latest(const char *dir, int64_t *time)
 void sp_ckpt_meta_prune(const char *dir, int keep)
 {
     int64_t *times;
-    int n = list_times(dir, &times);
+    int n = sp_ckpt_meta_list(dir, &times);
     for (int i = 0; i < n - keep; i++) {
         char path[4096];
         sp_ckpt_meta_path(path, sizeof path, dir, times[i]);

@@ -104,6 +104,9 @@ spate_err sp_ckpt_meta_read(const char *path, sp_ckpt_meta *m, char *errstr, siz
  * has none (or does not exist). Names are checkpoint-<digits> exactly:
  * temporary files are ignored. */
 spate_err sp_ckpt_meta_latest(const char *dir, int64_t *time);
+/* The times of dir's metadata files, ascending (*times malloc'd); -1 when
+ * dir cannot be read. */
+int sp_ckpt_meta_list(const char *dir, int64_t **times);
 /* Deletes all but the newest `keep` metadata files of dir. */
 void sp_ckpt_meta_prune(const char *dir, int keep);
 

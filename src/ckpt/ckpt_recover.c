@@ -162,6 +162,24 @@ static spate_err restore_inputs(spate_ctx *ctx, const sp_ckpt_meta *m, const cha
     return err;
 }
 
+/* The older metadata files still kept name state files too: they stay until
+ * those files are deleted (a damaged one counts as naming nothing). */
+static void note_kept_files(sp_ckpt *c, int64_t newest)
+{
+    int64_t *times;
+    int n = sp_ckpt_meta_list(c->dir, &times);
+    for (int i = 0; i < n; i++) {
+        if (times[i] >= newest) continue;
+        char path[4096];
+        sp_ckpt_meta_path(path, sizeof path, c->dir, times[i]);
+        sp_ckpt_meta old;
+        if (sp_ckpt_meta_read(path, &old, NULL, 0) == SPATE_OK)
+            sp_ckpt_note_written(c, times[i], sp_ckpt_oldest_state(&old));
+        sp_ckpt_meta_free(&old);
+    }
+    free(times);
+}
+
 /* Moves m into the context's checkpoint writer: the restored context goes on
  * from there. A manual clock is set to the checkpoint's time (as Spark's
  * JobGenerator does on restart); tests move it further. */
@@ -172,12 +190,8 @@ static void install(spate_ctx *ctx, sp_ckpt_meta *m)
     c->meta = *m;
     *m = (sp_ckpt_meta){0};
     c->recovered = true;
-    int64_t oldest = INT64_MAX;
-    for (int i = 0; i < c->meta.nchains; i++)
-        if (c->meta.chains[i].n > 0 && c->meta.chains[i].v[0].time < oldest)
-            oldest = c->meta.chains[i].v[0].time;
-    c->written[0] = (sp_ckpt_written){c->meta.time, oldest};
-    c->nwritten = 1;
+    note_kept_files(c, c->meta.time);
+    sp_ckpt_note_written(c, c->meta.time, sp_ckpt_oldest_state(&c->meta));
     const char *clock = spate_conf_get(ctx->conf, "spate.streaming.clock");
     if (clock && strcmp(clock, "manual") == 0) spate_clock_set(ctx->clock, c->meta.time);
 }

@@ -94,7 +94,7 @@ static sp_ckpt_blob *capture_positions(spate_ctx *ctx, int *n)
 
 /* ---- writing metadata (lock held) ------------------------------------------ */
 
-static int64_t oldest_state(const sp_ckpt_meta *m)
+int64_t sp_ckpt_oldest_state(const sp_ckpt_meta *m)
 {
     int64_t oldest = INT64_MAX;
     for (int i = 0; i < m->nchains; i++)
@@ -102,8 +102,8 @@ static int64_t oldest_state(const sp_ckpt_meta *m)
     return oldest;
 }
 
-/* Remembers the file just written; the ring follows the kept files. */
-static void note_written(sp_ckpt *c, int64_t time, int64_t oldest)
+/* The ring follows the kept files (the newest SP_CKPT_KEEP_METADATA). */
+void sp_ckpt_note_written(sp_ckpt *c, int64_t time, int64_t oldest)
 {
     if (c->nwritten > 0 && c->written[c->nwritten - 1].time == time) {
         c->written[c->nwritten - 1].oldest_state = oldest;
@@ -141,7 +141,7 @@ static void write_metadata(sp_ckpt *c)
     }
     sp_log(SP_LOG_DEBUG, COMPONENT, "Checkpoint for time %lld ms saved in %s (restart point %lld ms)",
            (long long)m->time, c->dir, (long long)m->restart);
-    note_written(c, m->time, oldest_state(m));
+    sp_ckpt_note_written(c, m->time, sp_ckpt_oldest_state(m));
     sp_ckpt_meta_prune(c->dir, SP_CKPT_KEEP_METADATA);
     prune_state_files(c);
 }

@@ -382,12 +382,14 @@ static void crashing_run(pipeline p, const char *ckpt, int crash_batch, const ch
         spate_ctx *ssc = spate_ctx_get_or_create(ckpt, test_conf(snapshot_every), BATCH,
                                                  setup_pipeline, &p, err, sizeof err);
         if (!ssc) _exit(10);
-        spate_clock_set(spate_ctx_clock(ssc), T0);
+        if (!spate_ctx_recovered(ssc)) spate_clock_set(spate_ctx_clock(ssc), T0);
         if (spate_ctx_start(ssc) != SPATE_OK) _exit(11);
-        for (int i = 1; i <= crash_batch; i++) {
-            spate_clock_set(spate_ctx_clock(ssc), T0 + i * BATCH);
-            if (spate_ctx_await_batch(ssc, T0 + i * BATCH, WAIT_MS) != SPATE_OK) _exit(12);
+        int64_t now = spate_clock_now(spate_ctx_clock(ssc));
+        for (int64_t t = now + BATCH; t <= p.crash_at; t += BATCH) {
+            spate_clock_set(spate_ctx_clock(ssc), t);
+            if (spate_ctx_await_batch(ssc, t, WAIT_MS) != SPATE_OK) _exit(12);
         }
+        spate_ctx_await_batch(ssc, p.crash_at, WAIT_MS); /* a re-run batch may be the one */
         _exit(13); /* the crash batch completed: it should have killed us */
     }
     int status;
@@ -948,4 +950,45 @@ Test(checkpoint, the_previous_metadata_file_recovers_too, .timeout = 60)
      * names 7.full and 8.delta, older than the newest file's snapshot. */
     drop_newest_metadata = 3;
     check_recovery((pipeline){.mode = RUNNING, .interval = BATCH}, 13, 11, 0, "1");
+}
+
+Test(checkpoint, a_restarted_context_keeps_the_state_older_files_name, .timeout = 60)
+{
+    /* Data checkpoints every batch, a full one every other (1, 3, 5, 7...).
+     * The first run crashes in batch 7 and leaves metadata files 1..7; the
+     * restarted one re-runs 7 and crashes in 8. Without the 4 newest
+     * metadata files, the first run's file of batch 4 is used: it names
+     * 3.full and 4.delta, which the restarted process must have kept
+     * although its own files only name 5 and later. */
+    dirs d = make_dirs();
+    write_inputs(d.in, 1, 10);
+    sorted_lines = false;
+    pipeline p = {.in = d.in, .out = d.ref, .mode = RUNNING, .interval = BATCH};
+    char *want = reference_run(p, 10, "1");
+    p.out = d.out;
+    crashing_run(p, d.ckpt, 7, "1");
+    crashing_run(p, d.ckpt, 8, "1");
+    int64_t newest;
+    for (int i = 0; i < 4; i++) {
+        char path[4200];
+        cr_assert_eq(sp_ckpt_meta_latest(d.ckpt, &newest), SPATE_OK);
+        sp_ckpt_meta_path(path, sizeof path, d.ckpt, newest);
+        cr_assert_eq(unlink(path), 0);
+    }
+    spate_ctx *ssc = get_or_create(d.ckpt, &p, "1");
+    cr_expect_eq(spate_clock_now(spate_ctx_clock(ssc)), T0 + 4 * BATCH);
+    run_until(ssc, 10);
+    spate_ctx_destroy(ssc);
+    char *got = describe_tree(d.out);
+    cr_expect_str_eq(got, want, "outputs after recovery differ:\n got  %s\n want %s", got, want);
+    free(got);
+    free(want);
+    remove_dirs(&d);
+}
+
+Test(checkpoint, stateful_recovery_before_the_first_data_checkpoint, .timeout = 60)
+{
+    /* Default interval 10 s: no state saved yet, every batch runs again
+     * from the zero time with the input it had. */
+    check_recovery((pipeline){.mode = RUNNING}, 7, 5, 0, NULL);
 }
