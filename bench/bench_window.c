@@ -14,10 +14,10 @@
  * takes minutes instead of hours; it reduces the whole window from the first
  * measured batch on.
  *
- * The inverse form needs a checkpoint directory (a temporary one); its data
- * checkpoint interval is set to a day so the checkpoint writer stays out of
- * the measurement (the metadata checkpoint is still written every batch,
- * outside the timed jobs).
+ * The inverse form needs a checkpoint directory (a temporary one); the data
+ * checkpoint interval of both windows is set to a day so the checkpoint
+ * writer stays out of the measurement (the metadata checkpoint is still
+ * written every batch, outside the timed jobs).
  *
  * Usage: bench_window [--keys N] [--records N] [--window-batches N]
  *                     [--measure N] [--master local[N]] [--int-keys]
@@ -222,6 +222,7 @@ int main(int argc, char **argv)
     spate_stream *reduced = spate_stream_reduce_by_key(win, spate_fn_sum, NULL, 2);
     int rc = 1;
     if (!rw || !reduced || spate_stream_checkpoint(rw, spate_hours(24)) ||
+        spate_stream_checkpoint(win, spate_hours(24)) ||
         spate_stream_foreach_rdd(rw, time_batch, &inv) ||
         spate_stream_foreach_rdd(win, fill_window, &measuring) ||
         spate_stream_foreach_rdd(reduced, time_batch, &plain) || spate_ctx_start(ssc)) {
