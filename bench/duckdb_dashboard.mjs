@@ -52,7 +52,9 @@ if (outDir) process.exit(check(outDir) ? 0 : 1);
 
 // spate's batches: [{time, counts: {BUYS, SELLS}, top: {TOP5CLIENTS: [...], ...}}].
 function readBatches(out) {
-  return readdirSync(out).filter((n) => /^output-\d+\.txt$/.test(n)).sort().map((name) => {
+  const time = (n) => Number(/\d+/.exec(n)[0]);
+  const names = readdirSync(out).filter((n) => /^output-\d+\.txt$/.test(n));
+  return names.sort((a, b) => time(a) - time(b)).map((name) => {
     const b = { name, counts: {}, top: {} };
     for (const line of readFileSync(join(out, name, 'part-00000'), 'utf8').split('\n')) {
       const m = /^\((\w+),List\((.*)\)\)$/.exec(line);
