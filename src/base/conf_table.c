@@ -90,7 +90,8 @@ const sp_conf_opt sp_conf_options[] = {
     DUR("spate.streaming.receiverRestartDelay", "2s", 0,
         "How long a failed receiver waits before it restarts."),
     BOOL("spate.streaming.stopGracefullyOnShutdown", "false",
-         "On SIGTERM/SIGINT, stop after the received data is processed instead of at once."),
+         "On SIGTERM/SIGINT, stop after the received data is processed instead of at once (the "
+         "program's own handlers are restored when the context stops)."),
     BOOL("spate.streaming.stopSparkContextByDefault", "true",
          "Whether stopping the streaming context also stops its executors by default."),
     INT("spate.streaming.concurrentJobs", "1", 1, 1,
@@ -103,8 +104,8 @@ const sp_conf_opt sp_conf_options[] = {
     INT("spate.streaming.receiver.maxRate", "0", 0, NOMAX,
         "Records per second each receiver accepts at most; 0 means unlimited."),
     BOOL("spate.streaming.receiver.writeAheadLog.enable", "false",
-         "Write received blocks to a log in the checkpoint directory before they are used, so "
-         "that a restart loses none."),
+         "Write received records to a log in the checkpoint directory (`receivedData/`) before "
+         "`store` returns, so that a restart loses none; needs a checkpoint directory."),
     BOOL("spate.streaming.backpressure.enabled", "false",
          "Adapt the receiving rate to the processing rate of the previous batches (a PID rate "
          "estimator)."),
