@@ -11,6 +11,7 @@
  * window.h     window, reduceByKeyAndWindow and the other window operations
  * checkpoint.h checkpoint directories, getOrCreate and recovery
  * listener.h   batch and receiver events with the streaming metrics
+ * kafka.h      the Kafka direct stream and writing streams to Kafka
  */
 #ifndef SPATE_SPATE_H
 #define SPATE_SPATE_H
@@ -24,6 +25,7 @@
 #include <spate/window.h>
 #include <spate/checkpoint.h>
 #include <spate/listener.h>
+#include <spate/kafka.h>
 
 #define SPATE_VERSION_STRING "0.1.0"
 
