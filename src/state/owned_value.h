@@ -12,7 +12,25 @@
 
 #include <spate/value.h>
 
+#include <stdbool.h>
 #include <stddef.h>
+
+/* True for values that live entirely inside the spate_value (no block):
+ * copying them is an assignment, freeing them nothing. */
+static inline bool sp_owned_is_inline(spate_value v)
+{
+    switch ((spate_type)v.type) {
+    case SPATE_NULL:
+    case SPATE_BOOL:
+    case SPATE_I64:
+    case SPATE_F64:
+    case SPATE_TIMESTAMP:
+    case SPATE_NONE:
+        return true;
+    default:
+        return false;
+    }
+}
 
 /* A deep copy of v in one new block (none for scalars). *bytes (may be NULL)
  * gets the block's usable size, 0 when there is none. Never fails: out of

@@ -45,7 +45,7 @@ static void save_delta(sp_state_store **stores, int n, sp_ckpt_out *w)
     sp_ckpt_put_u64(w, changed);
     for (int p = 0; p < n; p++)
         for (size_t i = 0; i < sp_state_ndirty(stores[p]); i++)
-            put_entry(w, sp_state_dirty_entry(stores[p], i));
+            put_entry(w, sp_state_take_dirty(stores[p], i));
 }
 
 void sp_state_save(sp_state_store **stores, int n, bool full, sp_ckpt_out *w)

@@ -7,8 +7,24 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
-enum { CHUNK_BITS = 12, CHUNK = 1 << CHUNK_BITS, MIN_SLOTS = 16 };
+/* Entries live in 32 small chunks of 4096 first (a small store stays
+ * small), then in big chunks of 2^17 entries: 6 MiB, exactly three 2 MiB
+ * pages, allocated aligned and offered to the kernel as huge pages, as is
+ * a big index. At millions of keys every lookup is a random access; with
+ * 4 KiB pages each also misses the TLB, and huge pages halve the cost of a
+ * lookup (measured with bench/bench_state.c). */
+enum {
+    SMALL_BITS = 12,
+    SMALL = 1 << SMALL_BITS,
+    NSMALL = 32,
+    SMALL_TOTAL = SMALL * NSMALL,
+    BIG_BITS = 17,
+    BIG = 1 << BIG_BITS,
+    MIN_SLOTS = 16,
+};
+#define HUGE_PAGE ((size_t)2 << 20)
 
 #define NONE UINT32_MAX
 /* entry.dirty: bit 31 = inserted since the last clean, bits 0-30 = 1 + the
@@ -26,6 +42,7 @@ struct sp_state_store {
     sp_state_entry **chunks;
     tlink **links; /* time order: one array per chunk */
     size_t nchunks, chunks_cap;
+    size_t capacity; /* entries the chunks hold */
     uint32_t used;      /* entries [0, used) were handed out at least once */
     uint32_t free_head; /* first free entry, NONE */
     size_t len;
@@ -37,19 +54,56 @@ struct sp_state_store {
     uint32_t oldest, newest;
     uint32_t *dirty;
     size_t ndirty, dirty_cap;
+    size_t taken; /* sp_state_take_dirty calls since the last clean */
     spate_value *tombs;
     size_t ntombs, tombs_cap;
     size_t owned_bytes;
+    /* The entry the last lookup found, and where: saves a second probe when
+     * the caller then changes it. Dropped when slots move. */
+    const sp_state_entry *hit;
+    uint32_t hit_index;
+    size_t hit_slot;
 };
+
+/* Chunk of entry i, and i's place in it. */
+static inline size_t chunk_of(uint32_t i, uint32_t *at)
+{
+    if (i < SMALL_TOTAL) {
+        *at = i & (SMALL - 1);
+        return i >> SMALL_BITS;
+    }
+    i -= SMALL_TOTAL;
+    *at = i & (BIG - 1);
+    return NSMALL + (i >> BIG_BITS);
+}
+
+static inline size_t chunk_size(size_t k) { return k < NSMALL ? SMALL : BIG; }
 
 static inline sp_state_entry *entry_at(const sp_state_store *s, uint32_t i)
 {
-    return &s->chunks[i >> CHUNK_BITS][i & (CHUNK - 1)];
+    uint32_t at;
+    size_t k = chunk_of(i, &at);
+    return &s->chunks[k][at];
 }
 
 static inline tlink *link_at(const sp_state_store *s, uint32_t i)
 {
-    return &s->links[i >> CHUNK_BITS][i & (CHUNK - 1)];
+    uint32_t at;
+    size_t k = chunk_of(i, &at);
+    return &s->links[k][at];
+}
+
+/* Memory for big arrays: 2 MiB-aligned with huge pages advised when it is
+ * at least one huge page (free() releases it either way). */
+static void *big_alloc(size_t bytes, bool zero)
+{
+    void *p = NULL;
+    if (bytes >= HUGE_PAGE && posix_memalign(&p, HUGE_PAGE, bytes) == 0) {
+        madvise(p, bytes, MADV_HUGEPAGE); /* only a hint: ignore a refusal */
+        if (zero) memset(p, 0, bytes);
+        return p;
+    }
+    return zero ? sp_xcalloc(1, bytes) : sp_xmalloc(bytes);
 }
 
 static inline size_t home(const sp_state_store *s, uint32_t h)
@@ -123,8 +177,10 @@ size_t sp_state_store_len(const sp_state_store *s) { return s->len; }
 
 size_t sp_state_store_bytes(const sp_state_store *s)
 {
-    size_t per_chunk = CHUNK * (sizeof(sp_state_entry) + (s->time_order ? sizeof(tlink) : 0));
-    return sizeof *s + s->nchunks * per_chunk +
+    size_t per_entry = sizeof(sp_state_entry) + (s->time_order ? sizeof(tlink) : 0), entries = 0;
+    for (size_t k = 0; k < s->nchunks; k++)
+        entries += chunk_size(k);
+    return sizeof *s + entries * per_entry +
            s->chunks_cap * (sizeof *s->chunks + (s->time_order ? sizeof *s->links : 0)) +
            s->cap * sizeof *s->slots + s->dirty_cap * sizeof *s->dirty +
            s->tombs_cap * sizeof *s->tombs + s->owned_bytes;
@@ -139,8 +195,10 @@ static void add_chunk(sp_state_store *s)
         s->chunks = sp_xrealloc(s->chunks, s->chunks_cap * sizeof *s->chunks);
         if (s->time_order) s->links = sp_xrealloc(s->links, s->chunks_cap * sizeof *s->links);
     }
-    s->chunks[s->nchunks] = sp_xmalloc(CHUNK * sizeof(sp_state_entry));
-    if (s->time_order) s->links[s->nchunks] = sp_xmalloc(CHUNK * sizeof(tlink));
+    size_t n = chunk_size(s->nchunks);
+    s->chunks[s->nchunks] = big_alloc(n * sizeof(sp_state_entry), false);
+    if (s->time_order) s->links[s->nchunks] = sp_xmalloc(n * sizeof(tlink));
+    s->capacity += n;
     s->nchunks++;
 }
 
@@ -151,7 +209,7 @@ static uint32_t alloc_entry(sp_state_store *s)
         s->free_head = (uint32_t)entry_at(s, i)->val.u.i;
         return i;
     }
-    if (s->used == (uint64_t)s->nchunks << CHUNK_BITS) add_chunk(s);
+    if (s->used == s->capacity) add_chunk(s);
     return s->used++;
 }
 
@@ -184,11 +242,12 @@ static void alloc_slots(sp_state_store *s, size_t cap)
         bits++;
     s->cap = (size_t)1 << bits;
     s->bits = bits;
-    s->slots = sp_xcalloc(s->cap, sizeof *s->slots);
+    s->slots = big_alloc(s->cap * sizeof *s->slots, true);
 }
 
 static void grow_index(sp_state_store *s)
 {
+    s->hit = NULL;
     uint64_t *old = s->slots;
     size_t old_cap = s->cap;
     alloc_slots(s, old_cap ? old_cap * 2 : MIN_SLOTS);
@@ -215,17 +274,27 @@ static size_t probe(const sp_state_store *s, spate_value key, uint32_t h)
     }
 }
 
-sp_state_entry *sp_state_find(const sp_state_store *s, spate_value key, uint32_t hash)
+static sp_state_entry *remember_hit(sp_state_store *s, size_t slot)
+{
+    s->hit_slot = slot;
+    s->hit_index = (uint32_t)s->slots[slot] - 1;
+    sp_state_entry *e = entry_at(s, s->hit_index);
+    s->hit = e;
+    return e;
+}
+
+sp_state_entry *sp_state_find(sp_state_store *s, spate_value key, uint32_t hash)
 {
     if (!s->len) return NULL;
-    uint64_t slot = s->slots[probe(s, key, hash)];
-    return slot ? entry_at(s, (uint32_t)slot - 1) : NULL;
+    size_t j = probe(s, key, hash);
+    return s->slots[j] ? remember_hit(s, j) : NULL;
 }
 
 /* Backward shift: later slots of the run move into the hole unless their
  * home lies between the hole and where they are. */
 static void unindex(sp_state_store *s, size_t hole)
 {
+    s->hit = NULL;
     size_t mask = s->cap - 1;
     for (size_t j = (hole + 1) & mask; s->slots[j]; j = (j + 1) & mask) {
         size_t want = home(s, (uint32_t)(s->slots[j] >> 32));
@@ -246,7 +315,11 @@ void sp_state_prefetch_entry(const sp_state_store *s, uint32_t hash)
 {
     if (!s->cap) return;
     uint64_t slot = s->slots[home(s, hash)];
-    if (slot && (uint32_t)(slot >> 32) == hash) __builtin_prefetch(entry_at(s, (uint32_t)slot - 1));
+    if (slot && (uint32_t)(slot >> 32) == hash) {
+        const char *e = (const char *)entry_at(s, (uint32_t)slot - 1);
+        __builtin_prefetch(e, 1); /* an entry may span two cache lines */
+        __builtin_prefetch(e + sizeof(sp_state_entry) - 1, 1);
+    }
 }
 
 /* ---- dirty list ---- */
@@ -285,18 +358,36 @@ static void add_tombstone(sp_state_store *s, spate_value key)
 }
 
 size_t sp_state_ndirty(const sp_state_store *s) { return s->ndirty; }
+/* Dirty entries lie anywhere in memory: readers go through the list in
+ * order, so fetch a few ahead (a delta of a big store is cache misses). */
+enum { DIRTY_AHEAD = 32 };
+
 sp_state_entry *sp_state_dirty_entry(const sp_state_store *s, size_t i)
 {
+    if (i + DIRTY_AHEAD < s->ndirty) {
+        const char *ahead = (const char *)entry_at(s, s->dirty[i + DIRTY_AHEAD]);
+        __builtin_prefetch(ahead); /* an entry may span two cache lines */
+        __builtin_prefetch(ahead + sizeof(sp_state_entry) - 1);
+    }
     return entry_at(s, s->dirty[i]);
+}
+
+const sp_state_entry *sp_state_take_dirty(sp_state_store *s, size_t i)
+{
+    sp_state_entry *e = sp_state_dirty_entry(s, i);
+    e->dirty = 0;
+    s->taken++;
+    return e;
 }
 size_t sp_state_ntombstones(const sp_state_store *s) { return s->ntombs; }
 spate_value sp_state_tombstone(const sp_state_store *s, size_t i) { return s->tombs[i]; }
 
 void sp_state_mark_clean(sp_state_store *s)
 {
-    for (size_t i = 0; i < s->ndirty; i++)
-        entry_at(s, s->dirty[i])->dirty = 0;
-    s->ndirty = 0;
+    if (s->taken != s->ndirty) /* else the saver cleared them on its way */
+        for (size_t i = 0; i < s->ndirty; i++)
+            sp_state_dirty_entry(s, i)->dirty = 0;
+    s->ndirty = s->taken = 0;
     for (size_t i = 0; i < s->ntombs; i++)
         s->owned_bytes -= sp_owned_free(s->tombs[i]);
     s->ntombs = 0;
@@ -389,7 +480,7 @@ sp_state_entry *sp_state_upsert(sp_state_store *s, spate_value key, uint32_t has
     size_t j = probe(s, key, hash);
     if (s->slots[j]) {
         if (inserted) *inserted = false;
-        return entry_at(s, (uint32_t)s->slots[j] - 1);
+        return remember_hit(s, j);
     }
     uint32_t i = alloc_entry(s);
     sp_state_entry *e = entry_at(s, i);
@@ -404,20 +495,26 @@ sp_state_entry *sp_state_upsert(sp_state_store *s, spate_value key, uint32_t has
     s->slots[j] = ((uint64_t)hash << 32) | ((uint64_t)i + 1);
     s->len++;
     if (inserted) *inserted = true;
-    return e;
+    return remember_hit(s, j);
 }
 
 /* Entry number of e, found through the index. */
 static uint32_t index_of(const sp_state_store *s, const sp_state_entry *e, size_t *slot)
 {
+    if (e == s->hit) {
+        *slot = s->hit_slot;
+        return s->hit_index;
+    }
     size_t j = probe(s, e->key, e->hash);
     *slot = j;
     return (uint32_t)s->slots[j] - 1;
 }
 
 /* Same value, bit for bit at the top (equality calls -0.0 and 0.0 equal). */
-static bool same_value(spate_value a, spate_value b)
+static inline bool same_value(spate_value a, spate_value b)
 {
+    if (a.type != b.type) return false;
+    if (sp_owned_is_inline(a)) return a.type == SPATE_BOOL ? a.u.b == b.u.b : a.u.i == b.u.i;
     if (a.type == SPATE_F64 && b.type == SPATE_F64) return memcmp(&a.u.f, &b.u.f, sizeof a.u.f) == 0;
     return spate_value_eq(a, b);
 }
@@ -425,11 +522,15 @@ static bool same_value(spate_value a, spate_value b)
 void sp_state_set(sp_state_store *s, sp_state_entry *e, spate_value v)
 {
     if (same_value(e->val, v)) return;
-    size_t bytes;
-    spate_value copy = sp_owned_copy(v, &bytes);
-    s->owned_bytes += bytes;
-    s->owned_bytes -= sp_owned_free(e->val);
-    e->val = copy;
+    if (sp_owned_is_inline(v) && sp_owned_is_inline(e->val)) {
+        e->val = v;
+    } else {
+        size_t bytes;
+        spate_value copy = sp_owned_copy(v, &bytes);
+        s->owned_bytes += bytes;
+        s->owned_bytes -= sp_owned_free(e->val);
+        e->val = copy;
+    }
     if (!(e->dirty & DIRTY_POS)) {
         size_t slot;
         mark_dirty(s, e, index_of(s, e, &slot));

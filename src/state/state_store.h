@@ -3,9 +3,10 @@
  * by the store and kept across batches.
  *
  * Layout, chosen for the per-entry overhead (bench/bench_state.c measures it):
- *   entries  fixed 48-byte records {key, state, time, hash, dirty} in chunks of
- *            4096 that never move, so an entry pointer stays valid until its
- *            key is removed. Removed entries go on a free list and are reused.
+ *   entries  fixed 48-byte records {key, state, time, hash, dirty} in chunks
+ *            that never move (4096 entries, then 2^17 on huge pages), so an
+ *            entry pointer stays valid until its key is removed. Removed
+ *            entries go on a free list and are reused.
  *   index    open addressing (linear probing, at most 3/4 full) of 8-byte
  *            slots {32-bit hash tag, entry number}: a probe compares tags
  *            without touching the entries; removal shifts back (no tombstones).
@@ -63,7 +64,7 @@ size_t sp_state_store_len(const sp_state_store *s);
 size_t sp_state_store_bytes(const sp_state_store *s);
 
 /* The entry of key, or NULL. hash = sp_state_hash(key). */
-sp_state_entry *sp_state_find(const sp_state_store *s, spate_value key, uint32_t hash);
+sp_state_entry *sp_state_find(sp_state_store *s, spate_value key, uint32_t hash);
 /* The entry of key; when absent inserts a copy of key with state SPATE_NULL
  * and time SP_STATE_NO_TIME (*inserted true), counted as a change. */
 sp_state_entry *sp_state_upsert(sp_state_store *s, spate_value key, uint32_t hash, bool *inserted);
@@ -95,6 +96,10 @@ void sp_state_prefetch_entry(const sp_state_store *s, uint32_t hash);
 /* ---- changes since the last sp_state_mark_clean ---- */
 size_t sp_state_ndirty(const sp_state_store *s);
 sp_state_entry *sp_state_dirty_entry(const sp_state_store *s, size_t i);
+/* The same, also forgetting that entry i changed (a saver walking the list
+ * once, before sp_state_mark_clean; nothing else may change the store in
+ * between). Saves the clean's second pass over entries spread in memory. */
+const sp_state_entry *sp_state_take_dirty(sp_state_store *s, size_t i);
 size_t sp_state_ntombstones(const sp_state_store *s);
 spate_value sp_state_tombstone(const sp_state_store *s, size_t i);
 /* Forgets the changes (after a checkpoint saved them, or a load). */

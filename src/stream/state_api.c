@@ -7,6 +7,7 @@
 #include "stream/state_int.h"
 
 #include "base/arena.h"
+#include "state/owned_value.h"
 
 #include <stdlib.h>
 
@@ -20,7 +21,9 @@ bool spate_state_is_timing_out(const spate_state *st) { return st && st->timing_
 static spate_value current(spate_state *st)
 {
     if (!st->have_value) {
-        st->value = spate_value_copy(spate_task_arena(st->task), st->stored);
+        st->value = sp_owned_is_inline(st->stored)
+                        ? st->stored
+                        : spate_value_copy(spate_task_arena(st->task), st->stored);
         st->have_value = true;
     }
     return st->value;
