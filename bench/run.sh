@@ -12,6 +12,9 @@
 #    batch) against DuckDB computing the same three metrics; checks they agree.
 # 4. bench_window: reduceByKeyAndWindow over a 1 h window sliding every 5 s,
 #    time per batch with the inverse function against without (target 50x).
+# 5. bench_state: mapWithState with 1 M and 10 M live keys, 100 k updates per
+#    batch: ns per updated key (target 200), store bytes per key beyond the key
+#    and state (target 64), delta checkpoint vs full snapshot (target 20x).
 # Each orders figure is the best of $BENCH_RUNS runs (default 3). Plain timing:
 # clock_gettime inside the programs, date +%s.%N around awk. Not a test: it
 # prints figures and ratios, and exits 0 unless something failed to run.
@@ -88,6 +91,10 @@ echo "== reduceByKeyAndWindow, 1 h window, 5 s slide (bench_window)"
 "$build/bench/bench_window" | tee "$tmp/window.txt" || echo "run.sh: bench_window failed"
 
 echo
+echo "== mapWithState with 1 M and 10 M live keys (bench_state)"
+"$build/bench/bench_state" | tee "$tmp/state.txt" || echo "run.sh: bench_state failed"
+
+echo
 echo "== summary"
 grep '^RESULT name=spate_local' "$tmp/pipeline.txt" | while read -r line; do
   per="$(echo "$line" | sed 's/.*per_thread=\([0-9]*\).*/\1/')"
@@ -105,3 +112,12 @@ fi
 grep '^dashboard summary' "$tmp/dashboard.txt" || true
 r="$(sed -n 's/^RESULT name=window_ratio ratio=\([0-9.]*\).*/\1/p' "$tmp/window.txt")"
 [ -z "$r" ] || echo "window: the inverse is ${r}x cheaper per batch ($(meets "$r" 50) the 50x target)"
+grep '^RESULT name=state_update' "$tmp/state.txt" | while read -r line; do
+  keys="$(echo "$line" | sed 's/.*keys=\([0-9]*\).*/\1/')"
+  ns="$(echo "$line" | sed 's/.*ns_per_update=\([0-9]*\).*/\1/')"
+  over="$(echo "$line" | sed 's/.*overhead_per_key=\([0-9.]*\).*/\1/')"
+  echo "state $keys keys: $ns ns per updated key ($(meets "$(ratio 200 "$ns")" 1) the 200 ns target)," \
+    "$over bytes overhead per key ($(meets "$(ratio 64 "$over")" 1) the 64 target)"
+done
+r="$(sed -n 's/^RESULT name=state_checkpoint.* ratio=\([0-9.]*\).*/\1/p' "$tmp/state.txt")"
+[ -z "$r" ] || echo "state checkpoint: the delta is ${r}x faster than a full snapshot ($(meets "$r" 20) the 20x target)"
