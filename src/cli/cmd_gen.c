@@ -1,6 +1,8 @@
 /* cmd_gen.c - `spate gen orders`: the stock orders of the dashboard example,
- * to stdout or split into files dropped into a directory one by one (the
- * book's splitAndSend.sh). The generator itself is gen_orders.c. */
+ * to stdout, split into files dropped into a directory one by one (the
+ * book's splitAndSend.sh), or sent to a Kafka topic (its streamOrders.sh).
+ * The generator itself is gen_orders.c, the Kafka producer
+ * gen_orders_kafka.c. */
 #include <spate/spate.h>
 
 #include <errno.h>
@@ -12,6 +14,7 @@
 
 #include "cli/cli.h"
 #include "cli/gen_orders.h"
+#include "cli/kafka_mock.h"
 
 typedef struct gen_args {
     uint64_t count;
@@ -21,6 +24,9 @@ typedef struct gen_args {
     const char *out; /* split mode when set */
     uint64_t files;  /* 0: not given */
     const char *interval;
+    const char *kafka; /* Kafka mode when set: bootstrap servers */
+    const char *topic;
+    double rate; /* --rate, records per second; 0: unpaced */
     bool quiet;
 } gen_args;
 
@@ -40,6 +46,13 @@ static void gen_usage(FILE *out)
             "  --out DIR           write files DIR/orders-00001.txt... (atomic renames)\n"
             "  --files K           number of files, equal line counts (default 50)\n"
             "  --interval D        pause between files, e.g. 3s, 500ms (default 3s)\n"
+            "send to Kafka (instead of stdout), one record per line, no key:\n"
+            "  --kafka BOOTSTRAP   bootstrap servers, e.g. 127.0.0.1:9092\n"
+            "  --topic NAME        the topic (default orders); its partitions get the\n"
+            "                      lines in turn\n"
+            "  --rate N[/s]        records per second (default: as fast as possible)\n"
+            "                      waits for every delivery; exits 1 when no broker\n"
+            "                      answers within 10 s or a record is not delivered\n"
             "  --quiet             no progress lines on stderr\n");
 }
 
@@ -78,6 +91,30 @@ static int parse_fraction(const char *opt, const char *val, double *out)
     return 0;
 }
 
+static int parse_topic(gen_args *a, const char *val)
+{
+    char why[512];
+    if (sp_kafka_topic_validate(val, why, sizeof why) != 0) {
+        fprintf(stderr, "spate gen orders: --topic: %s\n", why);
+        return -1;
+    }
+    a->topic = val;
+    return 0;
+}
+
+/* "N" or "N/s": records per second, a positive number. */
+static int parse_rate(const char *opt, const char *val, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(val, &end);
+    if (end != val && !strcmp(end, "/s")) end += 2;
+    if (!*val || *end || errno || !isfinite(v) || v <= 0 || v > 1e9)
+        return bad_value(opt, val, "records per second, e.g. 1000 or 1000/s");
+    *out = v;
+    return 0;
+}
+
 /* Applies option name (one of takes_value) = val. Returns 0, or -1 after a
  * message. */
 static int apply_option(gen_args *a, const char *name, const char *val)
@@ -93,6 +130,13 @@ static int apply_option(gen_args *a, const char *name, const char *val)
         a->out = val;
         return 0;
     }
+    if (!strcmp(name, "--kafka")) {
+        if (!*val) return bad_value(name, val, "bootstrap servers (host:port[,host:port...])");
+        a->kafka = val;
+        return 0;
+    }
+    if (!strcmp(name, "--topic")) return parse_topic(a, val);
+    if (!strcmp(name, "--rate")) return parse_rate(name, val, &a->rate);
     a->interval = val; /* --interval: parsed once the mode is known */
     return 0;
 }
@@ -100,7 +144,8 @@ static int apply_option(gen_args *a, const char *name, const char *val)
 static bool takes_value(const char *name)
 {
     static const char *const names[] = {"--count", "--seed",  "--malformed", "--per-second",
-                                        "--out",   "--files", "--interval"};
+                                        "--out",   "--files", "--interval",  "--kafka",
+                                        "--topic", "--rate"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (!strcmp(name, names[i])) return true;
     return false;
@@ -161,6 +206,39 @@ static int run_split(const gen_args *a, sp_gen_orders *g)
     return SP_EXIT_OK;
 }
 
+static int run_kafka(const gen_args *a, sp_gen_orders *g)
+{
+    char err[1024];
+    sp_gen_kafka_opts opts = {.bootstrap = a->kafka,
+                              .topic = a->topic ? a->topic : "orders",
+                              .rate = a->rate,
+                              .connect_timeout_ms = 10000,
+                              .progress = a->quiet ? NULL : stderr};
+    if (sp_gen_orders_kafka(g, &opts, a->count, err, sizeof err) != 0) {
+        fprintf(stderr, "spate gen orders: %s\n", err);
+        return SP_EXIT_FAIL;
+    }
+    return SP_EXIT_OK;
+}
+
+/* Options that belong to one output mode. Returns 0, or -1 after a message. */
+static int check_modes(const gen_args *a)
+{
+    if (a->out && a->kafka) {
+        fprintf(stderr, "spate gen orders: --out and --kafka cannot be used together\n");
+        return -1;
+    }
+    if (!a->out && (a->files || a->interval)) {
+        fprintf(stderr, "spate gen orders: --files and --interval need --out DIR\n");
+        return -1;
+    }
+    if (!a->kafka && (a->topic || a->rate > 0)) {
+        fprintf(stderr, "spate gen orders: --topic and --rate need --kafka BOOTSTRAP\n");
+        return -1;
+    }
+    return 0;
+}
+
 static int gen_orders(int argc, char **argv)
 {
     gen_args a = {.count = 500000, .seed = 1, .per_second = 100};
@@ -169,16 +247,13 @@ static int gen_orders(int argc, char **argv)
         gen_usage(stdout);
         return SP_EXIT_OK;
     }
-    if (rc < 0) return SP_EXIT_USAGE;
-    if (!a.out && (a.files || a.interval)) {
-        fprintf(stderr, "spate gen orders: --files and --interval need --out DIR\n");
-        return SP_EXIT_USAGE;
-    }
+    if (rc < 0 || check_modes(&a) != 0) return SP_EXIT_USAGE;
     sp_gen_orders_opts opts = {
         .seed = a.seed, .malformed = a.malformed, .per_second = a.per_second};
     sp_gen_orders g;
     sp_gen_orders_init(&g, &opts);
     if (a.out) return run_split(&a, &g);
+    if (a.kafka) return run_kafka(&a, &g);
     if (sp_gen_orders_write(&g, STDOUT_FILENO, a.count) != 0) {
         fprintf(stderr, "spate gen orders: writing stdout: %s\n", strerror(errno));
         return SP_EXIT_USAGE;
