@@ -247,8 +247,7 @@ void sp_rwal_allocate(sp_rwal *w, int64_t t, size_t n)
     pthread_mutex_unlock(&w->mu);
 }
 
-bool sp_rwal_take_restored(sp_rwal *w, int64_t t, sp_scope **scope, spate_value **vals,
-                           size_t *n)
+bool sp_rwal_take_restored(sp_rwal *w, int64_t t, sp_scope **scope, spate_value **vals, size_t *n)
 {
     bool found = false;
     pthread_mutex_lock(&w->mu);

@@ -77,8 +77,7 @@ void sp_rwal_sync(sp_rwal *w, uint64_t pos);
 void sp_rwal_allocate(sp_rwal *w, int64_t t, size_t n);
 /* compute(t), before the block: when t is a restored batch, gives its records
  * (a scope owning them and a malloc'd vector, both the caller's) and true. */
-bool sp_rwal_take_restored(sp_rwal *w, int64_t t, sp_scope **scope, spate_value **vals,
-                           size_t *n);
+bool sp_rwal_take_restored(sp_rwal *w, int64_t t, sp_scope **scope, spate_value **vals, size_t *n);
 
 /* The checkpoint hooks (sp_stream_ops). w may be NULL (log off): then
  * nothing is taken again, but the records stay readable. */

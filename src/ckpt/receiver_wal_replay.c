@@ -146,8 +146,7 @@ static bool value_record(uint64_t file, const void *p, size_t len, void *ud)
     sp_ckpt_in_init(&in, p, len);
     uint8_t type = 0;
     uint64_t seq;
-    if (!sp_ckpt_get_u8(&in, &type) || type != REC_DATA || !sp_ckpt_get_u64(&in, &seq))
-        return true;
+    if (!sp_ckpt_get_u8(&in, &type) || type != REC_DATA || !sp_ckpt_get_u64(&in, &seq)) return true;
     sp_restored *r = restored_of(w, seq);
     if (r) {
         keep_restored(w, r, &in);
@@ -186,8 +185,7 @@ static void report_damage(sp_rwal *w, const char *damage, bool torn_tail)
 {
     if (!damage[0]) return;
     if (torn_tail)
-        sp_log(SP_LOG_WARN, WAL_COMPONENT, "%s; it was never acknowledged and is dropped",
-               damage);
+        sp_log(SP_LOG_WARN, WAL_COMPONENT, "%s; it was never acknowledged and is dropped", damage);
     else
         sp_rwal_fail(w, SPATE_ERR_CORRUPT, damage);
 }
@@ -196,8 +194,7 @@ spate_err sp_rwal_replay(sp_rwal *w, sp_rwal_load_fn load, void *ud)
 {
     char damage[WAL_MSG];
     bool torn;
-    spate_err err =
-        sp_wal_replay(w->log, true, structure_record, w, damage, sizeof damage, &torn);
+    spate_err err = sp_wal_replay(w->log, true, structure_record, w, damage, sizeof damage, &torn);
     if (err) {
         sp_ctx_set_error(w->ctx, "%s", damage);
         return err;

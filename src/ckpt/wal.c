@@ -30,8 +30,8 @@ struct sp_wal {
     int fd;                  /* the current file, -1 when none */
     uint64_t cur_num, next_num;
     off_t cur_size;
-    uint64_t written;       /* records appended */
-    atomic_ullong synced;   /* records known durable */
+    uint64_t written;     /* records appended */
+    atomic_ullong synced; /* records known durable */
 };
 
 static void put_le(unsigned char *p, uint64_t v, int n)
@@ -327,7 +327,8 @@ static bool scan_file(const unsigned char *b, size_t len, uint64_t num, sp_wal_r
     *res = (scan_result){.good_end = len < FILE_HEADER ? len : FILE_HEADER};
     if (len < FILE_HEADER || memcmp(b, MAGIC, sizeof MAGIC) != 0) {
         res->problem = len < FILE_HEADER ? "truncated file header" : "not a write-ahead log file";
-        res->truncated = len < FILE_HEADER && (len == 0 || memcmp(b, MAGIC, len < 8 ? len : 8) == 0);
+        res->truncated =
+            len < FILE_HEADER && (len == 0 || memcmp(b, MAGIC, len < 8 ? len : 8) == 0);
         return true;
     }
     if (get_le(b + 8, 4) != VERSION) {

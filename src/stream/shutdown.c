@@ -104,9 +104,9 @@ static void *watcher_main(void *arg)
     pthread_mutex_lock(&lock);
     restore_handlers_locked(); /* a second signal acts as before */
     pthread_mutex_unlock(&lock);
-    sp_log(SP_LOG_INFO, COMPONENT, "Received %s: invoking stop(stopGracefully=true) from shutdown "
-                                   "hook",
-           b == SIGTERM ? "SIGTERM" : b == SIGINT ? "SIGINT" : "a signal");
+    const char *name = b == SIGTERM ? "SIGTERM" : b == SIGINT ? "SIGINT" : "a signal";
+    sp_log(SP_LOG_INFO, COMPONENT,
+           "Received %s: invoking stop(stopGracefully=true) from shutdown hook", name);
     /* Ends in sp_shutdown_uninstall on this thread, which detaches it. */
     spate_ctx_stop(ctx, false, true);
     return NULL;

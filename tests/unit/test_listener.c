@@ -112,9 +112,15 @@ static void record_receiver(int kind, const spate_receiver_info *r, void *ud)
     pthread_mutex_unlock(&rec->mu);
 }
 
-static void on_rstarted(const spate_receiver_info *r, void *ud) { record_receiver(EV_RSTARTED, r, ud); }
+static void on_rstarted(const spate_receiver_info *r, void *ud)
+{
+    record_receiver(EV_RSTARTED, r, ud);
+}
 static void on_rerror(const spate_receiver_info *r, void *ud) { record_receiver(EV_RERROR, r, ud); }
-static void on_rstopped(const spate_receiver_info *r, void *ud) { record_receiver(EV_RSTOPPED, r, ud); }
+static void on_rstopped(const spate_receiver_info *r, void *ud)
+{
+    record_receiver(EV_RSTOPPED, r, ud);
+}
 
 static void listen(spate_ctx *ssc, recorder *rec)
 {
@@ -149,10 +155,10 @@ static void expect_times(const event *e, int64_t sub, int64_t start, int64_t end
                          int64_t proc, int64_t total)
 {
     const spate_batch_info *b = &e->b;
-    cr_expect_eq(b->submission_time_ms, sub, "batch %lld: submission %lld", (long long)b->batch_time_ms,
-                 (long long)b->submission_time_ms);
-    cr_expect_eq(b->processing_start_ms, start, "batch %lld: start %lld", (long long)b->batch_time_ms,
-                 (long long)b->processing_start_ms);
+    cr_expect_eq(b->submission_time_ms, sub, "batch %lld: submission %lld",
+                 (long long)b->batch_time_ms, (long long)b->submission_time_ms);
+    cr_expect_eq(b->processing_start_ms, start, "batch %lld: start %lld",
+                 (long long)b->batch_time_ms, (long long)b->processing_start_ms);
     cr_expect_eq(b->processing_end_ms, end, "batch %lld: end %lld", (long long)b->batch_time_ms,
                  (long long)b->processing_end_ms);
     cr_expect_eq(b->scheduling_delay_ms, sched, "batch %lld: scheduling delay %lld",
@@ -295,7 +301,8 @@ Test(listener, metrics_follow_the_clock_exactly, .timeout = 30)
     int order[6], k = 0;
     pthread_mutex_lock(&rec.mu);
     for (int i = 0; i < rec.n && k < 6; i++)
-        if (rec.ev[i].kind <= EV_COMPLETED) order[k++] = rec.ev[i].kind * 10000 + (int)rec.ev[i].b.batch_time_ms;
+        if (rec.ev[i].kind <= EV_COMPLETED)
+            order[k++] = rec.ev[i].kind * 10000 + (int)rec.ev[i].b.batch_time_ms;
     pthread_mutex_unlock(&rec.mu);
     cr_assert_eq(k, 6);
     cr_expect_eq(order[0], EV_SUBMITTED * 10000 + 1000);
@@ -327,7 +334,8 @@ Test(listener, per_input_counts, .timeout = 30)
     spate_value four[4] = {spate_i64(1), spate_i64(2), spate_i64(3), spate_i64(4)};
     cr_assert_eq(spate_queue_stream_push(q, spate_ctx_parallelize(ssc, four, 4, 1)), SPATE_OK);
     spate_stream *all[3] = {a, b, q};
-    cr_assert_eq(spate_stream_foreach_rdd(spate_ctx_union(ssc, all, 3), nothing_fn, NULL), SPATE_OK);
+    cr_assert_eq(spate_stream_foreach_rdd(spate_ctx_union(ssc, all, 3), nothing_fn, NULL),
+                 SPATE_OK);
     cr_assert_eq(spate_ctx_start(ssc), SPATE_OK);
     wait_stored(a, 2);
     wait_stored(b, 5);
@@ -345,7 +353,8 @@ Test(listener, per_input_counts, .timeout = 30)
         const spate_batch_info *info = &batch_event(&rec, EV_COMPLETED, want[i].t)->b;
         cr_expect_eq(info->records, want[i].total, "batch %lld", (long long)want[i].t);
         cr_assert_eq(info->ninputs, 3);
-        int64_t got[3] = {info->inputs[0].records, info->inputs[1].records, info->inputs[2].records};
+        int64_t got[3] = {info->inputs[0].records, info->inputs[1].records,
+                          info->inputs[2].records};
         cr_expect_eq(got[0], want[i].a, "batch %lld input A", (long long)want[i].t);
         cr_expect_eq(got[1], want[i].b, "batch %lld input B", (long long)want[i].t);
         cr_expect_eq(got[2], want[i].q, "batch %lld queue", (long long)want[i].t);
@@ -436,8 +445,7 @@ static int count_kind(recorder *rec, int kind)
 
 Test(listener, receiver_events, .timeout = 30)
 {
-    spate_ctx *ssc =
-        make_ctx("OFF", "spate.streaming.receiverRestartDelay", "10ms");
+    spate_ctx *ssc = make_ctx("OFF", "spate.streaming.receiverRestartDelay", "10ms");
     recorder rec;
     recorder_init(&rec);
     spate_stream *q = spate_queue_stream(ssc, true, NULL); /* stream 0 */

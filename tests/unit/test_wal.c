@@ -79,8 +79,8 @@ static void append(sp_wal *w, const char *payload)
 {
     uint64_t file, pos;
     char err[256];
-    cr_assert_eq(sp_wal_append(w, payload, strlen(payload), &file, &pos, err, sizeof err),
-                 SPATE_OK, "%s", err);
+    cr_assert_eq(sp_wal_append(w, payload, strlen(payload), &file, &pos, err, sizeof err), SPATE_OK,
+                 "%s", err);
     cr_assert_eq(sp_wal_sync(w, pos, err, sizeof err), SPATE_OK, "%s", err);
     cr_assert_geq(sp_wal_synced(w), pos);
 }
@@ -382,7 +382,8 @@ static spate_ctx *wal_ctx(const char *dir, graph *g)
     spate_ctx *ssc = spate_ctx_new(wal_conf(true), 1000, err, sizeof err);
     cr_assert_not_null(ssc, "%s", err);
     cr_assert_eq(setup(ssc, g), SPATE_OK);
-    if (dir) cr_assert_eq(spate_ctx_checkpoint(ssc, dir), SPATE_OK, "%s", spate_ctx_last_error(ssc));
+    if (dir)
+        cr_assert_eq(spate_ctx_checkpoint(ssc, dir), SPATE_OK, "%s", spate_ctx_last_error(ssc));
     return ssc;
 }
 
