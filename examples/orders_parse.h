@@ -309,10 +309,10 @@ static inline bool orders_price_field(const char **pp, const char *end, double *
     return true;
 }
 
-/* Parses one line (without its newline) in one pass. False when it is
- * malformed: fewer than seven fields or a field that does not parse. Fields
- * after the seventh are not looked at (Scala never reads s(7)). */
-static inline bool orders_parse_line(const char *line, size_t len, orders_rec *o)
+/* Parses one line (without its newline) in one pass, byte by byte: any line.
+ * False when it is malformed: fewer than seven fields or a field that does not
+ * parse. Fields after the seventh are not looked at (Scala never reads s(7)). */
+static inline bool orders_parse_line_general(const char *line, size_t len, orders_rec *o)
 {
     const char *p = line, *end = line + len, *f;
     if (len > 19 && p[19] == ',' && orders_parse_time_fixed(p, &o->time_ms)) {
@@ -336,6 +336,181 @@ static inline bool orders_parse_line(const char *line, size_t len, orders_rec *o
     if (end - p < 1 || (*p != 'B' && *p != 'S') || (end - p > 1 && p[1] != ',')) return false;
     o->buy = *p == 'B';
     return true;
+}
+
+/* ---- the fast path (x86-64) ----------------------------------------------- */
+
+/* The usual line - the fixed date layout, unsigned numbers of at most 16
+ * digits, a price of at most 8 characters - is parsed without a loop over its
+ * bytes: SSE2 finds the five commas after the date in one 32-byte compare, and
+ * each number is read 8 digits at a time from one 64-bit load (SWAR). Every
+ * check is a branch that goes the same way on every good line, so the CPU
+ * does not mispredict the end of each field as a byte loop does. Whatever the
+ * fast path does not recognise (signs, exponents, long fields, malformed
+ * lines) it leaves to orders_parse_line_general, the reference: the fast path
+ * never decides a line differently (tests/unit/test_orders_parse.c compares
+ * the two). Loads stay inside the line: the fast path needs 32 bytes and reads
+ * numbers backwards from their end, never before the date. */
+#if defined(__SSE2__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#include <emmintrin.h>
+#define ORDERS_HAVE_FAST_PATH 1
+
+#define ORDERS_ONES 0x0101010101010101ULL
+
+static inline uint64_t orders_load8(const char *p)
+{
+    uint64_t x;
+    memcpy(&x, p, 8);
+    return x;
+}
+
+/* The n (1..8) bytes ending at e as values 0..9 when they are digits, in the
+ * high bytes of the result (memory order: the first one lowest); the low
+ * 8 - n bytes are 0, which read as leading zeros. Loads the 8 bytes ending at
+ * e: the caller knows they are in the line. */
+static inline uint64_t orders_digit_bytes(const char *e, size_t n)
+{
+    return (orders_load8(e - 8) ^ (ORDERS_ONES * '0')) & (~0ULL << (8 * (8 - n)));
+}
+
+/* Whether every byte of t is 0..9 (a byte over 9 sets bit 7 once 0x76 is
+ * added; bytes over 0x7F have it already). */
+static inline bool orders_all_digits(uint64_t t)
+{
+    return (((t + ORDERS_ONES * 0x76) | t) & (ORDERS_ONES * 0x80)) == 0;
+}
+
+/* The 8 digits of t (bytes 0..9, the first lowest) as a number. */
+static inline uint64_t orders_swar_value(uint64_t t)
+{
+    t = t * 10 + (t >> 8); /* even bytes: pairs of digits */
+    return (((t & 0x000000FF000000FFULL) * (100 + (1000000ULL << 32))) +
+            (((t >> 16) & 0x000000FF000000FFULL) * (1 + (10000ULL << 32)))) >>
+           32;
+}
+
+/* An unsigned integer field [s, e) of 1..16 digits within max, or false. */
+static inline bool orders_fast_int(const char *s, const char *e, int64_t max, int64_t *out)
+{
+    size_t n = (size_t)(e - s);
+    if (n - 1 >= 16) return false; /* empty or longer than 16 */
+    if (n <= 8) {                  /* at most 99999999: within any max used here */
+        uint64_t t = orders_digit_bytes(e, n);
+        if (!orders_all_digits(t)) return false;
+        *out = (int64_t)orders_swar_value(t);
+        return true;
+    }
+    uint64_t lo = orders_digit_bytes(e, 8), hi = orders_digit_bytes(e - 8, n - 8);
+    if (!orders_all_digits(lo) || !orders_all_digits(hi)) return false;
+    int64_t v = (int64_t)(orders_swar_value(hi) * 100000000 + orders_swar_value(lo));
+    if (v > max) return false;
+    *out = v;
+    return true;
+}
+
+/* A price field [s, e) of 1..8 characters: digits, or digits '.' digits, or
+ * false. The same arithmetic as orders_price_field: all the digits as one
+ * exact integer divided by an exact power of ten (one rounding). */
+static inline bool orders_fast_price(const char *s, const char *e, double *out)
+{
+    static const double pow10[8] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7};
+    size_t n = (size_t)(e - s);
+    if (n - 1 >= 8) return false;
+    uint64_t x = orders_load8(e - 8) ^ (ORDERS_ONES * '0'), field = ~0ULL << (8 * (8 - n));
+    uint64_t d = x ^ (ORDERS_ONES * ('.' ^ '0')); /* '.' bytes become 0 */
+    uint64_t dots = ~(((d & (ORDERS_ONES * 0x7F)) + ORDERS_ONES * 0x7F) | d |
+                      (ORDERS_ONES * 0x7F)) &
+                    field;
+    size_t nf = 0;
+    uint64_t t = x & field;
+    if (dots) {
+        nf = 7 - (size_t)(63 - __builtin_clzll(dots)) / 8;
+        if (nf == 0 || nf == n - 1) return false; /* "5." and ".5" */
+        /* close the dot's gap: the integer digits move up one byte */
+        uint64_t frac = ~0ULL << (8 * (8 - nf));
+        t = ((x & frac) | ((x << 8) & ~frac)) & (~0ULL << (8 * (9 - n)));
+    }
+    if (!orders_all_digits(t)) return false; /* a second dot, a sign, a letter */
+    *out = (double)(int64_t)orders_swar_value(t) / pow10[nf];
+    return true;
+}
+
+/* The fixed date layout, as orders_parse_time_fixed, with the hour cached by
+ * its 13 bytes compared as two words and minutes and seconds read from one. */
+static inline bool orders_fast_time(const char *p, int64_t *ms)
+{
+    static _Thread_local uint64_t cached_a, cached_b; /* p[0..8), p[5..13) */
+    static _Thread_local int64_t cached_ms = INT64_MIN;
+    uint64_t t = orders_load8(p + 11) ^ (ORDERS_ONES * '0'); /* "HH:mm:ss" */
+    if ((t & 0x0000FF0000FF0000ULL) != (0x0000FF0000FF0000ULL & (ORDERS_ONES * (':' ^ '0'))) ||
+        !orders_all_digits(t & 0xFFFF00FFFF000000ULL))
+        return false;
+    int64_t mi = (int64_t)((t >> 24) & 0xFF) * 10 + (int64_t)((t >> 32) & 0xFF);
+    int64_t sec = (int64_t)((t >> 48) & 0xFF) * 10 + (int64_t)(t >> 56);
+    if ((mi > 59) | (sec > 59)) return false;
+    uint64_t a = orders_load8(p), b = orders_load8(p + 5);
+    if (a != cached_a || b != cached_b || cached_ms == INT64_MIN) {
+        int64_t full;
+        if (!orders_parse_time_fixed(p, &full)) return false;
+        cached_ms = full - (mi * 60 + sec) * 1000;
+        cached_a = a;
+        cached_b = b;
+    }
+    *ms = cached_ms + (mi * 60 + sec) * 1000;
+    return true;
+}
+
+/* Bit i set when p[i] is ',' (32 bytes from p). */
+static inline uint32_t orders_commas32(const char *p)
+{
+    const __m128i comma = _mm_set1_epi8(',');
+    __m128i a = _mm_loadu_si128((const __m128i *)(const void *)p);
+    __m128i b = _mm_loadu_si128((const __m128i *)(const void *)(p + 16));
+    return (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(a, comma)) |
+           (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(b, comma)) << 16;
+}
+
+/* The usual line in one go: true with *o filled, false when the general path
+ * must decide (which includes every malformed line). */
+static inline bool orders_parse_line_fast(const char *line, size_t len, orders_rec *o)
+{
+    if (len < 32 || line[19] != ',' || !orders_fast_time(line, &o->time_ms)) return false;
+    /* The 32 bytes from offset 20, or the last 32 of a shorter line with the
+     * date's bytes masked off. */
+    size_t base = len >= 52 ? 20 : len - 32;
+    uint32_t m0 = orders_commas32(line + base) & (~0U << (20 - base));
+    uint32_t m1 = m0 & (m0 - 1), m2 = m1 & (m1 - 1), m3 = m2 & (m2 - 1), m4 = m3 & (m3 - 1);
+    if (!m4) return false; /* fewer than five commas */
+    const char *b = line + base, *end = line + len;
+    const char *c[5] = {b + __builtin_ctz(m0), b + __builtin_ctz(m1), b + __builtin_ctz(m2),
+                        b + __builtin_ctz(m3), b + __builtin_ctz(m4)};
+    const char *kind = c[4] + 1;
+    if (kind >= end || (kind + 1 < end && kind[1] != ',')) return false;
+    /* B or S, at random: one test that does not branch on which (compilers
+     * turn (k == 'B' || k == 'S') into two jumps, the first mispredicted
+     * half the time) */
+    int k = (unsigned char)*kind;
+    if ((k - 'B') * (k - 'S') != 0) return false;
+    if (!orders_fast_int(line + 20, c[0], INT64_MAX, &o->order_id) ||
+        !orders_fast_int(c[0] + 1, c[1], INT64_MAX, &o->client_id) ||
+        !orders_fast_int(c[2] + 1, c[3], INT32_MAX, &o->amount) ||
+        !orders_fast_price(c[3] + 1, c[4], &o->price))
+        return false;
+    o->symbol = c[1] + 1;
+    o->symbol_len = (size_t)(c[2] - c[1] - 1);
+    o->buy = k == 'B';
+    return true;
+}
+#endif
+
+/* Parses one line (without its newline): the fast path when it applies, the
+ * general one otherwise. False when the line is malformed. */
+static inline bool orders_parse_line(const char *line, size_t len, orders_rec *o)
+{
+#ifdef ORDERS_HAVE_FAST_PATH
+    if (orders_parse_line_fast(line, len, o)) return true;
+#endif
+    return orders_parse_line_general(line, len, o);
 }
 
 /* The order as a 7-tuple in arena a (the symbol borrows the line's bytes). */

@@ -1,5 +1,8 @@
 /* arena.c - chunked bump allocator. Chunks grow geometrically up to 1 MiB;
- * a request larger than a chunk gets a chunk of its own. */
+ * a request larger than a chunk gets a chunk of its own. The free space of
+ * the head chunk is kept in the arena itself (cur, end), so the usual
+ * allocation is one compare and one add: every tuple a task makes comes from
+ * here (two per line in the orders benchmark). */
 #include "base/arena.h"
 
 #include <stdio.h>
@@ -11,11 +14,12 @@ enum { FIRST_CHUNK = 4096, MAX_CHUNK = 1 << 20, ALIGN = 16 };
 typedef struct chunk {
     struct chunk *next;
     size_t size;
-    size_t used;
+    size_t used; /* of the head chunk: only up to date when it stops being the head */
     _Alignas(16) unsigned char data[];
 } chunk;
 
 struct spate_arena {
+    unsigned char *cur, *end; /* the head chunk's free space (NULL, NULL: no head) */
     chunk *head;
     chunk *spare; /* released chunks, reused before asking malloc */
     size_t next_size;
@@ -92,24 +96,39 @@ static chunk *new_chunk(spate_arena *a, size_t need)
     return c;
 }
 
+/* Makes c the head chunk, with `used` bytes of it taken. */
+static void set_head(spate_arena *a, chunk *c, size_t used)
+{
+    if (a->head) a->head->used = (size_t)(a->cur - a->head->data);
+    a->head = c;
+    a->cur = c ? c->data + used : NULL;
+    a->end = c ? c->data + c->size : NULL;
+}
+
+static void *alloc_slow(spate_arena *a, size_t size)
+{
+    if (size == 0 && a->cur) return a->cur;
+    chunk *fresh = new_chunk(a, size);
+    if (a->head && size > a->next_size / 2) {
+        /* A big one-off block goes behind the head so the head keeps serving. */
+        fresh->next = a->head->next;
+        a->head->next = fresh;
+        fresh->used = size;
+        return fresh->data;
+    }
+    fresh->next = a->head;
+    set_head(a, fresh, size);
+    return fresh->data;
+}
+
 void *spate_arena_alloc(spate_arena *a, size_t size)
 {
     size = (size + ALIGN - 1) & ~(size_t)(ALIGN - 1);
-    chunk *c = a->head;
-    if (!c || c->size - c->used < size) {
-        chunk *fresh = new_chunk(a, size);
-        if (c && size > a->next_size / 2) {
-            /* A big one-off block goes behind the head so the head keeps serving. */
-            fresh->next = c->next;
-            c->next = fresh;
-            fresh->used = size;
-            return fresh->data;
-        }
-        fresh->next = c;
-        a->head = c = fresh;
-    }
-    void *p = c->data + c->used;
-    c->used += size;
+    /* size > free space; size 0 wraps round and takes the slow path too,
+     * which never returns NULL */
+    if (size - 1 >= (size_t)(a->end - a->cur)) return alloc_slow(a, size);
+    void *p = a->cur;
+    a->cur += size;
     return p;
 }
 
@@ -124,16 +143,18 @@ void *sp_arena_memdup(spate_arena *a, const void *p, size_t n)
 
 sp_arena_mark sp_arena_get_mark(const spate_arena *a)
 {
-    return (sp_arena_mark){a->head, a->head ? a->head->used : 0};
+    return (sp_arena_mark){a->head, a->head ? (size_t)(a->cur - a->head->data) : 0};
 }
 
 void sp_arena_release(spate_arena *a, sp_arena_mark mark)
 {
-    while (a->head && a->head != (chunk *)mark.chunk) {
-        chunk *c = a->head;
-        a->head = c->next;
+    chunk *c = a->head;
+    while (c && c != (chunk *)mark.chunk) {
+        chunk *next = c->next;
         c->next = a->spare;
         a->spare = c;
+        c = next;
     }
-    if (a->head) a->head->used = mark.used;
+    a->head = NULL; /* nothing to write back: the chunks above were let go */
+    set_head(a, c, mark.used);
 }

@@ -22,7 +22,11 @@
  * the byte before, to see whether a line starts at its first byte) with pread
  * into the task's arena, and pushes string slices of that buffer - no copy per
  * line; only the last line, which may run past the split, is assembled in a
- * copy. "\n" and "\r\n" are stripped. fileStream elements are
+ * copy. A transient task (whose sink copies what it keeps: counting, map-side
+ * combining) reads through a window of READ_WINDOW bytes instead, reused as
+ * it slides along the split, so memory stays bounded by the window whatever
+ * the split size and the bytes are parsed while still in cache; each line is
+ * valid only while it is pushed. "\n" and "\r\n" are stripped. fileStream elements are
  * (byte offset of the line, line). binaryRecordsStream splits at multiples of
  * the record length and pushes SPATE_BYTES slices; a file whose size is not a
  * multiple of it is reported (sp_ctx_report_error) when it is selected and
@@ -55,10 +59,13 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #define COMPONENT "FileInputDStream"
 
-enum { TAIL_CHUNK = 64 * 1024 };
+enum { TAIL_CHUNK = 64 * 1024, READ_WINDOW = 256 * 1024 };
 static const int64_t DEFAULT_MAX_PART_BYTES = 128LL << 20;
 
 typedef enum { FS_TEXT, FS_PAIRS, FS_BINARY } fs_kind;
@@ -343,6 +350,89 @@ static int64_t read_lines(spate_task *t, int fd, const fs_split *sp, fs_kind kin
     return spate_task_failed(t) ? -1 : count;
 }
 
+/* The first '\n' in [p, end), or NULL. Lines are short (tens of bytes): an
+ * inline 16-byte scan beats a call to memchr, whose set-up is made for long
+ * runs. */
+static inline const char *find_newline(const char *p, const char *end)
+{
+#ifdef __SSE2__
+    const __m128i nl = _mm_set1_epi8('\n');
+    for (; end - p >= 16; p += 16) {
+        __m128i b = _mm_loadu_si128((const __m128i *)(const void *)p);
+        unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(b, nl));
+        if (m) return p + __builtin_ctz(m);
+    }
+#endif
+    return memchr(p, '\n', (size_t)(end - p));
+}
+
+/* The window of a transient read: buf[0..len) holds the file's bytes from
+ * offset off; malloc'd, grown only for a line longer than it. */
+typedef struct read_window {
+    char *buf;
+    size_t cap, len;
+    int64_t off;
+    bool eof; /* buf ends where the file does */
+} read_window;
+
+/* Drops buf[0..pos), keeps the rest at the front and reads more bytes after
+ * it, up to the size the file had when listed (or where it ends now, if it
+ * shrank after the split's end). False when the task failed. */
+static bool window_slide(spate_task *t, int fd, const fs_split *sp, read_window *w, size_t pos)
+{
+    memmove(w->buf, w->buf + pos, w->len - pos);
+    w->off += (int64_t)pos;
+    w->len -= pos;
+    if (w->len == w->cap) w->buf = sp_xrealloc(w->buf, w->cap *= 2); /* one long line */
+    int64_t at = w->off + (int64_t)w->len, left = sp->size - at;
+    size_t want = (int64_t)(w->cap - w->len) < left ? w->cap - w->len : (size_t)left;
+    ssize_t got = pread_full(fd, w->buf + w->len, want, at);
+    if (got < 0) {
+        fail_errno(t, sp->path, errno);
+        return false;
+    }
+    if ((size_t)got < want && at + got < sp->end) {
+        spate_task_fail(t, "cannot read input file %s: it shrank while being read", sp->path);
+        return false;
+    }
+    w->len += (size_t)got;
+    w->eof = (size_t)got < want || at + got >= sp->size;
+    return true;
+}
+
+/* read_lines for a transient task, through a sliding window: the same lines,
+ * each valid only while it is pushed. */
+static int64_t read_lines_windowed(spate_task *t, int fd, const fs_split *sp, fs_kind kind,
+                                   spate_sink *out)
+{
+    int64_t from = sp->start > 0 ? sp->start - 1 : 0, count = 0;
+    size_t cap = sp->end - from < READ_WINDOW ? (size_t)(sp->end - from) : READ_WINDOW;
+    read_window w = {.buf = sp_xmalloc(cap), .cap = cap, .off = from};
+    size_t pos = 0;
+    bool skip = sp->start > 0; /* the line under way at from belongs to the split before */
+    sp_arena_mark mark = sp_arena_get_mark(spate_task_arena(t));
+    while (!spate_task_failed(t) && (skip || w.off + (int64_t)pos < sp->end)) {
+        const char *p = w.buf + pos, *nl = find_newline(p, w.buf + w.len);
+        if (!nl && !w.eof) {
+            if (skip && w.off + (int64_t)w.len >= sp->end) break; /* one line covers the split */
+            if (!window_slide(t, fd, sp, &w, skip ? w.len : pos)) break;
+            pos = 0;
+            continue;
+        }
+        size_t len = nl ? (size_t)(nl - p) : w.len - pos;
+        if (!skip && (nl || len > 0)) {
+            if ((count & 1023) == 1023) sp_task_recycle(t, mark);
+            emit_line(t, out, kind, w.off + (int64_t)pos, p, len);
+            count++;
+        }
+        skip = false;
+        if (!nl) break;
+        pos += len + 1;
+    }
+    free(w.buf);
+    return spate_task_failed(t) ? -1 : count;
+}
+
 /* Pushes the fixed-length records of the split; their count, or -1. */
 static int64_t read_records(spate_task *t, int fd, const fs_split *sp, int reclen, spate_sink *out)
 {
@@ -370,7 +460,8 @@ static void fs_read_part(spate_task *t, int part, spate_sink *out, void *ud)
         return;
     }
     int64_t n = fr->kind == FS_BINARY ? read_records(t, fd, sp, fr->record_length, out)
-                                      : read_lines(t, fd, sp, fr->kind, out);
+            : t->transient      ? read_lines_windowed(t, fd, sp, fr->kind, out)
+                                : read_lines(t, fd, sp, fr->kind, out);
     close(fd);
     if (n >= 0 && !atomic_exchange(&sp->counted, true)) atomic_fetch_add(&fr->exec->records_in, n);
 }

@@ -233,7 +233,13 @@ static void compute_whole_partition(spate_rdd *r, int part, spate_sink *out)
     sp_vvec buf = {0};
     sp_collect_sink collect;
     sp_collect_sink_init(&collect, out->task, &buf);
+    /* The collected elements must all live until the callback: sources under
+     * this stage must not recycle memory (sp_task_recycle) in between, even
+     * when the task is transient. */
+    bool transient = out->task->transient;
+    out->task->transient = false;
     sp_rdd_compute(r->parent, part, &collect.base);
+    out->task->transient = transient;
     if (!out->task->failed) {
         if (r->kind == K_GLOM) {
             out->push(out, spate_array_of(out->task->arena, buf.data, buf.len));

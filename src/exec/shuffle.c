@@ -60,7 +60,10 @@ spate_rdd *sp_shuffle_new(sh_kind kind, spate_rdd *a, spate_rdd *b, int nparts, 
 
 static inline int bucket_of(uint64_t h, int nout)
 {
-    return (int)((uint32_t)(h >> 32) % (uint32_t)nout);
+    uint32_t x = (uint32_t)(h >> 32), n = (uint32_t)nout;
+    /* x % n; a mask when n is a power of two (the same result without a
+     * division, which costs ~25 cycles per element on the map side) */
+    return (int)((n & (n - 1)) == 0 ? x & (n - 1) : x % n);
 }
 
 int sp_shuffle_hash_partition(spate_value key, int nparts)
