@@ -246,6 +246,10 @@ spate_stream *spate_stream_map_with_state(spate_stream *pairs, spate_state_spec 
     spate_stream *out = sp_stream_derive(pairs, &sp_map_with_state_ops, m);
     if (!out) return NULL;
     out->needs_checkpoint = true;
+    m->state.slide = out->slide;
+    /* Spark's InternalMapWithStateDStream checkpoints every 10 slides unless
+     * told otherwise (spate_stream_checkpoint replaces this). */
+    out->checkpoint_interval = 10 * out->slide;
     int n = sp_keyed_state_params(&m->state, out->params, sizeof out->params);
     if (n >= 0 && (size_t)n < sizeof out->params)
         snprintf(out->params + n, sizeof out->params - (size_t)n, " timeout=%lld fn=%s",

@@ -32,7 +32,7 @@ bool sp_keyed_state_init(sp_keyed_state *k, spate_ctx *ctx, const spate_partitio
         k->stores[i] = sp_state_store_new(time_order);
     k->initial = initial;
     k->last_time = INT64_MIN;
-    k->slide = spate_ctx_batch_interval(ctx);
+    k->slide = spate_ctx_batch_interval(ctx); /* the stream's, once it exists */
     return true;
 }
 

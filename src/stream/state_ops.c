@@ -233,6 +233,7 @@ static spate_stream *new_state_stream(spate_stream *s, spate_update_state_fn fn,
     spate_stream *out = sp_stream_derive(s, &sp_state_dstream_ops, u);
     if (!out) return NULL;
     out->needs_checkpoint = true;
+    u->state.slide = out->slide;
     int n = sp_keyed_state_params(&u->state, out->params, sizeof out->params);
     if (n >= 0 && (size_t)n < sizeof out->params)
         snprintf(out->params + n, sizeof out->params - (size_t)n, " fn=%s",

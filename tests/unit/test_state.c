@@ -727,6 +727,7 @@ Test(state, constructors_check_their_arguments)
     cr_assert_not_null(m);
     cr_assert_not_null(u);
     cr_expect(m->needs_checkpoint && u->needs_checkpoint, "stateful streams must checkpoint");
+    cr_expect_eq(m->checkpoint_interval, 10 * INTERVAL, "mapWithState: every 10 slides (Spark)");
     cr_expect_str_eq(m->params, "nparts=4 partitioner=hash initial=0 timeout=30000 fn=plain");
     cr_expect_str_eq(u->params, "nparts=3 partitioner=hash initial=0 fn=values");
     spate_stream_foreach_rdd(m, count_batch, NULL);
@@ -1032,6 +1033,32 @@ Test(state, memory_follows_live_keys_not_batches)
     cr_expect_leq(bytes40, bytes8 + bytes8 / 10, "%zu bytes after 8 batches, %zu after %d",
                   bytes8, bytes40, BATCHES);
     spate_ctx_stop(ssc, true, false);
+    spate_ctx_destroy(ssc);
+    rm_dir(dir);
+}
+
+/* A stateful stream over a windowed one runs at the window's slide: state
+ * updates every 2 s from the 4 s of data the window holds. */
+Test(state, update_state_by_key_at_a_window_slide)
+{
+    char *dir;
+    spate_ctx *ssc = state_ctx("local[2]", &dir);
+    spate_stream *q = spate_queue_stream(ssc, true, NULL);
+    static const char *const in[] = {"a:1", "a:1", "a:1", "a:1"};
+    push_batches(ssc, q, in, 4);
+    collected col = {.sorted = true};
+    spate_stream *s = spate_stream_update_state_by_key(spate_stream_window(q, 4000, 2000),
+                                                       running_sum, NULL, 2);
+    cr_assert_not_null(s, "%s", spate_ctx_last_error(ssc));
+    cr_expect_eq(spate_stream_slide(s), 2000);
+    spate_stream_foreach_rdd(s, collect_batch, &col);
+    run_batches(ssc, 0, 4);
+    spate_ctx_stop(ssc, true, false);
+    cr_expect_eq(spate_ctx_await_termination(ssc), SPATE_OK, "%s", spate_ctx_last_error(ssc));
+    cr_assert_eq(col.n, 2);
+    cu_expect(col.out[0], "(a,2)", true, "at 2000 ms: 2 values");
+    cu_expect(col.out[1], "(a,6)", true, "at 4000 ms: 2 + the window's 4");
+    collected_free(&col);
     spate_ctx_destroy(ssc);
     rm_dir(dir);
 }
