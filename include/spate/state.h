@@ -4,7 +4,13 @@
  * State is kept per key in a state store owned by the stream (not by a
  * batch): its memory grows with the number of live keys, never with the
  * number of batches. Keys and state values are deep-copied into the store;
- * values a callback returns are made in spate_task_arena as usual.
+ * values a callback returns are made in spate_task_arena as usual. Values
+ * handed to callbacks (keys, states, Some(value)) live in the batch's memory,
+ * so a callback may return them or put them in its result.
+ *
+ * A batch updates the state once, however many outputs read it. When a
+ * callback fails its task, the batch fails; the partitions and records it had
+ * already updated keep their new state (there is no rollback).
  *
  * Stateful streams need a checkpoint directory (spate_ctx_checkpoint):
  * spate_ctx_start fails with a clear error without one, as Spark does.
@@ -32,10 +38,11 @@ typedef struct spate_partitioner {
 
 /* ---- updateStateByKey ---------------------------------------------------- */
 /* Spark's (Seq[V], Option[S]) => Option[S]. values is a SPATE_LIST of the
- * batch's values for the key (an empty list when the key had none this batch:
- * the function runs for every key every batch); state is SPATE_SOME(s) or
- * SPATE_NONE. Return SPATE_SOME(new state), or SPATE_NONE to remove the key.
- * The output stream has a (key, state) pair for every live key. */
+ * batch's values for the key, in arrival order (an empty list when the key
+ * had none this batch: the function runs for every key every batch); state is
+ * SPATE_SOME(s) or SPATE_NONE. Return SPATE_SOME(new state), or SPATE_NONE to
+ * remove the key; anything else fails the task. The output stream has a
+ * (key, state) pair for every live key. */
 typedef spate_value (*spate_update_state_fn)(spate_task *t, spate_value values, spate_value state,
                                              void *ud);
 /* nparts <= 0: the default parallelism. */
@@ -49,7 +56,8 @@ spate_stream *spate_stream_update_state_by_key_with(spate_stream *s, spate_updat
 /* The iterator form, Iterator[(K, Seq[V], Option[S])] => Iterator[(K, S)]:
  * fn gets every (key, List(values), Option(state)) 3-tuple of one partition
  * and pushes the (key, state) pairs to keep to out; keys it does not push are
- * removed. p may be NULL (hash, default parallelism); initial may be NULL. */
+ * removed. The output is what fn pushed; a key pushed twice keeps the last
+ * state. p may be NULL (hash, default parallelism); initial may be NULL. */
 typedef void (*spate_update_state_iter_fn)(spate_task *t, const spate_value *triples, size_t n,
                                            spate_sink *out, void *ud);
 spate_stream *spate_stream_update_state_by_key_iter(spate_stream *s, spate_update_state_iter_fn fn,
@@ -73,9 +81,10 @@ spate_err spate_state_remove(spate_state *st);
 /* True in the last call for a key that stayed idle longer than the timeout. */
 bool spate_state_is_timing_out(const spate_state *st);
 
-/* Spark's (K, Option[V], State[S]) => M: called once per record of the batch
- * with value SPATE_SOME(v), and once with SPATE_NONE for a key timing out.
- * Every call's result is an element of the mapped stream. */
+/* Spark's (K, Option[V], State[S]) => M: called once per record of the batch,
+ * in the records' order within the key's partition, with value SPATE_SOME(v),
+ * and once with SPATE_NONE for a key timing out. Every call's result is an
+ * element of the mapped stream. */
 typedef spate_value (*spate_state_mapping_fn)(spate_task *t, spate_value key, spate_value value,
                                               spate_state *state, void *ud);
 /* Spark's (Time, K, Option[V], State[S]) => Option[M]: the same with the
@@ -92,16 +101,23 @@ void spate_state_spec_initial_state(spate_state_spec *spec, spate_rdd *initial);
 void spate_state_spec_num_partitions(spate_state_spec *spec, int nparts);
 void spate_state_spec_partitioner(spate_state_spec *spec, const spate_partitioner *p);
 /* Keys without data for longer than idle get one last call with
- * spate_state_is_timing_out true (value SPATE_NONE), then are removed. */
+ * spate_state_is_timing_out true (value SPATE_NONE), then are removed: a key
+ * whose last data came at batch time u times out at the first batch t with
+ * u < t - idle. Spark checks this only at batches that checkpoint the state;
+ * spate checks at every batch, at the cost of the idle keys only. Data keeps
+ * a key alive even when the function does not update its state. */
 void spate_state_spec_timeout(spate_state_spec *spec, spate_duration idle);
 /* Frees a spec that was not passed to spate_stream_map_with_state. */
 void spate_state_spec_destroy(spate_state_spec *spec);
 
 /* mapWithState: takes spec (freed by the stream, also on failure). Only keys
- * with data in the batch (and, with a timeout, keys timing out) cost work. */
+ * with data in the batch (and, with a timeout, keys timing out) cost work.
+ * Default partitions: the default parallelism, hash partitioned; the data
+ * checkpoint interval defaults to 10 slides, as in Spark. */
 spate_stream *spate_stream_map_with_state(spate_stream *pairs, spate_state_spec *spec);
 /* stateSnapshots(): every (key, state) pair after each batch. mapped must be
- * a stream returned by spate_stream_map_with_state. */
+ * a stream returned by spate_stream_map_with_state; before start. Costs a copy
+ * of the whole state per batch. */
 spate_stream *spate_stream_state_snapshots(spate_stream *mapped);
 
 #ifdef __cplusplus
