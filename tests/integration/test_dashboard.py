@@ -38,7 +38,8 @@ TOP_RE = {
 }
 
 # The orders of the crash tests (the same bytes in every trial).
-CRASH_GEN = dict(count=4000, files=8, interval="100ms", seed=7, malformed=0.01)
+CRASH_GEN = dict(count=4000, files=8, interval="150ms", seed=7, malformed=0.01)
+CRASH_FEED_S = 7 * 0.15  # how long the files take to arrive
 CRASH_TRIALS = 20
 
 
@@ -396,9 +397,9 @@ def test_kill9_while_files_arrive_then_recover(trial, dashboard, spate_bin, unin
     d = dashboard(f"crash{trial}").start()
     d.wait_first_batch()
     feeder = feed(spate_bin, d.in_dir, **CRASH_GEN)
-    feeding_s = CRASH_GEN["files"] * 0.1
-    for _ in range(1 + (trial % 3 == 0)):  # every third trial crashes twice
-        time.sleep(rng.uniform(0, feeding_s + 0.3))
+    # Kill while the files arrive; every third trial crashes again soon after.
+    for delay in [rng.uniform(0, CRASH_FEED_S)] + [rng.uniform(0, 0.5)] * (trial % 3 == 0):
+        time.sleep(delay)
         d.kill9()
         d.start()
     finish_feed(feeder)
