@@ -14,7 +14,7 @@ deps:
 	@scripts/install-deps.sh
 
 demo: all
-	@scripts/demo.sh
+	@scripts/demo.sh $(BUILD)
 
 # The whole suite: unit + integration tests, normal build (gcc) then ASan+UBSan
 # (clang, which also proves the tree builds with both compilers).
