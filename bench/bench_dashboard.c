@@ -218,8 +218,8 @@ int main(int argc, char **argv)
         fprintf(stderr, PROG ": cannot stage the files of %s: %s\n", a.dir, strerror(errno));
         return 1;
     }
-    dash_graph_opts o = {.input = s.in, .output_prefix = a.output ? a.output : s.out,
-                         .window = a.window};
+    dash_graph_opts o = {
+        .input = s.in, .output_prefix = a.output ? a.output : s.out, .window = a.window};
     dash_metrics m;
     spate_ctx *ssc = make_ctx(&a, &s, &o);
     rc = 1;

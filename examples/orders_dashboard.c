@@ -94,12 +94,18 @@ static int parse_duration(const char *opt, const char *text, spate_duration *out
 /* Applies one "--name value" pair. Returns 0 or the exit status. */
 static int apply_option(args *a, const char *name, const char *value)
 {
-    if (!strcmp(name, "--input")) a->input = value;
-    else if (!strcmp(name, "--output")) a->output = value;
-    else if (!strcmp(name, "--checkpoint")) a->checkpoint = value;
-    else if (!strcmp(name, "--master")) a->master = value;
-    else if (!strcmp(name, "--batch")) return parse_duration(name, value, &a->batch);
-    else if (!strcmp(name, "--window")) return parse_duration(name, value, &a->window);
+    if (!strcmp(name, "--input"))
+        a->input = value;
+    else if (!strcmp(name, "--output"))
+        a->output = value;
+    else if (!strcmp(name, "--checkpoint"))
+        a->checkpoint = value;
+    else if (!strcmp(name, "--master"))
+        a->master = value;
+    else if (!strcmp(name, "--batch"))
+        return parse_duration(name, value, &a->batch);
+    else if (!strcmp(name, "--window"))
+        return parse_duration(name, value, &a->window);
     else {
         fprintf(stderr, PROG ": unknown option '%s'\n", name);
         return usage();
@@ -135,12 +141,14 @@ static spate_ctx *make_context(args *a)
     char err[512];
     spate_conf *conf = spate_conf_new();
     if (spate_conf_set(conf, "spate.app.name", "OrdersDashboard", err, sizeof err) != SPATE_OK ||
-        (a->master && spate_conf_set(conf, "spate.master", a->master, err, sizeof err) != SPATE_OK)) {
+        (a->master &&
+         spate_conf_set(conf, "spate.master", a->master, err, sizeof err) != SPATE_OK)) {
         fprintf(stderr, PROG ": %s\n", err);
         spate_conf_destroy(conf);
         return NULL;
     }
-    spate_ctx *ssc = spate_ctx_get_or_create(a->checkpoint, conf, a->batch, setup, a, err, sizeof err);
+    spate_ctx *ssc =
+        spate_ctx_get_or_create(a->checkpoint, conf, a->batch, setup, a, err, sizeof err);
     if (!ssc) fprintf(stderr, PROG ": %s\n", err);
     return ssc;
 }

@@ -92,8 +92,8 @@ static inline spate_value dash_symbol_and_amount(spate_task *t, spate_value o, v
 /* updateAmountState: (clientId, Option[amount], State[total]) =>
  *   val total = amount.getOrElse(0.0) + (if (state.exists) state.get else 0.0)
  *   state.update(total); Some((clientId, total)) */
-static inline spate_value dash_update_amount_state(spate_task *t, spate_value client, spate_value amount,
-                                            spate_state *state, void *ud)
+static inline spate_value dash_update_amount_state(spate_task *t, spate_value client,
+                                                   spate_value amount, spate_state *state, void *ud)
 {
     (void)ud;
     double total = amount.type == SPATE_SOME ? spate_as_f64(amount.u.items[0]) : 0.0;
@@ -195,8 +195,7 @@ static inline spate_err dash_define_graph(spate_ctx *ssc, const dash_graph_opts 
     spate_stream *buy_sell = dash_buy_sell_list(orders);
     spate_stream *clients = dash_top5_clients_list(orders);
     spate_stream *stocks = dash_top5_stocks_list(orders, o->window);
-    spate_stream *final_stream =
-        spate_stream_union(spate_stream_union(buy_sell, clients), stocks);
+    spate_stream *final_stream = spate_stream_union(spate_stream_union(buy_sell, clients), stocks);
     if (!final_stream) return SPATE_ERR_INVALID_ARG;
     return spate_stream_save_as_text_files(spate_stream_repartition(final_stream, 1),
                                            o->output_prefix, "txt");
