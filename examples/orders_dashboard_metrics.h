@@ -1,9 +1,9 @@
 /* orders_dashboard_metrics.h - a StreamingListener for the dashboard: one
  * line per completed batch with the four batch metrics of Spark's Streaming
- * tab (input records, scheduling delay, processing time, total delay):
+ * tab (input records, scheduling delay, processing time, total delay), as
  *
- *   batch 1763737505000 ms: 10000 records in, scheduling delay 2 ms, processing time 85 ms, total
- * delay 87 ms
+ *   batch 1763737505000 ms: 10000 records in, scheduling delay 2 ms,
+ *       processing time 85 ms, total delay 87 ms         (on one line)
  *
  * and running totals for the summary a program prints when it stops.
  *
