@@ -50,7 +50,7 @@ typedef struct mws_run {
 } mws_run;
 
 /* Prefetch distance (records) for the index slot, then the entry. */
-enum { AHEAD = 8 };
+enum { AHEAD = 16 };
 
 static void fail_with_value(spate_task *t, const char *what, spate_value v)
 {
