@@ -226,6 +226,9 @@ static spate_value note_timeouts(spate_task *t, int64_t time, spate_value key, s
     return spate_some(a, spate_tuple3(a, key, s, value));
 }
 
+static spate_value concat_state(spate_task *t, spate_value key, spate_value value,
+                                spate_state *st, void *ud);
+
 static int by_first_char(spate_value key, int nparts, void *ud)
 {
     (void)ud;
@@ -257,6 +260,11 @@ static spate_stream *usk_one(spate_ctx *c, spate_stream *p, spate_stream **s)
 {
     (void)c, (void)s;
     return spate_stream_update_state_by_key(p, running_sum, NULL, 1);
+}
+static spate_stream *usk_two(spate_ctx *c, spate_stream *p, spate_stream **s)
+{
+    (void)c, (void)s;
+    return spate_stream_update_state_by_key(p, running_sum, NULL, 2);
 }
 static spate_stream *usk_three(spate_ctx *c, spate_stream *p, spate_stream **s)
 {
@@ -316,6 +324,11 @@ static spate_stream *mws_one(spate_ctx *c, spate_stream *p, spate_stream **s)
     (void)c;
     return mws_parts(p, s, 1);
 }
+static spate_stream *mws_two(spate_ctx *c, spate_stream *p, spate_stream **s)
+{
+    (void)c;
+    return mws_parts(p, s, 2);
+}
 static spate_stream *mws_three(spate_ctx *c, spate_stream *p, spate_stream **s)
 {
     (void)c;
@@ -354,6 +367,15 @@ static spate_stream *mws_timeout(spate_ctx *c, spate_stream *p, spate_stream **s
     spate_state_spec_timeout(spec, spate_seconds(3));
     return with_snapshots(spate_stream_map_with_state(p, spec), s);
 }
+/* Initial state with a timeout: initial keys count as updated at the first
+ * batch (Spark's createFromPairRDD). */
+static spate_stream *mws_initial_timeout(spate_ctx *c, spate_stream *p, spate_stream **s)
+{
+    spate_state_spec *spec = spate_state_spec_function(concat_state, NULL);
+    spate_state_spec_initial_state(spec, cu_rdd(c, "a:p b:q", 2));
+    spate_state_spec_timeout(spec, spate_seconds(2));
+    return with_snapshots(spate_stream_map_with_state(p, spec), s);
+}
 static spate_stream *mws_time(spate_ctx *c, spate_stream *p, spate_stream **s)
 {
     (void)c, (void)s;
@@ -376,6 +398,7 @@ static spate_stream *mws_time(spate_ctx *c, spate_stream *p, spate_stream **s)
 static const state_case CASES[] = {
     {"updateStateByKey", usk_default, false, 6, USK_IN, USK_WANT, {0}},
     {"updateStateByKey, 1 partition", usk_one, false, 6, USK_IN, USK_WANT, {0}},
+    {"updateStateByKey, 2 partitions", usk_two, false, 6, USK_IN, USK_WANT, {0}},
     {"updateStateByKey, 3 partitions", usk_three, false, 6, USK_IN, USK_WANT, {0}},
     {"updateStateByKey, custom partitioner", usk_custom, false, 6, USK_IN, USK_WANT, {0}},
     {"updateStateByKey, iterator", usk_iter, false, 6, USK_IN, USK_WANT, {0}},
@@ -391,6 +414,7 @@ static const state_case CASES[] = {
      {0}},
     {"mapWithState, simple API", mws_simple, false, 7, MWS_IN, MWS_WANT, MWS_SNAP},
     {"mapWithState, numPartitions(1)", mws_one, false, 7, MWS_IN, MWS_WANT, MWS_SNAP},
+    {"mapWithState, numPartitions(2)", mws_two, false, 7, MWS_IN, MWS_WANT, MWS_SNAP},
     {"mapWithState, numPartitions(3)", mws_three, false, 7, MWS_IN, MWS_WANT, MWS_SNAP},
     {"mapWithState, custom partitioner", mws_custom, false, 7, MWS_IN, MWS_WANT, MWS_SNAP},
     {"mapWithState, advanced API",
@@ -427,6 +451,14 @@ static const state_case CASES[] = {
      {"", "", "", "", "(c,1,None)", "(b,1,None)", "", "", "", ""},
      {"(a,1); (b,1); (c,1)", "(a,1); (b,1); (c,1)", "(a,1); (b,1); (c,1)", "(a,1); (b,1); (c,1)",
       "(a,1); (b,1)", "(a,1)", "(a,1)", "(a,1)", "(a,1)", "(a,1)"}},
+    /* a (data at 1000) and b (initial, 1000) time out at 4000: 1000 < 4000 - 2000 */
+    {"mapWithState, initial state times out",
+     mws_initial_timeout,
+     false,
+     4,
+     {"a:r", "", "", ""},
+     {"(a,pr)", "", "", "(a,timeout,pr); (b,timeout,q)"},
+     {"(a,pr); (b,q)", "(a,pr); (b,q)", "(a,pr); (b,q)", ""}},
     {"mapWithState, called once per record in record order",
      mws_simple,
      true,
@@ -1059,6 +1091,42 @@ Test(state, update_state_by_key_at_a_window_slide)
     cu_expect(col.out[0], "(a,2)", true, "at 2000 ms: 2 values");
     cu_expect(col.out[1], "(a,6)", true, "at 4000 ms: 2 + the window's 4");
     collected_free(&col);
+    spate_ctx_destroy(ssc);
+    rm_dir(dir);
+}
+
+/* ---- only keys with new data cost work ------------------------------------- */
+
+static spate_value count_calls(spate_task *t, spate_value key, spate_value value, spate_state *st,
+                               void *ud)
+{
+    atomic_fetch_add((atomic_int *)ud, 1);
+    return count_simple(t, key, value, st, NULL);
+}
+
+Test(state, map_with_state_calls_the_function_only_for_new_records)
+{
+    char *dir;
+    spate_ctx *ssc = state_ctx("local[2]", &dir);
+    spate_stream *q = spate_queue_stream(ssc, true, NULL);
+    char *many = malloc(100 * 16);
+    many[0] = '\0';
+    for (int k = 0; k < 100; k++)
+        sprintf(many + strlen(many), "%sk%d:1", k ? " " : "", k);
+    const char *in[] = {many, "k7:1", ""};
+    push_batches(ssc, q, in, 3);
+    free(many);
+    atomic_int calls = 0;
+    spate_state_spec *spec = spate_state_spec_function(count_calls, &calls);
+    spate_state_spec_timeout(spec, spate_seconds(60)); /* the idle check finds nothing to do */
+    spate_stream_foreach_rdd(spate_stream_map_with_state(q, spec), count_batch, NULL);
+    run_batches(ssc, 0, 1);
+    cr_expect_eq(atomic_load(&calls), 100);
+    run_batches(ssc, 1, 1);
+    cr_expect_eq(atomic_load(&calls), 101, "one record, one call (100 live keys)");
+    run_batches(ssc, 2, 1);
+    cr_expect_eq(atomic_load(&calls), 101, "no records, no calls");
+    spate_ctx_stop(ssc, true, false);
     spate_ctx_destroy(ssc);
     rm_dir(dir);
 }
