@@ -19,17 +19,15 @@
  *
  * Malformed lines are logged ("Wrong line format (partition N): <line>"),
  * counted and skipped. One line per batch on stderr gives the batch's records,
- * scheduling delay, processing time and total delay (a StreamingListener);
- * SIGINT or SIGTERM stops gracefully (the batches generated so far complete)
- * and prints a summary. Exit status: 0 after a stop, 1 on a failure, 2 on a
- * usage error.
+ * scheduling delay, processing time and total delay (a StreamingListener).
+ * SIGINT or SIGTERM stops gracefully (spark.streaming.stopGracefullyOnShutdown:
+ * the batches already due complete) and a summary is printed. Exit status: 0
+ * after a stop, 1 on a failure, 2 on a usage error.
  *
  * Options: --batch DURATION (default 5s), --window DURATION (default 1h, a
  * multiple of the batch), --master local[N] (default local[*]). */
 #include <spate/spate.h>
 
-#include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,30 +37,6 @@
 #include "orders_parse.h"
 
 #define PROG "orders_dashboard"
-
-static volatile sig_atomic_t stop_requested;
-
-static void on_signal(int sig)
-{
-    (void)sig;
-    stop_requested = 1;
-}
-
-/* Blocks SIGINT/SIGTERM so that the threads the context starts inherit the
- * mask, and only the main thread (which unblocks them) runs the handler. */
-static void block_signals(sigset_t *set)
-{
-    sigemptyset(set);
-    sigaddset(set, SIGINT);
-    sigaddset(set, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, set, NULL);
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-}
 
 typedef struct args {
     const char *input, *output, *checkpoint, *master;
@@ -136,16 +110,24 @@ static spate_err setup(spate_ctx *ssc, void *ud)
     return dash_define_graph(ssc, &o);
 }
 
+/* SIGTERM and SIGINT stop gracefully through Spark's option
+ * (spark.streaming.stopGracefullyOnShutdown): the batches already due
+ * complete, then awaitTermination returns. */
 static spate_ctx *make_context(args *a)
 {
+    const char *const settings[][2] = {
+        {"spate.app.name", "OrdersDashboard"},
+        {"spate.streaming.stopGracefullyOnShutdown", "true"},
+        {"spate.master", a->master ? a->master : "local[*]"},
+    };
     char err[512];
     spate_conf *conf = spate_conf_new();
-    if (spate_conf_set(conf, "spate.app.name", "OrdersDashboard", err, sizeof err) != SPATE_OK ||
-        (a->master &&
-         spate_conf_set(conf, "spate.master", a->master, err, sizeof err) != SPATE_OK)) {
-        fprintf(stderr, PROG ": %s\n", err);
-        spate_conf_destroy(conf);
-        return NULL;
+    for (size_t i = 0; i < sizeof settings / sizeof settings[0]; i++) {
+        if (spate_conf_set(conf, settings[i][0], settings[i][1], err, sizeof err) != SPATE_OK) {
+            fprintf(stderr, PROG ": %s\n", err);
+            spate_conf_destroy(conf);
+            return NULL;
+        }
     }
     spate_ctx *ssc =
         spate_ctx_get_or_create(a->checkpoint, conf, a->batch, setup, a, err, sizeof err);
@@ -153,22 +135,13 @@ static spate_ctx *make_context(args *a)
     return ssc;
 }
 
-/* Waits for a signal or the end of the context. Returns the exit status. */
-static int run(spate_ctx *ssc, const sigset_t *signals)
+/* Waits until a signal stops the context (0) or a batch fails (1). */
+static int run(spate_ctx *ssc)
 {
-    pthread_sigmask(SIG_UNBLOCK, signals, NULL);
-    while (!stop_requested) {
-        bool terminated = false;
-        spate_err e = spate_ctx_await_termination_or_timeout(ssc, 100, &terminated);
-        if (e != SPATE_OK) {
-            fprintf(stderr, PROG ": %s\n", spate_ctx_last_error(ssc));
-            spate_ctx_stop(ssc, true, false);
-            return 1;
-        }
-        if (terminated) return 0;
-    }
-    spate_ctx_stop(ssc, true, true);
-    return 0;
+    if (spate_ctx_await_termination(ssc) == SPATE_OK) return 0;
+    fprintf(stderr, PROG ": %s\n", spate_ctx_last_error(ssc));
+    spate_ctx_stop(ssc, true, false);
+    return 1;
 }
 
 static void print_start(spate_ctx *ssc, const args *a)
@@ -201,8 +174,6 @@ int main(int argc, char **argv)
     args a = {.batch = spate_seconds(5), .window = spate_hours(1)};
     int rc = parse_args(argc, argv, &a);
     if (rc != 0) return rc;
-    sigset_t signals;
-    block_signals(&signals);
     spate_ctx *ssc = make_context(&a);
     if (!ssc) return 1;
     dash_metrics metrics;
@@ -213,7 +184,7 @@ int main(int argc, char **argv)
         return 1;
     }
     print_start(ssc, &a);
-    rc = run(ssc, &signals);
+    rc = run(ssc);
     print_summary(ssc, &metrics);
     spate_ctx_destroy(ssc);
     return rc;
