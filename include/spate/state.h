@@ -28,8 +28,10 @@
 extern "C" {
 #endif
 
-/* Spark's Partitioner: nparts partitions, and partition(key) in [0, nparts).
- * partition NULL means Spark's HashPartitioner(nparts). */
+/* Spark's Partitioner: nparts partitions, and partition(key) in [0, nparts)
+ * (an answer out of range fails the batch). partition NULL means Spark's
+ * HashPartitioner(nparts). partition runs on executor threads, several at
+ * once, and on the job thread: it must not write shared memory. */
 typedef struct spate_partitioner {
     int nparts;
     int (*partition)(spate_value key, int nparts, void *ud);
@@ -65,7 +67,8 @@ spate_stream *spate_stream_update_state_by_key_iter(spate_stream *s, spate_updat
                                                     spate_rdd *initial);
 
 /* ---- mapWithState --------------------------------------------------------- */
-/* Spark's State[S]: the state of one key inside a mapping function call. */
+/* Spark's State[S]: the state of one key inside a mapping function call,
+ * valid only during that call. */
 typedef struct spate_state spate_state;
 bool spate_state_exists(const spate_state *st);
 /* SPATE_ERR_STATE when there is none ("State is not set"); the task fails. */
