@@ -418,9 +418,8 @@ static inline bool orders_fast_price(const char *s, const char *e, double *out)
     if (n - 1 >= 8) return false;
     uint64_t x = orders_load8(e - 8) ^ (ORDERS_ONES * '0'), field = ~0ULL << (8 * (8 - n));
     uint64_t d = x ^ (ORDERS_ONES * ('.' ^ '0')); /* '.' bytes become 0 */
-    uint64_t dots = ~(((d & (ORDERS_ONES * 0x7F)) + ORDERS_ONES * 0x7F) | d |
-                      (ORDERS_ONES * 0x7F)) &
-                    field;
+    uint64_t dots =
+        ~(((d & (ORDERS_ONES * 0x7F)) + ORDERS_ONES * 0x7F) | d | (ORDERS_ONES * 0x7F)) & field;
     size_t nf = 0;
     uint64_t t = x & field;
     if (dots) {

@@ -105,7 +105,8 @@ static void set_head(spate_arena *a, chunk *c, size_t used)
     a->end = c ? c->data + c->size : NULL;
 }
 
-static void *alloc_slow(spate_arena *a, size_t size)
+/* Out of line, so that the fast path in spate_arena_alloc saves no registers. */
+__attribute__((noinline)) static void *alloc_slow(spate_arena *a, size_t size)
 {
     if (size == 0 && a->cur) return a->cur;
     chunk *fresh = new_chunk(a, size);

@@ -286,7 +286,7 @@ static void emit_line(spate_task *t, spate_sink *out, fs_kind kind, int64_t off,
     if (len > 0 && p[len - 1] == '\r') len--;
     spate_value line = spate_str(p, len);
     if (kind == FS_PAIRS) line = spate_tuple2(spate_task_arena(t), spate_i64(off), line);
-    spate_sink_push(out, line);
+    out->push(out, line);
 }
 
 /* The last line of a split, which runs past its end: head (hlen bytes) plus
@@ -411,7 +411,7 @@ static int64_t read_lines_windowed(spate_task *t, int fd, const fs_split *sp, fs
     size_t pos = 0;
     bool skip = sp->start > 0; /* the line under way at from belongs to the split before */
     sp_arena_mark mark = sp_arena_get_mark(spate_task_arena(t));
-    while (!spate_task_failed(t) && (skip || w.off + (int64_t)pos < sp->end)) {
+    while (!t->failed && (skip || w.off + (int64_t)pos < sp->end)) {
         const char *p = w.buf + pos, *nl = find_newline(p, w.buf + w.len);
         if (!nl && !w.eof) {
             if (skip && w.off + (int64_t)w.len >= sp->end) break; /* one line covers the split */
@@ -460,8 +460,8 @@ static void fs_read_part(spate_task *t, int part, spate_sink *out, void *ud)
         return;
     }
     int64_t n = fr->kind == FS_BINARY ? read_records(t, fd, sp, fr->record_length, out)
-            : t->transient      ? read_lines_windowed(t, fd, sp, fr->kind, out)
-                                : read_lines(t, fd, sp, fr->kind, out);
+                : t->transient        ? read_lines_windowed(t, fd, sp, fr->kind, out)
+                                      : read_lines(t, fd, sp, fr->kind, out);
     close(fd);
     if (n >= 0 && !atomic_exchange(&sp->counted, true)) atomic_fetch_add(&fr->exec->records_in, n);
 }

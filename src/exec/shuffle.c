@@ -8,6 +8,7 @@
 
 #include "base/arena.h"
 #include "base/vmap.h"
+#include "exec/combine_cache.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -85,6 +86,7 @@ typedef struct writer {
     sp_vvec *buckets; /* this map task's nout buckets */
     sp_vmap *maps;    /* combine: one per bucket */
     spate_arena *keep; /* combine: where keys and combiners outlive the task */
+    sp_combine_cache *cache; /* combine by hash: recent scalar keys (NULL: none) */
     int rr;           /* repartition: next round-robin bucket */
 } writer;
 
@@ -103,24 +105,55 @@ static int keyed_bucket(writer *w, spate_value k, uint64_t h)
     return -1;
 }
 
+/* The task runs on scratch memory: keep copies of what the map holds. A
+ * scalar is kept as it is (no call); a combiner that grows (a list) is copied
+ * at each merge, the price of not keeping every element's garbage. */
+static inline spate_value keep_value(writer *w, spate_value v)
+{
+    return is_scalar(v) ? v : spate_value_copy(w->keep, v);
+}
+
+/* The map slot of key k, inserted (*inserted) when new; NULL when the task
+ * failed. Valid until the next call. */
+static spate_value *combine_slot(writer *w, spate_value k, bool *inserted)
+{
+    sp_shuffle *s = w->s;
+    uint64_t h = spate_value_hash(k);
+    int b = s->partition ? keyed_bucket(w, k, h) : bucket_of(h, s->nout); /* no call when hashing */
+    if (b < 0) return NULL;
+    sp_vmap *m = &w->maps[b];
+    spate_value *slot = sp_vmap_upsert(m, k, h, inserted);
+    if (*inserted && !is_scalar(k)) sp_vmap_set_key(m, slot, spate_value_copy(w->keep, k));
+    return slot;
+}
+
+/* Puts a cache line's combiner back into its key's map slot. */
+static void write_back(writer *w, const sp_combine_line *line)
+{
+    bool inserted;
+    spate_value *slot = combine_slot(w, line->key, &inserted);
+    if (slot) *slot = line->comb;
+}
+
 static void write_combine(writer *w, spate_value v)
 {
     sp_shuffle *s = w->s;
-    spate_value k = spate_key(v);
-    uint64_t h = spate_value_hash(k);
-    int b = keyed_bucket(w, k, h);
-    if (b < 0) return;
-    sp_vmap *m = &w->maps[b];
-    bool inserted;
-    spate_value *slot = sp_vmap_upsert(m, k, h, &inserted);
     spate_task *t = w->base.task;
+    spate_value k = spate_key(v);
+    sp_combine_line *line = w->cache ? sp_combine_cache_line(w->cache, k) : NULL;
+    if (line && sp_combine_line_holds(line, k)) { /* see combine_cache.h */
+        line->comb = keep_value(w, s->merge_value(t, line->comb, spate_val(v), s->ud));
+        return;
+    }
+    bool inserted;
+    spate_value *slot = combine_slot(w, k, &inserted);
+    if (!slot) return;
     spate_value c = inserted ? (s->create ? s->create(t, spate_val(v), s->ud) : spate_val(v))
                              : s->merge_value(t, *slot, spate_val(v), s->ud);
-    /* The task runs on scratch memory: keep copies of what the map holds.
-     * A scalar is kept as it is (no call); a combiner that grows (a list) is
-     * copied at each merge, the price of not keeping every element's garbage. */
-    if (inserted && !is_scalar(k)) sp_vmap_set_key(m, slot, spate_value_copy(w->keep, k));
-    *slot = is_scalar(c) ? c : spate_value_copy(w->keep, c);
+    *slot = c = keep_value(w, c);
+    if (!line) return;
+    if (line->used) write_back(w, line); /* (slot is stale from here) */
+    *line = (sp_combine_line){.key = k, .comb = c, .used = true};
 }
 
 static void writer_push(spate_sink *self, spate_value v)
@@ -181,11 +214,15 @@ static void map_task(spate_task *t, int m, void *ud)
         for (int b = 0; b < s->nout; b++)
             sp_vmap_init(&w.maps[b], 64);
         w.keep = t->arena;
+        if (!s->partition) w.cache = sp_xcalloc(1, sizeof *w.cache);
         sp_task_begin_transient(t);
     }
     sp_rdd_compute(s->in[side], part, &w.base);
     if (w.maps) {
         sp_task_end_transient(t, w.keep);
+        for (int i = 0; w.cache && i < SP_COMBINE_CACHE_LINES; i++)
+            if (w.cache->line[i].used) write_back(&w, &w.cache->line[i]);
+        free(w.cache);
         flush_combiners(&w);
         free(w.maps);
     }

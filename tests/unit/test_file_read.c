@@ -45,8 +45,7 @@ static int cmp_str(const void *a, const void *b)
 
 /* mapPartitions: each element tagged with its partition's size, so a stage
  * that reads recycled memory shows up as a wrong line. */
-static void tag_partition(spate_task *t, const spate_value *in, size_t n, spate_sink *out,
-                          void *ud)
+static void tag_partition(spate_task *t, const spate_value *in, size_t n, spate_sink *out, void *ud)
 {
     (void)ud;
     for (size_t i = 0; i < n; i++)
@@ -75,9 +74,9 @@ static spate_err check_fn(spate_rdd *rdd, int64_t time_ms, void *ud)
     if ((err = spate_rdd_count(rdd, &s->count))) return err;
     spate_rdd *by = rdd;
     if (!strcmp(s->mode, "partitions"))
-        by = spate_rdd_map(spate_rdd_map_partitions(spate_rdd_map(rdd, copy_line, NULL),
-                                                    tag_partition, NULL),
-                           spate_fn_key, NULL);
+        by = spate_rdd_map(
+            spate_rdd_map_partitions(spate_rdd_map(rdd, copy_line, NULL), tag_partition, NULL),
+            spate_fn_key, NULL);
     if ((err = spate_rdd_count_by_value(by, &v, &n))) return err;
     s->ncounted = n;
     s->counted = calloc(n + 1, sizeof *s->counted);
@@ -117,8 +116,9 @@ static void expect_counts_match_lines(const seen *s, const char *what)
         char *want = malloc(size);
         snprintf(want, size, "%s\t%zu", sorted[i], j - i);
         cr_assert_lt(k, s->ncounted, "%s: countByValue lacks \"%s\"", what, want);
-        cr_expect_str_eq(s->counted[k], want, "%s: countByValue entry %zu: \"%.60s\", want \"%.60s\"",
-                         what, k, s->counted[k], want);
+        cr_expect_str_eq(s->counted[k], want,
+                         "%s: countByValue entry %zu: \"%.60s\", want \"%.60s\"", what, k,
+                         s->counted[k], want);
         free(want);
         k++;
         i = j;
@@ -173,8 +173,9 @@ static const char TEXT[] = "first line\n"
                            "last without newline";
 
 static const char *const TEXT_LINES[] = {
-    "first line", "", "a much longer line that crosses several splits for sure",
-    "x",          "crlf", "yz", "x", "", "last without newline"};
+    "first line", "",     "a much longer line that crosses several splits for sure",
+    "x",          "crlf", "yz",
+    "x",          "",     "last without newline"};
 
 Test(file_read, every_split_size_gives_every_line_once_to_every_reader, .timeout = 60)
 {

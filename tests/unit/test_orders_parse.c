@@ -31,8 +31,13 @@ TestSuite(orders_parse, .fini = free_last);
 /* Epoch ms of a local wall-clock time, as SimpleDateFormat reads it. */
 static int64_t local_ms(int y, int mo, int d, int h, int mi, int s)
 {
-    struct tm tm = {.tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d,
-                    .tm_hour = h, .tm_min = mi, .tm_sec = s, .tm_isdst = -1};
+    struct tm tm = {.tm_year = y - 1900,
+                    .tm_mon = mo - 1,
+                    .tm_mday = d,
+                    .tm_hour = h,
+                    .tm_min = mi,
+                    .tm_sec = s,
+                    .tm_isdst = -1};
     return (int64_t)mktime(&tm) * 1000;
 }
 
@@ -77,11 +82,11 @@ typedef struct num_case {
 Test(orders_parse, numbers_parse_as_java_does)
 {
     static const num_case cases[] = {
-        {"2016-03-22 20:25:28,1234567890123456,1,A,2147483647,0.5,B", 1234567890123456,
-         2147483647, 0.5},
+        {"2016-03-22 20:25:28,1234567890123456,1,A,2147483647,0.5,B", 1234567890123456, 2147483647,
+         0.5},
         {"2016-03-22 20:25:28,9223372036854775807,1,A,1,1,B", INT64_MAX, 1, 1.0},
-        {"2016-03-22 20:25:28,-9223372036854775808,1,A,-2147483648,-1.25,B", INT64_MIN,
-         INT32_MIN, -1.25},
+        {"2016-03-22 20:25:28,-9223372036854775808,1,A,-2147483648,-1.25,B", INT64_MIN, INT32_MIN,
+         -1.25},
         {"2016-03-22 20:25:28,+7,1,A,+3,+2.5,S", 7, 3, 2.5},
         {"2016-03-22 20:25:28,007,1,A,0010,000.10,S", 7, 10, 0.1},
         {"2016-03-22 20:25:28,1,1,A,1,1e3,S", 1, 1, 1000.0},
@@ -108,8 +113,8 @@ Test(orders_parse, extra_fields_are_ignored_and_the_symbol_is_any_text)
     cr_assert(parse("2016-03-22 20:25:28,1,2,,3,4.5,B,extra,fields", &o));
     cr_expect_eq(o.symbol_len, 0);
     cr_expect(o.buy);
-    cr_assert(parse("2016-03-22 20:25:28,1,2,a symbol; with.dots 1.5 and more than 32 bytes,3,4.5,S",
-                    &o));
+    cr_assert(parse(
+        "2016-03-22 20:25:28,1,2,a symbol; with.dots 1.5 and more than 32 bytes,3,4.5,S", &o));
     cr_expect_eq(o.symbol_len, strlen("a symbol; with.dots 1.5 and more than 32 bytes"));
     cr_expect_eq(o.price, 4.5);
 }
@@ -228,9 +233,8 @@ static size_t mutate(char *buf, size_t n)
 
 static bool same_rec(const orders_rec *a, const orders_rec *b)
 {
-    return a->time_ms == b->time_ms && a->order_id == b->order_id &&
-           a->client_id == b->client_id && a->symbol == b->symbol &&
-           a->symbol_len == b->symbol_len && a->amount == b->amount &&
+    return a->time_ms == b->time_ms && a->order_id == b->order_id && a->client_id == b->client_id &&
+           a->symbol == b->symbol && a->symbol_len == b->symbol_len && a->amount == b->amount &&
            !memcmp(&a->price, &b->price, sizeof a->price) && a->buy == b->buy;
 }
 
