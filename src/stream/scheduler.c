@@ -158,25 +158,28 @@ static void forget_old_batches(spate_ctx *ctx, int64_t t)
  * own job, so one that fails does not keep the later ones from running; the
  * batch reports the first failure. A batch whose generation failed has no
  * jobs at all. */
+/* Records the failure of a job of b, with the first message its scope holds. */
+static void fail_from_scope(sp_batch *b, spate_err err)
+{
+    if (b->err) return;
+    char msg[512];
+    sp_scope_error(b->scope, msg, sizeof msg);
+    sp_batch_fail(b, err, "%s", msg[0] ? msg : spate_err_str(err));
+}
+
 static void run_outputs(spate_ctx *ctx, sp_batch *b)
 {
     if (b->err) return;
     for (int i = 0; i < ctx->noutputs; i++) {
         if (!b->out_rdds[i]) continue;
         spate_err err = sp_output_run(ctx, ctx->outputs[i], b->out_rdds[i], b->time);
-        if (err && !b->err) {
-            char msg[512];
-            sp_scope_error(b->scope, msg, sizeof msg);
-            sp_batch_fail(b, err, "%s", msg[0] ? msg : spate_err_str(err));
-        }
+        if (err) fail_from_scope(b, err);
     }
-    for (int i = 0; i < b->nstateful && !b->err; i++) {
+    /* Even after an output failed: state stores must still take this batch,
+     * or its data would be missing from every later batch's state. */
+    for (int i = 0; i < b->nstateful; i++) {
         spate_err err = sp_rdd_prepare(b->stateful_rdds[i]);
-        if (err) {
-            char msg[512];
-            sp_scope_error(b->scope, msg, sizeof msg);
-            sp_batch_fail(b, err, "%s", msg[0] ? msg : spate_err_str(err));
-        }
+        if (err) fail_from_scope(b, err);
     }
 }
 

@@ -1130,3 +1130,38 @@ Test(state, map_with_state_calls_the_function_only_for_new_records)
     spate_ctx_destroy(ssc);
     rm_dir(dir);
 }
+
+/* ---- a failed output does not make the state skip a batch ------------------ */
+
+typedef struct failing_collect {
+    int64_t fail_at; /* batch time whose output fails without reading the RDD */
+    collected col;
+} failing_collect;
+
+static spate_err collect_or_fail(spate_rdd *rdd, int64_t time, void *ud)
+{
+    failing_collect *f = ud;
+    if (time == f->fail_at) return SPATE_ERR_USER;
+    return collect_batch(rdd, time, &f->col);
+}
+
+Test(state, a_batch_whose_output_failed_still_updates_the_state)
+{
+    char *dir;
+    spate_ctx *ssc = state_ctx("local[2]", &dir);
+    spate_stream *q = spate_queue_stream(ssc, true, NULL);
+    const char *in[] = {"a:1", "a:2", "a:4"};
+    push_batches(ssc, q, in, 3);
+    int64_t zero = spate_clock_now(spate_ctx_clock(ssc));
+    failing_collect f = {.fail_at = zero + 2 * INTERVAL};
+    spate_stream *sums = spate_stream_update_state_by_key(q, running_sum, NULL, 2);
+    spate_stream_foreach_rdd(sums, collect_or_fail, &f);
+    run_batches(ssc, 0, 3);
+    cr_assert_eq(f.col.n, 2);
+    cr_expect_str_eq(f.col.out[0], "(a,1)");
+    cr_expect_str_eq(f.col.out[1], "(a,7)", "batch 2's value is in the state");
+    collected_free(&f.col);
+    spate_ctx_stop(ssc, true, false);
+    spate_ctx_destroy(ssc);
+    rm_dir(dir);
+}
