@@ -108,11 +108,19 @@ static spate_err write_success(const char *dir)
     return SPATE_OK;
 }
 
-/* Moves tmp to final, replacing an earlier final (a re-run batch). */
+/* Moves tmp to final. A re-run batch replaces its earlier output: the two
+ * directories are swapped in one step (renameat2 RENAME_EXCHANGE), so at no
+ * moment is the batch's directory missing; where the file system cannot
+ * swap, the old one is moved aside first. */
 static spate_err publish(const char *tmp, const char *final, const char *parent, const char *old)
 {
     struct stat st;
     bool replace = stat(final, &st) == 0;
+    if (replace && renameat2(AT_FDCWD, tmp, AT_FDCWD, final, RENAME_EXCHANGE) == 0) {
+        fsync_path(parent);
+        remove_tree(tmp); /* now the earlier output */
+        return SPATE_OK;
+    }
     if (replace && rename(final, old) != 0) return SPATE_ERR_IO;
     if (rename(tmp, final) != 0) return SPATE_ERR_IO;
     fsync_path(parent);
@@ -138,10 +146,13 @@ spate_err sp_save_text_files(spate_rdd *rdd, const char *prefix, const char *suf
         *slash = '\0';
     else
         snprintf(parent, sizeof parent, ".");
-    snprintf(tmp, sizeof tmp, "%s/.%s.tmp-%d", parent, base, (int)getpid());
-    snprintf(old, sizeof old, "%s/.%s.old-%d", parent, base, (int)getpid());
+    /* Fixed names (one writer per output prefix): what a killed process left
+     * behind is removed when the batch runs again after recovery. */
+    snprintf(tmp, sizeof tmp, "%s/.%s.tmp", parent, base);
+    snprintf(old, sizeof old, "%s/.%s.old", parent, base);
     if (mkdir_parents(parent) != 0) return fail_io(rdd, "create directory", parent);
     remove_tree(tmp);
+    remove_tree(old);
     if (mkdir(tmp, 0755) != 0) return fail_io(rdd, "create directory", tmp);
     sp_exec *e = sp_scope_exec(sp_rdd_scope(rdd));
     pthread_mutex_lock(&e->run_lock);

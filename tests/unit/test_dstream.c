@@ -732,6 +732,40 @@ Test(dstream, save_as_text_files_with_suffix) { save_case("txt", ".txt"); }
 Test(dstream, save_as_text_files_without_suffix) { save_case(NULL, ""); }
 Test(dstream, save_as_text_files_empty_suffix) { save_case("", ""); }
 
+/* A batch run again after a crash replaces its earlier output and removes
+ * what the killed process left half-written. */
+Test(dstream, save_as_text_files_replaces_a_rerun_batch_and_its_leftovers)
+{
+    char dir[] = "/tmp/spate-save-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char prefix[256], path[600];
+    snprintf(prefix, sizeof prefix, "%s/words", dir);
+    const char *stale[] = {"%s-%d.txt", "%s/.words-%d.txt.tmp", "%s/.words-%d.txt.old"};
+    for (int i = 0; i < 3; i++) {
+        snprintf(path, sizeof path, stale[i], i ? dir : prefix, INTERVAL);
+        cr_assert_eq(mkdir(path, 0755), 0, "%s", path);
+        strcat(path, "/part-00000");
+        FILE *f = fopen(path, "w");
+        fputs("stale\n", f);
+        fclose(f);
+    }
+    spate_ctx *ssc = cu_ctx("local[1]", INTERVAL);
+    spate_stream *q = spate_queue_stream(ssc, true, NULL);
+    static const char *const in[] = {"fresh"};
+    push_batches(ssc, q, in, 1);
+    cr_assert_eq(spate_stream_save_as_text_files(q, prefix, "txt"), SPATE_OK);
+    run_batches(ssc, 0, 1);
+    spate_ctx_stop(ssc, true, false);
+    snprintf(path, sizeof path, "%s-%d.txt", prefix, INTERVAL);
+    int nparts;
+    char *text = read_parts(path, &nparts);
+    cr_expect_str_eq(text, "fresh\n");
+    free(text);
+    expect_no_hidden_entries(dir);
+    spate_ctx_destroy(ssc);
+    nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
 /* ---- batch times --------------------------------------------------------- */
 
 Test(dstream, batch_times_are_multiples_of_the_interval)
