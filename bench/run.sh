@@ -96,7 +96,7 @@ echo "== mapWithState with 1 M and 10 M live keys (bench_state)"
 
 echo
 echo "== summary"
-grep '^RESULT name=spate_local' "$tmp/pipeline.txt" | while read -r line; do
+{ grep '^RESULT name=spate_local' "$tmp/pipeline.txt" || true; } | while read -r line; do
   per="$(echo "$line" | sed 's/.*per_thread=\([0-9]*\).*/\1/')"
   name="$(echo "$line" | sed 's/.*name=\([^ ]*\).*/\1/')"
   echo "pipeline $name: $(awk -v p="$per" 'BEGIN { printf "%.1f", p / 1e6 }') M elements/s per thread" \
@@ -112,7 +112,7 @@ fi
 grep '^dashboard summary' "$tmp/dashboard.txt" || true
 r="$(sed -n 's/^RESULT name=window_ratio ratio=\([0-9.]*\).*/\1/p' "$tmp/window.txt")"
 [ -z "$r" ] || echo "window: the inverse is ${r}x cheaper per batch ($(meets "$r" 50) the 50x target)"
-grep '^RESULT name=state_update' "$tmp/state.txt" | while read -r line; do
+{ grep '^RESULT name=state_update' "$tmp/state.txt" || true; } | while read -r line; do
   keys="$(echo "$line" | sed 's/.*keys=\([0-9]*\).*/\1/')"
   ns="$(echo "$line" | sed 's/.*ns_per_update=\([0-9]*\).*/\1/')"
   over="$(echo "$line" | sed 's/.*overhead_per_key=\([0-9.]*\).*/\1/')"
