@@ -364,21 +364,31 @@ static inline uint64_t orders_load8(const char *p)
     return x;
 }
 
-/* The n (1..8) bytes ending at e as values 0..9 when they are digits, in the
+/* The high n bytes of a word (n = 0..8). */
+static const uint64_t orders_high_bytes[9] = {0,
+                                              0xFF00000000000000ULL,
+                                              0xFFFF000000000000ULL,
+                                              0xFFFFFF0000000000ULL,
+                                              0xFFFFFFFF00000000ULL,
+                                              0xFFFFFFFFFF000000ULL,
+                                              0xFFFFFFFFFFFF0000ULL,
+                                              0xFFFFFFFFFFFFFF00ULL,
+                                              0xFFFFFFFFFFFFFFFFULL};
+
+/* The n (0..8) bytes ending at e as values 0..9 when they are digits, in the
  * high bytes of the result (memory order: the first one lowest); the low
  * 8 - n bytes are 0, which read as leading zeros. Loads the 8 bytes ending at
  * e: the caller knows they are in the line. */
 static inline uint64_t orders_digit_bytes(const char *e, size_t n)
 {
-    return (orders_load8(e - 8) ^ (ORDERS_ONES * '0')) & (~0ULL << (8 * (8 - n)));
+    return (orders_load8(e - 8) ^ (ORDERS_ONES * '0')) & orders_high_bytes[n];
 }
 
-/* Whether every byte of t is 0..9 (a byte over 9 sets bit 7 once 0x76 is
- * added; bytes over 0x7F have it already). */
-static inline bool orders_all_digits(uint64_t t)
-{
-    return (((t + ORDERS_ONES * 0x76) | t) & (ORDERS_ONES * 0x80)) == 0;
-}
+/* Bit 7 is set in some byte of the result when a byte of t is over 9 (adding
+ * 0x76 carries it there; bytes over 0x7F have it already). A line ORs these
+ * for all its numbers and tests them once (orders_digits_ok). */
+static inline uint64_t orders_not_digits(uint64_t t) { return (t + ORDERS_ONES * 0x76) | t; }
+static inline bool orders_digits_ok(uint64_t bad) { return (bad & (ORDERS_ONES * 0x80)) == 0; }
 
 /* The 8 digits of t (bytes 0..9, the first lowest) as a number. */
 static inline uint64_t orders_swar_value(uint64_t t)
@@ -389,19 +399,22 @@ static inline uint64_t orders_swar_value(uint64_t t)
            32;
 }
 
-/* An unsigned integer field [s, e) of 1..16 digits within max, or false. */
-static inline bool orders_fast_int(const char *s, const char *e, int64_t max, int64_t *out)
+/* An unsigned integer field [s, e) of 1..16 digits within max, or false. For
+ * up to 8 digits the digit check goes to *bad (the value is garbage when it
+ * fails, and the line is refused). */
+static inline bool orders_fast_int(const char *s, const char *e, int64_t max, int64_t *out,
+                                   uint64_t *bad)
 {
     size_t n = (size_t)(e - s);
-    if (n - 1 >= 16) return false; /* empty or longer than 16 */
-    if (n <= 8) {                  /* at most 99999999: within any max used here */
+    if (n - 1 < 8) { /* at most 99999999: within any max used here */
         uint64_t t = orders_digit_bytes(e, n);
-        if (!orders_all_digits(t)) return false;
+        *bad |= orders_not_digits(t);
         *out = (int64_t)orders_swar_value(t);
         return true;
     }
+    if (n - 9 >= 8) return false; /* empty or longer than 16 */
     uint64_t lo = orders_digit_bytes(e, 8), hi = orders_digit_bytes(e - 8, n - 8);
-    if (!orders_all_digits(lo) || !orders_all_digits(hi)) return false;
+    if (!orders_digits_ok(orders_not_digits(lo) | orders_not_digits(hi))) return false;
     int64_t v = (int64_t)(orders_swar_value(hi) * 100000000 + orders_swar_value(lo));
     if (v > max) return false;
     *out = v;
@@ -409,27 +422,26 @@ static inline bool orders_fast_int(const char *s, const char *e, int64_t max, in
 }
 
 /* A price field [s, e) of 1..8 characters: digits, or digits '.' digits, or
- * false. The same arithmetic as orders_price_field: all the digits as one
- * exact integer divided by an exact power of ten (one rounding). */
-static inline bool orders_fast_price(const char *s, const char *e, double *out)
+ * false (the digit check goes to *bad). The same arithmetic as
+ * orders_price_field: all the digits as one exact integer divided by an exact
+ * power of ten (one rounding). */
+static inline bool orders_fast_price(const char *s, const char *e, double *out, uint64_t *bad)
 {
     static const double pow10[8] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7};
     size_t n = (size_t)(e - s);
     if (n - 1 >= 8) return false;
-    uint64_t x = orders_load8(e - 8) ^ (ORDERS_ONES * '0'), field = ~0ULL << (8 * (8 - n));
-    uint64_t d = x ^ (ORDERS_ONES * ('.' ^ '0')); /* '.' bytes become 0 */
-    uint64_t dots =
-        ~(((d & (ORDERS_ONES * 0x7F)) + ORDERS_ONES * 0x7F) | d | (ORDERS_ONES * 0x7F)) & field;
+    uint64_t x = orders_load8(e - 8) ^ (ORDERS_ONES * '0'), t = x & orders_high_bytes[n];
+    uint64_t d = t ^ (ORDERS_ONES * ('.' ^ '0')); /* '.' bytes become 0 */
+    uint64_t dots = ~(((d & (ORDERS_ONES * 0x7F)) + ORDERS_ONES * 0x7F) | d | (ORDERS_ONES * 0x7F));
     size_t nf = 0;
-    uint64_t t = x & field;
     if (dots) {
         nf = 7 - (size_t)(63 - __builtin_clzll(dots)) / 8;
-        if (nf == 0 || nf == n - 1) return false; /* "5." and ".5" */
+        if (nf - 1 >= n - 2) return false; /* "5." and ".5": not 1 <= nf <= n - 2 */
         /* close the dot's gap: the integer digits move up one byte */
-        uint64_t frac = ~0ULL << (8 * (8 - nf));
-        t = ((x & frac) | ((x << 8) & ~frac)) & (~0ULL << (8 * (9 - n)));
+        uint64_t frac = orders_high_bytes[nf];
+        t = ((x & frac) | ((x << 8) & ~frac)) & orders_high_bytes[n - 1];
     }
-    if (!orders_all_digits(t)) return false; /* a second dot, a sign, a letter */
+    *bad |= orders_not_digits(t); /* a second dot, a sign, a letter */
     *out = (double)(int64_t)orders_swar_value(t) / pow10[nf];
     return true;
 }
@@ -442,7 +454,7 @@ static inline bool orders_fast_time(const char *p, int64_t *ms)
     static _Thread_local int64_t cached_ms = INT64_MIN;
     uint64_t t = orders_load8(p + 11) ^ (ORDERS_ONES * '0'); /* "HH:mm:ss" */
     if ((t & 0x0000FF0000FF0000ULL) != (0x0000FF0000FF0000ULL & (ORDERS_ONES * (':' ^ '0'))) ||
-        !orders_all_digits(t & 0xFFFF00FFFF000000ULL))
+        !orders_digits_ok(orders_not_digits(t & 0xFFFF00FFFF000000ULL)))
         return false;
     int64_t mi = (int64_t)((t >> 24) & 0xFF) * 10 + (int64_t)((t >> 32) & 0xFF);
     int64_t sec = (int64_t)((t >> 48) & 0xFF) * 10 + (int64_t)(t >> 56);
@@ -490,10 +502,11 @@ static inline bool orders_parse_line_fast(const char *line, size_t len, orders_r
      * half the time) */
     int k = (unsigned char)*kind;
     if ((k - 'B') * (k - 'S') != 0) return false;
-    if (!orders_fast_int(line + 20, c[0], INT64_MAX, &o->order_id) ||
-        !orders_fast_int(c[0] + 1, c[1], INT64_MAX, &o->client_id) ||
-        !orders_fast_int(c[2] + 1, c[3], INT32_MAX, &o->amount) ||
-        !orders_fast_price(c[3] + 1, c[4], &o->price))
+    uint64_t bad = 0;
+    if (!orders_fast_int(line + 20, c[0], INT64_MAX, &o->order_id, &bad) ||
+        !orders_fast_int(c[0] + 1, c[1], INT64_MAX, &o->client_id, &bad) ||
+        !orders_fast_int(c[2] + 1, c[3], INT32_MAX, &o->amount, &bad) ||
+        !orders_fast_price(c[3] + 1, c[4], &o->price, &bad) || !orders_digits_ok(bad))
         return false;
     o->symbol = c[1] + 1;
     o->symbol_len = (size_t)(c[2] - c[1] - 1);

@@ -280,8 +280,8 @@ static bool read_exact(spate_task *t, int fd, const char *path, char *buf, size_
     return true;
 }
 
-static void emit_line(spate_task *t, spate_sink *out, fs_kind kind, int64_t off, const char *p,
-                      size_t len)
+static inline void emit_line(spate_task *t, spate_sink *out, fs_kind kind, int64_t off,
+                             const char *p, size_t len)
 {
     if (len > 0 && p[len - 1] == '\r') len--;
     spate_value line = spate_str(p, len);
@@ -357,6 +357,13 @@ static inline const char *find_newline(const char *p, const char *end)
 {
 #ifdef __SSE2__
     const __m128i nl = _mm_set1_epi8('\n');
+    for (; end - p >= 32; p += 32) { /* 32 bytes a step: most lines take two */
+        __m128i a = _mm_loadu_si128((const __m128i *)(const void *)p);
+        __m128i b = _mm_loadu_si128((const __m128i *)(const void *)(p + 16));
+        unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(a, nl)) |
+                     (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(b, nl)) << 16;
+        if (m) return p + __builtin_ctz(m);
+    }
     for (; end - p >= 16; p += 16) {
         __m128i b = _mm_loadu_si128((const __m128i *)(const void *)p);
         unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(b, nl));
@@ -412,6 +419,19 @@ static int64_t read_lines_windowed(spate_task *t, int fd, const fs_split *sp, fs
     bool skip = sp->start > 0; /* the line under way at from belongs to the split before */
     sp_arena_mark mark = sp_arena_get_mark(spate_task_arena(t));
     while (!t->failed && (skip || w.off + (int64_t)pos < sp->end)) {
+        /* The usual case in a tight loop: whole lines in the window that
+         * start in the split. What is left (no newline in the window, the
+         * end of the file, the first line of a split) is handled below. */
+        size_t stop = sp->end - w.off < (int64_t)w.len ? (size_t)(sp->end - w.off) : w.len;
+        const char *eol;
+        while (!skip && pos < stop && !t->failed &&
+               (eol = find_newline(w.buf + pos, w.buf + w.len))) {
+            if ((count & 1023) == 1023) sp_task_recycle(t, mark);
+            emit_line(t, out, kind, w.off + (int64_t)pos, w.buf + pos, (size_t)(eol - w.buf) - pos);
+            count++;
+            pos = (size_t)(eol - w.buf) + 1;
+        }
+        if (t->failed || (!skip && w.off + (int64_t)pos >= sp->end)) break;
         const char *p = w.buf + pos, *nl = find_newline(p, w.buf + w.len);
         if (!nl && !w.eof) {
             if (skip && w.off + (int64_t)w.len >= sp->end) break; /* one line covers the split */

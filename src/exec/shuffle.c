@@ -156,6 +156,9 @@ static void write_combine(writer *w, spate_value v)
     *line = (sp_combine_line){.key = k, .comb = c, .used = true};
 }
 
+/* The push of a combining writer: no switch per element. */
+static void combine_push(spate_sink *self, spate_value v) { write_combine((writer *)self, v); }
+
 static void writer_push(spate_sink *self, spate_value v)
 {
     writer *w = (writer *)self;
@@ -214,6 +217,7 @@ static void map_task(spate_task *t, int m, void *ud)
         for (int b = 0; b < s->nout; b++)
             sp_vmap_init(&w.maps[b], 64);
         w.keep = t->arena;
+        w.base.push = combine_push;
         if (!s->partition) w.cache = sp_xcalloc(1, sizeof *w.cache);
         sp_task_begin_transient(t);
     }
