@@ -111,6 +111,8 @@ const sp_conf_opt sp_conf_options[] = {
          "estimator)."),
     INT("spate.streaming.backpressure.initialRate", "0", 0, NOMAX,
         "Records per second for the first batch when backpressure is on; 0 means unlimited."),
+    ENUM("spate.streaming.backpressure.rateEstimator", "pid", "pid",
+         "The backpressure rate estimator (Spark has only `pid`)."),
     DBL("spate.streaming.backpressure.pid.proportional", "1.0", 0, 1e300,
         "Weight of the current error in the backpressure rate estimator."),
     DBL("spate.streaming.backpressure.pid.integral", "0.2", 0, 1e300,
@@ -124,6 +126,16 @@ const sp_conf_opt sp_conf_options[] = {
     INT("spate.streaming.kafka.minRatePerPartition", "1", 1, NOMAX,
         "Records per second read from each Kafka partition at least, whatever backpressure "
         "says."),
+    DUR("spate.streaming.kafka.consumer.poll.ms", "30s", 1,
+        "How long a task reading a Kafka partition waits for its records before it fails "
+        "(Spark's default is spark.network.timeout, 120s)."),
+    DUR("spate.streaming.kafka.metadata.timeout", "10s", 1,
+        "How long the Kafka direct stream waits for metadata and offsets (at start, and when "
+        "each batch is planned) before failing: an unreachable bootstrap server, an unknown "
+        "topic."),
+    INT("spate.streaming.kafka.consumer.cache.maxCapacity", "16", 1, 4096,
+        "Kafka partitions each executor thread keeps open (and prefetching) between batches "
+        "(Spark's is per executor, 64)."),
     ENUM("spate.log.level", "WARN", "DEBUG|INFO|WARN|ERROR|OFF",
          "The lowest level of log records printed to stderr (the environment variable "
          "`SPATE_LOG_LEVEL` sets the initial level)."),
