@@ -21,6 +21,7 @@ typedef struct sp_output {
     char *prefix, *suffix;
     spate_foreach_rdd_fn fn;
     void *ud;
+    void (*destroy_ud)(void *ud); /* foreach outputs that own ud (writeToKafka) */
 } sp_output;
 
 struct sp_batch {
@@ -95,6 +96,11 @@ void sp_graph_destroy(spate_ctx *ctx);
 /* output.c */
 spate_err sp_output_run(spate_ctx *ctx, sp_output *o, spate_rdd *rdd, int64_t time);
 void sp_output_destroy(sp_output *o);
+/* A foreachRDD output that owns ud: destroy_ud(ud) when the context is
+ * destroyed, or at once when the output cannot be added (the error is then
+ * returned, and set on the context when s is not NULL). Before start. */
+spate_err sp_output_add_foreach(spate_stream *s, spate_foreach_rdd_fn fn, void *ud,
+                                void (*destroy_ud)(void *ud));
 
 /* save_text.c: one batch of saveAsTextFiles (prefix-<time>[.suffix]/). */
 spate_err sp_save_text_files(spate_rdd *rdd, const char *prefix, const char *suffix,

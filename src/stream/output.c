@@ -10,7 +10,7 @@
 static spate_err add_output(spate_stream *s, sp_output *o)
 {
     if (!s) {
-        free(o);
+        sp_output_destroy(o);
         return SPATE_ERR_INVALID_ARG;
     }
     spate_ctx *ctx = s->ctx;
@@ -27,6 +27,7 @@ static spate_err add_output(spate_stream *s, sp_output *o)
 void sp_output_destroy(sp_output *o)
 {
     if (!o) return;
+    if (o->destroy_ud) o->destroy_ud(o->ud);
     free(o->prefix);
     free(o->suffix);
     free(o);
@@ -68,6 +69,17 @@ spate_err spate_stream_foreach_rdd(spate_stream *s, spate_foreach_rdd_fn fn, voi
     o->kind = OUT_FOREACH;
     o->fn = fn;
     o->ud = ud;
+    return add_output(s, o);
+}
+
+spate_err sp_output_add_foreach(spate_stream *s, spate_foreach_rdd_fn fn, void *ud,
+                                void (*destroy_ud)(void *ud))
+{
+    sp_output *o = sp_xcalloc(1, sizeof *o);
+    o->kind = OUT_FOREACH;
+    o->fn = fn;
+    o->ud = ud;
+    o->destroy_ud = destroy_ud;
     return add_output(s, o);
 }
 
