@@ -5,6 +5,7 @@
  * here (two per line in the orders benchmark). */
 #include "base/arena.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -126,8 +127,8 @@ void *spate_arena_alloc(spate_arena *a, size_t size)
 {
     size = (size + ALIGN - 1) & ~(size_t)(ALIGN - 1);
     /* size > free space; size 0 wraps round and takes the slow path too,
-     * which never returns NULL */
-    if (size - 1 >= (size_t)(a->end - a->cur)) return alloc_slow(a, size);
+     * which never returns NULL (integers: cur and end may both be NULL) */
+    if (size - 1 >= (size_t)((uintptr_t)a->end - (uintptr_t)a->cur)) return alloc_slow(a, size);
     void *p = a->cur;
     a->cur += size;
     return p;
