@@ -6,7 +6,19 @@
  * thread the first time one of its tasks sends, and reused until the sink is
  * destroyed: a thread only ever touches its own slot, so sending takes no
  * lock (librdkafka's queue has its own). Delivery reports of all producers go
- * into one sp_kafka_delivery; flush waits for them on the driver. */
+ * into one sp_kafka_delivery; flush waits for them on the driver.
+ *
+ * The public functions (kafka.h), as built:
+ *  - spate_kafka_sink_new must be called before spate_ctx_start (NULL with
+ *    "make the sink before the context starts" after): the context owns the
+ *    sink through a node of its graph ("KafkaSink", never computed), which
+ *    spate_ctx_destroy frees with the other streams. The node is part of the
+ *    checkpoint's graph fingerprint, so a recovering setup makes it again.
+ *  - spate_kafka_sink_flush with timeout_ms < 0 waits as long as librdkafka
+ *    may take to report every record (sp_kafka_sink_delivery_bound_ms); a
+ *    timeout is SPATE_ERR_TIMEOUT, a failed delivery SPATE_ERR_IO naming the
+ *    topic, the partition and the broker's error. Delivery failures are
+ *    counted from one flush to the next. */
 #ifndef SP_KAFKA_SINK_H
 #define SP_KAFKA_SINK_H
 
