@@ -44,10 +44,15 @@ static spate_value items_of(spate_arena *a, uint8_t type, const spate_value *ite
     return v;
 }
 
+/* Written straight into the arena: going through a stack array made every
+ * call store and reload the pair (a store-forwarding stall on the hot path of
+ * pair-making maps). */
 spate_value spate_tuple2(spate_arena *a, spate_value x, spate_value y)
 {
-    spate_value it[2] = {x, y};
-    return items_of(a, SPATE_TUPLE, it, 2);
+    spate_value *it = spate_arena_alloc(a, 2 * sizeof *it);
+    it[0] = x;
+    it[1] = y;
+    return (spate_value){.type = SPATE_TUPLE, .len = 2, .u.items = it};
 }
 
 spate_value spate_tuple3(spate_arena *a, spate_value x, spate_value y, spate_value z)
