@@ -29,9 +29,14 @@ extern "C" {
 
 /* Records one input stream put in a batch (Spark's StreamInputInfo). Every
  * input stream of the graph is listed, in definition order. Receivers count
- * what they hand over; file streams count lines while reading them (in the
- * batch's tasks), so they report 0 here, as Spark's FileInputDStream does;
- * queue streams report 0. */
+ * what they hand over, known when the batch is generated. File streams count
+ * the records (lines, or binary records) their splits hold while the batch's
+ * jobs read them, so their count is only known at the end: on_batch_submitted
+ * and on_batch_started say 0 for them, on_batch_completed (and the batch's log
+ * line) has the records read - each split counted once however many jobs read
+ * it, a split no job of the batch read counts 0. (Spark's FileInputDStream
+ * always reports 0; spate gives the count.) Queue streams report 0, as
+ * Spark's QueueInputDStream does. */
 typedef struct spate_input_info {
     int stream_id;
     const char *name; /* "FileInputDStream", "SocketInputDStream"... */
@@ -44,7 +49,7 @@ typedef struct spate_input_info {
  * unless generation ran late. */
 typedef struct spate_batch_info {
     int64_t batch_time_ms;
-    int64_t records; /* records in: the sum over inputs */
+    int64_t records; /* records in: the sum over inputs (file streams: see above) */
     int64_t submission_time_ms;
     int64_t processing_start_ms;
     int64_t processing_end_ms;

@@ -108,6 +108,57 @@ spate_err spate_rdd_foreach(spate_rdd *r, void (*fn)(spate_task *t, spate_value 
 /* The message of the last failed action on r's scope ("" when none). */
 const char *spate_rdd_last_error(const spate_rdd *r);
 
+/* ---- persistence (Spark's StorageLevel, RDD.persist / cache / unpersist) -- */
+/* Spark's storage levels. spate runs in one process and keeps a batch's data
+ * in the batch's memory, so every level other than NONE means the same thing:
+ * the partitions are computed once, by the first job that needs them, kept
+ * in memory as values, and read by every later job. _SER levels are not
+ * serialized, _2/_3 levels keep one copy, OFF_HEAP is ordinary memory, and
+ * the DISK levels are accepted and kept in memory too (spate never spills: a
+ * program written for Spark runs unchanged, and a batch's memory is freed
+ * with the batch anyway). */
+typedef enum spate_storage_level {
+    SPATE_STORAGE_NONE = 0,
+    SPATE_STORAGE_MEMORY_ONLY,
+    SPATE_STORAGE_MEMORY_ONLY_2,
+    SPATE_STORAGE_MEMORY_ONLY_SER,
+    SPATE_STORAGE_MEMORY_ONLY_SER_2,
+    SPATE_STORAGE_MEMORY_AND_DISK,
+    SPATE_STORAGE_MEMORY_AND_DISK_2,
+    SPATE_STORAGE_MEMORY_AND_DISK_SER,
+    SPATE_STORAGE_MEMORY_AND_DISK_SER_2,
+    SPATE_STORAGE_DISK_ONLY,
+    SPATE_STORAGE_DISK_ONLY_2,
+    SPATE_STORAGE_DISK_ONLY_3,
+    SPATE_STORAGE_OFF_HEAP,
+} spate_storage_level;
+
+/* Spark's name of a level ("MEMORY_ONLY_SER"), "" for an unknown value. */
+const char *spate_storage_level_name(spate_storage_level level);
+
+/* RDD.persist(level): marks r so that its partitions are computed once, the
+ * first time a job needs them (all of them, on the executors, into r's
+ * scope), and read from memory by every later action on r or on RDDs made
+ * from r - also RDDs made from r before this call. The cached values live in
+ * r's scope, as any value of r does (freed when the batch is forgotten).
+ * Persisting again at the same level does nothing; at another level returns
+ * SPATE_ERR_UNSUPPORTED (Spark: "Cannot change storage level of an RDD after
+ * it was already assigned a level"); SPATE_STORAGE_NONE or an unknown level
+ * is SPATE_ERR_INVALID_ARG. RDDs whose partitions are already in memory
+ * (parallelize, shuffle outputs, state and window results) only record the
+ * level. Driver thread, and not while another thread's job may be running r
+ * (an RDD from spate_ctx_parallelize that a queue stream hands to batches). */
+spate_err spate_rdd_persist(spate_rdd *r, spate_storage_level level);
+/* RDD.cache(): persist(MEMORY_ONLY). */
+spate_err spate_rdd_cache(spate_rdd *r);
+/* RDD.unpersist(): later actions compute r again from its parents, and r may
+ * be persisted again. The values already cached stay valid until r's scope
+ * ends (results of earlier actions may point into them). SPATE_OK also when
+ * r was not persisted. Same thread rules as persist. */
+spate_err spate_rdd_unpersist(spate_rdd *r);
+/* RDD.getStorageLevel: SPATE_STORAGE_NONE when not persisted. */
+spate_storage_level spate_rdd_get_storage_level(const spate_rdd *r);
+
 #ifdef __cplusplus
 }
 #endif

@@ -188,6 +188,26 @@ spate_stream *spate_stream_left_outer_join(spate_stream *a, spate_stream *b, int
 spate_stream *spate_stream_right_outer_join(spate_stream *a, spate_stream *b, int nparts);
 spate_stream *spate_stream_full_outer_join(spate_stream *a, spate_stream *b, int nparts);
 
+/* DStream.persist(level): each batch's RDD of s is persisted at level (see
+ * spate_rdd_persist: with spate every level keeps the values in memory): the
+ * first job of the batch that needs it computes it, every later job and
+ * every other stream made from s reads it, so a stream feeding several
+ * outputs or branches computes each batch once - and its callbacks run, and
+ * report bad records, once per record. The cached partitions belong to the
+ * batch and are freed with it (Spark unpersists generated RDDs when the
+ * batch is forgotten). Program thread, before start: SPATE_ERR_STATE after
+ * ("Cannot change storage level of a DStream after streaming context has
+ * started" in spate_ctx_last_error). The level may be changed before start;
+ * SPATE_STORAGE_NONE turns persistence off. SPATE_ERR_INVALID_ARG for a NULL
+ * stream or an unknown level. Persisting is not part of the graph's
+ * checkpoint fingerprint: a checkpoint taken without it is still valid. */
+spate_err spate_stream_persist(spate_stream *s, spate_storage_level level);
+/* DStream.cache() = persist(): persist(MEMORY_ONLY_SER), Spark's default for
+ * DStreams (kept in memory as values by spate, like every level). */
+spate_err spate_stream_cache(spate_stream *s);
+/* The level set by persist/cache, SPATE_STORAGE_NONE by default. */
+spate_storage_level spate_stream_get_storage_level(const spate_stream *s);
+
 /* slice: the RDDs of the batches with from_ms <= time <= to_ms that the stream
  * still remembers, in time order. Only from foreachRDD/transform callbacks
  * (the job thread) or after stop. Results live until those batches are

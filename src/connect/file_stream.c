@@ -36,9 +36,11 @@
  * the system's message): the batch fails and the context's error says so.
  *
  * Counting: the number of records is only known in the task, so a split adds
- * its count to sp_ctx_exec(ctx)->records_in once, the first time it is read
- * completely (a flag per split keeps a second action on the same RDD from
- * counting again). sp_batch_add_records is not used by file streams.
+ * its count to sp_ctx_exec(ctx)->records_in and to its batch's counter for
+ * this input (sp_batch_task_records: the batch's completion metrics) once,
+ * the first time it is read completely (a flag per split keeps a second
+ * action on the same RDD from counting again). sp_batch_add_records is not
+ * used by file streams.
  *
  * Threads: constructors and destroy on the program's thread, start on the
  * thread starting the context, compute on the generator thread (the only user
@@ -121,6 +123,7 @@ typedef struct fs_rdd {
     fs_kind kind;
     int record_length;
     sp_exec *exec;
+    atomic_llong *batch_records; /* the batch's count for this input */
     fs_split *splits;
 } fs_rdd;
 
@@ -483,7 +486,10 @@ static void fs_read_part(spate_task *t, int part, spate_sink *out, void *ud)
                 : t->transient        ? read_lines_windowed(t, fd, sp, fr->kind, out)
                                       : read_lines(t, fd, sp, fr->kind, out);
     close(fd);
-    if (n >= 0 && !atomic_exchange(&sp->counted, true)) atomic_fetch_add(&fr->exec->records_in, n);
+    if (n >= 0 && !atomic_exchange(&sp->counted, true)) {
+        atomic_fetch_add(&fr->exec->records_in, n);
+        atomic_fetch_add(fr->batch_records, n);
+    }
 }
 
 /* ---- the batch's RDD (generator thread) ---------------------------------- */
@@ -516,7 +522,7 @@ static size_t check_record_sizes(file_impl *fi, fs_file *files, size_t n)
 }
 
 static spate_rdd *fs_make_rdd(file_impl *fi, sp_scope *scope, const fs_file *files, size_t n,
-                              int64_t chunk)
+                              int64_t chunk, atomic_llong *batch_records)
 {
     size_t total = 0;
     for (size_t i = 0; i < n; i++)
@@ -525,7 +531,10 @@ static spate_rdd *fs_make_rdd(file_impl *fi, sp_scope *scope, const fs_file *fil
     spate_arena *a = sp_scope_arena(scope);
     fs_rdd *fr = spate_arena_alloc(a, sizeof *fr);
     *fr = (fs_rdd){
-        .kind = fi->kind, .record_length = fi->record_length, .exec = sp_scope_exec(scope)};
+        .kind = fi->kind,
+        .record_length = fi->record_length,
+        .exec = sp_scope_exec(scope),
+        .batch_records = batch_records};
     fr->splits = spate_arena_alloc(a, total * sizeof *fr->splits);
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
@@ -578,7 +587,7 @@ static spate_rdd *fs_compute(spate_stream *s, int64_t t, sp_batch *b)
         return sp_rdd_empty(sp_batch_scope(b));
     fs_note_taken(fi, t, chunk, files, n);
     log_new_files(t, files, n);
-    spate_rdd *r = fs_make_rdd(fi, sp_batch_scope(b), files, n, chunk);
+    spate_rdd *r = fs_make_rdd(fi, sp_batch_scope(b), files, n, chunk, sp_batch_task_records(b, s));
     files_free(files, n);
     return r;
 }

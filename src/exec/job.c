@@ -56,6 +56,13 @@ spate_err sp_rdd_materialize(spate_rdd *r, spate_value ***parts, size_t **lens)
     sp_exec *e = sp_scope_exec(r->scope);
     pthread_mutex_lock(&e->run_lock);
     spate_err err = sp_rdd_prepare(r);
+    if (err == SPATE_OK && r->prepared &&
+        (r->kind == K_PARTS || r->kind == K_SHUFFLED || r->kind == K_PREPARED)) {
+        pthread_mutex_unlock(&e->run_lock);
+        *parts = r->parts; /* in memory already: no job, no copy */
+        *lens = r->lens;
+        return SPATE_OK;
+    }
     sp_vvec *out = sp_xcalloc((size_t)(r->nparts ? r->nparts : 1), sizeof *out);
     if (err == SPATE_OK) {
         materialize_job m = {.rdd = r, .out = out};

@@ -261,12 +261,18 @@ static void compute_union(spate_rdd *r, int part, spate_sink *out)
     }
 }
 
+/* The values are the scope's; in a transient task what the chain above
+ * allocates per element is recycled every 1024 elements, as sources do. */
 static void compute_parts(spate_rdd *r, int part, spate_sink *out)
 {
     const spate_value *v = r->parts[part];
     size_t n = r->lens[part];
-    for (size_t i = 0; i < n && !out->task->failed; i++)
+    spate_task *t = out->task;
+    sp_arena_mark mark = sp_arena_get_mark(t->arena);
+    for (size_t i = 0; i < n && !t->failed; i++) {
         out->push(out, v[i]);
+        if ((i & 1023) == 1023) sp_task_recycle(t, mark);
+    }
 }
 
 static void compute_flat_map_values(spate_rdd *r, int part, spate_sink *out);
@@ -278,9 +284,17 @@ void sp_rdd_compute(spate_rdd *r, int part, spate_sink *out)
     case K_SOURCE:
         r->fn.source(out->task, part, out, r->ud);
         return;
+    case K_PREPARED:
+        /* A job that prepared a child of r before r was persisted does not
+         * prepare r: it computes r's parent as if r were not persisted. */
+        if (!r->prepared && sp_rdd_is_cache(r)) {
+            sp_rdd_compute(r->inputs[0], part, out);
+            return;
+        }
+        compute_parts(r, part, out);
+        return;
     case K_PARTS:
     case K_SHUFFLED:
-    case K_PREPARED:
         compute_parts(r, part, out);
         return;
     case K_MAP:

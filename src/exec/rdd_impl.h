@@ -47,6 +47,7 @@ struct spate_rdd {
     sp_shuffle *shuffle;
     sp_prepare_fn prepare; /* K_PREPARED: deps in inputs[0..ninputs) */
     bool prepared;
+    spate_storage_level storage_level; /* persist/cache (cache.c) */
 };
 
 spate_rdd *sp_rdd_alloc(sp_scope *scope, rdd_kind kind, int nparts, spate_rdd *parent);
@@ -66,7 +67,21 @@ spate_err sp_job_run(sp_scope *scope, int n, sp_job_task_fn fn, void *ud);
 /* Counts the elements of each partition (counts has r->nparts slots). */
 spate_err sp_rdd_count_partitions(spate_rdd *r, int64_t *counts);
 
-/* Computes every partition of r into vectors (owned by r's scope). */
+/* Computes every partition of r into vectors (owned by r's scope). An RDD
+ * whose partitions are already in memory (K_PARTS, and K_SHUFFLED or
+ * K_PREPARED once prepared) hands out its own arrays: read them, never write. */
 spate_err sp_rdd_materialize(spate_rdd *r, spate_value ***parts, size_t **lens);
+
+/* cache.c: a K_PREPARED rdd in scope whose partitions are parent's, computed
+ * once by a job whose tasks allocate in scope (not in parent's scope, which
+ * may be a longer-lived one), the first time a job needs them. level is what
+ * spate_rdd_get_storage_level reports. Driver/generator thread. */
+spate_rdd *sp_rdd_cached(sp_scope *scope, spate_rdd *parent, spate_storage_level level);
+/* True for an rdd made by sp_rdd_cached (or turned into one by persist). */
+bool sp_rdd_is_cache(const spate_rdd *r);
+/* A persisted DStream's RDD of one batch: a cached rdd over r in the batch's
+ * scope, or r itself when its partitions are in memory anyway (the level is
+ * then recorded on r if r belongs to the batch). Generator thread. */
+spate_rdd *sp_rdd_persist_for_batch(spate_rdd *r, sp_scope *batch, spate_storage_level level);
 
 #endif

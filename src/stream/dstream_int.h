@@ -75,6 +75,8 @@ struct spate_stream {
     bool needs_checkpoint;
     /* spate_stream_checkpoint's interval, 0 for the default. */
     spate_duration checkpoint_interval;
+    /* spate_stream_persist (persist.c): each batch's RDD is cached. */
+    spate_storage_level storage_level;
     /* The operator's parameters (window, slide, partitions...) as text, part
      * of the graph's fingerprint: "window=3600000 slide=5000 nparts=2". */
     char params[128];
@@ -106,6 +108,11 @@ void sp_batch_fail(sp_batch *b, spate_err err, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Inputs report how many records they put in the batch. */
 void sp_batch_add_records(sp_batch *b, spate_stream *input, int64_t n);
+/* Inputs that only know their count once a task has read the data (file
+ * streams): the batch's counter for input, to which tasks add with
+ * atomic_fetch_add while the batch's scope lives; the batch's completion
+ * metrics include it. Generator thread (compute). */
+atomic_llong *sp_batch_task_records(sp_batch *b, spate_stream *input);
 
 /* Context services for sources. */
 sp_exec *sp_ctx_exec(spate_ctx *ctx);

@@ -3,6 +3,7 @@
 #include "stream/ctx_impl.h"
 
 #include "base/arena.h"
+#include "exec/rdd_impl.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -101,6 +102,8 @@ spate_rdd *sp_stream_get_or_compute(spate_stream *s, int64_t t, sp_batch *b)
     spate_rdd *r = find_generated(s, t);
     if (r) return r;
     r = s->ops->compute(s, t, b);
+    if (r && s->storage_level != SPATE_STORAGE_NONE)
+        r = sp_rdd_persist_for_batch(r, sp_batch_scope(b), s->storage_level);
     if (r) remember_generated(s, t, r);
     return r;
 }

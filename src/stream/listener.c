@@ -96,9 +96,22 @@ void sp_batch_metrics_add(spate_ctx *ctx, sp_batch *b, int stream_id, int64_t n)
     if (stream_id >= 0 && stream_id < ctx->nstreams) m->records_by_stream[stream_id] += n;
 }
 
+atomic_llong *sp_batch_task_records(sp_batch *b, spate_stream *input)
+{
+    sp_batch_metrics *m = &b->metrics;
+    if (!m->task_records) {
+        size_t n = (size_t)input->ctx->nstreams + 1;
+        m->task_records = sp_xmalloc(n * sizeof *m->task_records);
+        for (size_t i = 0; i < n; i++)
+            atomic_init(&m->task_records[i], 0);
+        sp_scope_own(b->scope, m->task_records);
+    }
+    return &m->task_records[input->id];
+}
+
 /* Every input stream of the graph, in definition order, with what it put in
- * b (0 when it reported nothing: file streams count records in their tasks,
- * as Spark's FileInputDStream reports 0). */
+ * b as known at generation (file streams count their records in the batch's
+ * tasks: add_task_records adds them at completion). */
 static void fix_inputs(spate_ctx *ctx, sp_batch *b)
 {
     sp_batch_metrics *m = &b->metrics;
@@ -180,9 +193,24 @@ static void log_batch(const spate_batch_info *info)
            inputs, info->failed ? "; failed: " : "", info->error);
 }
 
+/* The records the batch's tasks counted (file streams: the lines of the
+ * splits its jobs read) join the per-input counts and the batch's total. Job
+ * thread, after the batch's last job, so every task's count is in. */
+static void add_task_records(sp_batch *b)
+{
+    sp_batch_metrics *m = &b->metrics;
+    if (!m->task_records) return;
+    for (int i = 0; i < m->ninputs; i++) {
+        int64_t n = atomic_load(&m->task_records[m->inputs[i].stream_id]);
+        m->inputs[i].records += n;
+        atomic_fetch_add(&b->records, n);
+    }
+}
+
 void sp_batch_completed(spate_ctx *ctx, sp_batch *b)
 {
     b->completed_ms = spate_clock_now(ctx->clock);
+    add_task_records(b);
     spate_batch_info info;
     fill_info(ctx, b, BATCH_COMPLETED, &info);
     log_batch(&info);

@@ -19,6 +19,7 @@
 #include <spate/listener.h>
 
 #include <pthread.h>
+#include <stdatomic.h>
 
 typedef struct sp_batch sp_batch;
 
@@ -29,10 +30,13 @@ typedef struct sp_listener_bus {
 } sp_listener_bus;
 
 /* A batch's per-input record counts, indexed by stream id (NULL until an
- * input reports), and the inputs' info, made when the batch is submitted.
- * Both are owned by the batch's scope. */
+ * input reports): those known when the batch is generated, and those its
+ * tasks count (file streams, sp_batch_task_records), added in at completion.
+ * The inputs' info is made when the batch is submitted. All are owned by the
+ * batch's scope. */
 typedef struct sp_batch_metrics {
     int64_t *records_by_stream;
+    atomic_llong *task_records;
     spate_input_info *inputs;
     int ninputs;
 } sp_batch_metrics;
@@ -51,9 +55,9 @@ void sp_batch_submitted(spate_ctx *ctx, sp_batch *b);
 /* Job thread: b's first job starts now (sets its start time), posts
  * on_batch_started. */
 void sp_batch_started(spate_ctx *ctx, sp_batch *b);
-/* Job thread, after b's last job: sets the end time, logs the batch's line
- * (records in per input, scheduling delay, processing time, total delay) and
- * posts on_batch_completed. */
+/* Job thread, after b's last job: sets the end time, adds what tasks counted
+ * to the records in, logs the batch's line (records in per input, scheduling
+ * delay, processing time, total delay) and posts on_batch_completed. */
 void sp_batch_completed(spate_ctx *ctx, sp_batch *b);
 
 typedef enum sp_receiver_event {

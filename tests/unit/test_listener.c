@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -562,4 +563,120 @@ Test(listener, log_line_carries_the_metrics, .timeout = 30)
                        "s, scheduling delay: 0.000 s), 3 records in (input 0 "
                        "PluggableInputDStream: 3)\n";
     cr_expect(strstr(buf, want), "log:\n%s", buf);
+}
+
+/* ---- file streams' records in -------------------------------------------- */
+
+/* Writes dir/name with text and sets its mtime to mtime_ms. */
+static void fs_write(const char *dir, const char *name, const char *text, int64_t mtime_ms)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "wb");
+    cr_assert_not_null(f, "%s", path);
+    cr_assert_eq(fwrite(text, 1, strlen(text), f), strlen(text));
+    fclose(f);
+    struct timespec ts[2];
+    ts[0].tv_sec = ts[1].tv_sec = mtime_ms / 1000;
+    ts[0].tv_nsec = ts[1].tv_nsec = (mtime_ms % 1000) * 1000000L;
+    cr_assert_eq(utimensat(AT_FDCWD, path, ts, 0), 0, "utimensat %s", path);
+}
+
+static void fs_remove_dir(char *dir)
+{
+    char cmd[4200];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    cr_expect_eq(system(cmd), 0);
+}
+
+/* foreachRDD: two actions on the same RDD (the second reads the files
+ * again; a split still counts once). */
+static spate_err count_twice(spate_rdd *rdd, int64_t t, void *ud)
+{
+    (void)t;
+    int64_t n = 0, again = 0;
+    spate_err err = spate_rdd_count(rdd, &n);
+    if (!err) err = spate_rdd_count(rdd, &again);
+    atomic_fetch_add((atomic_llong *)ud, n + again);
+    return err;
+}
+
+/* The lines a file stream reads are only counted in the batch's tasks, so
+ * on_batch_submitted says 0 for it, and on_batch_completed and the log line
+ * carry the lines read, per input, each split counted once however many jobs
+ * read it. */
+Test(listener, file_streams_report_the_lines_read, .timeout = 30)
+{
+    char dir_a[] = "/tmp/spate_listener_fa_XXXXXX", dir_b[] = "/tmp/spate_listener_fb_XXXXXX";
+    cr_assert_not_null(mkdtemp(dir_a));
+    cr_assert_not_null(mkdtemp(dir_b));
+    char path[] = "/tmp/spate_listener_fslog_XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert_geq(fd, 0);
+    int saved = dup(STDERR_FILENO);
+    dup2(fd, STDERR_FILENO);
+
+    /* 8-byte splits: b's first file is read as two splits */
+    spate_ctx *ssc = make_ctx("INFO", "spate.files.maxPartitionBytes", "8");
+    spate_clock *clock = spate_ctx_clock(ssc);
+    cr_assert_eq(spate_clock_set(clock, 100000), SPATE_OK);
+    recorder rec;
+    recorder_init(&rec);
+    listen(ssc, &rec);
+    spate_stream *a = spate_text_file_stream(ssc, dir_a);
+    spate_stream *b = spate_text_file_stream(ssc, dir_b);
+    spate_stream *q = spate_queue_stream(ssc, true, NULL);
+    atomic_llong seen_all = 0, seen_a = 0;
+    spate_stream *all[3] = {a, b, q};
+    cr_assert_eq(spate_stream_foreach_rdd(spate_ctx_union(ssc, all, 3), count_twice, &seen_all),
+                 SPATE_OK);
+    cr_assert_eq(spate_stream_foreach_rdd(a, count_twice, &seen_a), SPATE_OK);
+    cr_assert_eq(spate_ctx_start(ssc), SPATE_OK, "%s", spate_ctx_last_error(ssc));
+    fs_write(dir_a, "a.txt", "a1\na2\na3\n", 100500);
+    fs_write(dir_b, "b1.txt", "bb1\nbb2\nbb3\n", 100500);
+    fs_write(dir_b, "b2.txt", "b4\nb5", 100600);
+    for (int64_t t = 101000; t <= 102000; t += 1000) {
+        spate_clock_set(clock, t);
+        cr_assert_eq(spate_ctx_await_batch(ssc, t, 5000), SPATE_OK, "%s",
+                     spate_ctx_last_error(ssc));
+    }
+    spate_ctx_stats st;
+    spate_ctx_get_stats(ssc, &st);
+    spate_ctx_destroy(ssc);
+    dup2(saved, STDERR_FILENO);
+    close(saved);
+
+    cr_expect_eq(atomic_load(&seen_all), 2 * 8);
+    cr_expect_eq(atomic_load(&seen_a), 2 * 3);
+    cr_expect_eq(st.records_in, 8);
+    struct {
+        int64_t t;
+        int64_t total, a, b;
+    } want[] = {{101000, 8, 3, 5}, {102000, 0, 0, 0}};
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        const spate_batch_info *done = &batch_event(&rec, EV_COMPLETED, want[i].t)->b;
+        cr_expect_eq(done->records, want[i].total, "batch %lld", (long long)want[i].t);
+        cr_assert_eq(done->ninputs, 3);
+        cr_expect_str_eq(done->inputs[0].name, "FileInputDStream");
+        cr_expect_eq(done->inputs[0].records, want[i].a, "batch %lld: a", (long long)want[i].t);
+        cr_expect_eq(done->inputs[1].records, want[i].b, "batch %lld: b", (long long)want[i].t);
+        cr_expect_eq(done->inputs[2].records, 0, "the queue stream reports nothing");
+        const spate_batch_info *sub = &batch_event(&rec, EV_SUBMITTED, want[i].t)->b;
+        cr_expect_eq(sub->records, 0, "not read yet when submitted");
+        cr_expect_eq(sub->inputs[0].records, 0);
+        cr_expect_eq(sub->inputs[1].records, 0);
+    }
+
+    char buf[32768] = "";
+    ssize_t n = pread(fd, buf, sizeof buf - 1, 0);
+    close(fd);
+    unlink(path);
+    cr_assert_gt(n, 0);
+    buf[n] = '\0';
+    const char *want_line = "s for time 101000 ms (execution: 0.000 s, scheduling delay: 0.000 s), "
+                            "8 records in (input 0 FileInputDStream: 3, input 1 "
+                            "FileInputDStream: 5, input 2 QueueInputDStream: 0)\n";
+    cr_expect(strstr(buf, want_line), "log:\n%s", buf);
+    fs_remove_dir(dir_a);
+    fs_remove_dir(dir_b);
 }
