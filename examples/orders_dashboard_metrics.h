@@ -7,12 +7,10 @@
  *
  * and running totals for the summary a program prints when it stops.
  *
- * Records in: Spark's BatchInfo.numRecords is 0 for file streams
- * (FileInputDStream reports its files, not a count, and spate does the same),
- * so the line shows instead the lines the batch read: the growth of the
- * context's records-in counter since the previous batch. That is exact
- * because batches run one at a time (concurrentJobs = 1) and a file split
- * counts its lines once, however many branches read it.
+ * Records in: the batch info's records, which for a file stream are the
+ * lines the batch read (each counted once, however many jobs read them).
+ * Spark's BatchInfo.numRecords would be 0 here: its FileInputDStream reports
+ * files, not a count; spate counts the lines while reading them.
  *
  * Header-only, shared by the example and bench/bench_dashboard.c.
  * Threads: dash_on_batch_completed runs on the job thread (the only writer);
@@ -26,17 +24,16 @@
 #include <stdio.h>
 
 typedef struct dash_metrics {
-    spate_ctx *ssc;
-    FILE *out;               /* where the per-batch lines go; NULL: totals only */
-    int64_t records_in_seen; /* the context's records-in at the last batch */
+    FILE *out; /* where the per-batch lines go; NULL: totals only */
     atomic_llong batches, failed, records, processing_ms, max_total_delay_ms;
 } dash_metrics;
 
+/* ssc is the context m will listen to (not needed any more: the batch info
+ * carries the records; kept so that callers need not change). */
 static inline void dash_metrics_init(dash_metrics *m, spate_ctx *ssc, FILE *out)
 {
-    m->ssc = ssc;
+    (void)ssc;
     m->out = out;
-    m->records_in_seen = 0;
     atomic_init(&m->batches, 0);
     atomic_init(&m->failed, 0);
     atomic_init(&m->records, 0);
@@ -47,10 +44,7 @@ static inline void dash_metrics_init(dash_metrics *m, spate_ctx *ssc, FILE *out)
 static inline void dash_on_batch_completed(const spate_batch_info *b, void *ud)
 {
     dash_metrics *m = ud;
-    spate_ctx_stats st;
-    spate_ctx_get_stats(m->ssc, &st);
-    int64_t records = st.records_in - m->records_in_seen;
-    m->records_in_seen = st.records_in;
+    int64_t records = b->records;
     atomic_fetch_add(&m->batches, 1);
     if (b->failed) atomic_fetch_add(&m->failed, 1);
     atomic_fetch_add(&m->records, records);
@@ -67,7 +61,7 @@ static inline void dash_on_batch_completed(const spate_batch_info *b, void *ud)
     fflush(m->out);
 }
 
-/* Adds m (initialised with this ssc) as a listener of ssc. */
+/* Adds m as a listener of ssc. */
 static inline spate_err dash_metrics_listen(spate_ctx *ssc, dash_metrics *m)
 {
     spate_listener l = {.on_batch_completed = dash_on_batch_completed, .ud = m};

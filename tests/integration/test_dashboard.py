@@ -310,9 +310,6 @@ def test_end_to_end_metrics_match_the_input(dashboard, spate_bin):
     assert f"{exp.valid + exp.malformed} lines in" in log
 
 
-@pytest.mark.xfail(strict=True, reason="spate has no DStream.cache(): the orders stream feeds "
-                   "three metrics, so each batch's lines are parsed three times and a malformed "
-                   "line is reported and counted three times")
 def test_each_malformed_line_is_reported_once(dashboard, spate_bin):
     d = dashboard("malformed").start()
     d.wait_first_batch()
