@@ -404,7 +404,8 @@ Test(persist, rdd_levels_follow_spark, .timeout = 30)
 {
     spate_ctx *ssc = cu_ctx("local[2]", 1000);
     spate_rdd *base = cu_range(ssc, 1, 4, 2);
-    spate_rdd *r = spate_rdd_map(base, counted_times_ten, &(atomic_llong){0});
+    atomic_llong calls = 0;
+    spate_rdd *r = spate_rdd_map(base, counted_times_ten, &calls);
     cr_expect_eq(spate_rdd_get_storage_level(r), SPATE_STORAGE_NONE);
     cr_expect_eq(spate_rdd_persist(r, SPATE_STORAGE_NONE), SPATE_ERR_INVALID_ARG);
     cr_expect_eq(spate_rdd_persist(r, (spate_storage_level)99), SPATE_ERR_INVALID_ARG);
