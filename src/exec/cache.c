@@ -35,10 +35,7 @@ static const char *const LEVEL_NAMES[] = {
 };
 enum { NLEVELS = sizeof LEVEL_NAMES / sizeof LEVEL_NAMES[0] };
 
-static bool level_known(spate_storage_level level)
-{
-    return (unsigned)level < (unsigned)NLEVELS;
-}
+static bool level_known(spate_storage_level level) { return (unsigned)level < (unsigned)NLEVELS; }
 
 const char *spate_storage_level_name(spate_storage_level level)
 {

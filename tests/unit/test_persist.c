@@ -75,8 +75,8 @@ static void run_batches(spate_ctx *ssc, int n)
     for (int i = 0; i < n; i++) {
         cr_assert_eq(spate_clock_advance(clock, 1000), SPATE_OK);
         int64_t t = spate_clock_now(clock);
-        cr_assert_eq(spate_ctx_await_batch(ssc, t, 5000), SPATE_OK, "batch %lld: %s",
-                     (long long)t, spate_ctx_last_error(ssc));
+        cr_assert_eq(spate_ctx_await_batch(ssc, t, 5000), SPATE_OK, "batch %lld: %s", (long long)t,
+                     spate_ctx_last_error(ssc));
     }
 }
 
@@ -199,8 +199,8 @@ static spate_err three_jobs(spate_rdd *rdd, int64_t t, void *ud)
     if (err) return err;
     spate_value *v;
     size_t n;
-    spate_rdd *pairs = spate_rdd_reduce_by_key(spate_rdd_map(rdd, label_and_one, NULL),
-                                               spate_fn_sum, NULL, 2);
+    spate_rdd *pairs =
+        spate_rdd_reduce_by_key(spate_rdd_map(rdd, label_and_one, NULL), spate_fn_sum, NULL, 2);
     if ((err = spate_rdd_collect(pairs, &v, &n))) return err;
     seen->counted_first = cu_format_all(v, n, true);
     if ((err = spate_rdd_collect(rdd, &v, &n))) return err;
@@ -228,7 +228,8 @@ Test(persist, values_valid_across_jobs_after_a_counting_job, .timeout = 30)
         want[i] = spate_str_printf(a, "value-%d", i + 1);
         want_pairs[i] = spate_tuple2(a, want[i], spate_i64(1));
     }
-    char *want_text = cu_format_all(want, N, true), *want_pairs_text = cu_format_all(want_pairs, N, true);
+    char *want_text = cu_format_all(want, N, true),
+         *want_pairs_text = cu_format_all(want_pairs, N, true);
     cr_assert_not_null(seen.collected);
     cr_expect_str_eq(seen.collected, want_text);
     cr_expect_str_eq(seen.counted_first, want_pairs_text);
@@ -465,8 +466,9 @@ Test(persist, stream_persist_only_before_start, .timeout = 30)
     cr_assert_eq(spate_stream_foreach_rdd(s, level_into, &seen), SPATE_OK);
     cr_assert_eq(spate_ctx_start(ssc), SPATE_OK);
     cr_expect_eq(spate_stream_persist(s, SPATE_STORAGE_MEMORY_ONLY), SPATE_ERR_STATE);
-    cr_expect_str_eq(spate_ctx_last_error(ssc),
-                     "Cannot change storage level of a DStream after streaming context has started");
+    cr_expect_str_eq(
+        spate_ctx_last_error(ssc),
+        "Cannot change storage level of a DStream after streaming context has started");
     cr_expect_eq(spate_stream_get_storage_level(s), SPATE_STORAGE_MEMORY_AND_DISK_2);
     run_batches(ssc, 1);
     cr_expect_eq(seen, SPATE_STORAGE_MEMORY_AND_DISK_2, "the batch's RDD has the stream's level");
