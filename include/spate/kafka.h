@@ -50,7 +50,18 @@ typedef struct spate_offset_range {
 
 /* Spark's ConsumerStrategies. offsets (may be NULL, n_offsets 0) are where to
  * start in those partitions; elsewhere the committed offset of group.id, else
- * auto.offset.reset (earliest | latest, the default). Arrays are copied. */
+ * auto.offset.reset (earliest | latest, the default | none: an error naming
+ * the partitions), decided when the context starts (latest: the end then) or
+ * when a partition first appears. Arrays and strings are copied. The
+ * constructors do not fail: a bad argument (no topics, a pattern PCRE2
+ * rejects) is reported by spate_kafka_direct_stream. A strategy is given to
+ * exactly one stream, which frees it; spate_kafka_strategy_destroy is for
+ * one never given. The partitions are listed from the cluster's metadata at
+ * start and again every batch, without joining a consumer group: Subscribe
+ * and Assign topics must exist at start (within
+ * spate.streaming.kafka.metadata.timeout, else the start fails with "Topic
+ * t not present in metadata after 10000 ms."), and new partitions and new
+ * topics matching a pattern are read from the next batch on. */
 typedef struct spate_consumer_strategy spate_consumer_strategy;
 spate_consumer_strategy *spate_kafka_subscribe(const char *const *topics, int n_topics,
                                                const spate_topic_offset *offsets, int n_offsets);
@@ -63,15 +74,32 @@ spate_consumer_strategy *spate_kafka_assign(const spate_topic_partition *parts, 
                                             const spate_topic_offset *offsets, int n_offsets);
 void spate_kafka_strategy_destroy(spate_consumer_strategy *s);
 
-/* KafkaUtils.createDirectStream: one RDD partition per Kafka partition; each
- * batch reads a fixed offset range per partition, decided at the batch time
- * and written to the checkpoint before it is read, so a restarted job reads
- * the same ranges again. Takes params and strategy (also on failure).
- * Elements are consumer records (see spate_kafka_record_*). */
+/* KafkaUtils.createDirectStream: one RDD partition per Kafka partition
+ * (sorted by topic, then partition); each batch reads a fixed offset range
+ * per partition, decided when the batch is generated (up to the latest
+ * offsets then, within spate.streaming.kafka.maxRatePerPartition and the
+ * backpressure rate) and written to the checkpoint before it is read, so a
+ * restarted job reads the same ranges again. Takes params and strategy
+ * (also on failure: NULL, with the reason in spate_ctx_last_error, for a
+ * missing bootstrap.servers or a bad strategy). Elements are consumer
+ * records (see spate_kafka_record_*); the batch's input info counts the
+ * ranges' records. A Kafka failure while a batch is planned (unreachable
+ * brokers past spate.streaming.kafka.metadata.timeout) fails that batch
+ * with the message, and the next batch reads from the same offsets. Records
+ * Kafka no longer has (deleted by retention before they were read): with
+ * failOnDataLoss "true" (the default) the batch fails naming the partition
+ * and the offsets, with "false" they are skipped with a warning and counted
+ * (spate_kafka_records_lost). A task gets no record for
+ * spate.streaming.kafka.consumer.poll.ms: it fails with Spark's "Failed to
+ * get records for ... after polling for ..." message.
+ * Threads: the program's thread, before start. */
 spate_stream *spate_kafka_direct_stream(spate_ctx *ssc, spate_kafka_params *params,
                                         spate_consumer_strategy *strategy);
 
-/* A consumer record is a SPATE_TUPLE; these read its fields. */
+/* A consumer record is the SPATE_TUPLE (topic, partition, offset, timestamp,
+ * timestampType, key, value, headers), printed as such; these read its
+ * fields (NULL / -1 for a value that is not a record). Its strings live as
+ * long as the batch. */
 spate_value spate_kafka_record_topic(spate_value rec);     /* STR */
 int32_t spate_kafka_record_partition(spate_value rec);
 int64_t spate_kafka_record_offset(spate_value rec);
@@ -88,10 +116,17 @@ spate_value spate_kafka_record_headers(spate_value rec);
  * the RDD. SPATE_ERR_INVALID_ARG for another RDD. */
 spate_err spate_kafka_offset_ranges(const spate_rdd *rdd, const spate_offset_range **ranges,
                                     int *n);
-/* CanCommitOffsets.commitAsync: stores the ranges' until offsets as group.id's
- * committed offsets (for monitoring tools), asynchronously, on a later batch
- * of the stream's consumer. Thread-safe. */
+/* CanCommitOffsets.commitAsync: stores the ranges' until offsets (the
+ * highest per partition) as group.id's committed offsets (for monitoring
+ * tools, and where a new stream of that group starts), asynchronously: they
+ * are sent when the stream's next batch is generated, and what is still
+ * queued when the context is destroyed is sent then. ranges is copied.
+ * SPATE_ERR_INVALID_ARG when direct is not a direct stream,
+ * SPATE_ERR_UNSUPPORTED when its params have no group.id. Thread-safe. */
 spate_err spate_kafka_commit_async(spate_stream *direct, const spate_offset_range *ranges, int n);
+/* Records skipped because Kafka no longer had them (failOnDataLoss
+ * "false"), since the stream was made. Thread-safe. */
+int64_t spate_kafka_records_lost(spate_stream *direct);
 
 /* Writes every element of s to topic each batch. key_fn / value_fn (may be
  * NULL) make the record's key and value from an element (STR, BYTES, or any

@@ -206,16 +206,25 @@ static bool set_one(rd_kafka_conf_t *conf, const char *key, const char *value, c
     return false;
 }
 
+static bool overridden(const char *const *overrides, const char *key)
+{
+    for (int i = 0; overrides && overrides[i]; i += 2)
+        if (!strcmp(overrides[i], key)) return true;
+    return false;
+}
+
 rd_kafka_conf_t *sp_kafka_params_rdconf(const spate_kafka_params *p, const char *const *overrides,
                                         const char *who, char *errstr, size_t errstr_size)
 {
     rd_kafka_conf_t *conf = rd_kafka_conf_new();
     for (int i = 0; p && i < p->n; i++) {
-        if (is_spark_key(p->keys[i])) continue;
+        if (is_spark_key(p->keys[i]) || overridden(overrides, p->keys[i])) continue;
         if (!set_one(conf, p->keys[i], p->values[i], who, errstr, errstr_size)) goto fail;
     }
     for (int i = 0; overrides && overrides[i]; i += 2)
-        if (!set_one(conf, overrides[i], overrides[i + 1], who, errstr, errstr_size)) goto fail;
+        if (overrides[i + 1] &&
+            !set_one(conf, overrides[i], overrides[i + 1], who, errstr, errstr_size))
+            goto fail;
     rd_kafka_conf_set_log_cb(conf, sp_kafka_log_cb);
     return conf;
 fail:

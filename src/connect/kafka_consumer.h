@@ -1,0 +1,67 @@
+/* kafka_consumer.h - the executors' Kafka consumers: a task of a direct
+ * stream's RDD reads exactly the records [from, until) of its partition
+ * (Spark's KafkaRDD iterator over a cached KafkaDataConsumer).
+ *
+ * One librdkafka consumer per executor thread and stream, made on first use
+ * and kept until the stream is destroyed. It uses librdkafka's per-partition
+ * (simple consumer) API, started at an offset, not a consumer group:
+ * assigning through a group costs a coordinator round trip and a second to
+ * close, for nothing since these consumers never commit. A consumer keeps
+ * the partitions it has read started (up to
+ * spate.streaming.kafka.consumer.cache.maxCapacity, least recently used
+ * stopped first), so the records of the next batch are usually prefetched:
+ * a task whose range starts where the previous one of that partition ended
+ * on that thread reads on without a seek, as Spark's consumer cache does.
+ *
+ * Reading: records arrive in offset order; offsets the log skips (transaction
+ * markers, compacted records) are gaps, not errors; the range ends at the
+ * record just before until, or when the partition's end (an EOF event at or
+ * past until) shows the rest is gap. No record for
+ * spate.streaming.kafka.consumer.poll.ms fails the task with Spark's message
+ * ("Failed to get records for spark-executor-G orders 0 5 after polling for
+ * 30000"). An offset Kafka no longer has (deleted by retention) is data
+ * loss: with failOnDataLoss (the default) the task fails naming the
+ * partition and the offset; without, the missing records are skipped with a
+ * warning and counted.
+ *
+ * Executor consumers are configured from the stream's Kafka params with
+ * Spark's executor overrides (KafkaUtils.fixKafkaParams): no auto commit,
+ * auto.offset.reset none, group.id "spark-executor-" + group.id; spate adds
+ * the partition EOF event, fetch.wait.max.ms 100 (a seek waits for the fetch
+ * in flight: Kafka's 500 ms default would add that to every task that moves
+ * a consumer) and queued.max.messages.kbytes 4096 (prefetch per started
+ * partition) unless the params set them.
+ *
+ * Threads: sp_kafka_reader_read on executor threads, each on its own
+ * consumer (task->thread); new and destroy on the program's thread. */
+#ifndef SP_KAFKA_CONSUMER_H
+#define SP_KAFKA_CONSUMER_H
+
+#include "connect/kafka_params.h"
+
+#include <stdatomic.h>
+
+typedef struct sp_kafka_reader sp_kafka_reader;
+
+typedef struct sp_kafka_reader_opts {
+    int nthreads;        /* executor threads */
+    int64_t poll_ms;     /* spate.streaming.kafka.consumer.poll.ms */
+    int max_open;        /* partitions kept started per consumer */
+    atomic_llong *lost;  /* records skipped as lost (failOnDataLoss false) */
+    const char *who;     /* the stream, for messages */
+} sp_kafka_reader_opts;
+
+/* params is copied. NULL with a message when librdkafka rejects them. */
+sp_kafka_reader *sp_kafka_reader_new(const spate_kafka_params *params,
+                                     const sp_kafka_reader_opts *opts, char *errstr,
+                                     size_t errstr_size);
+void sp_kafka_reader_destroy(sp_kafka_reader *r);
+
+/* Pushes the records [range->from_offset, range->until_offset) of the
+ * range's partition into out, as consumer records (kafka_record.h) in t's
+ * arena, with topic (the range's topic as a value, borrowed) in each.
+ * Failures fail the task. */
+void sp_kafka_reader_read(sp_kafka_reader *r, spate_task *t, const spate_offset_range *range,
+                          spate_value topic, spate_sink *out);
+
+#endif
