@@ -12,7 +12,11 @@
  *
  * Rate: spate.streaming.receiver.maxRate records/s (0: unlimited) is enforced
  * in spate_receiver_store by blocking the caller, like Guava's smooth rate
- * limiter that Spark uses (up to one second of unused permits is kept).
+ * limiter that Spark uses (up to one second of unused permits is kept). With
+ * spate.streaming.backpressure.enabled, the stream's rate controller
+ * (stream/rate_estimator.h) sets the rate after each batch, capped by
+ * maxRate (Spark's RateLimiter.updateRate); the first batches take
+ * spate.streaming.backpressure.initialRate when it is set.
  *
  * Restart: spate_receiver_restart marks the receiver stopped (on_start loops
  * see spate_receiver_is_stopped and return); when on_start has returned the
@@ -40,6 +44,7 @@
 #include "ckpt/receiver_wal.h"
 #include "connect/source_util.h"
 #include "stream/listener_int.h"
+#include "stream/rate_estimator.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -58,7 +63,9 @@ struct spate_receiver {
     char *name;
     void (*free_ud)(void *);
     int64_t restart_delay_ms;
-    int64_t max_rate; /* records/s, 0: unlimited */
+    int64_t max_rate;      /* records/s, 0: unlimited (under lock once started) */
+    int64_t conf_max_rate; /* spate.streaming.receiver.maxRate */
+    sp_rate_controller *rate; /* backpressure, NULL when off */
     size_t max_parts;
 
     pthread_mutex_t lock;
@@ -359,6 +366,7 @@ bool sp_receiver_has_pending(spate_stream *s)
 
 static void receiver_free(spate_receiver *r)
 {
+    sp_rate_controller_destroy(r->rate);
     drop_block_locked(r);
     sp_rwal_free(r->wal);
     free(r->last_error);
@@ -387,10 +395,24 @@ static void receiver_configure(spate_receiver *r, spate_ctx *ctx)
     if (r->restart_delay_ms < 0) r->restart_delay_ms = 0;
     r->max_rate = sp_conf_i64_or(conf, "spate.streaming.receiver.maxRate", 0);
     if (r->max_rate < 0) r->max_rate = 0;
+    r->conf_max_rate = r->max_rate;
+    int64_t initial = sp_conf_i64_or(conf, "spate.streaming.backpressure.initialRate", 0);
+    if (sp_backpressure_enabled(ctx) && initial > 0 && (r->max_rate == 0 || initial < r->max_rate))
+        r->max_rate = initial;
     int64_t block_ms = sp_conf_duration_or(conf, "spate.streaming.blockInterval", 200);
     int64_t batch_ms = spate_ctx_batch_interval(ctx);
     int64_t parts = block_ms > 0 ? batch_ms / block_ms : 1;
     r->max_parts = parts < 1 ? 1 : (size_t)parts;
+}
+
+/* Backpressure (job thread): the new rate, capped by maxRate. */
+static void publish_rate(int64_t rate, void *ud)
+{
+    spate_receiver *r = ud;
+    if (rate <= 0) return;
+    pthread_mutex_lock(&r->lock);
+    r->max_rate = r->conf_max_rate > 0 && r->conf_max_rate < rate ? r->conf_max_rate : rate;
+    pthread_mutex_unlock(&r->lock);
 }
 
 spate_stream *sp_receiver_stream_new(spate_ctx *ctx, const sp_stream_ops *ops,
@@ -422,7 +444,11 @@ spate_stream *sp_receiver_stream_new(spate_ctx *ctx, const sp_stream_ops *ops,
     }
     r->stream_id = s->id;
     r->wal = sp_rwal_new(s);
-    return s;
+    bool ok;
+    char err[256];
+    r->rate = sp_rate_controller_new(ctx, s->id, publish_rate, r, &ok, err, sizeof err);
+    if (!ok) sp_ctx_set_error(ctx, "%s: %s", r->name, err);
+    return ok ? s : NULL;
 }
 
 /* Checkpoint hooks: which logged records each batch took (log off: none). */
@@ -451,6 +477,13 @@ spate_receiver *sp_receiver_of(spate_stream *s) { return s ? s->impl : NULL; }
 spate_ctx *sp_receiver_ctx(spate_receiver *r) { return r->ctx; }
 int64_t sp_receiver_stored(spate_receiver *r) { return atomic_load(&r->stored); }
 int sp_receiver_starts(spate_receiver *r) { return atomic_load(&r->starts); }
+int64_t sp_receiver_rate(spate_receiver *r)
+{
+    pthread_mutex_lock(&r->lock);
+    int64_t rate = r->max_rate;
+    pthread_mutex_unlock(&r->lock);
+    return rate;
+}
 
 static const sp_stream_ops pluggable_ops = {
     .name = "PluggableInputDStream",

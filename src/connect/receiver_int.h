@@ -39,6 +39,9 @@ spate_ctx *sp_receiver_ctx(spate_receiver *r);
 int64_t sp_receiver_stored(spate_receiver *r);
 /* Times on_start has been called since start (1 + restarts). Thread-safe. */
 int sp_receiver_starts(spate_receiver *r);
+/* Records/s store accepts now (maxRate, or the backpressure rate); 0:
+ * unlimited. Thread-safe. */
+int64_t sp_receiver_rate(spate_receiver *r);
 /* Its write-ahead log, NULL when off (for tests). */
 struct sp_rwal *sp_receiver_wal(spate_receiver *r);
 

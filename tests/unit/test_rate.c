@@ -183,3 +183,203 @@ Test(rate_kafka, clamp_never_passes_latest)
     cr_expect_eq(until[0], 500);
     cr_expect_eq(until[1], 120);
 }
+
+/* ---- backpressure on a direct stream --------------------------------------------- */
+
+/* A direct stream over a backlog far larger than it can process: the
+ * foreachRDD stands for processing at 1000 records/s by moving the manual
+ * clock 1 ms per record it counts, and the test moves the clock to the next
+ * batch time whenever the job thread is idle. Spark's PID estimator must
+ * bring the batches to about 1000 records (processing time ~ the interval)
+ * and the scheduling delay back down; without backpressure the delay grows
+ * by a second per batch. */
+#include "kafka_direct_util.h"
+
+#include <pthread.h>
+
+enum { BP_BATCHES = 45, BP_RECORDS = 30000 };
+
+typedef struct bp_run {
+    pthread_mutex_t mu;
+    int n;
+    int64_t records[BP_BATCHES + 8], processing[BP_BATCHES + 8], sched[BP_BATCHES + 8];
+    spate_clock *clock;
+} bp_run;
+
+static void bp_completed(const spate_batch_info *b, void *ud)
+{
+    bp_run *r = ud;
+    pthread_mutex_lock(&r->mu);
+    if (r->n < BP_BATCHES + 8) {
+        r->records[r->n] = b->records;
+        r->processing[r->n] = b->processing_time_ms;
+        r->sched[r->n] = b->scheduling_delay_ms;
+        r->n++;
+    }
+    pthread_mutex_unlock(&r->mu);
+}
+
+static spate_err process_slowly(spate_rdd *rdd, int64_t time, void *ud)
+{
+    (void)time;
+    bp_run *r = ud;
+    int64_t n;
+    spate_err err = spate_rdd_count(rdd, &n);
+    if (!err) spate_clock_advance(r->clock, n); /* 1000 records/s */
+    return err;
+}
+
+static int bp_completed_count(bp_run *r)
+{
+    pthread_mutex_lock(&r->mu);
+    int n = r->n;
+    pthread_mutex_unlock(&r->mu);
+    return n;
+}
+
+static void bp_drive(bool backpressure, int batches, bp_run *r)
+{
+    kmock m;
+    ku_mock_start(&m, 1);
+    ku_topic(&m, "bp", 2);
+    for (int p = 0; p < 2; p++)
+        for (int i = 0; i < BP_RECORDS; i++)
+            ku_send(&m, "bp", p, NULL, "x", 1, 0, false);
+    ku_flush(&m);
+    const char *conf[] = {"spate.streaming.kafka.maxRatePerPartition", "1000",
+                          "spate.streaming.backpressure.enabled", backpressure ? "true" : "false",
+                          NULL};
+    spate_ctx *ssc = ku_ctx(conf);
+    memset(r, 0, sizeof *r);
+    pthread_mutex_init(&r->mu, NULL);
+    r->clock = spate_ctx_clock(ssc);
+    spate_listener l = {.on_batch_completed = bp_completed, .ud = r};
+    spate_ctx_add_listener(ssc, &l);
+    const char *topics[] = {"bp"};
+    spate_stream *s = spate_kafka_direct_stream(ssc, ku_params(&m, "bp", "earliest"),
+                                                spate_kafka_subscribe(topics, 1, NULL, 0));
+    cr_assert_not_null(s, "%s", spate_ctx_last_error(ssc));
+    cr_assert_eq(spate_stream_foreach_rdd(s, process_slowly, r), SPATE_OK);
+    cr_assert_eq(spate_ctx_start(ssc), SPATE_OK, "%s", spate_ctx_last_error(ssc));
+    spate_clock_set(r->clock, KU_BATCH);
+    while (bp_completed_count(r) < batches) {
+        int64_t now = spate_clock_now(r->clock), due = now - now % KU_BATCH;
+        cr_assert_eq(spate_ctx_await_batch(ssc, due, KU_WAIT_MS), SPATE_OK);
+        /* The clock did not move while batches up to `due` completed: the
+         * job thread is idle until the next batch time. */
+        if (spate_clock_now(r->clock) == now) spate_clock_set(r->clock, due + KU_BATCH);
+    }
+    spate_ctx_destroy(ssc);
+    pthread_mutex_destroy(&r->mu);
+    ku_mock_stop(&m);
+}
+
+Test(rate_backpressure, batches_settle_to_the_processing_speed, .timeout = 60)
+{
+    bp_run r;
+    bp_drive(true, BP_BATCHES, &r);
+    cr_expect_eq(r.records[0], 2000, "maxRatePerPartition before the first estimate");
+    for (int i = BP_BATCHES - 10; i < BP_BATCHES; i++) {
+        cr_expect(r.processing[i] >= 800 && r.processing[i] <= 1200,
+                  "batch %d: %lld records took %lld ms", i, (long long)r.records[i],
+                  (long long)r.processing[i]);
+        cr_expect_leq(r.sched[i], KU_BATCH, "batch %d: scheduling delay %lld ms", i,
+                      (long long)r.sched[i]);
+    }
+    for (int i = 0; i < BP_BATCHES; i++)
+        cr_log_info("batch %d: %lld records, %lld ms, delay %lld ms", i, (long long)r.records[i],
+                    (long long)r.processing[i], (long long)r.sched[i]);
+    int64_t peak = 0;
+    for (int i = 0; i < BP_BATCHES; i++)
+        peak = r.sched[i] > peak ? r.sched[i] : peak;
+    cr_expect_gt(peak, r.sched[BP_BATCHES - 1], "the delay built up first comes back down");
+}
+
+Test(rate_backpressure, without_it_the_scheduling_delay_grows, .timeout = 60)
+{
+    enum { N = 25 }; /* 2000 records each: within the backlog */
+    bp_run r;
+    bp_drive(false, N, &r);
+    for (int i = 0; i < N; i++)
+        cr_expect_eq(r.records[i], 2000, "batch %d", i);
+    cr_expect_geq(r.sched[N - 1] - r.sched[N - 11], 10 * KU_BATCH / 2,
+                  "delay %lld ms after %d batches, %lld ms 10 batches before",
+                  (long long)r.sched[N - 1], N, (long long)r.sched[N - 11]);
+}
+
+/* ---- receivers ---------------------------------------------------------------------- */
+
+#include "connect/receiver_int.h"
+
+static void idle_receiver(spate_receiver *r, void *ud) { (void)r, (void)ud; }
+
+/* 10 ms of processing per record: 100 records/s. */
+static spate_err process_100_per_s(spate_rdd *rdd, int64_t time, void *ud)
+{
+    (void)time;
+    int64_t n;
+    spate_err err = spate_rdd_count(rdd, &n);
+    if (!err) spate_clock_advance((spate_clock *)ud, n * 10);
+    return err;
+}
+
+static spate_stream *rate_receiver(spate_ctx *ssc)
+{
+    spate_receiver_def def = {.name = "rate", .on_start = idle_receiver};
+    spate_stream *s = spate_receiver_stream(ssc, &def);
+    cr_assert_not_null(s, "%s", spate_ctx_last_error(ssc));
+    cr_assert_eq(spate_stream_foreach_rdd(s, process_100_per_s, spate_ctx_clock(ssc)), SPATE_OK);
+    return s;
+}
+
+Test(rate_receiver, initial_rate_capped_by_max_rate)
+{
+    static const struct {
+        const char *bp, *initial, *max;
+        int64_t want;
+    } cases[] = {
+        {"true", "500", "0", 500},   {"true", "500", "200", 200}, {"true", "0", "200", 200},
+        {"false", "500", "0", 0},    {"false", "500", "300", 300},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *conf[] = {"spate.streaming.backpressure.enabled", cases[i].bp,
+                              "spate.streaming.backpressure.initialRate", cases[i].initial,
+                              "spate.streaming.receiver.maxRate", cases[i].max, NULL};
+        spate_ctx *ssc = ku_ctx(conf);
+        spate_stream *s = rate_receiver(ssc);
+        cr_expect_eq(sp_receiver_rate(sp_receiver_of(s)), cases[i].want, "case %zu", i);
+        spate_ctx_destroy(ssc);
+    }
+}
+
+/* Spark's ReceiverRateController: each estimate becomes the receiver's rate,
+ * capped by spate.streaming.receiver.maxRate. */
+static void check_receiver_estimate(const char *max_rate, int64_t want)
+{
+    const char *conf[] = {"spate.streaming.backpressure.enabled", "true",
+                          "spate.streaming.backpressure.initialRate", "100000",
+                          "spate.streaming.receiver.maxRate", max_rate, NULL};
+    spate_ctx *ssc = ku_ctx(conf);
+    spate_stream *s = rate_receiver(ssc);
+    spate_receiver *r = sp_receiver_of(s);
+    cr_assert_eq(spate_ctx_start(ssc), SPATE_OK);
+    spate_clock *clock = spate_ctx_clock(ssc);
+    /* 50 records per batch, stored before the batch time: 500 ms each. */
+    int64_t t = KU_BATCH;
+    for (int b = 0; b < 2; b++, t += KU_BATCH) {
+        while (sp_receiver_stored(r) < 50 * (b + 1))
+            spate_receiver_store(r, spate_i64(b));
+        spate_clock_set(clock, t);
+        cr_assert_eq(spate_ctx_await_batch(ssc, t, KU_WAIT_MS), SPATE_OK);
+    }
+    cr_expect_eq(sp_receiver_rate(r), want);
+    spate_ctx_destroy(ssc);
+}
+
+Test(rate_receiver, backpressure_sets_the_receiving_rate)
+{
+    /* first batch: 100/s measured, no estimate; second: 100/s */
+    check_receiver_estimate("0", 100);
+}
+
+Test(rate_receiver, max_rate_caps_the_estimate) { check_receiver_estimate("60", 60); }
