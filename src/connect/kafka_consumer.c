@@ -44,6 +44,7 @@ struct sp_kafka_reader {
     sp_kafka_reader_opts opts;
     char *who;
     slot *slots;
+    atomic_llong starts, seeks;
 };
 
 /* ---- consumers ------------------------------------------------------------ */
@@ -139,8 +140,9 @@ static rd_kafka_topic_t *slot_topic(slot *sl, const char *topic)
 }
 
 /* Starts the partition at offset; false (task failed) when librdkafka refuses. */
-static bool part_start(spate_task *t, open_part *op, int64_t offset)
+static bool part_start(sp_kafka_reader *r, spate_task *t, open_part *op, int64_t offset)
 {
+    atomic_fetch_add(&r->starts, 1);
     if (rd_kafka_consume_start(op->rkt, op->partition, offset) == -1) {
         spate_task_fail(t, "cannot start consuming %s-%d at offset %lld: %s", op->topic,
                         (int)op->partition, (long long)offset,
@@ -151,10 +153,10 @@ static bool part_start(spate_task *t, open_part *op, int64_t offset)
     return true;
 }
 
-static bool part_restart(spate_task *t, open_part *op, int64_t offset)
+static bool part_restart(sp_kafka_reader *r, spate_task *t, open_part *op, int64_t offset)
 {
     part_stop(op);
-    return part_start(t, op, offset);
+    return part_start(r, t, op, offset);
 }
 
 /* The slot's started partition for (topic, partition), positioned at from:
@@ -169,12 +171,13 @@ static open_part *part_at(sp_kafka_reader *r, spate_task *t, slot *sl, const cha
     if (op) {
         op->used = ++sl->tick;
         if (op->next == from) return op;
+        atomic_fetch_add(&r->seeks, 1);
         /* A seek keeps the partition's fetcher; after an error it refuses. */
         if (rd_kafka_seek(op->rkt, partition, from, (int)r->opts.poll_ms) == 0) {
             op->next = from;
             return op;
         }
-        return part_restart(t, op, from) ? op : NULL;
+        return part_restart(r, t, op, from) ? op : NULL;
     }
     if (sl->nopen == r->opts.max_open) {
         int lru = 0;
@@ -187,7 +190,7 @@ static open_part *part_at(sp_kafka_reader *r, spate_task *t, slot *sl, const cha
     op = &sl->open[sl->nopen];
     rd_kafka_topic_t *rkt = slot_topic(sl, topic);
     *op = (open_part){rkt, rd_kafka_topic_name(rkt), partition, -1, ++sl->tick};
-    if (!part_start(t, op, from)) return NULL;
+    if (!part_start(r, t, op, from)) return NULL;
     sl->nopen++;
     return op;
 }
@@ -292,7 +295,7 @@ static bool skip_lost(read_ctx *c)
         c->op->next = -1;
         return true;
     }
-    return part_restart(c->t, c->op, resume);
+    return part_restart(c->r, c->t, c->op, resume);
 }
 
 static void read_loop(read_ctx *c)
@@ -323,6 +326,12 @@ static void read_loop(read_ctx *c)
             if (!skip_lost(c)) return;
         }
     }
+}
+
+void sp_kafka_reader_counts(const sp_kafka_reader *r, int64_t *starts, int64_t *seeks)
+{
+    *starts = atomic_load(&((sp_kafka_reader *)r)->starts);
+    *seeks = atomic_load(&((sp_kafka_reader *)r)->seeks);
 }
 
 void sp_kafka_reader_read(sp_kafka_reader *r, spate_task *t, const spate_offset_range *range,

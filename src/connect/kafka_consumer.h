@@ -64,4 +64,9 @@ void sp_kafka_reader_destroy(sp_kafka_reader *r);
 void sp_kafka_reader_read(sp_kafka_reader *r, spate_task *t, const spate_offset_range *range,
                           spate_value topic, spate_sink *out);
 
+/* Since creation: partitions started on a consumer, and seeks of a started
+ * one to an offset other than where it was (for tests: a consumer read on
+ * from where the previous batch ended needs neither). Thread-safe. */
+void sp_kafka_reader_counts(const sp_kafka_reader *r, int64_t *starts, int64_t *seeks);
+
 #endif

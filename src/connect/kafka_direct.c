@@ -36,7 +36,7 @@
  *
  * Tasks read their range through the executor consumers of
  * kafka_consumer.h. */
-#include "connect/kafka_consumer.h"
+#include "connect/kafka_direct.h"
 #include "connect/kafka_driver.h"
 #include "connect/kafka_params.h"
 #include "connect/kafka_plan.h"
@@ -672,4 +672,10 @@ int64_t spate_kafka_records_lost(spate_stream *direct)
 {
     kd_impl *kd = direct_of(direct);
     return kd ? atomic_load(&kd->lost) : 0;
+}
+
+sp_kafka_reader *sp_kafka_direct_reader(spate_stream *direct)
+{
+    kd_impl *kd = direct_of(direct);
+    return kd ? kd->reader : NULL;
 }

@@ -10,6 +10,8 @@
  * by the short timeouts kafka_direct_util.h sets). */
 #include "kafka_direct_util.h"
 
+#include "connect/kafka_direct.h"
+
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
@@ -420,6 +422,36 @@ Test(kafka_direct, max_rate_per_partition_limits_each_batch, .timeout = 30)
     cr_expect_str_eq(c.ranges[2], "rate-0:20-25 rate-1:20-25");
     cr_expect_eq(c.n, 50);
     cr_expect(c.sizes_match);
+    collector_free(&c);
+    ku_mock_stop(&m);
+}
+
+/* Spark's consumer cache: a partition read on from where its previous batch
+ * ended on the same executor thread is neither started again nor sought. */
+Test(kafka_direct, executor_consumers_are_reused_across_batches, .timeout = 30)
+{
+    kmock m;
+    ku_mock_start(&m, 3);
+    ku_topic(&m, "reuse", 2);
+    const char *topics[] = {"reuse"};
+    const char *conf[] = {"spate.master", "local[1]", NULL};
+    spate_ctx *ssc = ku_ctx(conf);
+    collector c;
+    collector_init(&c);
+    spate_stream *d = direct(ssc, ku_params(&m, "reuse", "earliest"),
+                             spate_kafka_subscribe(topics, 1, NULL, 0), &c);
+    start(ssc);
+    for (int b = 1; b <= 4; b++) {
+        ku_send_n(&m, "reuse", 0, "a", b * 10, 3);
+        ku_send_n(&m, "reuse", 1, "b", b * 10, 2);
+        ku_run_batch(ssc, b * 1000);
+    }
+    int64_t starts, seeks;
+    sp_kafka_reader_counts(sp_kafka_direct_reader(d), &starts, &seeks);
+    spate_ctx_destroy(ssc);
+    cr_expect_eq(c.n, 4 * 5);
+    cr_expect_eq(starts, 2, "one start per partition");
+    cr_expect_eq(seeks, 0);
     collector_free(&c);
     ku_mock_stop(&m);
 }
