@@ -73,12 +73,11 @@ typedef struct args {
 
 static int usage(void)
 {
-    fprintf(stderr,
-            "Usage: kafka_word_count <brokers> <groupId> <topics> [--batch DURATION] "
-            "[--master local[N]]\n"
-            "       [--offset-reset earliest|latest|none] [--checkpoint DIR] [--pattern] "
-            "[--commit] [--ranges]\n"
-            "       [--conf KEY=VALUE]...\n");
+    fprintf(stderr, "Usage: kafka_word_count <brokers> <groupId> <topics> [--batch DURATION] "
+                    "[--master local[N]]\n"
+                    "       [--offset-reset earliest|latest|none] [--checkpoint DIR] [--pattern] "
+                    "[--commit] [--ranges]\n"
+                    "       [--conf KEY=VALUE]...\n");
     return 2;
 }
 
@@ -140,11 +139,16 @@ static spate_kafka_params *make_params(const args *a)
 {
     char err[256];
     spate_kafka_params *p = spate_kafka_params_new();
-    const char *kv[] = {"bootstrap.servers", a->brokers,
-                        "group.id", a->group,
-                        "key.deserializer", "org.apache.kafka.common.serialization.StringDeserializer",
-                        "value.deserializer", "org.apache.kafka.common.serialization.StringDeserializer",
-                        "auto.offset.reset", a->reset,
+    const char *kv[] = {"bootstrap.servers",
+                        a->brokers,
+                        "group.id",
+                        a->group,
+                        "key.deserializer",
+                        "org.apache.kafka.common.serialization.StringDeserializer",
+                        "value.deserializer",
+                        "org.apache.kafka.common.serialization.StringDeserializer",
+                        "auto.offset.reset",
+                        a->reset,
                         NULL};
     for (int i = 0; kv[i]; i += 2) {
         if (kv[i + 1] && spate_kafka_params_set(p, kv[i], kv[i + 1], err, sizeof err)) {

@@ -95,10 +95,7 @@ sp_kafka_reader *sp_kafka_reader_new(const spate_kafka_params *params,
     return r;
 }
 
-static void part_stop(open_part *op)
-{
-    rd_kafka_consume_stop(op->rkt, op->partition);
-}
+static void part_stop(open_part *op) { rd_kafka_consume_stop(op->rkt, op->partition); }
 
 void sp_kafka_reader_destroy(sp_kafka_reader *r)
 {
@@ -167,7 +164,8 @@ static open_part *part_at(sp_kafka_reader *r, spate_task *t, slot *sl, const cha
 {
     open_part *op = NULL;
     for (int i = 0; i < sl->nopen && !op; i++)
-        if (sl->open[i].partition == partition && !strcmp(sl->open[i].topic, topic)) op = &sl->open[i];
+        if (sl->open[i].partition == partition && !strcmp(sl->open[i].topic, topic))
+            op = &sl->open[i];
     if (op) {
         op->used = ++sl->tick;
         if (op->next == from) return op;
@@ -205,10 +203,10 @@ typedef struct read_ctx {
     const spate_offset_range *range;
     spate_value topic;
     spate_sink *out;
-    int64_t next;       /* the next offset the range wants */
-    bool done;          /* the range is complete */
-    bool overshot;      /* a record past until was taken from the queue */
-    bool out_of_range;  /* Kafka no longer has `next` */
+    int64_t next;      /* the next offset the range wants */
+    bool done;         /* the range is complete */
+    bool overshot;     /* a record past until was taken from the queue */
+    bool out_of_range; /* Kafka no longer has `next` */
     sp_arena_mark mark;
     int64_t emitted;
 } read_ctx;
@@ -273,8 +271,9 @@ static bool skip_lost(read_ctx *c)
     rd_kafka_resp_err_t err = rd_kafka_query_watermark_offsets(
         c->sl->rk, c->op->topic, c->op->partition, &lo, &hi, (int)c->r->opts.poll_ms);
     if (err) {
-        spate_task_fail(c->t, "%s-%d: cannot get the available offsets after offset %lld was "
-                              "out of range: %s",
+        spate_task_fail(c->t,
+                        "%s-%d: cannot get the available offsets after offset %lld was "
+                        "out of range: %s",
                         c->op->topic, (int)c->op->partition, (long long)c->next,
                         rd_kafka_err2str(err));
         return false;
@@ -303,7 +302,8 @@ static void read_loop(read_ctx *c)
     int64_t poll_ms = c->r->opts.poll_ms, last_progress = sp_mono_ns() / 1000000;
     rd_kafka_message_t *msgs[BATCH_MAX];
     while (!c->done && !spate_task_failed(c->t)) {
-        int64_t want = c->range->until_offset - c->next, waited = sp_mono_ns() / 1000000 - last_progress;
+        int64_t want = c->range->until_offset - c->next,
+                waited = sp_mono_ns() / 1000000 - last_progress;
         if (waited >= poll_ms) {
             spate_task_fail(c->t, "Failed to get records for %s %s %d %lld after polling for %lld",
                             c->r->group, c->op->topic, (int)c->op->partition, (long long)c->next,

@@ -44,11 +44,11 @@
 typedef struct sp_kafka_reader sp_kafka_reader;
 
 typedef struct sp_kafka_reader_opts {
-    int nthreads;        /* executor threads */
-    int64_t poll_ms;     /* spate.streaming.kafka.consumer.poll.ms */
-    int max_open;        /* partitions kept started per consumer */
-    atomic_llong *lost;  /* records skipped as lost (failOnDataLoss false) */
-    const char *who;     /* the stream, for messages */
+    int nthreads;       /* executor threads */
+    int64_t poll_ms;    /* spate.streaming.kafka.consumer.poll.ms */
+    int max_open;       /* partitions kept started per consumer */
+    atomic_llong *lost; /* records skipped as lost (failOnDataLoss false) */
+    const char *who;    /* the stream, for messages */
 } sp_kafka_reader_opts;
 
 /* params is copied. NULL with a message when librdkafka rejects them. */

@@ -198,8 +198,8 @@ static spate_err refresh_parts(kd_impl *kd, bool wait, char *msg, size_t msg_siz
 {
     sp_kafka_tp *tps;
     int n;
-    spate_err err = sp_kafka_driver_partitions(kd->driver, kd->strategy, wait, &tps, &n, msg,
-                                               msg_size);
+    spate_err err =
+        sp_kafka_driver_partitions(kd->driver, kd->strategy, wait, &tps, &n, msg, msg_size);
     if (!err) err = add_new_parts(kd, tps, n, msg, msg_size);
     sp_kafka_tps_free(tps, n);
     return err;
@@ -284,8 +284,8 @@ static bool plan_until(kd_impl *kd, sp_batch *b, int64_t *until)
     int64_t *earliest = sp_xcalloc((size_t)n + 1, sizeof *earliest);
     int64_t *current = sp_xcalloc((size_t)n + 1, sizeof *current);
     char msg[MSG_MAX];
-    spate_err err = sp_kafka_driver_offsets(kd->driver, tps, n, SP_KAFKA_LATEST, latest, msg,
-                                            sizeof msg);
+    spate_err err =
+        sp_kafka_driver_offsets(kd->driver, tps, n, SP_KAFKA_LATEST, latest, msg, sizeof msg);
     if (!err)
         err = sp_kafka_driver_offsets(kd->driver, tps, n, SP_KAFKA_EARLIEST, earliest, msg,
                                       sizeof msg);
@@ -649,17 +649,15 @@ spate_err spate_kafka_offset_ranges(const spate_rdd *rdd, const spate_offset_ran
     if (!ranges || !n) return SPATE_ERR_INVALID_ARG;
     *ranges = NULL;
     *n = 0;
-    if (!rdd || rdd->kind != K_SOURCE || rdd->fn.source != kd_read_part) return SPATE_ERR_INVALID_ARG;
+    if (!rdd || rdd->kind != K_SOURCE || rdd->fn.source != kd_read_part)
+        return SPATE_ERR_INVALID_ARG;
     const kd_rdd *kr = rdd->ud;
     *ranges = kr->ranges;
     *n = kr->n;
     return SPATE_OK;
 }
 
-static kd_impl *direct_of(spate_stream *s)
-{
-    return s && s->ops == &kafka_ops ? s->impl : NULL;
-}
+static kd_impl *direct_of(spate_stream *s) { return s && s->ops == &kafka_ops ? s->impl : NULL; }
 
 spate_err spate_kafka_commit_async(spate_stream *direct, const spate_offset_range *ranges, int n)
 {

@@ -111,7 +111,8 @@ static void select_partitions(const struct rd_kafka_metadata *md, const spate_co
         if (t->err || (pattern && is_internal(t->topic))) continue;
         for (int j = 0; j < t->partition_cnt; j++) {
             if (!sp_kafka_strategy_wants(s, t->topic, t->partitions[j].id)) continue;
-            if (*n == cap) *out = sp_xrealloc(*out, sizeof **out * (size_t)(cap = cap ? cap * 2 : 16));
+            if (*n == cap)
+                *out = sp_xrealloc(*out, sizeof **out * (size_t)(cap = cap ? cap * 2 : 16));
             (*out)[(*n)++] = (sp_kafka_tp){sp_xstrdup(t->topic), t->partitions[j].id};
         }
     }
@@ -159,8 +160,8 @@ static void sleep_ms(int64_t ms)
 }
 
 spate_err sp_kafka_driver_partitions(sp_kafka_driver *d, const spate_consumer_strategy *s,
-                                     bool wait_for_topics, sp_kafka_tp **out, int *n,
-                                     char *errstr, size_t errstr_size)
+                                     bool wait_for_topics, sp_kafka_tp **out, int *n, char *errstr,
+                                     size_t errstr_size)
 {
     *out = NULL;
     *n = 0;
@@ -169,7 +170,8 @@ spate_err sp_kafka_driver_partitions(sp_kafka_driver *d, const spate_consumer_st
         int64_t left = d->timeout_ms - (sp_mono_ns() / 1000000 - start);
         const struct rd_kafka_metadata *md;
         /* All topics: asking for named ones would auto-create them. */
-        rd_kafka_resp_err_t err = rd_kafka_metadata(d->rk, 1, NULL, &md, (int)(left > 0 ? left : 1));
+        rd_kafka_resp_err_t err =
+            rd_kafka_metadata(d->rk, 1, NULL, &md, (int)(left > 0 ? left : 1));
         int64_t waited = sp_mono_ns() / 1000000 - start;
         if (err) {
             sp_errf(errstr, errstr_size,
@@ -236,8 +238,8 @@ spate_err sp_kafka_driver_offsets(sp_kafka_driver *d, const sp_kafka_tp *tps, in
     return rc;
 }
 
-spate_err sp_kafka_driver_committed(sp_kafka_driver *d, const sp_kafka_tp *tps, int n,
-                                    int64_t *out, char *errstr, size_t errstr_size)
+spate_err sp_kafka_driver_committed(sp_kafka_driver *d, const sp_kafka_tp *tps, int n, int64_t *out,
+                                    char *errstr, size_t errstr_size)
 {
     for (int i = 0; i < n; i++)
         out[i] = SP_KAFKA_NO_OFFSET;
@@ -276,13 +278,13 @@ static void queue_one(sp_kafka_driver *d, const char *topic, int32_t partition, 
     d->queued_offsets[d->nqueued++] = offset;
 }
 
-spate_err sp_kafka_driver_queue_commit(sp_kafka_driver *d, const spate_offset_range *ranges,
-                                       int n)
+spate_err sp_kafka_driver_queue_commit(sp_kafka_driver *d, const spate_offset_range *ranges, int n)
 {
     if (!d->has_group) return SPATE_ERR_UNSUPPORTED;
     pthread_mutex_lock(&d->lock);
     for (int i = 0; i < n; i++)
-        if (ranges[i].topic) queue_one(d, ranges[i].topic, ranges[i].partition, ranges[i].until_offset);
+        if (ranges[i].topic)
+            queue_one(d, ranges[i].topic, ranges[i].partition, ranges[i].until_offset);
     pthread_mutex_unlock(&d->lock);
     return SPATE_OK;
 }

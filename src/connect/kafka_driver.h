@@ -41,8 +41,8 @@ void sp_kafka_driver_destroy(sp_kafka_driver *d);
  * it, what exists is taken. SPATE_ERR_TIMEOUT / SPATE_ERR_NOT_FOUND with a
  * message otherwise. */
 spate_err sp_kafka_driver_partitions(sp_kafka_driver *d, const spate_consumer_strategy *s,
-                                     bool wait_for_topics, sp_kafka_tp **out, int *n,
-                                     char *errstr, size_t errstr_size);
+                                     bool wait_for_topics, sp_kafka_tp **out, int *n, char *errstr,
+                                     size_t errstr_size);
 void sp_kafka_tps_free(sp_kafka_tp *tps, int n);
 
 typedef enum sp_kafka_offset_kind {
@@ -56,13 +56,12 @@ spate_err sp_kafka_driver_offsets(sp_kafka_driver *d, const sp_kafka_tp *tps, in
                                   size_t errstr_size);
 /* group.id's committed offset of each partition, SP_KAFKA_NO_OFFSET where
  * there is none (everywhere when params have no group.id). */
-spate_err sp_kafka_driver_committed(sp_kafka_driver *d, const sp_kafka_tp *tps, int n,
-                                    int64_t *out, char *errstr, size_t errstr_size);
+spate_err sp_kafka_driver_committed(sp_kafka_driver *d, const sp_kafka_tp *tps, int n, int64_t *out,
+                                    char *errstr, size_t errstr_size);
 
 /* commitAsync: queues the ranges' until offsets (the highest per partition
  * wins). SPATE_ERR_UNSUPPORTED when params have no group.id. Any thread. */
-spate_err sp_kafka_driver_queue_commit(sp_kafka_driver *d, const spate_offset_range *ranges,
-                                       int n);
+spate_err sp_kafka_driver_queue_commit(sp_kafka_driver *d, const spate_offset_range *ranges, int n);
 /* Sends the queued offsets as one asynchronous commit and serves the
  * results of earlier ones (failures are logged as warnings, as Spark's
  * commit callback would see them). */

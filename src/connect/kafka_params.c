@@ -16,7 +16,10 @@ struct spate_kafka_params {
     int n, cap;
 };
 
-spate_kafka_params *spate_kafka_params_new(void) { return sp_xcalloc(1, sizeof(spate_kafka_params)); }
+spate_kafka_params *spate_kafka_params_new(void)
+{
+    return sp_xcalloc(1, sizeof(spate_kafka_params));
+}
 
 void spate_kafka_params_destroy(spate_kafka_params *p)
 {
@@ -193,7 +196,8 @@ static bool set_one(rd_kafka_conf_t *conf, const char *key, const char *value, c
                     char *errstr, size_t errstr_size)
 {
     char rderr[256];
-    rd_kafka_conf_res_t res = rd_kafka_conf_set(conf, key, rd_value(key, value), rderr, sizeof rderr);
+    rd_kafka_conf_res_t res =
+        rd_kafka_conf_set(conf, key, rd_value(key, value), rderr, sizeof rderr);
     if (res == RD_KAFKA_CONF_OK) return true;
     if (res == RD_KAFKA_CONF_UNKNOWN) {
         sp_log(SP_LOG_WARN, "KafkaConfig",

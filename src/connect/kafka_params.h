@@ -43,8 +43,8 @@ void sp_kafka_params_foreach(const spate_kafka_params *p,
 
 /* A librdkafka configuration: p's librdkafka keys (see above), then the
  * overrides (NULL-terminated key, value pairs, may be NULL) which win over
- * p (a NULL value drops the key), then spate's log callback (librdkafka's log lines go to spate's log
- * under "librdkafka" instead of stderr). `who` names the client in warnings
+ * p (a NULL value drops the key), then spate's log callback (librdkafka's log lines go to spate's
+ * log under "librdkafka" instead of stderr). `who` names the client in warnings
  * ("Kafka direct stream 3"). NULL with librdkafka's message (naming the key
  * and value) in errstr when a value is rejected. The caller owns the result
  * (rd_kafka_new takes it). */

@@ -61,8 +61,8 @@ static void copy_offsets(spate_consumer_strategy *s, const spate_topic_offset *o
             set_error(s, "a starting offset needs a topic, a partition >= 0 and an offset >= 0");
             continue;
         }
-        s->offsets[s->noffsets++] = (spate_topic_offset){
-            sp_xstrdup(offsets[i].topic), offsets[i].partition, offsets[i].offset};
+        s->offsets[s->noffsets++] = (spate_topic_offset){sp_xstrdup(offsets[i].topic),
+                                                         offsets[i].partition, offsets[i].offset};
     }
 }
 
@@ -124,9 +124,8 @@ static void compile_pattern(spate_consumer_strategy *s, const char *pattern)
     s->md = pcre2_match_data_create_from_pattern(s->re, NULL);
 }
 
-spate_consumer_strategy *spate_kafka_subscribe_pattern(const char *pattern,
-                                                       const spate_topic_offset *offsets,
-                                                       int n_offsets)
+spate_consumer_strategy *
+spate_kafka_subscribe_pattern(const char *pattern, const spate_topic_offset *offsets, int n_offsets)
 {
     spate_consumer_strategy *s = strategy_new(SP_KAFKA_SUBSCRIBE_PATTERN);
     s->pattern = sp_xstrdup(pattern ? pattern : "");
@@ -193,8 +192,7 @@ static bool pattern_matches(const spate_consumer_strategy *s, const char *topic)
     return pcre2_match(s->re, (PCRE2_SPTR)topic, PCRE2_ZERO_TERMINATED, 0, 0, s->md, NULL) >= 0;
 }
 
-bool sp_kafka_strategy_wants(const spate_consumer_strategy *s, const char *topic,
-                             int32_t partition)
+bool sp_kafka_strategy_wants(const spate_consumer_strategy *s, const char *topic, int32_t partition)
 {
     switch (s->kind) {
     case SP_KAFKA_SUBSCRIBE:

@@ -15,13 +15,13 @@
 
 #define COMPONENT "PIDRateEstimator"
 
-spate_err sp_pid_init(sp_pid_estimator *e, int64_t batch_ms, double proportional,
-                      double integral, double derivative, double min_rate, char *errstr,
-                      size_t errstr_size)
+spate_err sp_pid_init(sp_pid_estimator *e, int64_t batch_ms, double proportional, double integral,
+                      double derivative, double min_rate, char *errstr, size_t errstr_size)
 {
     if (batch_ms <= 0) {
         sp_errf(errstr, errstr_size,
-                "Specified batch interval %lld in PIDRateEstimator is invalid.", (long long)batch_ms);
+                "Specified batch interval %lld in PIDRateEstimator is invalid.",
+                (long long)batch_ms);
         return SPATE_ERR_INVALID_ARG;
     }
     const char *names[] = {"Proportional", "Integral", "Derivative"};
@@ -30,8 +30,8 @@ spate_err sp_pid_init(sp_pid_estimator *e, int64_t batch_ms, double proportional
         if (!(terms[i] >= 0)) {
             char num[32]; /* as Scala prints a Double: -1.0 */
             spate_value_format(spate_f64(terms[i]), num, sizeof num);
-            sp_errf(errstr, errstr_size, "%s term %s in PIDRateEstimator should be >= 0.",
-                    names[i], num);
+            sp_errf(errstr, errstr_size, "%s term %s in PIDRateEstimator should be >= 0.", names[i],
+                    num);
             return SPATE_ERR_INVALID_ARG;
         }
     }
@@ -57,8 +57,8 @@ spate_err sp_pid_init(sp_pid_estimator *e, int64_t batch_ms, double proportional
     return SPATE_OK;
 }
 
-bool sp_pid_compute(sp_pid_estimator *e, int64_t time_ms, int64_t elements,
-                    int64_t processing_ms, int64_t scheduling_ms, double *rate)
+bool sp_pid_compute(sp_pid_estimator *e, int64_t time_ms, int64_t elements, int64_t processing_ms,
+                    int64_t scheduling_ms, double *rate)
 {
     if (time_ms <= e->latest_time || elements <= 0 || processing_ms <= 0) return false;
     double since_update = (double)(time_ms - e->latest_time) / 1000; /* s */
@@ -70,8 +70,8 @@ bool sp_pid_compute(sp_pid_estimator *e, int64_t time_ms, int64_t elements,
      * the previous estimate overshot (the integral term). */
     double historical_error = (double)scheduling_ms * processing_rate / (double)e->batch_ms;
     double d_error = (error - e->latest_error) / since_update;
-    double new_rate = e->latest_rate - e->proportional * error -
-                      e->integral * historical_error - e->derivative * d_error;
+    double new_rate = e->latest_rate - e->proportional * error - e->integral * historical_error -
+                      e->derivative * d_error;
     if (new_rate < e->min_rate) new_rate = e->min_rate;
     e->latest_time = time_ms;
     if (e->first_run) {

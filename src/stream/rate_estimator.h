@@ -40,14 +40,13 @@ typedef struct sp_pid_estimator {
 /* Checks the parameters as Spark does (batch interval > 0, the three
  * weights >= 0, minRate > 0): SPATE_ERR_INVALID_ARG with Spark's message
  * ("Proportional term -1.0 in PIDRateEstimator should be >= 0.") otherwise. */
-spate_err sp_pid_init(sp_pid_estimator *e, int64_t batch_ms, double proportional,
-                      double integral, double derivative, double min_rate, char *errstr,
-                      size_t errstr_size);
+spate_err sp_pid_init(sp_pid_estimator *e, int64_t batch_ms, double proportional, double integral,
+                      double derivative, double min_rate, char *errstr, size_t errstr_size);
 /* Spark's compute(time, numElements, processingDelay, schedulingDelay) (all
  * times in ms): true with the new rate in *rate, false for no estimate. Not
  * thread-safe (the controller serializes calls). */
-bool sp_pid_compute(sp_pid_estimator *e, int64_t time_ms, int64_t elements,
-                    int64_t processing_ms, int64_t scheduling_ms, double *rate);
+bool sp_pid_compute(sp_pid_estimator *e, int64_t time_ms, int64_t elements, int64_t processing_ms,
+                    int64_t scheduling_ms, double *rate);
 
 /* Called with each new estimate (records/s, >= 1), on the job thread. */
 typedef void (*sp_rate_publish_fn)(int64_t rate, void *ud);

@@ -77,18 +77,16 @@ static KU_UNUSED void ku_send(kmock *m, const char *topic, int partition, const 
 {
     rd_kafka_resp_err_t err;
     if (header)
-        err = rd_kafka_producev(m->producer, RD_KAFKA_V_TOPIC(topic), RD_KAFKA_V_PARTITION(partition),
-                                RD_KAFKA_V_KEY(key, key ? strlen(key) : 0),
-                                RD_KAFKA_V_VALUE((void *)value, value_len),
-                                RD_KAFKA_V_TIMESTAMP(ts), RD_KAFKA_V_HEADER("h", "x", 1),
-                                RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-                                RD_KAFKA_V_END);
+        err = rd_kafka_producev(
+            m->producer, RD_KAFKA_V_TOPIC(topic), RD_KAFKA_V_PARTITION(partition),
+            RD_KAFKA_V_KEY(key, key ? strlen(key) : 0), RD_KAFKA_V_VALUE((void *)value, value_len),
+            RD_KAFKA_V_TIMESTAMP(ts), RD_KAFKA_V_HEADER("h", "x", 1),
+            RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END);
     else
-        err = rd_kafka_producev(m->producer, RD_KAFKA_V_TOPIC(topic), RD_KAFKA_V_PARTITION(partition),
-                                RD_KAFKA_V_KEY(key, key ? strlen(key) : 0),
-                                RD_KAFKA_V_VALUE((void *)value, value_len),
-                                RD_KAFKA_V_TIMESTAMP(ts),
-                                RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END);
+        err = rd_kafka_producev(
+            m->producer, RD_KAFKA_V_TOPIC(topic), RD_KAFKA_V_PARTITION(partition),
+            RD_KAFKA_V_KEY(key, key ? strlen(key) : 0), RD_KAFKA_V_VALUE((void *)value, value_len),
+            RD_KAFKA_V_TIMESTAMP(ts), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END);
     cr_assert_eq(err, 0, "produce: %s", rd_kafka_err2str(err));
 }
 
@@ -112,11 +110,23 @@ static KU_UNUSED spate_kafka_params *ku_params(const kmock *m, const char *group
 {
     spate_kafka_params *p = spate_kafka_params_new();
     char err[256];
-    const char *kv[] = {"bootstrap.servers", m->boot, "fetch.wait.max.ms", "10",
-                        "reconnect.backoff.ms", "10", "reconnect.backoff.max.ms", "100",
-                        "group.id", group, "auto.offset.reset", reset, NULL};
+    const char *kv[] = {"bootstrap.servers",
+                        m->boot,
+                        "fetch.wait.max.ms",
+                        "10",
+                        "reconnect.backoff.ms",
+                        "10",
+                        "reconnect.backoff.max.ms",
+                        "100",
+                        "group.id",
+                        group,
+                        "auto.offset.reset",
+                        reset,
+                        NULL};
     for (int i = 0; kv[i]; i += 2)
-        if (kv[i + 1]) cr_assert_eq(spate_kafka_params_set(p, kv[i], kv[i + 1], err, sizeof err), 0, "%s", err);
+        if (kv[i + 1])
+            cr_assert_eq(spate_kafka_params_set(p, kv[i], kv[i + 1], err, sizeof err), 0, "%s",
+                         err);
     return p;
 }
 
@@ -126,9 +136,17 @@ static KU_UNUSED spate_conf *ku_conf(const char *const *extra)
 {
     spate_conf *conf = spate_conf_new();
     char err[256];
-    const char *kv[] = {"spate.streaming.clock", "manual", "spate.master", "local[2]",
-                        "spate.log.level", "OFF", "spate.streaming.kafka.metadata.timeout", "3s",
-                        "spate.streaming.kafka.consumer.poll.ms", "3s", NULL};
+    const char *kv[] = {"spate.streaming.clock",
+                        "manual",
+                        "spate.master",
+                        "local[2]",
+                        "spate.log.level",
+                        "OFF",
+                        "spate.streaming.kafka.metadata.timeout",
+                        "3s",
+                        "spate.streaming.kafka.consumer.poll.ms",
+                        "3s",
+                        NULL};
     for (int i = 0; kv[i]; i += 2)
         cr_assert_eq(spate_conf_set(conf, kv[i], kv[i + 1], err, sizeof err), 0, "%s", err);
     for (int i = 0; extra && extra[i]; i += 2)
@@ -149,8 +167,7 @@ static KU_UNUSED void ku_run_batch(spate_ctx *ssc, int64_t t)
 {
     spate_clock *c = spate_ctx_clock(ssc);
     if (spate_clock_now(c) < t) spate_clock_set(c, t);
-    cr_assert_eq(spate_ctx_await_batch(ssc, t, KU_WAIT_MS), SPATE_OK, "batch %lld",
-                 (long long)t);
+    cr_assert_eq(spate_ctx_await_batch(ssc, t, KU_WAIT_MS), SPATE_OK, "batch %lld", (long long)t);
 }
 
 static KU_UNUSED int64_t ku_now_ms(void)

@@ -63,7 +63,8 @@ static char *str_of(spate_value v)
 
 static char *record_text(spate_value rec)
 {
-    char *topic = str_of(spate_kafka_record_topic(rec)), *value = str_of(spate_kafka_record_value(rec));
+    char *topic = str_of(spate_kafka_record_topic(rec)),
+         *value = str_of(spate_kafka_record_value(rec));
     char buf[1024];
     snprintf(buf, sizeof buf, "%s:%d:%lld:%s", topic, (int)spate_kafka_record_partition(rec),
              (long long)spate_kafka_record_offset(rec), value);
@@ -100,7 +101,9 @@ static spate_err collect_batch(spate_rdd *rdd, int64_t time, void *ud)
     for (size_t i = 0; i < nparts; i++) {
         if ((int64_t)parts[i].len != r[i].until_offset - r[i].from_offset) c->sizes_match = false;
         for (uint32_t k = 0; k < parts[i].len; k++) {
-            if (c->n == c->cap) c->items = realloc(c->items, sizeof *c->items * (size_t)(c->cap = c->cap ? 2 * c->cap : 64));
+            if (c->n == c->cap)
+                c->items = realloc(c->items,
+                                   sizeof *c->items * (size_t)(c->cap = c->cap ? 2 * c->cap : 64));
             c->items[c->n++] = record_text(parts[i].u.items[k]);
         }
     }
@@ -186,8 +189,8 @@ Test(kafka_direct, pattern_subscription_takes_new_topics, .timeout = 30)
     spate_ctx *ssc = ku_ctx(NULL);
     collector c;
     collector_init(&c);
-    direct(ssc, ku_params(&m, "pattern", "earliest"), spate_kafka_subscribe_pattern("pat\\d", offs, 3),
-           &c);
+    direct(ssc, ku_params(&m, "pattern", "earliest"),
+           spate_kafka_subscribe_pattern("pat\\d", offs, 3), &c);
     start(ssc);
     ku_run_batch(ssc, 1000);
     cr_expect_eq(c.n, 16 * 3 - 7, "3 matching topics, two starting 7 records later");
@@ -353,7 +356,8 @@ static void check_fields(const char *key_deser, const char *want[3])
     spate_ctx *ssc = ku_ctx(NULL);
     spate_kafka_params *p = ku_params(&m, "fields", "earliest");
     char err[256];
-    if (key_deser) cr_assert_eq(spate_kafka_params_set(p, "key.deserializer", key_deser, err, sizeof err), 0);
+    if (key_deser)
+        cr_assert_eq(spate_kafka_params_set(p, "key.deserializer", key_deser, err, sizeof err), 0);
     spate_stream *d = spate_kafka_direct_stream(ssc, p, spate_kafka_subscribe(topics, 1, NULL, 0));
     fields_seen f = {.n = 0};
     cr_assert_eq(spate_stream_foreach_rdd(d, keep_fields, &f), SPATE_OK);
@@ -488,7 +492,8 @@ Test(kafka_direct, commit_async_stores_offsets_a_new_stream_starts_from, .timeou
     spate_ctx *ssc = ku_ctx(NULL);
     collector c;
     collector_init(&c);
-    c.direct = direct(ssc, ku_params(&m, "cg", "earliest"), spate_kafka_subscribe(topics, 1, NULL, 0), &c);
+    c.direct =
+        direct(ssc, ku_params(&m, "cg", "earliest"), spate_kafka_subscribe(topics, 1, NULL, 0), &c);
     start(ssc);
     ku_run_batch(ssc, 1000);
     ku_send_n(&m, "commits", 0, "a", 4, 1);
@@ -540,14 +545,17 @@ Test(kafka_direct, bad_arguments_are_reported)
     const char *topics[] = {"t"};
     spate_kafka_params *p = spate_kafka_params_new();
     cr_expect_null(spate_kafka_direct_stream(ssc, p, spate_kafka_subscribe(topics, 1, NULL, 0)));
-    cr_expect(strstr(spate_ctx_last_error(ssc), "Missing required configuration \"bootstrap.servers\""),
-              "%s", spate_ctx_last_error(ssc));
+    cr_expect(
+        strstr(spate_ctx_last_error(ssc), "Missing required configuration \"bootstrap.servers\""),
+        "%s", spate_ctx_last_error(ssc));
     p = spate_kafka_params_new();
     char err[256];
     spate_kafka_params_set(p, "bootstrap.servers", "127.0.0.1:1", err, sizeof err);
-    cr_expect_null(spate_kafka_direct_stream(ssc, p, spate_kafka_subscribe_pattern("pat(", NULL, 0)));
-    cr_expect(strstr(spate_ctx_last_error(ssc), "SubscribePattern: invalid pattern \"pat(\" at offset 4"),
-              "%s", spate_ctx_last_error(ssc));
+    cr_expect_null(
+        spate_kafka_direct_stream(ssc, p, spate_kafka_subscribe_pattern("pat(", NULL, 0)));
+    cr_expect(
+        strstr(spate_ctx_last_error(ssc), "SubscribePattern: invalid pattern \"pat(\" at offset 4"),
+        "%s", spate_ctx_last_error(ssc));
     p = spate_kafka_params_new();
     spate_kafka_params_set(p, "bootstrap.servers", "127.0.0.1:1", err, sizeof err);
     cr_expect_null(spate_kafka_direct_stream(ssc, p, spate_kafka_subscribe(topics, 0, NULL, 0)));
@@ -716,9 +724,10 @@ Test(kafka_direct, a_task_without_records_fails_after_poll_ms, .timeout = 30)
     int64_t t0 = ku_now_ms();
     ku_run_batch(ssc, 2000);
     cr_expect_lt(ku_now_ms() - t0, 5000);
-    cr_expect(strstr(spate_ctx_last_error(ssc),
-                     "Failed to get records for spark-executor-pt pollto 1 0 after polling for 500"),
-              "%s", spate_ctx_last_error(ssc));
+    cr_expect(
+        strstr(spate_ctx_last_error(ssc),
+               "Failed to get records for spark-executor-pt pollto 1 0 after polling for 500"),
+        "%s", spate_ctx_last_error(ssc));
     ku_send_n(&m, "pollto", 1, "c", 0, 3);
     ku_run_batch(ssc, 3000);
     spate_ctx_stats st;
@@ -756,7 +765,8 @@ static spate_ctx *loss_ctx(kmock *m, const char *fail_on_data_loss, collector *c
     spate_kafka_params *p = ku_params(m, "loss", "earliest");
     char err[256];
     if (fail_on_data_loss)
-        cr_assert_eq(spate_kafka_params_set(p, "failOnDataLoss", fail_on_data_loss, err, sizeof err), 0);
+        cr_assert_eq(
+            spate_kafka_params_set(p, "failOnDataLoss", fail_on_data_loss, err, sizeof err), 0);
     const char *topics[] = {"loss"};
     *s = direct(ssc, p, spate_kafka_subscribe(topics, 1, NULL, 0), c);
     start(ssc);
@@ -779,7 +789,8 @@ Test(kafka_direct, data_loss_fails_the_batch_by_default, .timeout = 30)
                      "Cannot fetch offset 3 (GroupId: loss, TopicPartition: loss-0): the earliest "
                      "offset Kafka has is 7. Some data may have been lost"),
               "%s", spate_ctx_last_error(ssc));
-    cr_expect(strstr(spate_ctx_last_error(ssc), "set the Kafka param \"failOnDataLoss\" to \"false\""));
+    cr_expect(
+        strstr(spate_ctx_last_error(ssc), "set the Kafka param \"failOnDataLoss\" to \"false\""));
     spate_ctx_destroy(ssc);
     cr_expect_eq(c.batches, 1);
     collector_free(&c);
@@ -827,7 +838,8 @@ static void check_late_loss(const char *fail_on_data_loss)
     spate_ctx *ssc = ku_ctx(NULL);
     spate_kafka_params *p = ku_params(&m, "late", "earliest");
     char err[256];
-    cr_assert_eq(spate_kafka_params_set(p, "failOnDataLoss", fail_on_data_loss, err, sizeof err), 0);
+    cr_assert_eq(spate_kafka_params_set(p, "failOnDataLoss", fail_on_data_loss, err, sizeof err),
+                 0);
     const char *topics[] = {"loss"};
     collector c;
     collector_init(&c);
@@ -923,8 +935,8 @@ static spate_ctx *rec_ctx(const char *ckpt, rec_pipeline *p)
 {
     const char *conf[] = {"spate.streaming.kafka.maxRatePerPartition", "3", NULL};
     char err[512];
-    spate_ctx *ssc = spate_ctx_get_or_create(ckpt, ku_conf(conf), KU_BATCH, rec_setup, p, err,
-                                             sizeof err);
+    spate_ctx *ssc =
+        spate_ctx_get_or_create(ckpt, ku_conf(conf), KU_BATCH, rec_setup, p, err, sizeof err);
     cr_assert_not_null(ssc, "%s", err);
     return ssc;
 }

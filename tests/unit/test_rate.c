@@ -338,13 +338,17 @@ Test(rate_receiver, initial_rate_capped_by_max_rate)
         const char *bp, *initial, *max;
         int64_t want;
     } cases[] = {
-        {"true", "500", "0", 500},   {"true", "500", "200", 200}, {"true", "0", "200", 200},
-        {"false", "500", "0", 0},    {"false", "500", "300", 300},
+        {"true", "500", "0", 500}, {"true", "500", "200", 200},  {"true", "0", "200", 200},
+        {"false", "500", "0", 0},  {"false", "500", "300", 300},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        const char *conf[] = {"spate.streaming.backpressure.enabled", cases[i].bp,
-                              "spate.streaming.backpressure.initialRate", cases[i].initial,
-                              "spate.streaming.receiver.maxRate", cases[i].max, NULL};
+        const char *conf[] = {"spate.streaming.backpressure.enabled",
+                              cases[i].bp,
+                              "spate.streaming.backpressure.initialRate",
+                              cases[i].initial,
+                              "spate.streaming.receiver.maxRate",
+                              cases[i].max,
+                              NULL};
         spate_ctx *ssc = ku_ctx(conf);
         spate_stream *s = rate_receiver(ssc);
         cr_expect_eq(sp_receiver_rate(sp_receiver_of(s)), cases[i].want, "case %zu", i);
@@ -356,9 +360,13 @@ Test(rate_receiver, initial_rate_capped_by_max_rate)
  * capped by spate.streaming.receiver.maxRate. */
 static void check_receiver_estimate(const char *max_rate, int64_t want)
 {
-    const char *conf[] = {"spate.streaming.backpressure.enabled", "true",
-                          "spate.streaming.backpressure.initialRate", "100000",
-                          "spate.streaming.receiver.maxRate", max_rate, NULL};
+    const char *conf[] = {"spate.streaming.backpressure.enabled",
+                          "true",
+                          "spate.streaming.backpressure.initialRate",
+                          "100000",
+                          "spate.streaming.receiver.maxRate",
+                          max_rate,
+                          NULL};
     spate_ctx *ssc = ku_ctx(conf);
     spate_stream *s = rate_receiver(ssc);
     spate_receiver *r = sp_receiver_of(s);
