@@ -3,16 +3,19 @@
  * servers as its first line, optionally into a file too, and serves until
  * SIGTERM or SIGINT. */
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/signalfd.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
 #include "cli/kafka_mock.h"
+#include "cli/kafka_mock_ctl.h"
 
 enum { MAX_BROKERS = 100, MAX_PARTITIONS = 10000 };
 
@@ -46,7 +49,14 @@ static void mock_usage(FILE *out)
             "  --bootstrap-file F    also write the bootstrap line to F (atomic rename;\n"
             "                        removed on exit)\n"
             "topics a client names that do not exist are created with %d partitions\n"
-            "(fixed by librdkafka's mock cluster).\n",
+            "(fixed by librdkafka's mock cluster).\n"
+            "faults, one command per line on stdin, each answered on stdout (ok:/error:):\n"
+            "  down ID|all, up ID|all     a broker stops / takes connections again\n"
+            "  rtt ID|all MS              delays every response of a broker\n"
+            "  errors API COUNT ERROR...  the next COUNT requests of API fail, e.g.\n"
+            "                             errors Produce 3 NOT_LEADER_FOR_PARTITION\n"
+            "  clear API                  drops the errors still queued for API\n"
+            "  leader TOPIC PARTITION ID  moves a partition's leader\n",
             SP_KAFKA_MOCK_AUTO_PARTITIONS, SP_KAFKA_MOCK_AUTO_PARTITIONS);
 }
 
@@ -192,6 +202,35 @@ static void wait_for_stop_signal(const sigset_t *stop)
     }
 }
 
+/* Serves the control commands of stdin (kafka_mock_ctl.h) until SIGTERM or
+ * SIGINT. At stdin's end (or a read error) only the signal is awaited. A
+ * mock started in the background of an interactive shell would be stopped
+ * by SIGTTIN when reading the terminal: ignored, the read fails with EIO and
+ * the control channel is simply off. */
+static void serve(sp_kafka_mock *m, const sigset_t *stop)
+{
+    int sfd = signalfd(-1, stop, SFD_CLOEXEC);
+    if (sfd < 0) {
+        wait_for_stop_signal(stop);
+        return;
+    }
+    signal(SIGTTIN, SIG_IGN);
+    sp_kafka_mock_ctl ctl = {.len = 0};
+    bool stdin_open = true;
+    for (;;) {
+        struct pollfd fds[2] = {{.fd = sfd, .events = POLLIN}, {.fd = 0, .events = POLLIN}};
+        if (poll(fds, stdin_open ? 2 : 1, -1) < 0) {
+            if (errno == EINTR) continue;
+            close(sfd);
+            wait_for_stop_signal(stop);
+            return;
+        }
+        if (fds[0].revents & POLLIN) break;
+        if (stdin_open && fds[1].revents) stdin_open = sp_kafka_mock_ctl_feed(&ctl, m, 0, stdout) == 0;
+    }
+    close(sfd);
+}
+
 /* Tells the world where the brokers are: the file first, so whoever has read
  * the line on stdout finds the file. Returns 0, or -1 after a message (and
  * with no file left behind). */
@@ -225,7 +264,7 @@ static int run_mock(const mock_args *a)
     }
     int rc = SP_EXIT_FAIL;
     if (create_topics(m, a) == 0 && announce(a, sp_kafka_mock_bootstraps(m)) == 0) {
-        wait_for_stop_signal(&stop);
+        serve(m, &stop);
         /* Its addresses die with the cluster. */
         if (a->bootstrap_file) unlink(a->bootstrap_file);
         rc = SP_EXIT_OK;

@@ -102,6 +102,8 @@ const char *sp_kafka_mock_bootstraps(const sp_kafka_mock *m)
     return rd_kafka_mock_cluster_bootstraps(m->cluster);
 }
 
+rd_kafka_mock_cluster_t *sp_kafka_mock_cluster(sp_kafka_mock *m) { return m->cluster; }
+
 void sp_kafka_mock_stop(sp_kafka_mock *m)
 {
     if (!m) return;

@@ -40,6 +40,10 @@ int sp_kafka_mock_create_topic(sp_kafka_mock *m, const char *name, int partition
 /* "127.0.0.1:port,..." of every broker; owned by m, valid until stop. */
 const char *sp_kafka_mock_bootstraps(const sp_kafka_mock *m);
 
+/* The librdkafka mock cluster itself (rdkafka_mock.h: fault injection);
+ * owned by m, valid until stop. */
+struct rd_kafka_mock_cluster_s *sp_kafka_mock_cluster(sp_kafka_mock *m);
+
 /* Shuts the cluster down (its connections close) and frees it. NULL is a no-op. */
 void sp_kafka_mock_stop(sp_kafka_mock *m);
 
