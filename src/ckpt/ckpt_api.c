@@ -4,6 +4,7 @@
 #include "ckpt/ckpt_int.h"
 
 #include "base/arena.h"
+#include "base/fsutil.h"
 #include "base/log.h"
 
 #include <errno.h>
@@ -21,24 +22,6 @@ spate_duration sp_ckpt_default_interval(spate_duration slide)
     return slide * (n > 0 ? n : 1);
 }
 
-/* mkdir -p; errno set on failure. */
-static int make_dirs(const char *dir)
-{
-    char buf[PATH_MAX];
-    if (snprintf(buf, sizeof buf, "%s", dir) >= (int)sizeof buf) return errno = ENAMETOOLONG, -1;
-    for (char *p = buf + 1; *p; p++) {
-        if (*p != '/') continue;
-        *p = '\0';
-        if (mkdir(buf, 0755) != 0 && errno != EEXIST) return -1;
-        *p = '/';
-    }
-    if (mkdir(buf, 0755) != 0 && errno != EEXIST) return -1;
-    struct stat st;
-    if (stat(buf, &st) != 0) return -1;
-    if (!S_ISDIR(st.st_mode)) return errno = ENOTDIR, -1;
-    return 0;
-}
-
 spate_err spate_ctx_checkpoint(spate_ctx *ctx, const char *dir)
 {
     if (!ctx) return SPATE_ERR_INVALID_ARG;
@@ -52,7 +35,7 @@ spate_err spate_ctx_checkpoint(spate_ctx *ctx, const char *dir)
         sp_ctx_set_error(ctx, "checkpoint: the checkpoint directory must not be empty");
         return SPATE_ERR_INVALID_ARG;
     }
-    if (make_dirs(dir) != 0) {
+    if (sp_mkdirs(dir) != 0) {
         sp_ctx_set_error(ctx, "checkpoint: cannot create the checkpoint directory %s: %s", dir,
                          strerror(errno));
         return SPATE_ERR_IO;

@@ -6,10 +6,10 @@
 
 #include "base/arena.h"
 #include "base/errbuf.h"
+#include "base/fsutil.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,18 +28,6 @@ typedef struct header {
     uint64_t checksum;
 } header;
 
-static void put_le(unsigned char *p, uint64_t v, int n)
-{
-    for (int i = 0; i < n; i++) p[i] = (unsigned char)(v >> (8 * i));
-}
-
-static uint64_t get_le(const unsigned char *p, int n)
-{
-    uint64_t v = 0;
-    for (int i = 0; i < n; i++) v |= (uint64_t)p[i] << (8 * i);
-    return v;
-}
-
 /* Covers the header's first 40 bytes (every field but the checksum itself,
  * padding included) and the body. */
 static uint64_t checksum_of(const unsigned char *head, const void *body, size_t len)
@@ -53,41 +41,16 @@ static void encode_header(unsigned char *out, const char *kind, uint32_t version
     memset(out, 0, HEADER_LEN);
     memcpy(out, MAGIC, sizeof MAGIC);
     strncpy((char *)out + 8, kind, KIND_LEN - 1);
-    put_le(out + 24, version, 4);
-    put_le(out + 32, body->len, 8);
-    put_le(out + 40, checksum_of(out, body->buf, body->len), 8);
-}
-
-static bool write_all(int fd, const void *p, size_t n)
-{
-    const char *c = p;
-    while (n > 0) {
-        ssize_t w = write(fd, c, n);
-        if (w < 0 && errno == EINTR) continue;
-        if (w <= 0) return false;
-        c += w;
-        n -= (size_t)w;
-    }
-    return true;
-}
-
-/* fsync of the directory holding path, so the rename itself is durable. */
-static int sync_parent_dir(const char *path)
-{
-    char *copy = sp_xstrdup(path);
-    int fd = open(dirname(copy), O_RDONLY | O_DIRECTORY);
-    free(copy);
-    if (fd < 0) return -1;
-    int rc = fsync(fd);
-    close(fd);
-    return rc;
+    sp_put_le(out + 24, version, 4);
+    sp_put_le(out + 32, body->len, 8);
+    sp_put_le(out + 40, checksum_of(out, body->buf, body->len), 8);
 }
 
 static bool write_temp(const char *tmp, const unsigned char *head, const sp_ckpt_out *body)
 {
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) return false;
-    bool ok = write_all(fd, head, HEADER_LEN) && write_all(fd, body->buf, body->len) &&
+    bool ok = sp_write_all(fd, head, HEADER_LEN) && sp_write_all(fd, body->buf, body->len) &&
               fsync(fd) == 0;
     int saved = errno;
     close(fd);
@@ -104,7 +67,7 @@ spate_err sp_ckpt_write_file(const char *path, const char *kind, uint32_t versio
     char tmp[4200];
     snprintf(tmp, sizeof tmp, "%s.tmp-%ld-%u", path, (long)getpid(),
              atomic_fetch_add(&counter, 1));
-    if (!write_temp(tmp, head, body) || rename(tmp, path) != 0 || sync_parent_dir(path) != 0) {
+    if (!write_temp(tmp, head, body) || rename(tmp, path) != 0 || sp_fsync_parent(path) != 0) {
         int saved = errno;
         unlink(tmp);
         sp_errf(errstr, errstr_size, "cannot write checkpoint file %s: %s", path, strerror(saved));
@@ -150,12 +113,12 @@ static const char *check_header(const unsigned char *p, size_t len, const char *
     memcpy(h->kind, p + 8, KIND_LEN);
     h->kind[KIND_LEN - 1] = '\0';
     if (strcmp(h->kind, kind) != 0) return "a checkpoint file of another kind";
-    h->version = (uint32_t)get_le(p + 24, 4);
+    h->version = (uint32_t)sp_get_le(p + 24, 4);
     if (h->version != version) return "an unknown format version";
-    h->body_len = get_le(p + 32, 8);
+    h->body_len = sp_get_le(p + 32, 8);
     if (h->body_len > len - HEADER_LEN) return "truncated: shorter than its header says";
     if (h->body_len < len - HEADER_LEN) return "longer than its header says";
-    h->checksum = get_le(p + 40, 8);
+    h->checksum = sp_get_le(p + 40, 8);
     if (checksum_of(p, p + HEADER_LEN, h->body_len) != h->checksum)
         return "checksum mismatch (the file is damaged)";
     return NULL;

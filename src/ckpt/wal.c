@@ -2,6 +2,7 @@
 #include "ckpt/wal.h"
 
 #include "base/arena.h"
+#include "base/fsutil.h"
 #include "base/errbuf.h"
 
 #include <dirent.h>
@@ -33,57 +34,6 @@ struct sp_wal {
     uint64_t written;     /* records appended */
     atomic_ullong synced; /* records known durable */
 };
-
-static void put_le(unsigned char *p, uint64_t v, int n)
-{
-    for (int i = 0; i < n; i++)
-        p[i] = (unsigned char)(v >> (8 * i));
-}
-
-static uint64_t get_le(const unsigned char *p, int n)
-{
-    uint64_t v = 0;
-    for (int i = 0; i < n; i++)
-        v |= (uint64_t)p[i] << (8 * i);
-    return v;
-}
-
-static bool write_all(int fd, const void *p, size_t n)
-{
-    const char *c = p;
-    while (n > 0) {
-        ssize_t w = write(fd, c, n);
-        if (w < 0 && errno == EINTR) continue;
-        if (w <= 0) return false;
-        c += w;
-        n -= (size_t)w;
-    }
-    return true;
-}
-
-/* mkdir -p; errno set on failure. */
-static int make_dirs(const char *dir)
-{
-    char buf[PATH_MAX];
-    if (snprintf(buf, sizeof buf, "%s", dir) >= (int)sizeof buf) return errno = ENAMETOOLONG, -1;
-    for (char *p = buf + 1; *p; p++) {
-        if (*p != '/') continue;
-        *p = '\0';
-        if (mkdir(buf, 0755) != 0 && errno != EEXIST) return -1;
-        *p = '/';
-    }
-    if (mkdir(buf, 0755) != 0 && errno != EEXIST) return -1;
-    return 0;
-}
-
-static int sync_dir(const char *dir)
-{
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0) return -1;
-    int rc = fsync(fd);
-    close(fd);
-    return rc;
-}
 
 void sp_wal_path(const sp_wal *w, uint64_t num, char *buf, size_t size)
 {
@@ -131,7 +81,7 @@ uint64_t *sp_wal_files(sp_wal *w, int *n)
 spate_err sp_wal_open(const char *dir, sp_wal **out, char *errstr, size_t errstr_size)
 {
     *out = NULL;
-    if (make_dirs(dir) != 0) {
+    if (sp_mkdirs(dir) != 0) {
         sp_errf(errstr, errstr_size, "cannot create the write-ahead log directory %s: %s", dir,
                 strerror(errno));
         return SPATE_ERR_IO;
@@ -173,8 +123,8 @@ static bool new_file_locked(sp_wal *w, char *errstr, size_t errstr_size)
     int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
     unsigned char head[FILE_HEADER];
     memcpy(head, MAGIC, sizeof MAGIC);
-    put_le(head + 8, VERSION, 4);
-    if (fd < 0 || !write_all(fd, head, sizeof head) || sync_dir(w->dir) != 0) {
+    sp_put_le(head + 8, VERSION, 4);
+    if (fd < 0 || !sp_write_all(fd, head, sizeof head) || sp_fsync_dir(w->dir) != 0) {
         sp_errf(errstr, errstr_size, "cannot create write-ahead log file %s: %s", path,
                 strerror(errno));
         if (fd >= 0) {
@@ -193,14 +143,14 @@ spate_err sp_wal_append(sp_wal *w, const void *payload, size_t len, uint64_t *fi
                         char *errstr, size_t errstr_size)
 {
     unsigned char *frame = sp_xmalloc(RECORD_HEADER + len);
-    put_le(frame, len, 4);
-    put_le(frame + 4, XXH64(payload, len, 0), 8);
+    sp_put_le(frame, len, 4);
+    sp_put_le(frame + 4, XXH64(payload, len, 0), 8);
     memcpy(frame + RECORD_HEADER, payload, len);
     spate_err err = SPATE_OK;
     pthread_mutex_lock(&w->mu);
     if (w->fd < 0 && !new_file_locked(w, errstr, errstr_size)) {
         err = SPATE_ERR_IO;
-    } else if (!write_all(w->fd, frame, RECORD_HEADER + len)) {
+    } else if (!sp_write_all(w->fd, frame, RECORD_HEADER + len)) {
         char path[PATH_MAX];
         sp_wal_path(w, w->cur_num, path, sizeof path);
         sp_errf(errstr, errstr_size, "cannot write to write-ahead log file %s: %s", path,
@@ -287,32 +237,6 @@ int sp_wal_delete_before(sp_wal *w, uint64_t before)
 
 /* ---- reading ------------------------------------------------------------- */
 
-static bool read_whole(const char *path, unsigned char **buf, size_t *len)
-{
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return false;
-    size_t cap = 4096, n = 0;
-    unsigned char *b = sp_xmalloc(cap);
-    for (;;) {
-        if (n == cap) b = sp_xrealloc(b, cap *= 2);
-        ssize_t r = read(fd, b + n, cap - n);
-        if (r < 0 && errno == EINTR) continue;
-        if (r < 0) {
-            int saved = errno;
-            free(b);
-            close(fd);
-            errno = saved;
-            return false;
-        }
-        if (r == 0) break;
-        n += (size_t)r;
-    }
-    close(fd);
-    *buf = b;
-    *len = n;
-    return true;
-}
-
 typedef struct scan_result {
     size_t good_end; /* offset after the last good record */
     int records;
@@ -331,7 +255,7 @@ static bool scan_file(const unsigned char *b, size_t len, uint64_t num, sp_wal_r
             len < FILE_HEADER && (len == 0 || memcmp(b, MAGIC, len < 8 ? len : 8) == 0);
         return true;
     }
-    if (get_le(b + 8, 4) != VERSION) {
+    if (sp_get_le(b + 8, 4) != VERSION) {
         res->problem = "unknown write-ahead log version";
         return true;
     }
@@ -341,7 +265,7 @@ static bool scan_file(const unsigned char *b, size_t len, uint64_t num, sp_wal_r
             res->problem = "truncated record header", res->truncated = true;
             break;
         }
-        uint64_t n = get_le(b + off, 4), sum = get_le(b + off + 4, 8);
+        uint64_t n = sp_get_le(b + off, 4), sum = sp_get_le(b + off + 4, 8);
         if (n > MAX_RECORD) {
             res->problem = "bad record length";
             break;
@@ -386,7 +310,7 @@ spate_err sp_wal_replay(sp_wal *w, bool repair, sp_wal_record_fn fn, void *ud, c
         sp_wal_path(w, files[i], path, sizeof path);
         unsigned char *buf;
         size_t len;
-        if (!read_whole(path, &buf, &len)) {
+        if (sp_read_whole(path, (char **)&buf, &len) != 0) {
             sp_errf(damage, damage_size, "cannot read write-ahead log file %s: %s", path,
                     strerror(errno));
             err = SPATE_ERR_IO;

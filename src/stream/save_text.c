@@ -8,49 +8,16 @@
 
 #include "base/arena.h"
 #include "base/log.h"
+#include "base/fsutil.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st, (void)flag, (void)ftw;
-    return remove(path);
-}
-
-static void remove_tree(const char *path)
-{
-    nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-static int mkdir_parents(const char *dir)
-{
-    char buf[PATH_MAX];
-    snprintf(buf, sizeof buf, "%s", dir);
-    for (char *p = buf + 1; *p; p++) {
-        if (*p != '/') continue;
-        *p = '\0';
-        if (mkdir(buf, 0755) != 0 && errno != EEXIST) return -1;
-        *p = '/';
-    }
-    return mkdir(buf, 0755) != 0 && errno != EEXIST ? -1 : 0;
-}
-
-static void fsync_path(const char *path)
-{
-    int fd = open(path, O_RDONLY);
-    if (fd >= 0) {
-        fsync(fd);
-        close(fd);
-    }
-}
 
 typedef struct write_job {
     spate_rdd *rdd;
@@ -104,7 +71,7 @@ static spate_err write_success(const char *dir)
     if (fd < 0) return SPATE_ERR_IO;
     fsync(fd);
     close(fd);
-    fsync_path(dir);
+    sp_fsync_dir(dir);
     return SPATE_OK;
 }
 
@@ -117,14 +84,14 @@ static spate_err publish(const char *tmp, const char *final, const char *parent,
     struct stat st;
     bool replace = stat(final, &st) == 0;
     if (replace && renameat2(AT_FDCWD, tmp, AT_FDCWD, final, RENAME_EXCHANGE) == 0) {
-        fsync_path(parent);
-        remove_tree(tmp); /* now the earlier output */
+        sp_fsync_dir(parent);
+        sp_remove_tree(tmp); /* now the earlier output */
         return SPATE_OK;
     }
     if (replace && rename(final, old) != 0) return SPATE_ERR_IO;
     if (rename(tmp, final) != 0) return SPATE_ERR_IO;
-    fsync_path(parent);
-    if (replace) remove_tree(old);
+    sp_fsync_dir(parent);
+    if (replace) sp_remove_tree(old);
     return SPATE_OK;
 }
 
@@ -150,9 +117,9 @@ spate_err sp_save_text_files(spate_rdd *rdd, const char *prefix, const char *suf
      * behind is removed when the batch runs again after recovery. */
     snprintf(tmp, sizeof tmp, "%s/.%s.tmp", parent, base);
     snprintf(old, sizeof old, "%s/.%s.old", parent, base);
-    if (mkdir_parents(parent) != 0) return fail_io(rdd, "create directory", parent);
-    remove_tree(tmp);
-    remove_tree(old);
+    if (sp_mkdirs(parent) != 0) return fail_io(rdd, "create directory", parent);
+    sp_remove_tree(tmp);
+    sp_remove_tree(old);
     if (mkdir(tmp, 0755) != 0) return fail_io(rdd, "create directory", tmp);
     sp_exec *e = sp_scope_exec(sp_rdd_scope(rdd));
     pthread_mutex_lock(&e->run_lock);
@@ -162,6 +129,6 @@ spate_err sp_save_text_files(spate_rdd *rdd, const char *prefix, const char *suf
     pthread_mutex_unlock(&e->run_lock);
     if (!err && write_success(tmp) != SPATE_OK) err = fail_io(rdd, "write", "_SUCCESS");
     if (!err && publish(tmp, final, parent, old) != SPATE_OK) err = fail_io(rdd, "rename to", final);
-    if (err) remove_tree(tmp);
+    if (err) sp_remove_tree(tmp);
     return err;
 }
