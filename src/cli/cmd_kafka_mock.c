@@ -1,7 +1,7 @@
 /* cmd_kafka_mock.c - `spate kafka-mock`: a Kafka-protocol broker anyone can
  * start (librdkafka's mock cluster, see kafka_mock.h). Prints the bootstrap
  * servers as its first line, optionally into a file too, and serves until
- * SIGTERM or SIGINT. */
+ * SIGTERM or SIGINT; fault commands on stdin (kafka_mock_ctl.h). */
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -50,13 +50,14 @@ static void mock_usage(FILE *out)
             "                        removed on exit)\n"
             "topics a client names that do not exist are created with %d partitions\n"
             "(fixed by librdkafka's mock cluster).\n"
-            "faults, one command per line on stdin, each answered on stdout (ok:/error:):\n"
+            "commands, one per line on stdin, each answered on stdout (ok:/error:):\n"
             "  down ID|all, up ID|all     a broker stops / takes connections again\n"
             "  rtt ID|all MS              delays every response of a broker\n"
             "  errors API COUNT ERROR...  the next COUNT requests of API fail, e.g.\n"
             "                             errors Produce 3 NOT_LEADER_FOR_PARTITION\n"
             "  clear API                  drops the errors still queued for API\n"
-            "  leader TOPIC PARTITION ID  moves a partition's leader\n",
+            "  leader TOPIC PARTITION ID  moves a partition's leader\n"
+            "  create TOPIC PARTITIONS    creates a topic\n",
             SP_KAFKA_MOCK_AUTO_PARTITIONS, SP_KAFKA_MOCK_AUTO_PARTITIONS);
 }
 

@@ -172,9 +172,23 @@ static int leader_cmd(sp_kafka_mock *m, char **w, int n, const char *cmd, char *
     return reply_with(reply, size, 0, "%s", cmd);
 }
 
+/* create TOPIC PARTITIONS: as --topic does at start. */
+static int create_cmd(sp_kafka_mock *m, char **w, int n, const char *cmd, char *reply,
+                      size_t size)
+{
+    long partitions;
+    char err[512];
+    if (n != 3 || !parse_long(w[2], 1, 10000, &partitions))
+        return reply_with(reply, size, -1, "usage: create TOPIC PARTITIONS (1..10000)");
+    if (sp_kafka_topic_validate(w[1], err, sizeof err) != 0 ||
+        sp_kafka_mock_create_topic(m, w[1], (int)partitions, err, sizeof err) != 0)
+        return reply_with(reply, size, -1, "%s", err);
+    return reply_with(reply, size, 0, "%s", cmd);
+}
+
 static const char help_text[] =
     "commands: down ID|all; up ID|all; rtt ID|all MS; errors API COUNT ERROR...; clear API; "
-    "leader TOPIC PARTITION ID; help";
+    "leader TOPIC PARTITION ID; create TOPIC PARTITIONS; help";
 
 /* Splits s (modified) on blanks into at most max words. */
 static int split_words(char *s, char **w, int max)
@@ -204,6 +218,7 @@ int sp_kafka_mock_command(sp_kafka_mock *m, const char *line, char *reply, size_
     if (!strcmp(w[0], "errors")) return errors_cmd(m, w, n, cmd, reply, reply_size);
     if (!strcmp(w[0], "clear")) return clear_cmd(m, w, n, cmd, reply, reply_size);
     if (!strcmp(w[0], "leader")) return leader_cmd(m, w, n, cmd, reply, reply_size);
+    if (!strcmp(w[0], "create")) return create_cmd(m, w, n, cmd, reply, reply_size);
     if (!strcmp(w[0], "help")) return reply_with(reply, reply_size, 0, "%s", help_text);
     return reply_with(reply, reply_size, -1, "unknown command '%s' (%s)", w[0], help_text);
 }

@@ -16,6 +16,7 @@
  *                                broker drops the connection)
  *   clear API                    forgets the errors still queued for API
  *   leader TOPIC PARTITION ID    moves the partition's leadership to broker ID
+ *   create TOPIC PARTITIONS      creates a topic, as --topic NAME:P does at start
  *   help                         lists the commands
  *
  * Each command is answered with one line on the reply stream: "ok: <the
