@@ -31,6 +31,16 @@ sp_arena_mark sp_arena_get_mark(const spate_arena *a);
  * steady-state scratch use takes no new pages from the kernel. */
 void sp_arena_release(spate_arena *a, sp_arena_mark mark);
 
+/* The process-wide cache of free arena chunks (arena.c): destroyed arenas
+ * leave their chunks there, bounded, for the next arenas to reuse warm.
+ * trim frees every cached chunk (when no context is left to reuse them);
+ * bytes is what the cache holds now. Thread-safe. */
+/* Bytes of chunk data the cache keeps at most: a few batches' arenas of the
+ * orders dashboard (100 k orders per batch take about 20 MiB). */
+#define SP_ARENA_CACHE_LIMIT ((size_t)96 << 20)
+void sp_arena_cache_trim(void);
+size_t sp_arena_cache_bytes(void);
+
 /* Copies n bytes into the arena. */
 void *sp_arena_memdup(spate_arena *a, const void *p, size_t n);
 

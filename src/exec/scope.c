@@ -10,6 +10,10 @@
 
 enum { MAX_THREAD_ARENAS = 1024 };
 
+/* Executors alive in the process: when the last one goes, the arena chunk
+ * cache (arena.c) has no more batches to serve and is emptied. */
+static atomic_int live_execs;
+
 struct sp_scope {
     sp_exec *exec;
     sp_scope *owner; /* the scope that adopted this one, if any */
@@ -40,6 +44,7 @@ void sp_exec_init(sp_exec *e, int nthreads, int default_parallelism)
     atomic_init(&e->bad_records, 0);
     atomic_init(&e->records_in, 0);
     atomic_init(&e->errors, 0);
+    atomic_fetch_add(&live_execs, 1);
 }
 
 void sp_exec_destroy(sp_exec *e)
@@ -49,6 +54,7 @@ void sp_exec_destroy(sp_exec *e)
     sp_pool_destroy(e->pool);
     e->pool = NULL;
     pthread_mutex_destroy(&e->run_lock);
+    if (atomic_fetch_sub(&live_execs, 1) == 1) sp_arena_cache_trim();
 }
 
 sp_scope *sp_scope_new(sp_exec *exec)
