@@ -20,9 +20,11 @@ restarted - must write the same batches.
   most duplicated);
 - bad input: an unreachable bootstrap server or a missing topic fails the
   start within spate.streaming.kafka.metadata.timeout with a clear message;
-- broker faults through the mock's stdin commands (a broker down and back,
-  slow round trips, request errors): the job keeps going, nothing lost or
-  duplicated (exactly-once), nothing lost (at-least-once).
+- broker faults through the mock's stdin commands (each broker down and back,
+  slow round trips, Produce/Fetch/transaction request errors): the job keeps
+  going without a failed batch, nothing lost or duplicated (exactly-once),
+  nothing lost (at-least-once). ListOffsets errors still fail a batch (the
+  direct stream's planner does not retry them): an xfail test says so.
 
 What the mock cannot show (librdkafka 2.0.2): its read_committed consumers
 see aborted records too (no transaction markers, no last stable offset), and
@@ -34,8 +36,13 @@ again on restart) or whole (found by the sink's restart scan, which reads
 the topic's tail and skips batches already there); on a real broker the
 second case is an aborted transaction, hidden from read_committed readers,
 and the batch runs again. So these tests verify that each batch's lines are
-in the topic exactly once and equal to the uninterrupted run's; they cannot
-verify that an aborted transaction's records are hidden, nor fencing.
+in the topic exactly once and equal to the uninterrupted run's, across kills
+before, during and after a batch's transaction (the log counts the re-run
+batches the sink found committed and skipped); they cannot verify that an
+aborted transaction's records are hidden from read_committed consumers (none
+of the three clients can show it here: kafka-python 2.0.2 has no
+isolation.level at all), that a batch spread over several partitions
+becomes visible atomically, nor that a zombie instance is fenced.
 
 Run with the system python (pytest, kafka-python):
     SPATE_BUILD=build /usr/bin/python3 -m pytest tests/integration/test_kafka_dashboard.py
@@ -60,7 +67,6 @@ kafka = pytest.importorskip("kafka", reason="needs kafka-python (Debian: python3
 BATCH, BATCH_MS = "200ms", 200
 PARTITIONS = 4
 PER_BATCH = 500  # records per partition and batch
-RATE = PER_BATCH * 1000 // BATCH_MS  # maxRatePerPartition
 WINDOW, WINDOW_BATCHES = "600ms", 3
 METRICS = ("BUYS", "SELLS", "TOP5CLIENTS", "TOP5STOCKS")
 HEADER_TIME = "spate.batch.time"
@@ -243,6 +249,9 @@ def batches_by_header(msgs):
         assert m.batch >= last.get(m.partition, 0), f"partition {m.partition} goes back: {m}"
         last[m.partition] = m.batch
         batches[m.batch].append(m.value)
+    for t, lines in batches.items():
+        names = [x[1:x.index(",")] for x in lines]
+        assert len(names) == len(set(names)), f"batch {t} written more than once: {lines}"
     return dict(batches)
 
 
@@ -276,19 +285,18 @@ def ordered(batches):
 class Plan:
     """The metrics of batch i, computed here from the records of each
     partition (values, None for a null value): batch i reads
-    [i*PER_BATCH, (i+1)*PER_BATCH) of every partition."""
+    [i*per_batch, (i+1)*per_batch) of every partition."""
 
-    def __init__(self, partitions, window_batches=WINDOW_BATCHES):
+    def __init__(self, partitions, per_batch=PER_BATCH, window_batches=WINDOW_BATCHES):
         self.partitions = partitions
-        self.window_batches = window_batches
-        self.data_batches = math.ceil(max(len(p) for p in partitions) / PER_BATCH)
+        self.data_batches = math.ceil(max(len(p) for p in partitions) / per_batch)
         self.batches = []
         clients = collections.defaultdict(float)
         volumes = []
         for i in range(self.data_batches + window_batches + 2):
             e = Expected([])
             for p in partitions:
-                for v in p[i * PER_BATCH:(i + 1) * PER_BATCH]:
+                for v in p[i * per_batch:(i + 1) * per_batch]:
                     e.add(v if v is not None else "null")
             for c, t in e.client_total.items():
                 clients[c] += t
@@ -300,6 +308,26 @@ class Plan:
                 for s in v:
                     window.setdefault(s, 0)
             self.batches.append((e, dict(clients), dict(window)))
+
+    def exact_batches(self):
+        """How many batches from the first have no tie at the fifth place of
+        either TOP5 list: their lines are the same in every run (a tie may be
+        broken either way, and a restored state may order it differently)."""
+        def tie(totals):
+            best = sorted(totals.values(), reverse=True)
+            return len(best) > 5 and best[4] == best[5]
+
+        for i, (_, clients, window) in enumerate(self.batches):
+            if tie(clients) or tie(window):
+                return i
+        return len(self.batches)
+
+    def matches(self, i, lines):
+        try:
+            self.check(i, lines)
+            return True
+        except AssertionError:
+            return False
 
     @property
     def all_valid(self):
@@ -346,19 +374,23 @@ class KafkaDashboard:
     """kafka_orders_dashboard with its checkpoint under root and its stderr
     appended to root/dashboard.log across restarts."""
 
-    def __init__(self, exe, root, boot, input_topic, output_topic, txn_id=None, extra=()):
+    def __init__(self, exe, root, boot, input_topic, output_topic, txn_id=None,
+                 per_batch=PER_BATCH):
         self.root = root
         root.mkdir(parents=True, exist_ok=True)
         self.log = root / "dashboard.log"
         self.argv = [str(exe), "--brokers", boot, "--input-topic", input_topic,
                      "--output-topic", output_topic, "--checkpoint", str(root / "ckpt"),
                      "--batch", BATCH, "--window", WINDOW, "--master", "local[2]",
-                     "--conf", f"spate.streaming.kafka.maxRatePerPartition={RATE}",
-                     *(["--transactional-id", txn_id] if txn_id else []), *extra]
+                     "--conf", "spate.streaming.kafka.maxRatePerPartition="
+                     f"{per_batch * 1000 // BATCH_MS}",
+                     *(["--transactional-id", txn_id] if txn_id else []),
+                     "--conf", "spate.log.level=INFO"]  # the sink's "not writing it again"
         self.proc = None
 
     def start(self):
         with open(self.log, "ab") as log:
+            self.run_from = log.tell()  # where this run's lines begin
             self.proc = subprocess.Popen(self.argv, stdout=subprocess.DEVNULL, stderr=log)
         return self
 
@@ -368,20 +400,23 @@ class KafkaDashboard:
     def log_tail(self, n=30):
         return "\n".join(self.log_text().splitlines()[-n:])
 
-    def batch_times(self):
-        """Times of the batches the listener saw complete (every run)."""
-        return [int(t) for t in re.findall(r"^batch (\d+) ms: ", self.log_text(), re.M)]
+    def batch_times(self, this_run=False):
+        """Times of the batches the listener saw complete (in every run, or in
+        the running one)."""
+        text = self.log.read_bytes()[self.run_from if this_run else 0:].decode(errors="replace")
+        return [int(t) for t in re.findall(r"^batch (\d+) ms: ", text, re.M)]
 
     def failed_batches(self):
         return re.findall(r"^batch \d+ ms: .*FAILED: .*$", self.log_text(), re.M)
 
     def wait_batches(self, n, timeout=40):
-        """Until batch number n (counted from the first batch ever) completed."""
+        """Until the running process has completed batch number n (counted
+        from the first batch of the first run)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             assert self.proc.poll() is None, "the dashboard exited:\n" + self.log_tail()
-            times = self.batch_times()
-            if times and max(times) >= min(times) + (n - 1) * BATCH_MS:
+            times, now = self.batch_times(), self.batch_times(this_run=True)
+            if now and max(now) >= min(times) + (n - 1) * BATCH_MS:
                 return
             time.sleep(0.05)
         raise AssertionError(f"timed out waiting for {n} batches:\n" + self.log_tail())
@@ -408,13 +443,13 @@ class KafkaDashboard:
 
 @pytest.fixture
 def dashboard(example, tmp_path):
-    """dashboard(name, boot, input, output, txn_id, extra) -> a KafkaDashboard
-    (killed at the end of the test if still running)."""
+    """dashboard(name, boot, input, output, txn_id, per_batch) -> a
+    KafkaDashboard (killed at the end of the test if still running)."""
     made = []
 
-    def make(name, boot, input_topic, output_topic, txn_id=None, extra=()):
+    def make(name, boot, input_topic, output_topic, txn_id=None, per_batch=PER_BATCH):
         d = KafkaDashboard(example("kafka_orders_dashboard"), tmp_path / name, boot,
-                           input_topic, output_topic, txn_id, extra)
+                           input_topic, output_topic, txn_id, per_batch)
         made.append(d)
         return d
 
@@ -566,3 +601,175 @@ def test_mock_control_commands_answer_one_line_each(mock):
     assert m.command("frobnicate").startswith("error: unknown command 'frobnicate'")
     m.do("errors Produce 2 NOT_LEADER_FOR_PARTITION")
     m.do("clear Produce")
+
+
+# ---- crash tests -----------------------------------------------------------------
+
+def load_crash_input(spate_bin, m):
+    """CRASH_GEN into topic orders by `spate gen orders --kafka`; its plan."""
+    r = subprocess.run([str(spate_bin), "gen", "orders", "--kafka", m.boot, "--topic", "orders",
+                        "--count", str(CRASH_GEN["count"]), "--seed", str(CRASH_GEN["seed"]),
+                        "--malformed", str(CRASH_GEN["malformed"]), "--quiet"],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
+    assert r.returncode == 0, r.stderr.decode()
+    return by_partition(gen_lines(spate_bin, **CRASH_GEN))
+
+
+@pytest.fixture(scope="module")
+def crash_cluster(spate_bin, tmp_path_factory):
+    """A mock holding the crash tests' orders, and their plan."""
+    m = ControlledMock(spate_bin, tmp_path_factory.mktemp("crash") / "mock.log", "--brokers", 3,
+                       "--topic", "orders:4")
+    try:
+        m.plan = Plan(load_crash_input(spate_bin, m))
+        yield m
+    finally:
+        m.stop()
+
+
+@pytest.fixture(scope="module")
+def uninterrupted(example, crash_cluster, tmp_path_factory):
+    """The crash tests' orders through an exactly-once run never killed: its
+    batches, in time order (checked against the plan)."""
+    m, plan = crash_cluster, crash_cluster.plan
+    m.do("create reference 1")
+    d = KafkaDashboard(example("kafka_orders_dashboard"), tmp_path_factory.mktemp("reference"),
+                       m.boot, "orders", "reference", "kdash-reference")
+    try:
+        run_to_end(d, plan)
+    finally:
+        d.kill_if_running()
+    runs = ordered(batches_by_header(read_both(m.boot, "reference")))
+    plan.check_all(runs)
+    assert plan.exact_batches() > plan.data_batches, "a tie: pick another seed"
+    return runs[:plan.exact_batches()]
+
+
+def kill_at_random_moments(d, rng, trial):
+    """Starts d, kills it with SIGKILL at a random moment while it reads the
+    input (twice in every third trial) and restarts it each time."""
+    d.start()
+    for _ in range(1 + (trial % 3 == 0)):
+        time.sleep(rng.uniform(0.1, 1.6))
+        d.kill9()
+        d.start()
+
+
+@pytest.mark.parametrize("trial", range(CRASH_TRIALS))
+def test_kill9_exactly_once_output_equals_an_uninterrupted_run(trial, crash_cluster,
+                                                                uninterrupted, dashboard):
+    m, plan = crash_cluster, crash_cluster.plan
+    topic = f"eos{trial}"
+    m.do(f"create {topic} 1")
+    d = dashboard(topic, m.boot, "orders", topic, txn_id=f"kdash-{topic}")
+    kill_at_random_moments(d, random.Random(trial), trial)
+    d.wait_batches(len(plan.batches))
+    assert d.stop() == 0, d.log_tail()
+
+    # Each batch once (batches_by_header), none missing (ordered), and the
+    # same lines as the uninterrupted run's batch at the same place.
+    runs = ordered(batches_by_header(read_both(m.boot, topic)))
+    assert len(runs) >= len(uninterrupted)
+    for i, ref in enumerate(uninterrupted):
+        assert sorted(runs[i]) == sorted(ref), f"batch {i}: {runs[i]} != {ref}"
+    plan.check_all(runs)
+    log = d.log_text()
+    print(f"trial {trial}: {log.count('resumed from checkpoint')} recoveries, "
+          f"{log.count('not writing it again')} re-run batches found committed and skipped")
+
+
+@pytest.mark.parametrize("trial", range(ALO_TRIALS))
+def test_kill9_at_least_once_output_loses_nothing(trial, crash_cluster, uninterrupted,
+                                                  dashboard):
+    m, plan = crash_cluster, crash_cluster.plan
+    topic = f"alo{trial}"
+    m.do(f"create {topic} 1")
+    d = dashboard(topic, m.boot, "orders", topic)
+    kill_at_random_moments(d, random.Random(100 + trial), trial)
+    d.wait_batches(len(plan.batches))
+    assert d.stop() == 0, d.log_tail()
+
+    # The uninterrupted run's batches, in order, each at least once; any other
+    # block is a batch written again (re-run after the kill).
+    blocks = batches_in_order(read_both(m.boot, topic))
+    i, dups = 0, 0
+    for b in blocks:
+        if i < len(uninterrupted) and sorted(b) == sorted(uninterrupted[i]):
+            i += 1
+        else:
+            assert any(sorted(b) == sorted(r) for r in uninterrupted[:i]) or i == len(uninterrupted), \
+                f"block {b} is neither the next batch nor one written before"
+            dups += i < len(uninterrupted)
+    assert i == len(uninterrupted), f"only {i} of {len(uninterrupted)} batches found"
+    print(f"trial {trial}: {d.log_text().count('resumed from checkpoint')} recoveries, "
+          f"{dups} batches written twice")
+    assert dups <= 8, f"{dups} batches written again"
+
+
+# ---- broker faults ---------------------------------------------------------------
+
+FAULT_PER_BATCH = 100  # 20 batches of input: the faults land while it is read
+
+# (command, seconds to wait after it): each broker down and back, slow round
+# trips, then request errors librdkafka retries. Broker ids are 1..3; the
+# mock spreads partition leaders and coordinators over all three.
+FAULTS = [
+    ("down 1", 1.5), ("up 1", 0.3),
+    ("rtt all 300", 1.0), ("rtt all 0", 0.3),
+    ("down 2", 1.0), ("up 2", 0.3),
+    ("errors Produce 3 NOT_LEADER_FOR_PARTITION", 0.3),
+    ("errors Fetch 3 NOT_LEADER_FOR_PARTITION", 0.3),
+    ("errors Produce 2 _TRANSPORT", 0.3),
+    ("down 3", 1.0), ("up 3", 0.3),
+]
+TXN_FAULTS = [
+    ("errors AddPartitionsToTxn 2 CONCURRENT_TRANSACTIONS", 0.3),
+    ("errors EndTxn 2 COORDINATOR_LOAD_IN_PROGRESS", 0.3),
+]
+
+
+def run_with_faults(spate_bin, mock, dashboard, txn_id, faults):
+    """The crash input through a fresh cluster while the faults happen; the
+    output's messages and the plan. The dashboard must not fail a batch."""
+    m = mock("--topic", "orders:4", "--topic", "metrics:1")
+    plan = Plan(load_crash_input(spate_bin, m), per_batch=FAULT_PER_BATCH)
+    d = dashboard("faults", m.boot, "orders", "metrics", txn_id=txn_id,
+                  per_batch=FAULT_PER_BATCH)
+    d.start()
+    d.wait_batches(1)
+    for cmd, pause in faults:
+        m.do(cmd)
+        time.sleep(pause)
+        assert d.proc.poll() is None, f"exited after {cmd!r}:\n{d.log_tail()}"
+    d.wait_batches(len(plan.batches), timeout=60)
+    assert d.stop() == 0, d.log_tail()
+    assert not d.failed_batches(), d.failed_batches()
+    assert plan.data_batches * BATCH_MS / 1000 > sum(p for _, p in faults) / 2
+    return read_both(m.boot, "metrics"), plan
+
+
+def test_broker_faults_exactly_once_nothing_lost_or_duplicated(spate_bin, mock, dashboard):
+    msgs, plan = run_with_faults(spate_bin, mock, dashboard, "kdash-faults",
+                                 FAULTS + TXN_FAULTS)
+    plan.check_all(ordered(batches_by_header(msgs)))
+
+
+def test_broker_faults_at_least_once_nothing_lost(spate_bin, mock, dashboard):
+    msgs, plan = run_with_faults(spate_bin, mock, dashboard, None, FAULTS)
+    blocks = batches_in_order(msgs)
+    i = 0
+    for b in blocks:  # the plan's batches in order; anything else a repeat
+        if i < len(plan.batches) and plan.matches(i, b):
+            i += 1
+        else:
+            assert any(plan.matches(j, b) for j in range(i)) or i == len(plan.batches), b
+    assert i == len(plan.batches), f"only {i} of {len(plan.batches)} batches found"
+
+
+@pytest.mark.xfail(strict=True, reason="the direct stream's planner does not retry a retriable "
+                   "ListOffsets error (rd_kafka_offsets_for_times returns it at once): the "
+                   "batch fails and the job stops; Kafka's consumer retries until "
+                   "default.api.timeout.ms")
+def test_list_offsets_errors_do_not_fail_a_batch(spate_bin, mock, dashboard):
+    run_with_faults(spate_bin, mock, dashboard, None,
+                    [("errors ListOffsets 2 NOT_LEADER_FOR_PARTITION", 1.0)])
