@@ -170,9 +170,20 @@ char *sp_xstrdup(const char *s)
     return memcpy(sp_xmalloc(n), s, n);
 }
 
+void *sp_xcalloc_line(size_t size)
+{
+    size = (size + SP_CACHE_LINE - 1) & ~(size_t)(SP_CACHE_LINE - 1);
+    void *p = aligned_alloc(SP_CACHE_LINE, size);
+    if (!p) out_of_memory(size);
+    return memset(p, 0, size);
+}
+
 spate_arena *spate_arena_new(void)
 {
-    spate_arena *a = sp_xcalloc(1, sizeof *a);
+    /* Arenas of different threads are made one after the other (a scope's,
+     * the executors' scratch arenas): on lines of their own, bumping one
+     * never invalidates another thread's cache line. */
+    spate_arena *a = sp_xcalloc_line(sizeof *a);
     a->next_size = FIRST_CHUNK;
     return a;
 }

@@ -16,6 +16,11 @@ void *sp_xmalloc(size_t n);
 void *sp_xcalloc(size_t count, size_t size);
 void *sp_xrealloc(void *p, size_t n);
 char *sp_xstrdup(const char *s);
+/* Zeroed memory on cache lines of its own (64-byte aligned, size rounded up
+ * to whole lines), for a structure one thread writes at a high rate while
+ * others write its neighbours. Freed with free(). */
+enum { SP_CACHE_LINE = 64 };
+void *sp_xcalloc_line(size_t size);
 
 /* Bytes the arena has taken from malloc (for memory accounting in tests). */
 size_t sp_arena_bytes(const spate_arena *a);

@@ -9,6 +9,7 @@
 
 #include "base/arena.h"
 
+#include <stdlib.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -117,4 +118,24 @@ Test(arena_cache, reused_memory_is_aligned_and_marks_still_release)
     sp_arena_release(a, mark);
     cr_assert_eq(spate_arena_alloc(a, 3000), after, "released space is handed out again");
     spate_arena_destroy(a);
+}
+
+Test(arena_cache, arenas_and_line_blocks_sit_on_cache_lines_of_their_own)
+{
+    /* Arenas of different threads and the stores of different partitions
+     * are made one after the other: none may share a 64-byte line. */
+    for (size_t size = 1; size < 300; size += 37) {
+        unsigned char *p = sp_xcalloc_line(size), *q = sp_xcalloc_line(size);
+        cr_assert_eq((uintptr_t)p % SP_CACHE_LINE, 0);
+        cr_assert_eq((uintptr_t)q % SP_CACHE_LINE, 0);
+        for (size_t i = 0; i < size; i++)
+            cr_assert_eq(p[i], 0, "zeroed");
+        free(p);
+        free(q);
+    }
+    spate_arena *a = spate_arena_new(), *b = spate_arena_new();
+    cr_assert_eq((uintptr_t)a % SP_CACHE_LINE, 0);
+    cr_assert_eq((uintptr_t)b % SP_CACHE_LINE, 0);
+    spate_arena_destroy(a);
+    spate_arena_destroy(b);
 }
