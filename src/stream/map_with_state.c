@@ -22,6 +22,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 typedef struct mws {
     sp_keyed_state state; /* first: see sp_state_stream_keyed */
@@ -40,17 +41,28 @@ typedef struct mws_batch {
     spate_err err;
 } mws_batch;
 
+/* A partition's output, in the task's arena: sized for one result per
+ * record up front, so the usual batch never grows it (timeouts may). */
+typedef struct mws_out {
+    spate_value *data;
+    size_t len, cap;
+} mws_out;
+
 /* One task's work on its partition. */
 typedef struct mws_run {
     spate_task *t;
     mws_batch *mb;
     const spate_state_spec *spec;
     sp_state_store *st;
-    sp_vvec out;
+    mws_out out;
 } mws_run;
 
 /* Prefetch distance (records) for the index slot, then the entry. */
 enum { AHEAD = 16 };
+/* Keys below which a store is taken to stay in the caches (entries and
+ * index well under 1 MiB): no prefetching, which would cost more than the
+ * misses it hides. */
+enum { PREFETCH_MIN_KEYS = 16384 };
 
 static void fail_with_value(spate_task *t, const char *what, spate_value v)
 {
@@ -65,19 +77,33 @@ static spate_value call(mws_run *r, spate_value key, spate_value value, spate_st
     return r->spec->fn_time(r->t, r->mb->time, key, value, st, r->spec->ud);
 }
 
+static void out_reserve(mws_run *r, size_t cap)
+{
+    spate_value *data = spate_arena_alloc(spate_task_arena(r->t), sizeof *data * (cap ? cap : 1));
+    if (r->out.len) memcpy(data, r->out.data, sizeof *data * r->out.len);
+    r->out.data = data;
+    r->out.cap = cap;
+}
+
+static inline void out_push(mws_run *r, spate_value v)
+{
+    if (r->out.len == r->out.cap) out_reserve(r, r->out.cap ? 2 * r->out.cap : 64);
+    r->out.data[r->out.len++] = v;
+}
+
 /* The function's result into the output: every result of the plain form, m
  * of Some(m) for the form with time. */
-static void emit(mws_run *r, spate_value ret)
+static inline void emit(mws_run *r, spate_value ret)
 {
     if (r->spec->fn)
-        sp_vvec_push(&r->out, ret);
+        out_push(r, ret);
     else if (ret.type == SPATE_SOME)
-        sp_vvec_push(&r->out, ret.u.items[0]);
+        out_push(r, ret.u.items[0]);
     else if (ret.type != SPATE_NONE)
         fail_with_value(r->t, "the mapping function must return Some(value) or None", ret);
 }
 
-static void map_record(mws_run *r, spate_value rec, uint32_t h)
+static inline void map_record(mws_run *r, spate_value rec, uint32_t h)
 {
     if (rec.type != SPATE_TUPLE || rec.len != 2) {
         fail_with_value(r->t, "the stream must hold (key, value) pairs", rec);
@@ -86,8 +112,11 @@ static void map_record(mws_run *r, spate_value rec, uint32_t h)
     spate_value key = rec.u.items[0];
     sp_state_entry *e = sp_state_find(r->st, key, h);
     spate_state st = {.task = r->t, .defined = e != NULL, .stored = e ? e->val : spate_null()};
-    spate_value ret = call(r, key, spate_some(spate_task_arena(r->t), rec.u.items[1]), &st);
-    if (spate_task_failed(r->t)) return;
+    /* Some(value) over the record's own second item: no allocation, and it
+     * lives as long as the key handed over beside it (the batch). */
+    spate_value some = {.type = SPATE_SOME, .len = 1, .u.items = rec.u.items + 1};
+    spate_value ret = call(r, key, some, &st);
+    if (r->t->failed) return;
     bool timeouts = r->spec->has_timeout;
     if (st.removed) {
         if (e) sp_state_remove(r->st, e);
@@ -106,11 +135,13 @@ static void map_records(mws_run *r, const spate_value *recs, size_t n)
     uint32_t *hashes = sp_xmalloc((n ? n : 1) * sizeof *hashes);
     for (size_t i = 0; i < n; i++)
         hashes[i] = sp_state_hash(spate_key(recs[i]));
+    out_reserve(r, n);
     /* A big store misses the cache on the index and again on the entry:
      * fetch both ahead so the misses overlap instead of adding up. */
-    for (size_t i = 0; i < n && !spate_task_failed(r->t); i++) {
-        if (i + 2 * AHEAD < n) sp_state_prefetch_slot(r->st, hashes[i + 2 * AHEAD]);
-        if (i + AHEAD < n) sp_state_prefetch_entry(r->st, hashes[i + AHEAD]);
+    size_t ahead = sp_state_store_len(r->st) >= PREFETCH_MIN_KEYS ? n : 0;
+    for (size_t i = 0; i < n && !r->t->failed; i++) {
+        if (i + 2 * AHEAD < ahead) sp_state_prefetch_slot(r->st, hashes[i + 2 * AHEAD]);
+        if (i + AHEAD < ahead) sp_state_prefetch_entry(r->st, hashes[i + AHEAD]);
         map_record(r, recs[i], hashes[i]);
     }
     free(hashes);
@@ -120,11 +151,11 @@ static void time_out_idle(mws_run *r)
 {
     int64_t threshold = r->mb->time - r->spec->timeout;
     sp_state_entry *e;
-    while (!spate_task_failed(r->t) && (e = sp_state_oldest(r->st)) && e->time < threshold) {
+    while (!r->t->failed && (e = sp_state_oldest(r->st)) && e->time < threshold) {
         spate_state st = {.task = r->t, .defined = true, .timing_out = true, .stored = e->val};
         spate_value key = spate_value_copy(spate_task_arena(r->t), e->key);
         spate_value ret = call(r, key, spate_none(), &st);
-        if (spate_task_failed(r->t)) break;
+        if (r->t->failed) break;
         sp_state_remove(r->st, e);
         emit(r, ret);
     }
@@ -134,12 +165,13 @@ static void time_out_idle(mws_run *r)
 static void snapshot(mws_run *r, int part)
 {
     spate_arena *a = spate_task_arena(r->t);
-    sp_vvec snap = {0};
-    size_t it = 0;
+    size_t n = 0, it = 0;
+    spate_value *snap = spate_arena_alloc(a, sizeof *snap * (sp_state_store_len(r->st) + 1));
     sp_state_entry *e;
     while ((e = sp_state_next(r->st, &it)))
-        sp_vvec_push(&snap, spate_tuple2(a, spate_value_copy(a, e->key), spate_value_copy(a, e->val)));
-    sp_state_emit_part(r->t, &snap, r->mb->snap_parts, r->mb->snap_lens, part);
+        snap[n++] = spate_tuple2(a, spate_value_copy(a, e->key), spate_value_copy(a, e->val));
+    r->mb->snap_parts[part] = snap;
+    r->mb->snap_lens[part] = r->t->failed ? 0 : n;
 }
 
 static void mws_task(spate_task *t, int part, void *ud)
@@ -147,8 +179,9 @@ static void mws_task(spate_task *t, int part, void *ud)
     mws_batch *mb = ud;
     mws_run r = {.t = t, .mb = mb, .spec = &mb->m->spec, .st = mb->m->state.stores[part]};
     if (mb->data) map_records(&r, mb->data->parts[part], mb->data->lens[part]);
-    if (r.spec->has_timeout && !spate_task_failed(t)) time_out_idle(&r);
-    sp_state_emit_part(t, &r.out, mb->parts, mb->lens, part);
+    if (r.spec->has_timeout && !t->failed) time_out_idle(&r);
+    mb->parts[part] = r.out.data;
+    mb->lens[part] = t->failed ? 0 : r.out.len;
     if (mb->snap_parts) snapshot(&r, part);
 }
 
