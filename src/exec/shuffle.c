@@ -10,6 +10,7 @@
 #include "base/vmap.h"
 #include "exec/combine_cache.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -80,6 +81,94 @@ static inline bool is_scalar(spate_value v)
     return v.type <= SPATE_F64 || v.type == SPATE_TIMESTAMP || v.type == SPATE_NONE;
 }
 
+/* Short string keys (a stock symbol, a word) are cached too: the key's
+ * length and bytes (up to 16) stand in for a scalar's bits, so a hit costs no
+ * hash, no probe and no memcmp call. These lines are 4-way set associative
+ * with the most recent key of a set first (80 stock symbols thrashed 64
+ * direct-mapped lines). A line keeps the map's copy of its key (the incoming
+ * key may be recycled scratch memory). Same rules as combine_cache.h: the
+ * map gets every key at its first sight, merges run in the same order on the
+ * same combiners. */
+enum { SHORT_KEY = 16, STR_SETS = 64, STR_WAYS = 4 };
+
+typedef struct str_line {
+    uint64_t bytes[2];
+    sp_combine_line l;
+} str_line;
+
+typedef struct str_cache {
+    str_line set[STR_SETS][STR_WAYS];
+} str_cache;
+
+static inline uint64_t load_u64(const char *p)
+{
+    uint64_t x;
+    memcpy(&x, p, sizeof x);
+    return x;
+}
+
+static inline uint64_t load_u32(const char *p)
+{
+    uint32_t x;
+    memcpy(&x, p, sizeof x);
+    return x;
+}
+
+/* When k is a short string, its bytes into b, without a call: overlapping
+ * loads that cover every byte, so (length, b) tells equal keys apart. */
+static inline bool short_str(spate_value k, uint64_t b[2])
+{
+    if (k.type != SPATE_STR || k.len > SHORT_KEY) return false;
+    const char *p = k.u.s;
+    uint32_t n = k.len;
+    if (n >= 8) {
+        b[0] = load_u64(p);
+        b[1] = load_u64(p + n - 8);
+    } else if (n >= 4) {
+        b[0] = load_u32(p) | load_u32(p + n - 4) << 32;
+        b[1] = 0;
+    } else {
+        b[0] = n ? (uint64_t)(uint8_t)p[0] | (uint64_t)(uint8_t)p[n / 2] << 8 |
+                       (uint64_t)(uint8_t)p[n - 1] << 16
+                 : 0;
+        b[1] = 0;
+    }
+    return true;
+}
+
+static inline bool str_line_holds(const str_line *sl, const uint64_t b[2], uint32_t len)
+{
+    return sl->l.used && sl->l.key.len == len && sl->bytes[0] == b[0] && sl->bytes[1] == b[1];
+}
+
+/* The line holding the short string of bytes b (*hit), moved to the front
+ * of its set; else the set's least recent line (*hit false), to be
+ * written back and replaced. */
+static inline str_line *str_lookup(str_cache *c, const uint64_t b[2], uint32_t len, bool *hit)
+{
+    uint64_t x = (b[0] ^ (b[1] * 0xC2B2AE3D27D4EB4FULL) ^ len) * 0x9E3779B97F4A7C15ULL;
+    str_line *set = c->set[x >> 58]; /* the top 6 bits: 64 sets */
+    *hit = true;
+    if (str_line_holds(&set[0], b, len)) return &set[0];
+    for (int way = 1; way < STR_WAYS; way++) {
+        if (!str_line_holds(&set[way], b, len)) continue;
+        str_line found = set[way];
+        memmove(&set[1], &set[0], sizeof *set * (size_t)way);
+        set[0] = found;
+        return &set[0];
+    }
+    *hit = false;
+    return &set[STR_WAYS - 1];
+}
+
+/* Makes the least recent line of its set (just filled) the most recent. */
+static void str_to_front(str_line *last)
+{
+    str_line *set = last - (STR_WAYS - 1), fresh = *last;
+    memmove(&set[1], &set[0], sizeof *set * (STR_WAYS - 1));
+    set[0] = fresh;
+}
+
 typedef struct writer {
     spate_sink base;
     sp_shuffle *s;
@@ -87,6 +176,7 @@ typedef struct writer {
     sp_vmap *maps;    /* combine: one per bucket */
     spate_arena *keep; /* combine: where keys and combiners outlive the task */
     sp_combine_cache *cache; /* combine by hash: recent scalar keys (NULL: none) */
+    str_cache *strs;         /* and recent short string keys */
     int rr;           /* repartition: next round-robin bucket */
 } writer;
 
@@ -135,13 +225,26 @@ static void write_back(writer *w, const sp_combine_line *line)
     if (slot) *slot = line->comb;
 }
 
+/* The map's own key of the entry whose value slot is slot. */
+static inline spate_value stored_key(const spate_value *slot)
+{
+    return ((const sp_vmap_entry *)((const char *)slot - offsetof(sp_vmap_entry, val)))->key;
+}
+
 static void write_combine(writer *w, spate_value v)
 {
     sp_shuffle *s = w->s;
     spate_task *t = w->base.task;
     spate_value k = spate_key(v);
     sp_combine_line *line = w->cache ? sp_combine_cache_line(w->cache, k) : NULL;
-    if (line && sp_combine_line_holds(line, k)) { /* see combine_cache.h */
+    str_line *sl = NULL;
+    uint64_t b[2];
+    bool hit = line && sp_combine_line_holds(line, k);
+    if (!line && w->strs && short_str(k, b)) {
+        sl = str_lookup(w->strs, b, k.len, &hit);
+        line = &sl->l;
+    }
+    if (hit) {
         line->comb = keep_value(w, s->merge_value(t, line->comb, spate_val(v), s->ud));
         return;
     }
@@ -152,8 +255,12 @@ static void write_combine(writer *w, spate_value v)
                              : s->merge_value(t, *slot, spate_val(v), s->ud);
     *slot = c = keep_value(w, c);
     if (!line) return;
+    if (sl) k = stored_key(slot);
     if (line->used) write_back(w, line); /* (slot is stale from here) */
     *line = (sp_combine_line){.key = k, .comb = c, .used = true};
+    if (!sl) return;
+    memcpy(sl->bytes, b, sizeof b);
+    str_to_front(sl);
 }
 
 /* The push of a combining writer: no switch per element. */
@@ -175,7 +282,7 @@ static void writer_push(spate_sink *self, spate_value v)
     case SH_COGROUP:
     case SH_PARTITION_BY: {
         spate_value k = spate_key(v);
-        int b = keyed_bucket(w, k, s->partition ? 0 : spate_value_hash(k));
+        int b = s->partition ? keyed_bucket(w, k, 0) : bucket_of(spate_value_hash(k), s->nout);
         if (b >= 0) sp_vvec_push(&w->buckets[b], v);
         break;
     }
@@ -218,7 +325,10 @@ static void map_task(spate_task *t, int m, void *ud)
             sp_vmap_init(&w.maps[b], 64);
         w.keep = t->arena;
         w.base.push = combine_push;
-        if (!s->partition) w.cache = sp_xcalloc(1, sizeof *w.cache);
+        if (!s->partition) {
+            w.cache = sp_xcalloc(1, sizeof *w.cache);
+            w.strs = sp_xcalloc(1, sizeof *w.strs);
+        }
         sp_task_begin_transient(t);
     }
     sp_rdd_compute(s->in[side], part, &w.base);
@@ -226,7 +336,12 @@ static void map_task(spate_task *t, int m, void *ud)
         sp_task_end_transient(t, w.keep);
         for (int i = 0; w.cache && i < SP_COMBINE_CACHE_LINES; i++)
             if (w.cache->line[i].used) write_back(&w, &w.cache->line[i]);
+        for (int i = 0; w.strs && i < STR_SETS * STR_WAYS; i++) {
+            str_line *sl = &w.strs->set[i / STR_WAYS][i % STR_WAYS];
+            if (sl->l.used) write_back(&w, &sl->l);
+        }
         free(w.cache);
+        free(w.strs);
         flush_combiners(&w);
         free(w.maps);
     }
@@ -246,14 +361,25 @@ static void emit_output(spate_rdd *r, int b, sp_vvec *out)
     r->lens[b] = out->len;
 }
 
+/* The buckets of partition b end to end. One map task's bucket is taken as
+ * it is (no copy). */
 static void reduce_concat(spate_rdd *r, int b)
 {
     sp_shuffle *s = r->shuffle;
     sp_vvec out = {0};
+    if (s->nmap == 1) {
+        out = s->buckets[b];
+        s->buckets[b] = (sp_vvec){0};
+        emit_output(r, b, &out);
+        return;
+    }
+    for (int m = 0; m < s->nmap; m++)
+        out.cap += s->buckets[(size_t)m * (size_t)s->nout + (size_t)b].len;
+    out.data = sp_xmalloc(sizeof *out.data * (out.cap ? out.cap : 1));
     for (int m = 0; m < s->nmap; m++) {
         sp_vvec *in = &s->buckets[(size_t)m * (size_t)s->nout + (size_t)b];
-        for (size_t i = 0; i < in->len; i++)
-            sp_vvec_push(&out, in->data[i]);
+        if (in->len) memcpy(out.data + out.len, in->data, sizeof *in->data * in->len);
+        out.len += in->len;
     }
     emit_output(r, b, &out);
 }
