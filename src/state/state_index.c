@@ -32,26 +32,6 @@ void sp_store_grow_index(sp_state_store *s)
     free(old);
 }
 
-size_t sp_store_probe(const sp_state_store *s, spate_value key, uint32_t h)
-{
-    size_t mask = s->cap - 1;
-    for (size_t i = home(s, h);; i = (i + 1) & mask) {
-        uint64_t slot = s->slots[i];
-        if (!slot) return i;
-        if ((uint32_t)(slot >> 32) == h && keys_equal(entry_at(s, (uint32_t)slot - 1)->key, key))
-            return i;
-    }
-}
-
-sp_state_entry *sp_store_remember_hit(sp_state_store *s, size_t slot)
-{
-    s->hit_slot = slot;
-    s->hit_index = (uint32_t)s->slots[slot] - 1;
-    sp_state_entry *e = entry_at(s, s->hit_index);
-    s->hit = e;
-    return e;
-}
-
 sp_state_entry *sp_state_find(sp_state_store *s, spate_value key, uint32_t hash)
 {
     if (!s->len) return NULL;

@@ -183,22 +183,33 @@ static inline bool same_value(spate_value a, spate_value b)
     return spate_value_eq(a, b);
 }
 
+/* Replaces e's state with an owned copy of v (out of line: strings,
+ * tuples and lists; scalars take the fast path in sp_state_set). */
+__attribute__((noinline)) static void replace_owned(sp_state_store *s, sp_state_entry *e,
+                                                    spate_value v)
+{
+    size_t bytes;
+    spate_value copy = sp_owned_copy(v, &bytes);
+    s->owned_bytes += bytes;
+    s->owned_bytes -= sp_owned_free(e->val);
+    e->val = copy;
+}
+
+/* Lists e as changed (once per checkpoint interval: out of line). */
+__attribute__((noinline)) static void list_changed(sp_state_store *s, sp_state_entry *e)
+{
+    size_t slot;
+    sp_store_mark_dirty(s, e, index_of(s, e, &slot));
+}
+
 void sp_state_set(sp_state_store *s, sp_state_entry *e, spate_value v)
 {
     if (same_value(e->val, v)) return;
-    if (sp_owned_is_inline(v) && sp_owned_is_inline(e->val)) {
+    if (sp_owned_is_inline(v) && sp_owned_is_inline(e->val))
         e->val = v;
-    } else {
-        size_t bytes;
-        spate_value copy = sp_owned_copy(v, &bytes);
-        s->owned_bytes += bytes;
-        s->owned_bytes -= sp_owned_free(e->val);
-        e->val = copy;
-    }
-    if (!(e->dirty & DIRTY_POS)) {
-        size_t slot;
-        sp_store_mark_dirty(s, e, index_of(s, e, &slot));
-    }
+    else
+        replace_owned(s, e, v);
+    if (!(e->dirty & DIRTY_POS)) list_changed(s, e);
 }
 
 void sp_state_touch(sp_state_store *s, sp_state_entry *e, int64_t time, bool dirty)

@@ -118,10 +118,28 @@ static inline bool keys_equal(spate_value a, spate_value b)
 /* state_index.c */
 void sp_store_alloc_slots(sp_state_store *s, size_t cap);
 void sp_store_grow_index(sp_state_store *s);
-/* The slot of key, or the empty slot where it would go (s->cap > 0). */
-size_t sp_store_probe(const sp_state_store *s, spate_value key, uint32_t h);
+/* The slot of key, or the empty slot where it would go (s->cap > 0).
+ * Inline: every record of a stateful batch probes once. */
+static inline size_t sp_store_probe(const sp_state_store *s, spate_value key, uint32_t h)
+{
+    size_t mask = s->cap - 1;
+    for (size_t i = home(s, h);; i = (i + 1) & mask) {
+        uint64_t slot = s->slots[i];
+        if (!slot) return i;
+        if ((uint32_t)(slot >> 32) == h && keys_equal(entry_at(s, (uint32_t)slot - 1)->key, key))
+            return i;
+    }
+}
+
 /* The entry of a full slot, remembered as the last hit. */
-sp_state_entry *sp_store_remember_hit(sp_state_store *s, size_t slot);
+static inline sp_state_entry *sp_store_remember_hit(sp_state_store *s, size_t slot)
+{
+    s->hit_slot = slot;
+    s->hit_index = (uint32_t)s->slots[slot] - 1;
+    sp_state_entry *e = entry_at(s, s->hit_index);
+    s->hit = e;
+    return e;
+}
 /* Empties slot hole, shifting later slots of its run back. */
 void sp_store_unindex(sp_state_store *s, size_t hole);
 
