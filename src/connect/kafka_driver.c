@@ -212,25 +212,80 @@ static bool partition_error(const rd_kafka_topic_partition_list_t *l, const char
     return false;
 }
 
+/* Errors a leader change or a restarting broker cause: the request may
+ * succeed a moment later (Kafka's RetriableException family). */
+static bool is_retriable(rd_kafka_resp_err_t err)
+{
+    switch (err) {
+    case RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION:
+    case RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE:
+    case RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT:
+    case RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS:
+    case RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS_AFTER_APPEND:
+    case RD_KAFKA_RESP_ERR_FENCED_LEADER_EPOCH:
+    case RD_KAFKA_RESP_ERR_UNKNOWN_LEADER_EPOCH:
+    case RD_KAFKA_RESP_ERR_OFFSET_NOT_AVAILABLE:
+    case RD_KAFKA_RESP_ERR_KAFKA_STORAGE_ERROR:
+    case RD_KAFKA_RESP_ERR_BROKER_NOT_AVAILABLE:
+    case RD_KAFKA_RESP_ERR__TRANSPORT:
+    case RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN:
+        return true;
+    default:
+        return false;
+    }
+}
+
+static int64_t monotonic_ms(void) { return sp_mono_ns() / 1000000; }
+
+/* One ListOffsets round: the request's error, else the first partition's. */
+static rd_kafka_resp_err_t offsets_once(sp_kafka_driver *d, rd_kafka_topic_partition_list_t *l,
+                                        int64_t timeout_ms, int *failed_at)
+{
+    *failed_at = -1;
+    rd_kafka_resp_err_t err = rd_kafka_offsets_for_times(d->rk, l, (int)timeout_ms);
+    for (int i = 0; !err && i < l->cnt; i++)
+        if (l->elems[i].err) {
+            *failed_at = i;
+            return l->elems[i].err;
+        }
+    return err;
+}
+
+/* Like Kafka's consumer, retriable errors are retried with a growing backoff
+ * until the driver's timeout: a broker restarting or a leader moving does
+ * not fail the batch being planned. */
 spate_err sp_kafka_driver_offsets(sp_kafka_driver *d, const sp_kafka_tp *tps, int n,
                                   sp_kafka_offset_kind kind, int64_t *out, char *errstr,
                                   size_t errstr_size)
 {
     if (n == 0) return SPATE_OK;
     const char *what = kind == SP_KAFKA_LATEST ? "latest offset" : "earliest offset";
-    /* ListOffsets by timestamp: -1 is the latest offset, -2 the earliest. */
-    rd_kafka_topic_partition_list_t *l = tp_list(tps, n, kind);
-    rd_kafka_resp_err_t err = rd_kafka_offsets_for_times(d->rk, l, (int)d->timeout_ms);
+    int64_t deadline = monotonic_ms() + d->timeout_ms, backoff = 50;
+    rd_kafka_topic_partition_list_t *l;
+    rd_kafka_resp_err_t err;
+    int failed_at;
+    for (;;) {
+        /* ListOffsets by timestamp: -1 is the latest offset, -2 the earliest. */
+        l = tp_list(tps, n, kind);
+        int64_t left = deadline - monotonic_ms();
+        err = offsets_once(d, l, left > 0 ? left : 1, &failed_at);
+        if (!err || !is_retriable(err) || monotonic_ms() + backoff >= deadline) break;
+        rd_kafka_topic_partition_list_destroy(l);
+        struct timespec pause = {.tv_sec = backoff / 1000, .tv_nsec = (backoff % 1000) * 1000000};
+        nanosleep(&pause, NULL);
+        backoff = backoff < 1000 ? backoff * 2 : 1000;
+    }
     spate_err rc = SPATE_OK;
-    if (err) {
+    if (failed_at >= 0) {
+        partition_error(l, what, errstr, errstr_size);
+        rc = SPATE_ERR_IO;
+    } else if (err) {
         sp_errf(errstr, errstr_size,
                 "%s: Failed to get the %ss of %d partitions (%s-%d...) from bootstrap.servers %s "
                 "within %lld ms: %s",
                 d->who, what, n, tps[0].topic, (int)tps[0].partition, d->bootstrap,
                 (long long)d->timeout_ms, rd_kafka_err2str(err));
         rc = err == RD_KAFKA_RESP_ERR__TIMED_OUT ? SPATE_ERR_TIMEOUT : SPATE_ERR_IO;
-    } else if (partition_error(l, what, errstr, errstr_size)) {
-        rc = SPATE_ERR_IO;
     }
     for (int i = 0; !rc && i < n; i++)
         out[i] = l->elems[i].offset;

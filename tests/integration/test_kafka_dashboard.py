@@ -21,10 +21,9 @@ restarted - must write the same batches.
 - bad input: an unreachable bootstrap server or a missing topic fails the
   start within spate.streaming.kafka.metadata.timeout with a clear message;
 - broker faults through the mock's stdin commands (each broker down and back,
-  slow round trips, Produce/Fetch/transaction request errors): the job keeps
-  going without a failed batch, nothing lost or duplicated (exactly-once),
-  nothing lost (at-least-once). ListOffsets errors still fail a batch (the
-  direct stream's planner does not retry them): an xfail test says so.
+  slow round trips, Produce/Fetch/ListOffsets/transaction request errors):
+  the job keeps going without a failed batch, nothing lost or duplicated
+  (exactly-once), nothing lost (at-least-once).
 
 What the mock cannot show (librdkafka 2.0.2): its read_committed consumers
 see aborted records too (no transaction markers, no last stable offset), and
@@ -766,10 +765,6 @@ def test_broker_faults_at_least_once_nothing_lost(spate_bin, mock, dashboard):
     assert i == len(plan.batches), f"only {i} of {len(plan.batches)} batches found"
 
 
-@pytest.mark.xfail(strict=True, reason="the direct stream's planner does not retry a retriable "
-                   "ListOffsets error (rd_kafka_offsets_for_times returns it at once): the "
-                   "batch fails and the job stops; Kafka's consumer retries until "
-                   "default.api.timeout.ms")
 def test_list_offsets_errors_do_not_fail_a_batch(spate_bin, mock, dashboard):
     run_with_faults(spate_bin, mock, dashboard, None,
                     [("errors ListOffsets 2 NOT_LEADER_FOR_PARTITION", 1.0)])
