@@ -15,6 +15,9 @@
 # 5. bench_state: mapWithState with 1 M and 10 M live keys, 100 k updates per
 #    batch: ns per updated key (target 200), store bytes per key beyond the key
 #    and state (target 64), delta checkpoint vs full snapshot (target 20x).
+# 6. bench_kafka.sh: Kafka -> parse -> count by type -> Kafka over 5 M orders
+#    against kcat -C (target 0.7x), and writeToKafka alone against kcat -P
+#    (target 0.8x), on one `spate kafka-mock`.
 # Each orders figure is the best of $BENCH_RUNS runs (default 3). Plain timing:
 # clock_gettime inside the programs, date +%s.%N around awk. Not a test: it
 # prints figures and ratios, and exits 0 unless something failed to run.
@@ -95,6 +98,10 @@ echo "== mapWithState with 1 M and 10 M live keys (bench_state)"
 "$build/bench/bench_state" | tee "$tmp/state.txt" || echo "run.sh: bench_state failed"
 
 echo
+"$root/bench/bench_kafka.sh" "$build" "$runs" | tee "$tmp/kafka.txt" ||
+  echo "run.sh: bench_kafka.sh failed"
+
+echo
 echo "== summary"
 { grep '^RESULT name=spate_local' "$tmp/pipeline.txt" || true; } | while read -r line; do
   per="$(echo "$line" | sed 's/.*per_thread=\([0-9]*\).*/\1/')"
@@ -121,3 +128,4 @@ r="$(sed -n 's/^RESULT name=window_ratio ratio=\([0-9.]*\).*/\1/p' "$tmp/window.
 done
 r="$(sed -n 's/^RESULT name=state_checkpoint.* ratio=\([0-9.]*\).*/\1/p' "$tmp/state.txt")"
 [ -z "$r" ] || echo "state checkpoint: the delta is ${r}x faster than a full snapshot ($(meets "$r" 20) the 20x target)"
+grep '^kafka summary' "$tmp/kafka.txt" || true

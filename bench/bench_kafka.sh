@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# bench/bench_kafka.sh - spate's Kafka paths against kcat on the same broker
+# (one `spate kafka-mock`, 3 brokers) in the same run:
+#
+# (a) Kafka -> parse -> count by type -> Kafka (bench_kafka pipeline: the
+#     Kafka dashboard's input and its BUYS/SELLS counts, written to Kafka)
+#     over 5 M orders loaded once with `spate gen orders --kafka`, against
+#     kcat -C -e -o beginning consuming the same topic (target: 0.7x kcat's
+#     rate). spate runs twice: on local[*] (the default, 2 threads here) and
+#     on local[1].
+# (b) the Kafka output alone (bench_kafka produce: writeToKafka of the 5 M
+#     lines of bench/data/orders-5m.txt, already in memory) against kcat -P -l
+#     sending the same file (target: 0.8x kcat's rate).
+#
+# The mock keeps at most 5 MB (or 100,000 message sets) per partition and
+# deletes older records, as retention would (librdkafka 2.0.2 rdkafka_mock.c,
+# no setting for it): 5 M orders (~270 MB) stay whole only on 64 partitions,
+# so the topic has 64, not 4 (on 4 partitions kcat -C -e "stops early":
+# the first records of each partition are gone). With 64 partitions each
+# executor thread's consumer keeps them all open
+# (spate.streaming.kafka.consumer.cache.maxCapacity=64, Spark's default; spate's
+# is 16). Every count is checked: kcat's output lines, spate's records read,
+# the topics' watermarks (bench_kafka offsets). Figures: best of RUNS runs.
+#
+#   bench/bench_kafka.sh [BUILD_DIR] [RUNS]     (bench/run.sh calls it)
+set -euo pipefail
+
+root="$(cd "$(dirname "$0")/.." && pwd)"
+build="$(cd "${1:-$root/build}" && pwd)"
+runs="${2:-${BENCH_RUNS:-3}}"
+orders="$root/bench/data/orders-5m.txt"
+count=5000000 partitions=64
+tmp="$(mktemp -d)"
+mock_pid=""
+cleanup() {
+  [ -z "$mock_pid" ] || kill "$mock_pid" 2>/dev/null || true
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+for bin in spate bench/bench_kafka; do
+  [ -x "$build/$bin" ] || { echo "bench_kafka: $build/$bin not found: build first" >&2; exit 1; }
+done
+command -v kcat >/dev/null || { echo "bench_kafka: kcat not found (Debian: kcat)" >&2; exit 1; }
+if [ ! -s "$orders" ]; then
+  mkdir -p "$(dirname "$orders")"
+  "$build/spate" gen orders --count "$count" --seed 1 >"$orders.tmp"
+  mv "$orders.tmp" "$orders"
+fi
+
+now() { date +%s.%N; }
+elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
+best_seconds() { sed -n "s/^RESULT name=$2 .*seconds=\([0-9.]*\).*/\1/p" "$1" | sort -g | head -n 1; }
+rate() { awk -v n="$count" -v s="$1" 'BEGIN { printf "%.2f", n / s / 1e6 }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+meets() { awk -v r="$1" -v t="$2" 'BEGIN { print (r >= t) ? "meets" : "BELOW" }'; }
+high() { "$build/bench/bench_kafka" offsets "$boot" "$1" | sed -n 's/.* high=\([0-9]*\).*/\1/p'; }
+
+"$build/spate" kafka-mock --brokers 3 --topic "orders:$partitions" --topic counts:1 \
+  --topic "kcat_out:$partitions" --topic "spate_out:$partitions" \
+  </dev/null >"$tmp/mock.out" 2>"$tmp/mock.err" &
+mock_pid=$!
+for _ in $(seq 100); do [ -s "$tmp/mock.out" ] && break; sleep 0.1; done
+boot="$(head -n 1 "$tmp/mock.out")"
+[ -n "$boot" ] || { echo "bench_kafka: spate kafka-mock did not start" >&2; exit 1; }
+
+echo "== loading $count orders into topic orders ($partitions partitions) at $boot"
+t0="$(now)"
+"$build/spate" gen orders --kafka "$boot" --topic orders --count "$count" --seed 1 --quiet
+echo "spate gen orders --kafka: $(elapsed "$t0" "$(now)") s"
+"$build/bench/bench_kafka" offsets "$boot" orders | tee "$tmp/offsets.txt"
+grep -q "low=0 high=$count\$" "$tmp/offsets.txt" ||
+  { echo "bench_kafka: topic orders does not hold the $count orders" >&2; exit 1; }
+
+echo "== (a) Kafka -> parse -> count by type -> Kafka, best of $runs"
+cache=spate.streaming.kafka.consumer.cache.maxCapacity=$partitions
+for _ in $(seq "$runs"); do
+  t0="$(now)"
+  n="$(kcat -C -b "$boot" -t orders -o beginning -e -q -c "$count" | wc -l)"
+  t1="$(now)"
+  [ "$n" -eq "$count" ] || { echo "bench_kafka: kcat -C read $n of $count records" >&2; exit 1; }
+  echo "RESULT name=kcat_consume seconds=$(elapsed "$t0" "$t1") records=$n" | tee -a "$tmp/a.txt"
+  "$build/bench/bench_kafka" pipeline "$boot" orders counts "$count" "$partitions" 10 "$cache" |
+    tee -a "$tmp/a.txt"
+  "$build/bench/bench_kafka" pipeline "$boot" orders counts "$count" "$partitions" 10 "$cache" \
+    spate.master='local[1]' | sed 's/name=spate_kafka_pipeline/name=spate_kafka_pipeline_1/' |
+    tee -a "$tmp/a.txt"
+done
+
+echo "== (b) the Kafka output alone, $count lines of $orders, best of $runs"
+for _ in $(seq "$runs"); do
+  before="$(high kcat_out)"
+  t0="$(now)"
+  kcat -P -b "$boot" -t kcat_out -q -l "$orders"
+  t1="$(now)"
+  n=$(($(high kcat_out) - before))
+  [ "$n" -eq "$count" ] || { echo "bench_kafka: kcat -P wrote $n of $count records" >&2; exit 1; }
+  echo "RESULT name=kcat_produce seconds=$(elapsed "$t0" "$t1") records=$n" | tee -a "$tmp/b.txt"
+  before="$(high spate_out)"
+  "$build/bench/bench_kafka" produce "$boot" spate_out "$orders" 10 | tee -a "$tmp/b.txt"
+  n=$(($(high spate_out) - before))
+  [ "$n" -eq "$count" ] || { echo "bench_kafka: spate wrote $n of $count records" >&2; exit 1; }
+done
+
+kc="$(best_seconds "$tmp/a.txt" kcat_consume)"
+sp="$(best_seconds "$tmp/a.txt" spate_kafka_pipeline)"
+sp1="$(best_seconds "$tmp/a.txt" spate_kafka_pipeline_1)"
+kp="$(best_seconds "$tmp/b.txt" kcat_produce)"
+so="$(best_seconds "$tmp/b.txt" spate_kafka_produce)"
+ra="$(ratio "$kc" "$sp")" ra1="$(ratio "$kc" "$sp1")" rb="$(ratio "$kp" "$so")"
+echo
+echo "kafka summary (a): spate $(rate "$sp") M records/s local[*] (${ra}x kcat, $(meets "$ra" 0.7)" \
+  "the 0.7x target), $(rate "$sp1") M records/s local[1] (${ra1}x, $(meets "$ra1" 0.7));" \
+  "kcat -C $(rate "$kc") M records/s"
+echo "kafka summary (b): spate writeToKafka $(rate "$so") M records/s, kcat -P $(rate "$kp") M" \
+  "records/s: ${rb}x ($(meets "$rb" 0.8) the 0.8x target)"
