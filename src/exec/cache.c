@@ -104,11 +104,10 @@ typedef struct cache_fill {
 static void fill_task(spate_task *t, int part, void *ud)
 {
     cache_fill *f = ud;
-    sp_exec *e = sp_scope_exec(t->scope);
-    bool scratch = t->thread >= 0 && t->thread < sp_pool_threads(e->pool);
     /* Not a transient task (the parent's values must stay), so nothing else
      * uses the thread's scratch arena meanwhile. */
-    spate_arena *blocks = scratch ? e->scratch[t->thread] : t->arena;
+    spate_arena *scratch = sp_exec_scratch(sp_scope_exec(t->scope), t->thread);
+    spate_arena *blocks = scratch ? scratch : t->arena;
     sp_arena_mark mark = sp_arena_get_mark(blocks);
     fill_sink sink = {.base = {.push = fill_push, .task = t}, .blocks = blocks};
     sp_rdd_compute(f->parent, part, &sink.base);

@@ -57,6 +57,11 @@ void sp_exec_destroy(sp_exec *e)
     if (atomic_fetch_sub(&live_execs, 1) == 1) sp_arena_cache_trim();
 }
 
+spate_arena *sp_exec_scratch(sp_exec *e, int thread)
+{
+    return thread >= 0 && thread < sp_pool_threads(e->pool) ? e->scratch[thread] : NULL;
+}
+
 sp_scope *sp_scope_new(sp_exec *exec)
 {
     sp_scope *s = sp_xcalloc(1, sizeof *s);

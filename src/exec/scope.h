@@ -28,6 +28,10 @@ typedef struct sp_exec {
 
 void sp_exec_init(sp_exec *e, int nthreads, int default_parallelism);
 void sp_exec_destroy(sp_exec *e);
+/* The scratch arena of executor thread `thread`, NULL for another thread. A
+ * task that is not transient may use it for what it drops before it ends
+ * (take a mark, release it): nothing else runs on that thread meanwhile. */
+spate_arena *sp_exec_scratch(sp_exec *e, int thread);
 
 typedef struct sp_scope sp_scope;
 

@@ -132,7 +132,11 @@ static inline void map_record(mws_run *r, spate_value rec, uint32_t h)
 
 static void map_records(mws_run *r, const spate_value *recs, size_t n)
 {
-    uint32_t *hashes = sp_xmalloc((n ? n : 1) * sizeof *hashes);
+    /* The hashes go in the thread's scratch memory (warm, given back here). */
+    spate_arena *scratch = sp_exec_scratch(sp_scope_exec(r->t->scope), r->t->thread);
+    spate_arena *tmp = scratch ? scratch : spate_task_arena(r->t);
+    sp_arena_mark mark = sp_arena_get_mark(tmp);
+    uint32_t *hashes = spate_arena_alloc(tmp, (n ? n : 1) * sizeof *hashes);
     for (size_t i = 0; i < n; i++)
         hashes[i] = sp_state_hash(spate_key(recs[i]));
     out_reserve(r, n);
@@ -144,7 +148,7 @@ static void map_records(mws_run *r, const spate_value *recs, size_t n)
         if (i + AHEAD < ahead) sp_state_prefetch_entry(r->st, hashes[i + AHEAD]);
         map_record(r, recs[i], hashes[i]);
     }
-    free(hashes);
+    if (scratch) sp_arena_release(scratch, mark);
 }
 
 static void time_out_idle(mws_run *r)
