@@ -172,12 +172,12 @@ static void str_to_front(str_line *last)
 typedef struct writer {
     spate_sink base;
     sp_shuffle *s;
-    sp_vvec *buckets; /* this map task's nout buckets */
-    sp_vmap *maps;    /* combine: one per bucket */
-    spate_arena *keep; /* combine: where keys and combiners outlive the task */
+    sp_vvec *buckets;        /* this map task's nout buckets */
+    sp_vmap *maps;           /* combine: one per bucket */
+    spate_arena *keep;       /* combine: where keys and combiners outlive the task */
     sp_combine_cache *cache; /* combine by hash: recent scalar keys (NULL: none) */
     str_cache *strs;         /* and recent short string keys */
-    int rr;           /* repartition: next round-robin bucket */
+    int rr;                  /* repartition: next round-robin bucket */
 } writer;
 
 /* The bucket of key k (hash h) by the shuffle's partitioner; -1 (and the

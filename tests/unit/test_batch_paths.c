@@ -46,7 +46,10 @@ static spate_value key_in_task(spate_task *t, spate_value p, void *ud)
     return spate_tuple2(a, spate_str_copy(a, buf, len), spate_val(p));
 }
 
-static double value_of(int i) { return ldexp((double)(i * 2654435761u % 1000003), -(i % 50)) - 0.25; }
+static double value_of(int i)
+{
+    return ldexp((double)(i * 2654435761u % 1000003), -(i % 50)) - 0.25;
+}
 
 static int key_of_pair(int i) { return (int)((uint64_t)i * 7919 % NKEYS); }
 
