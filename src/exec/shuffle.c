@@ -83,8 +83,8 @@ static inline bool is_scalar(spate_value v)
 
 /* Short string keys (a stock symbol, a word) are cached too: the key's
  * length and bytes (up to 16) stand in for a scalar's bits, so a hit costs no
- * hash, no probe and no memcmp call. These lines are 4-way set associative
- * with the most recent key of a set first (80 stock symbols thrashed 64
+ * hash, no probe and no memcmp call. These lines are 4-way set associative,
+ * keys seen often first in their set (80 stock symbols thrashed 64
  * direct-mapped lines). A line keeps the map's copy of its key (the incoming
  * key may be recycled scratch memory). Same rules as combine_cache.h: the
  * map gets every key at its first sight, merges run in the same order on the
@@ -141,9 +141,9 @@ static inline bool str_line_holds(const str_line *sl, const uint64_t b[2], uint3
     return sl->l.used && sl->l.key.len == len && sl->bytes[0] == b[0] && sl->bytes[1] == b[1];
 }
 
-/* The line holding the short string of bytes b (*hit), moved to the front
- * of its set; else the set's least recent line (*hit false), to be
- * written back and replaced. */
+/* The line holding the short string of bytes b (*hit), swapped one way
+ * towards the front of its set (keys seen often end up first); else the
+ * set's last line (*hit false), to be written back and replaced. */
 static inline str_line *str_lookup(str_cache *c, const uint64_t b[2], uint32_t len, bool *hit)
 {
     uint64_t x = (b[0] ^ (b[1] * 0xC2B2AE3D27D4EB4FULL) ^ len) * 0x9E3779B97F4A7C15ULL;
@@ -153,20 +153,12 @@ static inline str_line *str_lookup(str_cache *c, const uint64_t b[2], uint32_t l
     for (int way = 1; way < STR_WAYS; way++) {
         if (!str_line_holds(&set[way], b, len)) continue;
         str_line found = set[way];
-        memmove(&set[1], &set[0], sizeof *set * (size_t)way);
-        set[0] = found;
-        return &set[0];
+        set[way] = set[way - 1];
+        set[way - 1] = found;
+        return &set[way - 1];
     }
     *hit = false;
     return &set[STR_WAYS - 1];
-}
-
-/* Makes the least recent line of its set (just filled) the most recent. */
-static void str_to_front(str_line *last)
-{
-    str_line *set = last - (STR_WAYS - 1), fresh = *last;
-    memmove(&set[1], &set[0], sizeof *set * (STR_WAYS - 1));
-    set[0] = fresh;
 }
 
 typedef struct writer {
@@ -258,9 +250,7 @@ static void write_combine(writer *w, spate_value v)
     if (sl) k = stored_key(slot);
     if (line->used) write_back(w, line); /* (slot is stale from here) */
     *line = (sp_combine_line){.key = k, .comb = c, .used = true};
-    if (!sl) return;
-    memcpy(sl->bytes, b, sizeof b);
-    str_to_front(sl);
+    if (sl) memcpy(sl->bytes, b, sizeof b);
 }
 
 /* The push of a combining writer: no switch per element. */
