@@ -1,10 +1,10 @@
-# Thin wrapper over CMake. make | make demo | make test | make bench | make clean
+# Thin wrapper over CMake. make | make demo | make demo-kafka | make test | make bench | make clean
 BUILD ?= build
 ASAN_BUILD ?= build-asan-clang
 CC = gcc
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps demo test test-unit test-integration test-asan bench clean format
+.PHONY: all deps demo demo-kafka test test-unit test-integration test-asan bench clean format
 
 all: deps
 	@cmake -S . -B $(BUILD) -DCMAKE_C_COMPILER=$(CC) >/dev/null
@@ -15,6 +15,9 @@ deps:
 
 demo: all
 	@scripts/demo.sh $(BUILD)
+
+demo-kafka: all
+	@scripts/demo-kafka.sh $(BUILD)
 
 # The whole suite: unit + integration tests, normal build (gcc) then ASan+UBSan
 # (clang, which also proves the tree builds with both compilers).
