@@ -60,8 +60,13 @@ static bool set_conf(spate_conf *conf, const char *key, const char *value)
 
 static spate_ctx *manual_ctx(const char *max_rate)
 {
-    const char *kv[] = {"spate.streaming.clock", "manual", "spate.log.level", "WARN",
-                        "spate.streaming.kafka.maxRatePerPartition", max_rate, NULL};
+    const char *kv[] = {"spate.streaming.clock",
+                        "manual",
+                        "spate.log.level",
+                        "WARN",
+                        "spate.streaming.kafka.maxRatePerPartition",
+                        max_rate,
+                        NULL};
     spate_conf *conf = spate_conf_new();
     bool ok = true;
     for (int i = 0; ok && kv[i]; i += 2)
@@ -83,10 +88,7 @@ static spate_ctx *manual_ctx(const char *max_rate)
 }
 
 /* Records read, summed from the batches' input info (job thread). */
-static void count_records(const spate_batch_info *b, void *ud)
-{
-    *(long long *)ud += b->records;
-}
+static void count_records(const spate_batch_info *b, void *ud) { *(long long *)ud += b->records; }
 
 /* Batches completed (a queue stream's batch info has no record count). */
 static void count_batches(const spate_batch_info *b, void *ud)
@@ -115,8 +117,7 @@ static double run_batches(spate_ctx *ssc, int max_batches, long long want, const
 
 static void print_result(const char *name, double s, long long records)
 {
-    printf("RESULT name=%s seconds=%.3f records=%lld rate=%.0f\n", name, s, records,
-           records / s);
+    printf("RESULT name=%s seconds=%.3f records=%lld rate=%.0f\n", name, s, records, records / s);
 }
 
 /* ---- pipeline ------------------------------------------------------------------- */
@@ -128,10 +129,13 @@ static int pipeline(int argc, char **argv)
     int batches = argc > 7 ? atoi(argv[7]) : 10;
     if (records <= 0 || partitions <= 0 || batches <= 0) return 2;
     char rate[32];
-    snprintf(rate, sizeof rate, "%lld", (records + partitions * batches - 1) / (partitions * batches));
+    snprintf(rate, sizeof rate, "%lld",
+             (records + partitions * batches - 1) / (partitions * batches));
     spate_ctx *ssc = manual_ctx(rate);
     if (!ssc) return 1;
-    kdash_graph_opts o = {.brokers = argv[2], .input_topic = argv[3], .output_topic = argv[4],
+    kdash_graph_opts o = {.brokers = argv[2],
+                          .input_topic = argv[3],
+                          .output_topic = argv[4],
                           .group_id = "bench_kafka"};
     long long read = 0;
     spate_listener l = {.on_batch_completed = count_records, .ud = &read};
@@ -189,8 +193,7 @@ static char *read_lines(const char *path, spate_value **lines, size_t *n)
 }
 
 /* The lines as `batches` RDDs pushed onto a queue stream. */
-static spate_stream *queue_of_lines(spate_ctx *ssc, const spate_value *lines, size_t n,
-                                    int batches)
+static spate_stream *queue_of_lines(spate_ctx *ssc, const spate_value *lines, size_t n, int batches)
 {
     spate_stream *q = spate_queue_stream(ssc, true, NULL);
     size_t per = (n + (size_t)batches - 1) / (size_t)batches;
@@ -253,7 +256,8 @@ static int offsets(int argc, char **argv)
     if (argc < 4) return 2;
     char err[512];
     rd_kafka_conf_t *conf = rd_kafka_conf_new();
-    if (rd_kafka_conf_set(conf, "bootstrap.servers", argv[2], err, sizeof err) != RD_KAFKA_CONF_OK) {
+    if (rd_kafka_conf_set(conf, "bootstrap.servers", argv[2], err, sizeof err) !=
+        RD_KAFKA_CONF_OK) {
         fprintf(stderr, PROG ": %s\n", err);
         rd_kafka_conf_destroy(conf);
         return 1;
@@ -289,9 +293,11 @@ int main(int argc, char **argv)
 {
     int rc = 2;
     /* Trailing KEY=VALUE arguments are context options. */
-    while (argc > 2 && strchr(argv[argc - 1], '=')) argc--;
+    while (argc > 2 && strchr(argv[argc - 1], '='))
+        argc--;
     extra_conf = argv + argc;
-    for (char **a = extra_conf; *a; a++) n_extra_conf++;
+    for (char **a = extra_conf; *a; a++)
+        n_extra_conf++;
     if (argc > 1 && !strcmp(argv[1], "pipeline")) rc = pipeline(argc, argv);
     if (argc > 1 && !strcmp(argv[1], "produce")) rc = produce(argc, argv);
     if (argc > 1 && !strcmp(argv[1], "offsets")) rc = offsets(argc, argv);

@@ -104,9 +104,9 @@ static inline bool kdash_params_set(spate_kafka_params *p, const char *const *kv
 static inline spate_stream *kdash_orders(spate_ctx *ssc, const kdash_graph_opts *o)
 {
     spate_kafka_params *p = spate_kafka_params_new();
-    const char *const kv[] = {"bootstrap.servers", o->brokers, "group.id", o->group_id,
-                              "auto.offset.reset", "earliest", "key.deserializer", "string",
-                              "value.deserializer", "string", KDASH_COMMON_PARAMS, NULL};
+    const char *const kv[] = {"bootstrap.servers",  o->brokers, "group.id",          o->group_id,
+                              "auto.offset.reset",  "earliest", "key.deserializer",  "string",
+                              "value.deserializer", "string",   KDASH_COMMON_PARAMS, NULL};
     if (!kdash_params_set(p, kv)) {
         spate_kafka_params_destroy(p);
         return NULL;
@@ -121,14 +121,13 @@ static inline spate_stream *kdash_orders(spate_ctx *ssc, const kdash_graph_opts 
 static inline spate_err kdash_write_metrics(spate_stream *metrics, const kdash_graph_opts *o)
 {
     spate_kafka_params *p = spate_kafka_params_new();
-    const char *const kv[] = {"bootstrap.servers", o->brokers, KDASH_COMMON_PARAMS,
-                              "transactional.id", o->transactional_id, NULL};
+    const char *const kv[] = {"bootstrap.servers", o->brokers,          KDASH_COMMON_PARAMS,
+                              "transactional.id",  o->transactional_id, NULL};
     if (!metrics || !kdash_params_set(p, kv)) {
         spate_kafka_params_destroy(p);
         return SPATE_ERR_INVALID_ARG;
     }
-    return spate_stream_write_to_kafka(metrics, p, o->output_topic, kdash_metric_name, NULL,
-                                       NULL);
+    return spate_stream_write_to_kafka(metrics, p, o->output_topic, kdash_metric_name, NULL, NULL);
 }
 
 /* Defines the whole graph on ssc. Returns SPATE_OK, or an error with the

@@ -249,9 +249,8 @@ static void print_summary(spate_ctx *ssc, const dash_metrics *m)
 
 int main(int argc, char **argv)
 {
-    args a = {.batch = spate_seconds(5),
-              .window = spate_hours(1),
-              .group_id = "kafka_orders_dashboard"};
+    args a = {
+        .batch = spate_seconds(5), .window = spate_hours(1), .group_id = "kafka_orders_dashboard"};
     int rc = parse_args(argc, argv, &a);
     if (rc != 0) return rc;
     spate_ctx *ssc = make_context(&a);

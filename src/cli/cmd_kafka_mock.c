@@ -227,7 +227,8 @@ static void serve(sp_kafka_mock *m, const sigset_t *stop)
             return;
         }
         if (fds[0].revents & POLLIN) break;
-        if (stdin_open && fds[1].revents) stdin_open = sp_kafka_mock_ctl_feed(&ctl, m, 0, stdout) == 0;
+        if (stdin_open && fds[1].revents)
+            stdin_open = sp_kafka_mock_ctl_feed(&ctl, m, 0, stdout) == 0;
     }
     close(sfd);
 }

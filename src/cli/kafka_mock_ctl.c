@@ -21,12 +21,15 @@ static const struct {
     const char *name;
     int16_t key;
 } apis[] = {
-    {"Produce", 0},         {"Fetch", 1},          {"ListOffsets", 2},
-    {"Metadata", 3},        {"OffsetCommit", 8},   {"OffsetFetch", 9},
-    {"FindCoordinator", 10}, {"JoinGroup", 11},     {"Heartbeat", 12},
-    {"LeaveGroup", 13},     {"SyncGroup", 14},     {"ApiVersions", 18},
-    {"InitProducerId", 22}, {"AddPartitionsToTxn", 24}, {"AddOffsetsToTxn", 25},
-    {"EndTxn", 26},         {"TxnOffsetCommit", 28},
+    {"Produce", 0},          {"Fetch", 1},
+    {"ListOffsets", 2},      {"Metadata", 3},
+    {"OffsetCommit", 8},     {"OffsetFetch", 9},
+    {"FindCoordinator", 10}, {"JoinGroup", 11},
+    {"Heartbeat", 12},       {"LeaveGroup", 13},
+    {"SyncGroup", 14},       {"ApiVersions", 18},
+    {"InitProducerId", 22},  {"AddPartitionsToTxn", 24},
+    {"AddOffsetsToTxn", 25}, {"EndTxn", 26},
+    {"TxnOffsetCommit", 28},
 };
 
 static int reply_with(char *reply, size_t size, int rc, const char *fmt, ...)
@@ -83,8 +86,8 @@ static int unknown_api(const char *name, char *reply, size_t size)
     for (size_t i = 0; i < sizeof apis / sizeof apis[0]; i++)
         snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s", i ? ", " : "",
                  apis[i].name);
-    return reply_with(reply, size, -1, "unknown API '%s' (one of %s, or an ApiKey number)",
-                      name, names);
+    return reply_with(reply, size, -1, "unknown API '%s' (one of %s, or an ApiKey number)", name,
+                      names);
 }
 
 /* An error by librdkafka's name (Kafka's, "_TRANSPORT" for the local ones),
@@ -107,8 +110,7 @@ static bool parse_error(const char *s, rd_kafka_resp_err_t *err)
     return true;
 }
 
-static int broker_cmd(sp_kafka_mock *m, char **w, int n, const char *cmd, char *reply,
-                      size_t size)
+static int broker_cmd(sp_kafka_mock *m, char **w, int n, const char *cmd, char *reply, size_t size)
 {
     rd_kafka_mock_cluster_t *mc = sp_kafka_mock_cluster(m);
     int32_t id;
@@ -126,8 +128,7 @@ static int broker_cmd(sp_kafka_mock *m, char **w, int n, const char *cmd, char *
 
 /* errors API COUNT ERROR... : COUNT errors, the ERRORs in turn, the last
  * one repeated. */
-static int errors_cmd(sp_kafka_mock *m, char **w, int n, const char *cmd, char *reply,
-                      size_t size)
+static int errors_cmd(sp_kafka_mock *m, char **w, int n, const char *cmd, char *reply, size_t size)
 {
     int16_t api;
     long count;
@@ -138,8 +139,10 @@ static int errors_cmd(sp_kafka_mock *m, char **w, int n, const char *cmd, char *
     if (!parse_api(w[1], &api)) return unknown_api(w[1], reply, size);
     for (int i = 3; i < n; i++)
         if (!parse_error(w[i], &errs[i - 3]))
-            return reply_with(reply, size, -1, "unknown error '%s' (a name such as "
-                                               "NOT_LEADER_FOR_PARTITION, or a number)", w[i]);
+            return reply_with(reply, size, -1,
+                              "unknown error '%s' (a name such as "
+                              "NOT_LEADER_FOR_PARTITION, or a number)",
+                              w[i]);
     rd_kafka_resp_err_t *seq = malloc(sizeof *seq * (size_t)count);
     if (!seq) return reply_with(reply, size, -1, "out of memory");
     for (long i = 0; i < count; i++)
@@ -149,8 +152,7 @@ static int errors_cmd(sp_kafka_mock *m, char **w, int n, const char *cmd, char *
     return reply_with(reply, size, 0, "%s", cmd);
 }
 
-static int clear_cmd(sp_kafka_mock *m, char **w, int n, const char *cmd, char *reply,
-                     size_t size)
+static int clear_cmd(sp_kafka_mock *m, char **w, int n, const char *cmd, char *reply, size_t size)
 {
     int16_t api;
     if (n != 2) return reply_with(reply, size, -1, "usage: clear API");
@@ -159,22 +161,20 @@ static int clear_cmd(sp_kafka_mock *m, char **w, int n, const char *cmd, char *r
     return reply_with(reply, size, 0, "%s", cmd);
 }
 
-static int leader_cmd(sp_kafka_mock *m, char **w, int n, const char *cmd, char *reply,
-                      size_t size)
+static int leader_cmd(sp_kafka_mock *m, char **w, int n, const char *cmd, char *reply, size_t size)
 {
     long partition;
     int32_t id;
     if (n != 4 || !parse_long(w[2], 0, INT32_MAX, &partition) || !parse_broker(w[3], &id))
         return reply_with(reply, size, -1, "usage: leader TOPIC PARTITION ID");
-    rd_kafka_resp_err_t err = rd_kafka_mock_partition_set_leader(
-        sp_kafka_mock_cluster(m), w[1], (int32_t)partition, id);
+    rd_kafka_resp_err_t err =
+        rd_kafka_mock_partition_set_leader(sp_kafka_mock_cluster(m), w[1], (int32_t)partition, id);
     if (err) return reply_with(reply, size, -1, "%s: %s", cmd, rd_kafka_err2str(err));
     return reply_with(reply, size, 0, "%s", cmd);
 }
 
 /* create TOPIC PARTITIONS: as --topic does at start. */
-static int create_cmd(sp_kafka_mock *m, char **w, int n, const char *cmd, char *reply,
-                      size_t size)
+static int create_cmd(sp_kafka_mock *m, char **w, int n, const char *cmd, char *reply, size_t size)
 {
     long partitions;
     char err[512];
