@@ -7,6 +7,9 @@
  * groups with offset commits, metadata. Topics a client asks for by name are
  * auto-created with 4 partitions: librdkafka 2.0.2 fixes that count and has
  * no setting for it, so topics that need another count are created here.
+ * Each partition keeps only its last 5 MB (or 100,000 message sets): older
+ * records are deleted as retention would (rdkafka_mock.c, no setting), so a
+ * big input needs enough partitions (5 M orders of ~54 bytes: 64).
  *
  * The cluster runs on its own thread (librdkafka's); the functions below are
  * called from one thread, the owner's. */
