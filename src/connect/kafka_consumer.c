@@ -1,5 +1,6 @@
-/* kafka_consumer.c - executor-side reading of offset ranges through one
- * cached consumer per executor thread (see kafka_consumer.h). */
+/* kafka_consumer.c - executor-side reading of offset ranges through as many
+ * cached consumers as executor threads, each Kafka partition always through
+ * the same one (see kafka_consumer.h). */
 #include "connect/kafka_consumer.h"
 
 #include "base/arena.h"
@@ -9,6 +10,7 @@
 #include "connect/source_util.h"
 #include "exec/task.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,8 +28,9 @@ typedef struct open_part {
     uint64_t used;
 } open_part;
 
-/* One executor thread's consumer. */
+/* One consumer, used by one task at a time (mu held while a range is read). */
 typedef struct slot {
+    pthread_mutex_t mu;
     rd_kafka_t *rk;
     rd_kafka_topic_t **topics;
     int ntopics;
@@ -86,6 +89,7 @@ sp_kafka_reader *sp_kafka_reader_new(const spate_kafka_params *params,
     r->who = sp_xstrdup(opts->who);
     r->opts.who = r->who;
     r->slots = sp_xcalloc((size_t)opts->nthreads + 1, sizeof *r->slots);
+    for (int i = 0; i < opts->nthreads; i++) pthread_mutex_init(&r->slots[i].mu, NULL);
     rd_kafka_conf_t *conf = consumer_conf(r, errstr, errstr_size); /* checked once, here */
     if (!conf) {
         sp_kafka_reader_destroy(r);
@@ -109,6 +113,7 @@ void sp_kafka_reader_destroy(sp_kafka_reader *r)
         free(sl->open);
         free(sl->topics);
         if (sl->rk) rd_kafka_destroy_flags(sl->rk, RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
+        pthread_mutex_destroy(&sl->mu);
     }
     free(r->slots);
     spate_kafka_params_destroy(r->params);
@@ -334,11 +339,25 @@ void sp_kafka_reader_counts(const sp_kafka_reader *r, int64_t *starts, int64_t *
     *seeks = atomic_load(&((sp_kafka_reader *)r)->seeks);
 }
 
+static void read_with(sp_kafka_reader *r, spate_task *t, slot *sl, const spate_offset_range *range,
+                      spate_value topic, spate_sink *out);
+
 void sp_kafka_reader_read(sp_kafka_reader *r, spate_task *t, const spate_offset_range *range,
                           spate_value topic, spate_sink *out)
 {
     if (range->from_offset >= range->until_offset) return;
-    slot *sl = &r->slots[t->thread];
+    /* A Kafka partition is always read through the same consumer, whichever
+     * thread runs its task: were it read by each thread's consumer in turn,
+     * every consumer would keep fetching (and seeking) every partition. */
+    slot *sl = &r->slots[spate_task_partition(t) % r->opts.nthreads];
+    pthread_mutex_lock(&sl->mu);
+    read_with(r, t, sl, range, topic, out);
+    pthread_mutex_unlock(&sl->mu);
+}
+
+static void read_with(sp_kafka_reader *r, spate_task *t, slot *sl, const spate_offset_range *range,
+                      spate_value topic, spate_sink *out)
+{
     if (!slot_ready(r, t, sl)) return;
     open_part *op = part_at(r, t, sl, range->topic, range->partition, range->from_offset);
     if (!op) return;

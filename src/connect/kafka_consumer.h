@@ -2,8 +2,11 @@
  * stream's RDD reads exactly the records [from, until) of its partition
  * (Spark's KafkaRDD iterator over a cached KafkaDataConsumer).
  *
- * One librdkafka consumer per executor thread and stream, made on first use
- * and kept until the stream is destroyed. It uses librdkafka's per-partition
+ * As many librdkafka consumers per stream as executor threads, made on first
+ * use and kept until the stream is destroyed. RDD partition p is always read
+ * through consumer p % threads (one task at a time), whichever thread runs
+ * the task: a partition that moved between per-thread consumers made every
+ * consumer fetch and seek every partition (4x slower on local[2]). It uses librdkafka's per-partition
  * (simple consumer) API, started at an offset, not a consumer group:
  * assigning through a group costs a coordinator round trip and a second to
  * close, for nothing since these consumers never commit. A consumer keeps
@@ -11,7 +14,7 @@
  * spate.streaming.kafka.consumer.cache.maxCapacity, least recently used
  * stopped first), so the records of the next batch are usually prefetched:
  * a task whose range starts where the previous one of that partition ended
- * on that thread reads on without a seek, as Spark's consumer cache does.
+ * reads on without a seek, as Spark's consumer cache does.
  *
  * Reading: records arrive in offset order; offsets the log skips (transaction
  * markers, compacted records) are gaps, not errors; the range ends at the
