@@ -53,6 +53,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "example_args.h"
 #include "kafka_dashboard_graph.h"
 #include "orders_dashboard_metrics.h"
 
@@ -77,20 +78,6 @@ static int usage(void)
             "       [--master local[N]] [--transactional-id ID (exactly-once)] [--group-id G]\n"
             "       [--conf KEY=VALUE]...\n");
     return 2;
-}
-
-static int parse_duration(const char *opt, const char *text, spate_duration *out)
-{
-    char err[256];
-    if (spate_duration_parse(text, out, err, sizeof err) != SPATE_OK) {
-        fprintf(stderr, PROG ": %s: %s\n", opt, err);
-        return 2;
-    }
-    if (*out <= 0) {
-        fprintf(stderr, PROG ": %s must be positive, got '%s'\n", opt, text);
-        return 2;
-    }
-    return 0;
 }
 
 static int add_conf(args *a, const char *kv)
@@ -139,8 +126,8 @@ static int apply_option(args *a, const char *name, const char *value)
         *slot = value;
         return 0;
     }
-    if (!strcmp(name, "--batch")) return parse_duration(name, value, &a->batch);
-    if (!strcmp(name, "--window")) return parse_duration(name, value, &a->window);
+    if (!strcmp(name, "--batch")) return ex_parse_duration(PROG, name, value, &a->batch);
+    if (!strcmp(name, "--window")) return ex_parse_duration(PROG, name, value, &a->window);
     if (!strcmp(name, "--conf")) return add_conf(a, value);
     fprintf(stderr, PROG ": unknown option '%s'\n", name);
     return usage();

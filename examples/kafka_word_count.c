@@ -31,36 +31,11 @@
  * the error and exits 1. */
 #include <spate/spate.h>
 
-#include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 enum { MAX_CONF = 16, MAX_TOPICS = 64 };
-
-static volatile sig_atomic_t stop_requested;
-
-static void on_signal(int sig)
-{
-    (void)sig;
-    stop_requested = 1;
-}
-
-/* SIGINT/SIGTERM blocked in the context's threads, handled by main. */
-static void block_signals(sigset_t *set)
-{
-    sigemptyset(set);
-    sigaddset(set, SIGINT);
-    sigaddset(set, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, set, NULL);
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-}
 
 typedef struct args {
     const char *brokers, *group, *topics;
@@ -122,6 +97,9 @@ static spate_conf *make_conf(const args *a)
 {
     char err[256], key[128];
     spate_conf *conf = spate_conf_new();
+    /* SIGINT/SIGTERM stop the context gracefully, as a Spark program asks. */
+    if (spate_conf_set(conf, "spate.streaming.stopGracefullyOnShutdown", "true", err, sizeof err))
+        goto bad;
     if (a->master && spate_conf_set(conf, "spate.master", a->master, err, sizeof err)) goto bad;
     for (int i = 0; i < a->nconf; i++) {
         const char *eq = strchr(a->conf[i], '=');
@@ -247,22 +225,13 @@ static spate_ctx *make_context(args *a)
     return ssc;
 }
 
-/* Waits for a signal or a failure. Returns the exit status. */
-static int run(spate_ctx *ssc, const sigset_t *signals)
+/* Waits until a signal stops the context (0) or a batch fails (1). */
+static int run(spate_ctx *ssc)
 {
-    pthread_sigmask(SIG_UNBLOCK, signals, NULL);
-    while (!stop_requested) {
-        bool terminated = false;
-        spate_err e = spate_ctx_await_termination_or_timeout(ssc, 100, &terminated);
-        if (e != SPATE_OK) {
-            fprintf(stderr, "kafka_word_count: %s\n", spate_ctx_last_error(ssc));
-            spate_ctx_stop(ssc, true, false);
-            return 1;
-        }
-        if (terminated) return 0;
-    }
-    spate_ctx_stop(ssc, true, true);
-    return 0;
+    if (spate_ctx_await_termination(ssc) == SPATE_OK) return 0;
+    fprintf(stderr, "kafka_word_count: %s\n", spate_ctx_last_error(ssc));
+    spate_ctx_stop(ssc, true, false);
+    return 1;
 }
 
 int main(int argc, char **argv)
@@ -270,8 +239,6 @@ int main(int argc, char **argv)
     args a = {.batch = spate_seconds(2)};
     int rc = parse_args(argc, argv, &a);
     if (rc != 0) return rc;
-    sigset_t signals;
-    block_signals(&signals);
     spate_ctx *ssc = make_context(&a);
     if (!ssc) return 1;
     if (spate_ctx_start(ssc) != SPATE_OK) {
@@ -279,7 +246,7 @@ int main(int argc, char **argv)
         spate_ctx_destroy(ssc);
         return 1;
     }
-    rc = run(ssc, &signals);
+    rc = run(ssc);
     spate_ctx_destroy(ssc);
     return rc;
 }

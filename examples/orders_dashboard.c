@@ -32,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "example_args.h"
 #include "orders_dashboard_graph.h"
 #include "orders_dashboard_metrics.h"
 #include "orders_parse.h"
@@ -51,20 +52,6 @@ static int usage(void)
     return 2;
 }
 
-static int parse_duration(const char *opt, const char *text, spate_duration *out)
-{
-    char err[256];
-    if (spate_duration_parse(text, out, err, sizeof err) != SPATE_OK) {
-        fprintf(stderr, PROG ": %s: %s\n", opt, err);
-        return 2;
-    }
-    if (*out <= 0) {
-        fprintf(stderr, PROG ": %s must be positive, got '%s'\n", opt, text);
-        return 2;
-    }
-    return 0;
-}
-
 /* Applies one "--name value" pair. Returns 0 or the exit status. */
 static int apply_option(args *a, const char *name, const char *value)
 {
@@ -77,9 +64,9 @@ static int apply_option(args *a, const char *name, const char *value)
     else if (!strcmp(name, "--master"))
         a->master = value;
     else if (!strcmp(name, "--batch"))
-        return parse_duration(name, value, &a->batch);
+        return ex_parse_duration(PROG, name, value, &a->batch);
     else if (!strcmp(name, "--window"))
-        return parse_duration(name, value, &a->window);
+        return ex_parse_duration(PROG, name, value, &a->window);
     else {
         fprintf(stderr, PROG ": unknown option '%s'\n", name);
         return usage();
