@@ -78,13 +78,6 @@ static inline spate_value kdash_metric_name(spate_task *t, spate_value metric, v
     return spate_key(metric);
 }
 
-/* Kafka params both clients get. reconnect.backoff.max.ms: the Java
- * client's default (1 s), where librdkafka's (10 s) would keep a client away
- * from a broker up to 10 s after it came back - longer than
- * spate.streaming.kafka.metadata.timeout, so a short broker outage would fail
- * a batch. */
-#define KDASH_COMMON_PARAMS "reconnect.backoff.max.ms", "1000"
-
 /* Sets key = value pairs (a NULL-terminated list; a NULL value is skipped).
  * False with the reason on stderr. */
 static inline bool kdash_params_set(spate_kafka_params *p, const char *const *kv)
@@ -104,9 +97,17 @@ static inline bool kdash_params_set(spate_kafka_params *p, const char *const *kv
 static inline spate_stream *kdash_orders(spate_ctx *ssc, const kdash_graph_opts *o)
 {
     spate_kafka_params *p = spate_kafka_params_new();
-    const char *const kv[] = {"bootstrap.servers",  o->brokers, "group.id",          o->group_id,
-                              "auto.offset.reset",  "earliest", "key.deserializer",  "string",
-                              "value.deserializer", "string",   KDASH_COMMON_PARAMS, NULL};
+    const char *const kv[] = {"bootstrap.servers",
+                              o->brokers,
+                              "group.id",
+                              o->group_id,
+                              "auto.offset.reset",
+                              "earliest",
+                              "key.deserializer",
+                              "string",
+                              "value.deserializer",
+                              "string",
+                              NULL};
     if (!kdash_params_set(p, kv)) {
         spate_kafka_params_destroy(p);
         return NULL;
@@ -121,8 +122,8 @@ static inline spate_stream *kdash_orders(spate_ctx *ssc, const kdash_graph_opts 
 static inline spate_err kdash_write_metrics(spate_stream *metrics, const kdash_graph_opts *o)
 {
     spate_kafka_params *p = spate_kafka_params_new();
-    const char *const kv[] = {"bootstrap.servers", o->brokers,          KDASH_COMMON_PARAMS,
-                              "transactional.id",  o->transactional_id, NULL};
+    const char *const kv[] = {"bootstrap.servers", o->brokers, "transactional.id",
+                              o->transactional_id, NULL};
     if (!metrics || !kdash_params_set(p, kv)) {
         spate_kafka_params_destroy(p);
         return SPATE_ERR_INVALID_ARG;

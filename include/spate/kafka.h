@@ -7,7 +7,9 @@
  * "transactional.id", ...) plus the Spark-side keys "key.deserializer" /
  * "value.deserializer" ("string" - the default - or "bytes", Kafka's class
  * names StringDeserializer / ByteArrayDeserializer accepted) and
- * "failOnDataLoss" ("true" - the default - or "false").
+ * "failOnDataLoss" ("true" - the default - or "false"). Where librdkafka's
+ * default differs from the Java client's in a way that shows,
+ * spate starts from the Java client's: reconnect.backoff.max.ms is 1000.
  */
 #ifndef SPATE_KAFKA_H
 #define SPATE_KAFKA_H
@@ -100,14 +102,14 @@ spate_stream *spate_kafka_direct_stream(spate_ctx *ssc, spate_kafka_params *para
  * timestampType, key, value, headers), printed as such; these read its
  * fields (NULL / -1 for a value that is not a record). Its strings live as
  * long as the batch. */
-spate_value spate_kafka_record_topic(spate_value rec);     /* STR */
+spate_value spate_kafka_record_topic(spate_value rec); /* STR */
 int32_t spate_kafka_record_partition(spate_value rec);
 int64_t spate_kafka_record_offset(spate_value rec);
-int64_t spate_kafka_record_timestamp(spate_value rec);     /* ms, -1 when none */
+int64_t spate_kafka_record_timestamp(spate_value rec); /* ms, -1 when none */
 /* "CreateTime", "LogAppendTime" or "NoTimestampType". */
 spate_value spate_kafka_record_timestamp_type(spate_value rec);
-spate_value spate_kafka_record_key(spate_value rec);       /* STR/BYTES, NULL when none */
-spate_value spate_kafka_record_value(spate_value rec);     /* STR/BYTES, NULL when none */
+spate_value spate_kafka_record_key(spate_value rec);   /* STR/BYTES, NULL when none */
+spate_value spate_kafka_record_value(spate_value rec); /* STR/BYTES, NULL when none */
 /* LIST of (STR name, BYTES value) tuples. */
 spate_value spate_kafka_record_headers(spate_value rec);
 
@@ -124,6 +126,22 @@ spate_err spate_kafka_offset_ranges(const spate_rdd *rdd, const spate_offset_ran
  * SPATE_ERR_INVALID_ARG when direct is not a direct stream,
  * SPATE_ERR_UNSUPPORTED when its params have no group.id. Thread-safe. */
 spate_err spate_kafka_commit_async(spate_stream *direct, const spate_offset_range *ranges, int n);
+/* Spark's OffsetCommitCallback.onComplete: the offsets one commit stored
+ * (n of them; strings valid during the call) and NULL, or why it failed
+ * ("commitAsync of N partitions failed: " and the broker's error). */
+typedef void (*spate_kafka_commit_cb)(const spate_topic_offset *offsets, int n, const char *error,
+                                      void *ud);
+/* CanCommitOffsets.commitAsync(offsetRanges, callback): as
+ * spate_kafka_commit_async, and cb (may be NULL) is told the result of the
+ * commit that sends these offsets, once, on the thread that generates
+ * batches: at the first batch generated after the result arrives, or in
+ * spate_ctx_destroy (which waits for it up to
+ * spate.streaming.kafka.metadata.timeout). As in Spark, one commit sends
+ * everything queued since the last and is reported to the callback given
+ * last (spate_kafka_commit_async gives none). Thread-safe. */
+spate_err spate_kafka_commit_async_with_callback(spate_stream *direct,
+                                                 const spate_offset_range *ranges, int n,
+                                                 spate_kafka_commit_cb cb, void *ud);
 /* Records skipped because Kafka no longer had them (failOnDataLoss
  * "false"), since the stream was made. Thread-safe. */
 int64_t spate_kafka_records_lost(spate_stream *direct);
@@ -139,8 +157,8 @@ int64_t spate_kafka_records_lost(spate_stream *direct);
  * read_committed consumer sees it exactly once across crashes and restarts.
  * Takes params. */
 spate_err spate_stream_write_to_kafka(spate_stream *s, spate_kafka_params *params,
-                                      const char *topic, spate_map_fn key_fn,
-                                      spate_map_fn value_fn, void *ud);
+                                      const char *topic, spate_map_fn key_fn, spate_map_fn value_fn,
+                                      void *ud);
 
 /* A producer for foreachRDD code (the seed's KafkaProducer singleton): one
  * librdkafka producer per executor thread, made on first use and reused for

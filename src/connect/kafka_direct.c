@@ -659,11 +659,18 @@ spate_err spate_kafka_offset_ranges(const spate_rdd *rdd, const spate_offset_ran
 
 static kd_impl *direct_of(spate_stream *s) { return s && s->ops == &kafka_ops ? s->impl : NULL; }
 
-spate_err spate_kafka_commit_async(spate_stream *direct, const spate_offset_range *ranges, int n)
+spate_err spate_kafka_commit_async_with_callback(spate_stream *direct,
+                                                 const spate_offset_range *ranges, int n,
+                                                 spate_kafka_commit_cb cb, void *ud)
 {
     kd_impl *kd = direct_of(direct);
     if (!kd || n < 0 || (n > 0 && !ranges)) return SPATE_ERR_INVALID_ARG;
-    return sp_kafka_driver_queue_commit(kd->driver, ranges, n);
+    return sp_kafka_driver_queue_commit(kd->driver, ranges, n, cb, ud);
+}
+
+spate_err spate_kafka_commit_async(spate_stream *direct, const spate_offset_range *ranges, int n)
+{
+    return spate_kafka_commit_async_with_callback(direct, ranges, n, NULL, NULL);
 }
 
 int64_t spate_kafka_records_lost(spate_stream *direct)

@@ -25,23 +25,15 @@ struct sp_kafka_driver {
     char *bootstrap;
     bool has_group;
     int64_t timeout_ms;
-    pthread_mutex_t lock; /* the commit queue */
+    pthread_mutex_t lock; /* the commit queue and callback */
     sp_kafka_tp *queued;
     int64_t *queued_offsets;
     int nqueued;
+    spate_kafka_commit_cb cb; /* the last commitAsync's, as Spark's commitCallback */
+    void *cb_ud;
+    rd_kafka_queue_t *results; /* commit results, served by the generator thread */
     atomic_llong commits_sent, commits_done;
 };
-
-static void on_commit(rd_kafka_t *rk, rd_kafka_resp_err_t err,
-                      rd_kafka_topic_partition_list_t *offsets, void *opaque)
-{
-    (void)rk;
-    sp_kafka_driver *d = opaque;
-    if (err && err != RD_KAFKA_RESP_ERR__NO_OFFSET)
-        sp_log(SP_LOG_WARN, COMPONENT, "%s: commitAsync of %d partitions failed: %s", d->who,
-               offsets ? offsets->cnt : 0, rd_kafka_err2str(err));
-    atomic_fetch_add(&d->commits_done, 1);
-}
 
 sp_kafka_driver *sp_kafka_driver_new(const spate_kafka_params *params, const char *who,
                                      int64_t timeout_ms, char *errstr, size_t errstr_size)
@@ -58,8 +50,6 @@ sp_kafka_driver *sp_kafka_driver_new(const spate_kafka_params *params, const cha
     rd_kafka_conf_t *conf = sp_kafka_params_rdconf(params, overrides, who, errstr, errstr_size);
     if (!conf) return NULL;
     sp_kafka_driver *d = sp_xcalloc(1, sizeof *d);
-    rd_kafka_conf_set_opaque(conf, d);
-    rd_kafka_conf_set_offset_commit_cb(conf, on_commit);
     char rderr[256];
     d->rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, rderr, sizeof rderr);
     if (!d->rk) {
@@ -68,6 +58,7 @@ sp_kafka_driver *sp_kafka_driver_new(const spate_kafka_params *params, const cha
         free(d);
         return NULL;
     }
+    d->results = rd_kafka_queue_new(d->rk);
     d->who = sp_xstrdup(who);
     d->bootstrap = sp_xstrdup(boot);
     const char *group = spate_kafka_params_get(params, "group.id");
@@ -333,19 +324,29 @@ static void queue_one(sp_kafka_driver *d, const char *topic, int32_t partition, 
     d->queued_offsets[d->nqueued++] = offset;
 }
 
-spate_err sp_kafka_driver_queue_commit(sp_kafka_driver *d, const spate_offset_range *ranges, int n)
+spate_err sp_kafka_driver_queue_commit(sp_kafka_driver *d, const spate_offset_range *ranges, int n,
+                                       spate_kafka_commit_cb cb, void *ud)
 {
     if (!d->has_group) return SPATE_ERR_UNSUPPORTED;
     pthread_mutex_lock(&d->lock);
     for (int i = 0; i < n; i++)
         if (ranges[i].topic)
             queue_one(d, ranges[i].topic, ranges[i].partition, ranges[i].until_offset);
+    d->cb = cb;
+    d->cb_ud = ud;
     pthread_mutex_unlock(&d->lock);
     return SPATE_OK;
 }
 
-/* Takes the queue: the list to commit, NULL when empty. */
-static rd_kafka_topic_partition_list_t *take_queue(sp_kafka_driver *d)
+/* One commit in flight: whom to tell. */
+typedef struct commit_req {
+    sp_kafka_driver *d;
+    spate_kafka_commit_cb cb;
+    void *ud;
+} commit_req;
+
+/* Takes the queue: the list to commit (NULL when empty) and its callback. */
+static rd_kafka_topic_partition_list_t *take_queue(sp_kafka_driver *d, commit_req *req)
 {
     pthread_mutex_lock(&d->lock);
     rd_kafka_topic_partition_list_t *l = NULL;
@@ -360,20 +361,68 @@ static rd_kafka_topic_partition_list_t *take_queue(sp_kafka_driver *d)
         d->queued_offsets = NULL;
         d->nqueued = 0;
     }
+    *req = (commit_req){d, d->cb, d->cb_ud};
     pthread_mutex_unlock(&d->lock);
     return l;
 }
 
+/* The commit's error: the request's, else the first partition's; 0 for none
+ * (nothing to commit is not an error). */
+static rd_kafka_resp_err_t commit_error(rd_kafka_resp_err_t err,
+                                        const rd_kafka_topic_partition_list_t *offsets)
+{
+    if (err == RD_KAFKA_RESP_ERR__NO_OFFSET) return RD_KAFKA_RESP_ERR_NO_ERROR;
+    for (int i = 0; !err && offsets && i < offsets->cnt; i++)
+        err = offsets->elems[i].err;
+    return err;
+}
+
+/* Logs a failed commit and tells the callback. */
+static void commit_done(commit_req *req, rd_kafka_resp_err_t err,
+                        const rd_kafka_topic_partition_list_t *offsets)
+{
+    sp_kafka_driver *d = req->d;
+    int n = offsets ? offsets->cnt : 0;
+    char msg[512] = "";
+    err = commit_error(err, offsets);
+    if (err) {
+        snprintf(msg, sizeof msg, "commitAsync of %d partitions failed: %s", n,
+                 rd_kafka_err2str(err));
+        sp_log(SP_LOG_WARN, COMPONENT, "%s: %s", d->who, msg);
+    }
+    if (req->cb) {
+        spate_topic_offset *out = sp_xcalloc((size_t)n + 1, sizeof *out);
+        for (int i = 0; i < n; i++)
+            out[i] = (spate_topic_offset){offsets->elems[i].topic, offsets->elems[i].partition,
+                                          offsets->elems[i].offset};
+        req->cb(out, n, err ? msg : NULL, req->ud);
+        free(out);
+    }
+    atomic_fetch_add(&d->commits_done, 1);
+}
+
+static void on_commit_result(rd_kafka_t *rk, rd_kafka_resp_err_t err,
+                             rd_kafka_topic_partition_list_t *offsets, void *opaque)
+{
+    (void)rk;
+    commit_done(opaque, err, offsets);
+    free(opaque);
+}
+
 void sp_kafka_driver_commit_queued(sp_kafka_driver *d)
 {
-    rd_kafka_poll(d->rk, 0); /* results of earlier commits */
-    rd_kafka_topic_partition_list_t *l = take_queue(d);
+    rd_kafka_queue_poll_callback(d->results, 0); /* results of earlier commits */
+    commit_req req;
+    rd_kafka_topic_partition_list_t *l = take_queue(d, &req);
     if (!l) return;
-    rd_kafka_resp_err_t err = rd_kafka_commit(d->rk, l, 1);
-    if (err)
-        sp_log(SP_LOG_WARN, COMPONENT, "%s: commitAsync failed: %s", d->who, rd_kafka_err2str(err));
-    else
-        atomic_fetch_add(&d->commits_sent, 1);
+    commit_req *heap = sp_xmalloc(sizeof *heap);
+    *heap = req;
+    atomic_fetch_add(&d->commits_sent, 1);
+    rd_kafka_resp_err_t err = rd_kafka_commit_queue(d->rk, l, d->results, on_commit_result, heap);
+    if (err) { /* refused before it was sent: no result will come */
+        commit_done(heap, err, l);
+        free(heap);
+    }
     rd_kafka_topic_partition_list_destroy(l);
 }
 
@@ -389,7 +438,8 @@ void sp_kafka_driver_destroy(sp_kafka_driver *d)
     int64_t deadline = sp_mono_ns() / 1000000 + d->timeout_ms;
     while (atomic_load(&d->commits_done) < atomic_load(&d->commits_sent) &&
            sp_mono_ns() / 1000000 < deadline)
-        rd_kafka_poll(d->rk, RETRY_MS);
+        rd_kafka_queue_poll_callback(d->results, RETRY_MS);
+    rd_kafka_queue_destroy(d->results);
     /* It never joined the group: nothing to leave. */
     rd_kafka_destroy_flags(d->rk, RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
     sp_kafka_tps_free(d->queued, d->nqueued);

@@ -60,11 +60,14 @@ spate_err sp_kafka_driver_committed(sp_kafka_driver *d, const sp_kafka_tp *tps, 
                                     char *errstr, size_t errstr_size);
 
 /* commitAsync: queues the ranges' until offsets (the highest per partition
- * wins). SPATE_ERR_UNSUPPORTED when params have no group.id. Any thread. */
-spate_err sp_kafka_driver_queue_commit(sp_kafka_driver *d, const spate_offset_range *ranges, int n);
+ * wins); cb (may be NULL) replaces the callback of the next commit, as
+ * Spark's commitCallback. SPATE_ERR_UNSUPPORTED when params have no
+ * group.id. Any thread. */
+spate_err sp_kafka_driver_queue_commit(sp_kafka_driver *d, const spate_offset_range *ranges, int n,
+                                       spate_kafka_commit_cb cb, void *ud);
 /* Sends the queued offsets as one asynchronous commit and serves the
- * results of earlier ones (failures are logged as warnings, as Spark's
- * commit callback would see them). */
+ * results of earlier ones: failures are logged as warnings, and each
+ * commit's callback is called here (or in sp_kafka_driver_destroy). */
 void sp_kafka_driver_commit_queued(sp_kafka_driver *d);
 /* Commits completed since creation (for tests). Any thread. */
 int64_t sp_kafka_driver_commits_done(const sp_kafka_driver *d);

@@ -217,10 +217,20 @@ static bool overridden(const char *const *overrides, const char *key)
     return false;
 }
 
+/* Where librdkafka's default differs from the Java client's in a way a
+ * Spark user would notice: reconnect.backoff.max.ms is 10 s in librdkafka,
+ * which keeps a client away from a broker up to 10 s after it came back -
+ * longer than spate.streaming.kafka.metadata.timeout, so a short broker
+ * outage would fail a batch. The params may set it. */
+static const char *const java_defaults[] = {"reconnect.backoff.max.ms", "1000", NULL};
+
 rd_kafka_conf_t *sp_kafka_params_rdconf(const spate_kafka_params *p, const char *const *overrides,
                                         const char *who, char *errstr, size_t errstr_size)
 {
     rd_kafka_conf_t *conf = rd_kafka_conf_new();
+    for (int i = 0; java_defaults[i]; i += 2)
+        if (!set_one(conf, java_defaults[i], java_defaults[i + 1], who, errstr, errstr_size))
+            goto fail;
     for (int i = 0; p && i < p->n; i++) {
         if (is_spark_key(p->keys[i]) || overridden(overrides, p->keys[i])) continue;
         if (!set_one(conf, p->keys[i], p->values[i], who, errstr, errstr_size)) goto fail;

@@ -11,6 +11,7 @@
 #include "kafka_direct_util.h"
 
 #include "connect/kafka_direct.h"
+#include "connect/kafka_params.h"
 
 #include <fcntl.h>
 #include <pthread.h>
@@ -32,7 +33,10 @@ typedef struct collector {
     char ranges[MAX_BATCHES][256]; /* "topic-p:from-until ..." per batch */
     bool sizes_match;              /* each partition has its range's record count */
     spate_stream *direct;          /* commitAsync target, when set */
+    bool with_callback;            /* commitAsync(ranges, callback) */
     int commit_status;
+    char commits[MAX_BATCHES][256]; /* what each commit's callback was told */
+    int ncommits;
 } collector;
 
 static void collector_init(collector *c)
@@ -83,6 +87,24 @@ static void ranges_text(const spate_offset_range *r, int n, char *buf, size_t si
                                 (long long)r[i].until_offset);
 }
 
+/* The commit callback: "topic-p:offset ..." or "ERR message". */
+static void committed(const spate_topic_offset *offsets, int n, const char *error, void *ud)
+{
+    collector *c = ud;
+    pthread_mutex_lock(&c->mu);
+    if (c->ncommits < MAX_BATCHES) {
+        char *buf = c->commits[c->ncommits];
+        size_t size = sizeof c->commits[0], len = 0;
+        if (error) snprintf(buf, size, "ERR %s", error);
+        for (int i = 0; !error && i < n && len < size; i++)
+            len += (size_t)snprintf(buf + len, size - len, "%s%s-%d:%lld", i ? " " : "",
+                                    offsets[i].topic, (int)offsets[i].partition,
+                                    (long long)offsets[i].offset);
+    }
+    c->ncommits++;
+    pthread_mutex_unlock(&c->mu);
+}
+
 static spate_err collect_batch(spate_rdd *rdd, int64_t time, void *ud)
 {
     (void)time;
@@ -108,7 +130,10 @@ static spate_err collect_batch(spate_rdd *rdd, int64_t time, void *ud)
         }
     }
     pthread_mutex_unlock(&c->mu);
-    if (c->direct) c->commit_status = spate_kafka_commit_async(c->direct, r, n);
+    if (c->direct && c->with_callback)
+        c->commit_status = spate_kafka_commit_async_with_callback(c->direct, r, n, committed, c);
+    else if (c->direct)
+        c->commit_status = spate_kafka_commit_async(c->direct, r, n);
     return SPATE_OK;
 }
 
@@ -519,6 +544,66 @@ Test(kafka_direct, commit_async_stores_offsets_a_new_stream_starts_from, .timeou
     ku_mock_stop(&m);
 }
 
+Test(kafka_direct, commit_async_callback_is_told_each_commit, .timeout = 30)
+{
+    kmock m;
+    ku_mock_start(&m, 3);
+    ku_topic(&m, "cbcommits", 2);
+    ku_send_n(&m, "cbcommits", 0, "a", 0, 4);
+    ku_send_n(&m, "cbcommits", 1, "b", 0, 6);
+    const char *topics[] = {"cbcommits"};
+    spate_ctx *ssc = ku_ctx(NULL);
+    collector c;
+    collector_init(&c);
+    c.with_callback = true;
+    c.direct = direct(ssc, ku_params(&m, "cbg", "earliest"),
+                      spate_kafka_subscribe(topics, 1, NULL, 0), &c);
+    start(ssc);
+    ku_run_batch(ssc, 1000); /* queues 4, 6 */
+    ku_send_n(&m, "cbcommits", 0, "a", 4, 1);
+    ku_run_batch(ssc, 2000); /* sends them; queues 5, 6 */
+    spate_ctx_destroy(ssc);  /* sends 5, 6 and waits for both results */
+    cr_expect_eq(c.commit_status, SPATE_OK);
+    cr_assert_eq(c.ncommits, 2, "one callback per commit");
+    cr_expect_str_eq(c.commits[0], "cbcommits-0:4 cbcommits-1:6");
+    cr_expect_str_eq(c.commits[1], "cbcommits-0:5 cbcommits-1:6");
+    collector_free(&c);
+    ku_mock_stop(&m);
+}
+
+enum { API_OFFSET_COMMIT = 8 }; /* Kafka's ApiKey of OffsetCommit requests */
+
+Test(kafka_direct, commit_async_callback_is_told_the_brokers_error, .timeout = 30)
+{
+    kmock m;
+    ku_mock_start(&m, 1);
+    ku_topic(&m, "cbfail", 2);
+    ku_send_n(&m, "cbfail", 0, "a", 0, 3);
+    const char *topics[] = {"cbfail"};
+    spate_ctx *ssc = ku_ctx(NULL);
+    collector c;
+    collector_init(&c);
+    c.with_callback = true;
+    c.direct = direct(ssc, ku_params(&m, "cbf", "earliest"),
+                      spate_kafka_subscribe(topics, 1, NULL, 0), &c);
+    start(ssc);
+    ku_run_batch(ssc, 1000);
+    rd_kafka_resp_err_t too_large[8];
+    for (int i = 0; i < 8; i++)
+        too_large[i] = RD_KAFKA_RESP_ERR_OFFSET_METADATA_TOO_LARGE;
+    rd_kafka_mock_push_request_errors_array(m.mc, API_OFFSET_COMMIT, 8, too_large);
+    spate_ctx_destroy(ssc);
+    cr_assert_eq(c.ncommits, 1);
+    cr_expect(strstr(c.commits[0], "ERR commitAsync of 2 partitions failed: ") == c.commits[0],
+              "%s", c.commits[0]);
+    cr_expect(strstr(c.commits[0], "metadata") != NULL, "the broker's error: %s", c.commits[0]);
+    int64_t got[2];
+    committed_offsets(&m, "cbf", "cbfail", 2, got);
+    cr_expect_eq(got[0], RD_KAFKA_OFFSET_INVALID, "nothing was stored");
+    collector_free(&c);
+    ku_mock_stop(&m);
+}
+
 Test(kafka_direct, commit_async_needs_a_group_and_a_direct_stream, .timeout = 30)
 {
     kmock m;
@@ -533,6 +618,8 @@ Test(kafka_direct, commit_async_needs_a_group_and_a_direct_stream, .timeout = 30
     cr_expect_eq(spate_kafka_commit_async(d, &r, 1), SPATE_ERR_UNSUPPORTED);
     spate_stream *q = spate_queue_stream(ssc, true, NULL);
     cr_expect_eq(spate_kafka_commit_async(q, &r, 1), SPATE_ERR_INVALID_ARG);
+    cr_expect_eq(spate_kafka_commit_async_with_callback(d, &r, 1, committed, NULL),
+                 SPATE_ERR_UNSUPPORTED);
     spate_ctx_destroy(ssc);
     ku_mock_stop(&m);
 }
@@ -591,6 +678,32 @@ Test(kafka_direct, params_check_what_spark_checks)
     }
     cr_expect_str_eq(spate_kafka_params_get(p, "auto.offset.reset"), "earliest");
     cr_expect_null(spate_kafka_params_get(p, "failOnDataLoss"));
+    spate_kafka_params_destroy(p);
+}
+
+static char *rdconf_value(const spate_kafka_params *p, const char *key)
+{
+    char err[256], buf[64];
+    size_t size = sizeof buf;
+    rd_kafka_conf_t *conf = sp_kafka_params_rdconf(p, NULL, "test", err, sizeof err);
+    cr_assert_not_null(conf, "%s", err);
+    cr_assert_eq(rd_kafka_conf_get(conf, key, buf, &size), RD_KAFKA_CONF_OK);
+    rd_kafka_conf_destroy(conf);
+    return strdup(buf);
+}
+
+Test(kafka_direct, clients_start_from_the_java_clients_reconnect_backoff)
+{
+    spate_kafka_params *p = spate_kafka_params_new();
+    char *v = rdconf_value(p, "reconnect.backoff.max.ms");
+    cr_expect_str_eq(v, "1000", "librdkafka's default is 10000");
+    free(v);
+    char err[256];
+    cr_assert_eq(spate_kafka_params_set(p, "reconnect.backoff.max.ms", "250", err, sizeof err),
+                 SPATE_OK);
+    v = rdconf_value(p, "reconnect.backoff.max.ms");
+    cr_expect_str_eq(v, "250", "the params win");
+    free(v);
     spate_kafka_params_destroy(p);
 }
 
