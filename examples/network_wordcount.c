@@ -19,35 +19,9 @@
  * --master local[N]. */
 #include <spate/spate.h>
 
-#include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static volatile sig_atomic_t stop_requested;
-
-static void on_signal(int sig)
-{
-    (void)sig;
-    stop_requested = 1;
-}
-
-/* Blocks SIGINT/SIGTERM so that the threads the context starts inherit the
- * mask, and only the main thread (which unblocks them) runs the handler. */
-static void block_signals(sigset_t *set)
-{
-    sigemptyset(set);
-    sigaddset(set, SIGINT);
-    sigaddset(set, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, set, NULL);
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-}
 
 static int usage(void)
 {
@@ -94,7 +68,10 @@ static spate_ctx *make_context(const args *a)
 {
     char err[256];
     spate_conf *conf = spate_conf_new();
-    if (a->master && spate_conf_set(conf, "spate.master", a->master, err, sizeof err) != 0) {
+    /* SIGINT/SIGTERM stop the context gracefully, as a Spark program asks. */
+    if (spate_conf_set(conf, "spate.streaming.stopGracefullyOnShutdown", "true", err, sizeof err) !=
+            0 ||
+        (a->master && spate_conf_set(conf, "spate.master", a->master, err, sizeof err) != 0)) {
         fprintf(stderr, "network_wordcount: %s\n", err);
         spate_conf_destroy(conf);
         return NULL;
@@ -104,22 +81,13 @@ static spate_ctx *make_context(const args *a)
     return ssc;
 }
 
-/* Waits for a signal or the end of the context. Returns the exit status. */
-static int run(spate_ctx *ssc, const sigset_t *signals)
+/* Waits until a signal stops the context (0) or a batch fails (1). */
+static int run(spate_ctx *ssc)
 {
-    pthread_sigmask(SIG_UNBLOCK, signals, NULL);
-    while (!stop_requested) {
-        bool terminated = false;
-        spate_err e = spate_ctx_await_termination_or_timeout(ssc, 100, &terminated);
-        if (e != SPATE_OK) {
-            fprintf(stderr, "network_wordcount: %s\n", spate_ctx_last_error(ssc));
-            spate_ctx_stop(ssc, true, false);
-            return 1;
-        }
-        if (terminated) return 0;
-    }
-    spate_ctx_stop(ssc, true, true);
-    return 0;
+    if (spate_ctx_await_termination(ssc) == SPATE_OK) return 0;
+    fprintf(stderr, "network_wordcount: %s\n", spate_ctx_last_error(ssc));
+    spate_ctx_stop(ssc, true, false);
+    return 1;
 }
 
 int main(int argc, char **argv)
@@ -127,8 +95,6 @@ int main(int argc, char **argv)
     args a = {NULL, 0, spate_seconds(1), NULL};
     int rc = parse_args(argc, argv, &a);
     if (rc != 0) return rc;
-    sigset_t signals;
-    block_signals(&signals);
     spate_ctx *ssc = make_context(&a);
     if (!ssc) return 1;
     spate_stream *lines = spate_socket_text_stream(ssc, a.host, a.port);
@@ -140,7 +106,7 @@ int main(int argc, char **argv)
         spate_ctx_destroy(ssc);
         return 1;
     }
-    rc = run(ssc, &signals);
+    rc = run(ssc);
     spate_ctx_destroy(ssc);
     return rc;
 }

@@ -17,35 +17,9 @@
  * SIGTERM, which also stop gracefully). */
 #include <spate/spate.h>
 
-#include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static volatile sig_atomic_t stop_requested;
-
-static void on_signal(int sig)
-{
-    (void)sig;
-    stop_requested = 1;
-}
-
-/* Blocks SIGINT/SIGTERM so that the threads the context starts inherit the
- * mask, and only the main thread (which unblocks them) runs the handler. */
-static void block_signals(sigset_t *set)
-{
-    sigemptyset(set);
-    sigaddset(set, SIGINT);
-    sigaddset(set, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, set, NULL);
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-}
 
 typedef struct args {
     spate_duration batch;
@@ -93,7 +67,10 @@ static spate_ctx *make_context(const args *a)
 {
     char err[256];
     spate_conf *conf = spate_conf_new();
-    if (a->master && spate_conf_set(conf, "spate.master", a->master, err, sizeof err) != 0) {
+    /* SIGINT/SIGTERM stop the context gracefully, as a Spark program asks. */
+    if (spate_conf_set(conf, "spate.streaming.stopGracefullyOnShutdown", "true", err, sizeof err) !=
+            0 ||
+        (a->master && spate_conf_set(conf, "spate.master", a->master, err, sizeof err) != 0)) {
         fprintf(stderr, "queue_stream: %s\n", err);
         spate_conf_destroy(conf);
         return NULL;
@@ -118,11 +95,11 @@ static bool build(spate_ctx *ssc)
     return counts && spate_stream_print(counts, 10) == SPATE_OK;
 }
 
-/* Runs until N batches, a signal or the end of the context. */
-static int run(spate_ctx *ssc, const args *a, const sigset_t *signals)
+/* Runs until N batches have completed (then stops gracefully), a signal
+ * stops the context (0) or a batch fails (1). */
+static int run(spate_ctx *ssc, const args *a)
 {
-    pthread_sigmask(SIG_UNBLOCK, signals, NULL);
-    while (!stop_requested) {
+    for (;;) {
         bool terminated = false;
         spate_err e = spate_ctx_await_termination_or_timeout(ssc, 20, &terminated);
         if (e != SPATE_OK) {
@@ -144,8 +121,6 @@ int main(int argc, char **argv)
     args a = {spate_seconds(3), 0, NULL};
     int rc = parse_args(argc, argv, &a);
     if (rc != 0) return rc;
-    sigset_t signals;
-    block_signals(&signals);
     spate_ctx *ssc = make_context(&a);
     if (!ssc) return 1;
     if (!build(ssc) || spate_ctx_start(ssc) != SPATE_OK) {
@@ -153,7 +128,7 @@ int main(int argc, char **argv)
         spate_ctx_destroy(ssc);
         return 1;
     }
-    rc = run(ssc, &a, &signals);
+    rc = run(ssc, &a);
     spate_ctx_destroy(ssc);
     return rc;
 }
