@@ -8,6 +8,11 @@
 #     kcat -C -e -o beginning consuming the same topic (target: 0.7x kcat's
 #     rate). spate runs twice: on local[*] (the default, 2 threads here) and
 #     on local[1].
+# (a4) the same on the issue's 4-partition topic, with as many orders as the
+#     mock keeps there (see below): the first 250,000 of the 5 M. kcat -C
+#     takes about 1 s even for an empty topic (timed too, on empty4), so at
+#     this size its figure is mostly that fixed cost: (a4) shows that spate
+#     keeps its rate on 4 partitions; (a) is the fair ratio.
 # (b) the Kafka output alone (bench_kafka produce: writeToKafka of the 5 M
 #     lines of bench/data/orders-5m.txt, already in memory) against kcat -P -l
 #     sending the same file (target: 0.8x kcat's rate).
@@ -15,8 +20,9 @@
 # The mock keeps at most 5 MB (or 100,000 message sets) per partition and
 # deletes older records, as retention would (librdkafka 2.0.2 rdkafka_mock.c,
 # no setting for it): 5 M orders (~270 MB) stay whole only on 64 partitions,
-# so the topic has 64, not 4 (on 4 partitions kcat -C -e "stops early":
-# the first records of each partition are gone). With 64 partitions each
+# so (a)'s topic has 64, not 4 (on 4 partitions kcat -C -e "stops early":
+# the first records of each partition are gone); (a4) keeps 4 partitions
+# and loads 250,000 orders (~3.4 MB a partition). With 64 partitions each
 # executor thread's consumer keeps them all open
 # (spate.streaming.kafka.consumer.cache.maxCapacity=64, Spark's default; spate's
 # is 16). Every count is checked: kcat's output lines, spate's records read,
@@ -30,6 +36,7 @@ build="$(cd "${1:-$root/build}" && pwd)"
 runs="${2:-${BENCH_RUNS:-3}}"
 orders="$root/bench/data/orders-5m.txt"
 count=5000000 partitions=64
+count4=250000
 tmp="$(mktemp -d)"
 mock_pid=""
 cleanup() {
@@ -51,12 +58,12 @@ fi
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
 best_seconds() { sed -n "s/^RESULT name=$2 .*seconds=\([0-9.]*\).*/\1/p" "$1" | sort -g | head -n 1; }
-rate() { awk -v n="$count" -v s="$1" 'BEGIN { printf "%.2f", n / s / 1e6 }'; }
+rate() { awk -v n="${2:-$count}" -v s="$1" 'BEGIN { printf "%.2f", n / s / 1e6 }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 meets() { awk -v r="$1" -v t="$2" 'BEGIN { print (r >= t) ? "meets" : "BELOW" }'; }
 high() { "$build/bench/bench_kafka" offsets "$boot" "$1" | sed -n 's/.* high=\([0-9]*\).*/\1/p'; }
 
-"$build/spate" kafka-mock --brokers 3 --topic "orders:$partitions" --topic counts:1 \
+"$build/spate" kafka-mock --brokers 3 --topic "orders:$partitions" --topic orders4:4 --topic empty4:4 --topic counts:1 \
   --topic "kcat_out:$partitions" --topic "spate_out:$partitions" \
   </dev/null >"$tmp/mock.out" 2>"$tmp/mock.err" &
 mock_pid=$!
@@ -64,27 +71,44 @@ for _ in $(seq 100); do [ -s "$tmp/mock.out" ] && break; sleep 0.1; done
 boot="$(head -n 1 "$tmp/mock.out")"
 [ -n "$boot" ] || { echo "bench_kafka: spate kafka-mock did not start" >&2; exit 1; }
 
-echo "== loading $count orders into topic orders ($partitions partitions) at $boot"
-t0="$(now)"
-"$build/spate" gen orders --kafka "$boot" --topic orders --count "$count" --seed 1 --quiet
-echo "spate gen orders --kafka: $(elapsed "$t0" "$(now)") s"
-"$build/bench/bench_kafka" offsets "$boot" orders | tee "$tmp/offsets.txt"
-grep -q "low=0 high=$count\$" "$tmp/offsets.txt" ||
-  { echo "bench_kafka: topic orders does not hold the $count orders" >&2; exit 1; }
+# load TOPIC COUNT: the first COUNT orders of $orders into TOPIC, checked whole.
+load() {
+  echo "== loading $2 orders into topic $1 at $boot"
+  t0="$(now)"
+  "$build/spate" gen orders --kafka "$boot" --topic "$1" --count "$2" --seed 1 --quiet
+  echo "spate gen orders --kafka: $(elapsed "$t0" "$(now)") s"
+  "$build/bench/bench_kafka" offsets "$boot" "$1" | tee "$tmp/offsets.txt"
+  grep -q "low=0 high=$2\$" "$tmp/offsets.txt" ||
+    { echo "bench_kafka: topic $1 does not hold the $2 orders" >&2; exit 1; }
+}
+load orders "$count"
+load orders4 "$count4"
+
+# pipeline_runs TOPIC COUNT PARTITIONS SUFFIX: appends kcat's and spate's
+# (local[*] and local[1]) RESULT lines for TOPIC to $tmp/a.txt, names
+# suffixed with SUFFIX.
+pipeline_runs() {
+  local topic="$1" n_rec="$2" parts="$3" sfx="$4" n
+  local cache=spate.streaming.kafka.consumer.cache.maxCapacity=$parts
+  t0="$(now)"
+  n="$(kcat -C -b "$boot" -t "$topic" -o beginning -e -q -c "$n_rec" | wc -l)"
+  t1="$(now)"
+  [ "$n" -eq "$n_rec" ] || { echo "bench_kafka: kcat -C read $n of $n_rec records" >&2; exit 1; }
+  echo "RESULT name=kcat_consume$sfx seconds=$(elapsed "$t0" "$t1") records=$n" | tee -a "$tmp/a.txt"
+  "$build/bench/bench_kafka" pipeline "$boot" "$topic" counts "$n_rec" "$parts" 10 "$cache" |
+    sed "s/name=spate_kafka_pipeline/&$sfx/" | tee -a "$tmp/a.txt"
+  "$build/bench/bench_kafka" pipeline "$boot" "$topic" counts "$n_rec" "$parts" 10 "$cache" \
+    spate.master='local[1]' | sed "s/name=spate_kafka_pipeline/&${sfx}_1/" | tee -a "$tmp/a.txt"
+}
 
 echo "== (a) Kafka -> parse -> count by type -> Kafka, best of $runs"
-cache=spate.streaming.kafka.consumer.cache.maxCapacity=$partitions
+for _ in $(seq "$runs"); do pipeline_runs orders "$count" "$partitions" ""; done
+echo "== (a4) the same on 4 partitions, $count4 orders, best of $runs"
 for _ in $(seq "$runs"); do
+  pipeline_runs orders4 "$count4" 4 _4p
   t0="$(now)"
-  n="$(kcat -C -b "$boot" -t orders -o beginning -e -q -c "$count" | wc -l)"
-  t1="$(now)"
-  [ "$n" -eq "$count" ] || { echo "bench_kafka: kcat -C read $n of $count records" >&2; exit 1; }
-  echo "RESULT name=kcat_consume seconds=$(elapsed "$t0" "$t1") records=$n" | tee -a "$tmp/a.txt"
-  "$build/bench/bench_kafka" pipeline "$boot" orders counts "$count" "$partitions" 10 "$cache" |
-    tee -a "$tmp/a.txt"
-  "$build/bench/bench_kafka" pipeline "$boot" orders counts "$count" "$partitions" 10 "$cache" \
-    spate.master='local[1]' | sed 's/name=spate_kafka_pipeline/name=spate_kafka_pipeline_1/' |
-    tee -a "$tmp/a.txt"
+  kcat -C -b "$boot" -t empty4 -o beginning -e -q >/dev/null
+  echo "RESULT name=kcat_consume_empty seconds=$(elapsed "$t0" "$(now)") records=0" | tee -a "$tmp/a.txt"
 done
 
 echo "== (b) the Kafka output alone, $count lines of $orders, best of $runs"
@@ -105,12 +129,21 @@ done
 kc="$(best_seconds "$tmp/a.txt" kcat_consume)"
 sp="$(best_seconds "$tmp/a.txt" spate_kafka_pipeline)"
 sp1="$(best_seconds "$tmp/a.txt" spate_kafka_pipeline_1)"
+kc4="$(best_seconds "$tmp/a.txt" kcat_consume_4p)"
+kc0="$(best_seconds "$tmp/a.txt" kcat_consume_empty)"
+sp4="$(best_seconds "$tmp/a.txt" spate_kafka_pipeline_4p)"
+sp41="$(best_seconds "$tmp/a.txt" spate_kafka_pipeline_4p_1)"
 kp="$(best_seconds "$tmp/b.txt" kcat_produce)"
 so="$(best_seconds "$tmp/b.txt" spate_kafka_produce)"
 ra="$(ratio "$kc" "$sp")" ra1="$(ratio "$kc" "$sp1")" rb="$(ratio "$kp" "$so")"
+ra4="$(ratio "$kc4" "$sp4")" ra41="$(ratio "$kc4" "$sp41")"
 echo
 echo "kafka summary (a): spate $(rate "$sp") M records/s local[*] (${ra}x kcat, $(meets "$ra" 0.7)" \
   "the 0.7x target), $(rate "$sp1") M records/s local[1] (${ra1}x, $(meets "$ra1" 0.7));" \
-  "kcat -C $(rate "$kc") M records/s"
+  "kcat -C $(rate "$kc") M records/s; $count orders, $partitions partitions"
+echo "kafka summary (a4): spate $(rate "$sp4" "$count4") M records/s local[*] (${ra4}x kcat," \
+  "$(meets "$ra4" 0.7) the 0.7x target), $(rate "$sp41" "$count4") M records/s local[1]" \
+  "(${ra41}x, $(meets "$ra41" 0.7)); kcat -C $(rate "$kc4" "$count4") M records/s;" \
+  "$count4 orders, 4 partitions; kcat -C takes ${kc0} s on an empty topic"
 echo "kafka summary (b): spate writeToKafka $(rate "$so") M records/s, kcat -P $(rate "$kp") M" \
   "records/s: ${rb}x ($(meets "$rb" 0.8) the 0.8x target)"
