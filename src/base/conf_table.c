@@ -144,8 +144,9 @@ const sp_conf_opt sp_conf_options[] = {
         "one) except every this many deltas, when it is a full snapshot; recovery reads the "
         "latest snapshot and the deltas after it."),
     DUR("spate.streaming.gracefulStopTimeout", "0", 0,
-        "How long a graceful stop waits for the pending batches; 0 means 10 batch intervals, "
-        "as Spark."),
+        "How long a graceful stop waits for the pending batches (real time); 0 means 10 batch "
+        "intervals, as Spark. Past it the stop warns and abandons the batches not begun yet "
+        "(with a checkpoint, recovery runs them again)."),
 };
 
 const size_t sp_conf_noptions = sizeof sp_conf_options / sizeof sp_conf_options[0];

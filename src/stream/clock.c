@@ -9,7 +9,7 @@
 
 struct spate_clock {
     bool manual;
-    int64_t now; /* manual clocks only */
+    int64_t now;      /* manual clocks only */
     bool interrupted; /* sticky: a stopped context never waits again */
     pthread_mutex_t mu;
     pthread_cond_t cv; /* CLOCK_MONOTONIC based */
@@ -27,6 +27,17 @@ int64_t sp_monotonic_ms(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void sp_realtime_deadline(struct timespec *ts, int64_t ms)
+{
+    clock_gettime(CLOCK_REALTIME, ts);
+    ts->tv_sec += ms / 1000;
+    ts->tv_nsec += (ms % 1000) * 1000000;
+    if (ts->tv_nsec >= 1000000000) {
+        ts->tv_sec++;
+        ts->tv_nsec -= 1000000000;
+    }
 }
 
 spate_clock *sp_clock_new(bool manual, int64_t start_ms)

@@ -68,7 +68,8 @@ void spate_ctx_destroy(spate_ctx *ctx)
     spate_ctx_stop(ctx, true, false);
     sp_graph_destroy(ctx);
     sp_ckpt_destroy(ctx->ckpt);
-    for (int i = 0; i < ctx->nkept; i++) sp_scope_destroy(ctx->kept[i].scope);
+    for (int i = 0; i < ctx->nkept; i++)
+        sp_scope_destroy(ctx->kept[i].scope);
     free(ctx->kept);
     sp_scope_destroy(ctx->ctx_scope);
     sp_exec_destroy(&ctx->exec);
@@ -91,8 +92,7 @@ void sp_ctx_set_error(spate_ctx *ctx, const char *fmt, ...)
     pthread_mutex_unlock(&ctx->mu);
 }
 
-void sp_ctx_report_error(spate_ctx *ctx, spate_err err, const char *component, const char *fmt,
-                         ...)
+void sp_ctx_report_error(spate_ctx *ctx, spate_err err, const char *component, const char *fmt, ...)
 {
     char msg[512];
     va_list ap;
@@ -239,22 +239,11 @@ spate_err spate_ctx_stop(spate_ctx *ctx, bool stop_spark_context, bool gracefull
     return SPATE_OK;
 }
 
-static void deadline_after(struct timespec *ts, int64_t ms)
-{
-    clock_gettime(CLOCK_REALTIME, ts);
-    ts->tv_sec += ms / 1000;
-    ts->tv_nsec += (ms % 1000) * 1000000;
-    if (ts->tv_nsec >= 1000000000) {
-        ts->tv_sec++;
-        ts->tv_nsec -= 1000000000;
-    }
-}
-
 spate_err spate_ctx_await_termination_or_timeout(spate_ctx *ctx, int64_t timeout_ms,
                                                  bool *terminated)
 {
     struct timespec deadline;
-    if (timeout_ms >= 0) deadline_after(&deadline, timeout_ms);
+    if (timeout_ms >= 0) sp_realtime_deadline(&deadline, timeout_ms);
     spate_err err = SPATE_OK;
     pthread_mutex_lock(&ctx->mu);
     for (;;) {
@@ -291,7 +280,7 @@ void spate_ctx_get_stats(spate_ctx *ctx, spate_ctx_stats *out)
 spate_err spate_ctx_await_batch(spate_ctx *ctx, int64_t batch_ms, int64_t timeout_ms)
 {
     struct timespec deadline;
-    deadline_after(&deadline, timeout_ms);
+    sp_realtime_deadline(&deadline, timeout_ms);
     spate_err err = SPATE_OK;
     pthread_mutex_lock(&ctx->mu);
     while (ctx->stats.last_batch_ms < batch_ms) {

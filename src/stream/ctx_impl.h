@@ -72,7 +72,7 @@ struct spate_ctx {
 
     pthread_t gen_thread, job_thread;
     bool threads_started;
-    bool stop_requested, stop_graceful, generator_done;
+    bool stop_requested, stop_graceful, generator_done, jobs_done;
     int64_t zero_time, next_time;
     sp_batch *queue_head, *queue_tail;
 

@@ -233,11 +233,16 @@ static void *job_main(void *arg)
         run_outputs(ctx, b);
         finish_batch(ctx, b);
     }
+    pthread_mutex_lock(&ctx->mu);
+    ctx->jobs_done = true;
+    pthread_cond_broadcast(&ctx->cv);
+    pthread_mutex_unlock(&ctx->mu);
     return NULL;
 }
 
 void sp_scheduler_start(spate_ctx *ctx)
 {
+    ctx->generator_done = ctx->jobs_done = false;
     pthread_create(&ctx->gen_thread, NULL, generator_main, ctx);
     pthread_create(&ctx->job_thread, NULL, job_main, ctx);
     ctx->threads_started = true;
@@ -264,6 +269,38 @@ static void drop_queue(spate_ctx *ctx)
     ctx->queue_head = ctx->queue_tail = NULL;
 }
 
+/* spate.streaming.gracefulStopTimeout, 0 meaning Spark's default: 10 batch
+ * intervals. */
+static int64_t graceful_stop_timeout_ms(const spate_ctx *ctx)
+{
+    spate_duration t =
+        spate_conf_get_duration(spate_ctx_conf(ctx), "spate.streaming.gracefulStopTimeout");
+    return t > 0 ? t : 10 * ctx->batch;
+}
+
+/* A graceful stop waits for the queued batches until the timeout (real
+ * time, counted from started); then, as Spark's JobGenerator, it warns and
+ * abandons those not yet begun (the running one still completes). */
+static void await_jobs(spate_ctx *ctx, int64_t started)
+{
+    int64_t timeout = graceful_stop_timeout_ms(ctx);
+    int64_t left = started + timeout - sp_monotonic_ms();
+    struct timespec deadline;
+    sp_realtime_deadline(&deadline, left > 0 ? left : 0);
+    pthread_mutex_lock(&ctx->mu);
+    int rc = 0;
+    while (!ctx->jobs_done && rc == 0)
+        rc = pthread_cond_timedwait(&ctx->cv, &ctx->mu, &deadline);
+    if (!ctx->jobs_done) {
+        ctx->stop_graceful = false; /* next_batch hands out no more */
+        sp_log(SP_LOG_WARN, "JobGenerator",
+               "Timed out while stopping the job generator (timeout = %lld ms): batches not "
+               "begun yet are abandoned",
+               (long long)timeout);
+    }
+    pthread_mutex_unlock(&ctx->mu);
+}
+
 void sp_scheduler_stop(spate_ctx *ctx, bool graceful)
 {
     if (!ctx->threads_started) return;
@@ -274,7 +311,9 @@ void sp_scheduler_stop(spate_ctx *ctx, bool graceful)
     pthread_cond_broadcast(&ctx->cv);
     pthread_mutex_unlock(&ctx->mu);
     sp_clock_interrupt(ctx->clock);
+    int64_t started = sp_monotonic_ms();
     pthread_join(ctx->gen_thread, NULL);
+    if (graceful) await_jobs(ctx, started);
     pthread_mutex_lock(&ctx->mu);
     pthread_cond_broadcast(&ctx->cv);
     pthread_mutex_unlock(&ctx->mu);

@@ -2,7 +2,8 @@
  * was received (receivers' blocks, queued RDDs, and the batch times the
  * clock already passed for file streams), and
  * spate.streaming.stopGracefullyOnShutdown makes SIGTERM/SIGINT do that stop
- * (Spark's shutdown hook), restoring the program's own handlers at stop.
+ * (Spark's shutdown hook), restoring the program's own handlers at stop;
+ * spate.streaming.gracefulStopTimeout bounds how long it waits.
  *
  * The signal tests fork: the child runs a context whose foreachRDD writes
  * every record to a pipe, the parent sends the signal once the child has
@@ -285,6 +286,51 @@ Test(shutdown, graceful_stop_runs_the_batch_times_already_due, .timeout = 20)
     cr_expect_str_eq(l.text, "1000:a1 a2;2000:b1;3000:c1;");
     spate_ctx_destroy(ssc);
     nftw(dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
+}
+
+/* A slow output: each batch takes 150 ms of processing. */
+static spate_err slow_collect(spate_rdd *rdd, int64_t t, void *ud)
+{
+    sleep_ms(150);
+    return collect_strings(rdd, t, ud);
+}
+
+/* Four due batches of 150 ms each: within the timeout a graceful stop runs
+ * them all; past it (50 ms) the batches not begun yet are abandoned. */
+Test(shutdown, graceful_stop_timeout_abandons_the_batches_not_begun, .timeout = 20)
+{
+    const char *timeouts[] = {"0" /* Spark's 10 batch intervals: 10 s */, "50ms"};
+    for (int i = 0; i < 2; i++) {
+        char dir[] = "/tmp/spate_shutdown_XXXXXX";
+        cr_assert_not_null(mkdtemp(dir));
+        char err[256];
+        spate_conf *conf = make_conf(false);
+        cr_assert_eq(spate_conf_set(conf, "spate.streaming.gracefulStopTimeout", timeouts[i], err,
+                                    sizeof err),
+                     SPATE_OK);
+        spate_ctx *ssc = spate_ctx_new(conf, 1000, err, sizeof err);
+        lines l = {PTHREAD_MUTEX_INITIALIZER, ""};
+        spate_stream_foreach_rdd(spate_text_file_stream(ssc, dir), slow_collect, &l);
+        cr_assert_eq(spate_ctx_start(ssc), SPATE_OK);
+        for (int f = 0; f < 4; f++) {
+            char name[16], text[16];
+            snprintf(name, sizeof name, "%c.txt", 'a' + f);
+            snprintf(text, sizeof text, "%c\n", 'a' + f);
+            write_file(dir, name, text, 500 + 1000 * f);
+        }
+        spate_clock_set(spate_ctx_clock(ssc), 4000);
+        cr_assert_eq(spate_ctx_stop(ssc, true, true), SPATE_OK);
+        spate_ctx_stats st;
+        spate_ctx_get_stats(ssc, &st);
+        if (i == 0) {
+            cr_expect_str_eq(l.text, "1000:a;2000:b;3000:c;4000:d;");
+        } else {
+            cr_expect_lt(st.batches_completed, 4, "%s", l.text);
+            cr_expect_eq(strncmp(l.text, "1000:a;", strlen(l.text)), 0, "in order: %s", l.text);
+        }
+        spate_ctx_destroy(ssc);
+        nftw(dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
+    }
 }
 
 static void three_then_wait(spate_receiver *r, void *ud)
