@@ -29,9 +29,10 @@ int64_t sp_monotonic_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-void sp_realtime_deadline(struct timespec *ts, int64_t ms)
+/* The instant ms after now on clock id. */
+static void deadline_on(clockid_t id, struct timespec *ts, int64_t ms)
 {
-    clock_gettime(CLOCK_REALTIME, ts);
+    clock_gettime(id, ts);
     ts->tv_sec += ms / 1000;
     ts->tv_nsec += (ms % 1000) * 1000000;
     if (ts->tv_nsec >= 1000000000) {
@@ -39,6 +40,8 @@ void sp_realtime_deadline(struct timespec *ts, int64_t ms)
         ts->tv_nsec -= 1000000000;
     }
 }
+
+void sp_realtime_deadline(struct timespec *ts, int64_t ms) { deadline_on(CLOCK_REALTIME, ts, ms); }
 
 spate_clock *sp_clock_new(bool manual, int64_t start_ms)
 {
@@ -93,16 +96,7 @@ spate_err spate_clock_advance(spate_clock *c, int64_t ms)
     return SPATE_OK;
 }
 
-static void deadline_in(struct timespec *ts, int64_t ms)
-{
-    clock_gettime(CLOCK_MONOTONIC, ts);
-    ts->tv_sec += ms / 1000;
-    ts->tv_nsec += (ms % 1000) * 1000000;
-    if (ts->tv_nsec >= 1000000000) {
-        ts->tv_sec++;
-        ts->tv_nsec -= 1000000000;
-    }
-}
+static void deadline_in(struct timespec *ts, int64_t ms) { deadline_on(CLOCK_MONOTONIC, ts, ms); }
 
 int64_t sp_clock_wait_until(spate_clock *c, int64_t target_ms)
 {
