@@ -18,6 +18,9 @@
 # 6. bench_kafka.sh: Kafka -> parse -> count by type -> Kafka over 5 M orders
 #    against kcat -C (target 0.7x), and writeToKafka alone against kcat -P
 #    (target 0.8x), on one `spate kafka-mock`.
+# 7. bench_wal: a receiver with the write-ahead log, records/s with
+#    store_many (chunks of 500, one sync each) against store (one sync per
+#    record), the log in bench/data (no target).
 # Each orders figure is the best of $BENCH_RUNS runs (default 3). Plain timing:
 # clock_gettime inside the programs, date +%s.%N around awk. Not a test: it
 # prints figures and ratios, and exits 0 unless something failed to run.
@@ -102,6 +105,10 @@ echo
   echo "run.sh: bench_kafka.sh failed"
 
 echo
+echo "== receiver write-ahead log (bench_wal)"
+"$build/bench/bench_wal" "$data" | tee "$tmp/wal.txt" || echo "run.sh: bench_wal failed"
+
+echo
 echo "== summary"
 { grep '^RESULT name=spate_local' "$tmp/pipeline.txt" || true; } | while read -r line; do
   per="$(echo "$line" | sed 's/.*per_thread=\([0-9]*\).*/\1/')"
@@ -129,3 +136,4 @@ done
 r="$(sed -n 's/^RESULT name=state_checkpoint.* ratio=\([0-9.]*\).*/\1/p' "$tmp/state.txt")"
 [ -z "$r" ] || echo "state checkpoint: the delta is ${r}x faster than a full snapshot ($(meets "$r" 20) the 20x target)"
 grep '^kafka summary' "$tmp/kafka.txt" || true
+grep '^wal summary' "$tmp/wal.txt" || true

@@ -76,9 +76,9 @@ spate_rdd *spate_ctx_parallelize(spate_ctx *ssc, const spate_value *values, size
 typedef struct spate_ctx_stats {
     int64_t batches_completed;
     int64_t batches_failed;
-    int64_t records_in;   /* elements that entered through input streams */
-    int64_t bad_records;  /* records skipped as malformed (spate_task_bad_record) */
-    int64_t errors;       /* failures reported (jobs, inputs, receivers) */
+    int64_t records_in;    /* elements that entered through input streams */
+    int64_t bad_records;   /* records skipped as malformed (spate_task_bad_record) */
+    int64_t errors;        /* failures reported (jobs, inputs, receivers) */
     int64_t last_batch_ms; /* time of the last completed batch, -1 before the first */
 } spate_ctx_stats;
 void spate_ctx_get_stats(spate_ctx *ssc, spate_ctx_stats *out);
@@ -111,8 +111,15 @@ int spate_reader_read_line(spate_reader *r, const char **line, size_t *len);
 
 /* A receiver: the object that brings data from outside (Spark's Receiver). */
 typedef struct spate_receiver spate_receiver;
-/* Stores one element (deep-copied) into the current block. Thread-safe. */
+/* Stores one element (deep-copied) into the current block. With the
+ * write-ahead log, the record is on disk when it returns. Thread-safe. */
 void spate_receiver_store(spate_receiver *r, spate_value v);
+/* Spark's store(ArrayBuffer) / store(Iterator): stores n elements at once,
+ * in order; with the write-ahead log they are all on disk, after one sync
+ * instead of n, when it returns (what a receiver reading in chunks should
+ * use: one sync costs milliseconds). Counts n records against
+ * spate.streaming.receiver.maxRate. Thread-safe. */
+void spate_receiver_store_many(spate_receiver *r, const spate_value *vs, size_t n);
 /* Reports a problem without stopping the receiver (listeners, log, errors). */
 void spate_receiver_report_error(spate_receiver *r, const char *msg);
 /* Asks to be stopped and started again after spate.streaming.receiverRestartDelay. */
@@ -142,8 +149,8 @@ spate_stream *spate_text_file_stream(spate_ctx *ssc, const char *dir);
  * false also takes the files present at start. Elements are (offset, line)
  * pairs as Hadoop's TextInputFormat gives (LongWritable, Text). */
 typedef bool (*spate_path_filter)(const char *path, void *ud);
-spate_stream *spate_file_stream(spate_ctx *ssc, const char *dir, spate_path_filter filter,
-                                void *ud, bool new_files_only);
+spate_stream *spate_file_stream(spate_ctx *ssc, const char *dir, spate_path_filter filter, void *ud,
+                                bool new_files_only);
 /* Fixed-length records as SPATE_BYTES. A file whose size is not a multiple of
  * record_length is reported (error) and its records are not used. */
 spate_stream *spate_binary_records_stream(spate_ctx *ssc, const char *dir, int record_length);

@@ -11,7 +11,7 @@
  * would have cut every blockInterval. The count goes to sp_batch_add_records.
  *
  * Rate: spate.streaming.receiver.maxRate records/s (0: unlimited) is enforced
- * in spate_receiver_store by blocking the caller, like Guava's smooth rate
+ * in spate_receiver_store(_many) by blocking the caller, like Guava's smooth rate
  * limiter that Spark uses (up to one second of unused permits is kept). With
  * spate.streaming.backpressure.enabled, the stream's rate controller
  * (stream/rate_estimator.h) sets the rate after each batch, capped by
@@ -63,8 +63,8 @@ struct spate_receiver {
     char *name;
     void (*free_ud)(void *);
     int64_t restart_delay_ms;
-    int64_t max_rate;      /* records/s, 0: unlimited (under lock once started) */
-    int64_t conf_max_rate; /* spate.streaming.receiver.maxRate */
+    int64_t max_rate;         /* records/s, 0: unlimited (under lock once started) */
+    int64_t conf_max_rate;    /* spate.streaming.receiver.maxRate */
     sp_rate_controller *rate; /* backpressure, NULL when off */
     size_t max_parts;
 
@@ -117,15 +117,16 @@ static void wait_until_locked(spate_receiver *r, int64_t deadline_ns)
     pthread_cond_timedwait(&r->cond, &r->lock, &ts);
 }
 
-/* Caller of store, lock held: reserves the next rate slot and sleeps until it
- * (or until the receiver stops). */
-static void rate_wait_locked(spate_receiver *r)
+/* Caller of store, lock held: reserves the next n rate slots and sleeps until
+ * the first (or until the receiver stops): as Guava's acquire(n), the next
+ * caller pays for a large request. */
+static void rate_wait_locked(spate_receiver *r, size_t n)
 {
     int64_t interval = NS_PER_S / r->max_rate;
     int64_t now = sp_mono_ns();
     if (r->next_slot_ns < now - NS_PER_S) r->next_slot_ns = now - NS_PER_S;
     int64_t slot = r->next_slot_ns;
-    r->next_slot_ns += interval;
+    r->next_slot_ns += interval * (int64_t)n;
     while (slot > now && !atomic_load(&r->stopping)) {
         wait_until_locked(r, slot);
         now = sp_mono_ns();
@@ -143,22 +144,29 @@ static void append_locked(spate_receiver *r, spate_value v)
     r->vals[r->len++] = spate_value_copy(sp_scope_arena(r->block), v);
 }
 
-void spate_receiver_store(spate_receiver *r, spate_value v)
+void spate_receiver_store_many(spate_receiver *r, const spate_value *vs, size_t n)
 {
-    if (!r) return;
+    if (!r || n == 0) return;
     pthread_mutex_lock(&r->lock);
-    if (r->max_rate > 0) rate_wait_locked(r);
+    if (r->max_rate > 0) rate_wait_locked(r, n);
     if (r->closed) {
         pthread_mutex_unlock(&r->lock);
         return;
     }
-    uint64_t pos = 0;
-    if (r->wal) sp_rwal_append(r->wal, v, &pos); /* under the lock: the log's order is the block's */
-    append_locked(r, v);
+    uint64_t last = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t pos = 0;
+        /* under the lock: the log's order is the block's */
+        if (r->wal) sp_rwal_append(r->wal, vs[i], &pos);
+        if (pos > last) last = pos;
+        append_locked(r, vs[i]);
+    }
     pthread_mutex_unlock(&r->lock);
-    if (r->wal) sp_rwal_sync(r->wal, pos); /* on disk before store returns */
-    atomic_fetch_add(&r->stored, 1);
+    if (r->wal) sp_rwal_sync(r->wal, last); /* all on disk, with one sync, before it returns */
+    atomic_fetch_add(&r->stored, (long long)n);
 }
+
+void spate_receiver_store(spate_receiver *r, spate_value v) { spate_receiver_store_many(r, &v, 1); }
 
 void spate_receiver_report_error(spate_receiver *r, const char *msg)
 {

@@ -262,6 +262,7 @@ typedef struct feeder {
     atomic_int unsynced; /* stores that returned before their record was on disk */
     atomic_int missing;  /* stores that returned before their record was in the log */
     const char *log_dir; /* checked after each store when set */
+    int chunk;           /* > 1: store_many of up to chunk values */
 } feeder;
 
 static void feeder_init(feeder *f)
@@ -296,18 +297,23 @@ static void check_acknowledged(spate_receiver *r, feeder *f, int64_t stored)
 static void feeder_on_start(spate_receiver *r, void *ud)
 {
     feeder *f = ud;
+    enum { MAX_CHUNK = 64 };
+    spate_value vs[MAX_CHUNK];
     while (!spate_receiver_is_stopped(r)) {
+        int n = 0, chunk = f->chunk > 1 ? f->chunk : 1;
         pthread_mutex_lock(&f->mu);
-        bool have = f->next < f->until;
-        int64_t v = f->next;
-        if (have) f->next++;
+        while (n < chunk && n < MAX_CHUNK && f->next < f->until)
+            vs[n++] = spate_i64(f->next++);
         pthread_mutex_unlock(&f->mu);
-        if (!have) {
+        if (n == 0) {
             sleep_ms(1);
             continue;
         }
-        spate_receiver_store(r, spate_i64(v));
-        int64_t stored = atomic_fetch_add(&f->stored, 1) + 1;
+        if (f->chunk > 1)
+            spate_receiver_store_many(r, vs, (size_t)n);
+        else
+            spate_receiver_store(r, vs[0]);
+        int64_t stored = atomic_fetch_add(&f->stored, n) + n;
         if (f->log_dir) check_acknowledged(r, f, stored);
     }
 }
@@ -426,6 +432,31 @@ Test(wal, records_are_on_disk_before_store_returns, .timeout = 20)
     cr_expect_eq(atomic_load(&f.unsynced), 0, "a store returned before its record was synced");
     run_batch(ssc, 1000);
     cr_expect_str_eq(o.text, "1000:1 2 3 4 5;");
+    spate_ctx_destroy(ssc);
+    remove_dir(dir);
+}
+
+Test(wal, store_many_records_are_on_disk_before_it_returns, .timeout = 20)
+{
+    char *dir = temp_dir();
+    feeder f;
+    feeder_init(&f);
+    f.chunk = 10;
+    char log_dir[512];
+    snprintf(log_dir, sizeof log_dir, "%s/receivedData/0", dir);
+    f.log_dir = log_dir;
+    outputs o = {PTHREAD_MUTEX_INITIALIZER, "", -1};
+    graph g = {&f, &o, NULL};
+    spate_ctx *ssc = wal_ctx(dir, &g);
+    cr_assert_eq(spate_ctx_start(ssc), SPATE_OK, "%s", spate_ctx_last_error(ssc));
+    feed(&f, 1, 26); /* chunks of 10, 10 and 5 */
+    cr_expect_eq(atomic_load(&f.missing), 0, "store_many returned before its records were logged");
+    cr_expect_eq(atomic_load(&f.unsynced), 0, "store_many returned before its records were synced");
+    run_batch(ssc, 1000);
+    char want[256] = "1000:";
+    for (int v = 1; v < 26; v++)
+        snprintf(want + strlen(want), sizeof want - strlen(want), v < 25 ? "%d " : "%d;", v);
+    cr_expect_str_eq(o.text, want);
     spate_ctx_destroy(ssc);
     remove_dir(dir);
 }
