@@ -262,28 +262,58 @@ static size_t utf8_fix(const char *s, size_t n, char **buf, size_t *cap)
     return o;
 }
 
+/* True when the next spate_reader_read_line returns a line already in the
+ * buffer, without reading: the buffer does not move, so the lines taken
+ * before stay valid. */
+static bool reader_line_ready(const spate_reader *rd)
+{
+    if (rd->skipping) return false;
+    if (rd->end > rd->scan && memchr(rd->buf + rd->scan, '\n', rd->end - rd->scan)) return true;
+    return rd->eof && rd->start < rd->end;
+}
+
+/* Lines received together, stored with one spate_receiver_store_many (one
+ * write-ahead log sync instead of one per line). */
+enum { LINE_CHUNK = 1024 };
+typedef struct line_chunk {
+    spate_value lines[LINE_CHUNK]; /* in the reader's buffer, or in owned */
+    char *owned[LINE_CHUNK];       /* lines with malformed UTF-8, repaired */
+    int n, nowned;
+} line_chunk;
+
+static void chunk_flush(line_chunk *c, spate_receiver *r)
+{
+    spate_receiver_store_many(r, c->lines, (size_t)c->n);
+    for (int i = 0; i < c->nowned; i++)
+        free(c->owned[i]);
+    c->n = c->nowned = 0;
+}
+
 /* socketTextStream's converter (Spark's bytesToLines). */
 static spate_err text_converter(spate_reader *in, spate_receiver *r, void *ud)
 {
     (void)ud;
     const char *line;
     size_t len;
-    char *fix = NULL;
-    size_t fixcap = 0;
     int rc;
     bool warned = false;
+    line_chunk *c = sp_xcalloc(1, sizeof *c);
     while ((rc = spate_reader_read_line(in, &line, &len)) == 1) {
         if (!utf8_valid(line, len)) {
             if (!warned)
                 sp_log(SP_LOG_WARN, COMPONENT,
                        "Malformed UTF-8 replaced by U+FFFD in received text");
             warned = true;
+            char *fix = NULL;
+            size_t fixcap = 0;
             len = utf8_fix(line, len, &fix, &fixcap);
-            line = fix;
+            line = c->owned[c->nowned++] = fix;
         }
-        spate_receiver_store(r, spate_str(line, len));
+        c->lines[c->n++] = spate_str(line, len);
+        if (c->n == LINE_CHUNK || !reader_line_ready(in)) chunk_flush(c, r);
     }
-    free(fix);
+    chunk_flush(c, r); /* empty unless the receiver stopped */
+    free(c);
     return rc < 0 ? SPATE_ERR_IO : SPATE_OK;
 }
 
