@@ -411,6 +411,7 @@ static void on_commit_result(rd_kafka_t *rk, rd_kafka_resp_err_t err,
 
 void sp_kafka_driver_commit_queued(sp_kafka_driver *d)
 {
+    rd_kafka_poll(d->rk, 0);                     /* the client's events (errors), never kept */
     rd_kafka_queue_poll_callback(d->results, 0); /* results of earlier commits */
     commit_req req;
     rd_kafka_topic_partition_list_t *l = take_queue(d, &req);
