@@ -1,4 +1,4 @@
-/* example_args.h - command-line helpers shared by the example programs. */
+/* example_args.h - command-line and run helpers shared by the example programs. */
 #ifndef EXAMPLE_ARGS_H
 #define EXAMPLE_ARGS_H
 
@@ -21,6 +21,16 @@ static inline int ex_parse_duration(const char *prog, const char *opt, const cha
         return 2;
     }
     return 0;
+}
+
+/* Waits until a signal stops the context (spate.streaming.stopGracefullyOnShutdown):
+ * 0, or until a batch fails: 1, after printing why and stopping. */
+static inline int ex_run_until_stopped(const char *prog, spate_ctx *ssc)
+{
+    if (spate_ctx_await_termination(ssc) == SPATE_OK) return 0;
+    fprintf(stderr, "%s: %s\n", prog, spate_ctx_last_error(ssc));
+    spate_ctx_stop(ssc, true, false);
+    return 1;
 }
 
 #endif

@@ -201,15 +201,6 @@ static spate_ctx *make_context(args *a)
     return ssc;
 }
 
-/* Waits until a signal stops the context (0) or a batch fails (1). */
-static int run(spate_ctx *ssc)
-{
-    if (spate_ctx_await_termination(ssc) == SPATE_OK) return 0;
-    fprintf(stderr, PROG ": %s\n", spate_ctx_last_error(ssc));
-    spate_ctx_stop(ssc, true, false);
-    return 1;
-}
-
 static void print_start(spate_ctx *ssc, const args *a)
 {
     fprintf(stderr,
@@ -250,7 +241,7 @@ int main(int argc, char **argv)
         return 1;
     }
     print_start(ssc, &a);
-    rc = run(ssc);
+    rc = ex_run_until_stopped(PROG, ssc);
     print_summary(ssc, &metrics);
     spate_ctx_destroy(ssc);
     return rc;

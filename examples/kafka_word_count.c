@@ -31,6 +31,8 @@
  * the error and exits 1. */
 #include <spate/spate.h>
 
+#include "example_args.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -225,15 +227,6 @@ static spate_ctx *make_context(args *a)
     return ssc;
 }
 
-/* Waits until a signal stops the context (0) or a batch fails (1). */
-static int run(spate_ctx *ssc)
-{
-    if (spate_ctx_await_termination(ssc) == SPATE_OK) return 0;
-    fprintf(stderr, "kafka_word_count: %s\n", spate_ctx_last_error(ssc));
-    spate_ctx_stop(ssc, true, false);
-    return 1;
-}
-
 int main(int argc, char **argv)
 {
     args a = {.batch = spate_seconds(2)};
@@ -246,7 +239,7 @@ int main(int argc, char **argv)
         spate_ctx_destroy(ssc);
         return 1;
     }
-    rc = run(ssc);
+    rc = ex_run_until_stopped("kafka_word_count", ssc);
     spate_ctx_destroy(ssc);
     return rc;
 }

@@ -19,6 +19,8 @@
  * --master local[N]. */
 #include <spate/spate.h>
 
+#include "example_args.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,15 +83,6 @@ static spate_ctx *make_context(const args *a)
     return ssc;
 }
 
-/* Waits until a signal stops the context (0) or a batch fails (1). */
-static int run(spate_ctx *ssc)
-{
-    if (spate_ctx_await_termination(ssc) == SPATE_OK) return 0;
-    fprintf(stderr, "network_wordcount: %s\n", spate_ctx_last_error(ssc));
-    spate_ctx_stop(ssc, true, false);
-    return 1;
-}
-
 int main(int argc, char **argv)
 {
     args a = {NULL, 0, spate_seconds(1), NULL};
@@ -106,7 +99,7 @@ int main(int argc, char **argv)
         spate_ctx_destroy(ssc);
         return 1;
     }
-    rc = run(ssc);
+    rc = ex_run_until_stopped("network_wordcount", ssc);
     spate_ctx_destroy(ssc);
     return rc;
 }

@@ -541,33 +541,31 @@ def test_kafka_python_in_exactly_once_out_keys_keep_each_metric_in_order(
 
 # ---- bad input -------------------------------------------------------------------
 
-def test_unreachable_bootstrap_fails_the_start_within_the_timeout(example, tmp_path):
+def failed_start(example, tmp_path, brokers, input_topic):
+    """Runs the dashboard with a 2 s metadata timeout; checks that it exits 1
+    within 8 s and returns its stderr."""
     start = time.monotonic()
-    r = subprocess.run([str(example("kafka_orders_dashboard")), "--brokers", "127.0.0.1:1",
-                        "--input-topic", "orders", "--output-topic", "metrics", "--checkpoint",
-                        str(tmp_path / "ckpt"), "--conf",
+    r = subprocess.run([str(example("kafka_orders_dashboard")), "--brokers", brokers,
+                        "--input-topic", input_topic, "--output-topic", "metrics",
+                        "--checkpoint", str(tmp_path / "ckpt"), "--conf",
                         "spate.streaming.kafka.metadata.timeout=2s"],
                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=30)
     took = time.monotonic() - start
     err = r.stderr.decode()
     assert r.returncode == 1, err
     assert took < 8, f"took {took:.1f} s"
+    return err
+
+
+def test_unreachable_bootstrap_fails_the_start_within_the_timeout(example, tmp_path):
+    err = failed_start(example, tmp_path, "127.0.0.1:1", "orders")
     assert ("kafka_orders_dashboard: Kafka 0.10 direct stream: Timeout expired while "
             "fetching topic metadata from bootstrap.servers 127.0.0.1:1 after 2") in err, err
 
 
 def test_missing_input_topic_fails_the_start_within_the_timeout(mock, example, tmp_path):
     m = mock("--topic", "orders:4")
-    start = time.monotonic()
-    r = subprocess.run([str(example("kafka_orders_dashboard")), "--brokers", m.boot,
-                        "--input-topic", "nosuch", "--output-topic", "metrics", "--checkpoint",
-                        str(tmp_path / "ckpt"), "--conf",
-                        "spate.streaming.kafka.metadata.timeout=2s"],
-                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=30)
-    took = time.monotonic() - start
-    err = r.stderr.decode()
-    assert r.returncode == 1, err
-    assert took < 8, f"took {took:.1f} s"
+    err = failed_start(example, tmp_path, m.boot, "nosuch")
     assert re.search(r"^kafka_orders_dashboard: Topic nosuch not present in metadata after "
                      r"\d+ ms\.$", err, re.M), err
 
