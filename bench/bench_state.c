@@ -22,7 +22,7 @@
  * Prints RESULT lines for bench/run.sh. Not a test. */
 #include <spate/spate.h>
 
-#include "ckpt/ckpt_io.h"
+#include "logs/ckpt_io.h"
 #include "state/state_store.h"
 #include "stream/state_int.h"
 

@@ -16,7 +16,7 @@
 
 #include <spate/core.h>
 
-#include "ckpt/ckpt_io.h"
+#include "logs/ckpt_io.h"
 #include "state/state_store.h"
 
 /* Writes stores[0..n) (everything when full, else the changes) and marks

@@ -5,7 +5,7 @@
 #include "base/arena.h"
 #include "base/errbuf.h"
 #include "base/log.h"
-#include "ckpt/ckpt.h"
+#include "stream/ckpt/ckpt.h"
 #include "stream/shutdown.h"
 
 #include <stdarg.h>

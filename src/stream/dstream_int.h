@@ -11,7 +11,7 @@
 
 #include <spate/stream.h>
 
-#include "ckpt/ckpt_io.h"
+#include "logs/ckpt_io.h"
 #include "exec/rdd_int.h"
 
 typedef struct sp_batch sp_batch;

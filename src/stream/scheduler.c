@@ -7,7 +7,7 @@
 
 #include "base/arena.h"
 #include "base/log.h"
-#include "ckpt/ckpt.h"
+#include "stream/ckpt/ckpt.h"
 #include "exec/rdd_impl.h"
 
 #include <stdarg.h>

@@ -20,7 +20,7 @@
 #define SP_WINDOW_MAP_H
 
 #include "base/vmap.h"
-#include "ckpt/ckpt_io.h"
+#include "logs/ckpt_io.h"
 
 typedef struct sp_wmap_part {
     sp_vmap map; /* key -> value, both in arena */

@@ -10,8 +10,8 @@
  * throughout; no test sleeps to wait for a batch. */
 #include "conformance_util.h"
 
-#include "ckpt/ckpt_int.h"
-#include "ckpt/ckpt_meta.h"
+#include "stream/ckpt/ckpt_int.h"
+#include "stream/ckpt/ckpt_meta.h"
 #include "stream/dstream_int.h"
 
 #include <dirent.h>

@@ -2,7 +2,7 @@
  * and a truncated, bit-flipped or foreign file is refused with its name. */
 #include <criterion/criterion.h>
 
-#include "ckpt/ckpt_io.h"
+#include "logs/ckpt_io.h"
 
 #include <spate/value.h>
 

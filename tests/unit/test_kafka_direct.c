@@ -10,7 +10,7 @@
  * by the short timeouts kafka_direct_util.h sets). */
 #include "kafka_direct_util.h"
 
-#include "connect/kafka_direct.h"
+#include "stream/inputs/kafka_direct.h"
 #include "connect/kafka_params.h"
 
 #include <fcntl.h>

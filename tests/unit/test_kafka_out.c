@@ -25,7 +25,7 @@
 #include <unistd.h>
 
 #include "connect/kafka_producer.h"
-#include "connect/kafka_sink.h"
+#include "stream/kafka_sink.h"
 #include "connect/kafka_txn.h"
 
 enum { IV = 1000, WAIT_MS = 20000, MAXREC = 4096 };

@@ -9,7 +9,7 @@
  * the tests wait (bounded) for the count, never for a batch. */
 #include <spate/spate.h>
 
-#include "connect/receiver_int.h"
+#include "stream/inputs/receiver_int.h"
 
 #include <criterion/criterion.h>
 

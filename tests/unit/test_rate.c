@@ -314,7 +314,7 @@ Test(rate_backpressure, without_it_the_scheduling_delay_grows, .timeout = 60)
 
 /* ---- receivers ---------------------------------------------------------------------- */
 
-#include "connect/receiver_int.h"
+#include "stream/inputs/receiver_int.h"
 
 static void idle_receiver(spate_receiver *r, void *ud) { (void)r, (void)ud; }
 

@@ -12,7 +12,7 @@
  * make its batches run. */
 #include <spate/spate.h>
 
-#include "connect/receiver_int.h"
+#include "stream/inputs/receiver_int.h"
 
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>

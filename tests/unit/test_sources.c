@@ -7,7 +7,7 @@
  * poll a counter (bounded) until the data has arrived, then advance. */
 #include <spate/spate.h>
 
-#include "connect/receiver_int.h"
+#include "stream/inputs/receiver_int.h"
 
 #include <criterion/criterion.h>
 

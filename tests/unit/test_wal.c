@@ -10,9 +10,9 @@
  * real one: a forked child dies (_exit) in the middle of a batch. */
 #include <spate/spate.h>
 
-#include "ckpt/receiver_wal.h"
-#include "ckpt/wal.h"
-#include "connect/receiver_int.h"
+#include "stream/inputs/receiver_wal.h"
+#include "logs/wal.h"
+#include "stream/inputs/receiver_int.h"
 
 #include <criterion/criterion.h>
 

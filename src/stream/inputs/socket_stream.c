@@ -21,7 +21,7 @@
  * Threads: on_start, the converter and the reader run on the receiver's
  * supervisor thread; on_stop on the thread stopping the context (or the
  * supervisor on restart); `lock` guards the connected fd between the two. */
-#include "connect/receiver_int.h"
+#include "stream/inputs/receiver_int.h"
 
 #include "base/arena.h"
 #include "base/log.h"

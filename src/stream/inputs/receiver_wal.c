@@ -1,11 +1,11 @@
 /* receiver_wal.c - the receivers' write-ahead log at run time (see
  * receiver_wal.h): logging stored records, allocations and completions,
  * deleting files nobody needs any more, and the checkpoint hooks. */
-#include "ckpt/receiver_wal_int.h"
+#include "stream/inputs/receiver_wal_int.h"
 
 #include "base/arena.h"
 #include "base/log.h"
-#include "ckpt/ckpt_int.h"
+#include "stream/ckpt/ckpt_int.h"
 
 #include <inttypes.h>
 #include <limits.h>

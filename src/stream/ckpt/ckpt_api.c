@@ -1,7 +1,7 @@
 /* ckpt_api.c - StreamingContext.checkpoint(dir), DStream.checkpoint(interval)
  * and Spark's checks at start (a stream that needs a checkpoint needs a
  * directory). */
-#include "ckpt/ckpt_int.h"
+#include "stream/ckpt/ckpt_int.h"
 
 #include "base/arena.h"
 #include "base/fsutil.h"

@@ -36,7 +36,7 @@
  *
  * Tasks read their range through the executor consumers of
  * kafka_consumer.h. */
-#include "connect/kafka_direct.h"
+#include "stream/inputs/kafka_direct.h"
 #include "connect/kafka_driver.h"
 #include "connect/kafka_params.h"
 #include "connect/kafka_plan.h"

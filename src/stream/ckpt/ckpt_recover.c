@@ -7,7 +7,7 @@
  * that will run again. Starting it runs the batches after R with the same
  * input, then the batches of the down time, then goes on as usual
  * (sp_ckpt_start). A damaged file is an error naming it, never skipped. */
-#include "ckpt/ckpt_int.h"
+#include "stream/ckpt/ckpt_int.h"
 
 #include "base/errbuf.h"
 #include "base/log.h"

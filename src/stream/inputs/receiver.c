@@ -37,11 +37,11 @@
  * the generator thread; store/restart/report_error/is_stopped on any thread.
  * All mutable state is under `lock`, except the two flags read lock-free by
  * spate_receiver_is_stopped and the counters (atomics). */
-#include "connect/receiver_int.h"
+#include "stream/inputs/receiver_int.h"
 
 #include "base/arena.h"
 #include "base/log.h"
-#include "ckpt/receiver_wal.h"
+#include "stream/inputs/receiver_wal.h"
 #include "connect/source_util.h"
 #include "stream/listener_int.h"
 #include "stream/rate_estimator.h"

@@ -1,6 +1,6 @@
 /* ckpt_meta_edit.c - keeping the live metadata up to date between writes:
  * state chains, per-batch input records, pending times, input positions. */
-#include "ckpt/ckpt_meta.h"
+#include "stream/ckpt/ckpt_meta.h"
 
 #include "base/arena.h"
 

@@ -1,7 +1,7 @@
 /* ckpt_codec.c - the typed records of checkpoint bodies: varints, strings and
  * spate_values, written into a growable buffer and read back with bounds
  * checks (a damaged body makes the reader fail, never read out of bounds). */
-#include "ckpt/ckpt_io.h"
+#include "logs/ckpt_io.h"
 
 #include "base/arena.h"
 

@@ -45,7 +45,7 @@
 #ifndef SP_RECEIVER_WAL_H
 #define SP_RECEIVER_WAL_H
 
-#include "ckpt/ckpt_io.h"
+#include "logs/ckpt_io.h"
 #include "exec/scope.h"
 #include "stream/dstream_int.h"
 

@@ -1,7 +1,7 @@
 /* kafka_sink.c - spate_kafka_sink: one producer per executor thread, made on
  * first use and reused (the seed's KafkaProducerWrapper.instance, a lazy
  * singleton per executor). */
-#include "connect/kafka_sink.h"
+#include "stream/kafka_sink.h"
 
 #include "base/arena.h"
 #include "connect/kafka_producer.h"

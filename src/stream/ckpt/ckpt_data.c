@@ -1,7 +1,7 @@
 /* ckpt_data.c - data checkpoints: one file per stateful stream and
  * checkpoint time, <dir>/state/<stream id>/<ms>.full or .delta, of kind
  * "state", holding what the stream's save_state hook wrote. */
-#include "ckpt/ckpt_int.h"
+#include "stream/ckpt/ckpt_int.h"
 
 #include "base/errbuf.h"
 

@@ -6,7 +6,7 @@
  * Two passes over the files: the first reads only seqs, allocations and
  * completions (and repairs a torn tail); the second loads the values of the
  * records that will be used again, straight into their batch's memory. */
-#include "ckpt/receiver_wal_int.h"
+#include "stream/inputs/receiver_wal_int.h"
 
 #include "base/arena.h"
 #include "base/log.h"

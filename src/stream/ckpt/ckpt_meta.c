@@ -1,7 +1,7 @@
 /* ckpt_meta.c - the metadata checkpoint's body (encode, decode) and its
  * files (write, read, find the newest, delete old ones). The format is
  * described in ckpt_meta.h. */
-#include "ckpt/ckpt_meta.h"
+#include "stream/ckpt/ckpt_meta.h"
 
 #include "base/arena.h"
 #include "base/errbuf.h"

@@ -4,8 +4,8 @@
 #ifndef SP_CKPT_INT_H
 #define SP_CKPT_INT_H
 
-#include "ckpt/ckpt.h"
-#include "ckpt/ckpt_meta.h"
+#include "stream/ckpt/ckpt.h"
+#include "stream/ckpt/ckpt_meta.h"
 #include "stream/ctx_impl.h"
 
 /* A metadata file written by this process and the oldest state file it

@@ -31,7 +31,7 @@
 
 #include <spate/core.h>
 
-#include "ckpt/ckpt_io.h"
+#include "logs/ckpt_io.h"
 
 enum { SP_CKPT_META_VERSION = 1, SP_CKPT_KEEP_METADATA = 10 };
 

@@ -5,7 +5,7 @@
  * output operation (its kind, stream and print/save parameters); the
  * fingerprint is its xxh64. Callbacks themselves cannot be compared: a setup
  * that passes other functions to the same operators is not detected. */
-#include "ckpt/ckpt_int.h"
+#include "stream/ckpt/ckpt_int.h"
 
 #include "base/arena.h"
 

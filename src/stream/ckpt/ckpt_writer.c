@@ -2,7 +2,7 @@
  * stateful streams: the hooks the scheduler calls when a batch is generated
  * and when it completes (ckpt.h says what is written when and why that
  * order makes every crash point recoverable). */
-#include "ckpt/ckpt_int.h"
+#include "stream/ckpt/ckpt_int.h"
 
 #include "base/arena.h"
 #include "base/conf.h"

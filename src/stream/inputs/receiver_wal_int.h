@@ -4,8 +4,8 @@
 #ifndef SP_RECEIVER_WAL_INT_H
 #define SP_RECEIVER_WAL_INT_H
 
-#include "ckpt/receiver_wal.h"
-#include "ckpt/wal.h"
+#include "stream/inputs/receiver_wal.h"
+#include "logs/wal.h"
 
 #include <pthread.h>
 

@@ -7,7 +7,7 @@
  * waits for every delivery report; one failed delivery fails the batch with
  * the broker's error. Exactly-once (transactional.id in the params): one
  * transaction per batch through sp_kafka_txn (kafka_txn.h). */
-#include "connect/kafka_sink.h"
+#include "stream/kafka_sink.h"
 #include "connect/kafka_txn.h"
 
 #include "base/arena.h"

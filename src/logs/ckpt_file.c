@@ -2,7 +2,7 @@
  * version, body length, xxh64 of the body) then the body; written through a
  * temporary file, fsync and rename so a crash leaves the old file or the new
  * one, never a mix. */
-#include "ckpt/ckpt_io.h"
+#include "logs/ckpt_io.h"
 
 #include "base/arena.h"
 #include "base/errbuf.h"

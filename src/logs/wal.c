@@ -1,5 +1,5 @@
 /* wal.c - the write-ahead log's files (see wal.h). */
-#include "ckpt/wal.h"
+#include "logs/wal.h"
 
 #include "base/arena.h"
 #include "base/fsutil.h"
