@@ -46,5 +46,11 @@ void sp_ckpt_batch_generated(spate_ctx *ctx, sp_batch *b);
 void sp_ckpt_batch_completed(spate_ctx *ctx, sp_batch *b);
 /* spate_ctx_destroy. NULL is fine. */
 void sp_ckpt_destroy(sp_ckpt *c);
+/* The checkpoint directory (NULL for a NULL c or before one is set); owned
+ * by c. Any thread once the context started. */
+const char *sp_ckpt_dir(const sp_ckpt *c);
+/* How far back recovery may run batches again: the graph's longest remember
+ * duration plus the data checkpoint interval (valid after sp_ckpt_start). */
+spate_duration sp_ckpt_replay_span(const sp_ckpt *c);
 
 #endif

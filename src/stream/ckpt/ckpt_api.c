@@ -173,3 +173,13 @@ spate_err sp_ckpt_start(spate_ctx *ctx)
     pthread_mutex_unlock(&c->mu);
     return SPATE_OK;
 }
+
+const char *sp_ckpt_dir(const sp_ckpt *c)
+{
+    return c ? c->dir : NULL;
+}
+
+spate_duration sp_ckpt_replay_span(const sp_ckpt *c)
+{
+    return c->remember + c->data_interval;
+}

@@ -5,7 +5,10 @@
 
 #include "base/arena.h"
 #include "base/log.h"
-#include "stream/ckpt/ckpt_int.h"
+#include "stream/ckpt/ckpt.h"
+#include "stream/ctx_impl.h"
+
+#include <spate/listener.h>
 
 #include <inttypes.h>
 #include <limits.h>
@@ -154,8 +157,8 @@ static void on_batch_completed(const spate_batch_info *b, void *ud);
 
 spate_err sp_rwal_start(sp_rwal *w, sp_rwal_load_fn load, void *ud)
 {
-    sp_ckpt *c = w->ctx->ckpt;
-    if (!c || !c->dir) {
+    const char *ckpt_dir = sp_ckpt_dir(w->ctx->ckpt);
+    if (!ckpt_dir) {
         sp_ctx_set_error(w->ctx,
                          "Cannot enable receiver write-ahead log without checkpoint directory "
                          "set. Please use spate_ctx_checkpoint() to set the checkpoint directory. "
@@ -163,13 +166,13 @@ spate_err sp_rwal_start(sp_rwal *w, sp_rwal_load_fn load, void *ud)
         return SPATE_ERR_INVALID_ARG;
     }
     char dir[PATH_MAX], err[WAL_MSG];
-    snprintf(dir, sizeof dir, "%s/receivedData/%d", c->dir, w->s->id);
+    snprintf(dir, sizeof dir, "%s/receivedData/%d", ckpt_dir, w->s->id);
     spate_err e = sp_wal_open(dir, &w->log, err, sizeof err);
     if (e) {
         sp_ctx_set_error(w->ctx, "%s", err);
         return e;
     }
-    w->keep_ms = c->remember + c->data_interval; /* what recovery may run again */
+    w->keep_ms = sp_ckpt_replay_span(w->ctx->ckpt); /* what recovery may run again */
     pthread_mutex_lock(&w->mu);
     e = sp_rwal_replay(w, load, ud);
     if (!e) sp_rwal_cleanup(w, INT64_MIN); /* what earlier runs finished */
