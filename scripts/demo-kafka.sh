@@ -94,8 +94,9 @@ show() {
   done
 }
 metrics="$run/kafka-metrics.txt"
+: >"$metrics" # exists before tail -f opens it (see scripts/demo.sh)
 kcat -C -b "$boot" -t metrics -o beginning -u -q -X isolation.level=read_committed \
-  -f '%h\t%k\t%s\n' >"$metrics" &
+  -f '%h\t%k\t%s\n' >>"$metrics" &
 kcat_pid=$!
 tail -n +1 -f --pid="$kcat_pid" "$metrics" | show &
 show_pid=$!

@@ -62,7 +62,8 @@ for _ in $(seq 100); do [ -s "$run/port.txt" ] && break; sleep 0.05; done
 port="$(cat "$run/port.txt")"
 
 echo "demo: network_wordcount 127.0.0.1 $port (1 s batches) for ${seconds} s, then SIGTERM"
-"$wordcount" 127.0.0.1 "$port" >"$run/wordcount.out" 2>"$run/wordcount.err" &
+: >"$run/wordcount.out" # exists before tail -f opens it (see scripts/demo.sh)
+"$wordcount" 127.0.0.1 "$port" >>"$run/wordcount.out" 2>"$run/wordcount.err" &
 wc_pid=$!
 tail -n +1 --pid="$wc_pid" -f "$run/wordcount.out" &
 tail_pid=$!

@@ -75,7 +75,11 @@ last_batch_ms() {
 
 echo "demo: orders_dashboard --input $in --output $out/output --checkpoint $ckpt --batch $batch"
 t_start="$(now_ms)"
-"$dash" --input "$in" --output "$out/output" --checkpoint "$ckpt" --batch "$batch" 2>"$log" &
+# The log exists before tail opens it: the dashboard's own "2>" would create
+# it only once its subshell runs, and a tail -f started first finds no file,
+# gives up, and the batches would show only in the summary.
+: >"$log"
+"$dash" --input "$in" --output "$out/output" --checkpoint "$ckpt" --batch "$batch" 2>>"$log" &
 dash_pid=$!
 tail -n +1 --pid="$dash_pid" -f "$log" | show &
 show_pid=$!
