@@ -10,6 +10,24 @@ extern "C" {
 #endif
 
 /* ---- errors ------------------------------------------------------------ */
+/* One convention for the whole API (docs/architecture.md, "Errors"):
+ * - Constructors return the new object, or NULL on failure. One that parses
+ *   user input before any object exists (spate_ctx_new, get_or_create,
+ *   spate_kafka_sink_new) writes the reason to (errstr, errstr_size); one
+ *   made from a context (streams) leaves it in spate_ctx_last_error. A NULL
+ *   parent gives NULL with no new message, so a chain is checked once.
+ * - Actions and setters return spate_err: SPATE_OK (0) or a negative code.
+ *   The reason goes to errstr where the function parses user input
+ *   (spate_conf_set, spate_duration_parse, spate_kafka_params_set), else to
+ *   the owner's last error: spate_ctx_last_error for contexts and streams,
+ *   spate_rdd_last_error for RDD actions.
+ * - Failures while running (tasks, inputs, receivers, outputs) are returned
+ *   by the next awaitTermination, counted, logged and told to listeners; the
+ *   message is spate_ctx_last_error's.
+ * - *_last_error is the most recent failure ("" before one; a success does
+ *   not clear it), callable from any thread, as a copy owned by the calling
+ *   thread and valid until that thread calls the same function again.
+ * errstr may be NULL or errstr_size 0: the reason is then not written. */
 typedef enum spate_err {
     SPATE_OK = 0,
     SPATE_ERR_INVALID_ARG = -1, /* a bad argument, option or duration */
@@ -25,6 +43,27 @@ typedef enum spate_err {
 
 /* A static English description of err, never NULL. */
 const char *spate_err_str(spate_err err);
+
+/* ---- logging ------------------------------------------------------------- */
+/* log4j's levels, lowest first: a logger passes records at its level and
+ * above; OFF passes none. Each context has its own level and destination
+ * (spate_ctx_set_log_level, spate_ctx_set_log_callback in stream.h). */
+typedef enum spate_log_level {
+    SPATE_LOG_DEBUG = 0,
+    SPATE_LOG_INFO = 1,
+    SPATE_LOG_WARN = 2,
+    SPATE_LOG_ERROR = 3,
+    SPATE_LOG_OFF = 4,
+} spate_log_level;
+
+/* Receives one log record. component is the short logger name Spark uses
+ * ("JobScheduler", "Executor"), message the text alone (no time, level or
+ * newline); both are valid only during the call. Called on whichever thread
+ * logs (the context's generator, job, executor or receiver threads, or the
+ * thread calling a context function), one call at a time per context. It
+ * must not call spate_ctx_stop or spate_ctx_destroy. */
+typedef void (*spate_log_fn)(spate_log_level level, const char *component, const char *message,
+                             void *ud);
 
 /* ---- durations ----------------------------------------------------------- */
 /* A duration in milliseconds (Spark's Duration). */

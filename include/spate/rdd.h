@@ -84,7 +84,7 @@ spate_rdd *spate_rdd_sort_by(spate_rdd *r, spate_map_fn key_fn, void *ud, bool a
 
 /* ---- actions (run tasks; results live in the RDD's scope) ---------------- */
 /* On failure (a callback failed or an input could not be read) actions return
- * the error, and errstr (if given) names it. */
+ * the error, and spate_rdd_last_error(r) has its message. */
 spate_err spate_rdd_collect(spate_rdd *r, spate_value **out, size_t *n);
 spate_err spate_rdd_count(spate_rdd *r, int64_t *out);
 /* The first n elements in partition order (computes as few partitions as it can). */
@@ -105,7 +105,12 @@ spate_err spate_rdd_is_empty(spate_rdd *r, bool *out);
 spate_err spate_rdd_foreach(spate_rdd *r, void (*fn)(spate_task *t, spate_value v, void *ud),
                             void *ud);
 
-/* The message of the last failed action on r's scope ("" when none). */
+/* The message of the most recent failure in r's scope (a failed task of an
+ * action on r or on another RDD of the same batch), "" before the first.
+ * Successes do not clear it: read it right after an action failed. Any
+ * thread (also while tasks of the scope run). The string is a copy owned by
+ * the calling thread, valid until that thread's next spate_rdd_last_error
+ * call or its end. */
 const char *spate_rdd_last_error(const spate_rdd *r);
 
 /* ---- persistence (Spark's StorageLevel, RDD.persist / cache / unpersist) -- */

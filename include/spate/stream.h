@@ -51,8 +51,10 @@ spate_err spate_ctx_start(spate_ctx *ssc);
  * gracefully waits until all received data has been processed. Idempotent. */
 spate_err spate_ctx_stop(spate_ctx *ssc, bool stop_spark_context, bool gracefully);
 /* Blocks until the context stops or a job fails. Returns SPATE_OK after a stop,
- * or the first error (a failed job, an unreadable input) as soon as it happens;
- * spate_ctx_last_error has its message. */
+ * or a failure (a failed job, an unreadable input) as soon as it happens: the
+ * most recent one not returned yet, each returned once (the context keeps
+ * running; call again to go on waiting). spate_ctx_last_error has its
+ * message unless a later failure came meanwhile. Any thread. */
 spate_err spate_ctx_await_termination(spate_ctx *ssc);
 /* Same, for at most timeout_ms: *terminated says whether the context stopped.
  * Returns SPATE_OK on stop or timeout, the error otherwise. */
@@ -66,8 +68,33 @@ spate_duration spate_ctx_batch_interval(const spate_ctx *ssc);
 spate_clock *spate_ctx_clock(spate_ctx *ssc);
 /* The conf the context runs with. Read-only; valid while the context lives. */
 const spate_conf *spate_ctx_conf(const spate_ctx *ssc);
-/* The message of the first error (or the last state error), "" when none. */
+/* The message of the most recent failure on this context or its streams: a
+ * call that returned an error or NULL, or a failure while running (a job, an
+ * input, a receiver: what awaitTermination returns). "" before the first.
+ * Successes do not clear it: read it right after a call fails. Any thread.
+ * The string is a copy owned by the calling thread, valid until that
+ * thread's next spate_ctx_last_error call (on any context) or its end; it
+ * does not change meanwhile, whatever other threads do. */
 const char *spate_ctx_last_error(spate_ctx *ssc);
+
+/* ---- logging (Spark's sc.setLogLevel) -------------------------------------- */
+/* Each context has its own log level and destination, used by the records of
+ * its threads (generator, job, executor, receiver) and of the context
+ * functions called on it; other contexts and records not tied to a context
+ * (the process default: stderr, level SPATE_LOG_LEVEL or WARN) are not
+ * affected. */
+/* The lowest level of the context's records, SPATE_LOG_OFF for none. Starts
+ * at the conf's spate.log.level. Any thread, any time: the next record
+ * obeys it. SPATE_ERR_INVALID_ARG for a level out of range. */
+spate_err spate_ctx_set_log_level(spate_ctx *ssc, spate_log_level level);
+spate_log_level spate_ctx_get_log_level(const spate_ctx *ssc);
+/* Sends the context's records to fn (see spate_log_fn in core.h) instead of
+ * stderr; fn NULL: stderr again (the default). ud is borrowed: it must stay
+ * valid until the callback is replaced or the context destroyed. Any thread,
+ * any time, also from inside the callback; when it returns (from another
+ * thread), the previous callback is not running and is not called again, so
+ * its ud may be freed. */
+spate_err spate_ctx_set_log_callback(spate_ctx *ssc, spate_log_fn fn, void *ud);
 /* An RDD owned by the context (for queueStream), a deep copy of n values in
  * nparts partitions (<= 0: spate.default.parallelism or the thread count). */
 spate_rdd *spate_ctx_parallelize(spate_ctx *ssc, const spate_value *values, size_t n, int nparts);
@@ -85,7 +112,8 @@ void spate_ctx_get_stats(spate_ctx *ssc, spate_ctx_stats *out);
 
 /* For tests driving a manual clock: blocks until the batch of time batch_ms
  * (and every earlier one) has completed, or timeout_ms passes in real time.
- * Returns SPATE_ERR_TIMEOUT then. */
+ * Returns SPATE_ERR_TIMEOUT then, SPATE_ERR_STATE when the context stopped
+ * before that batch (messages in spate_ctx_last_error). */
 spate_err spate_ctx_await_batch(spate_ctx *ssc, int64_t batch_ms, int64_t timeout_ms);
 
 /* ---- input streams ------------------------------------------------------- */

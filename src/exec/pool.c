@@ -4,6 +4,7 @@
 #include "exec/pool.h"
 
 #include "base/arena.h"
+#include "base/log.h"
 
 #include <ctype.h>
 #include <pthread.h>
@@ -23,6 +24,7 @@ struct sp_pool {
     bool shutdown;
     sp_task_fn fn;
     void *arg;
+    sp_logger *logger; /* the submitting thread's: tasks log as its context does */
     int ntasks;
     atomic_int next_task;
     int running; /* threads still inside the current run */
@@ -54,9 +56,11 @@ static void *worker_main(void *varg)
         while (!p->shutdown && p->generation == seen) pthread_cond_wait(&p->work_cv, &p->mu);
         if (p->shutdown) break;
         seen = p->generation;
+        sp_log_bind(p->logger); /* a pool shared by contexts logs for the run's */
         pthread_mutex_unlock(&p->mu);
         work_on_run(p, index);
         pthread_mutex_lock(&p->mu);
+        sp_log_bind(NULL);
         if (--p->running == 0) pthread_cond_signal(&p->done_cv);
     }
     pthread_mutex_unlock(&p->mu);
@@ -106,6 +110,7 @@ void sp_pool_run(sp_pool *p, int ntasks, sp_task_fn fn, void *arg)
     pthread_mutex_lock(&p->mu);
     p->fn = fn;
     p->arg = arg;
+    p->logger = sp_log_bound();
     p->ntasks = ntasks;
     atomic_store(&p->next_task, 0);
     p->running = p->nthreads;

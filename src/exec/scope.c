@@ -27,7 +27,8 @@ struct sp_scope {
     sp_scope **children;
     size_t nchildren, children_cap;
     spate_err err;
-    char errmsg[512];
+    char errmsg[512];   /* the first failure: what the batch reports */
+    char last_msg[512]; /* the most recent one: spate_rdd_last_error */
 };
 
 void sp_exec_init(sp_exec *e, int nthreads, int default_parallelism)
@@ -151,14 +152,17 @@ sp_scope *sp_scope_shorter(sp_scope *a, sp_scope *b) { return !in_batch(a) && in
 
 void sp_scope_fail(sp_scope *s, spate_err err, const char *fmt, ...)
 {
+    char msg[sizeof s->errmsg];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
     pthread_mutex_lock(&s->mu);
     if (s->err == SPATE_OK) {
         s->err = err;
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(s->errmsg, sizeof s->errmsg, fmt, ap);
-        va_end(ap);
+        memcpy(s->errmsg, msg, sizeof msg);
     }
+    memcpy(s->last_msg, msg, sizeof msg);
     pthread_mutex_unlock(&s->mu);
 }
 
@@ -182,4 +186,13 @@ void sp_scope_clear_error(sp_scope *s)
     pthread_mutex_unlock(&s->mu);
 }
 
-const char *sp_scope_errmsg(sp_scope *s) { return s->errmsg; }
+/* A copy under the lock tasks write with: the caller's string does not change
+ * while other threads fail tasks of the scope. */
+const char *sp_scope_errmsg(sp_scope *s)
+{
+    static _Thread_local char copy[sizeof s->last_msg];
+    pthread_mutex_lock(&s->mu);
+    memcpy(copy, s->last_msg, sizeof copy);
+    pthread_mutex_unlock(&s->mu);
+    return copy;
+}

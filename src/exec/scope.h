@@ -64,7 +64,9 @@ void sp_scope_fail(sp_scope *s, spate_err err, const char *fmt, ...)
  * queued RDDs and received blocks run their tasks in their own scopes). */
 spate_err sp_scope_error(sp_scope *s, char *msg, size_t msg_size);
 void sp_scope_clear_error(sp_scope *s);
-/* The first failure's message ("" when none); stable while the scope lives. */
+/* The most recent failure's message ("" when none; sp_scope_clear_error does
+ * not clear it), copied under the scope's lock into a buffer of the calling
+ * thread, valid until that thread's next call. Any thread. */
 const char *sp_scope_errmsg(sp_scope *s);
 
 #endif

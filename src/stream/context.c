@@ -44,8 +44,9 @@ spate_ctx *spate_ctx_new(spate_conf *conf, spate_duration batch_interval, char *
         free(ctx);
         return NULL;
     }
+    /* The context's own level: other contexts and the process default keep theirs. */
     int level = sp_log_level_parse(spate_conf_get(conf, "spate.log.level"));
-    if (level >= 0) sp_log_set_level((sp_log_level)level);
+    ctx->logger = sp_logger_new(level >= 0 ? (sp_log_level)level : sp_log_get_level());
     const char *clock = spate_conf_get(conf, "spate.streaming.clock");
     ctx->clock = sp_clock_new(clock && strcmp(clock, "manual") == 0, 0);
     ctx->ctx_scope = sp_scope_new(&ctx->exec);
@@ -65,7 +66,11 @@ spate_ctx *spate_ctx_new(spate_conf *conf, spate_duration batch_interval, char *
 void spate_ctx_destroy(spate_ctx *ctx)
 {
     if (!ctx) return;
+    sp_logger *prev = sp_log_bind(ctx->logger);
     spate_ctx_stop(ctx, true, false);
+    /* Waits until the signal watcher no longer uses ctx (it may still be in
+     * its spate_ctx_stop, past the point where this thread's stop returned). */
+    sp_shutdown_uninstall(ctx);
     sp_graph_destroy(ctx);
     sp_ckpt_destroy(ctx->ckpt);
     for (int i = 0; i < ctx->nkept; i++)
@@ -79,16 +84,21 @@ void spate_ctx_destroy(spate_ctx *ctx)
     pthread_cond_destroy(&ctx->cv);
     pthread_mutex_destroy(&ctx->graph_lock);
     sp_listener_bus_destroy(&ctx->listeners);
+    sp_log_bind(prev);
+    sp_logger_destroy(ctx->logger);
     free(ctx);
 }
 
 void sp_ctx_set_error(spate_ctx *ctx, const char *fmt, ...)
 {
-    pthread_mutex_lock(&ctx->mu);
+    char msg[sizeof ctx->errmsg];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(ctx->errmsg, sizeof ctx->errmsg, fmt, ap);
+    vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    pthread_mutex_lock(&ctx->mu);
+    memcpy(ctx->errmsg, msg, sizeof msg);
+    ctx->err_seq++;
     pthread_mutex_unlock(&ctx->mu);
 }
 
@@ -99,14 +109,12 @@ void sp_ctx_report_error(spate_ctx *ctx, spate_err err, const char *component, c
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    sp_log(SP_LOG_ERROR, component, "%s", msg);
+    sp_log_to(ctx->logger, SP_LOG_ERROR, component, "%s", msg); /* any thread */
     pthread_mutex_lock(&ctx->mu);
     ctx->stats.errors++;
-    if (ctx->first_err == SPATE_OK) {
-        ctx->first_err = err;
-        ctx->err_unreported = true;
-        snprintf(ctx->errmsg, sizeof ctx->errmsg, "%s", msg);
-    }
+    ctx->pending_err = err;
+    memcpy(ctx->errmsg, msg, sizeof ctx->errmsg);
+    ctx->err_seq++;
     pthread_cond_broadcast(&ctx->cv);
     pthread_mutex_unlock(&ctx->mu);
 }
@@ -125,6 +133,7 @@ bool sp_ctx_check_initialized(spate_ctx *ctx)
 }
 
 sp_exec *sp_ctx_exec(spate_ctx *ctx) { return &ctx->exec; }
+sp_logger *sp_ctx_logger(spate_ctx *ctx) { return ctx->logger; }
 spate_clock *sp_ctx_clock(spate_ctx *ctx) { return ctx->clock; }
 spate_clock *spate_ctx_clock(spate_ctx *ctx) { return ctx->clock; }
 const spate_conf *spate_ctx_conf(const spate_ctx *ctx) { return ctx->conf; }
@@ -138,7 +147,41 @@ spate_ctx_state spate_ctx_get_state(spate_ctx *ctx)
     return s;
 }
 
-const char *spate_ctx_last_error(spate_ctx *ctx) { return ctx->errmsg; }
+/* A copy taken under the lock the writers hold, so that no other thread can
+ * change the string while the caller reads it. */
+const char *spate_ctx_last_error(spate_ctx *ctx)
+{
+    static _Thread_local char copy[sizeof ctx->errmsg];
+    if (!ctx) return "";
+    pthread_mutex_lock(&ctx->mu);
+    memcpy(copy, ctx->errmsg, sizeof copy);
+    pthread_mutex_unlock(&ctx->mu);
+    return copy;
+}
+
+spate_err spate_ctx_set_log_level(spate_ctx *ctx, spate_log_level level)
+{
+    if (!ctx) return SPATE_ERR_INVALID_ARG;
+    if ((int)level < SPATE_LOG_DEBUG || (int)level > SPATE_LOG_OFF) {
+        sp_ctx_set_error(ctx, "invalid log level %d: expected DEBUG, INFO, WARN, ERROR or OFF",
+                         (int)level);
+        return SPATE_ERR_INVALID_ARG;
+    }
+    sp_logger_set_level(ctx->logger, (sp_log_level)level);
+    return SPATE_OK;
+}
+
+spate_log_level spate_ctx_get_log_level(const spate_ctx *ctx)
+{
+    return (spate_log_level)sp_logger_get_level(ctx->logger);
+}
+
+spate_err spate_ctx_set_log_callback(spate_ctx *ctx, spate_log_fn fn, void *ud)
+{
+    if (!ctx) return SPATE_ERR_INVALID_ARG;
+    sp_logger_set_callback(ctx->logger, fn, ud);
+    return SPATE_OK;
+}
 
 spate_err spate_ctx_remember(spate_ctx *ctx, spate_duration d)
 {
@@ -175,10 +218,11 @@ static spate_err start_inputs(spate_ctx *ctx)
     return SPATE_OK;
 }
 
-spate_err spate_ctx_start(spate_ctx *ctx)
+static spate_err start(spate_ctx *ctx)
 {
     pthread_mutex_lock(&ctx->mu);
     spate_ctx_state state = ctx->state;
+    uint64_t err_seq = ctx->err_seq;
     pthread_mutex_unlock(&ctx->mu);
     if (state == SPATE_CTX_ACTIVE) {
         sp_ctx_set_error(ctx, "StreamingContext has already been started");
@@ -201,7 +245,10 @@ spate_err spate_ctx_start(spate_ctx *ctx)
     if (err) return err;
     err = start_inputs(ctx);
     if (err) {
-        if (!ctx->errmsg[0]) sp_ctx_set_error(ctx, "an input stream failed to start");
+        pthread_mutex_lock(&ctx->mu);
+        bool said = ctx->err_seq != err_seq; /* the input said why */
+        pthread_mutex_unlock(&ctx->mu);
+        if (!said) sp_ctx_set_error(ctx, "an input stream failed to start");
         return err;
     }
     pthread_mutex_lock(&ctx->mu);
@@ -214,9 +261,18 @@ spate_err spate_ctx_start(spate_ctx *ctx)
     return SPATE_OK;
 }
 
-spate_err spate_ctx_stop(spate_ctx *ctx, bool stop_spark_context, bool gracefully)
+/* The context's logger is bound for the call: what start logs on this thread
+ * (inputs starting, the checkpoint) is the context's. */
+spate_err spate_ctx_start(spate_ctx *ctx)
 {
-    (void)stop_spark_context; /* executors are released either way, see stream.h */
+    sp_logger *prev = sp_log_bind(ctx->logger);
+    spate_err err = start(ctx);
+    sp_log_bind(prev);
+    return err;
+}
+
+static spate_err stop(spate_ctx *ctx, bool gracefully)
+{
     pthread_mutex_lock(&ctx->mu);
     spate_ctx_state state = ctx->state;
     if (state == SPATE_CTX_INITIALIZED) ctx->state = SPATE_CTX_STOPPED;
@@ -229,14 +285,25 @@ spate_err spate_ctx_stop(spate_ctx *ctx, bool stop_spark_context, bool gracefull
     pthread_mutex_unlock(&ctx->mu);
     if (!first) return SPATE_OK;
     sp_scheduler_stop(ctx, gracefully);
+    /* Logged before STOPPED: from then on the program may destroy ctx (and
+     * its logger) while this thread still returns. */
+    sp_log(SP_LOG_INFO, "StreamingContext", "StreamingContext stopped%s",
+           gracefully ? " gracefully" : "");
     pthread_mutex_lock(&ctx->mu);
     ctx->state = SPATE_CTX_STOPPED;
     pthread_cond_broadcast(&ctx->cv);
     pthread_mutex_unlock(&ctx->mu);
     sp_shutdown_uninstall(ctx); /* after STOPPED: a signal's stop may be waiting above */
-    sp_log(SP_LOG_INFO, "StreamingContext", "StreamingContext stopped%s",
-           gracefully ? " gracefully" : "");
     return SPATE_OK;
+}
+
+spate_err spate_ctx_stop(spate_ctx *ctx, bool stop_spark_context, bool gracefully)
+{
+    (void)stop_spark_context; /* executors are released either way, see stream.h */
+    sp_logger *prev = sp_log_bind(ctx->logger);
+    spate_err err = stop(ctx, gracefully);
+    sp_log_bind(prev);
+    return err;
 }
 
 spate_err spate_ctx_await_termination_or_timeout(spate_ctx *ctx, int64_t timeout_ms,
@@ -247,9 +314,9 @@ spate_err spate_ctx_await_termination_or_timeout(spate_ctx *ctx, int64_t timeout
     spate_err err = SPATE_OK;
     pthread_mutex_lock(&ctx->mu);
     for (;;) {
-        if (ctx->err_unreported) {
-            ctx->err_unreported = false;
-            err = ctx->first_err;
+        if (ctx->pending_err != SPATE_OK) {
+            err = ctx->pending_err;
+            ctx->pending_err = SPATE_OK;
             break;
         }
         if (ctx->state == SPATE_CTX_STOPPED) break;
@@ -293,6 +360,14 @@ spate_err spate_ctx_await_batch(spate_ctx *ctx, int64_t batch_ms, int64_t timeou
             break;
         }
     }
+    int64_t last = ctx->stats.last_batch_ms;
     pthread_mutex_unlock(&ctx->mu);
+    if (err == SPATE_ERR_STATE)
+        sp_ctx_set_error(ctx, "the context stopped before batch %lld ms (last completed: %lld ms)",
+                         (long long)batch_ms, (long long)last);
+    else if (err == SPATE_ERR_TIMEOUT)
+        sp_ctx_set_error(ctx,
+                         "batch %lld ms not completed within %lld ms (last completed: %lld ms)",
+                         (long long)batch_ms, (long long)timeout_ms, (long long)last);
     return err;
 }

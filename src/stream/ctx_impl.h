@@ -49,6 +49,7 @@ typedef struct kept_scope {
 struct spate_ctx {
     spate_conf *conf;
     spate_duration batch;
+    struct sp_logger *logger; /* level and destination of the context's records (base/log.h) */
     spate_clock *clock;
     sp_exec exec;
     sp_scope *ctx_scope; /* default RDDs and other context-lifetime RDDs */
@@ -56,9 +57,12 @@ struct spate_ctx {
     pthread_mutex_t mu; /* state, errors, queue, stats */
     pthread_cond_t cv;
     spate_ctx_state state;
-    spate_err first_err;
-    bool err_unreported; /* awaitTermination has not returned it yet */
+    /* The most recent failure (a misuse or an asynchronous one), read by
+     * spate_ctx_last_error; err_seq counts them. pending_err: the most recent
+     * asynchronous failure awaitTermination has not returned yet. */
     char errmsg[512];
+    uint64_t err_seq;
+    spate_err pending_err;
     spate_ctx_stats stats;
     sp_listener_bus listeners;
     bool stopping; /* a stop is under way (another stop waits for it) */

@@ -117,6 +117,9 @@ atomic_llong *sp_batch_task_records(sp_batch *b, spate_stream *input);
 /* Context services for sources. */
 sp_exec *sp_ctx_exec(spate_ctx *ctx);
 spate_clock *sp_ctx_clock(spate_ctx *ctx);
+/* The context's logger: a thread working for the context binds it with
+ * sp_log_bind (base/log.h) so that its sp_log records are the context's. */
+struct sp_logger *sp_ctx_logger(spate_ctx *ctx);
 /* Sets the context's error for a failure outside a batch (a receiver, an
  * input) and wakes awaitTermination. Thread-safe. Logs it. */
 void sp_ctx_report_error(spate_ctx *ctx, spate_err err, const char *component, const char *fmt,

@@ -108,6 +108,7 @@ static void drain_inputs(spate_ctx *ctx)
 static void *generator_main(void *arg)
 {
     spate_ctx *ctx = arg;
+    sp_log_bind(ctx->logger); /* this thread's records are the context's */
     for (;;) {
         sp_clock_wait_until(ctx->clock, ctx->next_time);
         pthread_mutex_lock(&ctx->mu);
@@ -227,6 +228,7 @@ static sp_batch *next_batch(spate_ctx *ctx)
 static void *job_main(void *arg)
 {
     spate_ctx *ctx = arg;
+    sp_log_bind(ctx->logger); /* this thread's records are the context's */
     sp_batch *b;
     while ((b = next_batch(ctx))) {
         sp_batch_started(ctx, b);

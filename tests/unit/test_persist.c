@@ -261,7 +261,7 @@ static void run_bad_records(void *ud)
 {
     bad_run *run = ud;
     spate_ctx *ssc = cu_ctx("local[2]", 1000);
-    sp_log_set_level(SP_LOG_WARN); /* cu_ctx turns logging off */
+    spate_ctx_set_log_level(ssc, SPATE_LOG_WARN); /* cu_ctx turns logging off */
     spate_stream *q = spate_queue_stream(ssc, true, NULL);
     cr_assert_eq(spate_queue_stream_push(q, cu_rdd(ssc, "good bad", 1)), SPATE_OK);
     spate_stream *parsed = spate_stream_flat_map(q, parse_or_report, NULL);

@@ -223,6 +223,7 @@ static bool supervisor_restart(spate_receiver *r, bool call_on_stop, char *msg)
 static void *supervisor_main(void *arg)
 {
     spate_receiver *r = arg;
+    sp_log_bind(sp_ctx_logger(r->ctx)); /* this thread's records are the context's */
     for (;;) {
         atomic_fetch_add(&r->starts, 1);
         post_event(r, SP_RECEIVER_STARTED, NULL);
