@@ -11,7 +11,7 @@ cc="${CC_FUZZ:-clang}"
 flags=(-std=c11 -g -O1 -D_GNU_SOURCE -Wall -Wextra -Werror
        -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
        -I"$root/include" -I"$root/src")
-base=(src/base/arena.c src/base/errbuf.c src/base/duration.c)
+base=(src/base/arena.c src/base/errbuf.c src/base/errors.c src/base/duration.c)
 
 declare -A sources=(
   [fuzz_duration]="${base[*]}"

@@ -38,6 +38,8 @@
 #ifndef SPATE_CHECKPOINT_H
 #define SPATE_CHECKPOINT_H
 
+#include <spate/export.h>
+
 #include <spate/stream.h>
 
 #ifdef __cplusplus
@@ -52,7 +54,7 @@ extern "C" {
  * Spark's "The checkpoint directory has not been set. Please set it by
  * StreamingContext.checkpoint()." A restored context's setup may call it
  * again with its directory. */
-spate_err spate_ctx_checkpoint(spate_ctx *ssc, const char *dir);
+SPATE_API spate_err spate_ctx_checkpoint(spate_ctx *ssc, const char *dir);
 /* How often s (a stateful stream) writes a data checkpoint: a positive
  * multiple of its slide (SPATE_ERR_INVALID_ARG with Spark's message
  * otherwise), before start (SPATE_ERR_STATE after). Default: Spark's, the
@@ -60,7 +62,7 @@ spate_err spate_ctx_checkpoint(spate_ctx *ssc, const char *dir);
  * smallest interval of any of them, so that recovery has one point to restart
  * from: a stream may be saved more often than asked, never less. The
  * interval bounds how many batches run again after a crash. */
-spate_err spate_stream_checkpoint(spate_stream *s, spate_duration interval);
+SPATE_API spate_err spate_stream_checkpoint(spate_stream *s, spate_duration interval);
 
 /* Defines the graph (input streams, transformations, outputs) on ssc. Runs
  * once for a new context and again on every recovery; it must build the same
@@ -80,12 +82,12 @@ typedef spate_err (*spate_setup_fn)(spate_ctx *ssc, void *ud);
  * setup failing. Only the newest metadata file is read: if it is damaged,
  * removing it makes the next call recover from the previous one. Start the
  * context as usual. */
-spate_ctx *spate_ctx_get_or_create(const char *dir, spate_conf *conf,
-                                   spate_duration batch_interval, spate_setup_fn setup, void *ud,
-                                   char *errstr, size_t errstr_size);
+SPATE_API spate_ctx *spate_ctx_get_or_create(const char *dir, spate_conf *conf,
+                                             spate_duration batch_interval, spate_setup_fn setup,
+                                             void *ud, char *errstr, size_t errstr_size);
 /* True when the context was restored from a checkpoint by
  * spate_ctx_get_or_create. */
-bool spate_ctx_recovered(const spate_ctx *ssc);
+SPATE_API bool spate_ctx_recovered(const spate_ctx *ssc);
 
 #ifdef __cplusplus
 }

@@ -3,6 +3,8 @@
 #ifndef SPATE_CORE_H
 #define SPATE_CORE_H
 
+#include <spate/export.h>
+
 #include <spate/value.h>
 
 #ifdef __cplusplus
@@ -42,7 +44,7 @@ typedef enum spate_err {
 } spate_err;
 
 /* A static English description of err, never NULL. */
-const char *spate_err_str(spate_err err);
+SPATE_API const char *spate_err_str(spate_err err);
 
 /* ---- logging ------------------------------------------------------------- */
 /* log4j's levels, lowest first: a logger passes records at its level and
@@ -78,10 +80,10 @@ static inline spate_duration spate_hours(int64_t n) { return n * 3600000; }
  * "1 hour", "2 minutes", "1min", "3 days", "100" (milliseconds), and
  * "Seconds(5)"/"Milliseconds(500)"/"Minutes(1)". On failure returns
  * SPATE_ERR_INVALID_ARG and writes the position and offending text to errstr. */
-spate_err spate_duration_parse(const char *text, spate_duration *out, char *errstr,
-                               size_t errstr_size);
+SPATE_API spate_err spate_duration_parse(const char *text, spate_duration *out, char *errstr,
+                                         size_t errstr_size);
 /* Formats as Spark's Duration.toString does: "5000 ms". Returns buf. */
-const char *spate_duration_format(spate_duration d, char *buf, size_t size);
+SPATE_API const char *spate_duration_format(spate_duration d, char *buf, size_t size);
 
 /* ---- configuration ------------------------------------------------------- */
 /* Options are declared once in a table (src/base/conf_table.c) with name, type,
@@ -89,21 +91,29 @@ const char *spate_duration_format(spate_duration d, char *buf, size_t size);
  * Names follow Spark's with spark. replaced by spate. (spark.* is accepted too). */
 typedef struct spate_conf spate_conf;
 
-spate_conf *spate_conf_new(void);
-void spate_conf_destroy(spate_conf *conf);
-spate_conf *spate_conf_dup(const spate_conf *conf);
+SPATE_API spate_conf *spate_conf_new(void);
+SPATE_API void spate_conf_destroy(spate_conf *conf);
+SPATE_API spate_conf *spate_conf_dup(const spate_conf *conf);
 /* Sets a known option after checking its type and range. Unknown keys are an
  * error, except under the "kafka." and "user." prefixes which are kept as given. */
-spate_err spate_conf_set(spate_conf *conf, const char *key, const char *value, char *errstr,
-                         size_t errstr_size);
+SPATE_API spate_err spate_conf_set(spate_conf *conf, const char *key, const char *value,
+                                   char *errstr, size_t errstr_size);
 /* The value set, or the table's default; NULL for an unknown key. Valid until
  * the next set of that key or destroy. */
-const char *spate_conf_get(const spate_conf *conf, const char *key);
-int64_t spate_conf_get_i64(const spate_conf *conf, const char *key);
-double spate_conf_get_f64(const spate_conf *conf, const char *key);
-bool spate_conf_get_bool(const spate_conf *conf, const char *key);
-/* Durations accept Spark's forms ("10s", "200ms"); the result is in ms. */
-spate_duration spate_conf_get_duration(const spate_conf *conf, const char *key);
+SPATE_API const char *spate_conf_get(const spate_conf *conf, const char *key);
+/* Typed reads: SPATE_OK with the value set, or the table's default, in *out.
+ * SPATE_ERR_NOT_FOUND for a key that is not in the option table (a misspelt
+ * key is never a silent 0) or a "kafka."/"user." key that was not set;
+ * SPATE_ERR_INVALID_ARG when the option is of another type (i64 reads INT,
+ * SIZE in bytes and DURATION in ms; f64 reads DOUBLE, INT and SIZE) or a
+ * "user." value does not parse as one. *out is untouched on error. Any
+ * thread, while no other thread sets the conf. */
+SPATE_API spate_err spate_conf_get_i64(const spate_conf *conf, const char *key, int64_t *out);
+SPATE_API spate_err spate_conf_get_f64(const spate_conf *conf, const char *key, double *out);
+SPATE_API spate_err spate_conf_get_bool(const spate_conf *conf, const char *key, bool *out);
+/* Durations accept Spark's forms ("10s", "200ms"); *out is in ms. */
+SPATE_API spate_err spate_conf_get_duration(const spate_conf *conf, const char *key,
+                                            spate_duration *out);
 
 /* ---- clocks -------------------------------------------------------------- */
 /* The clock a context schedules batches by: the system clock, or a manual clock
@@ -111,11 +121,11 @@ spate_duration spate_conf_get_duration(const spate_conf *conf, const char *key);
  * "system" | "manual"). Thread-safe. */
 typedef struct spate_clock spate_clock;
 
-int64_t spate_clock_now(spate_clock *c);
+SPATE_API int64_t spate_clock_now(spate_clock *c);
 /* Manual clocks only: moves time forward by ms / to ms and wakes waiters.
  * Returns SPATE_ERR_STATE on a system clock. */
-spate_err spate_clock_advance(spate_clock *c, int64_t ms);
-spate_err spate_clock_set(spate_clock *c, int64_t ms);
+SPATE_API spate_err spate_clock_advance(spate_clock *c, int64_t ms);
+SPATE_API spate_err spate_clock_set(spate_clock *c, int64_t ms);
 
 /* ---- tasks and sinks ----------------------------------------------------- */
 /* A task computes one partition on one executor thread. Callbacks receive the
@@ -126,22 +136,23 @@ typedef struct spate_task spate_task;
 typedef struct spate_sink spate_sink;
 
 /* The arena for values a callback makes; they live until the batch ends. */
-spate_arena *spate_task_arena(spate_task *t);
+SPATE_API spate_arena *spate_task_arena(spate_task *t);
 /* The index of the partition this task computes. */
-int spate_task_partition(spate_task *t);
+SPATE_API int spate_task_partition(spate_task *t);
 /* Reports a record that cannot be used (a malformed line): the record is
  * skipped, counted in the context's bad-record counter and logged with what
  * and the offending text. The batch goes on. */
-void spate_task_bad_record(spate_task *t, const char *what, spate_value record);
+SPATE_API void spate_task_bad_record(spate_task *t, const char *what, spate_value record);
 /* Fails the task: the batch's job fails with SPATE_ERR_USER and this message,
  * which awaitTermination returns. Further output of the task is discarded. */
-void spate_task_fail(spate_task *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+SPATE_API void spate_task_fail(spate_task *t, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 /* True once the task has failed (a callback may stop early). */
-bool spate_task_failed(const spate_task *t);
+SPATE_API bool spate_task_failed(const spate_task *t);
 
 /* Sends v downstream. v must stay valid until the batch ends (allocate it in
  * spate_task_arena, or borrow from the input element). */
-void spate_sink_push(spate_sink *out, spate_value v);
+SPATE_API void spate_sink_push(spate_sink *out, spate_value v);
 
 /* ---- callback types ------------------------------------------------------ */
 /* All callbacks run on executor threads, possibly on several at once with the

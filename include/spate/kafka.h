@@ -14,6 +14,8 @@
 #ifndef SPATE_KAFKA_H
 #define SPATE_KAFKA_H
 
+#include <spate/export.h>
+
 #include <spate/stream.h>
 
 #ifdef __cplusplus
@@ -21,14 +23,14 @@ extern "C" {
 #endif
 
 typedef struct spate_kafka_params spate_kafka_params;
-spate_kafka_params *spate_kafka_params_new(void);
+SPATE_API spate_kafka_params *spate_kafka_params_new(void);
 /* SPATE_ERR_INVALID_ARG with the key and the reason in errstr for a value
  * spate itself checks (deserializers, failOnDataLoss, auto.offset.reset);
  * other keys are passed to librdkafka when the client is made. */
-spate_err spate_kafka_params_set(spate_kafka_params *p, const char *key, const char *value,
-                                 char *errstr, size_t errstr_size);
-const char *spate_kafka_params_get(const spate_kafka_params *p, const char *key);
-void spate_kafka_params_destroy(spate_kafka_params *p);
+SPATE_API spate_err spate_kafka_params_set(spate_kafka_params *p, const char *key,
+                                           const char *value, char *errstr, size_t errstr_size);
+SPATE_API const char *spate_kafka_params_get(const spate_kafka_params *p, const char *key);
+SPATE_API void spate_kafka_params_destroy(spate_kafka_params *p);
 
 /* A partition, and a position in it. */
 typedef struct spate_topic_partition {
@@ -65,16 +67,19 @@ typedef struct spate_offset_range {
  * t not present in metadata after 10000 ms."), and new partitions and new
  * topics matching a pattern are read from the next batch on. */
 typedef struct spate_consumer_strategy spate_consumer_strategy;
-spate_consumer_strategy *spate_kafka_subscribe(const char *const *topics, int n_topics,
-                                               const spate_topic_offset *offsets, int n_offsets);
+SPATE_API spate_consumer_strategy *spate_kafka_subscribe(const char *const *topics, int n_topics,
+                                                         const spate_topic_offset *offsets,
+                                                         int n_offsets);
 /* Topics matching a PCRE2 pattern (anchored at both ends, as Java's
  * Pattern.matcher(topic).matches()); new matching topics are picked up. */
-spate_consumer_strategy *spate_kafka_subscribe_pattern(const char *pattern,
-                                                       const spate_topic_offset *offsets,
-                                                       int n_offsets);
-spate_consumer_strategy *spate_kafka_assign(const spate_topic_partition *parts, int n_parts,
-                                            const spate_topic_offset *offsets, int n_offsets);
-void spate_kafka_strategy_destroy(spate_consumer_strategy *s);
+SPATE_API spate_consumer_strategy *spate_kafka_subscribe_pattern(const char *pattern,
+                                                                 const spate_topic_offset *offsets,
+                                                                 int n_offsets);
+SPATE_API spate_consumer_strategy *spate_kafka_assign(const spate_topic_partition *parts,
+                                                      int n_parts,
+                                                      const spate_topic_offset *offsets,
+                                                      int n_offsets);
+SPATE_API void spate_kafka_strategy_destroy(spate_consumer_strategy *s);
 
 /* KafkaUtils.createDirectStream: one RDD partition per Kafka partition
  * (sorted by topic, then partition); each batch reads a fixed offset range
@@ -95,29 +100,29 @@ void spate_kafka_strategy_destroy(spate_consumer_strategy *s);
  * spate.streaming.kafka.consumer.poll.ms: it fails with Spark's "Failed to
  * get records for ... after polling for ..." message.
  * Threads: the program's thread, before start. */
-spate_stream *spate_kafka_direct_stream(spate_ctx *ssc, spate_kafka_params *params,
-                                        spate_consumer_strategy *strategy);
+SPATE_API spate_stream *spate_kafka_direct_stream(spate_ctx *ssc, spate_kafka_params *params,
+                                                  spate_consumer_strategy *strategy);
 
 /* A consumer record is the SPATE_TUPLE (topic, partition, offset, timestamp,
  * timestampType, key, value, headers), printed as such; these read its
  * fields (NULL / -1 for a value that is not a record). Its strings live as
  * long as the batch. */
-spate_value spate_kafka_record_topic(spate_value rec); /* STR */
-int32_t spate_kafka_record_partition(spate_value rec);
-int64_t spate_kafka_record_offset(spate_value rec);
-int64_t spate_kafka_record_timestamp(spate_value rec); /* ms, -1 when none */
+SPATE_API spate_value spate_kafka_record_topic(spate_value rec); /* STR */
+SPATE_API int32_t spate_kafka_record_partition(spate_value rec);
+SPATE_API int64_t spate_kafka_record_offset(spate_value rec);
+SPATE_API int64_t spate_kafka_record_timestamp(spate_value rec); /* ms, -1 when none */
 /* "CreateTime", "LogAppendTime" or "NoTimestampType". */
-spate_value spate_kafka_record_timestamp_type(spate_value rec);
-spate_value spate_kafka_record_key(spate_value rec);   /* STR/BYTES, NULL when none */
-spate_value spate_kafka_record_value(spate_value rec); /* STR/BYTES, NULL when none */
+SPATE_API spate_value spate_kafka_record_timestamp_type(spate_value rec);
+SPATE_API spate_value spate_kafka_record_key(spate_value rec);   /* STR/BYTES, NULL when none */
+SPATE_API spate_value spate_kafka_record_value(spate_value rec); /* STR/BYTES, NULL when none */
 /* LIST of (STR name, BYTES value) tuples. */
-spate_value spate_kafka_record_headers(spate_value rec);
+SPATE_API spate_value spate_kafka_record_headers(spate_value rec);
 
 /* HasOffsetRanges: the ranges of rdd, which must be an RDD the direct stream
  * made (the one foreachRDD/transform gets from it directly). Valid as long as
  * the RDD. SPATE_ERR_INVALID_ARG for another RDD. */
-spate_err spate_kafka_offset_ranges(const spate_rdd *rdd, const spate_offset_range **ranges,
-                                    int *n);
+SPATE_API spate_err spate_kafka_offset_ranges(const spate_rdd *rdd,
+                                              const spate_offset_range **ranges, int *n);
 /* CanCommitOffsets.commitAsync: stores the ranges' until offsets (the
  * highest per partition) as group.id's committed offsets (for monitoring
  * tools, and where a new stream of that group starts), asynchronously: they
@@ -125,7 +130,8 @@ spate_err spate_kafka_offset_ranges(const spate_rdd *rdd, const spate_offset_ran
  * queued when the context is destroyed is sent then. ranges is copied.
  * SPATE_ERR_INVALID_ARG when direct is not a direct stream,
  * SPATE_ERR_UNSUPPORTED when its params have no group.id. Thread-safe. */
-spate_err spate_kafka_commit_async(spate_stream *direct, const spate_offset_range *ranges, int n);
+SPATE_API spate_err spate_kafka_commit_async(spate_stream *direct, const spate_offset_range *ranges,
+                                             int n);
 /* Spark's OffsetCommitCallback.onComplete: the offsets one commit stored
  * (n of them; strings valid during the call) and NULL, or why it failed
  * ("commitAsync of N partitions failed: " and the broker's error). */
@@ -139,12 +145,12 @@ typedef void (*spate_kafka_commit_cb)(const spate_topic_offset *offsets, int n, 
  * spate.streaming.kafka.metadata.timeout). As in Spark, one commit sends
  * everything queued since the last and is reported to the callback given
  * last (spate_kafka_commit_async gives none). Thread-safe. */
-spate_err spate_kafka_commit_async_with_callback(spate_stream *direct,
-                                                 const spate_offset_range *ranges, int n,
-                                                 spate_kafka_commit_cb cb, void *ud);
+SPATE_API spate_err spate_kafka_commit_async_with_callback(spate_stream *direct,
+                                                           const spate_offset_range *ranges, int n,
+                                                           spate_kafka_commit_cb cb, void *ud);
 /* Records skipped because Kafka no longer had them (failOnDataLoss
  * "false"), since the stream was made. Thread-safe. */
-int64_t spate_kafka_records_lost(spate_stream *direct);
+SPATE_API int64_t spate_kafka_records_lost(spate_stream *direct);
 
 /* Writes every element of s to topic each batch. key_fn / value_fn (may be
  * NULL) make the record's key and value from an element (STR, BYTES, or any
@@ -156,24 +162,24 @@ int64_t spate_kafka_records_lost(spate_stream *direct);
  * batch's output is one Kafka transaction, committed with the batch, so a
  * read_committed consumer sees it exactly once across crashes and restarts.
  * Takes params. */
-spate_err spate_stream_write_to_kafka(spate_stream *s, spate_kafka_params *params,
-                                      const char *topic, spate_map_fn key_fn, spate_map_fn value_fn,
-                                      void *ud);
+SPATE_API spate_err spate_stream_write_to_kafka(spate_stream *s, spate_kafka_params *params,
+                                                const char *topic, spate_map_fn key_fn,
+                                                spate_map_fn value_fn, void *ud);
 
 /* A producer for foreachRDD code (the seed's KafkaProducer singleton): one
  * librdkafka producer per executor thread, made on first use and reused for
  * the context's life. Owned by ssc (freed by spate_ctx_destroy). Takes params. */
 typedef struct spate_kafka_sink spate_kafka_sink;
-spate_kafka_sink *spate_kafka_sink_new(spate_ctx *ssc, spate_kafka_params *params, char *errstr,
-                                       size_t errstr_size);
+SPATE_API spate_kafka_sink *spate_kafka_sink_new(spate_ctx *ssc, spate_kafka_params *params,
+                                                 char *errstr, size_t errstr_size);
 /* Inside a task (spate_rdd_foreach callback): queues one record (key may be
  * SPATE_NULL). A failure to queue fails the task. */
-spate_err spate_kafka_sink_send(spate_kafka_sink *k, spate_task *t, const char *topic,
-                                spate_value key, spate_value value);
+SPATE_API spate_err spate_kafka_sink_send(spate_kafka_sink *k, spate_task *t, const char *topic,
+                                          spate_value key, spate_value value);
 /* On the driver (foreachRDD): waits until every record sent so far is
  * delivered; the first delivery failure (the broker's error) otherwise. */
-spate_err spate_kafka_sink_flush(spate_kafka_sink *k, int64_t timeout_ms, char *errstr,
-                                 size_t errstr_size);
+SPATE_API spate_err spate_kafka_sink_flush(spate_kafka_sink *k, int64_t timeout_ms, char *errstr,
+                                           size_t errstr_size);
 
 #ifdef __cplusplus
 }

@@ -21,6 +21,8 @@
 #ifndef SPATE_LISTENER_H
 #define SPATE_LISTENER_H
 
+#include <spate/export.h>
+
 #include <spate/stream.h>
 
 #ifdef __cplusplus
@@ -87,7 +89,7 @@ typedef struct spate_listener {
 /* Adds a listener (copied; ud stays the caller's and must outlive the
  * context). Any time, any thread, also from a callback; events from then on.
  * SPATE_ERR_INVALID_ARG when ssc or l is NULL. */
-spate_err spate_ctx_add_listener(spate_ctx *ssc, const spate_listener *l);
+SPATE_API spate_err spate_ctx_add_listener(spate_ctx *ssc, const spate_listener *l);
 
 #ifdef __cplusplus
 }

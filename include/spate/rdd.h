@@ -17,6 +17,8 @@
 #ifndef SPATE_RDD_H
 #define SPATE_RDD_H
 
+#include <spate/export.h>
+
 #include <spate/core.h>
 
 #ifdef __cplusplus
@@ -27,83 +29,86 @@ typedef struct spate_rdd spate_rdd;
 
 /* A new RDD in the same scope as like, holding a deep copy of n values split
  * into nparts partitions (nparts <= 0: the default parallelism). */
-spate_rdd *spate_rdd_parallelize_like(const spate_rdd *like, const spate_value *values, size_t n,
-                                      int nparts);
+SPATE_API spate_rdd *spate_rdd_parallelize_like(const spate_rdd *like, const spate_value *values,
+                                                size_t n, int nparts);
 /* An RDD with no elements and no partitions, in like's scope. */
-spate_rdd *spate_rdd_empty_like(const spate_rdd *like);
-int spate_rdd_num_partitions(const spate_rdd *r);
+SPATE_API spate_rdd *spate_rdd_empty_like(const spate_rdd *like);
+SPATE_API int spate_rdd_num_partitions(const spate_rdd *r);
 /* The arena of the RDD's scope, for values a driver-side program makes
  * (valid as long as the RDD). Driver thread only. */
-spate_arena *spate_rdd_arena(const spate_rdd *r);
+SPATE_API spate_arena *spate_rdd_arena(const spate_rdd *r);
 
 /* ---- narrow transformations (no shuffle) -------------------------------- */
-spate_rdd *spate_rdd_map(spate_rdd *r, spate_map_fn fn, void *ud);
-spate_rdd *spate_rdd_flat_map(spate_rdd *r, spate_flat_map_fn fn, void *ud);
-spate_rdd *spate_rdd_filter(spate_rdd *r, spate_filter_fn fn, void *ud);
-spate_rdd *spate_rdd_map_partitions(spate_rdd *r, spate_map_partitions_fn fn, void *ud);
+SPATE_API spate_rdd *spate_rdd_map(spate_rdd *r, spate_map_fn fn, void *ud);
+SPATE_API spate_rdd *spate_rdd_flat_map(spate_rdd *r, spate_flat_map_fn fn, void *ud);
+SPATE_API spate_rdd *spate_rdd_filter(spate_rdd *r, spate_filter_fn fn, void *ud);
+SPATE_API spate_rdd *spate_rdd_map_partitions(spate_rdd *r, spate_map_partitions_fn fn, void *ud);
 /* Each partition becomes one SPATE_ARRAY of its elements. */
-spate_rdd *spate_rdd_glom(spate_rdd *r);
+SPATE_API spate_rdd *spate_rdd_glom(spate_rdd *r);
 /* The partitions of a followed by those of b. */
-spate_rdd *spate_rdd_union(spate_rdd *a, spate_rdd *b);
-spate_rdd *spate_rdd_union_n(spate_rdd **rdds, int n);
+SPATE_API spate_rdd *spate_rdd_union(spate_rdd *a, spate_rdd *b);
+SPATE_API spate_rdd *spate_rdd_union_n(spate_rdd **rdds, int n);
 /* Merges partitions without a shuffle (as coalesce(n, shuffle = false)). */
-spate_rdd *spate_rdd_coalesce(spate_rdd *r, int nparts);
+SPATE_API spate_rdd *spate_rdd_coalesce(spate_rdd *r, int nparts);
 /* Pairs: (k, v) -> (k, fn(v)); (k, v) -> (k, each of fn(v)). */
-spate_rdd *spate_rdd_map_values(spate_rdd *r, spate_map_fn fn, void *ud);
-spate_rdd *spate_rdd_flat_map_values(spate_rdd *r, spate_flat_map_fn fn, void *ud);
+SPATE_API spate_rdd *spate_rdd_map_values(spate_rdd *r, spate_map_fn fn, void *ud);
+SPATE_API spate_rdd *spate_rdd_flat_map_values(spate_rdd *r, spate_flat_map_fn fn, void *ud);
 /* x -> (x, index): indices follow partition order then element order. */
-spate_rdd *spate_rdd_zip_with_index(spate_rdd *r);
+SPATE_API spate_rdd *spate_rdd_zip_with_index(spate_rdd *r);
 
 /* ---- shuffles ------------------------------------------------------------ */
 /* nparts <= 0 means: the parent's number of partitions (Spark's default
  * partitioner when spark.default.parallelism is unset). */
-spate_rdd *spate_rdd_repartition(spate_rdd *r, int nparts);
-spate_rdd *spate_rdd_reduce_by_key(spate_rdd *r, spate_reduce_fn fn, void *ud, int nparts);
+SPATE_API spate_rdd *spate_rdd_repartition(spate_rdd *r, int nparts);
+SPATE_API spate_rdd *spate_rdd_reduce_by_key(spate_rdd *r, spate_reduce_fn fn, void *ud,
+                                             int nparts);
 /* (k, v) -> (k, List(v...)), values in arrival order per map partition. */
-spate_rdd *spate_rdd_group_by_key(spate_rdd *r, int nparts);
+SPATE_API spate_rdd *spate_rdd_group_by_key(spate_rdd *r, int nparts);
 /* Spark's combineByKey: create(v) -> c, merge_value(c, v) -> c,
  * merge_combiners(c1, c2) -> c. */
-spate_rdd *spate_rdd_combine_by_key(spate_rdd *r, spate_map_fn create, spate_reduce_fn merge_value,
-                                    spate_reduce_fn merge_combiners, void *ud, int nparts);
+SPATE_API spate_rdd *spate_rdd_combine_by_key(spate_rdd *r, spate_map_fn create,
+                                              spate_reduce_fn merge_value,
+                                              spate_reduce_fn merge_combiners, void *ud,
+                                              int nparts);
 /* (k, v) x (k, w) -> (k, (v, w)) for every matching pair. The outer forms use
  * Some(x)/None on the optional side, as Spark does:
  * left: (k, (v, Option[w])), right: (k, (Option[v], w)),
  * full: (k, (Option[v], Option[w])). */
-spate_rdd *spate_rdd_join(spate_rdd *a, spate_rdd *b, int nparts);
-spate_rdd *spate_rdd_left_outer_join(spate_rdd *a, spate_rdd *b, int nparts);
-spate_rdd *spate_rdd_right_outer_join(spate_rdd *a, spate_rdd *b, int nparts);
-spate_rdd *spate_rdd_full_outer_join(spate_rdd *a, spate_rdd *b, int nparts);
+SPATE_API spate_rdd *spate_rdd_join(spate_rdd *a, spate_rdd *b, int nparts);
+SPATE_API spate_rdd *spate_rdd_left_outer_join(spate_rdd *a, spate_rdd *b, int nparts);
+SPATE_API spate_rdd *spate_rdd_right_outer_join(spate_rdd *a, spate_rdd *b, int nparts);
+SPATE_API spate_rdd *spate_rdd_full_outer_join(spate_rdd *a, spate_rdd *b, int nparts);
 /* (k, (List(v...), List(w...))) for every key of a or b. */
-spate_rdd *spate_rdd_cogroup(spate_rdd *a, spate_rdd *b, int nparts);
+SPATE_API spate_rdd *spate_rdd_cogroup(spate_rdd *a, spate_rdd *b, int nparts);
 /* Distinct elements. */
-spate_rdd *spate_rdd_distinct(spate_rdd *r, int nparts);
+SPATE_API spate_rdd *spate_rdd_distinct(spate_rdd *r, int nparts);
 /* Sorted by key_fn(x) (NULL: x itself), ascending or descending, range
  * partitioned into nparts (<= 0: the parent's count) sorted partitions. */
-spate_rdd *spate_rdd_sort_by(spate_rdd *r, spate_map_fn key_fn, void *ud, bool ascending,
-                             int nparts);
+SPATE_API spate_rdd *spate_rdd_sort_by(spate_rdd *r, spate_map_fn key_fn, void *ud, bool ascending,
+                                       int nparts);
 
 /* ---- actions (run tasks; results live in the RDD's scope) ---------------- */
 /* On failure (a callback failed or an input could not be read) actions return
  * the error, and spate_rdd_last_error(r) has its message. */
-spate_err spate_rdd_collect(spate_rdd *r, spate_value **out, size_t *n);
-spate_err spate_rdd_count(spate_rdd *r, int64_t *out);
+SPATE_API spate_err spate_rdd_collect(spate_rdd *r, spate_value **out, size_t *n);
+SPATE_API spate_err spate_rdd_count(spate_rdd *r, int64_t *out);
 /* The first n elements in partition order (computes as few partitions as it can). */
-spate_err spate_rdd_take(spate_rdd *r, size_t n, spate_value **out, size_t *got);
+SPATE_API spate_err spate_rdd_take(spate_rdd *r, size_t n, spate_value **out, size_t *got);
 /* SPATE_ERR_NOT_FOUND on an empty RDD (Spark's "empty collection"). */
-spate_err spate_rdd_first(spate_rdd *r, spate_value *out);
-spate_err spate_rdd_reduce(spate_rdd *r, spate_reduce_fn fn, void *ud, spate_value *out);
+SPATE_API spate_err spate_rdd_first(spate_rdd *r, spate_value *out);
+SPATE_API spate_err spate_rdd_reduce(spate_rdd *r, spate_reduce_fn fn, void *ud, spate_value *out);
 /* The n largest / smallest elements by key_fn(x) (NULL: x), in order. */
-spate_err spate_rdd_top(spate_rdd *r, size_t n, spate_map_fn key_fn, void *ud, spate_value **out,
-                        size_t *got);
-spate_err spate_rdd_take_ordered(spate_rdd *r, size_t n, spate_map_fn key_fn, void *ud,
-                                 spate_value **out, size_t *got);
+SPATE_API spate_err spate_rdd_top(spate_rdd *r, size_t n, spate_map_fn key_fn, void *ud,
+                                  spate_value **out, size_t *got);
+SPATE_API spate_err spate_rdd_take_ordered(spate_rdd *r, size_t n, spate_map_fn key_fn, void *ud,
+                                           spate_value **out, size_t *got);
 /* (value, count) tuples, one per distinct value, unordered. */
-spate_err spate_rdd_count_by_value(spate_rdd *r, spate_value **out, size_t *n);
+SPATE_API spate_err spate_rdd_count_by_value(spate_rdd *r, spate_value **out, size_t *n);
 /* True when the RDD has no elements. */
-spate_err spate_rdd_is_empty(spate_rdd *r, bool *out);
+SPATE_API spate_err spate_rdd_is_empty(spate_rdd *r, bool *out);
 /* Runs fn on every element (on executor threads). */
-spate_err spate_rdd_foreach(spate_rdd *r, void (*fn)(spate_task *t, spate_value v, void *ud),
-                            void *ud);
+SPATE_API spate_err spate_rdd_foreach(spate_rdd *r,
+                                      void (*fn)(spate_task *t, spate_value v, void *ud), void *ud);
 
 /* The message of the most recent failure in r's scope (a failed task of an
  * action on r or on another RDD of the same batch), "" before the first.
@@ -111,7 +116,7 @@ spate_err spate_rdd_foreach(spate_rdd *r, void (*fn)(spate_task *t, spate_value 
  * thread (also while tasks of the scope run). The string is a copy owned by
  * the calling thread, valid until that thread's next spate_rdd_last_error
  * call or its end. */
-const char *spate_rdd_last_error(const spate_rdd *r);
+SPATE_API const char *spate_rdd_last_error(const spate_rdd *r);
 
 /* ---- persistence (Spark's StorageLevel, RDD.persist / cache / unpersist) -- */
 /* Spark's storage levels. spate runs in one process and keeps a batch's data
@@ -139,7 +144,7 @@ typedef enum spate_storage_level {
 } spate_storage_level;
 
 /* Spark's name of a level ("MEMORY_ONLY_SER"), "" for an unknown value. */
-const char *spate_storage_level_name(spate_storage_level level);
+SPATE_API const char *spate_storage_level_name(spate_storage_level level);
 
 /* RDD.persist(level): marks r so that its partitions are computed once, the
  * first time a job needs them (all of them, on the executors, into r's
@@ -153,16 +158,16 @@ const char *spate_storage_level_name(spate_storage_level level);
  * (parallelize, shuffle outputs, state and window results) only record the
  * level. Driver thread, and not while another thread's job may be running r
  * (an RDD from spate_ctx_parallelize that a queue stream hands to batches). */
-spate_err spate_rdd_persist(spate_rdd *r, spate_storage_level level);
+SPATE_API spate_err spate_rdd_persist(spate_rdd *r, spate_storage_level level);
 /* RDD.cache(): persist(MEMORY_ONLY). */
-spate_err spate_rdd_cache(spate_rdd *r);
+SPATE_API spate_err spate_rdd_cache(spate_rdd *r);
 /* RDD.unpersist(): later actions compute r again from its parents, and r may
  * be persisted again. The values already cached stay valid until r's scope
  * ends (results of earlier actions may point into them). SPATE_OK also when
  * r was not persisted. Same thread rules as persist. */
-spate_err spate_rdd_unpersist(spate_rdd *r);
+SPATE_API spate_err spate_rdd_unpersist(spate_rdd *r);
 /* RDD.getStorageLevel: SPATE_STORAGE_NONE when not persisted. */
-spate_storage_level spate_rdd_get_storage_level(const spate_rdd *r);
+SPATE_API spate_storage_level spate_rdd_get_storage_level(const spate_rdd *r);
 
 #ifdef __cplusplus
 }

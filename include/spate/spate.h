@@ -12,6 +12,7 @@
  * checkpoint.h checkpoint directories, getOrCreate and recovery
  * listener.h   batch and receiver events with the streaming metrics
  * kafka.h      the Kafka direct stream and writing streams to Kafka
+ * export.h     SPATE_API, the mark of what libspate.so exports
  */
 #ifndef SPATE_SPATE_H
 #define SPATE_SPATE_H

@@ -18,6 +18,8 @@
 #ifndef SPATE_STREAM_H
 #define SPATE_STREAM_H
 
+#include <spate/export.h>
+
 #include <spate/rdd.h>
 
 #ifdef __cplusplus
@@ -37,37 +39,37 @@ typedef enum spate_ctx_state {
 /* Creates a context with batches every batch_interval. Takes ownership of conf
  * on success and on failure (conf may be NULL: the defaults). Returns NULL and
  * fills errstr when the conf or the interval is invalid. */
-spate_ctx *spate_ctx_new(spate_conf *conf, spate_duration batch_interval, char *errstr,
-                         size_t errstr_size);
+SPATE_API spate_ctx *spate_ctx_new(spate_conf *conf, spate_duration batch_interval, char *errstr,
+                                   size_t errstr_size);
 /* Stops the context if it is active, then frees it and all its streams. */
-void spate_ctx_destroy(spate_ctx *ssc);
+SPATE_API void spate_ctx_destroy(spate_ctx *ssc);
 /* Starts receiving and batch generation. SPATE_ERR_STATE when already started
  * or stopped; SPATE_ERR_INVALID_ARG when the graph has no output operation
  * ("No output operations registered, so nothing to execute"), with the reason
  * in spate_ctx_last_error. */
-spate_err spate_ctx_start(spate_ctx *ssc);
+SPATE_API spate_err spate_ctx_start(spate_ctx *ssc);
 /* Stops the context. stop_spark_context is accepted for Spark's signature (spate
  * has no separate SparkContext: it releases the executors either way);
  * gracefully waits until all received data has been processed. Idempotent. */
-spate_err spate_ctx_stop(spate_ctx *ssc, bool stop_spark_context, bool gracefully);
+SPATE_API spate_err spate_ctx_stop(spate_ctx *ssc, bool stop_spark_context, bool gracefully);
 /* Blocks until the context stops or a job fails. Returns SPATE_OK after a stop,
  * or a failure (a failed job, an unreadable input) as soon as it happens: the
  * most recent one not returned yet, each returned once (the context keeps
  * running; call again to go on waiting). spate_ctx_last_error has its
  * message unless a later failure came meanwhile. Any thread. */
-spate_err spate_ctx_await_termination(spate_ctx *ssc);
+SPATE_API spate_err spate_ctx_await_termination(spate_ctx *ssc);
 /* Same, for at most timeout_ms: *terminated says whether the context stopped.
  * Returns SPATE_OK on stop or timeout, the error otherwise. */
-spate_err spate_ctx_await_termination_or_timeout(spate_ctx *ssc, int64_t timeout_ms,
-                                                 bool *terminated);
-spate_ctx_state spate_ctx_get_state(spate_ctx *ssc);
+SPATE_API spate_err spate_ctx_await_termination_or_timeout(spate_ctx *ssc, int64_t timeout_ms,
+                                                           bool *terminated);
+SPATE_API spate_ctx_state spate_ctx_get_state(spate_ctx *ssc);
 /* Keeps each stream's RDDs at least this long (Spark's remember). Before start. */
-spate_err spate_ctx_remember(spate_ctx *ssc, spate_duration d);
-spate_duration spate_ctx_batch_interval(const spate_ctx *ssc);
+SPATE_API spate_err spate_ctx_remember(spate_ctx *ssc, spate_duration d);
+SPATE_API spate_duration spate_ctx_batch_interval(const spate_ctx *ssc);
 /* The clock batches are scheduled by (a manual one if the conf asked for it). */
-spate_clock *spate_ctx_clock(spate_ctx *ssc);
+SPATE_API spate_clock *spate_ctx_clock(spate_ctx *ssc);
 /* The conf the context runs with. Read-only; valid while the context lives. */
-const spate_conf *spate_ctx_conf(const spate_ctx *ssc);
+SPATE_API const spate_conf *spate_ctx_conf(const spate_ctx *ssc);
 /* The message of the most recent failure on this context or its streams: a
  * call that returned an error or NULL, or a failure while running (a job, an
  * input, a receiver: what awaitTermination returns). "" before the first.
@@ -75,7 +77,7 @@ const spate_conf *spate_ctx_conf(const spate_ctx *ssc);
  * The string is a copy owned by the calling thread, valid until that
  * thread's next spate_ctx_last_error call (on any context) or its end; it
  * does not change meanwhile, whatever other threads do. */
-const char *spate_ctx_last_error(spate_ctx *ssc);
+SPATE_API const char *spate_ctx_last_error(spate_ctx *ssc);
 
 /* ---- logging (Spark's sc.setLogLevel) -------------------------------------- */
 /* Each context has its own log level and destination, used by the records of
@@ -86,18 +88,19 @@ const char *spate_ctx_last_error(spate_ctx *ssc);
 /* The lowest level of the context's records, SPATE_LOG_OFF for none. Starts
  * at the conf's spate.log.level. Any thread, any time: the next record
  * obeys it. SPATE_ERR_INVALID_ARG for a level out of range. */
-spate_err spate_ctx_set_log_level(spate_ctx *ssc, spate_log_level level);
-spate_log_level spate_ctx_get_log_level(const spate_ctx *ssc);
+SPATE_API spate_err spate_ctx_set_log_level(spate_ctx *ssc, spate_log_level level);
+SPATE_API spate_log_level spate_ctx_get_log_level(const spate_ctx *ssc);
 /* Sends the context's records to fn (see spate_log_fn in core.h) instead of
  * stderr; fn NULL: stderr again (the default). ud is borrowed: it must stay
  * valid until the callback is replaced or the context destroyed. Any thread,
  * any time, also from inside the callback; when it returns (from another
  * thread), the previous callback is not running and is not called again, so
  * its ud may be freed. */
-spate_err spate_ctx_set_log_callback(spate_ctx *ssc, spate_log_fn fn, void *ud);
+SPATE_API spate_err spate_ctx_set_log_callback(spate_ctx *ssc, spate_log_fn fn, void *ud);
 /* An RDD owned by the context (for queueStream), a deep copy of n values in
  * nparts partitions (<= 0: spate.default.parallelism or the thread count). */
-spate_rdd *spate_ctx_parallelize(spate_ctx *ssc, const spate_value *values, size_t n, int nparts);
+SPATE_API spate_rdd *spate_ctx_parallelize(spate_ctx *ssc, const spate_value *values, size_t n,
+                                           int nparts);
 
 /* Counters since start. */
 typedef struct spate_ctx_stats {
@@ -108,58 +111,59 @@ typedef struct spate_ctx_stats {
     int64_t errors;        /* failures reported (jobs, inputs, receivers) */
     int64_t last_batch_ms; /* time of the last completed batch, -1 before the first */
 } spate_ctx_stats;
-void spate_ctx_get_stats(spate_ctx *ssc, spate_ctx_stats *out);
+SPATE_API void spate_ctx_get_stats(spate_ctx *ssc, spate_ctx_stats *out);
 
 /* For tests driving a manual clock: blocks until the batch of time batch_ms
  * (and every earlier one) has completed, or timeout_ms passes in real time.
  * Returns SPATE_ERR_TIMEOUT then, SPATE_ERR_STATE when the context stopped
  * before that batch (messages in spate_ctx_last_error). */
-spate_err spate_ctx_await_batch(spate_ctx *ssc, int64_t batch_ms, int64_t timeout_ms);
+SPATE_API spate_err spate_ctx_await_batch(spate_ctx *ssc, int64_t batch_ms, int64_t timeout_ms);
 
 /* ---- input streams ------------------------------------------------------- */
 /* queueStream: each batch takes one RDD from the queue (one_at_a_time) or all
  * of them (their union); when the queue is empty it uses default_rdd (may be
  * NULL: an empty RDD). Takes ownership of default_rdd. */
-spate_stream *spate_queue_stream(spate_ctx *ssc, bool one_at_a_time, spate_rdd *default_rdd);
+SPATE_API spate_stream *spate_queue_stream(spate_ctx *ssc, bool one_at_a_time,
+                                           spate_rdd *default_rdd);
 /* Appends rdd (made by spate_ctx_parallelize on the same context) to a queue
  * stream; takes ownership. Thread-safe. */
-spate_err spate_queue_stream_push(spate_stream *queue, spate_rdd *rdd);
+SPATE_API spate_err spate_queue_stream_push(spate_stream *queue, spate_rdd *rdd);
 
 /* Lines of text (UTF-8, without the \n or \r\n) from a TCP server; reconnects
  * when the peer closes or is not there yet. */
-spate_stream *spate_socket_text_stream(spate_ctx *ssc, const char *host, int port);
+SPATE_API spate_stream *spate_socket_text_stream(spate_ctx *ssc, const char *host, int port);
 
 /* A reader over a connected socket, for socketStream converters. */
 typedef struct spate_reader spate_reader;
 /* Reads up to n bytes; returns 0 at end of stream, -1 on error (errno set). */
-long spate_reader_read(spate_reader *r, void *buf, size_t n);
+SPATE_API long spate_reader_read(spate_reader *r, void *buf, size_t n);
 /* Reads one line into *line (without the newline; valid until the next read).
  * Returns 1 for a line, 0 at end of stream, -1 on error. */
-int spate_reader_read_line(spate_reader *r, const char **line, size_t *len);
+SPATE_API int spate_reader_read_line(spate_reader *r, const char **line, size_t *len);
 
 /* A receiver: the object that brings data from outside (Spark's Receiver). */
 typedef struct spate_receiver spate_receiver;
 /* Stores one element (deep-copied) into the current block. With the
  * write-ahead log, the record is on disk when it returns. Thread-safe. */
-void spate_receiver_store(spate_receiver *r, spate_value v);
+SPATE_API void spate_receiver_store(spate_receiver *r, spate_value v);
 /* Spark's store(ArrayBuffer) / store(Iterator): stores n elements at once,
  * in order; with the write-ahead log they are all on disk, after one sync
  * instead of n, when it returns (what a receiver reading in chunks should
  * use: one sync costs milliseconds). Counts n records against
  * spate.streaming.receiver.maxRate. Thread-safe. */
-void spate_receiver_store_many(spate_receiver *r, const spate_value *vs, size_t n);
+SPATE_API void spate_receiver_store_many(spate_receiver *r, const spate_value *vs, size_t n);
 /* Reports a problem without stopping the receiver (listeners, log, errors). */
-void spate_receiver_report_error(spate_receiver *r, const char *msg);
+SPATE_API void spate_receiver_report_error(spate_receiver *r, const char *msg);
 /* Asks to be stopped and started again after spate.streaming.receiverRestartDelay. */
-void spate_receiver_restart(spate_receiver *r, const char *msg);
+SPATE_API void spate_receiver_restart(spate_receiver *r, const char *msg);
 /* True once the receiver is being stopped: on_start loops should return. */
-bool spate_receiver_is_stopped(spate_receiver *r);
+SPATE_API bool spate_receiver_is_stopped(spate_receiver *r);
 
 /* socketStream: converter reads the connection and stores elements; it
  * returns when the stream ends (the receiver then reconnects) or on error. */
 typedef spate_err (*spate_socket_converter)(spate_reader *in, spate_receiver *r, void *ud);
-spate_stream *spate_socket_stream(spate_ctx *ssc, const char *host, int port,
-                                  spate_socket_converter convert, void *ud);
+SPATE_API spate_stream *spate_socket_stream(spate_ctx *ssc, const char *host, int port,
+                                            spate_socket_converter convert, void *ud);
 
 /* receiverStream: on_start runs on its own thread (it may block and loop until
  * spate_receiver_is_stopped); on_stop is called when the context stops. */
@@ -169,59 +173,64 @@ typedef struct spate_receiver_def {
     void (*on_stop)(spate_receiver *r, void *ud);
     void *ud;
 } spate_receiver_def;
-spate_stream *spate_receiver_stream(spate_ctx *ssc, const spate_receiver_def *def);
+SPATE_API spate_stream *spate_receiver_stream(spate_ctx *ssc, const spate_receiver_def *def);
 
 /* Lines of the new files of a directory (textFileStream). */
-spate_stream *spate_text_file_stream(spate_ctx *ssc, const char *dir);
+SPATE_API spate_stream *spate_text_file_stream(spate_ctx *ssc, const char *dir);
 /* fileStream: filter (may be NULL) decides which paths to take; new_files_only
  * false also takes the files present at start. Elements are (offset, line)
  * pairs as Hadoop's TextInputFormat gives (LongWritable, Text). */
 typedef bool (*spate_path_filter)(const char *path, void *ud);
-spate_stream *spate_file_stream(spate_ctx *ssc, const char *dir, spate_path_filter filter, void *ud,
-                                bool new_files_only);
+SPATE_API spate_stream *spate_file_stream(spate_ctx *ssc, const char *dir, spate_path_filter filter,
+                                          void *ud, bool new_files_only);
 /* Fixed-length records as SPATE_BYTES. A file whose size is not a multiple of
  * record_length is reported (error) and its records are not used. */
-spate_stream *spate_binary_records_stream(spate_ctx *ssc, const char *dir, int record_length);
+SPATE_API spate_stream *spate_binary_records_stream(spate_ctx *ssc, const char *dir,
+                                                    int record_length);
 
 /* ---- transformations ----------------------------------------------------- */
-spate_stream *spate_stream_map(spate_stream *s, spate_map_fn fn, void *ud);
-spate_stream *spate_stream_flat_map(spate_stream *s, spate_flat_map_fn fn, void *ud);
-spate_stream *spate_stream_filter(spate_stream *s, spate_filter_fn fn, void *ud);
-spate_stream *spate_stream_map_partitions(spate_stream *s, spate_map_partitions_fn fn, void *ud);
-spate_stream *spate_stream_glom(spate_stream *s);
-spate_stream *spate_stream_repartition(spate_stream *s, int nparts);
+SPATE_API spate_stream *spate_stream_map(spate_stream *s, spate_map_fn fn, void *ud);
+SPATE_API spate_stream *spate_stream_flat_map(spate_stream *s, spate_flat_map_fn fn, void *ud);
+SPATE_API spate_stream *spate_stream_filter(spate_stream *s, spate_filter_fn fn, void *ud);
+SPATE_API spate_stream *spate_stream_map_partitions(spate_stream *s, spate_map_partitions_fn fn,
+                                                    void *ud);
+SPATE_API spate_stream *spate_stream_glom(spate_stream *s);
+SPATE_API spate_stream *spate_stream_repartition(spate_stream *s, int nparts);
 /* A one-element stream per batch (none for an empty batch). */
-spate_stream *spate_stream_reduce(spate_stream *s, spate_reduce_fn fn, void *ud);
+SPATE_API spate_stream *spate_stream_reduce(spate_stream *s, spate_reduce_fn fn, void *ud);
 /* One element per batch: the number of elements (0 for an empty batch). */
-spate_stream *spate_stream_count(spate_stream *s);
+SPATE_API spate_stream *spate_stream_count(spate_stream *s);
 /* (value, count) pairs. nparts <= 0: default. */
-spate_stream *spate_stream_count_by_value(spate_stream *s, int nparts);
-spate_stream *spate_stream_union(spate_stream *a, spate_stream *b);
+SPATE_API spate_stream *spate_stream_count_by_value(spate_stream *s, int nparts);
+SPATE_API spate_stream *spate_stream_union(spate_stream *a, spate_stream *b);
 /* The union of n streams of the same context and slide (ssc.union). */
-spate_stream *spate_ctx_union(spate_ctx *ssc, spate_stream **streams, int n);
+SPATE_API spate_stream *spate_ctx_union(spate_ctx *ssc, spate_stream **streams, int n);
 /* transform: fn maps the batch's RDD to another RDD of the same batch (made
  * from it with the spate_rdd_* functions). It runs on the generator thread
  * when the batch is generated; it may run actions. Returning NULL fails the
  * batch. */
 typedef spate_rdd *(*spate_transform_fn)(spate_rdd *rdd, int64_t time_ms, void *ud);
 typedef spate_rdd *(*spate_transform2_fn)(spate_rdd *a, spate_rdd *b, int64_t time_ms, void *ud);
-spate_stream *spate_stream_transform(spate_stream *s, spate_transform_fn fn, void *ud);
-spate_stream *spate_stream_transform_with(spate_stream *a, spate_stream *b, spate_transform2_fn fn,
-                                          void *ud);
+SPATE_API spate_stream *spate_stream_transform(spate_stream *s, spate_transform_fn fn, void *ud);
+SPATE_API spate_stream *spate_stream_transform_with(spate_stream *a, spate_stream *b,
+                                                    spate_transform2_fn fn, void *ud);
 
 /* Pair streams (elements are 2-tuples). nparts <= 0: default partitions. */
-spate_stream *spate_stream_reduce_by_key(spate_stream *s, spate_reduce_fn fn, void *ud, int nparts);
-spate_stream *spate_stream_group_by_key(spate_stream *s, int nparts);
-spate_stream *spate_stream_combine_by_key(spate_stream *s, spate_map_fn create,
-                                          spate_reduce_fn merge_value,
-                                          spate_reduce_fn merge_combiners, void *ud, int nparts);
-spate_stream *spate_stream_map_values(spate_stream *s, spate_map_fn fn, void *ud);
-spate_stream *spate_stream_flat_map_values(spate_stream *s, spate_flat_map_fn fn, void *ud);
-spate_stream *spate_stream_cogroup(spate_stream *a, spate_stream *b, int nparts);
-spate_stream *spate_stream_join(spate_stream *a, spate_stream *b, int nparts);
-spate_stream *spate_stream_left_outer_join(spate_stream *a, spate_stream *b, int nparts);
-spate_stream *spate_stream_right_outer_join(spate_stream *a, spate_stream *b, int nparts);
-spate_stream *spate_stream_full_outer_join(spate_stream *a, spate_stream *b, int nparts);
+SPATE_API spate_stream *spate_stream_reduce_by_key(spate_stream *s, spate_reduce_fn fn, void *ud,
+                                                   int nparts);
+SPATE_API spate_stream *spate_stream_group_by_key(spate_stream *s, int nparts);
+SPATE_API spate_stream *spate_stream_combine_by_key(spate_stream *s, spate_map_fn create,
+                                                    spate_reduce_fn merge_value,
+                                                    spate_reduce_fn merge_combiners, void *ud,
+                                                    int nparts);
+SPATE_API spate_stream *spate_stream_map_values(spate_stream *s, spate_map_fn fn, void *ud);
+SPATE_API spate_stream *spate_stream_flat_map_values(spate_stream *s, spate_flat_map_fn fn,
+                                                     void *ud);
+SPATE_API spate_stream *spate_stream_cogroup(spate_stream *a, spate_stream *b, int nparts);
+SPATE_API spate_stream *spate_stream_join(spate_stream *a, spate_stream *b, int nparts);
+SPATE_API spate_stream *spate_stream_left_outer_join(spate_stream *a, spate_stream *b, int nparts);
+SPATE_API spate_stream *spate_stream_right_outer_join(spate_stream *a, spate_stream *b, int nparts);
+SPATE_API spate_stream *spate_stream_full_outer_join(spate_stream *a, spate_stream *b, int nparts);
 
 /* DStream.persist(level): each batch's RDD of s is persisted at level (see
  * spate_rdd_persist: with spate every level keeps the values in memory): the
@@ -236,40 +245,41 @@ spate_stream *spate_stream_full_outer_join(spate_stream *a, spate_stream *b, int
  * SPATE_STORAGE_NONE turns persistence off. SPATE_ERR_INVALID_ARG for a NULL
  * stream or an unknown level. Persisting is not part of the graph's
  * checkpoint fingerprint: a checkpoint taken without it is still valid. */
-spate_err spate_stream_persist(spate_stream *s, spate_storage_level level);
+SPATE_API spate_err spate_stream_persist(spate_stream *s, spate_storage_level level);
 /* DStream.cache() = persist(): persist(MEMORY_ONLY_SER), Spark's default for
  * DStreams (kept in memory as values by spate, like every level). */
-spate_err spate_stream_cache(spate_stream *s);
+SPATE_API spate_err spate_stream_cache(spate_stream *s);
 /* The level set by persist/cache, SPATE_STORAGE_NONE by default. */
-spate_storage_level spate_stream_get_storage_level(const spate_stream *s);
+SPATE_API spate_storage_level spate_stream_get_storage_level(const spate_stream *s);
 
 /* slice: the RDDs of the batches with from_ms <= time <= to_ms that the stream
  * still remembers, in time order. Only from foreachRDD/transform callbacks
  * (the job thread) or after stop. Results live until those batches are
  * forgotten. SPATE_ERR_INVALID_ARG when from/to are not batch times. */
-spate_err spate_stream_slice(spate_stream *s, int64_t from_ms, int64_t to_ms, spate_rdd ***out,
-                             int *n);
+SPATE_API spate_err spate_stream_slice(spate_stream *s, int64_t from_ms, int64_t to_ms,
+                                       spate_rdd ***out, int *n);
 
 /* ---- output operations (run every batch in the order they were defined) -- */
 /* Spark's print(num): the 43-dash header with "Time: <ms> ms", the first num
  * elements, "..." when there are more, then an empty line; flushed each batch.
  * Goes to stdout, or to the FILE set by spate_stream_print_to. */
-spate_err spate_stream_print(spate_stream *s, int num);
-spate_err spate_stream_print_to(spate_stream *s, int num, void *file /* FILE* */);
+SPATE_API spate_err spate_stream_print(spate_stream *s, int num);
+SPATE_API spate_err spate_stream_print_to(spate_stream *s, int num, void *file /* FILE* */);
 /* saveAsTextFiles: every batch writes prefix-<ms>[.suffix]/part-NNNNN (one per
  * partition, one element per line) and _SUCCESS into a temporary directory,
  * then renames it into place, so readers never see half a batch. suffix may be
  * NULL or "". */
-spate_err spate_stream_save_as_text_files(spate_stream *s, const char *prefix, const char *suffix);
+SPATE_API spate_err spate_stream_save_as_text_files(spate_stream *s, const char *prefix,
+                                                    const char *suffix);
 /* foreachRDD: fn runs on the job thread every batch with the batch's RDD and
  * time; returning an error fails the batch. */
 typedef spate_err (*spate_foreach_rdd_fn)(spate_rdd *rdd, int64_t time_ms, void *ud);
-spate_err spate_stream_foreach_rdd(spate_stream *s, spate_foreach_rdd_fn fn, void *ud);
+SPATE_API spate_err spate_stream_foreach_rdd(spate_stream *s, spate_foreach_rdd_fn fn, void *ud);
 
 /* The context a stream belongs to. */
-spate_ctx *spate_stream_ctx(const spate_stream *s);
+SPATE_API spate_ctx *spate_stream_ctx(const spate_stream *s);
 /* The stream's slide in ms (the batch interval for most streams). */
-spate_duration spate_stream_slide(const spate_stream *s);
+SPATE_API spate_duration spate_stream_slide(const spate_stream *s);
 
 #ifdef __cplusplus
 }

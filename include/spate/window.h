@@ -31,6 +31,8 @@
 #ifndef SPATE_WINDOW_H
 #define SPATE_WINDOW_H
 
+#include <spate/export.h>
+
 #include <spate/stream.h>
 
 #ifdef __cplusplus
@@ -38,35 +40,38 @@ extern "C" {
 #endif
 
 /* The union of the parent's RDDs in the window. */
-spate_stream *spate_stream_window(spate_stream *s, spate_duration window, spate_duration slide);
+SPATE_API spate_stream *spate_stream_window(spate_stream *s, spate_duration window,
+                                            spate_duration slide);
 /* One element per slide: the number of elements in the window (Spark uses
  * reduceByWindow with an inverse, so it needs a checkpoint directory). */
-spate_stream *spate_stream_count_by_window(spate_stream *s, spate_duration window,
-                                           spate_duration slide);
+SPATE_API spate_stream *spate_stream_count_by_window(spate_stream *s, spate_duration window,
+                                                     spate_duration slide);
 /* (value, count) over the window; values whose count drops to 0 are removed.
  * nparts <= 0: the default parallelism. */
-spate_stream *spate_stream_count_by_value_and_window(spate_stream *s, spate_duration window,
-                                                     spate_duration slide, int nparts);
+SPATE_API spate_stream *spate_stream_count_by_value_and_window(spate_stream *s,
+                                                               spate_duration window,
+                                                               spate_duration slide, int nparts);
 /* One element per slide: fn over the window's elements (none when empty).
  * inv may be NULL (no inverse: each slide reduces the whole window). With an
  * inverse, as in Spark, the result is kept under a single key: once the
  * window has seen an element it gives one element per slide, the inverse's
  * "zero" when the window is empty again. */
-spate_stream *spate_stream_reduce_by_window(spate_stream *s, spate_reduce_fn fn,
-                                            spate_reduce_fn inv, void *ud, spate_duration window,
-                                            spate_duration slide);
+SPATE_API spate_stream *spate_stream_reduce_by_window(spate_stream *s, spate_reduce_fn fn,
+                                                      spate_reduce_fn inv, void *ud,
+                                                      spate_duration window, spate_duration slide);
 /* (k, List(v...)) over the window (Spark's Iterable; values in batch order
  * per partition). nparts <= 0: the default parallelism. */
-spate_stream *spate_stream_group_by_key_and_window(spate_stream *s, spate_duration window,
-                                                   spate_duration slide, int nparts);
+SPATE_API spate_stream *spate_stream_group_by_key_and_window(spate_stream *s, spate_duration window,
+                                                             spate_duration slide, int nparts);
 /* (k, fn over the window's values of k). inv may be NULL (no inverse);
  * filter (may be NULL) gets each (k, v) of the result and keeps it when it
  * returns true (Spark's filterFunc, only with an inverse). nparts <= 0: the
  * default parallelism. */
-spate_stream *spate_stream_reduce_by_key_and_window(spate_stream *s, spate_reduce_fn fn,
-                                                    spate_reduce_fn inv, spate_filter_fn filter,
-                                                    void *ud, spate_duration window,
-                                                    spate_duration slide, int nparts);
+SPATE_API spate_stream *spate_stream_reduce_by_key_and_window(spate_stream *s, spate_reduce_fn fn,
+                                                              spate_reduce_fn inv,
+                                                              spate_filter_fn filter, void *ud,
+                                                              spate_duration window,
+                                                              spate_duration slide, int nparts);
 
 #ifdef __cplusplus
 }

@@ -8,6 +8,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -417,38 +418,128 @@ const char *spate_conf_get(const spate_conf *c, const char *key)
     return s ? s->str : NULL;
 }
 
-int64_t spate_conf_get_i64(const spate_conf *c, const char *key)
+/* The slot of a declared key whose type is one of `types` (a bit set of
+ * 1 << sp_conf_type); for undeclared keys, the "user." value parsed by
+ * parse_extra. SPATE_ERR_NOT_FOUND for a key neither declared nor set. */
+static spate_err typed_slot(const spate_conf *c, const char *key, unsigned types, sp_conf_type want,
+                            slot *out)
 {
-    const slot *s = find_slot(c, key);
-    if (s) return sp_conf_find(key)->type == SP_CONF_DOUBLE ? (int64_t)s->d : s->i;
-    const char *v = spate_conf_get(c, key);
-    return v ? strtoll(v, NULL, 10) : 0;
+    if (!c || !key) return SPATE_ERR_INVALID_ARG;
+    const sp_conf_opt *o = sp_conf_find(key);
+    if (o) {
+        if (!(types & (1u << o->type))) return SPATE_ERR_INVALID_ARG;
+        *out = c->slots[o - sp_conf_options];
+        if (o->type == SP_CONF_DOUBLE && want != SP_CONF_DOUBLE) out->i = (int64_t)out->d;
+        if (o->type != SP_CONF_DOUBLE && want == SP_CONF_DOUBLE) out->d = (double)out->i;
+        return SPATE_OK;
+    }
+    const char *v = is_extra_key(key) ? spate_conf_get(c, key) : NULL;
+    if (!v) return SPATE_ERR_NOT_FOUND;
+    sp_conf_opt as = {.name = key,
+                      .type = want,
+                      .min = INT64_MIN,
+                      .max = INT64_MAX,
+                      .dmin = -INFINITY,
+                      .dmax = INFINITY};
+    slot parsed = {0};
+    spate_err e = parse_value(&as, v, &parsed, NULL, 0);
+    free(parsed.str);
+    if (e) return SPATE_ERR_INVALID_ARG;
+    *out = parsed;
+    out->str = NULL;
+    return SPATE_OK;
 }
 
-double spate_conf_get_f64(const spate_conf *c, const char *key)
+#define TYPE_BIT(t) (1u << (t))
+
+spate_err spate_conf_get_i64(const spate_conf *c, const char *key, int64_t *out)
 {
-    const slot *s = find_slot(c, key);
-    if (s) return sp_conf_find(key)->type == SP_CONF_DOUBLE ? s->d : (double)s->i;
-    const char *v = spate_conf_get(c, key);
-    return v ? strtod(v, NULL) : 0.0;
+    slot s;
+    spate_err e = typed_slot(
+        c, key, TYPE_BIT(SP_CONF_INT) | TYPE_BIT(SP_CONF_SIZE) | TYPE_BIT(SP_CONF_DURATION),
+        SP_CONF_INT, &s);
+    if (!e) *out = s.i;
+    return e;
 }
 
-bool spate_conf_get_bool(const spate_conf *c, const char *key)
+spate_err spate_conf_get_f64(const spate_conf *c, const char *key, double *out)
 {
-    const slot *s = find_slot(c, key);
-    if (s) return sp_conf_find(key)->type == SP_CONF_BOOL && s->i != 0;
-    const char *v = spate_conf_get(c, key);
-    return v && strcasecmp(v, "true") == 0;
+    slot s;
+    spate_err e = typed_slot(
+        c, key, TYPE_BIT(SP_CONF_DOUBLE) | TYPE_BIT(SP_CONF_INT) | TYPE_BIT(SP_CONF_SIZE),
+        SP_CONF_DOUBLE, &s);
+    if (!e) *out = s.d;
+    return e;
 }
 
-spate_duration spate_conf_get_duration(const spate_conf *c, const char *key)
+spate_err spate_conf_get_bool(const spate_conf *c, const char *key, bool *out)
 {
-    const slot *s = find_slot(c, key);
-    if (s) return sp_conf_find(key)->type == SP_CONF_DURATION ? s->i : 0;
-    const char *v = spate_conf_get(c, key);
-    spate_duration d = 0;
-    if (v && spate_duration_parse(v, &d, NULL, 0) != SPATE_OK) d = 0;
-    return d;
+    slot s;
+    spate_err e = typed_slot(c, key, TYPE_BIT(SP_CONF_BOOL), SP_CONF_BOOL, &s);
+    if (!e) *out = s.i != 0;
+    return e;
+}
+
+spate_err spate_conf_get_duration(const spate_conf *c, const char *key, spate_duration *out)
+{
+    slot s;
+    spate_err e = typed_slot(c, key, TYPE_BIT(SP_CONF_DURATION), SP_CONF_DURATION, &s);
+    if (!e) *out = s.i;
+    return e;
+}
+
+/* The defaults of every option, parsed once: what the engine reads when it
+ * has no conf. Never destroyed (process lifetime, immutable after once). */
+static spate_conf *defaults;
+static pthread_once_t defaults_once = PTHREAD_ONCE_INIT;
+
+static void make_defaults(void) { defaults = spate_conf_new(); }
+
+static const spate_conf *conf_or_defaults(const spate_conf *c)
+{
+    if (c) return c;
+    pthread_once(&defaults_once, make_defaults);
+    return defaults;
+}
+
+/* A failed read here is a key the engine uses without declaring it, or with
+ * another type: a programming error that the unit tests exercise. */
+static void engine_read(spate_err e, const char *key)
+{
+    if (e == SPATE_OK) return;
+    fprintf(stderr,
+            "spate: option %s is read as a type it is not declared with, or is not in "
+            "conf_table.c (%s)\n",
+            key, spate_err_str(e));
+    abort();
+}
+
+int64_t sp_conf_i64(const spate_conf *c, const char *key)
+{
+    int64_t v = 0;
+    engine_read(spate_conf_get_i64(conf_or_defaults(c), key, &v), key);
+    return v;
+}
+
+double sp_conf_f64(const spate_conf *c, const char *key)
+{
+    double v = 0;
+    engine_read(spate_conf_get_f64(conf_or_defaults(c), key, &v), key);
+    return v;
+}
+
+bool sp_conf_bool(const spate_conf *c, const char *key)
+{
+    bool v = false;
+    engine_read(spate_conf_get_bool(conf_or_defaults(c), key, &v), key);
+    return v;
+}
+
+spate_duration sp_conf_duration(const spate_conf *c, const char *key)
+{
+    spate_duration v = 0;
+    engine_read(spate_conf_get_duration(conf_or_defaults(c), key, &v), key);
+    return v;
 }
 
 void sp_conf_foreach_prefix(const spate_conf *c, const char *prefix,

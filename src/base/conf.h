@@ -15,7 +15,9 @@
  * back as "true"/"false" and enums in the table's spelling. The typed getters
  * return the parsed value: INT and SIZE (bytes) via spate_conf_get_i64, DOUBLE
  * via spate_conf_get_f64, BOOL via spate_conf_get_bool, DURATION (ms) via
- * spate_conf_get_duration (spate_conf_get_i64 also works for it).
+ * spate_conf_get_duration (spate_conf_get_i64 also works for it). Reading a
+ * key the table does not declare is SPATE_ERR_NOT_FOUND, never a silent 0;
+ * the engine reads its own options with sp_conf_i64 and friends below.
  *
  * Locality: a spate_conf is not thread-safe; the table is immutable. */
 #ifndef SP_CONF_H
@@ -65,6 +67,17 @@ int sp_conf_master_threads(const char *master);
 /* Calls fn for each key set under prefix (e.g. "kafka."), in the order set. */
 void sp_conf_foreach_prefix(const spate_conf *conf, const char *prefix,
                             void (*fn)(const char *key, const char *value, void *ud), void *ud);
+
+/* The engine's reads of the options it declares: the value set in conf, or
+ * the table's default when conf is NULL (so no default is written twice).
+ * The key must be in the table with a type the getter reads (see
+ * spate_conf_get_i64): anything else is a programming error and aborts with
+ * the key's name. Any thread (conf itself is not locked: read it where it is
+ * not being set). */
+int64_t sp_conf_i64(const spate_conf *conf, const char *key);
+double sp_conf_f64(const spate_conf *conf, const char *key);
+bool sp_conf_bool(const spate_conf *conf, const char *key);
+spate_duration sp_conf_duration(const spate_conf *conf, const char *key);
 
 /* Writes docs/configuration.md: a Markdown table of every option (name, type,
  * default, range, description). */

@@ -2,6 +2,7 @@
  * STOPPED with Spark's rules, errors, awaitTermination and stats. */
 #include "stream/ctx_impl.h"
 
+#include "base/conf.h"
 #include "base/arena.h"
 #include "base/errbuf.h"
 #include "base/log.h"
@@ -21,7 +22,7 @@ static bool configure_threads(spate_ctx *ctx, char *errstr, size_t errstr_size)
                 "invalid spate.master \"%s\": expected local, local[N] or local[*]", master);
         return false;
     }
-    int64_t parallelism = spate_conf_get_i64(ctx->conf, "spate.default.parallelism");
+    int64_t parallelism = sp_conf_i64(ctx->conf, "spate.default.parallelism");
     sp_exec_init(&ctx->exec, threads, (int)parallelism);
     return true;
 }

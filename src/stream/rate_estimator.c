@@ -2,6 +2,7 @@
  * rate_estimator.h). */
 #include "stream/rate_estimator.h"
 
+#include "base/conf.h"
 #include "base/arena.h"
 #include "base/errbuf.h"
 #include "base/log.h"
@@ -100,8 +101,7 @@ struct sp_rate_controller {
 bool sp_backpressure_enabled(spate_ctx *ctx)
 {
     const spate_conf *conf = spate_ctx_conf(ctx);
-    return conf && spate_conf_get(conf, "spate.streaming.backpressure.enabled") &&
-           spate_conf_get_bool(conf, "spate.streaming.backpressure.enabled");
+    return sp_conf_bool(conf, "spate.streaming.backpressure.enabled");
 }
 
 /* Spark's RateController.onBatchCompleted: needs the processing end, both
@@ -127,11 +127,6 @@ static void on_completed(const spate_batch_info *b, void *ud)
     if (rc->publish) rc->publish(r, rc->ud);
 }
 
-static double conf_f64(const spate_conf *conf, const char *key, double dflt)
-{
-    return conf && spate_conf_get(conf, key) ? spate_conf_get_f64(conf, key) : dflt;
-}
-
 sp_rate_controller *sp_rate_controller_new(spate_ctx *ctx, int stream_id,
                                            sp_rate_publish_fn publish, void *ud, bool *ok,
                                            char *errstr, size_t errstr_size)
@@ -140,10 +135,10 @@ sp_rate_controller *sp_rate_controller_new(spate_ctx *ctx, int stream_id,
     if (!sp_backpressure_enabled(ctx)) return NULL;
     const spate_conf *conf = spate_ctx_conf(ctx);
     sp_rate_controller *rc = sp_xcalloc(1, sizeof *rc);
-    double kp = conf_f64(conf, "spate.streaming.backpressure.pid.proportional", 1.0);
-    double ki = conf_f64(conf, "spate.streaming.backpressure.pid.integral", 0.2);
-    double kd = conf_f64(conf, "spate.streaming.backpressure.pid.derived", 0.0);
-    double min_rate = conf_f64(conf, "spate.streaming.backpressure.pid.minRate", 100);
+    double kp = sp_conf_f64(conf, "spate.streaming.backpressure.pid.proportional");
+    double ki = sp_conf_f64(conf, "spate.streaming.backpressure.pid.integral");
+    double kd = sp_conf_f64(conf, "spate.streaming.backpressure.pid.derived");
+    double min_rate = sp_conf_f64(conf, "spate.streaming.backpressure.pid.minRate");
     if (sp_pid_init(&rc->pid, spate_ctx_batch_interval(ctx), kp, ki, kd, min_rate, errstr,
                     errstr_size)) {
         free(rc);

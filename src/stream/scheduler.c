@@ -5,6 +5,7 @@
  * (spark.streaming.concurrentJobs = 1), and forgets old batches. */
 #include "stream/ctx_impl.h"
 
+#include "base/conf.h"
 #include "base/arena.h"
 #include "base/log.h"
 #include "stream/ckpt/ckpt.h"
@@ -276,7 +277,7 @@ static void drop_queue(spate_ctx *ctx)
 static int64_t graceful_stop_timeout_ms(const spate_ctx *ctx)
 {
     spate_duration t =
-        spate_conf_get_duration(spate_ctx_conf(ctx), "spate.streaming.gracefulStopTimeout");
+        sp_conf_duration(spate_ctx_conf(ctx), "spate.streaming.gracefulStopTimeout");
     return t > 0 ? t : 10 * ctx->batch;
 }
 

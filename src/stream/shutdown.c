@@ -15,6 +15,7 @@
  * watcher has let go of it. */
 #include "stream/shutdown.h"
 
+#include "base/conf.h"
 #include "base/arena.h"
 #include "base/log.h"
 #include "stream/dstream_int.h"
@@ -162,7 +163,7 @@ static const char *start_watcher_locked(void)
 
 void sp_shutdown_install(spate_ctx *ctx)
 {
-    if (!spate_conf_get_bool(spate_ctx_conf(ctx), "spate.streaming.stopGracefullyOnShutdown"))
+    if (!sp_conf_bool(spate_ctx_conf(ctx), "spate.streaming.stopGracefullyOnShutdown"))
         return;
     pthread_mutex_lock(&lock);
     const char *problem = start_watcher_locked();

@@ -17,10 +17,14 @@ static void set_line(spate_conf *c, char *line)
     spate_err rc = spate_conf_set(c, line, eq + 1, err, sizeof err);
     if (rc == SPATE_OK) {
         if (!spate_conf_get(c, line)) abort();
-        (void)spate_conf_get_i64(c, line);
-        (void)spate_conf_get_f64(c, line);
-        (void)spate_conf_get_bool(c, line);
-        (void)spate_conf_get_duration(c, line);
+        int64_t i;
+        double d;
+        bool b;
+        spate_duration t;
+        (void)spate_conf_get_i64(c, line, &i);
+        (void)spate_conf_get_f64(c, line, &d);
+        (void)spate_conf_get_bool(c, line, &b);
+        (void)spate_conf_get_duration(c, line, &t);
     } else if (err[0] == '\0') {
         abort(); /* every failure explains itself */
     }

@@ -6,6 +6,7 @@
 
 #include "base/conf.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +28,20 @@ static void set_ok(const char *k, const char *v)
     cr_assert_eq(rc, SPATE_OK, "%s=%s: %s", k, v, err);
 }
 
+/* The public typed getters, asserting that the read succeeds. */
+#define DEFINE_GETTER(name, type, fn)                                                              \
+    static type name(const char *key)                                                              \
+    {                                                                                              \
+        type v;                                                                                    \
+        spate_err rc = fn(C, key, &v);                                                             \
+        cr_assert_eq(rc, SPATE_OK, "%s: %s", key, spate_err_str(rc));                              \
+        return v;                                                                                  \
+    }
+DEFINE_GETTER(get_i64, int64_t, spate_conf_get_i64)
+DEFINE_GETTER(get_f64, double, spate_conf_get_f64)
+DEFINE_GETTER(get_bool, bool, spate_conf_get_bool)
+DEFINE_GETTER(get_duration, spate_duration, spate_conf_get_duration)
+
 static void set_bad(const char *k, const char *v, spate_err want, const char *msg)
 {
     spate_err rc = spate_conf_set(C, k, v, err, sizeof err);
@@ -38,61 +53,60 @@ Test(conf, spark_defaults)
 {
     cr_assert_str_eq(spate_conf_get(C, "spate.master"), "local[*]");
     cr_assert_str_eq(spate_conf_get(C, "spate.app.name"), "spate");
-    cr_assert_eq(spate_conf_get_i64(C, "spate.default.parallelism"), 0);
+    cr_assert_eq(get_i64("spate.default.parallelism"), 0);
     cr_assert_str_eq(spate_conf_get(C, "spate.streaming.clock"), "system");
-    cr_assert_eq(spate_conf_get_duration(C, "spate.streaming.blockInterval"), 200);
-    cr_assert_eq(spate_conf_get_duration(C, "spate.streaming.receiverRestartDelay"), 2000);
-    cr_assert(!spate_conf_get_bool(C, "spate.streaming.stopGracefullyOnShutdown"));
-    cr_assert(spate_conf_get_bool(C, "spate.streaming.stopSparkContextByDefault"));
-    cr_assert_eq(spate_conf_get_i64(C, "spate.streaming.concurrentJobs"), 1);
-    cr_assert_eq(spate_conf_get_duration(C, "spate.streaming.fileStream.minRememberDuration"),
-                 60000);
-    cr_assert_eq(spate_conf_get_i64(C, "spate.files.maxPartitionBytes"), 32 << 20);
-    cr_assert_eq(spate_conf_get_i64(C, "spate.streaming.receiver.maxRate"), 0);
-    cr_assert(!spate_conf_get_bool(C, "spate.streaming.receiver.writeAheadLog.enable"));
-    cr_assert(!spate_conf_get_bool(C, "spate.streaming.backpressure.enabled"));
-    cr_assert_eq(spate_conf_get_i64(C, "spate.streaming.backpressure.initialRate"), 0);
-    cr_assert_eq(spate_conf_get_f64(C, "spate.streaming.backpressure.pid.proportional"), 1.0);
-    cr_assert_eq(spate_conf_get_f64(C, "spate.streaming.backpressure.pid.integral"), 0.2);
-    cr_assert_eq(spate_conf_get_f64(C, "spate.streaming.backpressure.pid.minRate"), 100.0);
-    cr_assert_eq(spate_conf_get_i64(C, "spate.streaming.kafka.maxRatePerPartition"), 0);
-    cr_assert_eq(spate_conf_get_i64(C, "spate.streaming.kafka.minRatePerPartition"), 1);
+    cr_assert_eq(get_duration("spate.streaming.blockInterval"), 200);
+    cr_assert_eq(get_duration("spate.streaming.receiverRestartDelay"), 2000);
+    cr_assert(!get_bool("spate.streaming.stopGracefullyOnShutdown"));
+    cr_assert(get_bool("spate.streaming.stopSparkContextByDefault"));
+    cr_assert_eq(get_i64("spate.streaming.concurrentJobs"), 1);
+    cr_assert_eq(get_duration("spate.streaming.fileStream.minRememberDuration"), 60000);
+    cr_assert_eq(get_i64("spate.files.maxPartitionBytes"), 32 << 20);
+    cr_assert_eq(get_i64("spate.streaming.receiver.maxRate"), 0);
+    cr_assert(!get_bool("spate.streaming.receiver.writeAheadLog.enable"));
+    cr_assert(!get_bool("spate.streaming.backpressure.enabled"));
+    cr_assert_eq(get_i64("spate.streaming.backpressure.initialRate"), 0);
+    cr_assert_eq(get_f64("spate.streaming.backpressure.pid.proportional"), 1.0);
+    cr_assert_eq(get_f64("spate.streaming.backpressure.pid.integral"), 0.2);
+    cr_assert_eq(get_f64("spate.streaming.backpressure.pid.minRate"), 100.0);
+    cr_assert_eq(get_i64("spate.streaming.kafka.maxRatePerPartition"), 0);
+    cr_assert_eq(get_i64("spate.streaming.kafka.minRatePerPartition"), 1);
     cr_assert_str_eq(spate_conf_get(C, "spate.log.level"), "WARN");
-    cr_assert_eq(spate_conf_get_duration(C, "spate.streaming.gracefulStopTimeout"), 0);
+    cr_assert_eq(get_duration("spate.streaming.gracefulStopTimeout"), 0);
 }
 
 Test(conf, spark_names_map_to_spate)
 {
     set_ok("spark.streaming.backpressure.enabled", "true");
-    cr_assert(spate_conf_get_bool(C, "spate.streaming.backpressure.enabled"));
-    cr_assert(spate_conf_get_bool(C, "spark.streaming.backpressure.enabled"));
+    cr_assert(get_bool("spate.streaming.backpressure.enabled"));
+    cr_assert(get_bool("spark.streaming.backpressure.enabled"));
     cr_assert_str_eq(spate_conf_get(C, "spark.streaming.backpressure.enabled"), "true");
 }
 
 Test(conf, typed_values)
 {
     set_ok("spate.streaming.blockInterval", "50ms");
-    cr_assert_eq(spate_conf_get_duration(C, "spate.streaming.blockInterval"), 50);
+    cr_assert_eq(get_duration("spate.streaming.blockInterval"), 50);
     cr_assert_str_eq(spate_conf_get(C, "spate.streaming.blockInterval"), "50ms");
     set_ok("spate.streaming.receiverRestartDelay", " 5 seconds ");
-    cr_assert_eq(spate_conf_get_duration(C, "spate.streaming.receiverRestartDelay"), 5000);
+    cr_assert_eq(get_duration("spate.streaming.receiverRestartDelay"), 5000);
     set_ok("spate.files.maxPartitionBytes", "1g");
-    cr_assert_eq(spate_conf_get_i64(C, "spate.files.maxPartitionBytes"), 1LL << 30);
+    cr_assert_eq(get_i64("spate.files.maxPartitionBytes"), 1LL << 30);
     set_ok("spate.files.maxPartitionBytes", "512 KB");
-    cr_assert_eq(spate_conf_get_i64(C, "spate.files.maxPartitionBytes"), 512 << 10);
+    cr_assert_eq(get_i64("spate.files.maxPartitionBytes"), 512 << 10);
     set_ok("spate.files.maxPartitionBytes", "1000");
-    cr_assert_eq(spate_conf_get_i64(C, "spate.files.maxPartitionBytes"), 1000);
+    cr_assert_eq(get_i64("spate.files.maxPartitionBytes"), 1000);
     set_ok("spate.streaming.stopGracefullyOnShutdown", "TRUE"); /* Spark: toBoolean */
-    cr_assert(spate_conf_get_bool(C, "spate.streaming.stopGracefullyOnShutdown"));
+    cr_assert(get_bool("spate.streaming.stopGracefullyOnShutdown"));
     cr_assert_str_eq(spate_conf_get(C, "spate.streaming.stopGracefullyOnShutdown"), "true");
     set_ok("spate.streaming.clock", "Manual");
     cr_assert_str_eq(spate_conf_get(C, "spate.streaming.clock"), "manual");
     set_ok("spate.log.level", "debug");
     cr_assert_str_eq(spate_conf_get(C, "spate.log.level"), "DEBUG");
     set_ok("spate.streaming.backpressure.pid.integral", "0.5");
-    cr_assert_eq(spate_conf_get_f64(C, "spate.streaming.backpressure.pid.integral"), 0.5);
+    cr_assert_eq(get_f64("spate.streaming.backpressure.pid.integral"), 0.5);
     set_ok("spate.streaming.receiver.maxRate", "10000");
-    cr_assert_eq(spate_conf_get_i64(C, "spate.streaming.receiver.maxRate"), 10000);
+    cr_assert_eq(get_i64("spate.streaming.receiver.maxRate"), 10000);
     set_ok("spate.app.name", "  my app ");
     cr_assert_str_eq(spate_conf_get(C, "spate.app.name"), "  my app "); /* strings as given */
 }
@@ -138,8 +152,8 @@ Test(conf, type_and_range_errors_name_key_value_and_expectation)
     set_bad("spate.streaming.receiver.maxRate", "99999999999999999999", SPATE_ERR_INVALID_ARG,
             "expected an integer");
     /* A failed set keeps the old value. */
-    cr_assert_eq(spate_conf_get_i64(C, "spate.streaming.concurrentJobs"), 1);
-    cr_assert_eq(spate_conf_get_duration(C, "spate.streaming.blockInterval"), 200);
+    cr_assert_eq(get_i64("spate.streaming.concurrentJobs"), 1);
+    cr_assert_eq(get_duration("spate.streaming.blockInterval"), 200);
 }
 
 Test(conf, unknown_keys)
@@ -153,8 +167,57 @@ Test(conf, unknown_keys)
             "unknown option \"completely.different\"");
     set_bad("kafka.", "x", SPATE_ERR_NOT_FOUND, "unknown option");
     cr_assert_null(spate_conf_get(C, "no.such.key"));
-    cr_assert_eq(spate_conf_get_i64(C, "no.such.key"), 0);
-    cr_assert(!spate_conf_get_bool(C, "no.such.key"));
+}
+
+Test(conf, reading_an_undeclared_key_is_an_error_not_a_default)
+{
+    int64_t i = 7;
+    double d = 7;
+    bool b = true;
+    spate_duration t = 7;
+    cr_assert_eq(spate_conf_get_i64(C, "no.such.key", &i), SPATE_ERR_NOT_FOUND);
+    cr_assert_eq(spate_conf_get_f64(C, "spate.streaming.blockIntervall", &d), SPATE_ERR_NOT_FOUND);
+    cr_assert_eq(spate_conf_get_bool(C, "kafka.missing", &b), SPATE_ERR_NOT_FOUND);
+    cr_assert_eq(spate_conf_get_duration(C, "user.missing", &t), SPATE_ERR_NOT_FOUND);
+    cr_assert(i == 7 && d == 7 && b && t == 7, "out parameters are untouched on error");
+}
+
+Test(conf, typed_getters_check_the_declared_type)
+{
+    bool b;
+    spate_duration t;
+    int64_t i;
+    double d;
+    cr_assert_eq(spate_conf_get_bool(C, "spate.streaming.blockInterval", &b),
+                 SPATE_ERR_INVALID_ARG);
+    cr_assert_eq(spate_conf_get_duration(C, "spate.streaming.concurrentJobs", &t),
+                 SPATE_ERR_INVALID_ARG);
+    cr_assert_eq(spate_conf_get_i64(C, "spate.streaming.backpressure.pid.integral", &i),
+                 SPATE_ERR_INVALID_ARG);
+    cr_assert_eq(spate_conf_get_i64(C, "spate.master", &i), SPATE_ERR_INVALID_ARG);
+    /* Durations read as i64 in ms, sizes in bytes; integers read as f64. */
+    cr_assert_eq(get_i64("spate.streaming.blockInterval"), 200);
+    cr_assert_eq(spate_conf_get_f64(C, "spate.streaming.concurrentJobs", &d), SPATE_OK);
+    cr_assert_eq(d, 1.0);
+    set_ok("user.flag", "yes");
+    cr_assert_eq(spate_conf_get_i64(C, "user.flag", &i), SPATE_ERR_INVALID_ARG);
+    set_ok("user.wait", "3 seconds");
+    cr_assert_eq(get_duration("user.wait"), 3000);
+}
+
+Test(conf, engine_reads_use_the_table_default_without_a_conf)
+{
+    cr_assert_eq(sp_conf_i64(NULL, "spate.files.maxPartitionBytes"), 32 << 20);
+    cr_assert_eq(sp_conf_duration(NULL, "spate.streaming.blockInterval"), 200);
+    cr_assert_eq(sp_conf_f64(NULL, "spate.streaming.backpressure.pid.minRate"), 100.0);
+    cr_assert(!sp_conf_bool(NULL, "spate.streaming.backpressure.enabled"));
+    set_ok("spate.streaming.blockInterval", "50ms");
+    cr_assert_eq(sp_conf_duration(C, "spate.streaming.blockInterval"), 50);
+}
+
+Test(conf, engine_read_of_an_undeclared_key_aborts, .signal = SIGABRT)
+{
+    sp_conf_i64(C, "spate.streaming.noSuchOption");
 }
 
 static void collect(const char *k, const char *v, void *ud)
@@ -173,7 +236,7 @@ Test(conf, kafka_and_user_keys_kept_as_given)
     set_ok("user.threshold", "42");
     set_ok("kafka.group.id", "g2");
     cr_assert_str_eq(spate_conf_get(C, "kafka.group.id"), "g2");
-    cr_assert_eq(spate_conf_get_i64(C, "user.threshold"), 42);
+    cr_assert_eq(get_i64("user.threshold"), 42);
     cr_assert_null(spate_conf_get(C, "kafka.missing"));
     char seen[256] = "";
     sp_conf_foreach_prefix(C, "kafka.", collect, seen);

@@ -3,6 +3,7 @@
  * directory). */
 #include "stream/ckpt/ckpt_int.h"
 
+#include "base/conf.h"
 #include "base/arena.h"
 #include "base/fsutil.h"
 #include "base/log.h"
@@ -163,8 +164,7 @@ spate_err sp_ckpt_start(spate_ctx *ctx)
     }
     c->data_interval = data_interval(ctx);
     c->snapshot_every =
-        spate_conf_get_i64(ctx->conf, "spate.streaming.checkpoint.snapshotEvery");
-    if (c->snapshot_every < 1) c->snapshot_every = 10;
+        sp_conf_i64(ctx->conf, "spate.streaming.checkpoint.snapshotEvery");
     c->remember = sp_graph_remember(ctx);
     warn_unrecoverable_inputs(ctx);
     pthread_mutex_lock(&c->mu);

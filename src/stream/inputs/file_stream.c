@@ -48,6 +48,7 @@
  * read the per-batch split table). */
 #include "stream/dstream_int.h"
 
+#include "base/conf.h"
 #include "base/arena.h"
 #include "base/log.h"
 #include "connect/source_util.h"
@@ -68,7 +69,6 @@
 #define COMPONENT "FileInputDStream"
 
 enum { TAIL_CHUNK = 64 * 1024, READ_WINDOW = 256 * 1024 };
-static const int64_t DEFAULT_MAX_PART_BYTES = 128LL << 20;
 
 typedef enum { FS_TEXT, FS_PAIRS, FS_BINARY } fs_kind;
 
@@ -796,13 +796,10 @@ static void fs_configure(file_impl *fi, spate_ctx *ctx)
 {
     const spate_conf *conf = spate_ctx_conf(ctx);
     int64_t slide = spate_ctx_batch_interval(ctx);
-    int64_t min_remember = sp_conf_duration_or(
-        conf, "spate.streaming.fileStream.minRememberDuration", spate_seconds(60));
+    int64_t min_remember = sp_conf_duration(conf, "spate.streaming.fileStream.minRememberDuration");
     int64_t batches = slide > 0 ? (min_remember + slide - 1) / slide : 1;
     fi->remember_ms = (batches > 0 ? batches : 1) * slide;
-    fi->max_part_bytes =
-        sp_conf_i64_or(conf, "spate.files.maxPartitionBytes", DEFAULT_MAX_PART_BYTES);
-    if (fi->max_part_bytes <= 0) fi->max_part_bytes = DEFAULT_MAX_PART_BYTES;
+    fi->max_part_bytes = sp_conf_i64(conf, "spate.files.maxPartitionBytes");
 }
 
 static spate_stream *fs_new(spate_ctx *ctx, const char *dir, fs_kind kind, spate_path_filter filter,

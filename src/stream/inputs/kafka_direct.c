@@ -45,6 +45,7 @@
 #include "stream/dstream_int.h"
 #include "stream/rate_estimator.h"
 
+#include "base/conf.h"
 #include "base/arena.h"
 #include "base/log.h"
 #include "exec/pool.h"
@@ -576,9 +577,9 @@ static void configure(kd_impl *kd, spate_ctx *ctx)
     const spate_conf *c = spate_ctx_conf(ctx);
     kd->rates = (sp_kafka_rates){
         .batch_ms = spate_ctx_batch_interval(ctx),
-        .max_rate_per_partition = sp_conf_i64_or(c, "spate.streaming.kafka.maxRatePerPartition", 0),
-        .min_rate_per_partition = sp_conf_i64_or(c, "spate.streaming.kafka.minRatePerPartition", 1),
-        .initial_rate = sp_conf_i64_or(c, "spate.streaming.backpressure.initialRate", 0),
+        .max_rate_per_partition = sp_conf_i64(c, "spate.streaming.kafka.maxRatePerPartition"),
+        .min_rate_per_partition = sp_conf_i64(c, "spate.streaming.kafka.minRatePerPartition"),
+        .initial_rate = sp_conf_i64(c, "spate.streaming.backpressure.initialRate"),
     };
     kd->fail_on_data_loss = sp_kafka_params_fail_on_data_loss(kd->params);
 }
@@ -587,13 +588,13 @@ static void configure(kd_impl *kd, spate_ctx *ctx)
 static bool make_clients(kd_impl *kd, spate_ctx *ctx, char *msg, size_t msg_size)
 {
     const spate_conf *c = spate_ctx_conf(ctx);
-    int64_t timeout = sp_conf_duration_or(c, "spate.streaming.kafka.metadata.timeout", 10000);
+    int64_t timeout = sp_conf_duration(c, "spate.streaming.kafka.metadata.timeout");
     kd->driver = sp_kafka_driver_new(kd->params, kd->who, timeout, msg, msg_size);
     if (!kd->driver) return false;
     sp_kafka_reader_opts opts = {
         .nthreads = sp_pool_threads(sp_ctx_exec(ctx)->pool),
-        .poll_ms = sp_conf_duration_or(c, "spate.streaming.kafka.consumer.poll.ms", 30000),
-        .max_open = (int)sp_conf_i64_or(c, "spate.streaming.kafka.consumer.cache.maxCapacity", 16),
+        .poll_ms = sp_conf_duration(c, "spate.streaming.kafka.consumer.poll.ms"),
+        .max_open = (int)sp_conf_i64(c, "spate.streaming.kafka.consumer.cache.maxCapacity"),
         .lost = &kd->lost,
         .who = kd->who,
     };

@@ -39,6 +39,7 @@
  * spate_receiver_is_stopped and the counters (atomics). */
 #include "stream/inputs/receiver_int.h"
 
+#include "base/conf.h"
 #include "base/arena.h"
 #include "base/log.h"
 #include "stream/inputs/receiver_wal.h"
@@ -400,15 +401,15 @@ static void receiver_configure(spate_receiver *r, spate_ctx *ctx)
 {
     const spate_conf *conf = spate_ctx_conf(ctx);
     r->restart_delay_ms =
-        sp_conf_duration_or(conf, "spate.streaming.receiverRestartDelay", spate_seconds(2));
+        sp_conf_duration(conf, "spate.streaming.receiverRestartDelay");
     if (r->restart_delay_ms < 0) r->restart_delay_ms = 0;
-    r->max_rate = sp_conf_i64_or(conf, "spate.streaming.receiver.maxRate", 0);
+    r->max_rate = sp_conf_i64(conf, "spate.streaming.receiver.maxRate");
     if (r->max_rate < 0) r->max_rate = 0;
     r->conf_max_rate = r->max_rate;
-    int64_t initial = sp_conf_i64_or(conf, "spate.streaming.backpressure.initialRate", 0);
+    int64_t initial = sp_conf_i64(conf, "spate.streaming.backpressure.initialRate");
     if (sp_backpressure_enabled(ctx) && initial > 0 && (r->max_rate == 0 || initial < r->max_rate))
         r->max_rate = initial;
-    int64_t block_ms = sp_conf_duration_or(conf, "spate.streaming.blockInterval", 200);
+    int64_t block_ms = sp_conf_duration(conf, "spate.streaming.blockInterval");
     int64_t batch_ms = spate_ctx_batch_interval(ctx);
     int64_t parts = block_ms > 0 ? batch_ms / block_ms : 1;
     r->max_parts = parts < 1 ? 1 : (size_t)parts;

@@ -3,6 +3,7 @@
  * deleting files nobody needs any more, and the checkpoint hooks. */
 #include "stream/inputs/receiver_wal_int.h"
 
+#include "base/conf.h"
 #include "base/arena.h"
 #include "base/log.h"
 #include "stream/ckpt/ckpt.h"
@@ -90,7 +91,7 @@ bool sp_ranges_get(sp_ckpt_in *in, sp_ranges *r)
 sp_rwal *sp_rwal_new(spate_stream *s)
 {
     const spate_conf *conf = spate_ctx_conf(s->ctx);
-    if (!spate_conf_get_bool(conf, "spate.streaming.receiver.writeAheadLog.enable")) return NULL;
+    if (!sp_conf_bool(conf, "spate.streaming.receiver.writeAheadLog.enable")) return NULL;
     sp_rwal *w = sp_xcalloc(1, sizeof *w);
     w->s = s;
     w->ctx = s->ctx;
