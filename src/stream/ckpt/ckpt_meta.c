@@ -5,12 +5,11 @@
 
 #include "base/arena.h"
 #include "base/errbuf.h"
+#include "logs/entry_log.h"
 
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 static const char KIND[] = "metadata";
 static const char PREFIX[] = "checkpoint-";
@@ -232,8 +231,8 @@ spate_err sp_ckpt_meta_decode(sp_ckpt_in *in, sp_ckpt_meta *m, char *errstr, siz
         return SPATE_ERR_CORRUPT;
     }
     if (m->batch <= 0) {
-        sp_errf(errstr, errstr_size, "corrupt checkpoint file %s: batch interval %lld ms",
-                in->path, (long long)m->batch);
+        sp_errf(errstr, errstr_size, "corrupt checkpoint file %s: batch interval %lld ms", in->path,
+                (long long)m->batch);
         return SPATE_ERR_CORRUPT;
     }
     return SPATE_OK;
@@ -241,20 +240,29 @@ spate_err sp_ckpt_meta_decode(sp_ckpt_in *in, sp_ckpt_meta *m, char *errstr, siz
 
 /* ---- files ---------------------------------------------------------------- */
 
+/* The metadata files as an entry log numbered by batch time. */
+static sp_entry_log meta_log(const char *dir)
+{
+    sp_entry_log log;
+    sp_entry_log_init(&log, dir, PREFIX, KIND, SP_CKPT_META_VERSION);
+    return log;
+}
+
 void sp_ckpt_meta_path(char *buf, size_t size, const char *dir, int64_t time)
 {
-    snprintf(buf, size, "%s/%s%lld", dir, PREFIX, (long long)time);
+    sp_entry_log log = meta_log(dir);
+    sp_entry_log_path(&log, time, buf, size);
 }
 
 spate_err sp_ckpt_meta_write(const char *dir, const sp_ckpt_meta *m, char *errstr,
                              size_t errstr_size)
 {
-    char path[4096];
-    sp_ckpt_meta_path(path, sizeof path, dir, m->time);
+    sp_entry_log log = meta_log(dir);
     sp_ckpt_out w;
     sp_ckpt_out_init(&w);
     sp_ckpt_meta_encode(m, &w);
-    spate_err err = sp_ckpt_write_file(path, KIND, SP_CKPT_META_VERSION, &w, errstr, errstr_size);
+    /* The file of a batch time is rewritten when the batch completes. */
+    spate_err err = sp_entry_log_write(&log, m->time, &w, true, errstr, errstr_size);
     sp_ckpt_out_free(&w);
     return err;
 }
@@ -270,60 +278,20 @@ spate_err sp_ckpt_meta_read(const char *path, sp_ckpt_meta *m, char *errstr, siz
     return err;
 }
 
-/* The time in a name checkpoint-<digits>, or -1. */
-static int64_t name_time(const char *name)
-{
-    size_t pl = sizeof PREFIX - 1;
-    if (strncmp(name, PREFIX, pl) != 0 || !name[pl]) return -1;
-    int64_t t = 0;
-    for (const char *p = name + pl; *p; p++) {
-        if (*p < '0' || *p > '9' || t > (INT64_MAX - 9) / 10) return -1;
-        t = t * 10 + (*p - '0');
-    }
-    return t;
-}
-
-static int time_cmp(const void *a, const void *b)
-{
-    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-    return (x > y) - (x < y);
-}
-
 int sp_ckpt_meta_list(const char *dir, int64_t **out)
 {
-    *out = NULL;
-    DIR *d = opendir(dir);
-    if (!d) return -1;
-    int n = 0, cap = 0;
-    struct dirent *de;
-    while ((de = readdir(d))) {
-        int64_t t = name_time(de->d_name);
-        if (t < 0) continue;
-        if (n == cap) *out = sp_xrealloc(*out, sizeof **out * (size_t)(cap = cap ? 2 * cap : 16));
-        (*out)[n++] = t;
-    }
-    closedir(d);
-    if (n > 1) qsort(*out, (size_t)n, sizeof **out, time_cmp);
-    return n;
+    sp_entry_log log = meta_log(dir);
+    return sp_entry_log_list(&log, out);
 }
 
 spate_err sp_ckpt_meta_latest(const char *dir, int64_t *time)
 {
-    int64_t *times;
-    int n = sp_ckpt_meta_list(dir, &times);
-    if (n > 0) *time = times[n - 1];
-    free(times);
-    return n > 0 ? SPATE_OK : SPATE_ERR_NOT_FOUND;
+    sp_entry_log log = meta_log(dir);
+    return sp_entry_log_latest(&log, time);
 }
 
 void sp_ckpt_meta_prune(const char *dir, int keep)
 {
-    int64_t *times;
-    int n = sp_ckpt_meta_list(dir, &times);
-    for (int i = 0; i < n - keep; i++) {
-        char path[4096];
-        sp_ckpt_meta_path(path, sizeof path, dir, times[i]);
-        unlink(path);
-    }
-    free(times);
+    sp_entry_log log = meta_log(dir);
+    sp_entry_log_keep_latest(&log, keep);
 }

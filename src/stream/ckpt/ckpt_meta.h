@@ -2,8 +2,8 @@
  * Checkpoint object): what a restarted program needs, besides the state
  * files, to carry on exactly where the crashed one stopped.
  *
- * On disk: <dir>/checkpoint-<ms>, a checkpoint file of kind "metadata"
- * (ckpt_io.h), where <ms> is the newest batch generated when it was written.
+ * On disk: <dir>/checkpoint-<ms>, an entry log (logs/entry_log.h) of files
+ * of kind "metadata" (ckpt_io.h), where <ms> is the newest batch generated when it was written.
  * Each write holds the whole current picture (not a change), so the file
  * with the highest time is the one to load; a few older ones are kept
  * (SP_CKPT_KEEP_METADATA) and older ones deleted.
@@ -104,8 +104,8 @@ spate_err sp_ckpt_meta_read(const char *path, sp_ckpt_meta *m, char *errstr, siz
  * has none (or does not exist). Names are checkpoint-<digits> exactly:
  * temporary files are ignored. */
 spate_err sp_ckpt_meta_latest(const char *dir, int64_t *time);
-/* The times of dir's metadata files, ascending (*times malloc'd); -1 when
- * dir cannot be read. */
+/* The times of dir's metadata files, ascending (*times malloc'd); 0 when
+ * dir does not exist, -1 when it cannot be read. */
 int sp_ckpt_meta_list(const char *dir, int64_t **times);
 /* Deletes all but the newest `keep` metadata files of dir. */
 void sp_ckpt_meta_prune(const char *dir, int keep);
