@@ -109,7 +109,7 @@ spate_err spate_rdd_first(spate_rdd *r, spate_value *out)
     size_t got;
     spate_err err = spate_rdd_take(r, 1, &vals, &got);
     if (err) return err;
-    if (got == 0) return SPATE_ERR_NOT_FOUND;
+    if (got == 0) return sp_scope_note_error(r->scope, SPATE_ERR_NOT_FOUND, "empty collection");
     *out = vals[0];
     return SPATE_OK;
 }
@@ -129,7 +129,7 @@ spate_err spate_rdd_reduce(spate_rdd *r, spate_reduce_fn fn, void *ud, spate_val
     size_t n;
     spate_err err = spate_rdd_collect(r, &all, &n);
     if (err) return err;
-    if (n == 0) return SPATE_ERR_NOT_FOUND;
+    if (n == 0) return sp_scope_note_error(r->scope, SPATE_ERR_NOT_FOUND, "empty collection");
     spate_task t = {.scope = r->scope, .arena = sp_scope_arena(r->scope), .thread = -1};
     spate_value acc = all[0];
     for (size_t i = 1; i < n && !t.failed; i++) acc = fn(&t, acc, all[i], ud);

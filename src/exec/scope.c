@@ -178,6 +178,19 @@ spate_err sp_scope_error(sp_scope *s, char *msg, size_t msg_size)
     return err;
 }
 
+spate_err sp_scope_note_error(sp_scope *s, spate_err err, const char *fmt, ...)
+{
+    char msg[sizeof s->last_msg];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    pthread_mutex_lock(&s->mu);
+    memcpy(s->last_msg, msg, sizeof msg);
+    pthread_mutex_unlock(&s->mu);
+    return err;
+}
+
 void sp_scope_clear_error(sp_scope *s)
 {
     pthread_mutex_lock(&s->mu);

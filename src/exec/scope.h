@@ -64,6 +64,10 @@ void sp_scope_fail(sp_scope *s, spate_err err, const char *fmt, ...)
  * queued RDDs and received blocks run their tasks in their own scopes). */
 spate_err sp_scope_error(sp_scope *s, char *msg, size_t msg_size);
 void sp_scope_clear_error(sp_scope *s);
+/* A failed call that does not fail the batch (an action on an empty RDD):
+ * sets the most recent message only (spate_rdd_last_error), returns err. */
+spate_err sp_scope_note_error(sp_scope *s, spate_err err, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 /* The most recent failure's message ("" when none; sp_scope_clear_error does
  * not clear it), copied under the scope's lock into a buffer of the calling
  * thread, valid until that thread's next call. Any thread. */

@@ -306,6 +306,12 @@ Test(ctx_services, ctx_last_error_is_the_most_recent, .timeout = 30)
     spate_ctx_destroy(ssc);
 }
 
+static spate_value sum_fn(spate_task *t, spate_value a, spate_value b, void *ud)
+{
+    (void)t, (void)ud;
+    return spate_i64(a.u.i + b.u.i);
+}
+
 /* Two actions on one RDD fail: spate_rdd_last_error is the second's. */
 Test(ctx_services, rdd_last_error_is_the_most_recent)
 {
@@ -323,6 +329,13 @@ Test(ctx_services, rdd_last_error_is_the_most_recent)
         snprintf(want, sizeof want, "boom %s", names[i]);
         cr_expect(strstr(spate_rdd_last_error(one), want), "%s", spate_rdd_last_error(one));
     }
+    /* An action that fails without a task failing says why too (Spark's message). */
+    spate_rdd *empty = spate_rdd_empty_like(r);
+    spate_value first;
+    cr_expect_eq(spate_rdd_first(empty, &first), SPATE_ERR_NOT_FOUND);
+    cr_expect_str_eq(spate_rdd_last_error(empty), "empty collection");
+    cr_expect_eq(spate_rdd_reduce(empty, sum_fn, NULL, &first), SPATE_ERR_NOT_FOUND);
+    cr_expect_str_eq(spate_rdd_last_error(empty), "empty collection");
     spate_ctx_destroy(ssc);
 }
 
