@@ -58,6 +58,23 @@ SPATE_API spate_stream *spate_stream_update_state_by_key_with(spate_stream *s,
                                                               spate_update_state_fn fn, void *ud,
                                                               const spate_partitioner *p,
                                                               spate_rdd *initial);
+/* The time-aware form, Spark's updateStateByKey(updateFunc: (Time, K, Seq[V],
+ * Option[S]) => Option[S], partitioner, rememberPartitioner, initialRDD):
+ * the same calls and rules as spate_update_state_fn (every live key, every
+ * batch), also given the batch time in ms and the key. key, values and state
+ * live in the batch's memory (fn may return them or put them in its
+ * result). p may be NULL (hash, default parallelism); initial may be NULL
+ * (else taken, as above). The state always keeps its partitioner from batch
+ * to batch, as Spark's rememberPartitioner = true (with false, Spark
+ * reshuffles the state every batch, for the same results). Program thread, before
+ * start; fn runs on executor threads, one task per state partition. NULL
+ * (with spate_ctx_last_error) when fn is NULL or p is invalid. */
+typedef spate_value (*spate_update_state_time_fn)(spate_task *t, int64_t time_ms, spate_value key,
+                                                  spate_value values, spate_value state, void *ud);
+SPATE_API spate_stream *spate_stream_update_state_by_key_time(spate_stream *s,
+                                                              spate_update_state_time_fn fn,
+                                                              void *ud, const spate_partitioner *p,
+                                                              spate_rdd *initial);
 /* The iterator form, Iterator[(K, Seq[V], Option[S])] => Iterator[(K, S)]:
  * fn gets every (key, List(values), Option(state)) 3-tuple of one partition
  * and pushes the (key, state) pairs to keep to out; keys it does not push are

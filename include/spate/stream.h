@@ -202,18 +202,45 @@ SPATE_API spate_stream *spate_stream_reduce(spate_stream *s, spate_reduce_fn fn,
 SPATE_API spate_stream *spate_stream_count(spate_stream *s);
 /* (value, count) pairs. nparts <= 0: default. */
 SPATE_API spate_stream *spate_stream_count_by_value(spate_stream *s, int nparts);
+/* A stream without an RDD for a batch (an input that has none for it, as
+ * Spark's compute returning None) makes the streams built on it element by
+ * element (map, filter, reduceByKey...) have none either: outputs skip that
+ * batch. The streams Spark builds as a UnionDStream or TransformedDStream
+ * fail the batch instead, as Spark does: union and spate_ctx_union ("Could
+ * not generate RDD from a parent for unifying at time <t> ms"), transform,
+ * transformWith, spate_ctx_transform, and repartition, count, cogroup and the
+ * joins, which Spark makes with transform or transformWith ("Couldn't
+ * generate RDD from parent at time <t> ms"). */
 SPATE_API spate_stream *spate_stream_union(spate_stream *a, spate_stream *b);
-/* The union of n streams of the same context and slide (ssc.union). */
+/* The union of n (1..8) streams of the same context and slide (ssc.union;
+ * nest unions for more). NULL with Spark's message in spate_ctx_last_error
+ * ("requirement failed: List of DStreams to union is empty", "...Some of the
+ * DStreams have different contexts", "...different slide durations"). */
 SPATE_API spate_stream *spate_ctx_union(spate_ctx *ssc, spate_stream **streams, int n);
 /* transform: fn maps the batch's RDD to another RDD of the same batch (made
  * from it with the spate_rdd_* functions). It runs on the generator thread
  * when the batch is generated; it may run actions. Returning NULL fails the
- * batch. */
+ * batch (Spark: "Transform function must not return null"); return
+ * spate_rdd_empty_like(rdd) for no elements. */
 typedef spate_rdd *(*spate_transform_fn)(spate_rdd *rdd, int64_t time_ms, void *ud);
 typedef spate_rdd *(*spate_transform2_fn)(spate_rdd *a, spate_rdd *b, int64_t time_ms, void *ud);
 SPATE_API spate_stream *spate_stream_transform(spate_stream *s, spate_transform_fn fn, void *ud);
 SPATE_API spate_stream *spate_stream_transform_with(spate_stream *a, spate_stream *b,
                                                     spate_transform2_fn fn, void *ud);
+/* StreamingContext.transform(dstreams, transformFunc): fn gets the batch's
+ * RDDs of the n streams, in the order given (rdds[i] is streams[i]'s RDD;
+ * the array is valid during the call), and returns the batch's RDD, as the
+ * transform callback above (same thread, same rules; spate_rdd_union_n(rdds,
+ * n) is Spark's rdds.head.context.union(rdds)). n is 1..8; the streams
+ * must share ssc and their slide. Returns NULL (program thread, before
+ * start) with Spark's message in spate_ctx_last_error when they do not
+ * ("requirement failed: List of DStreams to transform is empty", "...Some of
+ * the DStreams have different contexts", "...different slide durations"),
+ * or when fn is NULL; NULL without a new message when a stream is NULL. The
+ * stream is owned by ssc. */
+typedef spate_rdd *(*spate_transform_n_fn)(spate_rdd **rdds, int n, int64_t time_ms, void *ud);
+SPATE_API spate_stream *spate_ctx_transform(spate_ctx *ssc, spate_stream **streams, int n,
+                                            spate_transform_n_fn fn, void *ud);
 
 /* Pair streams (elements are 2-tuples). nparts <= 0: default partitions. */
 SPATE_API spate_stream *spate_stream_reduce_by_key(spate_stream *s, spate_reduce_fn fn, void *ud,
@@ -253,9 +280,17 @@ SPATE_API spate_err spate_stream_cache(spate_stream *s);
 SPATE_API spate_storage_level spate_stream_get_storage_level(const spate_stream *s);
 
 /* slice: the RDDs of the batches with from_ms <= time <= to_ms that the stream
- * still remembers, in time order. Only from foreachRDD/transform callbacks
- * (the job thread) or after stop. Results live until those batches are
- * forgotten. SPATE_ERR_INVALID_ARG when from/to are not batch times. */
+ * still remembers, in time order (Spark's slice(fromTime, toTime), both ends
+ * included). from and to may be any times aligned to the stream's slide
+ * after the context's zero time (the start time floored to the batch
+ * interval), the zero time itself and earlier ones included: there is no RDD
+ * at or before the zero time, so they add nothing; from > to gives none.
+ * Only from foreachRDD/transform callbacks (the job thread) or after stop.
+ * *out (NULL when *n is 0) lives until the newest batch it lists is
+ * forgotten. SPATE_ERR_STATE when the context was never started (Spark:
+ * "<stream> has not been initialized"); SPATE_ERR_INVALID_ARG when from or
+ * to is not aligned to the slide (Spark floors such times with a warning;
+ * spate refuses them). Messages in spate_ctx_last_error. */
 SPATE_API spate_err spate_stream_slice(spate_stream *s, int64_t from_ms, int64_t to_ms,
                                        spate_rdd ***out, int *n);
 

@@ -19,7 +19,12 @@ typedef struct sp_batch sp_batch;
 typedef struct sp_stream_ops {
     const char *name; /* Spark's class-like name for logs: "FileInputDStream" */
     /* The RDD for time t in the batch's scope (sp_batch_scope), or NULL for
-     * "no RDD this time" (not an error). Failures: sp_batch_fail. */
+     * "no RDD this time" (not an error: Spark's compute returning None; an
+     * input says so by returning NULL without sp_batch_fail). Streams made
+     * from it element-wise have none either and outputs skip the batch;
+     * union and the transform family fail the batch (ops.c), as Spark's
+     * UnionDStream and TransformedDStream do. Failures: sp_batch_fail, then
+     * NULL (the first failure of a batch is the one reported). */
     spate_rdd *(*compute)(spate_stream *s, int64_t t, sp_batch *b);
     /* Inputs: called by spate_ctx_start before the first batch, with the
      * context's zero time (start time aligned to the interval). */

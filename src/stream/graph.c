@@ -148,36 +148,73 @@ void sp_graph_destroy(spate_ctx *ctx)
     ctx->nstreams = ctx->noutputs = 0;
 }
 
+/* Spark's DStream.isInitialized: the graph has a zero time from the start of
+ * the context on, and keeps it after stop. A context stopped before it ever
+ * started has none (its generator never ran). */
+static bool graph_has_zero_time(spate_ctx *ctx)
+{
+    pthread_mutex_lock(&ctx->mu);
+    bool started =
+        ctx->state == SPATE_CTX_ACTIVE || (ctx->state == SPATE_CTX_STOPPED && ctx->generator_done);
+    pthread_mutex_unlock(&ctx->mu);
+    return started;
+}
+
+/* A time Spark's slice takes as it is: on the stream's grid of slides from
+ * the zero time, before or after it. */
+static bool is_time_aligned(const spate_stream *s, int64_t t)
+{
+    return (t - s->ctx->zero_time) % s->slide == 0;
+}
+
 spate_err spate_stream_slice(spate_stream *s, int64_t from_ms, int64_t to_ms, spate_rdd ***out,
                              int *n)
 {
     *out = NULL;
     *n = 0;
     if (!s) return SPATE_ERR_INVALID_ARG;
-    if (!is_time_valid(s, from_ms) || !is_time_valid(s, to_ms) || from_ms > to_ms) {
-        sp_ctx_set_error(s->ctx, "slice(%lld ms, %lld ms): times must be batch times of the stream "
-                         "(multiples of %lld ms after the start), from <= to",
-                         (long long)from_ms, (long long)to_ms, (long long)s->slide);
+    if (!graph_has_zero_time(s->ctx)) {
+        sp_ctx_set_error(s->ctx, "%s has not been initialized", s->ops->name);
+        return SPATE_ERR_STATE;
+    }
+    if (!is_time_aligned(s, from_ms) || !is_time_aligned(s, to_ms)) {
+        sp_ctx_set_error(s->ctx,
+                         "slice(%lld ms, %lld ms): times must be aligned to the stream's slide "
+                         "(multiples of %lld ms from the zero time %lld ms)",
+                         (long long)from_ms, (long long)to_ms, (long long)s->slide,
+                         (long long)s->ctx->zero_time);
         return SPATE_ERR_INVALID_ARG;
     }
+    /* Only remembered RDDs count, and each is after the zero time: times at
+     * or before it simply match none (Spark: "if (time >= zeroTime)
+     * getOrCompute(time) else None", and getOrCompute has none at zero). */
     pthread_mutex_lock(&s->ctx->graph_lock);
-    spate_rdd *last = NULL;
-    int count = 0;
-    for (int64_t t = from_ms; t <= to_ms; t += s->slide) {
-        spate_rdd *r = find_generated(s, t);
-        if (r) {
-            last = r;
-            count++;
-        }
+    int count = 0, newest = -1;
+    for (int i = 0; i < s->gen_len; i++) {
+        int64_t t = s->gen_times[i];
+        if (t < from_ms || t > to_ms) continue;
+        count++;
+        if (newest < 0 || t > s->gen_times[newest]) newest = i;
     }
     /* The array lives as long as the newest batch it lists. */
     spate_rdd **rdds = NULL;
     if (count) {
-        rdds = spate_arena_alloc(spate_rdd_arena(last), sizeof *rdds * (size_t)count);
-        for (int64_t t = from_ms; t <= to_ms; t += s->slide) {
-            spate_rdd *r = find_generated(s, t);
-            if (r) rdds[(*n)++] = r;
+        rdds =
+            spate_arena_alloc(spate_rdd_arena(s->gen_rdds[newest]), sizeof *rdds * (size_t)count);
+        int64_t *times = sp_xmalloc(sizeof *times * (size_t)count);
+        for (int i = 0; i < s->gen_len; i++) {
+            int64_t t = s->gen_times[i];
+            if (t < from_ms || t > to_ms) continue;
+            /* Insertion in time order (a window may have computed older times later). */
+            int j = (*n)++;
+            for (; j > 0 && times[j - 1] > t; j--) {
+                times[j] = times[j - 1];
+                rdds[j] = rdds[j - 1];
+            }
+            times[j] = t;
+            rdds[j] = s->gen_rdds[i];
         }
+        free(times);
     }
     pthread_mutex_unlock(&s->ctx->graph_lock);
     *out = rdds;

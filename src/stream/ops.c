@@ -1,7 +1,14 @@
 /* ops.c - DStream transformations. Each derived stream holds an op: the
  * callbacks the user gave and an apply function that builds the batch's RDD
  * from the parents' RDDs with the matching spate_rdd_* operation, as Spark's
- * MappedDStream, ShuffledDStream, TransformedDStream... do. */
+ * MappedDStream, ShuffledDStream, TransformedDStream... do.
+ *
+ * A parent with no RDD for the batch (an input's compute returned NULL,
+ * Spark's None) is passed on by the element-wise ops (Spark's MappedDStream
+ * and friends return None too: outputs skip the batch), but fails the batch
+ * for the ops Spark builds as a UnionDStream or a TransformedDStream, which
+ * throw on it: union, transform, transformWith, ssc.transform and what Spark
+ * makes of transform/transformWith (repartition, count, cogroup, the joins). */
 #include "stream/ctx_impl.h"
 
 #include <spate/functions.h>
@@ -17,14 +24,22 @@ typedef spate_rdd *(*binary_rdd_fn)(spate_rdd *a, spate_rdd *b, int nparts);
 
 typedef union op_fn {
     spate_map_fn map;
-        spate_flat_map_fn flat_map;
-        spate_filter_fn filter;
-        spate_map_partitions_fn map_parts;
-        spate_reduce_fn reduce;
-        spate_transform_fn transform;
-        spate_transform2_fn transform2;
+    spate_flat_map_fn flat_map;
+    spate_filter_fn filter;
+    spate_map_partitions_fn map_parts;
+    spate_reduce_fn reduce;
+    spate_transform_fn transform;
+    spate_transform2_fn transform2;
+    spate_transform_n_fn transform_n;
     binary_rdd_fn binary;
 } op_fn;
+
+/* What a parent without an RDD for the batch does to the op. */
+typedef enum missing_rule {
+    MISSING_PASSES_ON,       /* no RDD either (Spark's map, filter, reduceByKey...) */
+    MISSING_FAILS_UNION,     /* UnionDStream's exception */
+    MISSING_FAILS_TRANSFORM, /* TransformedDStream's exception */
+} missing_rule;
 
 struct op {
     apply_fn apply;
@@ -32,25 +47,41 @@ struct op {
     spate_reduce_fn merge_value, merge_comb;
     void *ud;
     int nparts;
-    bool any_parent; /* union: a missing parent RDD is skipped, not fatal */
+    missing_rule missing;
+    bool user_fn; /* apply calls a user transform function, which may return NULL */
 };
+
+static spate_rdd *parent_missing(const op *o, int64_t t, sp_batch *b)
+{
+    /* A parent that failed the batch itself keeps its message (first wins). */
+    if (o->missing == MISSING_FAILS_UNION)
+        sp_batch_fail(b, SPATE_ERR_STATE,
+                      "Could not generate RDD from a parent for unifying at time %lld ms",
+                      (long long)t);
+    else if (o->missing == MISSING_FAILS_TRANSFORM)
+        sp_batch_fail(b, SPATE_ERR_STATE, "Couldn't generate RDD from parent at time %lld ms",
+                      (long long)t);
+    return NULL;
+}
 
 static spate_rdd *compute_op(spate_stream *s, int64_t t, sp_batch *b)
 {
     op *o = s->impl;
     spate_rdd *in[SP_MAX_PARENTS];
-    int nin = 0;
     for (int i = 0; i < s->nparents; i++) {
-        spate_rdd *r = sp_stream_get_or_compute(s->parents[i], t, b);
-        if (r)
-            in[nin++] = r;
-        else if (!o->any_parent)
-            return NULL;
+        in[i] = sp_stream_get_or_compute(s->parents[i], t, b);
+        if (!in[i]) return parent_missing(o, t, b);
     }
-    if (nin == 0) return NULL;
-    spate_rdd *r = o->apply(o, in, nin, t);
-    if (!r) sp_batch_fail(b, SPATE_ERR_USER, "a transform function returned no RDD at %lld ms",
-                          (long long)t);
+    spate_rdd *r = o->apply(o, in, s->nparents, t);
+    if (!r && o->user_fn)
+        sp_batch_fail(b, SPATE_ERR_USER,
+                      "Transform function must not return null. Return an empty RDD "
+                      "(spate_rdd_empty_like) instead to represent no element as the result "
+                      "of transformation (batch %lld ms)",
+                      (long long)t);
+    else if (!r)
+        sp_batch_fail(b, SPATE_ERR_STATE, "%s could not make the RDD of batch %lld ms",
+                      s->ops->name, (long long)t);
     return r;
 }
 
@@ -155,7 +186,9 @@ spate_stream *spate_stream_map_partitions(spate_stream *s, spate_map_partitions_
 spate_stream *spate_stream_glom(spate_stream *s) { return unary(s, new_op(ap_glom, NULL, 0)); }
 spate_stream *spate_stream_repartition(spate_stream *s, int nparts)
 {
-    return unary(s, new_op(ap_repartition, NULL, nparts > 0 ? nparts : 1));
+    op *o = new_op(ap_repartition, NULL, nparts > 0 ? nparts : 1);
+    o->missing = MISSING_FAILS_TRANSFORM; /* Spark: transform(_.repartition(n)) */
+    return unary(s, o);
 }
 spate_stream *spate_stream_map_values(spate_stream *s, spate_map_fn fn, void *ud)
 {
@@ -165,36 +198,92 @@ spate_stream *spate_stream_flat_map_values(spate_stream *s, spate_flat_map_fn fn
 {
     return unary(s, new_op_fn(ap_flat_map_values, (op_fn){.flat_map = fn}, ud, 0));
 }
+/* transform, transformWith, ssc.transform: Spark's TransformedDStream. */
+static op *transform_op(apply_fn apply, op_fn f, void *ud)
+{
+    op *o = new_op_fn(apply, f, ud, 0);
+    o->missing = MISSING_FAILS_TRANSFORM;
+    o->user_fn = true;
+    return o;
+}
+
 spate_stream *spate_stream_transform(spate_stream *s, spate_transform_fn fn, void *ud)
 {
-    return unary(s, new_op_fn(ap_transform, (op_fn){.transform = fn}, ud, 0));
+    return unary(s, transform_op(ap_transform, (op_fn){.transform = fn}, ud));
 }
 spate_stream *spate_stream_transform_with(spate_stream *a, spate_stream *b, spate_transform2_fn fn,
                                           void *ud)
 {
-    return sp_stream_derive2(a, b, &OP_OPS, new_op_fn(ap_transform2, (op_fn){.transform2 = fn}, ud, 0));
+    return sp_stream_derive2(a, b, &OP_OPS,
+                             transform_op(ap_transform2, (op_fn){.transform2 = fn}, ud));
+}
+
+/* Spark's requirements on the streams of ssc.union and ssc.transform (what:
+ * "union" or "transform"), with its messages. A NULL stream (a failed step
+ * earlier in the caller's chain) gives false and keeps that step's error. */
+static bool check_streams(spate_ctx *ssc, spate_stream **streams, int n, const char *what)
+{
+    if (n < 1 || !streams) {
+        sp_ctx_set_error(ssc, "requirement failed: List of DStreams to %s is empty", what);
+        return false;
+    }
+    if (n > SP_MAX_PARENTS) {
+        sp_ctx_set_error(ssc, "%s of %d streams: at most %d at once (nest them for more)", what, n,
+                         SP_MAX_PARENTS);
+        return false;
+    }
+    for (int i = 0; i < n; i++)
+        if (!streams[i]) return false;
+    for (int i = 0; i < n; i++) {
+        if (streams[i]->ctx != ssc) {
+            sp_ctx_set_error(ssc, "requirement failed: Some of the DStreams have different "
+                                  "contexts");
+            return false;
+        }
+        if (streams[i]->slide != streams[0]->slide) {
+            sp_ctx_set_error(ssc, "requirement failed: Some of the DStreams have different "
+                                  "slide durations");
+            return false;
+        }
+    }
+    return true;
+}
+
+/* A stream over n parents; takes o (freed on failure). */
+static spate_stream *derive_n(spate_ctx *ssc, spate_stream **streams, int n, op *o,
+                              const char *what)
+{
+    if (!ssc || !check_streams(ssc, streams, n, what)) {
+        free(o);
+        return NULL;
+    }
+    spate_stream *s = sp_stream_derive(streams[0], &OP_OPS, o);
+    for (int i = 1; s && i < n; i++)
+        s->parents[s->nparents++] = streams[i];
+    return s;
+}
+
+static spate_rdd *ap_transform_n(op *o, spate_rdd **in, int n, int64_t t)
+{
+    return o->f.transform_n(in, n, t, o->ud);
+}
+
+spate_stream *spate_ctx_transform(spate_ctx *ssc, spate_stream **streams, int n,
+                                  spate_transform_n_fn fn, void *ud)
+{
+    if (ssc && !fn) {
+        sp_ctx_set_error(ssc, "transform: the transform function must not be NULL");
+        return NULL;
+    }
+    return derive_n(ssc, streams, n, transform_op(ap_transform_n, (op_fn){.transform_n = fn}, ud),
+                    "transform");
 }
 
 spate_stream *spate_ctx_union(spate_ctx *ssc, spate_stream **streams, int n)
 {
-    if (n < 1 || n > SP_MAX_PARENTS || !streams[0]) {
-        if (n > SP_MAX_PARENTS)
-            sp_ctx_set_error(ssc, "union of %d streams: at most %d at once (nest unions for more)",
-                             n, SP_MAX_PARENTS);
-        return NULL;
-    }
     op *o = new_op(ap_union, NULL, 0);
-    o->any_parent = true;
-    spate_stream *u = sp_stream_derive(streams[0], &OP_OPS, o);
-    for (int i = 1; u && i < n; i++) {
-        if (!streams[i] || streams[i]->ctx != ssc || streams[i]->slide != u->slide) {
-            sp_ctx_set_error(ssc, "union: stream %d is missing, of another context or has a "
-                                  "different slide duration", i);
-            return NULL;
-        }
-        u->parents[u->nparents++] = streams[i];
-    }
-    return u;
+    o->missing = MISSING_FAILS_UNION;
+    return derive_n(ssc, streams, n, o, "union");
 }
 
 spate_stream *spate_stream_union(spate_stream *a, spate_stream *b)
@@ -249,7 +338,9 @@ static spate_rdd *ap_binary(op *o, spate_rdd **in, int n, int64_t t)
 
 static spate_stream *binary(spate_stream *a, spate_stream *b, binary_rdd_fn fn, int nparts)
 {
-    return sp_stream_derive2(a, b, &OP_OPS, new_op_fn(ap_binary, (op_fn){.binary = fn}, NULL, nparts));
+    op *o = new_op_fn(ap_binary, (op_fn){.binary = fn}, NULL, nparts);
+    o->missing = MISSING_FAILS_TRANSFORM; /* Spark: transformWith(other, _.join(_)) */
+    return sp_stream_derive2(a, b, &OP_OPS, o);
 }
 
 spate_stream *spate_stream_cogroup(spate_stream *a, spate_stream *b, int nparts)
@@ -305,7 +396,12 @@ static spate_rdd *ap_count(op *o, spate_rdd **in, int n, int64_t t)
     return spate_rdd_map(spate_rdd_reduce_by_key(keyed, spate_fn_sum, NULL, 1), spate_fn_value, NULL);
 }
 
-spate_stream *spate_stream_count(spate_stream *s) { return unary(s, new_op(ap_count, NULL, 1)); }
+spate_stream *spate_stream_count(spate_stream *s)
+{
+    op *o = new_op(ap_count, NULL, 1);
+    o->missing = MISSING_FAILS_TRANSFORM; /* Spark: map(...).transform(_.union(zero))... */
+    return unary(s, o);
+}
 
 static spate_rdd *ap_count_by_value(op *o, spate_rdd **in, int n, int64_t t)
 {

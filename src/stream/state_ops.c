@@ -2,7 +2,9 @@
  * the new values by key into the state's partitions, then one task per
  * partition calls the update function for every key with new values and for
  * every other live key (with an empty List), as Spark does. The output is
- * the (key, state) pair of every key left. */
+ * the (key, state) pair of every key left. The function comes in Spark's
+ * three forms: (values, state), (time, key, values, state), and the
+ * iterator over a partition's (key, values, state) triples. */
 #include "stream/state_int.h"
 
 #include "base/arena.h"
@@ -11,10 +13,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+/* The update function, in one of its forms (the others NULL). */
+typedef struct usk_fns {
+    spate_update_state_fn fn;
+    spate_update_state_time_fn fn_time;
+    spate_update_state_iter_fn iter;
+} usk_fns;
+
 typedef struct usk {
     sp_keyed_state state; /* first: see sp_state_stream_keyed */
-    spate_update_state_fn fn;
-    spate_update_state_iter_fn iter;
+    usk_fns f;
     void *ud;
 } usk;
 
@@ -61,7 +69,9 @@ static void update_key(spate_task *t, usk_batch *ub, sp_state_store *st, sp_stat
 {
     spate_arena *a = spate_task_arena(t);
     spate_value state = e ? spate_some(a, spate_value_copy(a, e->val)) : spate_none();
-    spate_value r = ub->u->fn(t, values, state, ub->u->ud);
+    const usk *u = ub->u;
+    spate_value r = u->f.fn ? u->f.fn(t, values, state, u->ud)
+                            : u->f.fn_time(t, ub->time, key, values, state, u->ud);
     if (spate_task_failed(t) || !check_option(t, r)) return;
     if (r.type == SPATE_NONE) {
         if (e) sp_state_remove(st, e);
@@ -155,7 +165,7 @@ static void usk_iter_task(spate_task *t, int part, void *ud)
     make_triples(t, ub, st, part, &triples);
     sp_collect_sink sink;
     sp_collect_sink_init(&sink, t, &kept);
-    ub->u->iter(t, triples.data, triples.len, &sink.base, ub->u->ud);
+    ub->u->f.iter(t, triples.data, triples.len, &sink.base, ub->u->ud);
     if (!spate_task_failed(t)) keep_pushed(t, ub, st, &kept);
     sp_vvec_free(&triples);
     sp_state_emit_part(t, &kept, ub->parts, ub->lens, part);
@@ -172,7 +182,7 @@ static spate_err usk_prepare(spate_rdd *r, spate_value **parts, size_t *lens, vo
     ub->lens = lens;
     usk *u = ub->u;
     spate_err err = sp_keyed_state_begin_batch(&u->state, ub->time, false, r->scope);
-    if (!err) err = sp_job_run(r->scope, u->state.nparts, u->iter ? usk_iter_task : usk_task, ub);
+    if (!err) err = sp_job_run(r->scope, u->state.nparts, u->f.iter ? usk_iter_task : usk_task, ub);
     ub->err = err;
     return err;
 }
@@ -213,12 +223,16 @@ const sp_stream_ops sp_state_dstream_ops = {.name = "StateDStream",
                                             .save_state = usk_save,
                                             .load_state = usk_load};
 
-static spate_stream *new_state_stream(spate_stream *s, spate_update_state_fn fn,
-                                      spate_update_state_iter_fn iter, void *ud,
+static const char *form_name(const usk_fns *f)
+{
+    return f->iter ? "iterator" : f->fn_time ? "time" : "values";
+}
+
+static spate_stream *new_state_stream(spate_stream *s, usk_fns f, void *ud,
                                       const spate_partitioner *p, int nparts, spate_rdd *initial)
 {
     if (!s) return NULL;
-    if (!fn && !iter) {
+    if (!f.fn && !f.fn_time && !f.iter) {
         sp_ctx_set_error(s->ctx, "updateStateByKey: the update function must not be NULL");
         return NULL;
     }
@@ -227,8 +241,7 @@ static spate_stream *new_state_stream(spate_stream *s, spate_update_state_fn fn,
         free(u);
         return NULL;
     }
-    u->fn = fn;
-    u->iter = iter;
+    u->f = f;
     u->ud = ud;
     spate_stream *out = sp_stream_derive(s, &sp_state_dstream_ops, u);
     if (!out) return NULL;
@@ -236,27 +249,33 @@ static spate_stream *new_state_stream(spate_stream *s, spate_update_state_fn fn,
     u->state.slide = out->slide;
     int n = sp_keyed_state_params(&u->state, out->params, sizeof out->params);
     if (n >= 0 && (size_t)n < sizeof out->params)
-        snprintf(out->params + n, sizeof out->params - (size_t)n, " fn=%s",
-                 iter ? "iterator" : "values");
+        snprintf(out->params + n, sizeof out->params - (size_t)n, " fn=%s", form_name(&f));
     return out;
 }
 
 spate_stream *spate_stream_update_state_by_key(spate_stream *s, spate_update_state_fn fn, void *ud,
                                                int nparts)
 {
-    return new_state_stream(s, fn, NULL, ud, NULL, nparts, NULL);
+    return new_state_stream(s, (usk_fns){.fn = fn}, ud, NULL, nparts, NULL);
 }
 
 spate_stream *spate_stream_update_state_by_key_with(spate_stream *s, spate_update_state_fn fn,
                                                     void *ud, const spate_partitioner *p,
                                                     spate_rdd *initial)
 {
-    return new_state_stream(s, fn, NULL, ud, p, 0, initial);
+    return new_state_stream(s, (usk_fns){.fn = fn}, ud, p, 0, initial);
 }
 
 spate_stream *spate_stream_update_state_by_key_iter(spate_stream *s, spate_update_state_iter_fn fn,
                                                     void *ud, const spate_partitioner *p,
                                                     spate_rdd *initial)
 {
-    return new_state_stream(s, NULL, fn, ud, p, 0, initial);
+    return new_state_stream(s, (usk_fns){.iter = fn}, ud, p, 0, initial);
+}
+
+spate_stream *spate_stream_update_state_by_key_time(spate_stream *s, spate_update_state_time_fn fn,
+                                                    void *ud, const spate_partitioner *p,
+                                                    spate_rdd *initial)
+{
+    return new_state_stream(s, (usk_fns){.fn_time = fn}, ud, p, 0, initial);
 }
