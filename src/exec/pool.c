@@ -24,7 +24,8 @@ struct sp_pool {
     bool shutdown;
     sp_task_fn fn;
     void *arg;
-    sp_logger *logger; /* the submitting thread's: tasks log as its context does */
+    sp_logger *logger;       /* the run's: tasks log as its context does */
+    sp_logger *owner_logger; /* sp_pool_set_logger */
     int ntasks;
     atomic_int next_task;
     int running; /* threads still inside the current run */
@@ -102,6 +103,7 @@ void sp_pool_destroy(sp_pool *p)
 }
 
 int sp_pool_threads(const sp_pool *p) { return p->nthreads; }
+void sp_pool_set_logger(sp_pool *p, sp_logger *lg) { p->owner_logger = lg; }
 
 void sp_pool_run(sp_pool *p, int ntasks, sp_task_fn fn, void *arg)
 {
@@ -110,7 +112,7 @@ void sp_pool_run(sp_pool *p, int ntasks, sp_task_fn fn, void *arg)
     pthread_mutex_lock(&p->mu);
     p->fn = fn;
     p->arg = arg;
-    p->logger = sp_log_bound();
+    p->logger = sp_log_bound() ? sp_log_bound() : p->owner_logger;
     p->ntasks = ntasks;
     atomic_store(&p->next_task, 0);
     p->running = p->nthreads;

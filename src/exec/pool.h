@@ -14,6 +14,12 @@ typedef void (*sp_task_fn)(void *arg, int task, int thread);
 sp_pool *sp_pool_new(int nthreads);
 void sp_pool_destroy(sp_pool *p);
 int sp_pool_threads(const sp_pool *p);
+/* Runs take the logger bound to the submitting thread (base/log.h), or else
+ * this one: the owner's (a context's pool logs as the context even for an
+ * action called on a thread the context did not bind, as the program's).
+ * NULL: the process default. Before the first run. */
+struct sp_logger;
+void sp_pool_set_logger(sp_pool *p, struct sp_logger *lg);
 void sp_pool_run(sp_pool *p, int ntasks, sp_task_fn fn, void *arg);
 
 /* Parses a master URL: "local" (1), "local[N]", "local[*]" (cores). Returns the

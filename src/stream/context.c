@@ -48,6 +48,7 @@ spate_ctx *spate_ctx_new(spate_conf *conf, spate_duration batch_interval, char *
     /* The context's own level: other contexts and the process default keep theirs. */
     int level = sp_log_level_parse(spate_conf_get(conf, "spate.log.level"));
     ctx->logger = sp_logger_new(level >= 0 ? (sp_log_level)level : sp_log_get_level());
+    sp_pool_set_logger(ctx->exec.pool, ctx->logger); /* actions run from any thread */
     const char *clock = spate_conf_get(conf, "spate.streaming.clock");
     ctx->clock = sp_clock_new(clock && strcmp(clock, "manual") == 0, 0);
     ctx->ctx_scope = sp_scope_new(&ctx->exec);

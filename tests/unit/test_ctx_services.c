@@ -145,6 +145,26 @@ Test(ctx_services, each_log_callback_sees_only_its_context, .timeout = 30)
     free(rb);
 }
 
+/* An action the program runs itself (not in foreachRDD or transform) logs
+ * its tasks' records as the context does too. */
+Test(ctx_services, program_thread_actions_log_as_their_context, .timeout = 30)
+{
+    spate_ctx *a = make_ctx("WARN", false), *b = make_ctx("WARN", false);
+    recorder *ra = recorder_new(), *rb = recorder_new();
+    spate_ctx_set_log_callback(a, record, ra);
+    spate_ctx_set_log_callback(b, record, rb);
+    spate_value v = spate_cstr("x");
+    spate_rdd *bad = spate_rdd_flat_map(spate_ctx_parallelize(a, &v, 1, 1), all_bad, "ctxA");
+    int64_t n;
+    cr_assert_eq(spate_rdd_count(bad, &n), SPATE_OK);
+    cr_expect_eq(count(ra, "Executor", "ctxA"), 1, "a's task record");
+    cr_expect_eq(count(rb, NULL, ""), 0);
+    spate_ctx_destroy(a);
+    spate_ctx_destroy(b);
+    free(ra);
+    free(rb);
+}
+
 /* Levels are per context: spate.log.level sets the first, set_log_level
  * changes one context only, at any time. */
 Test(ctx_services, log_levels_are_independent, .timeout = 30)
