@@ -1,10 +1,13 @@
 /* test_log.c - log records in log4j's console layout, as Spark prints them:
- * "26/11/21 14:40:03 WARN FileInputDStream: message". */
+ * "26/11/21 14:40:03 WARN FileInputDStream: message", through the process
+ * default logger or the one bound to the thread (a context's: see also
+ * test_ctx_services.c). */
 #include <criterion/criterion.h>
 #include <criterion/redirect.h>
 
 #include "base/log.h"
 
+#include <pthread.h>
 #include <regex.h>
 #include <stdio.h>
 #include <string.h>
@@ -68,4 +71,59 @@ Test(log, level_parse)
     cr_assert_eq(sp_log_level_parse("Off"), SP_LOG_OFF);
     cr_assert_eq(sp_log_level_parse("verbose"), -1);
     cr_assert_eq(sp_log_level_parse(NULL), -1);
+}
+
+/* ---- loggers: a thread's binding, callbacks, the process default --------- */
+
+typedef struct seen {
+    int n;
+    char last[128];
+} seen;
+
+static void keep(spate_log_level level, const char *component, const char *message, void *ud)
+{
+    seen *s = ud;
+    s->n++;
+    snprintf(s->last, sizeof s->last, "%d %s: %s", (int)level, component, message);
+}
+
+static void *log_unbound(void *arg)
+{
+    (void)arg;
+    sp_log(SP_LOG_ERROR, "Other", "from an unbound thread");
+    return NULL;
+}
+
+/* A bound logger takes its thread's records, with its own level; other
+ * threads and the process default are untouched; unbinding goes back. */
+Test(log, bound_logger_takes_only_its_threads_records, .init = redirect)
+{
+    sp_log_set_level(SP_LOG_WARN);
+    sp_logger *lg = sp_logger_new(SP_LOG_DEBUG);
+    seen s = {0};
+    sp_logger_set_callback(lg, keep, &s);
+    cr_assert_null(sp_log_bind(lg));
+    sp_log(SP_LOG_DEBUG, "Mine", "x=%d", 7);
+    cr_expect_eq(s.n, 1, "DEBUG passes the bound logger's level");
+    cr_expect_str_eq(s.last, "0 Mine: x=7");
+    cr_expect_eq(sp_log_get_level(), SP_LOG_DEBUG, "the bound logger's level");
+    pthread_t th;
+    pthread_create(&th, NULL, log_unbound, NULL);
+    pthread_join(th, NULL);
+    cr_expect_eq(s.n, 1, "another thread's record is not the logger's");
+    sp_logger_set_level(lg, SP_LOG_OFF);
+    sp_log(SP_LOG_ERROR, "Mine", "hidden");
+    cr_expect_eq(s.n, 1, "OFF");
+    cr_expect_eq(sp_log_bind(NULL), lg);
+    sp_log(SP_LOG_WARN, "Default", "to stderr");
+    sp_log_to(lg, SP_LOG_ERROR, "Mine", "explicit but OFF");
+    sp_logger_set_level(lg, SP_LOG_INFO);
+    sp_log_to(lg, SP_LOG_INFO, "Mine", "explicit");
+    cr_expect_str_eq(s.last, "1 Mine: explicit");
+    sp_logger_destroy(lg);
+    char buf[512];
+    read_stderr(buf, sizeof buf);
+    cr_expect(strstr(buf, " ERROR Other: from an unbound thread\n"), "%s", buf);
+    cr_expect(strstr(buf, " WARN Default: to stderr\n"), "%s", buf);
+    cr_expect_null(strstr(buf, "Mine"), "%s", buf);
 }
