@@ -221,7 +221,8 @@ SPATE_API spate_stream *spate_ctx_union(spate_ctx *ssc, spate_stream **streams, 
  * from it with the spate_rdd_* functions). It runs on the generator thread
  * when the batch is generated; it may run actions. Returning NULL fails the
  * batch (Spark: "Transform function must not return null"); return
- * spate_rdd_empty_like(rdd) for no elements. */
+ * spate_rdd_empty_like(rdd) for no elements. A NULL fn gives NULL ("transform:
+ * the transform function must not be NULL" in spate_ctx_last_error). */
 typedef spate_rdd *(*spate_transform_fn)(spate_rdd *rdd, int64_t time_ms, void *ud);
 typedef spate_rdd *(*spate_transform2_fn)(spate_rdd *a, spate_rdd *b, int64_t time_ms, void *ud);
 SPATE_API spate_stream *spate_stream_transform(spate_stream *s, spate_transform_fn fn, void *ud);

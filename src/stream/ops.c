@@ -207,13 +207,22 @@ static op *transform_op(apply_fn apply, op_fn f, void *ud)
     return o;
 }
 
+/* A NULL function would only crash at the first batch: refused at once. */
+static bool has_fn(spate_stream *s, bool fn)
+{
+    if (s && !fn) sp_ctx_set_error(s->ctx, "transform: the transform function must not be NULL");
+    return fn;
+}
+
 spate_stream *spate_stream_transform(spate_stream *s, spate_transform_fn fn, void *ud)
 {
+    if (!has_fn(s, fn != NULL)) return NULL;
     return unary(s, transform_op(ap_transform, (op_fn){.transform = fn}, ud));
 }
 spate_stream *spate_stream_transform_with(spate_stream *a, spate_stream *b, spate_transform2_fn fn,
                                           void *ud)
 {
+    if (!has_fn(a, fn != NULL)) return NULL;
     return sp_stream_derive2(a, b, &OP_OPS,
                              transform_op(ap_transform2, (op_fn){.transform2 = fn}, ud));
 }

@@ -696,6 +696,21 @@ Test(dstream_gaps, transform_and_union_check_their_streams)
     }
 }
 
+Test(dstream_gaps, transform_functions_must_not_be_null)
+{
+    spate_ctx *ssc = cu_ctx("local[1]", INTERVAL);
+    static const char *const in[] = {"1"};
+    spate_stream *s = test_input_stream(ssc, in, 1);
+    static const char *const want = "transform: the transform function must not be NULL";
+    cr_expect_null(spate_stream_transform(s, NULL, NULL));
+    cr_expect_str_eq(spate_ctx_last_error(ssc), want, "transform");
+    cr_expect_null(spate_stream_transform_with(s, s, NULL, NULL));
+    cr_expect_str_eq(spate_ctx_last_error(ssc), want, "transformWith");
+    cr_expect_null(spate_ctx_transform(ssc, &s, 1, NULL, NULL));
+    cr_expect_str_eq(spate_ctx_last_error(ssc), want, "ssc.transform");
+    spate_ctx_destroy(ssc);
+}
+
 Test(dstream_gaps, transform_returning_null_fails_with_sparks_message)
 {
     spate_ctx *ssc = cu_ctx("local[1]", INTERVAL);
