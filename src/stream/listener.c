@@ -27,7 +27,11 @@ void sp_listener_bus_destroy(sp_listener_bus *bus)
 
 spate_err spate_ctx_add_listener(spate_ctx *ssc, const spate_listener *l)
 {
-    if (!ssc || !l) return SPATE_ERR_INVALID_ARG;
+    if (!ssc) return SPATE_ERR_INVALID_ARG;
+    if (!l) {
+        sp_ctx_set_error(ssc, "addStreamingListener: the listener is NULL");
+        return SPATE_ERR_INVALID_ARG;
+    }
     sp_listener_bus *bus = &ssc->listeners;
     pthread_mutex_lock(&bus->lock);
     if (bus->n == bus->cap) {

@@ -64,7 +64,10 @@ spate_err spate_stream_save_as_text_files(spate_stream *s, const char *prefix, c
 
 spate_err spate_stream_foreach_rdd(spate_stream *s, spate_foreach_rdd_fn fn, void *ud)
 {
-    if (!fn) return SPATE_ERR_INVALID_ARG;
+    if (!fn) {
+        if (s) sp_ctx_set_error(s->ctx, "foreachRDD: the function is NULL");
+        return SPATE_ERR_INVALID_ARG;
+    }
     sp_output *o = sp_xcalloc(1, sizeof *o);
     o->kind = OUT_FOREACH;
     o->fn = fn;

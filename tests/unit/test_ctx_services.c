@@ -359,6 +359,66 @@ Test(ctx_services, rdd_last_error_is_the_most_recent)
     spate_ctx_destroy(ssc);
 }
 
+/* Every failing call on a context or its streams says why in last_error
+ * (the convention of core.h); the message of the call before is replaced. */
+typedef struct failing_call {
+    const char *name;
+    spate_err (*call)(spate_ctx *ssc, spate_stream *q);
+    spate_err want;
+    const char *message; /* a part of it */
+} failing_call;
+
+static spate_err foreach_null(spate_ctx *ssc, spate_stream *q)
+{
+    (void)ssc;
+    return spate_stream_foreach_rdd(q, NULL, NULL);
+}
+static spate_err listener_null(spate_ctx *ssc, spate_stream *q)
+{
+    (void)q;
+    return spate_ctx_add_listener(ssc, NULL);
+}
+static spate_err remember_negative(spate_ctx *ssc, spate_stream *q)
+{
+    (void)q;
+    return spate_ctx_remember(ssc, -5);
+}
+static spate_err level_out_of_range(spate_ctx *ssc, spate_stream *q)
+{
+    (void)q;
+    return spate_ctx_set_log_level(ssc, (spate_log_level)-1);
+}
+static spate_err start_without_outputs(spate_ctx *ssc, spate_stream *q)
+{
+    (void)q;
+    return spate_ctx_start(ssc);
+}
+static spate_err await_batch_times_out(spate_ctx *ssc, spate_stream *q)
+{
+    (void)q;
+    return spate_ctx_await_batch(ssc, 1000, 1);
+}
+
+Test(ctx_services, every_failing_call_says_why)
+{
+    static const failing_call calls[] = {
+        {"foreachRDD(NULL)", foreach_null, SPATE_ERR_INVALID_ARG, "the function is NULL"},
+        {"addListener(NULL)", listener_null, SPATE_ERR_INVALID_ARG, "the listener is NULL"},
+        {"remember(-5)", remember_negative, SPATE_ERR_INVALID_ARG, "must be positive, got -5"},
+        {"setLogLevel(-1)", level_out_of_range, SPATE_ERR_INVALID_ARG, "invalid log level -1"},
+        {"start()", start_without_outputs, SPATE_ERR_INVALID_ARG, "No output operations"},
+        {"awaitBatch", await_batch_times_out, SPATE_ERR_TIMEOUT, "batch 1000 ms not completed"},
+    };
+    spate_ctx *ssc = make_ctx("OFF", false);
+    spate_stream *q = spate_queue_stream(ssc, true, NULL);
+    for (size_t i = 0; i < sizeof calls / sizeof calls[0]; i++) {
+        cr_expect_eq(calls[i].call(ssc, q), calls[i].want, "%s", calls[i].name);
+        cr_expect(strstr(spate_ctx_last_error(ssc), calls[i].message), "%s: \"%s\"", calls[i].name,
+                  spate_ctx_last_error(ssc));
+    }
+    spate_ctx_destroy(ssc);
+}
+
 /* Readers on other threads never see a message half-written: the string
  * they get is one of the two messages whole (a digit of one and a digit of
  * the other is a torn read), and it stays so while the writer goes on. */
