@@ -1,6 +1,6 @@
 /* cache.c - persisted RDDs (Spark's RDD.persist / cache / unpersist).
  *
- * A persisted RDD is a K_PREPARED rdd over its parent: preparing it (on the
+ * A persisted RDD is a cache node over its parent: preparing it (on the
  * driver, run lock held, before any task of a job that reads it) runs one job
  * that computes every partition of the parent into vectors owned by the
  * cached rdd's scope; then every job reads those vectors. The fill job's tasks
@@ -116,37 +116,51 @@ static void fill_task(spate_task *t, int part, void *ud)
     if (scratch) sp_arena_release(blocks, mark);
 }
 
-/* The sp_prepare_fn of a cached rdd; its one dependency, the parent, is
- * already prepared. A failed fill leaves the rdd unprepared, so a later job
- * tries again (Spark caches no partition of a failed task either). */
-static spate_err cache_prepare(spate_rdd *r, spate_value **parts, size_t *lens, void *ud)
+/* The cache's prepare; its one dependency, the parent, is already prepared.
+ * A failed fill leaves the rdd unprepared, so a later job tries again (Spark
+ * caches no partition of a failed task either). */
+static spate_err cache_prepare(spate_rdd *r)
 {
-    (void)ud;
-    cache_fill f = {.parent = r->inputs[0], .parts = parts, .lens = lens};
+    cache_fill f = {.parent = r->deps[0], .parts = r->parts, .lens = r->lens};
     spate_err err = sp_job_run(r->scope, r->nparts, fill_task, &f);
     for (int i = 0; err != SPATE_OK && i < r->nparts; i++)
-        lens[i] = 0;
+        r->lens[i] = 0;
     return err;
 }
 
-bool sp_rdd_is_cache(const spate_rdd *r)
+/* A job that prepared a child of r before r was persisted does not prepare
+ * r: it computes r's parent as if r were not persisted. */
+static void cache_compute(spate_rdd *r, int part, spate_sink *out)
 {
-    return r->kind == K_PREPARED && r->prepare == cache_prepare;
+    if (!r->prepared)
+        sp_rdd_compute(r->deps[0], part, out);
+    else
+        sp_rdd_compute_parts(r, part, out);
 }
+
+static const sp_rdd_ops CACHE_OPS = {.name = "CachedRDD",
+                                     .compute = cache_compute,
+                                     .prepare = cache_prepare,
+                                     .flags = SP_RDD_IN_MEMORY};
+
+bool sp_rdd_is_cache(const spate_rdd *r) { return sp_rdd_is(r, &CACHE_OPS); }
 
 spate_rdd *sp_rdd_cached(sp_scope *scope, spate_rdd *parent, spate_storage_level level)
 {
-    spate_rdd *r = sp_rdd_prepared(scope, parent->nparts, &parent, 1, cache_prepare, NULL);
+    spate_rdd *r = sp_rdd_new(scope, &CACHE_OPS, parent->nparts, &parent, 1, 0);
+    spate_arena *a = sp_scope_arena(scope);
+    size_t n = (size_t)(r->nparts ? r->nparts : 1);
+    r->parts = spate_arena_alloc(a, sizeof *r->parts * n);
+    r->lens = spate_arena_alloc(a, sizeof *r->lens * n);
+    memset(r->parts, 0, sizeof *r->parts * n);
+    memset(r->lens, 0, sizeof *r->lens * n);
     r->storage_level = level;
     return r;
 }
 
 /* Partitions that, once prepared, are vectors in memory already: caching them
  * would only copy the vectors. */
-static bool in_memory(const spate_rdd *r)
-{
-    return r->kind == K_PARTS || r->kind == K_SHUFFLED || r->kind == K_PREPARED;
-}
+static bool in_memory(const spate_rdd *r) { return r->ops->flags & SP_RDD_IN_MEMORY; }
 
 spate_rdd *sp_rdd_persist_for_batch(spate_rdd *r, sp_scope *batch, spate_storage_level level)
 {
@@ -166,7 +180,7 @@ spate_err spate_rdd_persist(spate_rdd *r, spate_storage_level level)
     if (r->storage_level != SPATE_STORAGE_NONE)
         return r->storage_level == level ? SPATE_OK : SPATE_ERR_UNSUPPORTED;
     if (!in_memory(r)) {
-        spate_rdd *old = sp_rdd_alloc(r->scope, r->kind, r->nparts, r->parent);
+        spate_rdd *old = spate_arena_alloc(sp_scope_arena(r->scope), sizeof *old);
         *old = *r;
         *r = *sp_rdd_cached(r->scope, old, level);
     }
@@ -181,7 +195,7 @@ spate_err spate_rdd_unpersist(spate_rdd *r)
     if (!r) return SPATE_ERR_INVALID_ARG;
     /* The node computes as it did before persist; the old node stays in the
      * scope's arena, unreferenced, and the cached values stay valid. */
-    if (sp_rdd_is_cache(r)) *r = *r->inputs[0];
+    if (sp_rdd_is_cache(r)) *r = *r->deps[0];
     r->storage_level = SPATE_STORAGE_NONE;
     return SPATE_OK;
 }

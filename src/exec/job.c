@@ -1,5 +1,5 @@
-/* job.c - running tasks on the executors and preparing an RDD's dependencies
- * (shuffles and zipWithIndex offsets) before its own tasks run. */
+/* job.c - running tasks on the executors, counting and materializing
+ * partitions. */
 #include "exec/rdd_impl.h"
 
 #include "base/arena.h"
@@ -56,8 +56,7 @@ spate_err sp_rdd_materialize(spate_rdd *r, spate_value ***parts, size_t **lens)
     sp_exec *e = sp_scope_exec(r->scope);
     pthread_mutex_lock(&e->run_lock);
     spate_err err = sp_rdd_prepare(r);
-    if (err == SPATE_OK && r->prepared &&
-        (r->kind == K_PARTS || r->kind == K_SHUFFLED || r->kind == K_PREPARED)) {
+    if (err == SPATE_OK && r->prepared && (r->ops->flags & SP_RDD_IN_MEMORY) && r->parts) {
         pthread_mutex_unlock(&e->run_lock);
         *parts = r->parts; /* in memory already: no job, no copy */
         *lens = r->lens;
@@ -81,7 +80,7 @@ spate_err sp_rdd_materialize(spate_rdd *r, spate_value ***parts, size_t **lens)
     return err;
 }
 
-/* ---- preparing dependencies ---- */
+/* ---- counting ---- */
 
 typedef struct count_job {
     spate_rdd *rdd;
@@ -116,40 +115,4 @@ spate_err sp_rdd_count_partitions(spate_rdd *r, int64_t *counts)
     if (err) return err;
     count_job c = {.rdd = r, .counts = counts};
     return sp_job_run(r->scope, r->nparts, count_task, &c);
-}
-
-static spate_err prepare_zip_index(spate_rdd *r)
-{
-    int n = r->parent->nparts;
-    int64_t *counts = spate_arena_alloc(sp_scope_arena(r->scope), sizeof(int64_t) * (size_t)(n + 1));
-    spate_err err = sp_rdd_count_partitions(r->parent, counts);
-    if (err) return err;
-    int64_t total = 0;
-    for (int i = 0; i < n; i++) {
-        int64_t c = counts[i];
-        counts[i] = total;
-        total += c;
-    }
-    r->offsets = counts;
-    return SPATE_OK;
-}
-
-spate_err sp_rdd_prepare(spate_rdd *r)
-{
-    if (r->prepared) return SPATE_OK;
-    sp_exec *e = sp_scope_exec(r->scope);
-    pthread_mutex_lock(&e->run_lock);
-    spate_err err = SPATE_OK;
-    if (r->kind == K_UNION || r->kind == K_PREPARED) {
-        for (int i = 0; i < r->ninputs && !err; i++) err = sp_rdd_prepare(r->inputs[i]);
-        if (!err && r->kind == K_PREPARED) err = r->prepare(r, r->parts, r->lens, r->ud);
-    } else if (r->kind == K_SHUFFLED) {
-        err = sp_shuffle_run(r);
-    } else if (r->parent) {
-        err = sp_rdd_prepare(r->parent);
-        if (!err && r->kind == K_ZIP_INDEX) err = prepare_zip_index(r);
-    }
-    if (!err) r->prepared = true;
-    pthread_mutex_unlock(&e->run_lock);
-    return err;
 }

@@ -1,62 +1,197 @@
-/* rdd.c - RDD lineage and the narrow operators, pipelined inside a task: each
- * operator is a sink stage on the task's stack that transforms an element and
- * pushes it to the next stage, so a chain map -> filter -> flatMap touches each
- * element once with no intermediate vectors. */
+/* rdd.c - the generic RDD node (its operator is an ops table, rdd_ops.h), the
+ * entry points every action goes through (compute, prepare), and the nodes
+ * exec makes for sources: a callback's partitions, values in memory, and
+ * partitions a driver-side callback makes once. */
 #include "exec/rdd_impl.h"
 
 #include "base/arena.h"
 
+#include <assert.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
-spate_rdd *sp_rdd_alloc(sp_scope *scope, rdd_kind kind, int nparts, spate_rdd *parent)
+spate_rdd *sp_rdd_new(sp_scope *scope, const sp_rdd_ops *ops, int nparts, spate_rdd *const *deps,
+                      int ndeps, size_t state_size)
 {
-    spate_rdd *r = spate_arena_alloc(sp_scope_arena(scope), sizeof *r);
+    assert(ops && ops->name && ops->compute);
+    spate_arena *a = sp_scope_arena(scope);
+    spate_rdd *r = spate_arena_alloc(a, sizeof *r);
     memset(r, 0, sizeof *r);
-    r->kind = kind;
+    r->ops = ops;
     r->scope = scope;
+    if (ndeps > 0) {
+        r->deps = spate_arena_alloc(a, sizeof *r->deps * (size_t)ndeps);
+        memcpy(r->deps, deps, sizeof *r->deps * (size_t)ndeps);
+        r->ndeps = ndeps;
+    }
+    if (state_size) {
+        r->state = spate_arena_alloc(a, state_size);
+        memset(r->state, 0, state_size);
+    }
+    if (nparts < 0)
+        nparts = ops->partitions ? ops->partitions(r) : r->ndeps ? r->deps[0]->nparts : 0;
     r->nparts = nparts;
-    r->parent = parent;
     return r;
 }
 
+void *sp_rdd_state(const spate_rdd *r) { return r->state; }
+const sp_rdd_ops *sp_rdd_get_ops(const spate_rdd *r) { return r->ops; }
+bool sp_rdd_is(const spate_rdd *r, const sp_rdd_ops *ops) { return r && r->ops == ops; }
 sp_scope *sp_rdd_scope(const spate_rdd *r) { return r->scope; }
+bool sp_rdd_is_prepared(const spate_rdd *r) { return r->prepared; }
 int spate_rdd_num_partitions(const spate_rdd *r) { return r->nparts; }
 spate_arena *spate_rdd_arena(const spate_rdd *r) { return sp_scope_arena(r->scope); }
 const char *spate_rdd_last_error(const spate_rdd *r) { return sp_scope_errmsg(r->scope); }
 
+int sp_rdd_num_deps(spate_rdd *r)
+{
+    spate_rdd *const *deps;
+    return r->ops->dependencies ? r->ops->dependencies(r, &deps) : r->ndeps;
+}
+
+spate_rdd *sp_rdd_dep(spate_rdd *r, int i)
+{
+    spate_rdd *const *deps = r->deps;
+    int n = r->ops->dependencies ? r->ops->dependencies(r, &deps) : r->ndeps;
+    return i >= 0 && i < n ? deps[i] : NULL;
+}
+
+void sp_rdd_set_parts(spate_rdd *r, spate_value **parts, size_t *lens)
+{
+    r->parts = parts;
+    r->lens = lens;
+}
+
+const spate_value *sp_rdd_partition(const spate_rdd *r, int part, size_t *n)
+{
+    *n = 0;
+    if (!r || !(r->ops->flags & SP_RDD_IN_MEMORY) || !r->prepared || !r->parts || part < 0 ||
+        part >= r->nparts)
+        return NULL;
+    *n = r->lens[part];
+    return r->parts[part];
+}
+
+void sp_rdd_compute(spate_rdd *r, int part, spate_sink *out) { r->ops->compute(r, part, out); }
+
+spate_err sp_rdd_prepare(spate_rdd *r)
+{
+    if (r->prepared) return SPATE_OK;
+    sp_exec *e = sp_scope_exec(r->scope);
+    pthread_mutex_lock(&e->run_lock);
+    spate_err err = SPATE_OK;
+    int n = sp_rdd_num_deps(r);
+    for (int i = 0; i < n && !err; i++)
+        err = sp_rdd_prepare(sp_rdd_dep(r, i));
+    if (!err && r->ops->prepare) err = r->ops->prepare(r);
+    if (!err) r->prepared = true;
+    pthread_mutex_unlock(&e->run_lock);
+    return err;
+}
+
+/* ---- toDebugString ---- */
+
+typedef struct dbg_buf {
+    char *buf;
+    size_t size, len;
+} dbg_buf;
+
+static void dbg_put(dbg_buf *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void dbg_put(dbg_buf *d, const char *fmt, ...)
+{
+    size_t room = d->len < d->size ? d->size - d->len : 0;
+    va_list ap;
+    va_start(ap, fmt);
+    int k = vsnprintf(room ? d->buf + d->len : NULL, room, fmt, ap);
+    va_end(ap);
+    if (k > 0) d->len += (size_t)k;
+}
+
+/* Spark's layout: a stage's first node shows its partition count; narrow
+ * dependencies follow under " |  ", a shuffle dependency starts a new stage
+ * under " +-" and indents what is below it. */
+static void dbg_node(dbg_buf *d, spate_rdd *r, const char *lead, const char *prefix, bool count,
+                     int depth)
+{
+    dbg_put(d, "%s", lead);
+    if (count) dbg_put(d, "(%d) ", r->nparts);
+    dbg_put(d, "%s", r->ops->name);
+    if (r->storage_level != SPATE_STORAGE_NONE)
+        dbg_put(d, " [%s]", spate_storage_level_name(r->storage_level));
+    dbg_put(d, "\n");
+    if (depth >= 32) return; /* a deeper lineage is printed cut */
+    bool wide = r->ops->flags & SP_RDD_WIDE;
+    char sub_lead[160], sub_prefix[160];
+    snprintf(sub_lead, sizeof sub_lead, "%s%s", prefix, wide ? " +-" : " |  ");
+    snprintf(sub_prefix, sizeof sub_prefix, "%s%s", prefix, wide ? "   " : "");
+    for (int i = 0, n = sp_rdd_num_deps(r); i < n; i++)
+        dbg_node(d, sp_rdd_dep(r, i), sub_lead, sub_prefix, wide, depth + 1);
+}
+
+size_t sp_rdd_debug_string(spate_rdd *r, char *buf, size_t size)
+{
+    dbg_buf d = {.buf = buf, .size = size};
+    if (size) buf[0] = '\0';
+    if (r) dbg_node(&d, r, "", "", true, 0);
+    return d.len;
+}
+
+/* ---- sources ---- */
+
+/* The values are the scope's; in a transient task what the chain above
+ * allocates per element is recycled every 1024 elements, as sources do. */
+void sp_rdd_compute_parts(spate_rdd *r, int part, spate_sink *out)
+{
+    if (!r->parts) return;
+    const spate_value *v = r->parts[part];
+    size_t n = r->lens[part];
+    spate_task *t = out->task;
+    sp_arena_mark mark = sp_arena_get_mark(t->arena);
+    for (size_t i = 0; i < n && !t->failed; i++) {
+        out->push(out, v[i]);
+        if ((i & 1023) == 1023) sp_task_recycle(t, mark);
+    }
+}
+
+typedef struct source_state {
+    sp_source_fn fn;
+    void *ud;
+} source_state;
+
+static void source_compute(spate_rdd *r, int part, spate_sink *out)
+{
+    source_state *s = r->state;
+    s->fn(out->task, part, out, s->ud);
+}
+
+static const sp_rdd_ops SOURCE_OPS = {.name = "SourceRDD", .compute = source_compute};
+
 spate_rdd *sp_rdd_source(sp_scope *scope, int nparts, sp_source_fn fn, void *ud)
 {
-    spate_rdd *r = sp_rdd_alloc(scope, K_SOURCE, nparts, NULL);
-    r->fn.source = fn;
-    r->ud = ud;
+    spate_rdd *r = sp_rdd_new(scope, &SOURCE_OPS, nparts, NULL, 0, sizeof(source_state));
+    source_state *s = r->state;
+    s->fn = fn;
+    s->ud = ud;
     return r;
 }
+
+void *sp_rdd_source_ud(const spate_rdd *r, sp_source_fn fn)
+{
+    if (!sp_rdd_is(r, &SOURCE_OPS)) return NULL;
+    const source_state *s = r->state;
+    return s->fn == fn ? s->ud : NULL;
+}
+
+static const sp_rdd_ops PARTS_OPS = {
+    .name = "ParallelCollectionRDD", .compute = sp_rdd_compute_parts, .flags = SP_RDD_IN_MEMORY};
 
 spate_rdd *sp_rdd_from_parts(sp_scope *scope, int nparts, spate_value **parts, size_t *lens)
 {
-    spate_rdd *r = sp_rdd_alloc(scope, K_PARTS, nparts, NULL);
-    r->parts = parts;
-    r->lens = lens;
+    spate_rdd *r = sp_rdd_new(scope, &PARTS_OPS, nparts, NULL, 0, 0);
+    sp_rdd_set_parts(r, parts, lens);
     r->prepared = true;
-    return r;
-}
-
-spate_rdd *sp_rdd_prepared(sp_scope *scope, int nparts, spate_rdd **deps, int ndeps,
-                           sp_prepare_fn fn, void *ud)
-{
-    spate_rdd *r = sp_rdd_alloc(scope, K_PREPARED, nparts, NULL);
-    spate_arena *a = sp_scope_arena(scope);
-    r->prepare = fn;
-    r->ud = ud;
-    r->inputs = spate_arena_alloc(a, sizeof *r->inputs * (size_t)(ndeps ? ndeps : 1));
-    for (int i = 0; i < ndeps; i++)
-        if (deps[i]) r->inputs[r->ninputs++] = deps[i];
-    r->parts = spate_arena_alloc(a, sizeof *r->parts * (size_t)(nparts ? nparts : 1));
-    r->lens = spate_arena_alloc(a, sizeof *r->lens * (size_t)(nparts ? nparts : 1));
-    for (int i = 0; i < nparts; i++) {
-        r->parts[i] = NULL;
-        r->lens[i] = 0;
-    }
     return r;
 }
 
@@ -88,267 +223,47 @@ spate_rdd *spate_rdd_parallelize_like(const spate_rdd *like, const spate_value *
 
 spate_rdd *spate_rdd_empty_like(const spate_rdd *like) { return sp_rdd_empty(like->scope); }
 
-/* ---- narrow constructors ---- */
+/* ---- partitions made once by a driver-side callback ---- */
 
-static spate_rdd *narrow(spate_rdd *r, rdd_kind kind, void *ud)
+typedef struct prepared_state {
+    sp_prepare_fn fn;
+    void *ud;
+} prepared_state;
+
+static spate_err prepared_prepare(spate_rdd *r)
 {
-    if (!r) return NULL;
-    spate_rdd *c = sp_rdd_alloc(r->scope, kind, r->nparts, r);
-    c->ud = ud;
-    return c;
+    prepared_state *s = r->state;
+    return s->fn(r, r->parts, r->lens, s->ud);
 }
 
-spate_rdd *spate_rdd_map(spate_rdd *r, spate_map_fn fn, void *ud)
+static const sp_rdd_ops PREPARED_OPS = {.name = "PreparedRDD",
+                                        .compute = sp_rdd_compute_parts,
+                                        .prepare = prepared_prepare,
+                                        .flags = SP_RDD_IN_MEMORY};
+
+spate_rdd *sp_rdd_prepared(sp_scope *scope, int nparts, spate_rdd **deps, int ndeps,
+                           sp_prepare_fn fn, void *ud)
 {
-    spate_rdd *c = narrow(r, K_MAP, ud);
-    if (c) c->fn.map = fn;
-    return c;
-}
-
-spate_rdd *spate_rdd_flat_map(spate_rdd *r, spate_flat_map_fn fn, void *ud)
-{
-    spate_rdd *c = narrow(r, K_FLAT_MAP, ud);
-    if (c) c->fn.flat_map = fn;
-    return c;
-}
-
-spate_rdd *spate_rdd_filter(spate_rdd *r, spate_filter_fn fn, void *ud)
-{
-    spate_rdd *c = narrow(r, K_FILTER, ud);
-    if (c) c->fn.filter = fn;
-    return c;
-}
-
-spate_rdd *spate_rdd_map_partitions(spate_rdd *r, spate_map_partitions_fn fn, void *ud)
-{
-    spate_rdd *c = narrow(r, K_MAP_PARTITIONS, ud);
-    if (c) c->fn.map_parts = fn;
-    return c;
-}
-
-spate_rdd *spate_rdd_glom(spate_rdd *r) { return narrow(r, K_GLOM, NULL); }
-
-spate_rdd *spate_rdd_map_values(spate_rdd *r, spate_map_fn fn, void *ud)
-{
-    spate_rdd *c = narrow(r, K_MAP_VALUES, ud);
-    if (c) c->fn.map = fn;
-    return c;
-}
-
-spate_rdd *spate_rdd_flat_map_values(spate_rdd *r, spate_flat_map_fn fn, void *ud)
-{
-    spate_rdd *c = narrow(r, K_FLAT_MAP_VALUES, ud);
-    if (c) c->fn.flat_map = fn;
-    return c;
-}
-
-spate_rdd *spate_rdd_zip_with_index(spate_rdd *r) { return narrow(r, K_ZIP_INDEX, NULL); }
-
-spate_rdd *spate_rdd_union_n(spate_rdd **rdds, int n)
-{
-    if (n <= 0) return NULL;
-    int total = 0;
-    for (int i = 0; i < n; i++) {
-        if (!rdds[i]) return NULL;
-        total += rdds[i]->nparts;
+    spate_rdd *given[SP_MAX_PREPARED_DEPS];
+    int n = 0;
+    assert(ndeps <= SP_MAX_PREPARED_DEPS);
+    for (int i = 0; i < ndeps; i++)
+        if (deps[i]) given[n++] = deps[i];
+    spate_rdd *r = sp_rdd_new(scope, &PREPARED_OPS, nparts, given, n, sizeof(prepared_state));
+    prepared_state *s = r->state;
+    s->fn = fn;
+    s->ud = ud;
+    spate_arena *a = sp_scope_arena(scope);
+    r->parts = spate_arena_alloc(a, sizeof *r->parts * (size_t)(nparts ? nparts : 1));
+    r->lens = spate_arena_alloc(a, sizeof *r->lens * (size_t)(nparts ? nparts : 1));
+    for (int i = 0; i < nparts; i++) {
+        r->parts[i] = NULL;
+        r->lens[i] = 0;
     }
-    sp_scope *scope = rdds[0]->scope;
-    for (int i = 1; i < n; i++)
-        scope = sp_scope_shorter(scope, rdds[i]->scope);
-    spate_rdd *c = sp_rdd_alloc(scope, K_UNION, total, NULL);
-    c->inputs = spate_arena_alloc(sp_scope_arena(c->scope), sizeof *c->inputs * (size_t)n);
-    memcpy(c->inputs, rdds, sizeof *rdds * (size_t)n);
-    c->ninputs = n;
-    return c;
+    return r;
 }
 
-spate_rdd *spate_rdd_union(spate_rdd *a, spate_rdd *b)
+void *sp_rdd_prepared_ud(const spate_rdd *r)
 {
-    spate_rdd *two[2] = {a, b};
-    return spate_rdd_union_n(two, 2);
-}
-
-spate_rdd *spate_rdd_coalesce(spate_rdd *r, int nparts)
-{
-    if (!r) return NULL;
-    if (nparts <= 0 || nparts >= r->nparts) return r;
-    spate_rdd *c = narrow(r, K_COALESCE, NULL);
-    c->nparts = nparts;
-    c->bounds = spate_arena_alloc(sp_scope_arena(r->scope), sizeof(int) * (size_t)(nparts + 1));
-    for (int i = 0; i <= nparts; i++)
-        c->bounds[i] = (int)((long long)i * r->nparts / nparts);
-    return c;
-}
-
-/* ---- stages ---- */
-
-typedef struct stage {
-    spate_sink base;
-    spate_sink *next;
-    spate_rdd *rdd;
-    spate_value key; /* flatMapValues: the key of the element being expanded */
-    int64_t index;   /* zipWithIndex: the next index */
-} stage;
-
-static void push_map(spate_sink *self, spate_value v)
-{
-    stage *s = (stage *)self;
-    s->next->push(s->next, s->rdd->fn.map(self->task, v, s->rdd->ud));
-}
-
-static void push_filter(spate_sink *self, spate_value v)
-{
-    stage *s = (stage *)self;
-    if (s->rdd->fn.filter(self->task, v, s->rdd->ud)) s->next->push(s->next, v);
-}
-
-static void push_flat_map(spate_sink *self, spate_value v)
-{
-    stage *s = (stage *)self;
-    s->rdd->fn.flat_map(self->task, v, s->next, s->rdd->ud);
-}
-
-static void push_map_values(spate_sink *self, spate_value v)
-{
-    stage *s = (stage *)self;
-    spate_value w = s->rdd->fn.map(self->task, spate_val(v), s->rdd->ud);
-    s->next->push(s->next, spate_tuple2(self->task->arena, spate_key(v), w));
-}
-
-/* flatMapValues: the user's callback emits into this stage, which re-attaches the key. */
-static void push_keyed(spate_sink *self, spate_value w)
-{
-    stage *s = (stage *)self;
-    s->next->push(s->next, spate_tuple2(self->task->arena, s->key, w));
-}
-
-static void push_zip_index(spate_sink *self, spate_value v)
-{
-    stage *s = (stage *)self;
-    s->next->push(s->next, spate_tuple2(self->task->arena, v, spate_i64(s->index++)));
-}
-
-static void compute_whole_partition(spate_rdd *r, int part, spate_sink *out)
-{
-    sp_vvec buf = {0};
-    sp_collect_sink collect;
-    sp_collect_sink_init(&collect, out->task, &buf);
-    /* The collected elements must all live until the callback: sources under
-     * this stage must not recycle memory (sp_task_recycle) in between, even
-     * when the task is transient. */
-    bool transient = out->task->transient;
-    out->task->transient = false;
-    sp_rdd_compute(r->parent, part, &collect.base);
-    out->task->transient = transient;
-    if (!out->task->failed) {
-        if (r->kind == K_GLOM) {
-            out->push(out, spate_array_of(out->task->arena, buf.data, buf.len));
-        } else {
-            r->fn.map_parts(out->task, buf.data, buf.len, out, r->ud);
-        }
-    }
-    sp_vvec_free(&buf);
-}
-
-static void compute_union(spate_rdd *r, int part, spate_sink *out)
-{
-    for (int i = 0; i < r->ninputs; i++) {
-        if (part < r->inputs[i]->nparts) {
-            sp_rdd_compute(r->inputs[i], part, out);
-            return;
-        }
-        part -= r->inputs[i]->nparts;
-    }
-}
-
-/* The values are the scope's; in a transient task what the chain above
- * allocates per element is recycled every 1024 elements, as sources do. */
-static void compute_parts(spate_rdd *r, int part, spate_sink *out)
-{
-    const spate_value *v = r->parts[part];
-    size_t n = r->lens[part];
-    spate_task *t = out->task;
-    sp_arena_mark mark = sp_arena_get_mark(t->arena);
-    for (size_t i = 0; i < n && !t->failed; i++) {
-        out->push(out, v[i]);
-        if ((i & 1023) == 1023) sp_task_recycle(t, mark);
-    }
-}
-
-static void compute_flat_map_values(spate_rdd *r, int part, spate_sink *out);
-
-void sp_rdd_compute(spate_rdd *r, int part, spate_sink *out)
-{
-    stage s = {.base = {.task = out->task}, .next = out, .rdd = r};
-    switch (r->kind) {
-    case K_SOURCE:
-        r->fn.source(out->task, part, out, r->ud);
-        return;
-    case K_PREPARED:
-        /* A job that prepared a child of r before r was persisted does not
-         * prepare r: it computes r's parent as if r were not persisted. */
-        if (!r->prepared && sp_rdd_is_cache(r)) {
-            sp_rdd_compute(r->inputs[0], part, out);
-            return;
-        }
-        compute_parts(r, part, out);
-        return;
-    case K_PARTS:
-    case K_SHUFFLED:
-        compute_parts(r, part, out);
-        return;
-    case K_MAP:
-        s.base.push = push_map;
-        break;
-    case K_FILTER:
-        s.base.push = push_filter;
-        break;
-    case K_FLAT_MAP:
-        s.base.push = push_flat_map;
-        break;
-    case K_MAP_VALUES:
-        s.base.push = push_map_values;
-        break;
-    case K_FLAT_MAP_VALUES:
-        compute_flat_map_values(r, part, out);
-        return;
-    case K_ZIP_INDEX:
-        s.base.push = push_zip_index;
-        s.index = r->offsets[part];
-        break;
-    case K_MAP_PARTITIONS:
-    case K_GLOM:
-        compute_whole_partition(r, part, out);
-        return;
-    case K_UNION:
-        compute_union(r, part, out);
-        return;
-    case K_COALESCE:
-        for (int p = r->bounds[part]; p < r->bounds[part + 1]; p++)
-            sp_rdd_compute(r->parent, p, out);
-        return;
-    }
-    sp_rdd_compute(r->parent, part, &s.base);
-}
-
-/* flatMapValues needs two stages: one receiving parent elements, which calls
- * the user's function with a keyed stage as its output. */
-typedef struct fmv_stage {
-    spate_sink base;
-    stage keyed;
-    spate_rdd *rdd;
-} fmv_stage;
-
-static void push_fmv(spate_sink *self, spate_value v)
-{
-    fmv_stage *s = (fmv_stage *)self;
-    s->keyed.key = spate_key(v);
-    s->rdd->fn.flat_map(self->task, spate_val(v), &s->keyed.base, s->rdd->ud);
-}
-
-static void compute_flat_map_values(spate_rdd *r, int part, spate_sink *out)
-{
-    fmv_stage s = {.base = {.push = push_fmv, .task = out->task}, .rdd = r};
-    s.keyed = (stage){.base = {.push = push_keyed, .task = out->task}, .next = out, .rdd = r};
-    sp_rdd_compute(r->parent, part, &s.base);
+    return sp_rdd_is(r, &PREPARED_OPS) ? ((const prepared_state *)r->state)->ud : NULL;
 }

@@ -1,20 +1,19 @@
-/* rdd_int.h - RDD internals shared by the engine and the sources.
- *
- * Sources make RDDs whose partitions are produced by a callback inside a task
- * (a file split read and cut into lines, a block of received records) or from
- * values already in memory. */
+/* rdd_int.h - the RDDs exec makes for the layers above it (part of exec's
+ * contract, with rdd_ops.h): sources, whose partitions a callback produces
+ * inside a task (a file split read and cut into lines, a block of received
+ * records) or that are values already in memory, and prepared RDDs, whose
+ * partitions a driver-side callback makes once (stateful operators). */
 #ifndef SP_RDD_INT_H
 #define SP_RDD_INT_H
 
 #include <spate/rdd.h>
 
-#include "exec/scope.h"
-#include "exec/task.h"
+#include "exec/rdd_ops.h"
 
 /* Produces partition `part` into out (runs in a task on an executor thread).
  * Failures go through spate_task_fail / spate_task_bad_record. */
 typedef void (*sp_source_fn)(spate_task *t, int part, spate_sink *out, void *ud);
-/* Makes all partitions of a K_PREPARED rdd (see sp_rdd_prepared). */
+/* Makes all partitions of a prepared rdd (see sp_rdd_prepared). */
 typedef spate_err (*sp_prepare_fn)(spate_rdd *r, spate_value **parts, size_t *lens, void *ud);
 
 /* An RDD of nparts partitions computed by fn; ud must live as long as scope. */
@@ -36,7 +35,11 @@ spate_rdd *sp_rdd_empty(sp_scope *scope);
 enum { SP_MAX_PREPARED_DEPS = 4 };
 spate_rdd *sp_rdd_prepared(sp_scope *scope, int nparts, spate_rdd **deps, int ndeps,
                            sp_prepare_fn fn, void *ud);
-sp_scope *sp_rdd_scope(const spate_rdd *r);
+/* The ud r was made with when r is sp_rdd_source(.., fn, ud); else NULL (so
+ * a connector recognises its own RDDs: HasOffsetRanges). */
+void *sp_rdd_source_ud(const spate_rdd *r, sp_source_fn fn);
+/* The ud of an rdd made by sp_rdd_prepared; else NULL. */
+void *sp_rdd_prepared_ud(const spate_rdd *r);
 
 /* Runs r fully and calls fn(part, values, n, ud) per partition on the calling
  * thread, in partition order (values valid as long as r's scope). */

@@ -6,6 +6,8 @@
  * the reduce stage; outputs are owned by the shuffled RDD's scope. */
 #include "exec/shuffle.h"
 
+#include "exec/rdd_impl.h"
+
 #include "base/arena.h"
 #include "base/vmap.h"
 #include "exec/combine_cache.h"
@@ -14,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct sp_shuffle {
+typedef struct sp_shuffle {
     sh_kind kind;
     spate_rdd *in[2];
     int nin;
@@ -29,7 +31,15 @@ struct sp_shuffle {
     int nmap, nout;
     sp_vvec *buckets;    /* [nmap * nout] */
     spate_value *bounds; /* sort: nout - 1 range bounds */
-};
+} sp_shuffle;
+
+static spate_err shuffle_run(spate_rdd *r);
+
+/* Once run, a shuffle's output partitions are vectors in memory. */
+static const sp_rdd_ops SHUFFLED_OPS = {.name = "ShuffledRDD",
+                                        .compute = sp_rdd_compute_parts,
+                                        .prepare = shuffle_run,
+                                        .flags = SP_RDD_IN_MEMORY | SP_RDD_WIDE};
 
 spate_rdd *sp_shuffle_new(sh_kind kind, spate_rdd *a, spate_rdd *b, int nparts, const sh_funcs *f)
 {
@@ -39,9 +49,9 @@ spate_rdd *sp_shuffle_new(sh_kind kind, spate_rdd *a, spate_rdd *b, int nparts, 
     if (nparts <= 0) nparts = b && b->nparts > a->nparts ? b->nparts : a->nparts;
     if (nparts <= 0) nparts = 1;
     sp_scope *scope = b ? sp_scope_shorter(a->scope, b->scope) : a->scope;
-    spate_rdd *r = sp_rdd_alloc(scope, K_SHUFFLED, nparts, NULL);
-    sp_shuffle *s = spate_arena_alloc(sp_scope_arena(scope), sizeof *s);
-    memset(s, 0, sizeof *s);
+    spate_rdd *deps[2] = {a, b};
+    spate_rdd *r = sp_rdd_new(scope, &SHUFFLED_OPS, nparts, deps, b ? 2 : 1, sizeof(sp_shuffle));
+    sp_shuffle *s = r->state;
     s->kind = kind;
     s->in[0] = a;
     s->in[1] = b;
@@ -56,7 +66,6 @@ spate_rdd *sp_shuffle_new(sh_kind kind, spate_rdd *a, spate_rdd *b, int nparts, 
         s->partition = f->partition;
         s->partition_ud = f->partition_ud;
     }
-    r->shuffle = s;
     return r;
 }
 
@@ -383,7 +392,7 @@ static void emit_output(spate_rdd *r, int b, sp_vvec *out)
  * One map task's bucket is taken as it is (no copy). */
 static void reduce_concat(spate_task *t, spate_rdd *r, int b)
 {
-    sp_shuffle *s = r->shuffle;
+    sp_shuffle *s = r->state;
     if (s->nmap == 1) {
         r->parts[b] = s->buckets[b].data;
         r->lens[b] = s->buckets[b].len;
@@ -405,7 +414,7 @@ static void reduce_concat(spate_task *t, spate_rdd *r, int b)
 
 static void reduce_combine(spate_task *t, spate_rdd *r, int b)
 {
-    sp_shuffle *s = r->shuffle;
+    sp_shuffle *s = r->state;
     sp_vmap m;
     sp_vmap_init(&m, 64);
     for (int mi = 0; mi < s->nmap; mi++) {
@@ -460,7 +469,7 @@ static spate_value group_value(spate_task *t, sp_shuffle *s, group *g)
 
 static void reduce_group(spate_task *t, spate_rdd *r, int b)
 {
-    sp_shuffle *s = r->shuffle;
+    sp_shuffle *s = r->state;
     sp_vmap m;
     sp_vmap_init(&m, 64);
     group *groups = NULL;
@@ -521,7 +530,7 @@ static int range_of(const sp_shuffle *s, spate_value key)
 
 static void reduce_sort(spate_rdd *r, int b)
 {
-    sp_shuffle *s = r->shuffle;
+    sp_shuffle *s = r->state;
     sort_item *items = NULL;
     size_t n = 0, cap = 0, seq = 0;
     for (int mi = 0; mi < s->nmap; mi++) {
@@ -552,7 +561,7 @@ static int cmp_values(const void *a, const void *b)
  * exact split costs one sort of the keys - cheaper than Spark's sampling job). */
 static void compute_bounds(spate_rdd *r)
 {
-    sp_shuffle *s = r->shuffle;
+    sp_shuffle *s = r->state;
     sp_vvec keys = {0};
     for (int mi = 0; mi < s->nmap; mi++) {
         sp_vvec *in = &s->buckets[(size_t)mi * (size_t)s->nout];
@@ -571,7 +580,7 @@ static void compute_bounds(spate_rdd *r)
 static void reduce_task(spate_task *t, int b, void *ud)
 {
     spate_rdd *r = ud;
-    switch (r->shuffle->kind) {
+    switch (((sp_shuffle *)r->state)->kind) {
     case SH_REPARTITION:
     case SH_PARTITION_BY:
         reduce_concat(t, r, b);
@@ -597,9 +606,11 @@ static void free_buckets(sp_shuffle *s)
     s->buckets = NULL;
 }
 
-spate_err sp_shuffle_run(spate_rdd *r)
+/* The shuffle's prepare (its inputs are prepared): the map stage, then the
+ * reduce stage into the output partitions. */
+static spate_err shuffle_run(spate_rdd *r)
 {
-    sp_shuffle *s = r->shuffle;
+    sp_shuffle *s = r->state;
     spate_err err = SPATE_OK;
     for (int i = 0; i < s->nin && !err; i++)
         err = sp_rdd_prepare(s->in[i]);

@@ -2,7 +2,7 @@
 #ifndef SP_SHUFFLE_H
 #define SP_SHUFFLE_H
 
-#include "exec/rdd_impl.h"
+#include "exec/rdd_ops.h"
 
 typedef enum sh_kind {
     SH_REPARTITION, /* round-robin, no keys */
@@ -34,7 +34,7 @@ typedef struct sh_funcs {
  * key among nparts (> 0). Stable for a key, on any thread. */
 int sp_shuffle_hash_partition(spate_value key, int nparts);
 
-/* A K_SHUFFLED rdd over a (and b for cogroup), nparts <= 0: a's count. */
+/* A shuffled rdd over a (and b for cogroup), nparts <= 0: a's count. */
 spate_rdd *sp_shuffle_new(sh_kind kind, spate_rdd *a, spate_rdd *b, int nparts, const sh_funcs *f);
 
 #endif

@@ -18,7 +18,7 @@
 #include "stream/state_int.h"
 
 #include "base/arena.h"
-#include "exec/rdd_impl.h"
+#include "exec/rdd_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -182,7 +182,9 @@ static void mws_task(spate_task *t, int part, void *ud)
 {
     mws_batch *mb = ud;
     mws_run r = {.t = t, .mb = mb, .spec = &mb->m->spec, .st = mb->m->state.stores[part]};
-    if (mb->data) map_records(&r, mb->data->parts[part], mb->data->lens[part]);
+    size_t n;
+    const spate_value *in = sp_rdd_partition(mb->data, part, &n);
+    if (in) map_records(&r, in, n);
     if (r.spec->has_timeout && !t->failed) time_out_idle(&r);
     mb->parts[part] = r.out.data;
     mb->lens[part] = t->failed ? 0 : r.out.len;
@@ -199,8 +201,8 @@ static spate_err mws_prepare(spate_rdd *r, spate_value **parts, size_t *lens, vo
     mb->parts = parts;
     mb->lens = lens;
     sp_keyed_state *k = &mb->m->state;
-    spate_err err = sp_keyed_state_begin_batch(k, mb->time, true, r->scope);
-    if (!err) err = sp_job_run(r->scope, k->nparts, mws_task, mb);
+    spate_err err = sp_keyed_state_begin_batch(k, mb->time, true, sp_rdd_scope(r));
+    if (!err) err = sp_job_run(sp_rdd_scope(r), k->nparts, mws_task, mb);
     mb->err = err;
     return err;
 }
@@ -312,8 +314,8 @@ static spate_rdd *snap_compute(spate_stream *s, int64_t t, sp_batch *b)
 {
     spate_rdd *mapped = sp_stream_get_or_compute(s->parents[0], t, b);
     if (!mapped) return NULL;
-    return sp_rdd_prepared(sp_batch_scope(b), mapped->nparts, &mapped, 1, snap_prepare,
-                           mapped->ud);
+    return sp_rdd_prepared(sp_batch_scope(b), spate_rdd_num_partitions(mapped), &mapped, 1,
+                           snap_prepare, sp_rdd_prepared_ud(mapped));
 }
 
 static const sp_stream_ops SNAPSHOT_OPS = {.name = "StateSnapshotsDStream", .compute = snap_compute};

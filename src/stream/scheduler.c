@@ -9,7 +9,7 @@
 #include "base/arena.h"
 #include "base/log.h"
 #include "stream/ckpt/ckpt.h"
-#include "exec/rdd_impl.h"
+#include "exec/rdd_int.h"
 
 #include <stdarg.h>
 #include <stdlib.h>

@@ -8,7 +8,7 @@
 #include "stream/state_int.h"
 
 #include "base/arena.h"
-#include "exec/rdd_impl.h"
+#include "exec/rdd_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,8 +47,7 @@ static const spate_value EMPTY_LIST = {SPATE_LIST, 0, {.items = NO_ITEMS}};
 
 static void batch_groups(const usk_batch *ub, int part, const spate_value **g, size_t *n)
 {
-    *g = ub->groups ? ub->groups->parts[part] : NULL;
-    *n = ub->groups ? ub->groups->lens[part] : 0;
+    *g = sp_rdd_partition(ub->groups, part, n);
 }
 
 static bool check_option(spate_task *t, spate_value r)
@@ -181,8 +180,9 @@ static spate_err usk_prepare(spate_rdd *r, spate_value **parts, size_t *lens, vo
     ub->parts = parts;
     ub->lens = lens;
     usk *u = ub->u;
-    spate_err err = sp_keyed_state_begin_batch(&u->state, ub->time, false, r->scope);
-    if (!err) err = sp_job_run(r->scope, u->state.nparts, u->f.iter ? usk_iter_task : usk_task, ub);
+    spate_err err = sp_keyed_state_begin_batch(&u->state, ub->time, false, sp_rdd_scope(r));
+    sp_job_task_fn task = u->f.iter ? usk_iter_task : usk_task;
+    if (!err) err = sp_job_run(sp_rdd_scope(r), u->state.nparts, task, ub);
     ub->err = err;
     return err;
 }

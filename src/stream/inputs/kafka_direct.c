@@ -49,7 +49,7 @@
 #include "base/arena.h"
 #include "base/log.h"
 #include "exec/pool.h"
-#include "exec/rdd_impl.h"
+#include "exec/rdd_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -650,9 +650,8 @@ spate_err spate_kafka_offset_ranges(const spate_rdd *rdd, const spate_offset_ran
     if (!ranges || !n) return SPATE_ERR_INVALID_ARG;
     *ranges = NULL;
     *n = 0;
-    if (!rdd || rdd->kind != K_SOURCE || rdd->fn.source != kd_read_part)
-        return SPATE_ERR_INVALID_ARG;
-    const kd_rdd *kr = rdd->ud;
+    const kd_rdd *kr = rdd ? sp_rdd_source_ud(rdd, kd_read_part) : NULL;
+    if (!kr) return SPATE_ERR_INVALID_ARG;
     *ranges = kr->ranges;
     *n = kr->n;
     return SPATE_OK;
