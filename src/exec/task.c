@@ -60,8 +60,7 @@ static void collect_push(spate_sink *self, spate_value v)
 
 void sp_collect_sink_init(sp_collect_sink *s, spate_task *t, sp_vvec *out)
 {
-    s->base.push = collect_push;
-    s->base.task = t;
+    s->base = (spate_sink){.push = collect_push, .task = t};
     s->out = out;
 }
 

@@ -31,11 +31,18 @@ static inline void sp_task_recycle(spate_task *t, sp_arena_mark mark)
     if (t->transient) sp_arena_release(t->arena, mark);
 }
 
-/* A sink is a stage: push hands it one element. Stages are allocated on the
- * task's stack or arena and chained: map -> filter -> shuffle writer. */
+/* A column batch (exec/colbatch.h). */
+typedef struct sp_colbatch sp_colbatch;
+
+/* A sink is a stage: push hands it one element, push_batch (NULL when the
+ * stage takes elements only) a column batch, which it reads before returning
+ * (sp_sink_push_batch turns a batch into elements for a stage without it).
+ * Stages are allocated on the task's stack or arena and chained: map ->
+ * filter -> shuffle writer. */
 struct spate_sink {
     void (*push)(spate_sink *self, spate_value v);
     spate_task *task;
+    void (*push_batch)(spate_sink *self, const sp_colbatch *b);
 };
 
 /* A growable vector of values, malloc'd (hand the buffer to a scope with

@@ -1,0 +1,138 @@
+/* colbatch.h - column batches: typed vectors with validity bitmaps, laid out
+ * as the Arrow C Data Interface describes (so a batch goes to another tool
+ * without a copy: sp_colbatch_export), and the way tasks pass them from one
+ * operator to the next (sp_sink_push_batch, sp_rdd_map_batches).
+ *
+ * Layout (Arrow's "Physical memory layout"):
+ * - validity: NULL when every row is valid, else a bitmap, bit i (least
+ *   significant bit first) of byte i / 8 is 1 when row i is valid;
+ * - bool: values bit-packed the same way; int32, int64, float64, timestamp
+ *   (int64 microseconds since the epoch, UTC): one element per row;
+ * - utf8: int32 offsets (length + 1 of them, offsets[0] = 0), row i is
+ *   chars[offsets[i], offsets[i + 1]).
+ * Every buffer is 64-byte aligned and padded to a multiple of 64 bytes, and
+ * comes from the batch's arena (a task's or a scope's memory): building a
+ * batch mallocs nothing per row.
+ *
+ * Threads: a batch is built and read by one task at a time; once built it is
+ * immutable and any thread may read it while its arena lives. */
+#ifndef SP_COLBATCH_H
+#define SP_COLBATCH_H
+
+#include <spate/arrow.h>
+#include <spate/value.h>
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "exec/rdd_ops.h"
+
+typedef enum sp_coltype {
+    SP_COL_BOOL,
+    SP_COL_I32,
+    SP_COL_I64,
+    SP_COL_F64,
+    SP_COL_UTF8,
+    SP_COL_TIMESTAMP, /* int64 microseconds since the epoch, UTC */
+} sp_coltype;
+
+enum { SP_COLBATCH_ALIGN = 64 };
+
+typedef struct sp_column {
+    sp_coltype type;
+    const char *name;  /* the batch's copy */
+    uint8_t *validity; /* NULL: no null row */
+    void *values;      /* see above; utf8: NULL */
+    int32_t *offsets;  /* utf8 */
+    char *chars;       /* utf8 */
+    int64_t null_count;
+    int64_t chars_cap;       /* utf8: bytes chars holds */
+    int64_t str_rows;        /* utf8: rows appended */
+    uint8_t *spare_validity; /* a bitmap kept for reuse after sp_colbatch_reset */
+} sp_column;
+
+struct sp_colbatch {
+    spate_arena *arena;
+    int64_t length;   /* rows */
+    int64_t capacity; /* rows the fixed-width buffers hold */
+    int ncols;
+    sp_column *cols;
+    atomic_int exports; /* exports not released yet */
+};
+
+/* A batch of ncols columns (types[i], names[i] copied; names may be NULL:
+ * "c0", "c1"...) with room for capacity rows, length 0, in arena a. The batch
+ * and its buffers live as long as a. */
+sp_colbatch *sp_colbatch_new(spate_arena *a, int ncols, const sp_coltype *types,
+                             const char *const *names, int64_t capacity);
+/* Empties b for reuse (length 0, no nulls, no strings); keeps its buffers. */
+void sp_colbatch_reset(sp_colbatch *b);
+/* Sets the row count (<= capacity) once the columns are filled. For utf8
+ * columns every row up to n must have been appended. */
+void sp_colbatch_set_length(sp_colbatch *b, int64_t n);
+/* bytes of b's arena, 64-byte aligned, padded to whole 64 bytes, not zeroed. */
+void *sp_colbatch_alloc(sp_colbatch *b, size_t bytes);
+
+/* Marks row of column col null (the bitmap is made on the first null). The
+ * value slot keeps whatever it holds (Arrow leaves it undefined). */
+void sp_column_set_null(sp_colbatch *b, int col, int64_t row);
+static inline bool sp_column_valid(const sp_column *c, int64_t row)
+{
+    return !c->validity || ((c->validity[row >> 3] >> (row & 7)) & 1);
+}
+static inline int32_t *sp_column_i32(const sp_column *c) { return (int32_t *)c->values; }
+static inline int64_t *sp_column_i64(const sp_column *c) { return (int64_t *)c->values; }
+static inline double *sp_column_f64(const sp_column *c) { return (double *)c->values; }
+static inline void sp_column_set_bool(sp_column *c, int64_t row, bool v)
+{
+    uint8_t *bits = c->values, bit = (uint8_t)(1u << (row & 7));
+    bits[row >> 3] = v ? (uint8_t)(bits[row >> 3] | bit) : (uint8_t)(bits[row >> 3] & ~bit);
+}
+static inline bool sp_column_get_bool(const sp_column *c, int64_t row)
+{
+    return (((const uint8_t *)c->values)[row >> 3] >> (row & 7)) & 1;
+}
+/* Appends the next row (str_rows) of utf8 column col: len bytes of s
+ * (copied; chars grow in the arena). A null row: append "" then set_null. */
+void sp_column_append_str(sp_colbatch *b, int col, const char *s, size_t len);
+
+/* The value of row of column col as a DStream element (strings point into the
+ * batch; a timestamp becomes milliseconds, rounded down). */
+spate_value sp_colbatch_get(const sp_colbatch *b, int col, int64_t row);
+/* Row row as one element: the column's value for one column, else a tuple
+ * (made in a). */
+spate_value sp_colbatch_row(const sp_colbatch *b, int64_t row, spate_arena *a);
+
+/* Hands b out as an Arrow struct array (format "+s", one child per column,
+ * names and nullability in the schema) without copying any buffer. Fills the
+ * caller's array and schema (both with release set); each must be released
+ * once, on any thread. The buffers stay b's: b's arena must outlive every
+ * export (sp_colbatch_live_exports says how many are unreleased).
+ * Returns SPATE_ERR_INVALID_ARG on NULL arguments. */
+spate_err sp_colbatch_export(sp_colbatch *b, struct ArrowArray *array, struct ArrowSchema *schema);
+int sp_colbatch_live_exports(const sp_colbatch *b);
+/* The Arrow format string of a column type ("b", "i", "l", "g", "u", "tsu:UTC"). */
+const char *sp_coltype_arrow_format(sp_coltype t);
+
+/* ---- batches through a task's sink chain ---- */
+
+/* Hands batch b to out: its push_batch when it takes batches, else each row
+ * as one element (sp_colbatch_row) through push. The batch stays the
+ * caller's; the sink reads it before returning and keeps nothing of it
+ * without copying (the caller may reset and refill it next). Executor
+ * thread. */
+void sp_sink_push_batch(spate_sink *out, const sp_colbatch *b);
+
+/* A columnar narrow operator: fn gets each batch the parent pushes and pushes
+ * batches (or values) into out. A value pushed by the parent fails the task
+ * (columnar operators sit over sources that make batches). */
+typedef void (*sp_batch_fn)(spate_task *t, const sp_colbatch *in, spate_sink *out, void *ud);
+spate_rdd *sp_rdd_map_batches(spate_rdd *r, sp_batch_fn fn, void *ud);
+/* An RDD of batches in memory: partition i pushes batches[i][0..counts[i]).
+ * The arrays and batches must live as long as scope. */
+spate_rdd *sp_rdd_from_batches(sp_scope *scope, int nparts, sp_colbatch *const *const *batches,
+                               const size_t *counts);
+
+#endif
