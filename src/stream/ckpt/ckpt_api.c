@@ -1,6 +1,6 @@
-/* ckpt_api.c - StreamingContext.checkpoint(dir), DStream.checkpoint(interval)
- * and Spark's checks at start (a stream that needs a checkpoint needs a
- * directory). */
+/* ckpt_api.c - StreamingContext.checkpoint(dir) and Spark's checks at start
+ * (a stream that needs a checkpoint needs a directory), on the members the
+ * graph hands over (ckpt.h). */
 #include "stream/ckpt/ckpt_int.h"
 
 #include "base/conf.h"
@@ -15,8 +15,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-bool sp_ckpt_is_stateful(const spate_stream *s) { return s->ops->save_state != NULL; }
-
 spate_duration sp_ckpt_default_interval(spate_duration slide)
 {
     int64_t n = (spate_seconds(10) + slide - 1) / slide;
@@ -27,8 +25,9 @@ spate_err spate_ctx_checkpoint(spate_ctx *ctx, const char *dir)
 {
     if (!ctx) return SPATE_ERR_INVALID_ARG;
     if (spate_ctx_get_state(ctx) != SPATE_CTX_INITIALIZED) {
-        sp_ctx_set_error(ctx, "checkpoint(%s): the checkpoint directory can only be set before "
-                              "the StreamingContext starts",
+        sp_ctx_set_error(ctx,
+                         "checkpoint(%s): the checkpoint directory can only be set before "
+                         "the StreamingContext starts",
                          dir ? dir : "null");
         return SPATE_ERR_STATE;
     }
@@ -50,56 +49,42 @@ spate_err spate_ctx_checkpoint(spate_ctx *ctx, const char *dir)
     return SPATE_OK;
 }
 
-spate_err spate_stream_checkpoint(spate_stream *s, spate_duration interval)
-{
-    if (!s) return SPATE_ERR_INVALID_ARG;
-    if (spate_ctx_get_state(s->ctx) != SPATE_CTX_INITIALIZED) {
-        sp_ctx_set_error(s->ctx, "Cannot change checkpoint interval of a DStream after streaming "
-                                 "context has started");
-        return SPATE_ERR_STATE;
-    }
-    if (interval < s->slide) {
-        sp_ctx_set_error(s->ctx,
-                         "The checkpoint interval for %s has been set to %lld ms which is lower "
-                         "than its slide time (%lld ms). Please set it to at least %lld ms.",
-                         s->ops->name, (long long)interval, (long long)s->slide,
-                         (long long)s->slide);
-        return SPATE_ERR_INVALID_ARG;
-    }
-    if (interval % s->slide != 0) {
-        sp_ctx_set_error(s->ctx,
-                         "The checkpoint interval for %s has been set to %lld ms which is not a "
-                         "multiple of its slide time (%lld ms). Please set it to a multiple of "
-                         "%lld ms.",
-                         s->ops->name, (long long)interval, (long long)s->slide,
-                         (long long)s->slide);
-        return SPATE_ERR_INVALID_ARG;
-    }
-    s->checkpoint_interval = interval;
-    return SPATE_OK;
-}
-
 bool spate_ctx_recovered(const spate_ctx *ctx) { return ctx && ctx->ckpt && ctx->ckpt->recovered; }
 
 /* ---- at start -------------------------------------------------------------- */
 
-static bool needs_directory(const spate_ctx *ctx)
+void sp_ckpt_take_members(sp_ckpt *c, spate_ctx *ctx)
 {
-    for (int i = 0; i < ctx->nstreams; i++)
-        if (ctx->streams[i]->needs_checkpoint || ctx->streams[i]->checkpoint_interval > 0)
-            return true;
-    return false;
+    free(c->members);
+    c->members = sp_graph_ckpt_members(ctx, &c->nmembers);
 }
 
-/* The smallest checkpoint interval of any stateful stream; 0 when none. */
-static int64_t data_interval(const spate_ctx *ctx)
+sp_ckpt_member *sp_ckpt_member_by_id(sp_ckpt *c, int id)
+{
+    for (int i = 0; i < c->nmembers; i++)
+        if (c->members[i].id == id) return &c->members[i];
+    return NULL;
+}
+
+static bool needs_directory(spate_ctx *ctx)
+{
+    int n;
+    sp_ckpt_member *v = sp_graph_ckpt_members(ctx, &n);
+    bool needs = false;
+    for (int i = 0; i < n; i++)
+        needs |= v[i].needs_directory;
+    free(v);
+    return needs;
+}
+
+/* The smallest checkpoint interval of any stateful member; 0 when none. */
+static int64_t data_interval(const sp_ckpt *c)
 {
     int64_t best = 0;
-    for (int i = 0; i < ctx->nstreams; i++) {
-        const spate_stream *s = ctx->streams[i];
-        if (!sp_ckpt_is_stateful(s)) continue;
-        int64_t d = s->checkpoint_interval > 0 ? s->checkpoint_interval
-                                               : sp_ckpt_default_interval(s->slide);
+    for (int i = 0; i < c->nmembers; i++) {
+        const sp_ckpt_member *m = &c->members[i];
+        if (!sp_ckpt_is_stateful(m)) continue;
+        int64_t d = m->interval > 0 ? m->interval : sp_ckpt_default_interval(m->slide);
         if (best == 0 || d < best) best = d;
     }
     return best;
@@ -108,15 +93,15 @@ static int64_t data_interval(const spate_ctx *ctx)
 /* Inputs whose batches cannot be re-run after a restart (queue streams,
  * receivers without a write-ahead log): said once, as a warning. Spark
  * refuses queueStream with checkpointing; spate lets it run, at-most-once. */
-static void warn_unrecoverable_inputs(const spate_ctx *ctx)
+static void warn_unrecoverable_inputs(const sp_ckpt *c)
 {
-    for (int i = 0; i < ctx->nstreams; i++) {
-        const spate_stream *s = ctx->streams[i];
-        if (s->is_input && !s->ops->save_batch_input)
+    for (int i = 0; i < c->nmembers; i++) {
+        const sp_ckpt_member *m = &c->members[i];
+        if (m->is_input && !m->save_batch_input)
             sp_log(SP_LOG_WARN, "CheckpointWriter",
                    "%s (stream %d) does not support checkpointing: after a restart its batches "
                    "cannot be re-run with the same data",
-                   s->ops->name, s->id);
+                   m->name, m->id);
     }
 }
 
@@ -147,10 +132,10 @@ static void prepare_meta(spate_ctx *ctx, sp_ckpt *c)
     m->nconf = 0;
     sp_ckpt_capture_conf(ctx->conf, m);
     free(m->graph);
-    m->graph = sp_ckpt_graph_describe(ctx);
+    m->graph = sp_graph_describe(ctx);
     m->fingerprint = sp_ckpt_fingerprint(m->graph);
-    for (int i = 0; i < ctx->nstreams; i++)
-        if (sp_ckpt_is_stateful(ctx->streams[i])) sp_ckpt_meta_chain(m, ctx->streams[i]->id, true);
+    for (int i = 0; i < c->nmembers; i++)
+        if (sp_ckpt_is_stateful(&c->members[i])) sp_ckpt_meta_chain(m, c->members[i].id, true);
 }
 
 spate_err sp_ckpt_start(spate_ctx *ctx)
@@ -162,11 +147,11 @@ spate_err sp_ckpt_start(spate_ctx *ctx)
                               "StreamingContext.checkpoint().");
         return SPATE_ERR_INVALID_ARG;
     }
-    c->data_interval = data_interval(ctx);
-    c->snapshot_every =
-        sp_conf_i64(ctx->conf, "spate.streaming.checkpoint.snapshotEvery");
+    sp_ckpt_take_members(c, ctx);
+    c->data_interval = data_interval(c);
+    c->snapshot_every = sp_conf_i64(ctx->conf, "spate.streaming.checkpoint.snapshotEvery");
     c->remember = sp_graph_remember(ctx);
-    warn_unrecoverable_inputs(ctx);
+    warn_unrecoverable_inputs(c);
     pthread_mutex_lock(&c->mu);
     prepare_meta(ctx, c);
     c->started = true;
@@ -174,12 +159,6 @@ spate_err sp_ckpt_start(spate_ctx *ctx)
     return SPATE_OK;
 }
 
-const char *sp_ckpt_dir(const sp_ckpt *c)
-{
-    return c ? c->dir : NULL;
-}
+const char *sp_ckpt_dir(const sp_ckpt *c) { return c ? c->dir : NULL; }
 
-spate_duration sp_ckpt_replay_span(const sp_ckpt *c)
-{
-    return c->remember + c->data_interval;
-}
+spate_duration sp_ckpt_replay_span(const sp_ckpt *c) { return c->remember + c->data_interval; }

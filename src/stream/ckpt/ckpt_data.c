@@ -39,28 +39,28 @@ static spate_err make_stream_dir(const char *dir, int stream, char *errstr, size
     return make_dir(path, errstr, errstr_size);
 }
 
-spate_err sp_ckpt_state_write(const char *dir, spate_stream *s, int64_t t, bool full, char *errstr,
-                              size_t errstr_size)
+spate_err sp_ckpt_state_write(const char *dir, const sp_ckpt_member *m, int64_t t, bool full,
+                              char *errstr, size_t errstr_size)
 {
-    spate_err err = make_stream_dir(dir, s->id, errstr, errstr_size);
+    spate_err err = make_stream_dir(dir, m->id, errstr, errstr_size);
     if (err) return err;
     sp_ckpt_out w;
     sp_ckpt_out_init(&w);
-    err = s->ops->save_state(s, t, full, &w);
+    err = m->save_state(m->self, t, full, &w);
     if (err) {
         sp_errf(errstr, errstr_size, "%s (stream %d) failed to save its state for time %lld ms: %s",
-                s->ops->name, s->id, (long long)t, spate_err_str(err));
+                m->name, m->id, (long long)t, spate_err_str(err));
     } else {
         char path[4096];
-        sp_ckpt_state_path(path, sizeof path, dir, s->id, t, full);
+        sp_ckpt_state_path(path, sizeof path, dir, m->id, t, full);
         err = sp_ckpt_write_file(path, KIND, STATE_VERSION, &w, errstr, errstr_size);
     }
     sp_ckpt_out_free(&w);
     return err;
 }
 
-static spate_err load_one(const char *path, spate_stream *s, const sp_ckpt_file *f, char *errstr,
-                          size_t errstr_size)
+static spate_err load_one(const char *path, const sp_ckpt_member *m, const sp_ckpt_file *f,
+                          char *errstr, size_t errstr_size)
 {
     sp_ckpt_in in;
     spate_err err = sp_ckpt_read_file(path, KIND, STATE_VERSION, &in, errstr, errstr_size);
@@ -72,33 +72,35 @@ static spate_err load_one(const char *path, spate_stream *s, const sp_ckpt_file 
         return SPATE_ERR_CORRUPT;
     }
     if (err) return err;
-    err = s->ops->load_state(s, f->time, f->full, &in);
+    err = m->load_state(m->self, f->time, f->full, &in);
     if (!err && !sp_ckpt_in_done(&in)) err = SPATE_ERR_CORRUPT;
     if (err)
         sp_errf(errstr, errstr_size,
                 "corrupt checkpoint file %s: %s (stream %d) could not load it (%s, %s at byte %zu "
                 "of %zu)",
-                path, s->ops->name, s->id, spate_err_str(err),
-                in.bad ? "malformed" : in.pos < in.len ? "bytes left over" : "rejected", in.pos,
-                in.len);
+                path, m->name, m->id, spate_err_str(err),
+                in.bad            ? "malformed"
+                : in.pos < in.len ? "bytes left over"
+                                  : "rejected",
+                in.pos, in.len);
     sp_ckpt_in_free(&in);
     return err ? SPATE_ERR_CORRUPT : SPATE_OK;
 }
 
-spate_err sp_ckpt_state_load(const char *dir, spate_stream *s, const sp_ckpt_chain *chain,
+spate_err sp_ckpt_state_load(const char *dir, const sp_ckpt_member *m, const sp_ckpt_chain *chain,
                              char *errstr, size_t errstr_size)
 {
     if (chain->n > 0 && !chain->v[0].full) {
         sp_errf(errstr, errstr_size,
                 "corrupt metadata checkpoint in %s: the state of stream %d does not start with a "
                 "full snapshot",
-                dir, s->id);
+                dir, m->id);
         return SPATE_ERR_CORRUPT;
     }
     for (int i = 0; i < chain->n; i++) {
         char path[4096];
-        sp_ckpt_state_path(path, sizeof path, dir, s->id, chain->v[i].time, chain->v[i].full);
-        spate_err err = load_one(path, s, &chain->v[i], errstr, errstr_size);
+        sp_ckpt_state_path(path, sizeof path, dir, m->id, chain->v[i].time, chain->v[i].full);
+        spate_err err = load_one(path, m, &chain->v[i], errstr, errstr_size);
         if (err) return err;
     }
     return SPATE_OK;

@@ -28,32 +28,37 @@ struct sp_ckpt {
     sp_ckpt_written written[SP_CKPT_KEEP_METADATA];
     int nwritten;
     int64_t state_pruned_before;
+    /* What is checkpointed (sp_graph_ckpt_members), taken at recovery and
+     * again at start; never changes after start. */
+    sp_ckpt_member *members;
+    int nmembers;
 };
 
-/* Streams whose state is checkpointed: those with a save_state hook (state
+/* Members whose state is checkpointed: those with a save_state hook (state
  * stores, inverse windows, and plain windows, whose slices of the batches
- * before the restart point are not recomputed). needs_checkpoint only says
+ * before the restart point are not recomputed). needs_directory only says
  * that a checkpoint directory is required. */
-bool sp_ckpt_is_stateful(const spate_stream *s);
+static inline bool sp_ckpt_is_stateful(const sp_ckpt_member *m) { return m->save_state != NULL; }
+/* (Re)reads the graph's members into c (program thread). */
+void sp_ckpt_take_members(sp_ckpt *c, spate_ctx *ctx);
+/* The member with that id, or NULL. */
+sp_ckpt_member *sp_ckpt_member_by_id(sp_ckpt *c, int id);
 /* Spark's default checkpoint interval: the smallest multiple of slide >= 10 s. */
 spate_duration sp_ckpt_default_interval(spate_duration slide);
 
 /* ---- ckpt_data.c: state files <dir>/state/<stream id>/<ms>.full|.delta ---- */
 void sp_ckpt_state_path(char *buf, size_t size, const char *dir, int stream, int64_t t, bool full);
-/* save_state(s, t, full) into its file. */
-spate_err sp_ckpt_state_write(const char *dir, spate_stream *s, int64_t t, bool full, char *errstr,
-                              size_t errstr_size);
+/* save_state(m, t, full) into its file. */
+spate_err sp_ckpt_state_write(const char *dir, const sp_ckpt_member *m, int64_t t, bool full,
+                              char *errstr, size_t errstr_size);
 /* load_state for each file of the chain, in order; a missing or damaged file
  * is SPATE_ERR_CORRUPT naming it. */
-spate_err sp_ckpt_state_load(const char *dir, spate_stream *s, const sp_ckpt_chain *chain,
+spate_err sp_ckpt_state_load(const char *dir, const sp_ckpt_member *m, const sp_ckpt_chain *chain,
                              char *errstr, size_t errstr_size);
 /* Deletes the state files of stream older than before. */
 void sp_ckpt_state_prune(const char *dir, int stream, int64_t before);
 
 /* ---- fingerprint.c -------------------------------------------------------- */
-/* The graph as text, one line per stream (id order) then per output
- * operation: what the fingerprint hashes (malloc'd). */
-char *sp_ckpt_graph_describe(spate_ctx *ctx);
 uint64_t sp_ckpt_fingerprint(const char *description);
 /* Writes where two descriptions first differ ("stream 2: checkpoint has
  * ..., setup defined ..."). */

@@ -80,15 +80,10 @@ static spate_err check_meta(const sp_ckpt_meta *m, const char *path, char *errst
     return SPATE_ERR_CORRUPT;
 }
 
-static spate_stream *stream_by_id(spate_ctx *ctx, int id)
+static spate_err check_graph(spate_ctx *ctx, const sp_ckpt_meta *m, const char *dir, char *errstr,
+                             size_t errstr_size)
 {
-    return id >= 0 && id < ctx->nstreams ? ctx->streams[id] : NULL;
-}
-
-static spate_err check_graph(spate_ctx *ctx, const sp_ckpt_meta *m, const char *dir,
-                             char *errstr, size_t errstr_size)
-{
-    char *now = sp_ckpt_graph_describe(ctx);
+    char *now = sp_graph_describe(ctx);
     spate_err err = SPATE_OK;
     if (sp_ckpt_fingerprint(now) != m->fingerprint) {
         char diff[700];
@@ -107,9 +102,9 @@ static spate_err restore_states(spate_ctx *ctx, const sp_ckpt_meta *m, const cha
                                 char *errstr, size_t errstr_size)
 {
     for (int i = 0; i < m->nchains; i++) {
-        spate_stream *s = stream_by_id(ctx, m->chains[i].stream);
+        const sp_ckpt_member *s = sp_ckpt_member_by_id(ctx->ckpt, m->chains[i].stream);
         if (m->chains[i].n == 0) continue;
-        if (!s || !s->ops->load_state) {
+        if (!s || !s->load_state) {
             sp_errf(errstr, errstr_size,
                     "cannot recover from the checkpoint in %s: it holds the state of stream %d, "
                     "which cannot load state",
@@ -123,18 +118,17 @@ static spate_err restore_states(spate_ctx *ctx, const sp_ckpt_meta *m, const cha
 }
 
 /* Hands blob to a position (t < 0) or batch input hook of its stream. */
-static spate_err restore_blob(spate_ctx *ctx, const sp_ckpt_blob *blob, int64_t t,
-                              const char *path, char *errstr, size_t errstr_size)
+static spate_err restore_blob(spate_ctx *ctx, const sp_ckpt_blob *blob, int64_t t, const char *path,
+                              char *errstr, size_t errstr_size)
 {
-    spate_stream *s = stream_by_id(ctx, blob->stream);
+    const sp_ckpt_member *s = sp_ckpt_member_by_id(ctx->ckpt, blob->stream);
     bool position = t < 0;
-    bool can = s && s->is_input &&
-               (position ? s->ops->load_position != NULL : s->ops->restore_batch_input != NULL);
+    bool can = s && (position ? s->load_position != NULL : s->restore_batch_input != NULL);
     spate_err err = SPATE_ERR_CORRUPT;
     sp_ckpt_in in;
     sp_ckpt_in_init(&in, blob->data, blob->len);
     if (can) {
-        err = position ? s->ops->load_position(s, &in) : s->ops->restore_batch_input(s, t, &in);
+        err = position ? s->load_position(s->self, &in) : s->restore_batch_input(s->self, t, &in);
         if (!err && !sp_ckpt_in_done(&in)) err = SPATE_ERR_CORRUPT;
     }
     if (err && position)
@@ -207,6 +201,7 @@ static spate_ctx *recover(const char *dir, const char *path, sp_ckpt_meta *m, sp
         sp_errf(errstr, errstr_size, "setup failed: %s%s%s", spate_err_str(err),
                 spate_ctx_last_error(ctx)[0] ? ": " : "", spate_ctx_last_error(ctx));
     if (!err) err = check_graph(ctx, m, dir, errstr, errstr_size);
+    if (!err) sp_ckpt_take_members(ctx->ckpt, ctx);
     if (!err) err = restore_states(ctx, m, dir, errstr, errstr_size);
     if (!err) err = restore_inputs(ctx, m, path, errstr, errstr_size);
     if (err) {
@@ -218,13 +213,12 @@ static spate_ctx *recover(const char *dir, const char *path, sp_ckpt_meta *m, sp
     return ctx;
 }
 
-spate_ctx *spate_ctx_get_or_create(const char *dir, spate_conf *conf,
-                                   spate_duration batch_interval, spate_setup_fn setup, void *ud,
-                                   char *errstr, size_t errstr_size)
+spate_ctx *spate_ctx_get_or_create(const char *dir, spate_conf *conf, spate_duration batch_interval,
+                                   spate_setup_fn setup, void *ud, char *errstr, size_t errstr_size)
 {
     if (!dir || !*dir || !setup) {
-        sp_errf(errstr, errstr_size, "getOrCreate: %s", !setup ? "no setup function given"
-                                                               : "no checkpoint directory given");
+        sp_errf(errstr, errstr_size, "getOrCreate: %s",
+                !setup ? "no setup function given" : "no checkpoint directory given");
         spate_conf_destroy(conf);
         return NULL;
     }
@@ -238,8 +232,8 @@ spate_ctx *spate_ctx_get_or_create(const char *dir, spate_conf *conf,
     if (!err) err = check_meta(&m, path, errstr, errstr_size);
     spate_conf *restored = err ? NULL : conf_from(&m, path, conf, errstr, errstr_size);
     spate_conf_destroy(conf);
-    spate_ctx *ctx = restored ? recover(dir, path, &m, restored, setup, ud, errstr, errstr_size)
-                              : NULL;
+    spate_ctx *ctx =
+        restored ? recover(dir, path, &m, restored, setup, ud, errstr, errstr_size) : NULL;
     sp_ckpt_meta_free(&m);
     return ctx;
 }

@@ -25,6 +25,7 @@ void sp_ckpt_destroy(sp_ckpt *c)
 {
     if (!c) return;
     sp_ckpt_meta_free(&c->meta);
+    free(c->members);
     pthread_mutex_destroy(&c->mu);
     free(c->dir);
     free(c);
@@ -62,32 +63,32 @@ static sp_ckpt_blob blob_of(int stream, sp_ckpt_out *w)
     return b;
 }
 
-static sp_ckpt_blob *capture_inputs(spate_ctx *ctx, int64_t t, int *n)
+static sp_ckpt_blob *capture_inputs(const sp_ckpt *c, int64_t t, int *n)
 {
-    sp_ckpt_blob *v = sp_xcalloc((size_t)ctx->nstreams + 1, sizeof *v);
+    sp_ckpt_blob *v = sp_xcalloc((size_t)c->nmembers + 1, sizeof *v);
     *n = 0;
-    for (int i = 0; i < ctx->nstreams; i++) {
-        spate_stream *s = ctx->streams[i];
-        if (!s->is_input || !s->ops->save_batch_input) continue;
+    for (int i = 0; i < c->nmembers; i++) {
+        const sp_ckpt_member *m = &c->members[i];
+        if (!m->save_batch_input) continue;
         sp_ckpt_out w;
         sp_ckpt_out_init(&w);
-        s->ops->save_batch_input(s, t, &w);
-        v[(*n)++] = blob_of(s->id, &w);
+        m->save_batch_input(m->self, t, &w);
+        v[(*n)++] = blob_of(m->id, &w);
     }
     return v;
 }
 
-static sp_ckpt_blob *capture_positions(spate_ctx *ctx, int *n)
+static sp_ckpt_blob *capture_positions(const sp_ckpt *c, int *n)
 {
-    sp_ckpt_blob *v = sp_xcalloc((size_t)ctx->nstreams + 1, sizeof *v);
+    sp_ckpt_blob *v = sp_xcalloc((size_t)c->nmembers + 1, sizeof *v);
     *n = 0;
-    for (int i = 0; i < ctx->nstreams; i++) {
-        spate_stream *s = ctx->streams[i];
-        if (!s->is_input || !s->ops->save_position) continue;
+    for (int i = 0; i < c->nmembers; i++) {
+        const sp_ckpt_member *m = &c->members[i];
+        if (!m->save_position) continue;
         sp_ckpt_out w;
         sp_ckpt_out_init(&w);
-        s->ops->save_position(s, &w);
-        v[(*n)++] = blob_of(s->id, &w);
+        m->save_position(m->self, &w);
+        v[(*n)++] = blob_of(m->id, &w);
     }
     return v;
 }
@@ -139,8 +140,9 @@ static void write_metadata(sp_ckpt *c)
                (long long)m->time, err);
         return;
     }
-    sp_log(SP_LOG_DEBUG, COMPONENT, "Checkpoint for time %lld ms saved in %s (restart point %lld ms)",
-           (long long)m->time, c->dir, (long long)m->restart);
+    sp_log(SP_LOG_DEBUG, COMPONENT,
+           "Checkpoint for time %lld ms saved in %s (restart point %lld ms)", (long long)m->time,
+           c->dir, (long long)m->restart);
     sp_ckpt_note_written(c, m->time, sp_ckpt_oldest_state(m));
     sp_ckpt_meta_prune(c->dir, SP_CKPT_KEEP_METADATA);
     prune_state_files(c);
@@ -153,8 +155,8 @@ void sp_ckpt_batch_generated(spate_ctx *ctx, sp_batch *b)
     sp_ckpt *c = ctx->ckpt;
     if (!c || !c->started) return;
     int ninputs, npositions;
-    sp_ckpt_blob *inputs = capture_inputs(ctx, b->time, &ninputs);
-    sp_ckpt_blob *positions = capture_positions(ctx, &npositions);
+    sp_ckpt_blob *inputs = capture_inputs(c, b->time, &ninputs);
+    sp_ckpt_blob *positions = capture_positions(c, &npositions);
     pthread_mutex_lock(&c->mu);
     sp_ckpt_meta *m = &c->meta;
     sp_ckpt_meta_set_inputs(m, b->time, inputs, ninputs);
@@ -180,18 +182,18 @@ static bool save_states(spate_ctx *ctx, sp_ckpt *c, int64_t t)
 {
     char err[512] = "";
     bool ok = true;
-    bool *full = sp_xcalloc((size_t)ctx->nstreams + 1, sizeof *full);
-    for (int i = 0; i < ctx->nstreams && ok; i++) {
-        spate_stream *s = ctx->streams[i];
-        if (!sp_ckpt_is_stateful(s)) continue;
-        full[i] = next_is_full(c, sp_ckpt_meta_chain(&c->meta, s->id, false));
-        ok = sp_ckpt_state_write(c->dir, s, t, full[i], err, sizeof err) == SPATE_OK;
+    bool *full = sp_xcalloc((size_t)c->nmembers + 1, sizeof *full);
+    for (int i = 0; i < c->nmembers && ok; i++) {
+        const sp_ckpt_member *m = &c->members[i];
+        if (!sp_ckpt_is_stateful(m)) continue;
+        full[i] = next_is_full(c, sp_ckpt_meta_chain(&c->meta, m->id, false));
+        ok = sp_ckpt_state_write(c->dir, m, t, full[i], err, sizeof err) == SPATE_OK;
     }
     pthread_mutex_lock(&c->mu);
-    for (int i = 0; i < ctx->nstreams; i++) {
-        spate_stream *s = ctx->streams[i];
-        if (!sp_ckpt_is_stateful(s)) continue;
-        sp_ckpt_chain *chain = sp_ckpt_meta_chain(&c->meta, s->id, true);
+    for (int i = 0; i < c->nmembers; i++) {
+        const sp_ckpt_member *m = &c->members[i];
+        if (!sp_ckpt_is_stateful(m)) continue;
+        sp_ckpt_chain *chain = sp_ckpt_meta_chain(&c->meta, m->id, true);
         if (ok) {
             sp_ckpt_chain_add(chain, t, full[i]);
             chain->force_full = false;
