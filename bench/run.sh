@@ -21,6 +21,9 @@
 # 7. bench_wal: a receiver with the write-ahead log, records/s with
 #    store_many (chunks of 500, one sync each) against store (one sync per
 #    record), the log in bench/data (no target).
+# 8. bench_columnar: SELECT v * 2 WHERE v % 3 = 0 over 100 M int64 rows in
+#    column batches, rows/s on one thread against a plain C loop and a
+#    branch-free one (target 500 M rows/s).
 # Each orders figure is the best of $BENCH_RUNS runs (default 3). Plain timing:
 # clock_gettime inside the programs, date +%s.%N around awk. Not a test: it
 # prints figures and ratios, and exits 0 unless something failed to run.
@@ -109,6 +112,10 @@ echo "== receiver write-ahead log (bench_wal)"
 "$build/bench/bench_wal" "$data" | tee "$tmp/wal.txt" || echo "run.sh: bench_wal failed"
 
 echo
+echo "== columnar filter + projection, 100 M rows (bench_columnar)"
+"$build/bench/bench_columnar" | tee "$tmp/columnar.txt" || echo "run.sh: bench_columnar failed"
+
+echo
 echo "== summary"
 { grep '^RESULT name=spate_local' "$tmp/pipeline.txt" || true; } | while read -r line; do
   per="$(echo "$line" | sed 's/.*per_thread=\([0-9]*\).*/\1/')"
@@ -137,3 +144,4 @@ r="$(sed -n 's/^RESULT name=state_checkpoint.* ratio=\([0-9.]*\).*/\1/p' "$tmp/s
 [ -z "$r" ] || echo "state checkpoint: the delta is ${r}x faster than a full snapshot ($(meets "$r" 20) the 20x target)"
 grep '^kafka summary' "$tmp/kafka.txt" || true
 grep '^wal summary' "$tmp/wal.txt" || true
+grep '^columnar summary' "$tmp/columnar.txt" || true
