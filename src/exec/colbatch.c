@@ -178,9 +178,14 @@ void sp_sink_push_batch(spate_sink *out, const sp_colbatch *b)
         out->push_batch(out, b);
         return;
     }
+    /* As sources do: in a transient task, what the rows and the chain above
+     * allocate is recycled every 1024 rows. */
     spate_task *t = out->task;
-    for (int64_t i = 0; i < b->length && !t->failed; i++)
+    sp_arena_mark mark = sp_arena_get_mark(t->arena);
+    for (int64_t i = 0; i < b->length && !t->failed; i++) {
         out->push(out, sp_colbatch_row(b, i, t->arena));
+        if ((i & 1023) == 1023) sp_task_recycle(t, mark);
+    }
 }
 
 typedef struct batch_fn_state {

@@ -388,3 +388,37 @@ Test(colbatch, a_columnar_operator_given_elements_fails_the_task)
               spate_rdd_last_error(r));
     spate_ctx_destroy(ssc);
 }
+
+Test(colbatch, rows_of_a_large_batch_survive_collect_and_recycle_in_count)
+{
+    spate_ctx *ssc = cu_ctx("local[2]", 1000);
+    spate_rdd *any = cu_range(ssc, 1, 1, 1);
+    sp_coltype t[2] = {SP_COL_I64, SP_COL_UTF8};
+    enum { ROWS = 5000 };
+    sp_colbatch *b = sp_colbatch_new(spate_rdd_arena(any), 2, t, NULL, ROWS);
+    for (int i = 0; i < ROWS; i++) {
+        char s[16];
+        snprintf(s, sizeof s, "s%d", i);
+        sp_column_i64(&b->cols[0])[i] = i;
+        sp_column_append_str(b, 1, s, strlen(s));
+    }
+    sp_colbatch_set_length(b, ROWS);
+    sp_colbatch *const one[1] = {b};
+    sp_colbatch *const *parts[1] = {one};
+    size_t counts[1] = {1};
+    spate_rdd *r = sp_rdd_from_batches(sp_rdd_scope(any), 1, parts, counts);
+    int64_t n;
+    cr_expect_eq(spate_rdd_count(r, &n), SPATE_OK); /* a transient task: rows recycled */
+    cr_expect_eq(n, ROWS);
+    spate_value *out;
+    size_t got;
+    cr_assert_eq(spate_rdd_collect(r, &out, &got), SPATE_OK);
+    cr_assert_eq(got, ROWS);
+    for (int i = 0; i < ROWS; i += 999) {
+        char want[32], *row = cu_format(out[i]);
+        snprintf(want, sizeof want, "(%d,s%d)", i, i);
+        cr_expect_str_eq(row, want);
+        free(row);
+    }
+    spate_ctx_destroy(ssc);
+}
