@@ -1,22 +1,26 @@
 /* socket_stream.c - socketTextStream and socketStream (Spark's
- * SocketInputDStream + SocketReceiver) and the spate_reader converters read.
+ * SocketInputDStream + SocketReceiver) and the spate_reader converters read:
+ * the DStream adapter over the socket connector's core, connect/socket_reader.h
+ * (stop-aware connect, line reading) and connect/utf8_repair.h.
  *
- * The receiver's on_start connects to host:port (getaddrinfo, TCP), runs the
- * converter over the connection, and asks the supervisor to restart it (that
- * is: reconnect after spate.streaming.receiverRestartDelay) when the connection
- * fails, ends or errs - unless the receiver is being stopped. Messages are
- * Spark's: "Error connecting to host:port", "Socket data stream had no more
- * data", "Stopped receiving".
+ * The receiver's on_start connects to host:port, runs the converter over the
+ * connection, and asks the supervisor to restart it (that is: reconnect after
+ * spate.streaming.receiverRestartDelay) when the connection fails, ends or
+ * errs - unless the receiver is being stopped. Messages are Spark's: "Error
+ * connecting to host:port", "Socket data stream had no more data", "Stopped
+ * receiving".
  *
- * Stop is never blocked by the network: connect and read wait with poll() in
- * short slices and look at spate_receiver_is_stopped between them, and on_stop
- * also shuts the socket down. A reader returns end of stream (0) once the
- * receiver is stopping, without the partial line it may hold.
+ * Stop is never blocked by the network: the core's connect and reads wait in
+ * poll slices and ask spate_receiver_is_stopped (its "should stop" callback)
+ * between them, and on_stop also shuts the socket down. A reader returns end
+ * of stream (0) once the receiver is stopping, without the partial line it
+ * may hold.
  *
  * Text: lines are split at \n (a \r before it is dropped) and decoded as UTF-8
  * the way Java's decoder does it: each malformed sequence becomes U+FFFD (the
- * line is kept). A line longer than SP_READER_MAX_LINE bytes is dropped, logged
- * and counted as a bad record, and reading goes on with the next line.
+ * line is kept). A line longer than SP_SOCKET_MAX_LINE bytes is dropped,
+ * logged and counted as a bad record of the context, and reading goes on
+ * with the next line.
  *
  * Threads: on_start, the converter and the reader run on the receiver's
  * supervisor thread; on_stop on the thread stopping the context (or the
@@ -25,12 +29,10 @@
 
 #include "base/arena.h"
 #include "base/log.h"
-#include "connect/source_util.h"
+#include "connect/socket_reader.h"
+#include "connect/utf8_repair.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <netdb.h>
-#include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -41,19 +43,9 @@
 
 #define COMPONENT "SocketReceiver"
 
-/* Lines longer than this are dropped (input never decides an unbounded allocation). */
-#define SP_READER_MAX_LINE (64u << 20)
-
-enum { POLL_SLICE_MS = 50, READ_CHUNK = 64 * 1024 };
-
 struct spate_reader {
-    int fd;
+    sp_line_reader lr; /* the connector core's reader over the connection */
     spate_receiver *r;
-    char *buf;
-    size_t cap, start, end; /* unread bytes are buf[start, end) */
-    size_t scan;            /* bytes before scan hold no newline */
-    bool eof;
-    bool skipping; /* dropping the rest of an over-long line */
 };
 
 typedef struct sock_impl {
@@ -65,211 +57,33 @@ typedef struct sock_impl {
     int fd;               /* the connection, -1 when none */
 } sock_impl;
 
-/* ---- the reader ---------------------------------------------------------- */
+/* ---- the reader: spate_reader over sp_line_reader --------------------------- */
 
-/* Supervisor thread. Waits until fd is readable: 1 ready, 0 receiver stopping,
- * -1 error. */
-static int reader_wait(spate_reader *rd)
-{
-    struct pollfd p = {.fd = rd->fd, .events = POLLIN};
-    for (;;) {
-        if (spate_receiver_is_stopped(rd->r)) return 0;
-        int rc = poll(&p, 1, POLL_SLICE_MS);
-        if (rc > 0) return 1;
-        if (rc < 0 && errno != EINTR) return -1;
-    }
-}
+/* The core's "should stop": the receiver is stopping or restarting. */
+static bool receiver_stopped(void *ud) { return spate_receiver_is_stopped(ud); }
 
-/* Reads what is available into buf: bytes, 0 at end of stream or stop, -1 on error. */
-static long reader_fill(spate_reader *rd, void *buf, size_t n)
+/* An over-long line was dropped: a bad record of the context. */
+static void count_bad_record(void *ud)
 {
-    for (;;) {
-        int w = reader_wait(rd);
-        if (w <= 0) return w;
-        ssize_t got = read(rd->fd, buf, n);
-        if (got >= 0) return (long)got;
-        if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) return -1;
-    }
+    atomic_fetch_add(&sp_ctx_exec(sp_receiver_ctx(ud))->bad_records, 1);
 }
 
 long spate_reader_read(spate_reader *rd, void *buf, size_t n)
 {
-    if (!rd || (!buf && n)) {
+    if (!rd) {
         errno = EINVAL;
         return -1;
     }
-    if (n == 0) return 0;
-    if (spate_receiver_is_stopped(rd->r)) return 0;
-    if (rd->start < rd->end) {
-        size_t k = rd->end - rd->start < n ? rd->end - rd->start : n;
-        memcpy(buf, rd->buf + rd->start, k);
-        rd->start += k;
-        if (rd->scan < rd->start) rd->scan = rd->start;
-        return (long)k;
-    }
-    if (rd->eof) return 0;
-    long got = reader_fill(rd, buf, n);
-    if (got == 0) rd->eof = true;
-    return got;
-}
-
-/* Makes room at the end of the buffer; false when a line has reached the limit. */
-static bool reader_make_room(spate_reader *rd)
-{
-    if (rd->start > 0) {
-        memmove(rd->buf, rd->buf + rd->start, rd->end - rd->start);
-        rd->end -= rd->start;
-        rd->scan -= rd->start;
-        rd->start = 0;
-    }
-    if (rd->end < rd->cap) return true;
-    if (rd->cap >= SP_READER_MAX_LINE) return false;
-    rd->cap = rd->cap ? rd->cap * 2 : READ_CHUNK;
-    rd->buf = sp_xrealloc(rd->buf, rd->cap);
-    return true;
-}
-
-/* An over-long line: drop what is buffered and skip to its end. */
-static void reader_drop_long_line(spate_reader *rd)
-{
-    sp_log(SP_LOG_WARN, COMPONENT, "Dropped a line longer than %u bytes", SP_READER_MAX_LINE);
-    atomic_fetch_add(&sp_ctx_exec(sp_receiver_ctx(rd->r))->bad_records, 1);
-    rd->start = rd->end = rd->scan = 0;
-    rd->skipping = true;
-}
-
-/* Returns the line ending at nl (1), or skips it after an over-long line (0). */
-static int reader_take_line(spate_reader *rd, char *nl, const char **line, size_t *len)
-{
-    size_t n = (size_t)(nl - (rd->buf + rd->start));
-    const char *p = rd->buf + rd->start;
-    rd->start = rd->scan = (size_t)(nl - rd->buf) + 1;
-    if (rd->skipping) {
-        rd->skipping = false;
-        return 0;
-    }
-    if (n > 0 && p[n - 1] == '\r') n--;
-    *line = p;
-    *len = n;
-    return 1;
+    return sp_line_reader_read(&rd->lr, buf, n);
 }
 
 int spate_reader_read_line(spate_reader *rd, const char **line, size_t *len)
 {
-    if (!rd || !line || !len) {
+    if (!rd) {
         errno = EINVAL;
         return -1;
     }
-    for (;;) {
-        if (spate_receiver_is_stopped(rd->r)) return 0;
-        char *nl = rd->end > rd->scan ? memchr(rd->buf + rd->scan, '\n', rd->end - rd->scan) : NULL;
-        if (nl) {
-            if (reader_take_line(rd, nl, line, len)) return 1;
-            continue;
-        }
-        rd->scan = rd->end;
-        if (rd->eof) {
-            if (rd->start == rd->end || rd->skipping) return 0;
-            *line = rd->buf + rd->start;
-            *len = rd->end - rd->start;
-            rd->start = rd->scan = rd->end;
-            return 1;
-        }
-        if (!reader_make_room(rd)) {
-            reader_drop_long_line(rd);
-            continue;
-        }
-        long got = reader_fill(rd, rd->buf + rd->end, rd->cap - rd->end);
-        if (got < 0) return -1;
-        if (got == 0) {
-            if (spate_receiver_is_stopped(rd->r)) return 0;
-            rd->eof = true;
-        }
-        rd->end += (size_t)(got > 0 ? got : 0);
-    }
-}
-
-/* ---- UTF-8 as Java decodes it -------------------------------------------- */
-
-/* Length of the well-formed sequence at p (Unicode table 3-7), or 0 with
- * *bad set to the length of the malformed maximal subpart (>= 1). */
-static size_t utf8_seq(const unsigned char *p, size_t n, size_t *bad)
-{
-    unsigned c = p[0];
-    size_t need;
-    unsigned lo = 0x80, hi = 0xBF;
-    if (c < 0x80) return 1;
-    if (c >= 0xC2 && c <= 0xDF)
-        need = 2;
-    else if (c >= 0xE0 && c <= 0xEF) {
-        need = 3;
-        if (c == 0xE0) lo = 0xA0;
-        if (c == 0xED) hi = 0x9F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        need = 4;
-        if (c == 0xF0) lo = 0x90;
-        if (c == 0xF4) hi = 0x8F;
-    } else {
-        *bad = 1;
-        return 0;
-    }
-    for (size_t i = 1; i < need; i++) {
-        if (i >= n || p[i] < (i == 1 ? lo : 0x80) || p[i] > (i == 1 ? hi : 0xBF)) {
-            *bad = i;
-            return 0;
-        }
-    }
-    return need;
-}
-
-static bool utf8_valid(const char *s, size_t n)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    size_t i = 0, bad;
-    while (i < n) {
-        if (p[i] < 0x80) {
-            i++;
-            continue;
-        }
-        size_t k = utf8_seq(p + i, n - i, &bad);
-        if (!k) return false;
-        i += k;
-    }
-    return true;
-}
-
-/* Copies s into *buf with each malformed subpart replaced by U+FFFD. */
-static size_t utf8_fix(const char *s, size_t n, char **buf, size_t *cap)
-{
-    if (*cap < n * 3) {
-        *cap = n * 3;
-        *buf = sp_xrealloc(*buf, *cap);
-    }
-    const unsigned char *p = (const unsigned char *)s;
-    size_t i = 0, o = 0, bad = 0;
-    while (i < n) {
-        size_t k = utf8_seq(p + i, n - i, &bad);
-        if (k) {
-            memcpy(*buf + o, p + i, k);
-            o += k;
-            i += k;
-        } else {
-            memcpy(*buf + o, "\xEF\xBF\xBD", 3);
-            o += 3;
-            i += bad;
-        }
-    }
-    return o;
-}
-
-/* True when the next spate_reader_read_line returns a line already in the
- * buffer, without reading: the buffer does not move, so the lines taken
- * before stay valid. */
-static bool reader_line_ready(const spate_reader *rd)
-{
-    if (rd->skipping) return false;
-    if (rd->end > rd->scan && memchr(rd->buf + rd->scan, '\n', rd->end - rd->scan)) return true;
-    return rd->eof && rd->start < rd->end;
+    return sp_line_reader_next(&rd->lr, line, len);
 }
 
 /* Lines received together, stored with one spate_receiver_store_many (one
@@ -299,76 +113,22 @@ static spate_err text_converter(spate_reader *in, spate_receiver *r, void *ud)
     bool warned = false;
     line_chunk *c = sp_xcalloc(1, sizeof *c);
     while ((rc = spate_reader_read_line(in, &line, &len)) == 1) {
-        if (!utf8_valid(line, len)) {
+        if (!sp_utf8_valid(line, len)) {
             if (!warned)
                 sp_log(SP_LOG_WARN, COMPONENT,
                        "Malformed UTF-8 replaced by U+FFFD in received text");
             warned = true;
             char *fix = NULL;
             size_t fixcap = 0;
-            len = utf8_fix(line, len, &fix, &fixcap);
+            len = sp_utf8_repair(line, len, &fix, &fixcap);
             line = c->owned[c->nowned++] = fix;
         }
         c->lines[c->n++] = spate_str(line, len);
-        if (c->n == LINE_CHUNK || !reader_line_ready(in)) chunk_flush(c, r);
+        if (c->n == LINE_CHUNK || !sp_line_reader_ready(&in->lr)) chunk_flush(c, r);
     }
     chunk_flush(c, r); /* empty unless the receiver stopped */
     free(c);
     return rc < 0 ? SPATE_ERR_IO : SPATE_OK;
-}
-
-/* ---- connecting ---------------------------------------------------------- */
-
-/* Supervisor thread: a non-blocking connect to one address, waited for in
- * slices. Returns the fd or -1 with errno (ECANCELED when stopping). */
-static int connect_one(const struct addrinfo *ai, spate_receiver *r)
-{
-    int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, ai->ai_protocol);
-    if (fd < 0) return -1;
-    if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0) return fd;
-    int err = errno;
-    struct pollfd p = {.fd = fd, .events = POLLOUT};
-    while (err == EINPROGRESS || err == EINTR) {
-        if (spate_receiver_is_stopped(r)) {
-            err = ECANCELED;
-            break;
-        }
-        int rc = poll(&p, 1, POLL_SLICE_MS);
-        if (rc < 0 && errno != EINTR) err = errno;
-        if (rc <= 0) continue;
-        socklen_t len = sizeof err;
-        if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0) err = errno;
-        if (err == 0) return fd;
-    }
-    close(fd);
-    errno = err;
-    return -1;
-}
-
-/* Supervisor thread: connects to host:port; -1 with *why filled on failure. */
-static int sock_connect(sock_impl *si, spate_receiver *r, char *why, size_t why_size)
-{
-    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM};
-    struct addrinfo *res = NULL;
-    char port[16];
-    snprintf(port, sizeof port, "%d", si->port);
-    int rc = getaddrinfo(si->host, port, &hints, &res);
-    if (rc != 0) {
-        snprintf(why, why_size, "%s", gai_strerror(rc));
-        return -1;
-    }
-    int fd = -1, err = ECONNREFUSED;
-    for (struct addrinfo *ai = res; ai && fd < 0; ai = ai->ai_next) {
-        fd = connect_one(ai, r);
-        if (fd < 0) err = errno;
-        if (err == ECANCELED) break;
-    }
-    freeaddrinfo(res);
-    if (fd < 0) {
-        char buf[128];
-        snprintf(why, why_size, "%s", sp_strerror(err, buf, sizeof buf));
-    }
-    return fd;
 }
 
 /* Supervisor thread: runs the converter over one connection. */
@@ -377,9 +137,11 @@ static spate_err sock_receive(sock_impl *si, spate_receiver *r, int fd)
     pthread_mutex_lock(&si->lock);
     si->fd = fd;
     pthread_mutex_unlock(&si->lock);
-    spate_reader rd = {.fd = fd, .r = r};
+    spate_reader rd = {.r = r};
+    sp_line_reader_init(&rd.lr, fd, receiver_stopped, r, COMPONENT);
+    rd.lr.on_long_line = count_bad_record;
     spate_err err = si->convert(&rd, r, si->ud);
-    free(rd.buf);
+    sp_line_reader_free(&rd.lr);
     pthread_mutex_lock(&si->lock);
     si->fd = -1;
     close(fd);
@@ -392,7 +154,7 @@ static void sock_on_start(spate_receiver *r, void *ud)
     sock_impl *si = ud;
     char why[256], msg[512];
     sp_log(SP_LOG_INFO, COMPONENT, "Connecting to %s:%d", si->host, si->port);
-    int fd = sock_connect(si, r, why, sizeof why);
+    int fd = sp_socket_connect(si->host, si->port, receiver_stopped, r, why, sizeof why);
     if (fd < 0) {
         if (spate_receiver_is_stopped(r)) return;
         snprintf(msg, sizeof msg, "Error connecting to %s:%d: %s", si->host, si->port, why);
