@@ -24,7 +24,7 @@
 #include <spate/spate.h>
 
 #include "exec/colbatch.h"
-#include "exec/rdd_int.h"
+#include "exec/rdd.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,11 +1,11 @@
 /* rdd_impl.h - the RDD node and what only exec's own files share (rdd.c:
  * nodes, sources and the generic entry points; narrow.c: the narrow
  * operators; shuffle.c: wide operators; job.c: jobs; actions.c: actions;
- * cache.c: persisted RDDs). Layers above exec use rdd_ops.h and rdd_int.h. */
+ * cache.c: persisted RDDs). Layers above exec use rdd_ops.h and rdd.h. */
 #ifndef SP_RDD_IMPL_H
 #define SP_RDD_IMPL_H
 
-#include "exec/rdd_int.h"
+#include "exec/rdd.h"
 
 struct spate_rdd {
     const sp_rdd_ops *ops;

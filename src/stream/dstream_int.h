@@ -12,7 +12,7 @@
 #include <spate/stream.h>
 
 #include "logs/ckpt_io.h"
-#include "exec/rdd_int.h"
+#include "exec/rdd.h"
 
 typedef struct sp_batch sp_batch;
 

@@ -3,7 +3,7 @@
 #include "stream/ctx_impl.h"
 
 #include "base/arena.h"
-#include "exec/rdd_int.h"
+#include "exec/rdd.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -11,7 +11,7 @@
 #include "connect/kafka_txn.h"
 
 #include "base/arena.h"
-#include "exec/rdd_int.h"
+#include "exec/rdd.h"
 #include "stream/ctx_impl.h"
 
 #include <stdio.h>

@@ -18,7 +18,7 @@
 #include "stream/state_int.h"
 
 #include "base/arena.h"
-#include "exec/rdd_int.h"
+#include "exec/rdd.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -29,7 +29,7 @@
 #include "stream/window_int.h"
 
 #include "base/arena.h"
-#include "exec/rdd_int.h"
+#include "exec/rdd.h"
 #include "stream/ctx_impl.h"
 #include "stream/window_map.h"
 #include "stream/window_slices.h"

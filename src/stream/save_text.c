@@ -4,7 +4,7 @@
  * reader sees the whole batch or nothing, and a batch re-run after a crash
  * replaces its earlier output instead of duplicating it. */
 #include "stream/ctx_impl.h"
-#include "exec/rdd_int.h"
+#include "exec/rdd.h"
 
 #include "base/arena.h"
 #include "base/log.h"

@@ -9,7 +9,7 @@
 #include "base/arena.h"
 #include "base/log.h"
 #include "stream/ckpt/ckpt.h"
-#include "exec/rdd_int.h"
+#include "exec/rdd.h"
 
 #include <stdarg.h>
 #include <stdlib.h>

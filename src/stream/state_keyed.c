@@ -5,7 +5,7 @@
 
 #include "base/arena.h"
 #include "base/log.h"
-#include "exec/rdd_int.h"
+#include "exec/rdd.h"
 #include "state/state_ckpt.h"
 
 #include <stdio.h>

@@ -3,7 +3,7 @@
 
 #include "base/arena.h"
 #include "base/log.h"
-#include "exec/rdd_int.h"
+#include "exec/rdd.h"
 #include "stream/ctx_impl.h"
 
 #include <stdio.h>

@@ -12,7 +12,7 @@
 
 #include "base/arena.h"
 #include "exec/colbatch.h"
-#include "exec/rdd_int.h"
+#include "exec/rdd.h"
 
 #include <stdint.h>
 #include <string.h>

@@ -18,7 +18,7 @@
 #include "conformance_util.h"
 
 #include "exec/scope.h"
-#include "exec/rdd_int.h"
+#include "exec/rdd.h"
 #include "base/arena.h"
 #include "base/log.h"
 

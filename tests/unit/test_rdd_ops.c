@@ -5,7 +5,7 @@
  * for exec's own operators. */
 #include "conformance_util.h"
 
-#include "exec/rdd_int.h"
+#include "exec/rdd.h"
 
 #include <string.h>
 

@@ -49,7 +49,7 @@
 #include "base/arena.h"
 #include "base/log.h"
 #include "exec/pool.h"
-#include "exec/rdd_int.h"
+#include "exec/rdd.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,10 +1,10 @@
-/* rdd_int.h - the RDDs exec makes for the layers above it (part of exec's
- * contract, with rdd_ops.h): sources, whose partitions a callback produces
+/* rdd.h - the RDDs exec makes for the layers above it (exec's contract,
+ * with rdd_ops.h, which it includes): sources, whose partitions a callback produces
  * inside a task (a file split read and cut into lines, a block of received
  * records) or that are values already in memory, and prepared RDDs, whose
  * partitions a driver-side callback makes once (stateful operators). */
-#ifndef SP_RDD_INT_H
-#define SP_RDD_INT_H
+#ifndef SP_EXEC_RDD_H
+#define SP_EXEC_RDD_H
 
 #include <spate/rdd.h>
 
