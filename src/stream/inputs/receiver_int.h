@@ -1,5 +1,7 @@
-/* receiver_int.h - the receiver supervisor (Spark's ReceiverSupervisorImpl +
- * BlockGenerator), shared by receiverStream and the socket streams.
+/* receiver_int.h - the receiver input streams' DStream side, shared by
+ * receiverStream and the socket streams: an adapter over the supervisor core
+ * (Spark's ReceiverSupervisorImpl + BlockGenerator + RateLimiter) in
+ * connect/receiver_supervisor.h.
  *
  * One supervisor per receiver input stream. ops->start starts a thread that
  * runs def->on_start; spate_receiver_store appends deep copies to the current
