@@ -6,6 +6,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -151,17 +152,7 @@ void sp_file_listing_save(const sp_file_listing *l, sp_ckpt_out *w)
     }
 }
 
-char *sp_file_name_get(sp_ckpt_in *in)
-{
-    const void *p;
-    size_t n;
-    if (!sp_ckpt_get_bytes(in, &p, &n) || n == 0 || memchr(p, '/', n) || memchr(p, '\0', n))
-        return in->bad = true, NULL;
-    char *name = sp_xmalloc(n + 1);
-    memcpy(name, p, n);
-    name[n] = '\0';
-    return name;
-}
+char *sp_file_name_get(sp_ckpt_in *in) { return sp_ckpt_get_name(in, SIZE_MAX, "/"); }
 
 bool sp_file_listing_load(sp_file_listing *l, sp_ckpt_in *in)
 {

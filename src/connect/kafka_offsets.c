@@ -245,14 +245,7 @@ void sp_kafka_tracker_advance(sp_kafka_tracker *tr, const int64_t *until)
 
 char *sp_kafka_topic_get(sp_ckpt_in *in)
 {
-    const void *p;
-    size_t n;
-    if (!sp_ckpt_get_bytes(in, &p, &n) || n == 0 || n > 249 || memchr(p, '\0', n))
-        return in->bad = true, NULL;
-    char *topic = sp_xmalloc(n + 1);
-    memcpy(topic, p, n);
-    topic[n] = '\0';
-    return topic;
+    return sp_ckpt_get_name(in, 249, ""); /* Kafka's longest topic name */
 }
 
 bool sp_kafka_partition_get(sp_ckpt_in *in, int32_t *partition)

@@ -24,7 +24,8 @@ static char *reserve(sp_ckpt_out *w, size_t n)
 {
     if (w->len + n > w->cap) {
         size_t cap = w->cap ? w->cap : 256;
-        while (cap < w->len + n) cap *= 2;
+        while (cap < w->len + n)
+            cap *= 2;
         w->buf = sp_xrealloc(w->buf, cap);
         w->cap = cap;
     }
@@ -88,7 +89,8 @@ void sp_ckpt_put_value(sp_ckpt_out *w, spate_value v)
     case SPATE_LIST:
     case SPATE_ARRAY:
         sp_ckpt_put_u64(w, v.len);
-        for (uint32_t i = 0; i < v.len; i++) sp_ckpt_put_value(w, v.u.items[i]);
+        for (uint32_t i = 0; i < v.len; i++)
+            sp_ckpt_put_value(w, v.u.items[i]);
         return;
     }
 }
@@ -161,6 +163,20 @@ bool sp_ckpt_get_bytes(sp_ckpt_in *in, const void **p, size_t *n)
     *p = take(in, (size_t)len);
     *n = (size_t)len;
     return *p != NULL;
+}
+
+char *sp_ckpt_get_name(sp_ckpt_in *in, size_t max_len, const char *forbidden)
+{
+    const void *p;
+    size_t n;
+    if (!sp_ckpt_get_bytes(in, &p, &n) || n == 0 || n > max_len || memchr(p, '\0', n))
+        return in->bad = true, NULL;
+    for (const char *f = forbidden; *f; f++)
+        if (memchr(p, *f, n)) return in->bad = true, NULL;
+    char *name = sp_xmalloc(n + 1);
+    memcpy(name, p, n);
+    name[n] = '\0';
+    return name;
 }
 
 bool sp_ckpt_get_str(sp_ckpt_in *in, spate_arena *a, const char **s)

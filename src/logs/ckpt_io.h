@@ -30,8 +30,8 @@ typedef struct sp_ckpt_out {
 void sp_ckpt_out_init(sp_ckpt_out *w);
 void sp_ckpt_out_free(sp_ckpt_out *w);
 void sp_ckpt_put_u8(sp_ckpt_out *w, uint8_t v);
-void sp_ckpt_put_u64(sp_ckpt_out *w, uint64_t v); /* varint */
-void sp_ckpt_put_i64(sp_ckpt_out *w, int64_t v);  /* zigzag varint */
+void sp_ckpt_put_u64(sp_ckpt_out *w, uint64_t v);                /* varint */
+void sp_ckpt_put_i64(sp_ckpt_out *w, int64_t v);                 /* zigzag varint */
 void sp_ckpt_put_bytes(sp_ckpt_out *w, const void *p, size_t n); /* length-prefixed */
 void sp_ckpt_put_str(sp_ckpt_out *w, const char *s);
 /* Any value, recursively (tuples, lists, options...). */
@@ -54,6 +54,11 @@ bool sp_ckpt_get_i64(sp_ckpt_in *in, int64_t *v);
 bool sp_ckpt_get_bytes(sp_ckpt_in *in, const void **p, size_t *n);
 /* A copy in a (NUL-terminated). */
 bool sp_ckpt_get_str(sp_ckpt_in *in, spate_arena *a, const char **s);
+/* A saved name (a file name, a topic): 1..max_len bytes with no NUL and
+ * none of the bytes in `forbidden`, as a malloc'd C string; NULL (and the
+ * sticky in->bad) otherwise, so a damaged checkpoint never names a path
+ * outside its directory. */
+char *sp_ckpt_get_name(sp_ckpt_in *in, size_t max_len, const char *forbidden);
 /* A deep copy in a. */
 bool sp_ckpt_get_value(sp_ckpt_in *in, spate_arena *a, spate_value *v);
 /* True when the whole body was read and nothing failed. */
