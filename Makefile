@@ -1,10 +1,20 @@
-# Thin wrapper over CMake. make | make demo | make demo-kafka | make test | make bench | make clean
+# Thin wrapper over CMake.
+#   make | make demo | make demo-kafka | make test | make bench | make install | make clean
+#   make test-unit | test-integration | test-asan | test-tsan | check-format | format
 BUILD ?= build
 ASAN_BUILD ?= build-asan-clang
-CC = gcc
+TSAN_BUILD ?= build-tsan
+# gcc unless CC comes from the environment or the command line (make's own
+# default CC is "cc", so "CC ?= gcc" would never take effect).
+ifeq ($(origin CC),default)
+CC := gcc
+endif
 JOBS ?= $(shell nproc)
+PREFIX ?= /usr/local
+DESTDIR ?=
 
-.PHONY: all deps demo demo-kafka test test-unit test-integration test-asan bench clean format
+.PHONY: all deps demo demo-kafka test test-unit test-integration test-asan test-tsan \
+	check-format bench install clean format
 
 all: deps
 	@cmake -S . -B $(BUILD) -DCMAKE_C_COMPILER=$(CC) >/dev/null
@@ -19,23 +29,57 @@ demo: all
 demo-kafka: all
 	@scripts/demo-kafka.sh $(BUILD)
 
-# The whole suite: unit + integration tests, normal build (gcc) then ASan+UBSan
-# (clang, which also proves the tree builds with both compilers).
-test: all
-	@scripts/run-tests.sh $(BUILD)
+# ASan+UBSan tree (clang, which also proves the tree builds with both compilers).
+define build_asan
 	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_C_COMPILER=clang -DSPATE_SANITIZE=ON \
 	    -DCMAKE_BUILD_TYPE=Debug >/dev/null
 	@cmake --build $(ASAN_BUILD) -j $(JOBS)
+endef
+
+# ThreadSanitizer tree (clang). No unit tests: Criterion's runner cannot start
+# under TSan; scripts/run-tsan.sh runs the examples and the integration tests.
+define build_tsan
+	@cmake -S . -B $(TSAN_BUILD) -DCMAKE_C_COMPILER=clang -DSPATE_TSAN=ON -DSPATE_TESTS=OFF \
+	    >/dev/null
+	@cmake --build $(TSAN_BUILD) -j $(JOBS)
+endef
+
+# The whole suite: the formatting check, unit + integration tests on the normal
+# build, again under ASan+UBSan, then the examples and integration tests under
+# ThreadSanitizer.
+test: check-format all
+	@scripts/run-tests.sh $(BUILD)
+	$(build_asan)
 	@scripts/run-tests.sh $(ASAN_BUILD)
+	$(build_tsan)
+	@scripts/run-tsan.sh $(TSAN_BUILD)
 
 test-unit: all
-	@$(BUILD)/tests/unit_tests
+	@scripts/run-tests.sh --unit $(BUILD)
+
+test-integration: all
+	@scripts/run-tests.sh --integration $(BUILD)
+
+test-asan: deps
+	$(build_asan)
+	@scripts/run-tests.sh $(ASAN_BUILD)
+
+test-tsan: deps
+	$(build_tsan)
+	@scripts/run-tsan.sh $(TSAN_BUILD)
+
+check-format: deps
+	@scripts/check-format.sh
+
+format: deps
+	@scripts/check-format.sh --fix
 
 bench: all
 	@bench/run.sh $(BUILD)
 
-format:
-	@clang-format -i include/spate/*.h src/*/*.[ch] examples/*.c tests/unit/*.c bench/*.c
+# Installs what CMake's install rules name under $(DESTDIR)$(PREFIX).
+install: all
+	@DESTDIR="$(DESTDIR)" cmake --install $(BUILD) --prefix "$(PREFIX)"
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(TSAN_BUILD)

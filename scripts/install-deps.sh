@@ -2,7 +2,7 @@
 # Installs the Debian packages spate's build, tests and demo need, when missing.
 # Safe to run often: it does nothing when everything is there.
 set -euo pipefail
-PKGS=(cmake make gcc clang libclang-rt-14-dev pkg-config libxxhash-dev libcriterion-dev python3 python3-pytest
+PKGS=(cmake make gcc clang libclang-rt-14-dev clang-format pkg-config libxxhash-dev libcriterion-dev python3 python3-pytest
       librdkafka-dev kcat python3-kafka libpcre2-dev libmicrohttpd-dev)
 missing=()
 for p in "${PKGS[@]}"; do

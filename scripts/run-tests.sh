@@ -1,17 +1,27 @@
 #!/usr/bin/env bash
 # Runs the unit tests (Criterion) and the integration tests (pytest) against
-# one build directory. Usage: scripts/run-tests.sh BUILD_DIR
+# one build directory, or only one of the two.
+# Usage: scripts/run-tests.sh [--unit|--integration] BUILD_DIR
 set -euo pipefail
+unit=1 integration=1
+case "${1:-}" in
+  --unit) integration=0; shift ;;
+  --integration) unit=0; shift ;;
+esac
 build="${1:-build}"
 root="$(cd "$(dirname "$0")/.." && pwd)"
 build="$(cd "$build" && pwd)"
 export LSAN_OPTIONS="suppressions=$root/tests/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
-echo "== unit tests ($build)"
-# Criterion forks a process per test; two jobs match the machine's two cores.
-"$build/tests/unit_tests" --jobs 2
-echo "== integration tests ($build)"
-export SPATE_BUILD="$build"
-cd "$root"
-# Debian's pytest lives with /usr/bin/python3, whatever python3 is first on PATH.
-/usr/bin/python3 -m pytest -q -p no:cacheprovider tests/integration
+if [ "$unit" -eq 1 ]; then
+  echo "== unit tests ($build)"
+  # Criterion forks a process per test; two jobs match the machine's two cores.
+  "$build/tests/unit_tests" --jobs 2
+fi
+if [ "$integration" -eq 1 ]; then
+  echo "== integration tests ($build)"
+  export SPATE_BUILD="$build"
+  cd "$root"
+  # Debian's pytest lives with /usr/bin/python3, whatever python3 is first on PATH.
+  /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/integration
+fi

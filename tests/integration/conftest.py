@@ -3,7 +3,9 @@ the spate command and the examples, a line server, and a parser for the
 output of DStream.print().
 
 The build directory comes from $SPATE_BUILD (default "build", relative to
-the repository root)."""
+the repository root). When $SPATE_SANITIZER_REPORTS names a directory (the
+sanitizers' log_path, set by scripts/run-tsan.sh), a test after which a new
+report appears there fails, with the report."""
 import os
 import pathlib
 import re
@@ -23,6 +25,25 @@ TIME_RE = re.compile(r"^Time: (\d+) ms$")
 def build_dir() -> pathlib.Path:
     b = pathlib.Path(os.environ.get("SPATE_BUILD", "build"))
     return b if b.is_absolute() else ROOT / b
+
+
+@pytest.fixture(autouse=True)
+def sanitizer_reports():
+    """Fails the test when a sanitizer wrote a report during it: a child that
+    is killed, or whose exit status a test ignores, is still caught."""
+    d = os.environ.get("SPATE_SANITIZER_REPORTS")
+    if not d:
+        yield
+        return
+    d = pathlib.Path(d)
+    before = set(d.iterdir()) if d.is_dir() else set()
+    yield
+    # A process that outlives its test (a module-scoped broker) and writes a
+    # report later is caught by scripts/run-tsan.sh's final check.
+    new = sorted(set(d.iterdir()) - before) if d.is_dir() else []
+    if new:
+        text = "\n".join(f"== {p.name}\n{p.read_text(errors='replace')}" for p in new)
+        pytest.fail(f"{len(new)} sanitizer report(s) during this test:\n{text}", pytrace=False)
 
 
 @pytest.fixture(scope="session")
