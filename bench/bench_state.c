@@ -231,8 +231,7 @@ static bool measure_updates(bench *b, size_t nkeys, size_t updates, int batches,
     printf("%zu live keys, %zu updates/batch: %.0f ns per updated key (median %.0f; target <= "
            "200: %s), %.0f ns of CPU (all threads); bare store loop (one thread, no prefetch) "
            "%.0f ns (engine = %.1fx its time)\n",
-           live, updates, best, median, best <= 200 ? "meets" : "BELOW", cpu, bound,
-           best / bound);
+           live, updates, best, median, best <= 200 ? "meets" : "BELOW", cpu, bound, best / bound);
     printf("  store memory %.1f MB: %.1f bytes per live key, %.1f beyond the key and state "
            "values (target <= 64: %s)\n",
            (double)bytes / 1e6, per_key, overhead, overhead <= 64 ? "meets" : "BELOW");

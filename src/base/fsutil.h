@@ -24,13 +24,15 @@ int sp_read_whole(const char *path, char **buf, size_t *len);
 
 static inline void sp_put_le(unsigned char *p, uint64_t v, int n)
 {
-    for (int i = 0; i < n; i++) p[i] = (unsigned char)(v >> (8 * i));
+    for (int i = 0; i < n; i++)
+        p[i] = (unsigned char)(v >> (8 * i));
 }
 
 static inline uint64_t sp_get_le(const unsigned char *p, int n)
 {
     uint64_t v = 0;
-    for (int i = 0; i < n; i++) v |= (uint64_t)p[i] << (8 * i);
+    for (int i = 0; i < n; i++)
+        v |= (uint64_t)p[i] << (8 * i);
     return v;
 }
 

@@ -74,10 +74,13 @@ static inline bool keys_equal(spate_value a, spate_value b)
 {
     if (a.type != b.type) return false;
     switch (a.type) {
-    case SPATE_BOOL: return a.u.b == b.u.b;
+    case SPATE_BOOL:
+        return a.u.b == b.u.b;
     case SPATE_I64:
-    case SPATE_TIMESTAMP: return a.u.i == b.u.i;
-    default: return spate_value_eq(a, b);
+    case SPATE_TIMESTAMP:
+        return a.u.i == b.u.i;
+    default:
+        return spate_value_eq(a, b);
     }
 }
 

@@ -89,7 +89,8 @@ sp_kafka_reader *sp_kafka_reader_new(const spate_kafka_params *params,
     r->who = sp_xstrdup(opts->who);
     r->opts.who = r->who;
     r->slots = sp_xcalloc((size_t)opts->nthreads + 1, sizeof *r->slots);
-    for (int i = 0; i < opts->nthreads; i++) pthread_mutex_init(&r->slots[i].mu, NULL);
+    for (int i = 0; i < opts->nthreads; i++)
+        pthread_mutex_init(&r->slots[i].mu, NULL);
     rd_kafka_conf_t *conf = consumer_conf(r, errstr, errstr_size); /* checked once, here */
     if (!conf) {
         sp_kafka_reader_destroy(r);

@@ -6,11 +6,10 @@
  * use and kept until the stream is destroyed. RDD partition p is always read
  * through consumer p % threads (one task at a time), whichever thread runs
  * the task: a partition that moved between per-thread consumers made every
- * consumer fetch and seek every partition (4x slower on local[2]). It uses librdkafka's per-partition
- * (simple consumer) API, started at an offset, not a consumer group:
- * assigning through a group costs a coordinator round trip and a second to
- * close, for nothing since these consumers never commit. A consumer keeps
- * the partitions it has read started (up to
+ * consumer fetch and seek every partition (4x slower on local[2]). It uses librdkafka's
+ * per-partition (simple consumer) API, started at an offset, not a consumer group: assigning
+ * through a group costs a coordinator round trip and a second to close, for nothing since these
+ * consumers never commit. A consumer keeps the partitions it has read started (up to
  * spate.streaming.kafka.consumer.cache.maxCapacity, least recently used
  * stopped first), so the records of the next batch are usually prefetched:
  * a task whose range starts where the previous one of that partition ended

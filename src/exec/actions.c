@@ -13,8 +13,10 @@
 static spate_value *flatten(spate_rdd *r, spate_value **parts, size_t *lens, int nparts, size_t *n)
 {
     size_t total = 0;
-    for (int i = 0; i < nparts; i++) total += lens[i];
-    spate_value *all = spate_arena_alloc(sp_scope_arena(r->scope), sizeof *all * (total ? total : 1));
+    for (int i = 0; i < nparts; i++)
+        total += lens[i];
+    spate_value *all =
+        spate_arena_alloc(sp_scope_arena(r->scope), sizeof *all * (total ? total : 1));
     size_t at = 0;
     for (int i = 0; i < nparts; i++) {
         if (lens[i]) memcpy(all + at, parts[i], sizeof *all * lens[i]);
@@ -46,7 +48,8 @@ spate_err spate_rdd_count(spate_rdd *r, int64_t *out)
     pthread_mutex_lock(&e->run_lock);
     spate_err err = sp_rdd_count_partitions(r, counts);
     pthread_mutex_unlock(&e->run_lock);
-    for (int i = 0; i < r->nparts && !err; i++) *out += counts[i];
+    for (int i = 0; i < r->nparts && !err; i++)
+        *out += counts[i];
     free(counts);
     return err;
 }
@@ -69,7 +72,8 @@ static void take_task(spate_task *t, int i, void *ud)
 static void append_up_to(sp_vvec *from, int count, size_t want, sp_vvec *acc)
 {
     for (int i = 0; i < count; i++) {
-        for (size_t k = 0; k < from[i].len && acc->len < want; k++) sp_vvec_push(acc, from[i].data[k]);
+        for (size_t k = 0; k < from[i].len && acc->len < want; k++)
+            sp_vvec_push(acc, from[i].data[k]);
         sp_vvec_free(&from[i]);
     }
 }
@@ -132,7 +136,8 @@ spate_err spate_rdd_reduce(spate_rdd *r, spate_reduce_fn fn, void *ud, spate_val
     if (n == 0) return sp_scope_note_error(r->scope, SPATE_ERR_NOT_FOUND, "empty collection");
     spate_task t = {.scope = r->scope, .arena = sp_scope_arena(r->scope), .thread = -1};
     spate_value acc = all[0];
-    for (size_t i = 1; i < n && !t.failed; i++) acc = fn(&t, acc, all[i], ud);
+    for (size_t i = 1; i < n && !t.failed; i++)
+        acc = fn(&t, acc, all[i], ud);
     if (t.failed) return SPATE_ERR_USER;
     *out = acc;
     return SPATE_OK;
@@ -164,7 +169,8 @@ static spate_err ordered(spate_rdd *r, size_t n, spate_map_fn key_fn, void *ud, 
         items[i] = (keyed){key_fn ? key_fn(&t, all[i], ud) : all[i], all[i]};
     qsort(items, len, sizeof *items, desc ? keyed_desc : keyed_asc);
     *got = len < n ? len : n;
-    for (size_t i = 0; i < *got; i++) all[i] = items[i].value;
+    for (size_t i = 0; i < *got; i++)
+        all[i] = items[i].value;
     free(items);
     *out = all;
     return t.failed ? SPATE_ERR_USER : SPATE_OK;
@@ -185,8 +191,8 @@ spate_err spate_rdd_take_ordered(spate_rdd *r, size_t n, spate_map_fn key_fn, vo
 spate_err spate_rdd_count_by_value(spate_rdd *r, spate_value **out, size_t *n)
 {
     if (!r) return SPATE_ERR_INVALID_ARG;
-    spate_rdd *counted = spate_rdd_reduce_by_key(spate_rdd_map(r, spate_fn_pair_with_one, NULL), spate_fn_sum, NULL,
-                                                 r->nparts > 0 ? r->nparts : 1);
+    spate_rdd *counted = spate_rdd_reduce_by_key(spate_rdd_map(r, spate_fn_pair_with_one, NULL),
+                                                 spate_fn_sum, NULL, r->nparts > 0 ? r->nparts : 1);
     return spate_rdd_collect(counted, out, n);
 }
 
@@ -234,6 +240,7 @@ spate_err sp_rdd_run_partitions(spate_rdd *r,
     size_t *lens;
     spate_err err = sp_rdd_materialize(r, &parts, &lens);
     if (err) return err;
-    for (int i = 0; i < r->nparts; i++) fn(i, parts[i], lens[i], ud);
+    for (int i = 0; i < r->nparts; i++)
+        fn(i, parts[i], lens[i], ud);
     return SPATE_OK;
 }

@@ -54,7 +54,8 @@ static void *worker_main(void *varg)
     uint64_t seen = 0;
     pthread_mutex_lock(&p->mu);
     for (;;) {
-        while (!p->shutdown && p->generation == seen) pthread_cond_wait(&p->work_cv, &p->mu);
+        while (!p->shutdown && p->generation == seen)
+            pthread_cond_wait(&p->work_cv, &p->mu);
         if (p->shutdown) break;
         seen = p->generation;
         sp_log_bind(p->logger); /* a pool shared by contexts logs for the run's */
@@ -93,7 +94,8 @@ void sp_pool_destroy(sp_pool *p)
     p->shutdown = true;
     pthread_cond_broadcast(&p->work_cv);
     pthread_mutex_unlock(&p->mu);
-    for (int i = 0; i < p->nthreads; i++) pthread_join(p->threads[i], NULL);
+    for (int i = 0; i < p->nthreads; i++)
+        pthread_join(p->threads[i], NULL);
     free(p->threads);
     pthread_mutex_destroy(&p->run_lock);
     pthread_mutex_destroy(&p->mu);
@@ -118,7 +120,8 @@ void sp_pool_run(sp_pool *p, int ntasks, sp_task_fn fn, void *arg)
     p->running = p->nthreads;
     p->generation++;
     pthread_cond_broadcast(&p->work_cv);
-    while (p->running > 0) pthread_cond_wait(&p->done_cv, &p->mu);
+    while (p->running > 0)
+        pthread_cond_wait(&p->done_cv, &p->mu);
     pthread_mutex_unlock(&p->mu);
     pthread_mutex_unlock(&p->run_lock);
 }

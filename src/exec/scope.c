@@ -41,7 +41,8 @@ void sp_exec_init(sp_exec *e, int nthreads, int default_parallelism)
     pthread_mutexattr_destroy(&attr);
     e->default_parallelism = default_parallelism > 0 ? default_parallelism : nthreads;
     e->scratch = sp_xcalloc((size_t)nthreads, sizeof *e->scratch);
-    for (int i = 0; i < nthreads; i++) e->scratch[i] = spate_arena_new();
+    for (int i = 0; i < nthreads; i++)
+        e->scratch[i] = spate_arena_new();
     atomic_init(&e->bad_records, 0);
     atomic_init(&e->records_in, 0);
     atomic_init(&e->errors, 0);
@@ -50,7 +51,8 @@ void sp_exec_init(sp_exec *e, int nthreads, int default_parallelism)
 
 void sp_exec_destroy(sp_exec *e)
 {
-    for (int i = 0; i < sp_pool_threads(e->pool); i++) spate_arena_destroy(e->scratch[i]);
+    for (int i = 0; i < sp_pool_threads(e->pool); i++)
+        spate_arena_destroy(e->scratch[i]);
     free(e->scratch);
     sp_pool_destroy(e->pool);
     e->pool = NULL;

@@ -191,8 +191,8 @@ static int keyed_bucket(writer *w, spate_value k, uint64_t h)
     if (b >= 0 && b < s->nout) return b;
     char text[128];
     spate_value_format(k, text, sizeof text);
-    spate_task_fail(w->base.task, "partitioner returned partition %d for key %s, not in [0, %d)",
-                    b, text, s->nout);
+    spate_task_fail(w->base.task, "partitioner returned partition %d for key %s, not in [0, %d)", b,
+                    text, s->nout);
     return -1;
 }
 

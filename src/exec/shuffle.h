@@ -5,11 +5,11 @@
 #include "exec/rdd_ops.h"
 
 typedef enum sh_kind {
-    SH_REPARTITION, /* round-robin, no keys */
-    SH_COMBINE,     /* combineByKey family, map-side combining */
-    SH_GROUP,       /* (k, List(v...)) */
-    SH_COGROUP,     /* (k, (List(v...), List(w...))) over two parents */
-    SH_SORT,        /* range-partitioned and sorted by key_fn */
+    SH_REPARTITION,  /* round-robin, no keys */
+    SH_COMBINE,      /* combineByKey family, map-side combining */
+    SH_GROUP,        /* (k, List(v...)) */
+    SH_COGROUP,      /* (k, (List(v...), List(w...))) over two parents */
+    SH_SORT,         /* range-partitioned and sorted by key_fn */
     SH_PARTITION_BY, /* pairs moved to their key's partition, in order (partitionBy) */
 } sh_kind;
 
@@ -18,9 +18,9 @@ typedef enum sh_kind {
 typedef int (*sh_partition_fn)(spate_value key, int nparts, void *ud);
 
 typedef struct sh_funcs {
-    spate_map_fn create;        /* combine: NULL means "the value itself" */
+    spate_map_fn create; /* combine: NULL means "the value itself" */
     spate_reduce_fn merge_value, merge_comb;
-    spate_map_fn key_fn;        /* sort: NULL means "the element itself" */
+    spate_map_fn key_fn; /* sort: NULL means "the element itself" */
     void *ud;
     bool ascending;
     /* Keyed kinds (combine, group, cogroup, partitionBy): where each key

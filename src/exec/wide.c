@@ -17,8 +17,8 @@ spate_rdd *spate_rdd_reduce_by_key(spate_rdd *r, spate_reduce_fn fn, void *ud, i
 spate_rdd *spate_rdd_combine_by_key(spate_rdd *r, spate_map_fn create, spate_reduce_fn merge_value,
                                     spate_reduce_fn merge_combiners, void *ud, int nparts)
 {
-    sh_funcs f = {.create = create, .merge_value = merge_value, .merge_comb = merge_combiners,
-                  .ud = ud};
+    sh_funcs f = {
+        .create = create, .merge_value = merge_value, .merge_comb = merge_combiners, .ud = ud};
     return sp_shuffle_new(SH_COMBINE, r, NULL, nparts, &f);
 }
 
@@ -56,7 +56,8 @@ static spate_value keep_first(spate_task *t, spate_value a, spate_value b, void 
 spate_rdd *spate_rdd_distinct(spate_rdd *r, int nparts)
 {
     spate_rdd *pairs = spate_rdd_map(r, with_null, NULL);
-    return spate_rdd_map(spate_rdd_reduce_by_key(pairs, keep_first, NULL, nparts), spate_fn_key, NULL);
+    return spate_rdd_map(spate_rdd_reduce_by_key(pairs, keep_first, NULL, nparts), spate_fn_key,
+                         NULL);
 }
 
 /* ---- joins: cogroup, then the cross product of each key's two lists ---- */
@@ -82,8 +83,9 @@ static void join_expand(spate_task *t, spate_value v, spate_sink *out, void *ud)
     if (left.len == 0) {
         if (!left_opt) return;
         for (uint32_t j = 0; j < right.len; j++)
-            spate_sink_push(out, spate_tuple2(a, k, spate_tuple2(a, spate_none(),
-                                                                 wrap(a, right.u.items[j], right_opt))));
+            spate_sink_push(out, spate_tuple2(a, k,
+                                              spate_tuple2(a, spate_none(),
+                                                           wrap(a, right.u.items[j], right_opt))));
         return;
     }
     for (uint32_t i = 0; i < left.len; i++) {
@@ -91,8 +93,8 @@ static void join_expand(spate_task *t, spate_value v, spate_sink *out, void *ud)
         if (right.len == 0 && right_opt)
             spate_sink_push(out, spate_tuple2(a, k, spate_tuple2(a, lv, spate_none())));
         for (uint32_t j = 0; j < right.len; j++)
-            spate_sink_push(out, spate_tuple2(a, k, spate_tuple2(a, lv,
-                                                                 wrap(a, right.u.items[j], right_opt))));
+            spate_sink_push(
+                out, spate_tuple2(a, k, spate_tuple2(a, lv, wrap(a, right.u.items[j], right_opt))));
     }
 }
 

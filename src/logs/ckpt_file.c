@@ -65,8 +65,7 @@ spate_err sp_ckpt_write_file(const char *path, const char *kind, uint32_t versio
     unsigned char head[HEADER_LEN];
     encode_header(head, kind, version, body);
     char tmp[4200];
-    snprintf(tmp, sizeof tmp, "%s.tmp-%ld-%u", path, (long)getpid(),
-             atomic_fetch_add(&counter, 1));
+    snprintf(tmp, sizeof tmp, "%s.tmp-%ld-%u", path, (long)getpid(), atomic_fetch_add(&counter, 1));
     if (!write_temp(tmp, head, body) || rename(tmp, path) != 0 || sp_fsync_parent(path) != 0) {
         int saved = errno;
         unlink(tmp);

@@ -148,8 +148,7 @@ void sp_state_rebuild_time_order(sp_state_store *s)
     size_t n = 0;
     for (uint32_t i = 0; i < s->used; i++) {
         sp_state_entry *e = entry_at(s, i);
-        if (e->key.type != FREE_TYPE && e->time != SP_STATE_NO_TIME)
-            all[n++] = (timed){e->time, i};
+        if (e->key.type != FREE_TYPE && e->time != SP_STATE_NO_TIME) all[n++] = (timed){e->time, i};
     }
     qsort(all, n, sizeof *all, cmp_timed);
     s->oldest = s->newest = NONE;

@@ -179,7 +179,8 @@ static inline bool same_value(spate_value a, spate_value b)
 {
     if (a.type != b.type) return false;
     if (sp_owned_is_inline(a)) return a.type == SPATE_BOOL ? a.u.b == b.u.b : a.u.i == b.u.i;
-    if (a.type == SPATE_F64 && b.type == SPATE_F64) return memcmp(&a.u.f, &b.u.f, sizeof a.u.f) == 0;
+    if (a.type == SPATE_F64 && b.type == SPATE_F64)
+        return memcmp(&a.u.f, &b.u.f, sizeof a.u.f) == 0;
     return spate_value_eq(a, b);
 }
 

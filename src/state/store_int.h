@@ -44,7 +44,7 @@ struct sp_state_store {
     sp_state_entry **chunks;
     tlink **links; /* time order: one array per chunk */
     size_t nchunks, chunks_cap;
-    size_t capacity; /* entries the chunks hold */
+    size_t capacity;    /* entries the chunks hold */
     uint32_t used;      /* entries [0, used) were handed out at least once */
     uint32_t free_head; /* first free entry, NONE */
     size_t len;
@@ -108,10 +108,13 @@ static inline bool keys_equal(spate_value a, spate_value b)
 {
     if (a.type != b.type) return false;
     switch (a.type) {
-    case SPATE_BOOL: return a.u.b == b.u.b;
+    case SPATE_BOOL:
+        return a.u.b == b.u.b;
     case SPATE_I64:
-    case SPATE_TIMESTAMP: return a.u.i == b.u.i;
-    default: return spate_value_eq(a, b);
+    case SPATE_TIMESTAMP:
+        return a.u.i == b.u.i;
+    default:
+        return spate_value_eq(a, b);
     }
 }
 

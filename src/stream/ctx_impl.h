@@ -107,7 +107,6 @@ spate_err sp_output_add_foreach(spate_stream *s, spate_foreach_rdd_fn fn, void *
                                 void (*destroy_ud)(void *ud));
 
 /* save_text.c: one batch of saveAsTextFiles (prefix-<time>[.suffix]/). */
-spate_err sp_save_text_files(spate_rdd *rdd, const char *prefix, const char *suffix,
-                             int64_t time);
+spate_err sp_save_text_files(spate_rdd *rdd, const char *prefix, const char *suffix, int64_t time);
 
 #endif

@@ -127,8 +127,8 @@ spate_clock *sp_ctx_clock(spate_ctx *ctx);
 struct sp_logger *sp_ctx_logger(spate_ctx *ctx);
 /* Sets the context's error for a failure outside a batch (a receiver, an
  * input) and wakes awaitTermination. Thread-safe. Logs it. */
-void sp_ctx_report_error(spate_ctx *ctx, spate_err err, const char *component, const char *fmt,
-                         ...) __attribute__((format(printf, 4, 5)));
+void sp_ctx_report_error(spate_ctx *ctx, spate_err err, const char *component, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 /* Sets last_error for a misuse (no state change). Thread-safe. */
 void sp_ctx_set_error(spate_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* True when new streams may be added (INITIALIZED); else sets the error. */

@@ -58,9 +58,10 @@ spate_stream *sp_stream_derive2(spate_stream *a, spate_stream *b, const sp_strea
                                 void *impl)
 {
     if (a && b && (a->ctx != b->ctx || a->slide != b->slide)) {
-        sp_ctx_set_error(a->ctx, a->ctx != b->ctx
-                                     ? "streams belong to different StreamingContexts"
-                                     : "streams have different slide durations (%lld ms and %lld ms)",
+        sp_ctx_set_error(a->ctx,
+                         a->ctx != b->ctx
+                             ? "streams belong to different StreamingContexts"
+                             : "streams have different slide durations (%lld ms and %lld ms)",
                          (long long)a->slide, (long long)b->slide);
         b = NULL;
     }
@@ -133,7 +134,8 @@ void sp_graph_forget(spate_ctx *ctx, int64_t now_batch)
 
 void sp_graph_destroy(spate_ctx *ctx)
 {
-    for (int i = 0; i < ctx->noutputs; i++) sp_output_destroy(ctx->outputs[i]);
+    for (int i = 0; i < ctx->noutputs; i++)
+        sp_output_destroy(ctx->outputs[i]);
     free(ctx->outputs);
     for (int i = 0; i < ctx->nstreams; i++) {
         spate_stream *s = ctx->streams[i];

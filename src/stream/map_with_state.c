@@ -318,14 +318,14 @@ static spate_rdd *snap_compute(spate_stream *s, int64_t t, sp_batch *b)
                            snap_prepare, sp_rdd_prepared_ud(mapped));
 }
 
-static const sp_stream_ops SNAPSHOT_OPS = {.name = "StateSnapshotsDStream", .compute = snap_compute};
+static const sp_stream_ops SNAPSHOT_OPS = {.name = "StateSnapshotsDStream",
+                                           .compute = snap_compute};
 
 spate_stream *spate_stream_state_snapshots(spate_stream *mapped)
 {
     if (!mapped) return NULL;
     if (mapped->ops != &sp_map_with_state_ops) {
-        sp_ctx_set_error(mapped->ctx,
-                         "stateSnapshots: the stream was not made by mapWithState");
+        sp_ctx_set_error(mapped->ctx, "stateSnapshots: the stream was not made by mapWithState");
         return NULL;
     }
     /* Before start only (derive checks): every batch from the first copies. */

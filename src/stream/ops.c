@@ -87,9 +87,8 @@ static spate_rdd *compute_op(spate_stream *s, int64_t t, sp_batch *b)
 
 static void destroy_op(spate_stream *s) { free(s->impl); }
 
-static const sp_stream_ops OP_OPS = {.name = "TransformedDStream",
-                                     .compute = compute_op,
-                                     .destroy = destroy_op};
+static const sp_stream_ops OP_OPS = {
+    .name = "TransformedDStream", .compute = compute_op, .destroy = destroy_op};
 
 static op *new_op(apply_fn apply, void *ud, int nparts)
 {
@@ -386,7 +385,8 @@ static spate_rdd *ap_reduce(op *o, spate_rdd **in, int n, int64_t t)
 {
     (void)n, (void)t;
     spate_rdd *keyed = spate_rdd_map(in[0], keyed_by_null, NULL);
-    return spate_rdd_map(spate_rdd_reduce_by_key(keyed, o->f.reduce, o->ud, 1), spate_fn_value, NULL);
+    return spate_rdd_map(spate_rdd_reduce_by_key(keyed, o->f.reduce, o->ud, 1), spate_fn_value,
+                         NULL);
 }
 
 spate_stream *spate_stream_reduce(spate_stream *s, spate_reduce_fn fn, void *ud)
@@ -402,7 +402,8 @@ static spate_rdd *ap_count(op *o, spate_rdd **in, int n, int64_t t)
     spate_rdd *ones = spate_rdd_map(in[0], spate_fn_one, NULL);
     spate_rdd *with_zero = spate_rdd_union(ones, spate_rdd_parallelize_like(in[0], &zero, 1, 1));
     spate_rdd *keyed = spate_rdd_map(with_zero, keyed_by_null, NULL);
-    return spate_rdd_map(spate_rdd_reduce_by_key(keyed, spate_fn_sum, NULL, 1), spate_fn_value, NULL);
+    return spate_rdd_map(spate_rdd_reduce_by_key(keyed, spate_fn_sum, NULL, 1), spate_fn_value,
+                         NULL);
 }
 
 spate_stream *spate_stream_count(spate_stream *s)
@@ -415,7 +416,8 @@ spate_stream *spate_stream_count(spate_stream *s)
 static spate_rdd *ap_count_by_value(op *o, spate_rdd **in, int n, int64_t t)
 {
     (void)n, (void)t;
-    return spate_rdd_reduce_by_key(spate_rdd_map(in[0], spate_fn_pair_with_one, NULL), spate_fn_sum, NULL, o->nparts);
+    return spate_rdd_reduce_by_key(spate_rdd_map(in[0], spate_fn_pair_with_one, NULL), spate_fn_sum,
+                                   NULL, o->nparts);
 }
 
 spate_stream *spate_stream_count_by_value(spate_stream *s, int nparts)

@@ -47,7 +47,10 @@ spate_err spate_stream_print_to(spate_stream *s, int num, void *file)
     return add_output(s, o);
 }
 
-spate_err spate_stream_print(spate_stream *s, int num) { return spate_stream_print_to(s, num, NULL); }
+spate_err spate_stream_print(spate_stream *s, int num)
+{
+    return spate_stream_print_to(s, num, NULL);
+}
 
 spate_err spate_stream_save_as_text_files(spate_stream *s, const char *prefix, const char *suffix)
 {
@@ -110,11 +113,13 @@ static spate_err run_print(sp_output *o, spate_rdd *rdd, int64_t time)
     spate_err err = spate_rdd_take(rdd, (size_t)o->num + 1, &first, &got);
     if (err) return err;
     FILE *f = o->file;
-    fprintf(f, "-------------------------------------------\n"
-               "Time: %lld ms\n"
-               "-------------------------------------------\n",
+    fprintf(f,
+            "-------------------------------------------\n"
+            "Time: %lld ms\n"
+            "-------------------------------------------\n",
             (long long)time);
-    for (size_t i = 0; i < got && i < (size_t)o->num; i++) print_value(f, first[i]);
+    for (size_t i = 0; i < got && i < (size_t)o->num; i++)
+        print_value(f, first[i]);
     if (got > (size_t)o->num) fputs("...\n", f);
     fputc('\n', f);
     fflush(f);
@@ -125,9 +130,12 @@ spate_err sp_output_run(spate_ctx *ctx, sp_output *o, spate_rdd *rdd, int64_t ti
 {
     (void)ctx;
     switch (o->kind) {
-    case OUT_PRINT: return run_print(o, rdd, time);
-    case OUT_SAVE_TEXT: return sp_save_text_files(rdd, o->prefix, o->suffix, time);
-    case OUT_FOREACH: return o->fn(rdd, time, o->ud);
+    case OUT_PRINT:
+        return run_print(o, rdd, time);
+    case OUT_SAVE_TEXT:
+        return sp_save_text_files(rdd, o->prefix, o->suffix, time);
+    case OUT_FOREACH:
+        return o->fn(rdd, time, o->ud);
     }
     return SPATE_ERR_INVALID_ARG;
 }

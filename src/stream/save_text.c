@@ -105,7 +105,8 @@ static spate_err fail_io(spate_rdd *rdd, const char *what, const char *path)
 spate_err sp_save_text_files(spate_rdd *rdd, const char *prefix, const char *suffix, int64_t time)
 {
     char final[PATH_MAX], parent[PATH_MAX], tmp[2 * PATH_MAX + 32], old[2 * PATH_MAX + 32];
-    snprintf(final, sizeof final, "%s-%lld%s%s", prefix, (long long)time, *suffix ? "." : "", suffix);
+    snprintf(final, sizeof final, "%s-%lld%s%s", prefix, (long long)time, *suffix ? "." : "",
+             suffix);
     snprintf(parent, sizeof parent, "%s", final);
     char *slash = strrchr(parent, '/');
     const char *base = slash ? slash + 1 : final;
@@ -128,7 +129,8 @@ spate_err sp_save_text_files(spate_rdd *rdd, const char *prefix, const char *suf
     if (!err) err = sp_job_run(sp_rdd_scope(rdd), spate_rdd_num_partitions(rdd), write_part, &j);
     pthread_mutex_unlock(&e->run_lock);
     if (!err && write_success(tmp) != SPATE_OK) err = fail_io(rdd, "write", "_SUCCESS");
-    if (!err && publish(tmp, final, parent, old) != SPATE_OK) err = fail_io(rdd, "rename to", final);
+    if (!err && publish(tmp, final, parent, old) != SPATE_OK)
+        err = fail_io(rdd, "rename to", final);
     if (err) sp_remove_tree(tmp);
     return err;
 }

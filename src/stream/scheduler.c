@@ -276,8 +276,7 @@ static void drop_queue(spate_ctx *ctx)
  * intervals. */
 static int64_t graceful_stop_timeout_ms(const spate_ctx *ctx)
 {
-    spate_duration t =
-        sp_conf_duration(spate_ctx_conf(ctx), "spate.streaming.gracefulStopTimeout");
+    spate_duration t = sp_conf_duration(spate_ctx_conf(ctx), "spate.streaming.gracefulStopTimeout");
     return t > 0 ? t : 10 * ctx->batch;
 }
 

@@ -163,8 +163,7 @@ static const char *start_watcher_locked(void)
 
 void sp_shutdown_install(spate_ctx *ctx)
 {
-    if (!sp_conf_bool(spate_ctx_conf(ctx), "spate.streaming.stopGracefullyOnShutdown"))
-        return;
+    if (!sp_conf_bool(spate_ctx_conf(ctx), "spate.streaming.stopGracefullyOnShutdown")) return;
     pthread_mutex_lock(&lock);
     const char *problem = start_watcher_locked();
     if (!problem && !set_handlers_locked()) problem = "cannot install the SIGTERM/SIGINT handlers";

@@ -78,10 +78,7 @@ spate_err spate_state_remove(spate_state *st)
 
 /* ---- StateSpec ---- */
 
-static spate_state_spec *new_spec(void)
-{
-    return sp_xcalloc(1, sizeof(spate_state_spec));
-}
+static spate_state_spec *new_spec(void) { return sp_xcalloc(1, sizeof(spate_state_spec)); }
 
 spate_state_spec *spate_state_spec_function(spate_state_mapping_fn fn, void *ud)
 {

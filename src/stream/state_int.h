@@ -20,7 +20,7 @@
 
 typedef struct sp_keyed_state {
     int nparts;
-    spate_partitioner part; /* part.partition NULL: hash partitioning */
+    spate_partitioner part;  /* part.partition NULL: hash partitioning */
     sp_state_store **stores; /* one per partition */
     spate_rdd *initial;      /* (key, state) pairs for the first batch, or NULL */
     bool initialized;        /* initial state applied, or state loaded */

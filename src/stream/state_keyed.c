@@ -144,8 +144,8 @@ spate_err sp_keyed_state_load(sp_keyed_state *k, spate_ctx *ctx, int64_t t, bool
                               sp_ckpt_in *r)
 {
     char errstr[512];
-    spate_err err = sp_state_load(k->stores, k->nparts, full, r, place_loaded, k, errstr,
-                                  sizeof errstr);
+    spate_err err =
+        sp_state_load(k->stores, k->nparts, full, r, place_loaded, k, errstr, sizeof errstr);
     if (err) {
         sp_ctx_set_error(ctx, "%s", errstr);
         return err;

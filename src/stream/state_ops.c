@@ -55,8 +55,9 @@ static bool check_option(spate_task *t, spate_value r)
     if (r.type == SPATE_SOME || r.type == SPATE_NONE) return true;
     char text[128];
     spate_value_format(r, text, sizeof text);
-    spate_task_fail(t, "updateStateByKey: the update function must return Some(state) or None, "
-                       "got %s",
+    spate_task_fail(t,
+                    "updateStateByKey: the update function must return Some(state) or None, "
+                    "got %s",
                     text);
     return false;
 }
@@ -100,8 +101,8 @@ static void usk_task(spate_task *t, int part, void *ud)
     sp_state_entry *e;
     while (!spate_task_failed(t) && (e = sp_state_next(st, &it))) {
         if (e->time == ub->time) continue;
-        update_key(t, ub, st, e, spate_value_copy(spate_task_arena(t), e->key), e->hash,
-                   EMPTY_LIST, &out);
+        update_key(t, ub, st, e, spate_value_copy(spate_task_arena(t), e->key), e->hash, EMPTY_LIST,
+                   &out);
     }
     sp_state_emit_part(t, &out, ub->parts, ub->lens, part);
 }
@@ -140,8 +141,9 @@ static void keep_pushed(spate_task *t, usk_batch *ub, sp_state_store *st, const 
         if (v.type != SPATE_TUPLE || v.len != 2) {
             char text[128];
             spate_value_format(v, text, sizeof text);
-            spate_task_fail(t, "updateStateByKey: the update function must push (key, state) "
-                               "pairs, got %s",
+            spate_task_fail(t,
+                            "updateStateByKey: the update function must push (key, state) "
+                            "pairs, got %s",
                             text);
             return;
         }

@@ -217,7 +217,8 @@ static inline bool is_even(spate_task *t, spate_value v, void *ud)
     return v.u.i % 2 == 0;
 }
 
-static inline void sum_partition(spate_task *t, const spate_value *in, size_t n, spate_sink *out, void *ud)
+static inline void sum_partition(spate_task *t, const spate_value *in, size_t n, spate_sink *out,
+                                 void *ud)
 {
     (void)t, (void)ud;
     int64_t sum = 0;

@@ -243,10 +243,10 @@ typedef enum mode {
 
 typedef struct pipeline {
     const char *in, *out;
-    int64_t crash_at;  /* the process kills itself in this batch; -1: never */
+    int64_t crash_at;      /* the process kills itself in this batch; -1: never */
     bool crash_after_save; /* after the batch's output was written, else before */
     mode mode;
-    int64_t interval;  /* the stateful stream's checkpoint interval (0: default) */
+    int64_t interval;    /* the stateful stream's checkpoint interval (0: default) */
     spate_stream *state; /* the stateful stream of the last setup */
 } pipeline;
 
@@ -268,8 +268,8 @@ static void words_of(spate_task *t, spate_value v, spate_sink *out, void *ud)
         while (j < n && s[j] != ' ')
             j++;
         if (j > i)
-            spate_sink_push(out, spate_tuple2(spate_task_arena(t), spate_str(s + i, j - i),
-                                              spate_i64(1)));
+            spate_sink_push(
+                out, spate_tuple2(spate_task_arena(t), spate_str(s + i, j - i), spate_i64(1)));
         i = j + 1;
     }
 }
@@ -286,12 +286,15 @@ static spate_value add_counts(spate_task *t, spate_value values, spate_value sta
 static spate_stream *transform(spate_stream *lines, mode m)
 {
     switch (m) {
-    case LINES: return lines;
-    case RUNNING: return running_count(lines);
+    case LINES:
+        return lines;
+    case RUNNING:
+        return running_count(lines);
     case UPDATER:
         return spate_stream_update_state_by_key(spate_stream_flat_map(lines, words_of, NULL),
                                                 add_counts, NULL, 2);
-    case WINDOW: return spate_stream_count(spate_stream_window(lines, 3 * BATCH, 0));
+    case WINDOW:
+        return spate_stream_count(spate_stream_window(lines, 3 * BATCH, 0));
     case INV_WINDOW:
         return spate_stream_reduce_by_key_and_window(spate_stream_flat_map(lines, words_of, NULL),
                                                      spate_fn_sum, spate_fn_subtract, NULL, NULL,
@@ -331,8 +334,8 @@ static spate_conf *test_conf(const char *snapshot_every)
 static spate_ctx *get_or_create(const char *ckpt, pipeline *p, const char *snapshot_every)
 {
     char err[512];
-    spate_ctx *ssc = spate_ctx_get_or_create(ckpt, test_conf(snapshot_every), BATCH,
-                                             setup_pipeline, p, err, sizeof err);
+    spate_ctx *ssc = spate_ctx_get_or_create(ckpt, test_conf(snapshot_every), BATCH, setup_pipeline,
+                                             p, err, sizeof err);
     cr_assert_not_null(ssc, "getOrCreate: %s", err);
     return ssc;
 }
@@ -457,22 +460,25 @@ typedef struct interval_case {
 Test(checkpoint, interval_must_be_positive_multiple_of_slide)
 {
     static const interval_case cases[] = {
-        {0, SPATE_ERR_INVALID_ARG, "has been set to 0 ms which is lower than its slide time "
-                                   "(1000 ms). Please set it to at least 1000 ms."},
+        {0, SPATE_ERR_INVALID_ARG,
+         "has been set to 0 ms which is lower than its slide time "
+         "(1000 ms). Please set it to at least 1000 ms."},
         {-2000, SPATE_ERR_INVALID_ARG, "lower than its slide time"},
-        {500, SPATE_ERR_INVALID_ARG, "The checkpoint interval for RunningCountDStream has been "
-                                     "set to 500 ms which is lower than its slide time"},
-        {1500, SPATE_ERR_INVALID_ARG, "has been set to 1500 ms which is not a multiple of its "
-                                      "slide time (1000 ms). Please set it to a multiple of "
-                                      "1000 ms."},
+        {500, SPATE_ERR_INVALID_ARG,
+         "The checkpoint interval for RunningCountDStream has been "
+         "set to 500 ms which is lower than its slide time"},
+        {1500, SPATE_ERR_INVALID_ARG,
+         "has been set to 1500 ms which is not a multiple of its "
+         "slide time (1000 ms). Please set it to a multiple of "
+         "1000 ms."},
         {1000, SPATE_OK, ""},
         {7000, SPATE_OK, ""},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         spate_ctx *ssc = cu_ctx("local[1]", BATCH);
         spate_stream *s = running_count(spate_queue_stream(ssc, true, NULL));
-        cr_assert_eq(spate_stream_checkpoint(s, cases[i].interval), cases[i].want,
-                     "interval %lld", (long long)cases[i].interval);
+        cr_assert_eq(spate_stream_checkpoint(s, cases[i].interval), cases[i].want, "interval %lld",
+                     (long long)cases[i].interval);
         cr_expect(strstr(spate_ctx_last_error(ssc), cases[i].message), "interval %lld: %s",
                   (long long)cases[i].interval, spate_ctx_last_error(ssc));
         if (!cases[i].want) cr_expect_eq(s->checkpoint_interval, cases[i].interval);
@@ -498,8 +504,8 @@ Test(checkpoint, interval_cannot_change_after_start)
 
 Test(checkpoint, default_interval_is_smallest_multiple_of_slide_over_10s)
 {
-    static const int64_t cases[][2] = {{1000, 10000}, {3000, 12000}, {4000, 12000},
-                                       {10000, 10000}, {15000, 15000}, {7, 10003}, {200, 10000}};
+    static const int64_t cases[][2] = {{1000, 10000},  {3000, 12000}, {4000, 12000}, {10000, 10000},
+                                       {15000, 15000}, {7, 10003},    {200, 10000}};
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
         cr_expect_eq(sp_ckpt_default_interval(cases[i][0]), cases[i][1], "slide %lld",
                      (long long)cases[i][0]);
@@ -514,8 +520,12 @@ static sp_ckpt_blob blob(int stream, const char *text)
 
 static void sample_meta(sp_ckpt_meta *m)
 {
-    *m = (sp_ckpt_meta){.time = 9000, .batch = 1000, .zero_time = 0, .restart = 6000,
-                        .last_completed = 8000, .fingerprint = 0x123456789abcdefULL};
+    *m = (sp_ckpt_meta){.time = 9000,
+                        .batch = 1000,
+                        .zero_time = 0,
+                        .restart = 6000,
+                        .last_completed = 8000,
+                        .fingerprint = 0x123456789abcdefULL};
     m->graph = strdup("stream 0: FileInputDStream() slide=1000\n");
     m->conf = calloc(2, sizeof *m->conf);
     m->conf[0] = (sp_ckpt_kv){strdup("spate.master"), strdup("local[2]")};
@@ -611,10 +621,7 @@ typedef struct dirs {
     char *in, *ref, *out, *ckpt;
 } dirs;
 
-static dirs make_dirs(void)
-{
-    return (dirs){make_dir(), make_dir(), make_dir(), make_dir()};
-}
+static dirs make_dirs(void) { return (dirs){make_dir(), make_dir(), make_dir(), make_dir()}; }
 
 static void remove_dirs(dirs *d)
 {
@@ -725,8 +732,8 @@ Test(checkpoint, metadata_follows_every_batch, .timeout = 60)
     cr_expect_eq(m.npositions, 1);
     bool manual = false;
     for (int i = 0; i < m.nconf; i++)
-        manual |= !strcmp(m.conf[i].key, "spate.streaming.clock") &&
-                  !strcmp(m.conf[i].value, "manual");
+        manual |=
+            !strcmp(m.conf[i].key, "spate.streaming.clock") && !strcmp(m.conf[i].value, "manual");
     cr_expect(manual, "the conf's set keys are saved");
     cr_expect(strstr(m.graph, "FileInputDStream") && strstr(m.graph, "saveAsTextFiles"), "%s",
               m.graph);
@@ -875,7 +882,9 @@ static void expect_damage_refused(const char *ckpt, pipeline *p, const char *pat
     size_t n;
     char *orig = slurp(path, &n);
     switch (how) {
-    case TRUNCATE: spit(path, orig, n - 3); break;
+    case TRUNCATE:
+        spit(path, orig, n - 3);
+        break;
     case FLIP_BIT: {
         char *copy = malloc(n);
         memcpy(copy, orig, n);
@@ -884,8 +893,12 @@ static void expect_damage_refused(const char *ckpt, pipeline *p, const char *pat
         free(copy);
         break;
     }
-    case REMOVE: unlink(path); break;
-    case EMPTY: spit(path, "", 0); break;
+    case REMOVE:
+        unlink(path);
+        break;
+    case EMPTY:
+        spit(path, "", 0);
+        break;
     case GARBAGE: {
         static const char text[] = "not a checkpoint at all: a text file longer than a header";
         spit(path, text, sizeof text - 1);
@@ -896,8 +909,8 @@ static void expect_damage_refused(const char *ckpt, pipeline *p, const char *pat
     spate_ctx *ssc = try_recover(ckpt, p, err, sizeof err);
     cr_expect_null(ssc, "damage %d of %s must be refused", how, path);
     if (ssc) spate_ctx_destroy(ssc);
-    cr_expect(strstr(err, path) && strstr(err, problem), "damage %d: want \"%s\" and the path in: %s",
-              how, problem, err);
+    cr_expect(strstr(err, path) && strstr(err, problem),
+              "damage %d: want \"%s\" and the path in: %s", how, problem, err);
     spit(path, orig, n);
     free(orig);
 }

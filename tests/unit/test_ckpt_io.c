@@ -35,9 +35,16 @@ TestSuite(ckpt_io, .init = setup, .fini = teardown);
 static spate_value sample(void)
 {
     spate_value items[] = {
-        spate_i64(-42), spate_f64(2.5), spate_cstr("héllo"), spate_bool(true),
-        spate_timestamp(1458678328000), spate_none(), spate_some(A, spate_cstr("x")),
-        spate_null(), spate_bytes_copy(A, "\0\1\2", 3), spate_list_of(A, NULL, 0),
+        spate_i64(-42),
+        spate_f64(2.5),
+        spate_cstr("héllo"),
+        spate_bool(true),
+        spate_timestamp(1458678328000),
+        spate_none(),
+        spate_some(A, spate_cstr("x")),
+        spate_null(),
+        spate_bytes_copy(A, "\0\1\2", 3),
+        spate_list_of(A, NULL, 0),
     };
     spate_value pair = spate_tuple2(A, spate_i64(INT64_MIN), spate_i64(INT64_MAX));
     spate_value list = spate_list_of(A, items, sizeof items / sizeof *items);

@@ -14,7 +14,8 @@ static spate_ctx *manual_ctx(const char *master, spate_duration batch)
     char err[256];
     cr_assert_eq(spate_conf_set(conf, "spate.streaming.clock", "manual", err, sizeof err), SPATE_OK,
                  "%s", err);
-    cr_assert_eq(spate_conf_set(conf, "spate.master", master, err, sizeof err), SPATE_OK, "%s", err);
+    cr_assert_eq(spate_conf_set(conf, "spate.master", master, err, sizeof err), SPATE_OK, "%s",
+                 err);
     spate_ctx *ssc = spate_ctx_new(conf, batch, err, sizeof err);
     cr_assert_not_null(ssc, "%s", err);
     return ssc;
@@ -36,13 +37,15 @@ Test(core_smoke, rdd_map_filter_reduce_by_key)
 {
     spate_ctx *ssc = manual_ctx("local[2]", spate_seconds(1));
     spate_value vals[100];
-    for (int i = 0; i < 100; i++) vals[i] = spate_i64(i);
+    for (int i = 0; i < 100; i++)
+        vals[i] = spate_i64(i);
     spate_rdd *r = spate_ctx_parallelize(ssc, vals, 100, 4);
     spate_rdd *m = spate_rdd_filter(spate_rdd_map(r, times_three, NULL), is_even, NULL);
     int64_t n;
     cr_assert_eq(spate_rdd_count(m, &n), SPATE_OK);
     cr_assert_eq(n, 50);
-    spate_rdd *pairs = spate_rdd_map(spate_rdd_map(r, times_three, NULL), spate_fn_pair_with_one, NULL);
+    spate_rdd *pairs =
+        spate_rdd_map(spate_rdd_map(r, times_three, NULL), spate_fn_pair_with_one, NULL);
     spate_rdd *mod = spate_rdd_reduce_by_key(spate_rdd_map(r, spate_fn_pair_with_one, NULL),
                                              spate_fn_sum, NULL, 3);
     (void)pairs;

@@ -51,9 +51,9 @@ static spate_ctx *state_ctx(const char *master, char **dir)
 static void push_batches(spate_ctx *ssc, spate_stream *q, const char *const *batches, int n)
 {
     for (int i = 0; i < n; i++)
-        cr_assert_eq(spate_queue_stream_push(q, cu_rdd(ssc, batches[i] ? batches[i] : "",
-                                                       INPUT_PARTS)),
-                     SPATE_OK);
+        cr_assert_eq(
+            spate_queue_stream_push(q, cu_rdd(ssc, batches[i] ? batches[i] : "", INPUT_PARTS)),
+            SPATE_OK);
 }
 
 static void start(spate_ctx *ssc)
@@ -131,8 +131,8 @@ static void running_sum_iter(spate_task *t, const spate_value *triples, size_t n
 {
     for (size_t i = 0; i < n; i++) {
         spate_value s = running_sum(t, spate_item(triples[i], 1), spate_item(triples[i], 2), ud);
-        spate_sink_push(out, spate_tuple2(spate_task_arena(t), spate_item(triples[i], 0),
-                                          s.u.items[0]));
+        spate_sink_push(out,
+                        spate_tuple2(spate_task_arena(t), spate_item(triples[i], 0), s.u.items[0]));
     }
 }
 
@@ -226,8 +226,8 @@ static spate_value note_timeouts(spate_task *t, int64_t time, spate_value key, s
     return spate_some(a, spate_tuple3(a, key, s, value));
 }
 
-static spate_value concat_state(spate_task *t, spate_value key, spate_value value,
-                                spate_state *st, void *ud);
+static spate_value concat_state(spate_task *t, spate_value key, spate_value value, spate_state *st,
+                                void *ud);
 
 static int by_first_char(spate_value key, int nparts, void *ud)
 {
@@ -309,9 +309,8 @@ static spate_stream *with_snapshots(spate_stream *mapped, spate_stream **snap)
 static spate_stream *mws_simple(spate_ctx *c, spate_stream *p, spate_stream **s)
 {
     (void)c;
-    return with_snapshots(spate_stream_map_with_state(p, spate_state_spec_function(count_simple,
-                                                                                   NULL)),
-                          s);
+    return with_snapshots(
+        spate_stream_map_with_state(p, spate_state_spec_function(count_simple, NULL)), s);
 }
 static spate_stream *mws_parts(spate_stream *p, spate_stream **s, int n)
 {
@@ -382,18 +381,33 @@ static spate_stream *mws_time(spate_ctx *c, spate_stream *p, spate_stream **s)
     return spate_stream_map_with_state(p, spate_state_spec_function_time(key_and_time, NULL));
 }
 
-#define USK_IN {"a:1", "a:1 b:1", "a:1 b:1 c:1", "a:1 b:1", "a:1", ""}
+#define USK_IN                                                                                     \
+    {                                                                                              \
+        "a:1", "a:1 b:1", "a:1 b:1 c:1", "a:1 b:1", "a:1", ""                                      \
+    }
 #define USK_WANT                                                                                   \
-    {"(a,1)", "(a,2); (b,1)", "(a,3); (b,2); (c,1)", "(a,4); (b,3); (c,1)", "(a,5); (b,3); (c,1)", \
-     "(a,5); (b,3); (c,1)"}
+    {                                                                                              \
+        "(a,1)", "(a,2); (b,1)", "(a,3); (b,2); (c,1)", "(a,4); (b,3); (c,1)",                     \
+            "(a,5); (b,3); (c,1)", "(a,5); (b,3); (c,1)"                                           \
+    }
 #define USK_INIT_WANT                                                                              \
-    {"(a,2); (c,2)", "(a,3); (b,1); (c,2)", "(a,4); (b,2); (c,3)", "(a,5); (b,3); (c,3)",          \
-     "(a,6); (b,3); (c,3)", "(a,6); (b,3); (c,3)"}
-#define MWS_IN {"", "a:1", "a:1 b:1", "a:1 b:1 c:1", "a:1 b:1", "a:1", ""}
+    {                                                                                              \
+        "(a,2); (c,2)", "(a,3); (b,1); (c,2)", "(a,4); (b,2); (c,3)", "(a,5); (b,3); (c,3)",       \
+            "(a,6); (b,3); (c,3)", "(a,6); (b,3); (c,3)"                                           \
+    }
+#define MWS_IN                                                                                     \
+    {                                                                                              \
+        "", "a:1", "a:1 b:1", "a:1 b:1 c:1", "a:1 b:1", "a:1", ""                                  \
+    }
 #define MWS_SNAP                                                                                   \
-    {"", "(a,1)", "(a,2); (b,1)", "(a,3); (b,2); (c,1)", "(a,4); (b,3); (c,1)",                    \
-     "(a,5); (b,3); (c,1)", "(a,5); (b,3); (c,1)"}
-#define MWS_WANT {"", "1", "2; 1", "3; 2; 1", "4; 3", "5", ""}
+    {                                                                                              \
+        "", "(a,1)", "(a,2); (b,1)", "(a,3); (b,2); (c,1)", "(a,4); (b,3); (c,1)",                 \
+            "(a,5); (b,3); (c,1)", "(a,5); (b,3); (c,1)"                                           \
+    }
+#define MWS_WANT                                                                                   \
+    {                                                                                              \
+        "", "1", "2; 1", "3; 2; 1", "4; 3", "5", ""                                                \
+    }
 
 static const state_case CASES[] = {
     {"updateStateByKey", usk_default, false, 6, USK_IN, USK_WANT, {0}},
@@ -403,7 +417,12 @@ static const state_case CASES[] = {
     {"updateStateByKey, custom partitioner", usk_custom, false, 6, USK_IN, USK_WANT, {0}},
     {"updateStateByKey, iterator", usk_iter, false, 6, USK_IN, USK_WANT, {0}},
     {"updateStateByKey, initial RDD", usk_initial, false, 6, USK_IN, USK_INIT_WANT, {0}},
-    {"updateStateByKey, iterator, initial RDD", usk_iter_initial, false, 6, USK_IN, USK_INIT_WANT,
+    {"updateStateByKey, iterator, initial RDD",
+     usk_iter_initial,
+     false,
+     6,
+     USK_IN,
+     USK_INIT_WANT,
      {0}},
     {"updateStateByKey, object lifecycle",
      usk_lifecycle,
@@ -546,7 +565,9 @@ static spate_value break_rule(spate_task *t, int64_t time, spate_value key, spat
     spate_err err = SPATE_OK;
     if (value.type == SPATE_SOME) {
         switch (p->action) {
-        case GET_UNSET: err = spate_state_get(st, &v); break;
+        case GET_UNSET:
+            err = spate_state_get(st, &v);
+            break;
         case UPDATE_AFTER_REMOVE:
             spate_state_remove(st);
             err = spate_state_update(st, spate_i64(1));
@@ -555,7 +576,9 @@ static spate_value break_rule(spate_task *t, int64_t time, spate_value key, spat
             spate_state_remove(st);
             err = spate_state_remove(st);
             break;
-        default: spate_state_update(st, spate_i64(1)); break;
+        default:
+            spate_state_update(st, spate_i64(1));
+            break;
         }
     } else if (spate_state_is_timing_out(st)) {
         err = p->action == UPDATE_TIMING_OUT ? spate_state_update(st, spate_i64(2))
@@ -717,8 +740,8 @@ Test(state, partitioner_out_of_range_fails_the_batch)
     static const char *const in[] = {"a:1"};
     push_batches(ssc, q, in, 1);
     spate_partitioner bad = {2, out_of_range, NULL};
-    spate_stream_foreach_rdd(spate_stream_update_state_by_key_with(q, running_sum, NULL, &bad, NULL),
-                             count_batch, NULL);
+    spate_stream_foreach_rdd(
+        spate_stream_update_state_by_key_with(q, running_sum, NULL, &bad, NULL), count_batch, NULL);
     run_batches(ssc, 0, 1);
     cr_expect_eq(spate_ctx_await_termination(ssc), SPATE_ERR_USER);
     cr_expect(strstr(spate_ctx_last_error(ssc), "partitioner returned partition 5 for key a, not "
@@ -780,16 +803,15 @@ static spate_value concat_state(spate_task *t, spate_value key, spate_value valu
     spate_arena *a = spate_task_arena(t);
     spate_value old = spate_null();
     if (spate_state_exists(st)) spate_state_get(st, &old);
-    if (spate_state_is_timing_out(st))
-        return spate_tuple3(a, key, spate_cstr("timeout"), old);
+    if (spate_state_is_timing_out(st)) return spate_tuple3(a, key, spate_cstr("timeout"), old);
     spate_value v = spate_item(value, 0);
     if (spate_str_eq(v, "x")) {
         spate_state_remove(st);
         return spate_tuple2(a, key, spate_cstr("removed"));
     }
-    spate_value s = old.type == SPATE_STR ? spate_str_printf(a, "%.*s%.*s", (int)old.len, old.u.s,
-                                                             (int)v.len, v.u.s)
-                                          : v;
+    spate_value s = old.type == SPATE_STR
+                        ? spate_str_printf(a, "%.*s%.*s", (int)old.len, old.u.s, (int)v.len, v.u.s)
+                        : v;
     spate_state_update(st, s);
     return spate_tuple2(a, key, s);
 }
@@ -882,8 +904,8 @@ enum { NCKPT = 9 };
  * states, removals and timeouts (whose times come from the checkpoint). */
 static void round_trip(ckpt_build build)
 {
-    static const char *const in[NCKPT] = {"a:p b:q c:r", "a:p d:s", "b:x e:t", "a:x c:r b:n",
-                                          "e:t", "d:s", "c:r", "", "a:z"};
+    static const char *const in[NCKPT] = {"a:p b:q c:r", "a:p d:s", "b:x e:t", "a:x c:r b:n", "e:t",
+                                          "d:s",         "c:r",     "",        "a:z"};
     ckpt_run ref, first, again;
     ckpt_run_open(&ref, build, 0, in, NCKPT);
     run_batches(ref.ssc, 0, NCKPT);
@@ -897,8 +919,10 @@ static void round_trip(ckpt_build build)
     run_batches(first.ssc, 5, 1);
     save(&first, 6000, false, &d2);
     ckpt_run_close(&first);
-    cr_expect_lt(d2.len, full.len, "a delta (%zu bytes) holds one batch's changes, the full "
-                 "state (%zu bytes) every key", d2.len, full.len);
+    cr_expect_lt(d2.len, full.len,
+                 "a delta (%zu bytes) holds one batch's changes, the full "
+                 "state (%zu bytes) every key",
+                 d2.len, full.len);
 
     ckpt_run_open(&again, build, 6000, in + 6, NCKPT - 6);
     load(&again, 3000, true, &full);
@@ -924,16 +948,21 @@ Test(state, checkpoint_round_trip_update_state_by_key) { round_trip(build_concat
 
 Test(state, checkpoint_reference_run_has_removals_and_timeouts)
 {
-    static const char *const in[NCKPT] = {"a:p b:q c:r", "a:p d:s", "b:x e:t", "a:x c:r b:n",
-                                          "e:t", "d:s", "c:r", "", "a:z"};
+    static const char *const in[NCKPT] = {"a:p b:q c:r", "a:p d:s", "b:x e:t", "a:x c:r b:n", "e:t",
+                                          "d:s",         "c:r",     "",        "a:z"};
     ckpt_run r;
     ckpt_run_open(&r, build_concat, 0, in, NCKPT);
     run_batches(r.ssc, 0, NCKPT);
     /* b: last data at 4000, times out at 8000; e (5000) at 9000. */
-    static const char *const want[NCKPT] = {
-        "(a,p); (b,q); (c,r)", "(a,pp); (d,s)",  "(b,removed); (e,t)",
-        "(a,removed); (b,n); (c,rr)", "(e,tt)", "(d,ss)", "(c,rrr)", "(b,timeout,n)",
-        "(a,z); (e,timeout,tt)"};
+    static const char *const want[NCKPT] = {"(a,p); (b,q); (c,r)",
+                                            "(a,pp); (d,s)",
+                                            "(b,removed); (e,t)",
+                                            "(a,removed); (b,n); (c,rr)",
+                                            "(e,tt)",
+                                            "(d,ss)",
+                                            "(c,rrr)",
+                                            "(b,timeout,n)",
+                                            "(a,z); (e,timeout,tt)"};
     for (int i = 0; i < NCKPT; i++) {
         char what[32];
         snprintf(what, sizeof what, "batch %d", i + 1);
@@ -970,8 +999,8 @@ static spate_value previous_state(spate_task *t, spate_value key, spate_value va
     spate_value old = spate_cstr("-");
     if (spate_state_exists(st)) spate_state_get(st, &old);
     spate_value v = spate_item(value, 0);
-    spate_state_update(st, spate_str_printf(a, "%.*s%.*s", (int)key.len, key.u.s, (int)v.len,
-                                            v.u.s));
+    spate_state_update(st,
+                       spate_str_printf(a, "%.*s%.*s", (int)key.len, key.u.s, (int)v.len, v.u.s));
     return spate_tuple2(a, key, old);
 }
 
@@ -1002,8 +1031,8 @@ Test(state, outputs_do_not_point_into_state_that_later_batches_replace)
     push_batches(ssc, q, in, 3);
     kept_outputs mws = {0}, usk = {0};
     spate_stream_foreach_rdd(
-        spate_stream_map_with_state(q, spate_state_spec_function(previous_state, NULL)),
-        keep_batch, &mws);
+        spate_stream_map_with_state(q, spate_state_spec_function(previous_state, NULL)), keep_batch,
+        &mws);
     spate_stream_foreach_rdd(spate_stream_update_state_by_key(q, concat_update, NULL, 2),
                              keep_batch, &usk);
     run_batches(ssc, 0, 3);
@@ -1033,9 +1062,9 @@ static spate_value cycle_state(spate_task *t, spate_value key, spate_value value
     (void)key, (void)value, (void)ud;
     spate_value old = spate_cstr("");
     if (spate_state_exists(st)) spate_state_get(st, &old);
-    spate_value s = old.len >= 8 ? spate_cstr("z")
-                                 : spate_str_printf(spate_task_arena(t), "%.*sz", (int)old.len,
-                                                    old.u.s);
+    spate_value s = old.len >= 8
+                        ? spate_cstr("z")
+                        : spate_str_printf(spate_task_arena(t), "%.*sz", (int)old.len, old.u.s);
     spate_state_update(st, s);
     return spate_null();
 }
@@ -1062,8 +1091,8 @@ Test(state, memory_follows_live_keys_not_batches)
     sp_state_stream_usage(m, &keys40, &bytes40);
     cr_expect_eq(keys8, KEYS);
     cr_expect_eq(keys40, KEYS);
-    cr_expect_leq(bytes40, bytes8 + bytes8 / 10, "%zu bytes after 8 batches, %zu after %d",
-                  bytes8, bytes40, BATCHES);
+    cr_expect_leq(bytes40, bytes8 + bytes8 / 10, "%zu bytes after 8 batches, %zu after %d", bytes8,
+                  bytes40, BATCHES);
     spate_ctx_stop(ssc, true, false);
     spate_ctx_destroy(ssc);
     rm_dir(dir);
@@ -1079,8 +1108,8 @@ Test(state, update_state_by_key_at_a_window_slide)
     static const char *const in[] = {"a:1", "a:1", "a:1", "a:1"};
     push_batches(ssc, q, in, 4);
     collected col = {.sorted = true};
-    spate_stream *s = spate_stream_update_state_by_key(spate_stream_window(q, 4000, 2000),
-                                                       running_sum, NULL, 2);
+    spate_stream *s =
+        spate_stream_update_state_by_key(spate_stream_window(q, 4000, 2000), running_sum, NULL, 2);
     cr_assert_not_null(s, "%s", spate_ctx_last_error(ssc));
     cr_expect_eq(spate_stream_slide(s), 2000);
     spate_stream_foreach_rdd(s, collect_batch, &col);

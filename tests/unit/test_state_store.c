@@ -81,8 +81,8 @@ Test(state_store, insert_find_update_remove_many_string_keys)
     for (int i = 0; i < N; i += 2)
         sp_state_remove(s, find(s, key_n(a, i)));
     sp_state_mark_clean(s);
-    cr_expect_leq(sp_state_store_bytes(s), bytes + 1024, "%zu then %zu",
-                  bytes, sp_state_store_bytes(s));
+    cr_expect_leq(sp_state_store_bytes(s), bytes + 1024, "%zu then %zu", bytes,
+                  sp_state_store_bytes(s));
     size_t it = 0, seen = 0;
     while (sp_state_next(s, &it))
         seen++;
@@ -205,10 +205,10 @@ Test(state_store, full_then_deltas_with_removals_round_trip)
     spate_arena *a = spate_arena_new();
     /* State lives where the partitioner puts it. */
 #define PUT(k, v, t)                                                                               \
-    sp_state_touch(src[place_by_first_char(spate_cstr(k), &n)],                                   \
+    sp_state_touch(src[place_by_first_char(spate_cstr(k), &n)],                                    \
                    put(src[place_by_first_char(spate_cstr(k), &n)], spate_cstr(k), v), t, true)
 #define DEL(k)                                                                                     \
-    sp_state_remove(src[place_by_first_char(spate_cstr(k), &n)],                                  \
+    sp_state_remove(src[place_by_first_char(spate_cstr(k), &n)],                                   \
                     find(src[place_by_first_char(spate_cstr(k), &n)], spate_cstr(k)))
     PUT("a", spate_i64(1), 1000);
     PUT("b", spate_str_copy(a, "bee", 3), 1000);
@@ -236,9 +236,9 @@ Test(state_store, full_then_deltas_with_removals_round_trip)
     char *want = dump(src, N), *got = dump(dst, N);
     cr_expect_str_eq(got, want);
     cr_expect_str_eq(got, "a=2@2000 b=again@3000 c=(1,x)@1000");
-    cr_expect(spate_str_eq(sp_state_oldest(dst[place_by_first_char(spate_cstr("c"), &n)])->key,
-                           "c"),
-              "time order rebuilt");
+    cr_expect(
+        spate_str_eq(sp_state_oldest(dst[place_by_first_char(spate_cstr("c"), &n)])->key, "c"),
+        "time order rebuilt");
     for (int p = 0; p < N; p++)
         cr_expect_eq(sp_state_ndirty(dst[p]) + sp_state_ntombstones(dst[p]), 0, "clean after load");
     free(want);
