@@ -1,6 +1,6 @@
 # Thin wrapper over CMake.
 #   make | make demo | make demo-kafka | make test | make bench | make install | make clean
-#   make test-unit | test-integration | test-asan | test-tsan | check-format | format
+#   make test-unit | test-integration | test-asan | test-tsan | check-format | check-layers | format
 BUILD ?= build
 ASAN_BUILD ?= build-asan-clang
 TSAN_BUILD ?= build-tsan
@@ -14,7 +14,7 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 
 .PHONY: all deps demo demo-kafka test test-unit test-integration test-asan test-tsan \
-	check-format bench install clean format
+	check-format check-layers bench install clean format
 
 all: deps
 	@cmake -S . -B $(BUILD) -DCMAKE_C_COMPILER=$(CC) >/dev/null
@@ -44,10 +44,10 @@ define build_tsan
 	@cmake --build $(TSAN_BUILD) -j $(JOBS)
 endef
 
-# The whole suite: the formatting check, unit + integration tests on the normal
-# build, again under ASan+UBSan, then the examples and integration tests under
-# ThreadSanitizer.
-test: check-format all
+# The whole suite: the formatting and layer checks, unit + integration tests on
+# the normal build, again under ASan+UBSan, then the examples and integration
+# tests under ThreadSanitizer.
+test: check-format check-layers all
 	@scripts/run-tests.sh $(BUILD)
 	$(build_asan)
 	@scripts/run-tests.sh $(ASAN_BUILD)
@@ -70,6 +70,10 @@ test-tsan: deps
 
 check-format: deps
 	@scripts/check-format.sh
+
+# The layer order and private headers (docs/architecture.md, Layers).
+check-layers:
+	@scripts/check-layers.sh
 
 format: deps
 	@scripts/check-format.sh --fix
