@@ -137,8 +137,11 @@ const sp_conf_opt sp_conf_options[] = {
         "Kafka partitions each executor thread keeps open (and prefetching) between batches "
         "(Spark's is per executor, 64)."),
     ENUM("spate.log.level", "WARN", "DEBUG|INFO|WARN|ERROR|OFF",
-         "The lowest level of log records printed to stderr (the environment variable "
-         "`SPATE_LOG_LEVEL` sets the initial level)."),
+         "A context's starting log level: the lowest level of the records its logger "
+         "passes (to stderr, or to the callback set with `spate_ctx_set_log_callback`); "
+         "`spate_ctx_set_log_level` changes it while running. Records logged outside any "
+         "context go to the process default, whose level the environment variable "
+         "`SPATE_LOG_LEVEL` sets (WARN when unset)."),
     INT("spate.streaming.checkpoint.snapshotEvery", "10", 1, NOMAX,
         "A stateful stream's data checkpoint is a delta (the keys changed since the previous "
         "one) except every this many deltas, when it is a full snapshot; recovery reads the "
