@@ -47,7 +47,7 @@ bool sp_tz_local_to_utc_prefer(const sp_tz *tz, int64_t local_us, int32_t pref_o
                                int64_t *utc_us);
 
 /* Parses a fixed offset: "Z", "+h", "+hh", "+h:mm", "+hh:mm", "+hhmm",
- * "+hh:mm:ss", "+hhmmss" within +-18:00. True with seconds in *off_s. */
+ * "+hh:mm:ss", "+hhmmss", "+h:m" within +-18:00. True with seconds in *off_s. */
 bool sp_tz_parse_offset(const char *s, size_t n, int32_t *off_s);
 /* Formats off_s as java.time's ZoneOffset ID ("Z", "+05:30", "-08:00:30"). */
 void sp_tz_offset_id(int32_t off_s, char out[16]);

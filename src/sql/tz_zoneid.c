@@ -40,8 +40,12 @@ bool sp_tz_parse_offset(const char *s, size_t n, int32_t *off)
     bool colon = r > 0 && p[0] == ':';
     if (r > 0) {
         if (colon) p++, r--;
-        if (digits(p, r) < 2) return false;
-        m = num2(p), p += 2, r -= 2;
+        if (colon && r == 1 && digits(p, r) == 1) { /* "+hh:m" (Spark's pre-3.0 form) */
+            m = p[0] - '0', p += 1, r -= 1;
+        } else {
+            if (digits(p, r) < 2) return false;
+            m = num2(p), p += 2, r -= 2;
+        }
         if (r > 0) {
             if (colon != (p[0] == ':')) return false;
             if (colon) p++, r--;
