@@ -187,6 +187,7 @@ spate_err spate_ctx_set_log_callback(spate_ctx *ctx, spate_log_fn fn, void *ud)
 
 spate_err spate_ctx_remember(spate_ctx *ctx, spate_duration d)
 {
+    if (!ctx) return SPATE_ERR_INVALID_ARG;
     if (!sp_ctx_check_initialized(ctx)) return SPATE_ERR_STATE;
     if (d <= 0) {
         sp_ctx_set_error(ctx, "remember duration must be positive, got %lld ms", (long long)d);

@@ -470,3 +470,12 @@ Test(ctx_services, last_error_reads_are_whole_while_others_write, .timeout = 60)
     cr_expect_eq(atomic_load(&rc.torn), 0, "torn reads of %d", atomic_load(&rc.reads));
     spate_ctx_destroy(rc.ssc);
 }
+
+/* A NULL object has nowhere to keep a message: the calls say so by their
+ * code alone (docs/architecture.md, Errors). */
+Test(ctx_services, a_null_context_is_an_invalid_argument)
+{
+    cr_assert_eq(spate_ctx_remember(NULL, 1000), SPATE_ERR_INVALID_ARG);
+    cr_assert_eq(spate_ctx_checkpoint(NULL, "/tmp"), SPATE_ERR_INVALID_ARG);
+    cr_assert_eq(spate_ctx_set_log_level(NULL, SPATE_LOG_INFO), SPATE_ERR_INVALID_ARG);
+}
