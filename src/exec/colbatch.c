@@ -26,42 +26,63 @@ void *sp_colbatch_alloc(sp_colbatch *b, size_t bytes)
 /* Bytes of a bitmap of n bits. */
 static size_t bitmap_bytes(int64_t n) { return (size_t)((n + 7) / 8); }
 
-static void column_init(sp_colbatch *b, sp_column *c, sp_coltype type, const char *name, int i)
+/* Bytes of one row of a fixed-width column (0: bit-packed or varlen). */
+static size_t elem_bytes(sp_coltype t)
+{
+    switch (t) {
+    case SP_COL_I8:
+        return 1;
+    case SP_COL_I16:
+        return 2;
+    case SP_COL_I32:
+    case SP_COL_F32:
+    case SP_COL_DATE32:
+        return 4;
+    case SP_COL_I64:
+    case SP_COL_F64:
+    case SP_COL_TIMESTAMP:
+    case SP_COL_TIMESTAMP_NTZ:
+        return 8;
+    case SP_COL_DECIMAL128:
+        return 16;
+    default:
+        return 0;
+    }
+}
+
+static void column_init(sp_colbatch *b, sp_column *c, sp_colspec spec, const char *name, int i)
 {
     char fallback[24];
     if (!name) {
         snprintf(fallback, sizeof fallback, "c%d", i);
         name = fallback;
     }
-    c->type = type;
+    c->type = spec.type;
     c->name = sp_arena_memdup(b->arena, name, strlen(name) + 1);
+    if (spec.type == SP_COL_DECIMAL128) {
+        assert(spec.precision >= 1 && spec.precision <= 38 && spec.scale <= spec.precision);
+        c->precision = spec.precision;
+        c->scale = spec.scale;
+        snprintf(c->format, sizeof c->format, "d:%d,%d", spec.precision, spec.scale);
+    } else {
+        snprintf(c->format, sizeof c->format, "%s", sp_coltype_arrow_format(spec.type));
+    }
     int64_t cap = b->capacity;
-    switch (type) {
-    case SP_COL_BOOL:
+    if (spec.type == SP_COL_BOOL) {
         c->values = sp_colbatch_alloc(b, bitmap_bytes(cap));
         memset(c->values, 0, pad64(bitmap_bytes(cap) ? bitmap_bytes(cap) : 1));
-        break;
-    case SP_COL_I32:
-        c->values = sp_colbatch_alloc(b, sizeof(int32_t) * (size_t)cap);
-        break;
-    case SP_COL_I64:
-    case SP_COL_TIMESTAMP:
-        c->values = sp_colbatch_alloc(b, sizeof(int64_t) * (size_t)cap);
-        break;
-    case SP_COL_F64:
-        c->values = sp_colbatch_alloc(b, sizeof(double) * (size_t)cap);
-        break;
-    case SP_COL_UTF8:
+    } else if (sp_coltype_is_varlen(spec.type)) {
         c->offsets = sp_colbatch_alloc(b, sizeof(int32_t) * (size_t)(cap + 1));
         c->offsets[0] = 0;
         c->chars_cap = 16 * cap > 64 ? 16 * cap : 64;
         c->chars = sp_colbatch_alloc(b, (size_t)c->chars_cap);
-        break;
+    } else {
+        c->values = sp_colbatch_alloc(b, elem_bytes(spec.type) * (size_t)cap);
     }
 }
 
-sp_colbatch *sp_colbatch_new(spate_arena *a, int ncols, const sp_coltype *types,
-                             const char *const *names, int64_t capacity)
+sp_colbatch *sp_colbatch_new_spec(spate_arena *a, int ncols, const sp_colspec *specs,
+                                  const char *const *names, int64_t capacity)
 {
     assert(ncols >= 0 && capacity >= 0);
     sp_colbatch *b = spate_arena_alloc(a, sizeof *b);
@@ -73,7 +94,23 @@ sp_colbatch *sp_colbatch_new(spate_arena *a, int ncols, const sp_coltype *types,
     b->cols = spate_arena_alloc(a, sizeof *b->cols * (size_t)(ncols ? ncols : 1));
     memset(b->cols, 0, sizeof *b->cols * (size_t)(ncols ? ncols : 1));
     for (int i = 0; i < ncols; i++)
-        column_init(b, &b->cols[i], types[i], names ? names[i] : NULL, i);
+        column_init(b, &b->cols[i], specs[i], names ? names[i] : NULL, i);
+    return b;
+}
+
+sp_colbatch *sp_colbatch_new(spate_arena *a, int ncols, const sp_coltype *types,
+                             const char *const *names, int64_t capacity)
+{
+    enum { STACK = 16 };
+    sp_colspec stack[STACK] = {{0}}; /* (gcc cannot tell ncols entries are filled) */
+    sp_colspec *specs = ncols <= STACK ? stack : sp_xmalloc(sizeof *specs * (size_t)ncols);
+    for (int i = 0; i < ncols; i++) {
+        bool dec = types[i] == SP_COL_DECIMAL128;
+        specs[i] = (sp_colspec){types[i], dec ? SP_COL_DECIMAL_DEFAULT_PRECISION : 0,
+                                dec ? SP_COL_DECIMAL_DEFAULT_SCALE : 0};
+    }
+    sp_colbatch *b = sp_colbatch_new_spec(a, ncols, specs, names, capacity);
+    if (specs != stack) free(specs);
     return b;
 }
 
@@ -94,7 +131,7 @@ void sp_colbatch_set_length(sp_colbatch *b, int64_t n)
 {
     assert(n >= 0 && n <= b->capacity);
     for (int i = 0; i < b->ncols; i++)
-        assert(b->cols[i].type != SP_COL_UTF8 || b->cols[i].str_rows >= n);
+        assert(!sp_coltype_is_varlen(b->cols[i].type) || b->cols[i].str_rows >= n);
     b->length = n;
 }
 
@@ -114,12 +151,12 @@ void sp_column_set_null(sp_colbatch *b, int col, int64_t row)
     }
 }
 
-void sp_column_append_str(sp_colbatch *b, int col, const char *s, size_t len)
+void sp_column_append_bytes(sp_colbatch *b, int col, const void *p, size_t len)
 {
     sp_column *c = &b->cols[col];
-    assert(c->type == SP_COL_UTF8 && c->str_rows < b->capacity);
+    assert(sp_coltype_is_varlen(c->type) && c->str_rows < b->capacity);
     int64_t at = c->offsets[c->str_rows];
-    assert((int64_t)len <= INT32_MAX - at); /* Arrow's utf8 has 32-bit offsets */
+    assert((int64_t)len <= INT32_MAX - at); /* Arrow's utf8 and binary have 32-bit offsets */
     if (at + (int64_t)len > c->chars_cap) {
         int64_t cap = c->chars_cap * 2;
         while (cap < at + (int64_t)len)
@@ -129,8 +166,48 @@ void sp_column_append_str(sp_colbatch *b, int col, const char *s, size_t len)
         c->chars = chars;
         c->chars_cap = cap;
     }
-    if (len) memcpy(c->chars + at, s, len);
+    if (len) memcpy(c->chars + at, p, len);
     c->offsets[++c->str_rows] = (int32_t)(at + (int64_t)len);
+}
+
+void sp_column_append_str(sp_colbatch *b, int col, const char *s, size_t len)
+{
+    assert(b->cols[col].type == SP_COL_UTF8);
+    sp_column_append_bytes(b, col, s, len);
+}
+
+void sp_column_set_decimal128(sp_column *c, int64_t row, uint64_t lo, int64_t hi)
+{
+    uint8_t *p = (uint8_t *)c->values + 16 * row;
+    uint64_t h = (uint64_t)hi;
+    for (int i = 0; i < 8; i++) {
+        p[i] = (uint8_t)(lo >> (8 * i));
+        p[8 + i] = (uint8_t)(h >> (8 * i));
+    }
+}
+
+void sp_column_get_decimal128(const sp_column *c, int64_t row, uint64_t *lo, int64_t *hi)
+{
+    const uint8_t *p = (const uint8_t *)c->values + 16 * row;
+    uint64_t l = 0, h = 0;
+    for (int i = 7; i >= 0; i--) {
+        l = l << 8 | p[i];
+        h = h << 8 | p[8 + i];
+    }
+    *lo = l;
+    *hi = (int64_t)h;
+}
+
+/* A decimal128 row as a double: (hi * 2^64 + lo) / 10^scale. */
+static double decimal_to_f64(const sp_column *c, int64_t row)
+{
+    uint64_t lo;
+    int64_t hi;
+    sp_column_get_decimal128(c, row, &lo, &hi);
+    double v = (double)hi * 18446744073709551616.0 + (double)lo;
+    for (int i = 0; i < c->scale; i++)
+        v /= 10;
+    return v;
 }
 
 static int64_t floor_div(int64_t a, int64_t b) { return a / b - (a % b < 0); }
@@ -152,7 +229,22 @@ spate_value sp_colbatch_get(const sp_colbatch *b, int col, int64_t row)
         return spate_str(c->chars + c->offsets[row],
                          (size_t)(c->offsets[row + 1] - c->offsets[row]));
     case SP_COL_TIMESTAMP:
+    case SP_COL_TIMESTAMP_NTZ:
         return spate_timestamp(floor_div(sp_column_i64(c)[row], 1000));
+    case SP_COL_I8:
+        return spate_i64(sp_column_i8(c)[row]);
+    case SP_COL_I16:
+        return spate_i64(sp_column_i16(c)[row]);
+    case SP_COL_F32:
+        return spate_f64(sp_column_f32(c)[row]);
+    case SP_COL_DATE32:
+        return spate_i64(sp_column_date32(c)[row]);
+    case SP_COL_DECIMAL128:
+        return spate_f64(decimal_to_f64(c, row));
+    case SP_COL_BINARY:
+        return (spate_value){SPATE_BYTES,
+                             (uint32_t)(c->offsets[row + 1] - c->offsets[row]),
+                             {.bytes = (const uint8_t *)c->chars + c->offsets[row]}};
     }
     return spate_null();
 }

@@ -36,7 +36,31 @@ typedef enum sp_coltype {
     SP_COL_F64,
     SP_COL_UTF8,
     SP_COL_TIMESTAMP, /* int64 microseconds since the epoch, UTC */
+    SP_COL_I8,
+    SP_COL_I16,
+    SP_COL_F32,
+    SP_COL_DATE32,        /* int32 days since the epoch */
+    SP_COL_DECIMAL128,    /* 16-byte little-endian two's complement, unscaled */
+    SP_COL_BINARY,        /* as utf8: offsets and bytes */
+    SP_COL_TIMESTAMP_NTZ, /* int64 microseconds, no time zone */
 } sp_coltype;
+
+/* A column's type with the decimal's precision (1..38) and scale (0..p);
+ * both 0 for the other types. */
+typedef struct sp_colspec {
+    sp_coltype type;
+    uint8_t precision, scale;
+} sp_colspec;
+
+/* Spark's DecimalType.SYSTEM_DEFAULT, a decimal128 column made by
+ * sp_colbatch_new (which takes no precision). */
+enum { SP_COL_DECIMAL_DEFAULT_PRECISION = 38, SP_COL_DECIMAL_DEFAULT_SCALE = 18 };
+
+/* utf8 and binary: offsets into one buffer of bytes. */
+static inline bool sp_coltype_is_varlen(sp_coltype t)
+{
+    return t == SP_COL_UTF8 || t == SP_COL_BINARY;
+}
 
 enum { SP_COLBATCH_ALIGN = 64 };
 
@@ -44,13 +68,15 @@ typedef struct sp_column {
     sp_coltype type;
     const char *name;  /* the batch's copy */
     uint8_t *validity; /* NULL: no null row */
-    void *values;      /* see above; utf8: NULL */
-    int32_t *offsets;  /* utf8 */
-    char *chars;       /* utf8 */
+    void *values;      /* see above; utf8, binary: NULL */
+    int32_t *offsets;  /* utf8, binary */
+    char *chars;       /* utf8, binary */
     int64_t null_count;
-    int64_t chars_cap;       /* utf8: bytes chars holds */
-    int64_t str_rows;        /* utf8: rows appended */
-    uint8_t *spare_validity; /* a bitmap kept for reuse after sp_colbatch_reset */
+    int64_t chars_cap;        /* utf8, binary: bytes chars holds */
+    int64_t str_rows;         /* utf8, binary: rows appended */
+    uint8_t *spare_validity;  /* a bitmap kept for reuse after sp_colbatch_reset */
+    uint8_t precision, scale; /* decimal128 */
+    char format[16];          /* the Arrow format string ("d:10,2") */
 } sp_column;
 
 struct sp_colbatch {
@@ -67,10 +93,13 @@ struct sp_colbatch {
  * and its buffers live as long as a. */
 sp_colbatch *sp_colbatch_new(spate_arena *a, int ncols, const sp_coltype *types,
                              const char *const *names, int64_t capacity);
+/* The same with each column's precision and scale (decimal128 columns). */
+sp_colbatch *sp_colbatch_new_spec(spate_arena *a, int ncols, const sp_colspec *specs,
+                                  const char *const *names, int64_t capacity);
 /* Empties b for reuse (length 0, no nulls, no strings); keeps its buffers. */
 void sp_colbatch_reset(sp_colbatch *b);
 /* Sets the row count (<= capacity) once the columns are filled. For utf8
- * columns every row up to n must have been appended. */
+ * and binary columns every row up to n must have been appended. */
 void sp_colbatch_set_length(sp_colbatch *b, int64_t n);
 /* bytes of b's arena, 64-byte aligned, padded to whole 64 bytes, not zeroed. */
 void *sp_colbatch_alloc(sp_colbatch *b, size_t bytes);
@@ -85,6 +114,14 @@ static inline bool sp_column_valid(const sp_column *c, int64_t row)
 static inline int32_t *sp_column_i32(const sp_column *c) { return (int32_t *)c->values; }
 static inline int64_t *sp_column_i64(const sp_column *c) { return (int64_t *)c->values; }
 static inline double *sp_column_f64(const sp_column *c) { return (double *)c->values; }
+static inline int8_t *sp_column_i8(const sp_column *c) { return (int8_t *)c->values; }
+static inline int16_t *sp_column_i16(const sp_column *c) { return (int16_t *)c->values; }
+static inline float *sp_column_f32(const sp_column *c) { return (float *)c->values; }
+static inline int32_t *sp_column_date32(const sp_column *c) { return (int32_t *)c->values; }
+/* Row row of a decimal128 column: lo is the low 64 bits, hi the high 64
+ * (sign included), stored little-endian. */
+void sp_column_set_decimal128(sp_column *c, int64_t row, uint64_t lo, int64_t hi);
+void sp_column_get_decimal128(const sp_column *c, int64_t row, uint64_t *lo, int64_t *hi);
 static inline void sp_column_set_bool(sp_column *c, int64_t row, bool v)
 {
     uint8_t *bits = c->values, bit = (uint8_t)(1u << (row & 7));
@@ -97,9 +134,14 @@ static inline bool sp_column_get_bool(const sp_column *c, int64_t row)
 /* Appends the next row (str_rows) of utf8 column col: len bytes of s
  * (copied; chars grow in the arena). A null row: append "" then set_null. */
 void sp_column_append_str(sp_colbatch *b, int col, const char *s, size_t len);
+/* The same for a binary (or utf8) column. */
+void sp_column_append_bytes(sp_colbatch *b, int col, const void *p, size_t len);
 
-/* The value of row of column col as a DStream element (strings point into the
- * batch; a timestamp becomes milliseconds, rounded down). */
+/* The value of row of column col as a DStream element (strings and bytes
+ * point into the batch; a timestamp, with or without zone, becomes
+ * milliseconds, rounded down; int8/int16 widen to i64, float32 to f64; a
+ * date32 is its day number as i64; a decimal128 is its value as f64, which
+ * may round). */
 spate_value sp_colbatch_get(const sp_colbatch *b, int col, int64_t row);
 /* Row row as one element: the column's value for one column, else a tuple
  * (made in a). */
@@ -113,7 +155,9 @@ spate_value sp_colbatch_row(const sp_colbatch *b, int64_t row, spate_arena *a);
  * Returns SPATE_ERR_INVALID_ARG on NULL arguments. */
 spate_err sp_colbatch_export(sp_colbatch *b, struct ArrowArray *array, struct ArrowSchema *schema);
 int sp_colbatch_live_exports(const sp_colbatch *b);
-/* The Arrow format string of a column type ("b", "i", "l", "g", "u", "tsu:UTC"). */
+/* The Arrow format string of a column type ("b", "c", "s", "i", "l", "f",
+ * "g", "u", "z", "tdD", "tsu:UTC", "tsu:"; decimal128: "d:38,18", Spark's
+ * default; a column's own precision is in sp_column.format). */
 const char *sp_coltype_arrow_format(sp_coltype t);
 
 /* ---- batches through a task's sink chain ---- */

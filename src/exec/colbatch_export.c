@@ -31,6 +31,20 @@ const char *sp_coltype_arrow_format(sp_coltype t)
         return "u";
     case SP_COL_TIMESTAMP:
         return "tsu:UTC"; /* Spark's TimestampType is an instant (Arrow: with a zone) */
+    case SP_COL_I8:
+        return "c";
+    case SP_COL_I16:
+        return "s";
+    case SP_COL_F32:
+        return "f";
+    case SP_COL_DATE32:
+        return "tdD";
+    case SP_COL_DECIMAL128:
+        return "d:38,18";
+    case SP_COL_BINARY:
+        return "z";
+    case SP_COL_TIMESTAMP_NTZ:
+        return "tsu:"; /* a wall-clock time: Arrow's timestamp with an empty zone */
     }
     return "n";
 }
@@ -84,7 +98,7 @@ static void fill_child_array(struct ArrowArray *a, const sp_column *c, int64_t l
                              .release = release_child_array,
                              .private_data = k};
     buffers[0] = c->null_count ? c->validity : NULL; /* the spec allows NULL without nulls */
-    if (c->type == SP_COL_UTF8) {
+    if (sp_coltype_is_varlen(c->type)) {
         a->n_buffers = 3;
         buffers[1] = c->offsets;
         buffers[2] = c->chars;
@@ -157,8 +171,8 @@ static void release_schema(struct ArrowSchema *s)
 static void export_schema(const sp_colbatch *b, struct ArrowSchema *out)
 {
     size_t n = (size_t)b->ncols, names = 0;
-    for (size_t i = 0; i < n; i++)
-        names += strlen(b->cols[i].name) + 1;
+    for (size_t i = 0; i < n; i++) /* each name, then its format */
+        names += strlen(b->cols[i].name) + 1 + strlen(b->cols[i].format) + 1;
     size_t size = sizeof(schema_block) + n * sizeof(struct ArrowSchema *) +
                   n * sizeof(struct ArrowSchema) + names;
     schema_block *k = sp_xmalloc(size);
@@ -169,15 +183,16 @@ static void export_schema(const sp_colbatch *b, struct ArrowSchema *out)
     p += n * sizeof(struct ArrowSchema);
     atomic_init(&k->refs, 1 + (int)n);
     for (size_t i = 0; i < n; i++) {
-        size_t len = strlen(b->cols[i].name) + 1;
+        size_t len = strlen(b->cols[i].name) + 1, flen = strlen(b->cols[i].format) + 1;
         memcpy(p, b->cols[i].name, len);
-        k->children[i] = (struct ArrowSchema){.format = sp_coltype_arrow_format(b->cols[i].type),
+        memcpy(p + len, b->cols[i].format, flen);
+        k->children[i] = (struct ArrowSchema){.format = p + len,
                                               .name = p,
                                               .flags = ARROW_FLAG_NULLABLE,
                                               .release = release_child_schema,
                                               .private_data = k};
         k->child_ptrs[i] = &k->children[i];
-        p += len;
+        p += len + flen;
     }
     *out = (struct ArrowSchema){.format = "+s",
                                 .name = "",
