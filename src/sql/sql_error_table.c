@@ -1,0 +1,72 @@
+/* sql_error_table.c - the error conditions spate's SQL layer raises: name,
+ * SQLSTATE and message template, as in Spark 4.0's error-conditions.json.
+ * Add a condition here (main row first, then its sub rows) before raising it;
+ * tests/unit/sql/test_sql_error.c renders every row. */
+#include "sql/sql_error.h"
+
+#include <stddef.h>
+
+const sp_sql_condition sp_sql_conditions[] = {
+    /* Parser */
+    {"PARSE_SYNTAX_ERROR", NULL, "42601", "Syntax error at or near <error><hint>."},
+    {"PARSE_EMPTY_STATEMENT", NULL, "42617", "Syntax error, unexpected empty statement."},
+    {"UNCLOSED_BRACKETED_COMMENT", NULL, "42601",
+     "Found an unclosed bracketed comment. Please, append */ at the end of the comment."},
+    {"INVALID_IDENTIFIER", NULL, "42602",
+     "The unquoted identifier <ident> is invalid and must be back quoted as: `<ident>`.\n"
+     "Unquoted identifiers can only contain ASCII letters ('a' - 'z', 'A' - 'Z'), digits ('0' - "
+     "'9'), and underbar ('_').\n"
+     "Unquoted identifiers must also not start with a digit.\n"
+     "Different data sources and meta stores may impose additional restrictions on valid "
+     "identifiers."},
+    {"FAILED_TO_PARSE_TOO_COMPLEX", NULL, "54001",
+     "The statement, including potential SQL functions and referenced views, was too complex to "
+     "parse. To mitigate this error divide the statement into multiple, less complex chunks."},
+    {"INVALID_SET_SYNTAX", NULL, "42000",
+     "Expected format is 'SET', 'SET key', or 'SET key=value'. If you want to include special "
+     "characters in key, or include semicolon in value, please use backquotes, e.g., SET "
+     "`key`=`value`."},
+    {"INVALID_PROPERTY_KEY", NULL, "42602",
+     "<key> is an invalid property key, please use quotes, e.g. SET <key>=<value>."},
+    {"INVALID_PROPERTY_VALUE", NULL, "42602",
+     "<value> is an invalid property value, please use quotes, e.g. SET <key>=<value>"},
+    /* Literals */
+    {"INVALID_NUMERIC_LITERAL_RANGE", NULL, "22003",
+     "Numeric literal <rawStrippedQualifier> is outside the valid range for <typeName> with "
+     "minimum value of <minValue> and maximum value of <maxValue>. Please adjust the value "
+     "accordingly."},
+    {"INVALID_TYPED_LITERAL", NULL, "42604",
+     "The value of the typed literal <valueType> is invalid: <value>."},
+    {"UNSUPPORTED_TYPED_LITERAL", NULL, "0A000",
+     "Literals of the type <unsupportedType> are not supported. Supported types are "
+     "<supportedTypes>."},
+    {"INVALID_ESC", NULL, "42604",
+     "Found an invalid escape string: <invalidEscape>. The escape string must contain only one "
+     "character."},
+    {"INVALID_INTERVAL_FORMAT", NULL, "22006",
+     "Error parsing '<input>' to interval. Please ensure that the value provided is in a valid "
+     "format for defining an interval. You can reference the documentation for the correct "
+     "format."},
+    {"INVALID_INTERVAL_FORMAT", "INVALID_FRACTION", NULL, "<unit> cannot have fractional part."},
+    {"INVALID_INTERVAL_FORMAT", "INVALID_UNIT", NULL, "Invalid unit <unit>."},
+    {"INVALID_INTERVAL_FORMAT", "INVALID_VALUE", NULL, "Invalid value <value>."},
+    {"INVALID_INTERVAL_FORMAT", "INPUT_IS_EMPTY", NULL, "Interval string cannot be empty."},
+    {"INVALID_INTERVAL_FORMAT", "UNSUPPORTED_FROM_TO_EXPRESSION", NULL,
+     "Cannot support (interval '<input>' <from> to <to>) expression."},
+    /* Analyzer */
+    {"UNRESOLVED_COLUMN", NULL, "42703",
+     "A column, variable, or function parameter with name <objectName> cannot be resolved."},
+    {"UNRESOLVED_COLUMN", "WITHOUT_SUGGESTION", NULL, ""},
+    {"UNRESOLVED_COLUMN", "WITH_SUGGESTION", NULL,
+     "Did you mean one of the following? [<proposal>]."},
+    {"UNRESOLVED_ROUTINE", NULL, "42883",
+     "Cannot resolve routine <routineName> on search path <searchPath>."},
+    {"TABLE_OR_VIEW_NOT_FOUND", NULL, "42P01",
+     "The table or view <relationName> cannot be found. Verify the spelling and correctness of "
+     "the schema and catalog.\n"
+     "If you did not qualify the name with a schema, verify the current_schema() output, or "
+     "qualify the name with the correct schema and catalog.\n"
+     "To tolerate the error on drop use DROP VIEW IF EXISTS or DROP TABLE IF EXISTS."},
+};
+
+const size_t sp_sql_conditions_count = sizeof sp_sql_conditions / sizeof sp_sql_conditions[0];
