@@ -198,16 +198,23 @@ void sp_column_get_decimal128(const sp_column *c, int64_t row, uint64_t *lo, int
     *hi = (int64_t)h;
 }
 
-/* A decimal128 row as a double: (hi * 2^64 + lo) / 10^scale. */
+/* A decimal128 row as a double: the magnitude (two's complement undone)
+ * over 10^scale, signed. */
 static double decimal_to_f64(const sp_column *c, int64_t row)
 {
-    uint64_t lo;
+    uint64_t lo, h;
     int64_t hi;
     sp_column_get_decimal128(c, row, &lo, &hi);
-    double v = (double)hi * 18446744073709551616.0 + (double)lo;
+    bool neg = hi < 0;
+    h = (uint64_t)hi;
+    if (neg) { /* negate the 128-bit value */
+        lo = ~lo + 1;
+        h = ~h + (lo == 0);
+    }
+    double v = (double)h * 18446744073709551616.0 + (double)lo;
     for (int i = 0; i < c->scale; i++)
         v /= 10;
-    return v;
+    return neg ? -v : v;
 }
 
 static int64_t floor_div(int64_t a, int64_t b) { return a / b - (a % b < 0); }

@@ -7,7 +7,9 @@
  * releases the base once, the producer the children, a child moved out is
  * released by whoever holds it, and a released structure has release NULL.
  * Then batches through task sink chains: a sink that takes batches gets
- * them whole, any other gets one element per row. */
+ * them whole, any other gets one element per row. Last, the column types the
+ * SQL layer adds: int8, int16, float32, date32, decimal128, binary and
+ * timestamp without zone, their layouts, formats and export. */
 #include "conformance_util.h"
 
 #include "base/arena.h"
@@ -421,4 +423,131 @@ Test(colbatch, rows_of_a_large_batch_survive_collect_and_recycle_in_count)
         free(row);
     }
     spate_ctx_destroy(ssc);
+}
+
+/* ---- the column types of the SQL layer ---- */
+
+/* One batch of the SQL layer's column types: g (int8), h (int16), i
+ * (float32), j (date32), k (decimal128 10,2), l (binary), m (timestamp
+ * without zone); 3 rows, row 1 null in k and l. */
+static sp_colbatch *sql_types(spate_arena *a)
+{
+    sp_colspec s[7] = {{SP_COL_I8, 0, 0},           {SP_COL_I16, 0, 0},
+                       {SP_COL_F32, 0, 0},          {SP_COL_DATE32, 0, 0},
+                       {SP_COL_DECIMAL128, 10, 2},  {SP_COL_BINARY, 0, 0},
+                       {SP_COL_TIMESTAMP_NTZ, 0, 0}};
+    const char *names[7] = {"g", "h", "i", "j", "k", "l", "m"};
+    sp_colbatch *b = sp_colbatch_new_spec(a, 7, s, names, 3);
+    const uint8_t bytes[3][3] = {{0, 1, 255}, {0}, {7, 0, 0}};
+    const size_t lens[3] = {3, 0, 1};
+    for (int i = 0; i < 3; i++) {
+        sp_column_i8(&b->cols[0])[i] = (int8_t)(-128 + i);
+        sp_column_i16(&b->cols[1])[i] = (int16_t)(32767 - i);
+        sp_column_f32(&b->cols[2])[i] = 0.25f * (float)i;
+        sp_column_date32(&b->cols[3])[i] = -1 + i; /* 1969-12-31, 1970-01-01, 1970-01-02 */
+        sp_column_append_bytes(b, 5, bytes[i], lens[i]);
+        sp_column_i64(&b->cols[6])[i] = -1500 + 1000 * i;
+    }
+    sp_column_set_decimal128(&b->cols[4], 0, 12345, 0);           /* 123.45 */
+    sp_column_set_decimal128(&b->cols[4], 2, (uint64_t)-250, -1); /* -2.50 */
+    sp_column_set_null(b, 4, 1);
+    sp_column_set_null(b, 5, 1);
+    sp_colbatch_set_length(b, 3);
+    return b;
+}
+
+Test(colbatch, sql_column_types_have_arrow_layouts)
+{
+    spate_arena *a = spate_arena_new();
+    sp_colbatch *b = sql_types(a);
+    for (int i = 0; i < 7; i++)
+        cr_expect(aligned64(i == 5 ? (void *)b->cols[i].offsets : b->cols[i].values));
+    /* decimal128: 16 bytes, little-endian two's complement */
+    const uint8_t *d = b->cols[4].values;
+    cr_expect(d[0] == 0x39 && d[1] == 0x30 && d[2] == 0 && d[15] == 0); /* 12345 = 0x3039 */
+    for (int i = 32; i < 48; i++)
+        cr_expect_eq(d[i], i == 32 ? 0x06 : 0xFF, "byte %d of -250", i - 32); /* -250 = ...FF06 */
+    uint64_t lo;
+    int64_t hi;
+    sp_column_get_decimal128(&b->cols[4], 2, &lo, &hi);
+    cr_expect(lo == (uint64_t)-250 && hi == -1);
+    /* binary: offsets like utf8 */
+    const sp_column *bin = &b->cols[5];
+    cr_expect(bin->offsets[0] == 0 && bin->offsets[1] == 3 && bin->offsets[2] == 3 &&
+              bin->offsets[3] == 4);
+    cr_expect(memcmp(bin->chars, "\x00\x01\xff\x07", 4) == 0);
+    /* as elements */
+    cr_expect_eq(sp_colbatch_get(b, 0, 0).u.i, -128);
+    cr_expect_eq(sp_colbatch_get(b, 1, 0).u.i, 32767);
+    cr_expect(sp_colbatch_get(b, 2, 2).u.f == 0.5);
+    cr_expect_eq(sp_colbatch_get(b, 3, 0).u.i, -1);
+    spate_value dec = sp_colbatch_get(b, 4, 0);
+    cr_expect(dec.type == SPATE_F64 && dec.u.f > 123.4499 && dec.u.f < 123.4501);
+    cr_expect(sp_colbatch_get(b, 4, 2).u.f < -2.4999 && sp_colbatch_get(b, 4, 2).u.f > -2.5001);
+    cr_expect_eq(sp_colbatch_get(b, 4, 1).type, SPATE_NULL);
+    spate_value bytes = sp_colbatch_get(b, 5, 0);
+    cr_expect(bytes.type == SPATE_BYTES && bytes.len == 3 && bytes.u.bytes[2] == 255);
+    spate_value ts = sp_colbatch_get(b, 6, 0);
+    cr_expect(ts.type == SPATE_TIMESTAMP && ts.u.i == -2);
+    spate_arena_destroy(a);
+}
+
+Test(colbatch, sql_column_types_export_with_their_formats)
+{
+    spate_arena *a = spate_arena_new();
+    sp_colbatch *b = sql_types(a);
+    struct ArrowArray arr;
+    struct ArrowSchema sch;
+    cr_assert_eq(sp_colbatch_export(b, &arr, &sch), SPATE_OK);
+    const char *formats[7] = {"c", "s", "f", "tdD", "d:10,2", "z", "tsu:"};
+    const int64_t nulls[7] = {0, 0, 0, 0, 1, 1, 0};
+    for (int i = 0; i < 7; i++) {
+        struct ArrowArray *c = arr.children[i];
+        cr_expect_str_eq(sch.children[i]->format, formats[i]);
+        cr_expect_eq(c->null_count, nulls[i]);
+        cr_expect_eq(c->n_buffers, i == 5 ? 3 : 2);
+        cr_expect_eq(c->buffers[0], nulls[i] ? (const void *)b->cols[i].validity : NULL);
+        if (i == 5) {
+            cr_expect_eq(c->buffers[1], (const void *)b->cols[5].offsets);
+            cr_expect_eq(c->buffers[2], (const void *)b->cols[5].chars);
+        } else {
+            cr_expect_eq(c->buffers[1], b->cols[i].values);
+        }
+    }
+    /* the schema owns its strings: it outlives the batch's arena */
+    arr.release(&arr);
+    spate_arena_destroy(a);
+    cr_expect_str_eq(sch.children[4]->format, "d:10,2");
+    cr_expect_str_eq(sch.children[6]->name, "m");
+    sch.release(&sch);
+    cr_expect_null(sch.release);
+}
+
+Test(colbatch, format_strings_of_every_column_type)
+{
+    static const struct {
+        sp_coltype t;
+        const char *f;
+    } F[] = {{SP_COL_BOOL, "b"},
+             {SP_COL_I8, "c"},
+             {SP_COL_I16, "s"},
+             {SP_COL_I32, "i"},
+             {SP_COL_I64, "l"},
+             {SP_COL_F32, "f"},
+             {SP_COL_F64, "g"},
+             {SP_COL_UTF8, "u"},
+             {SP_COL_BINARY, "z"},
+             {SP_COL_DATE32, "tdD"},
+             {SP_COL_TIMESTAMP, "tsu:UTC"},
+             {SP_COL_TIMESTAMP_NTZ, "tsu:"},
+             {SP_COL_DECIMAL128, "d:38,18"}};
+    for (size_t i = 0; i < sizeof F / sizeof F[0]; i++)
+        cr_expect_str_eq(sp_coltype_arrow_format(F[i].t), F[i].f);
+    /* sp_colbatch_new makes a decimal128 column Spark's default (38,18) */
+    spate_arena *a = spate_arena_new();
+    sp_coltype t = SP_COL_DECIMAL128;
+    sp_colbatch *b = batch_of(a, 1, &t, NULL, 1);
+    cr_expect(b->cols[0].precision == 38 && b->cols[0].scale == 18);
+    cr_expect_str_eq(b->cols[0].format, "d:38,18");
+    spate_arena_destroy(a);
 }
