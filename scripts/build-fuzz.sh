@@ -16,10 +16,12 @@ base=(src/base/arena.c src/base/errbuf.c src/base/errors.c src/base/duration.c)
 declare -A sources=(
   [fuzz_duration]="${base[*]}"
   [fuzz_conf]="${base[*]} src/base/conf.c src/base/conf_table.c"
+  [fuzz_datetime_format]="${base[*]} $(echo src/sql/civil.c src/sql/tz*.c src/sql/datetime.c src/sql/datetime_cast.c src/sql/datetime_funcs.c src/sql/dtf_*.c)"
 )
 declare -A seeds=(
   [fuzz_duration]="5s|500 ms|Seconds(5)|interval 1 minute 30 seconds|2000us|100|-1s|1.5h"
   [fuzz_conf]="spate.master=local[4]|spark.streaming.blockInterval=50ms|kafka.group.id=g|spate.files.maxPartitionBytes=1g|spate.log.level=info"
+  [fuzz_datetime_format]=$'yyyy-MM-dd\t2020-01-01|yyyy-MM-dd HH:mm:ss.SSSSSS XXX\t2019-10-14 09:39:07.1 +08:00|hh:mm a VV\t12:30 PM Asia/Kolkata|yyyyMMdd[HH]\t2020010112|\'T\'\'\' G QQQQ EEEE\t'
 )
 
 mkdir -p "$out"
