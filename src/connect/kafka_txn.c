@@ -173,6 +173,8 @@ spate_err sp_kafka_txn_send(sp_kafka_txn *x, spate_task *task, spate_value key, 
 
 /* Retriable commit failures (a timeout) are retried this many times. */
 enum { COMMIT_TRIES = 5 };
+/* How long a failed commit waits for the delivery reports still queued. */
+enum { DRAIN_REPORTS_MS = 2000 };
 
 /* After a failed batch the producer is dropped too, and the next batch makes
  * a new one: init_transactions starts a new epoch, whatever state the failure
@@ -207,7 +209,10 @@ spate_err sp_kafka_txn_commit(sp_kafka_txn *x, int64_t t, char *errstr, size_t e
         x->last_committed = t;
         return SPATE_OK;
     }
-    /* A record that was not delivered says why, in the broker's words. */
+    /* A record that was not delivered says why, in the broker's words. Its
+     * report may still be queued behind the commit's failure (a loaded
+     * machine): serve the queue first. */
+    rd_kafka_flush(x->rk, DRAIN_REPORTS_MS);
     if (sp_kafka_delivery_take(&x->dr, errstr, errstr_size) == SPATE_OK)
         txn_error(x, e, "commit", errstr, errstr_size);
     else
