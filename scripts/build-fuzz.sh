@@ -12,16 +12,23 @@ flags=(-std=c11 -g -O1 -D_GNU_SOURCE -Wall -Wextra -Werror
        -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
        -I"$root/include" -I"$root/src")
 base=(src/base/arena.c src/base/errbuf.c src/base/errors.c src/base/duration.c)
+sql_parser=(src/sql/sql_error.c src/sql/sql_error_table.c src/sql/lexer.c src/sql/ast.c
+            src/sql/ast_print.c src/sql/parser.c src/sql/parse_command.c src/sql/parse_ddl.c
+            src/sql/parse_expr.c src/sql/parse_interval.c src/sql/parse_literal.c
+            src/sql/parse_primary.c src/sql/parse_query.c src/sql/parse_relation.c
+            src/sql/parse_type.c)
 
 declare -A sources=(
   [fuzz_duration]="${base[*]}"
   [fuzz_conf]="${base[*]} src/base/conf.c src/base/conf_table.c"
   [fuzz_datetime_format]="${base[*]} $(echo src/sql/civil.c src/sql/tz*.c src/sql/datetime.c src/sql/datetime_cast.c src/sql/datetime_funcs.c src/sql/dtf_*.c)"
+  [fuzz_sql_parser]="${base[*]} ${sql_parser[*]}"
 )
 declare -A seeds=(
   [fuzz_duration]="5s|500 ms|Seconds(5)|interval 1 minute 30 seconds|2000us|100|-1s|1.5h"
   [fuzz_conf]="spate.master=local[4]|spark.streaming.blockInterval=50ms|kafka.group.id=g|spate.files.maxPartitionBytes=1g|spate.log.level=info"
   [fuzz_datetime_format]=$'yyyy-MM-dd\t2020-01-01|yyyy-MM-dd HH:mm:ss.SSSSSS XXX\t2019-10-14 09:39:07.1 +08:00|hh:mm a VV\t12:30 PM Asia/Kolkata|yyyyMMdd[HH]\t2020010112|\'T\'\'\' G QQQQ EEEE\t'
+  [fuzz_sql_parser]="SELECT kind, count(*) FROM STREAM(orders) GROUP BY kind|SELECT a.b[0], CAST(x AS DECIMAL(10,2)), CASE WHEN a THEN 1 END FROM t JOIN u USING (k) WHERE a NOT IN (1, 2) ORDER BY 1 DESC LIMIT 5|CREATE TABLE t (ts TIMESTAMP NOT NULL) USING csv OPTIONS (path '/x') WATERMARK FOR ts AS ts - INTERVAL '5' SECONDS; SET a=b; INSERT INTO s SELECT * FROM TUMBLE(TABLE t, DESCRIPTOR(ts), INTERVAL 10 MINUTES)|WITH c AS (SELECT 1L, 'a' 'c', X'0a', DATE '2020-01-01') SELECT * FROM c UNION ALL SELECT * FROM c /* x */"
 )
 
 mkdir -p "$out"

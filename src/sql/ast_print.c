@@ -56,6 +56,15 @@ static void names(out *o, const sp_sql_list *l)
     }
 }
 
+/* " a b c": names separated by spaces (column lists). */
+static void name_list(out *o, const sp_sql_list *l)
+{
+    for (uint32_t i = 0; i < l->n; i++) {
+        put(o, " ");
+        name_part(o, l->items[i]->str);
+    }
+}
+
 static void quoted(out *o, const char *s)
 {
     put(o, "'");
@@ -63,6 +72,8 @@ static void quoted(out *o, const char *s)
         if (*p == '\'' || *p == '\\') put(o, "\\");
         if (*p == '\n')
             put(o, "\\n");
+        else if (*p == '\t')
+            put(o, "\\t");
         else
             put(o, (char[]){*p, 0});
     }
@@ -345,8 +356,8 @@ static bool relation(out *o, const sp_sql_node *n)
         node(o, n->a);
         opt_alias(o, n->str);
         if (n->list.n) {
-            put(o, " (cols ");
-            names(o, &n->list);
+            put(o, " (cols");
+            name_list(o, &n->list);
             put(o, ")");
         }
         break;
@@ -398,7 +409,7 @@ static bool query_part(out *o, const sp_sql_node *n)
     case SQL_CTE:
         open_tag(o, "cte ");
         name_part(o, n->str);
-        if (n->list.n) put(o, " (cols "), names(o, &n->list), put(o, ")");
+        if (n->list.n) put(o, " (cols"), name_list(o, &n->list), put(o, ")");
         put(o, " ");
         node(o, n->a);
         break;
@@ -485,7 +496,7 @@ static bool ddl(out *o, const sp_sql_node *n)
         flag(o, n, SQL_F_IF_NOT_EXISTS, " if-not-exists");
         put(o, " ");
         names(o, &n->list);
-        if (n->list2.n) put(o, " (cols "), names(o, &n->list2), put(o, ")");
+        if (n->list2.n) put(o, " (cols"), name_list(o, &n->list2), put(o, ")");
         put(o, " ");
         node(o, n->a);
         break;

@@ -162,8 +162,8 @@ static bool date_ok(const char *s, size_t n)
             seg[i++] = v;
             v = digits = 0;
         } else if (s[j] >= '0' && s[j] <= '9') {
+            if (++digits > 6) return false; /* no segment has more */
             v = v * 10 + (s[j] - '0');
-            digits++;
         } else {
             return false;
         }

@@ -24,6 +24,8 @@ void sp_p_init(sp_parser *p, const char *text, size_t len, spate_arena *a, sp_sq
 void sp_p_advance(sp_parser *p)
 {
     p->prev_end = p->tok[0].off + p->tok[0].len;
+    if (p->tok[0].kind == TK_OP && p->tok[0].op == OP_LPAREN) p->open_parens++;
+    if (p->tok[0].kind == TK_OP && p->tok[0].op == OP_RPAREN) p->open_parens--;
     p->tok[0] = p->tok[1];
     sp_sql_lex_next(&p->lx, &p->tok[1]);
 }
@@ -72,7 +74,12 @@ bool sp_p_accept_op(sp_parser *p, sp_sql_op op)
 
 void sp_p_expect_op(sp_parser *p, sp_sql_op op)
 {
-    if (!sp_p_accept_op(p, op)) sp_p_unexpected(p, NULL, op);
+    if (sp_p_accept_op(p, op)) return;
+    /* ANTLR's single-token insertion: at the end of input, a ')' that would
+     * close the last open parenthesis is reported as missing */
+    if (op == OP_RPAREN && CUR(p)->kind == TK_EOF && p->open_parens == 1)
+        sp_p_syntax_error(p, CUR(p), ": missing ')'");
+    sp_p_unexpected(p, NULL, op);
 }
 
 _Noreturn void sp_p_syntax_error(sp_parser *p, const sp_sql_token *t, const char *hint)
@@ -256,20 +263,28 @@ static bool blank(const char *text, size_t len)
 }
 
 /* script := ';'* [statement (';'+ statement)*] ';'* EOF */
+static void skip_semis(sp_parser *p)
+{
+    while (sp_p_accept_op(p, OP_SEMI))
+        continue;
+}
+
 static void script(sp_parser *p, sp_sql_list *stmts)
 {
-    while (sp_p_accept_op(p, OP_SEMI)) {
-    }
+    sp_sql_token first = *CUR(p);
+    skip_semis(p);
     if (CUR(p)->kind == TK_EOF) {
+        /* no statement at all: Spark's singleStatement fails at the first
+         * token, which withCommand turns into PARSE_EMPTY_STATEMENT when the
+         * text is blank */
         if (blank(p->text, p->len)) sp_p_fail(p, CUR(p)->off, "PARSE_EMPTY_STATEMENT", NULL);
-        sp_p_syntax_error(p, CUR(p), "");
+        sp_p_syntax_error(p, &first, "");
     }
     while (CUR(p)->kind != TK_EOF) {
         sp_sql_list_push(stmts, p->arena, sp_p_statement(p));
         if (CUR(p)->kind == TK_EOF) break;
         if (!sp_p_op(p, 0, OP_SEMI)) sp_p_unexpected(p, NULL, OP_NONE);
-        while (sp_p_accept_op(p, OP_SEMI)) {
-        }
+        skip_semis(p);
     }
     if (p->lx.unclosed_comment)
         sp_p_fail(p, p->lx.unclosed_comment_off, "UNCLOSED_BRACKETED_COMMENT", NULL);

@@ -23,6 +23,7 @@ typedef struct sp_parser {
     sp_sql_token tok[2]; /* tok[0] current, tok[1] the next one */
     uint32_t prev_end;   /* end offset of the last consumed token */
     int depth;
+    int open_parens; /* '(' consumed minus ')' consumed */
     sp_sql_error *err;
     jmp_buf fail;
 } sp_parser;
