@@ -159,25 +159,42 @@ static void show(sp_sql_sbuf *out, int ncols, const char *const *names, int64_t 
 }
 
 typedef struct batch_src {
-    const sp_colbatch *b;
+    const sp_colbatch *const *b;
+    size_t n;
     const sp_tz *tz;
 } batch_src;
 
+/* Rows are asked for in order, so a linear walk over the batches is cheap
+ * enough for the few rows show() prints. */
 static void batch_cell(const void *ud, int64_t row, int col, sp_sql_sbuf *raw)
 {
     const batch_src *s = ud;
-    sp_sql_show_cell(raw, &s->b->cols[col], row, s->tz);
+    size_t i = 0;
+    while (i + 1 < s->n && row >= s->b[i]->length)
+        row -= s->b[i++]->length;
+    sp_sql_show_cell(raw, &s->b[i]->cols[col], row, s->tz);
+}
+
+void sp_sql_show_string_batches(sp_sql_sbuf *out, const sp_colbatch *const *batches,
+                                size_t nbatches, int num_rows, int truncate, bool vertical,
+                                const sp_tz *tz)
+{
+    const sp_colbatch *b = batches[0];
+    int64_t rows = 0;
+    for (size_t i = 0; i < nbatches; i++)
+        rows += batches[i]->length;
+    const char **names = sp_xmalloc(((size_t)b->ncols + 1) * sizeof *names);
+    for (int c = 0; c < b->ncols; c++)
+        names[c] = b->cols[c].name ? b->cols[c].name : "";
+    batch_src s = {batches, nbatches, tz};
+    show(out, b->ncols, names, rows, num_rows, truncate, vertical, batch_cell, &s);
+    free(names);
 }
 
 void sp_sql_show_string(sp_sql_sbuf *out, const sp_colbatch *b, int num_rows, int truncate,
                         bool vertical, const sp_tz *tz)
 {
-    const char **names = sp_xmalloc(((size_t)b->ncols + 1) * sizeof *names);
-    for (int c = 0; c < b->ncols; c++)
-        names[c] = b->cols[c].name ? b->cols[c].name : "";
-    batch_src s = {b, tz};
-    show(out, b->ncols, names, b->length, num_rows, truncate, vertical, batch_cell, &s);
-    free(names);
+    sp_sql_show_string_batches(out, &b, 1, num_rows, truncate, vertical, tz);
 }
 
 typedef struct values_src {

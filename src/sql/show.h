@@ -49,6 +49,12 @@ enum { SP_SQL_SHOW_DEFAULT_ROWS = 20, SP_SQL_SHOW_DEFAULT_TRUNCATE = 20 };
  * session time zone (NULL: UTC). */
 void sp_sql_show_string(sp_sql_sbuf *out, const sp_colbatch *b, int num_rows, int truncate,
                         bool vertical, const sp_tz *tz);
+/* The same over the rows of nbatches >= 1 batches in order, as one result
+ * (a micro-batch's partitions): the names and column types are batches[0]'s,
+ * and every batch has the same columns. */
+void sp_sql_show_string_batches(sp_sql_sbuf *out, const sp_colbatch *const *batches,
+                                size_t nbatches, int num_rows, int truncate, bool vertical,
+                                const sp_tz *tz);
 /* The same over nrows rows of ncols values each (rows[r * ncols + c]),
  * with names[ncols] (NUL-terminated UTF-8). */
 void sp_sql_show_string_values(sp_sql_sbuf *out, int ncols, const char *const *names,

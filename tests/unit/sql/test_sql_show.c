@@ -9,6 +9,7 @@
 #include "sql/show.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static spate_arena *arena;
@@ -454,4 +455,155 @@ Test(sql_show, half_width_and_utf16_lengths)
                                                   "|   \xF0\x9F\x98\x80?|\n"
                                                   "|测试测|\n"
                                                   "+------+\n");
+}
+
+/* ---- the console sink (src/sql/console_sink_format.c): Spark's
+ * ConsoleWriteSupportSuite, byte for byte ---- */
+
+#include "sql/console_sink_format.h"
+
+static sp_colbatch *ints(const char *name, const int *v, int n)
+{
+    sp_coltype t = SP_COL_I32;
+    sp_colbatch *b = sp_colbatch_new(arena, 1, &t, &name, n ? n : 1);
+    for (int i = 0; i < n; i++)
+        sp_column_i32(&b->cols[0])[i] = v[i];
+    sp_colbatch_set_length(b, n);
+    return b;
+}
+
+Test(sql_show, console_microbatch_default)
+{
+    char *text = NULL;
+    size_t size = 0;
+    FILE *f = open_memstream(&text, &size);
+    cr_assert_not_null(f);
+    int v1[] = {1, 2, 3}, v2[] = {4, 5, 6};
+    const sp_colbatch *b0 = ints("value", v1, 3), *b1 = ints("value", v2, 3),
+                      *b2 = ints("value", NULL, 0);
+    sp_sql_console_opts o = sp_sql_console_opts_default();
+    cr_assert_eq(sp_sql_console_write(f, 0, &b0, 1, &o, NULL), 0);
+    cr_assert_eq(sp_sql_console_write(f, 1, &b1, 1, &o, NULL), 0);
+    cr_assert_eq(sp_sql_console_write(f, 2, &b2, 1, &o, NULL), 0);
+    fclose(f);
+    cr_expect_str_eq(text, "-------------------------------------------\n"
+                           "Batch: 0\n"
+                           "-------------------------------------------\n"
+                           "+-----+\n"
+                           "|value|\n"
+                           "+-----+\n"
+                           "|    1|\n"
+                           "|    2|\n"
+                           "|    3|\n"
+                           "+-----+\n"
+                           "\n"
+                           "-------------------------------------------\n"
+                           "Batch: 1\n"
+                           "-------------------------------------------\n"
+                           "+-----+\n"
+                           "|value|\n"
+                           "+-----+\n"
+                           "|    4|\n"
+                           "|    5|\n"
+                           "|    6|\n"
+                           "+-----+\n"
+                           "\n"
+                           "-------------------------------------------\n"
+                           "Batch: 2\n"
+                           "-------------------------------------------\n"
+                           "+-----+\n"
+                           "|value|\n"
+                           "+-----+\n"
+                           "+-----+\n"
+                           "\n");
+    free(text);
+}
+
+static const char *console(int64_t id, const sp_colbatch *const *b, size_t n,
+                           const sp_sql_console_opts *o)
+{
+    sp_sql_sbuf_clear(&out);
+    sp_sql_console_format(&out, id, b, n, o, NULL);
+    return sp_sql_sbuf_str(&out);
+}
+
+Test(sql_show, console_num_rows_and_truncate_options)
+{
+    sp_sql_console_opts o;
+    const char *k1[] = {"NUMROWS"}, *v1[] = {"2"};
+    cr_assert(sp_sql_console_opts_parse(&o, k1, v1, 1, NULL, 0));
+    cr_expect_eq(o.num_rows, 2);
+    cr_expect(o.truncate);
+    /* a micro-batch of two partitions shows as one result */
+    int p0[] = {1}, p1[] = {2, 3};
+    const sp_colbatch *parts[] = {ints("value", p0, 1), ints("value", p1, 2)};
+    cr_expect_str_eq(console(0, parts, 2, &o), "-------------------------------------------\n"
+                                               "Batch: 0\n"
+                                               "-------------------------------------------\n"
+                                               "+-----+\n"
+                                               "|value|\n"
+                                               "+-----+\n"
+                                               "|    1|\n"
+                                               "|    2|\n"
+                                               "+-----+\n"
+                                               "only showing top 2 rows\n"
+                                               "\n");
+
+    const char *k2[] = {"TRUNCATE"}, *v2[] = {"true"};
+    cr_assert(sp_sql_console_opts_parse(&o, k2, v2, 1, NULL, 0));
+    const char *s[] = {"123456789012345678901234567890"};
+    const sp_colbatch *b = strings(s, 1);
+    cr_expect_str_eq(console(0, &b, 1, &o), "-------------------------------------------\n"
+                                            "Batch: 0\n"
+                                            "-------------------------------------------\n"
+                                            "+--------------------+\n"
+                                            "|               value|\n"
+                                            "+--------------------+\n"
+                                            "|12345678901234567...|\n"
+                                            "+--------------------+\n"
+                                            "\n");
+    const char *v3[] = {"FaLsE"};
+    cr_assert(sp_sql_console_opts_parse(&o, k2, v3, 1, NULL, 0));
+    cr_expect_not(o.truncate);
+    cr_expect_str_eq(console(7, &b, 1, &o), "-------------------------------------------\n"
+                                            "Batch: 7\n"
+                                            "-------------------------------------------\n"
+                                            "+------------------------------+\n"
+                                            "|value                         |\n"
+                                            "+------------------------------+\n"
+                                            "|123456789012345678901234567890|\n"
+                                            "+------------------------------+\n"
+                                            "\n");
+}
+
+Test(sql_show, console_invalid_options_name_the_option)
+{
+    sp_sql_console_opts o = sp_sql_console_opts_default();
+    char err[256];
+    const char *k[] = {"numRows"};
+    const char *bad_rows[] = {"ten", "", "2147483648", "1.5", " 2", "+"};
+    for (size_t i = 0; i < sizeof bad_rows / sizeof bad_rows[0]; i++) {
+        cr_expect_not(sp_sql_console_opts_parse(&o, k, &bad_rows[i], 1, err, sizeof err));
+        char want[128];
+        snprintf(want, sizeof want,
+                 "Invalid value for the console sink's option numRows: For input string: \"%s\"",
+                 bad_rows[i]);
+        cr_expect_str_eq(err, want);
+    }
+    cr_expect_eq(o.num_rows, 20); /* unchanged */
+    const char *good[] = {"-2147483648", "+5", "007"};
+    int want_rows[] = {-2147483647 - 1, 5, 7};
+    for (int i = 0; i < 3; i++) {
+        cr_expect(sp_sql_console_opts_parse(&o, k, &good[i], 1, err, sizeof err), "%s", err);
+        cr_expect_eq(o.num_rows, want_rows[i]);
+    }
+    const char *kt[] = {"truncate"}, *vt[] = {"yes"};
+    cr_expect_not(sp_sql_console_opts_parse(&o, kt, vt, 1, err, sizeof err));
+    cr_expect_str_eq(err,
+                     "Invalid value for the console sink's option truncate: yes is not a boolean "
+                     "string.");
+    /* other options are not the sink's */
+    const char *ko[] = {"checkpointLocation"}, *vo[] = {"/tmp/x"};
+    cr_expect(sp_sql_console_opts_parse(&o, ko, vo, 1, err, sizeof err));
+    cr_expect_eq(o.num_rows, 20);
 }
