@@ -261,30 +261,10 @@ static bool operator_expr(out *o, const sp_sql_node *n)
     return true;
 }
 
-static bool other_expr(out *o, const sp_sql_node *n)
+/* CASE, CAST and calls. */
+static bool call_like(out *o, const sp_sql_node *n)
 {
     switch (n->kind) {
-    case SQL_COLUMN:
-        open_tag(o, "col ");
-        names(o, &n->list);
-        break;
-    case SQL_STAR:
-        open_tag(o, "star");
-        if (n->list.n) put(o, " ");
-        names(o, &n->list);
-        break;
-    case SQL_FIELD:
-        open_tag(o, "field ");
-        node(o, n->a);
-        put(o, " ");
-        name_part(o, n->str);
-        break;
-    case SQL_SUBSCRIPT:
-        open_tag(o, "sub ");
-        node(o, n->a);
-        put(o, " ");
-        node(o, n->b);
-        break;
     case SQL_CASE:
         open_tag(o, "case");
         if (n->a) put(o, " "), node(o, n->a);
@@ -313,6 +293,37 @@ static bool other_expr(out *o, const sp_sql_node *n)
         if (n->flags & SQL_F_STAR) put(o, " *");
         items(o, &n->list2);
         opt(o, "filter", n->a);
+        break;
+    default:
+        return false;
+    }
+    put(o, ")");
+    return true;
+}
+
+static bool other_expr(out *o, const sp_sql_node *n)
+{
+    switch (n->kind) {
+    case SQL_COLUMN:
+        open_tag(o, "col ");
+        names(o, &n->list);
+        break;
+    case SQL_STAR:
+        open_tag(o, "star");
+        if (n->list.n) put(o, " ");
+        names(o, &n->list);
+        break;
+    case SQL_FIELD:
+        open_tag(o, "field ");
+        node(o, n->a);
+        put(o, " ");
+        name_part(o, n->str);
+        break;
+    case SQL_SUBSCRIPT:
+        open_tag(o, "sub ");
+        node(o, n->a);
+        put(o, " ");
+        node(o, n->b);
         break;
     case SQL_TABLE_ARG:
         open_tag(o, "table-arg ");
@@ -554,8 +565,8 @@ static void node(out *o, const sp_sql_node *n)
         put(o, "<null>");
         return;
     }
-    if (literal(o, n) || operator_expr(o, n) || other_expr(o, n) || relation(o, n) ||
-        query_part(o, n) || ddl(o, n) || command(o, n))
+    if (literal(o, n) || operator_expr(o, n) || call_like(o, n) || other_expr(o, n) ||
+        relation(o, n) || query_part(o, n) || ddl(o, n) || command(o, n))
         return;
     put(o, "(?)");
 }

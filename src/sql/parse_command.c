@@ -33,45 +33,87 @@ static char *backquoted(sp_parser *p, const char *s, size_t n, size_t *i)
 
 static bool space(char c) { return (unsigned char)c <= ' '; }
 
-/* Reads SET's remainder r[0..n) (trimmed): "", "-v", key, key=value, with
- * key [A-Za-z0-9_.:]+ or `quoted` and a value that may be `quoted`. */
-static bool set_parts(sp_parser *p, const char *r, size_t n, sp_sql_node *set)
+static void trim(const char **s, size_t *n)
 {
-    if (n == 0) return true;
+    while (*n && space(**s))
+        (*s)++, (*n)--;
+    while (*n && space((*s)[*n - 1]))
+        (*n)--;
+}
+
+/* A whole key: `quoted` or [A-Za-z0-9_.:]+; NULL if it is neither. */
+static char *config_key(sp_parser *p, const char *k, size_t n)
+{
+    if (n && k[0] == '`') {
+        size_t i = 0;
+        char *q = backquoted(p, k, n, &i);
+        return q && i == n ? q : NULL;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (!key_byte(k[i])) return NULL;
+    return n ? sp_p_copy(p, k, n) : NULL;
+}
+
+/* A `quoted` value followed by nothing but comments (which the lexer then
+ * reads, as Spark's does: an unclosed one is an error); NULL otherwise. */
+static char *quoted_value(sp_parser *p, const char *v, size_t n)
+{
+    size_t i = 0;
+    char *q = n && v[0] == '`' ? backquoted(p, v, n, &i) : NULL;
+    if (!q) return NULL;
+    sp_sql_lexer lx;
+    sp_sql_lexer_init(&lx, p->text, (size_t)(v + n - p->text));
+    lx.pos = (size_t)(v + i - p->text);
+    sp_sql_token t;
+    sp_sql_lex_next(&lx, &t);
+    if (t.kind != TK_EOF) return NULL;
+    if (lx.unclosed_comment)
+        sp_p_fail(p, lx.unclosed_comment_off, "UNCLOSED_BRACKETED_COMMENT", NULL);
+    return q;
+}
+
+static char *dquoted(sp_parser *p, const char *s, size_t n)
+{
+    char *d = spate_arena_alloc(p->arena, n + 3);
+    d[0] = '"';
+    memcpy(d + 1, s, n);
+    memcpy(d + 1 + n, "\"", 2);
+    return d;
+}
+
+/* SET's remainder r[0..n), as SparkSqlParser reads it: "" (list), "-v",
+ * key, or key = value; key is [A-Za-z0-9_.:]+ or `quoted`, the value is the
+ * raw rest or `quoted`. A bad key before a quoted value is
+ * INVALID_PROPERTY_KEY, any other shape INVALID_SET_SYNTAX. */
+static void set_parts(sp_parser *p, const char *r, size_t n, sp_sql_node *set)
+{
+    if (n == 0) return;
     if (n == 2 && r[0] == '-' && r[1] == 'v') {
         set->str = sp_p_copy(p, r, 2);
-        return true;
+        return;
     }
-    size_t i = 0;
-    if (r[0] == '`') {
-        if (!(set->str = backquoted(p, r, n, &i))) return false;
-    } else {
-        while (i < n && key_byte(r[i]))
-            i++;
-        if (i == 0) return false;
-        set->str = sp_p_copy(p, r, i);
+    size_t eq = 0;
+    bool q = false;
+    while (eq < n && (q || r[eq] != '='))
+        q ^= r[eq++] == '`';
+    const char *k = r, *v = r + eq + 1;
+    size_t kn = eq, vn = eq < n ? n - eq - 1 : 0;
+    trim(&k, &kn);
+    trim(&v, &vn);
+    set->str = config_key(p, k, kn);
+    if (eq == n) {
+        if (!set->str) sp_p_fail(p, set->off, "INVALID_SET_SYNTAX", NULL);
+        return;
     }
-    while (i < n && space(r[i]))
-        i++;
-    if (i == n) return true;
-    if (r[i] != '=') return false;
-    i++;
-    while (i < n && space(r[i]))
-        i++;
-    sp_sql_node *v = sp_p_node(p, SQL_LIT_STRING, (uint32_t)(r + i - p->text));
-    if (i < n && r[i] == '`') {
-        size_t j = i;
-        char *q = backquoted(p, r, n, &j);
-        if (q && j == n) {
-            v->str = q;
-            set->b = v;
-            return true;
-        }
-    }
-    v->str = sp_p_copy(p, r + i, n - i);
-    v->end = (uint32_t)(r + n - p->text);
-    set->b = v;
-    return true;
+    sp_sql_node *val = sp_p_node(p, SQL_LIT_STRING, (uint32_t)(v - p->text));
+    val->end = (uint32_t)(v + vn - p->text);
+    val->str = quoted_value(p, v, vn);
+    if (val->str && !set->str)
+        sp_p_fail(p, set->off, "INVALID_PROPERTY_KEY", "key", dquoted(p, k, kn), "value",
+                  dquoted(p, val->str, strlen(val->str)), NULL);
+    if (!set->str) sp_p_fail(p, set->off, "INVALID_SET_SYNTAX", NULL);
+    if (!val->str) val->str = sp_p_copy(p, v, vn);
+    set->b = val;
 }
 
 /* SET: the rest of the statement, up to ';' outside backquotes, raw. */
@@ -84,11 +126,8 @@ sp_sql_node *sp_p_set(sp_parser *p)
         if (p->text[end] == '`') quoted = !quoted;
     const char *r = p->text + start;
     size_t len = end - start;
-    while (len && space(*r))
-        r++, len--;
-    while (len && space(r[len - 1]))
-        len--;
-    if (!set_parts(p, r, len, n)) sp_p_fail(p, n->off, "INVALID_SET_SYNTAX", NULL);
+    trim(&r, &len);
+    set_parts(p, r, len, n);
     sp_p_reset_at(p, end);
     p->prev_end = (uint32_t)(r + len - p->text);
     return sp_p_done(p, n);
