@@ -1,0 +1,9 @@
+/* expr_like.c - stub. */
+#include "sql/expr_int.h"
+sp_column *sp_sql_eval_like(const sp_sql_expr *e, const sp_colbatch *in, sp_sql_eval_ctx *ctx)
+{
+    (void)e;
+    (void)in;
+    (void)ctx;
+    return NULL;
+}
