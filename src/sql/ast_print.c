@@ -462,6 +462,7 @@ static void create_table(out *o, const sp_sql_node *n)
 {
     open_tag(o, "create-table");
     flag(o, n, SQL_F_OR_REPLACE, " or-replace");
+    flag(o, n, SQL_F_TEMPORARY, " temporary");
     flag(o, n, SQL_F_IF_NOT_EXISTS, " if-not-exists");
     put(o, " ");
     names(o, &n->list);

@@ -171,7 +171,7 @@ sp_sql_node *sp_p_statement(sp_parser *p)
 {
     sp_p_enter(p);
     sp_sql_node *s;
-    if (sp_p_at_query(p, 0))
+    if (sp_p_at_query(p, 0) || sp_p_op(p, 0, OP_LPAREN))
         s = sp_p_query(p);
     else if (sp_p_kw(p, 0, "CREATE"))
         s = sp_p_create(p);

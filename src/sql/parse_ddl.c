@@ -97,12 +97,10 @@ static void if_not_exists(sp_parser *p, sp_sql_node *n)
     n->flags |= SQL_F_IF_NOT_EXISTS;
 }
 
-static sp_sql_node *create_table(sp_parser *p, sp_sql_node *t)
+/* USING / OPTIONS / COMMENT / WATERMARK FOR in any order, then [AS] query. */
+static sp_sql_node *table_tail(sp_parser *p, sp_sql_node *t)
 {
     t->kind = SQL_CREATE_TABLE;
-    if_not_exists(p, t);
-    sp_p_multipart(p, &t->list);
-    if (sp_p_op(p, 0, OP_LPAREN)) columns(p, t);
     for (;;) {
         uint32_t off = CUR(p)->off;
         if (sp_p_accept_kw(p, "USING"))
@@ -121,6 +119,14 @@ static sp_sql_node *create_table(sp_parser *p, sp_sql_node *t)
     return sp_p_done(p, t);
 }
 
+static sp_sql_node *create_table(sp_parser *p, sp_sql_node *t)
+{
+    if_not_exists(p, t);
+    sp_p_multipart(p, &t->list);
+    if (sp_p_op(p, 0, OP_LPAREN)) columns(p, t);
+    return table_tail(p, t);
+}
+
 sp_sql_node *sp_p_create(sp_parser *p)
 {
     sp_sql_node *n = sp_p_node(p, SQL_CREATE_VIEW, CUR(p)->off);
@@ -131,11 +137,13 @@ sp_sql_node *sp_p_create(sp_parser *p)
     }
     if (sp_p_accept_kw(p, "GLOBAL")) n->flags |= SQL_F_GLOBAL;
     if (sp_p_accept_kw(p, "TEMPORARY") || sp_p_accept_kw(p, "TEMP")) n->flags |= SQL_F_TEMPORARY;
-    if (!(n->flags & (SQL_F_GLOBAL | SQL_F_TEMPORARY)) && sp_p_accept_kw(p, "TABLE"))
-        return create_table(p, n);
+    if (!(n->flags & SQL_F_GLOBAL) && sp_p_accept_kw(p, "TABLE")) return create_table(p, n);
     sp_p_expect_kw(p, "VIEW");
     if_not_exists(p, n);
     sp_p_multipart(p, &n->list);
+    /* CREATE TEMPORARY VIEW v [(cols)] USING fmt OPTIONS (...): Spark's
+     * CreateTempViewUsing (without its column list), a table here */
+    if (sp_p_kw(p, 0, "USING")) return table_tail(p, n);
     if (sp_p_op(p, 0, OP_LPAREN)) sp_p_ident_list(p, &n->list2);
     sp_p_expect_kw(p, "AS");
     n->a = sp_p_query(p);

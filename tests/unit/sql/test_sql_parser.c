@@ -196,6 +196,11 @@ static const ok_case ok_cases[] = {
     {"SET a=`1;`; SET `a`=`1;`; SET k=`v` -- a comment", "(set 'a' (str '1;'))\n"
                                                          "(set 'a' (str '1;'))\n"
                                                          "(set 'k' (str 'v'))"},
+    {"((SELECT 1))", "(select (items (int 1)))"},
+    {"CREATE TEMPORARY TABLE t USING parquet OPTIONS (path '/data/tmp/testspark1')",
+     "(create-table temporary t (using parquet) (options ('path' (str '/data/tmp/testspark1'))))"},
+    {"CREATE OR REPLACE TEMPORARY VIEW v USING csv OPTIONS (path '/x')",
+     "(create-table or-replace temporary v (using csv) (options ('path' (str '/x'))))"},
 };
 
 typedef struct err_case {
