@@ -12,8 +12,8 @@
  *                                     negated, suffix stripped
  *   SQL_LIT_STRING                    str = value (escapes applied)
  *   SQL_LIT_BOOL                      op = 0/1        SQL_LIT_NULL
- *   SQL_LIT_TYPED                     str = type word as written (DATE,
- *                                     TIMESTAMP, X, ...), a = SQL_LIT_STRING
+ *   SQL_LIT_TYPED                     str = the type, upper-cased (DATE,
+ *                                     TIMESTAMP, X, INTERVAL...), a = SQL_LIT_STRING
  *   SQL_INTERVAL                      list = SQL_INTERVAL_PART (str = value
  *                                     text, op = unit); with op2 != 0 the
  *                                     unit-to-unit form (op = from, op2 = to)

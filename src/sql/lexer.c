@@ -117,8 +117,17 @@ static void scan_number(sp_sql_lexer *lx, sp_sql_token *t)
         kind = s == 'L' ? TK_BIGINT : s == 'S' ? TK_SMALLINT : TK_TINYINT;
         i++;
     }
-    if (at(lx, i) >= 0 && sp_sql_is_word_byte((unsigned char)at(lx, i)) && !dot && !exp) {
-        /* 123abc, 12LX: Spark's IDENTIFIER is the longer match */
+    bool word_follows = at(lx, i) >= 0 && sp_sql_is_word_byte((unsigned char)at(lx, i));
+    if (word_follows && lx->text[lx->pos] == '.') {
+        /* a.123A: no number may be followed by a letter, digit or '_', so
+         * this is a dot and then the word 123A */
+        t->kind = TK_OP;
+        t->op = OP_DOT;
+        lx->pos++;
+        return;
+    }
+    if (word_follows && !dot) {
+        /* 123abc, 12LX, 123E3_column: Spark's IDENTIFIER is the longer match */
         while (at(lx, i) >= 0 && sp_sql_is_word_byte((unsigned char)at(lx, i)))
             i++;
         kind = TK_WORD;

@@ -74,7 +74,7 @@ sp_sql_node *sp_p_interval(sp_parser *p)
     if (CUR(p)->kind == TK_STRING && !unit_at(p, 1)) {
         /* INTERVAL '1 day 2 hours': the typed literal form */
         sp_sql_node *t = sp_p_node(p, SQL_LIT_TYPED, off);
-        t->str = sp_p_copy(p, p->text + off, 8);
+        t->str = "INTERVAL";
         t->a = sp_p_string(p);
         return sp_p_done(p, t);
     }

@@ -183,7 +183,7 @@ static bool hex_ok(const char *s)
     size_t n = strlen(s);
     for (size_t i = 0; i < n; i++)
         if (hexval(s[i]) < 0) return false;
-    return n % 2 == 0;
+    return true; /* an odd count has an implied leading 0: X'A' is 0x0A */
 }
 
 /* TYPE 'value': DATE, TIMESTAMP, TIMESTAMP_NTZ, TIMESTAMP_LTZ, X. */
@@ -191,7 +191,6 @@ static sp_sql_node *typed_literal(sp_parser *p)
 {
     sp_sql_token w = *CUR(p);
     sp_sql_node *n = sp_p_node(p, SQL_LIT_TYPED, w.off);
-    n->str = sp_p_copy(p, p->text + w.off, w.len);
     static const char *const types[] = {"DATE", "TIMESTAMP", "TIMESTAMP_NTZ", "TIMESTAMP_LTZ", "X"};
     int which = -1;
     for (int i = 0; i < 5; i++)
@@ -209,6 +208,7 @@ static sp_sql_node *typed_literal(sp_parser *p)
                   "\"X\"",
                   NULL);
     }
+    n->str = types[which]; /* upper-cased */
     sp_p_advance(p);
     n->a = string_node(p, true);
     const char *v = n->a->str;

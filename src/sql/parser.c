@@ -310,7 +310,16 @@ bool sp_sql_parse_expression(const char *text, size_t len, spate_arena *a, sp_sq
     if (setjmp(p->fail)) return false;
     if (CUR(p)->kind == TK_EOF && blank(text, len))
         sp_p_fail(p, CUR(p)->off, "PARSE_EMPTY_STATEMENT", NULL);
+    /* Spark's singleExpression is a namedExpression: "a + 1 AS b" */
     sp_sql_node *e = sp_p_expr(p);
+    uint32_t off = e->off;
+    const char *alias = sp_p_opt_alias(p);
+    if (alias) {
+        sp_sql_node *a = sp_p_node(p, SQL_ALIAS, off);
+        a->a = e;
+        a->str = alias;
+        e = sp_p_done(p, a);
+    }
     if (CUR(p)->kind != TK_EOF) sp_p_unexpected(p, NULL, OP_NONE);
     if (p->lx.unclosed_comment)
         sp_p_fail(p, p->lx.unclosed_comment_off, "UNCLOSED_BRACKETED_COMMENT", NULL);

@@ -26,8 +26,9 @@ enum { SP_SQL_MAX_DEPTH = 256 };
 bool sp_sql_parse(const char *text, size_t len, spate_arena *a, sp_sql_list *stmts,
                   sp_sql_error *err);
 
-/* Parses one expression (selectExpr, filter strings, DEFAULT values), the
- * whole text. Same conventions as sp_sql_parse. */
+/* Parses one expression with an optional alias (Spark's singleExpression:
+ * selectExpr, filter strings), the whole text; an alias makes *out a
+ * SQL_ALIAS. Same conventions as sp_sql_parse. */
 bool sp_sql_parse_expression(const char *text, size_t len, spate_arena *a, sp_sql_node **out,
                              sp_sql_error *err);
 

@@ -201,6 +201,9 @@ static const ok_case ok_cases[] = {
      "(create-table temporary t (using parquet) (options ('path' (str '/data/tmp/testspark1'))))"},
     {"CREATE OR REPLACE TEMPORARY VIEW v USING csv OPTIONS (path '/x')",
      "(create-table or-replace temporary v (using csv) (options ('path' (str '/x'))))"},
+    {"SELECT X'A', x'A10C', dAte '2016-03-11', DATE '2019-01', DATE '2019'",
+     "(select (items (typed X (str 'A')) (typed X (str 'A10C')) (typed DATE (str '2016-03-11')) "
+     "(typed DATE (str '2019-01')) (typed DATE (str '2019'))))"},
 };
 
 typedef struct err_case {
@@ -528,12 +531,18 @@ static const err_case err_cases[] = {
                                  "== SQL ==\n"
                                  "SELECT DATE '2021-02-29'\n"
                                  "-------^^^\n"},
-    {"SELECT X'abc'", "[INVALID_TYPED_LITERAL] The value of the typed literal \"X\" is invalid: "
-                      "'abc'. SQLSTATE: 42604 (line 1, pos 7)\n"
-                      "\n"
-                      "== SQL ==\n"
-                      "SELECT X'abc'\n"
-                      "-------^^^\n"},
+    {"SELECT x'A1OC'", "[INVALID_TYPED_LITERAL] The value of the typed literal \"X\" is invalid: "
+                       "'A1OC'. SQLSTATE: 42604 (line 1, pos 7)\n"
+                       "\n"
+                       "== SQL ==\n"
+                       "SELECT x'A1OC'\n"
+                       "-------^^^\n"},
+    {"SELECT DAtE 'mar 11 2016'", "[INVALID_TYPED_LITERAL] The value of the typed literal \"DATE\" "
+                                  "is invalid: 'mar 11 2016'. SQLSTATE: 42604 (line 1, pos 7)\n"
+                                  "\n"
+                                  "== SQL ==\n"
+                                  "SELECT DAtE 'mar 11 2016'\n"
+                                  "-------^^^\n"},
     {"SET a b", "[INVALID_SET_SYNTAX] Expected format is 'SET', 'SET key', or 'SET key=value'. If "
                 "you want to include special characters in key, or include semicolon in value, "
                 "please use backquotes, e.g., SET `key`=`value`. SQLSTATE: 42000 (line 1, pos 0)\n"
@@ -777,7 +786,13 @@ Test(sql_parser, one_expression)
     } cases[] = {
         {"amount * price", "(* (col amount) (col price))"},
         {"value % 3 = 0", "(= (% (col value) (int 3)) (int 0))"},
-        {"upper(kind) AS k", NULL}, /* an alias is not an expression */
+        {"upper(kind) AS k", "(as (call upper (col kind)) k)"},
+        {"1 + r.r As q", "(as (+ (int 1) (col r.r)) q)"},
+        {"a.123A", "(col a.123A)"},
+        {"1a.123_", "(col 1a.123_)"},
+        {"a.123E3_column", "(col a.123E3_column)"},
+        {"a.123D_column", "(col a.123D_column)"},
+        {"1 - f('o', o(bar)) hello * world", NULL}, /* Spark: mismatched input '*' */
         {"  ", NULL},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
