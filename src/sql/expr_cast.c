@@ -64,8 +64,13 @@ static bool overflow(cast_job *j, int64_t r)
     default:
         break;
     }
-    if (j->x->type == SP_COL_F32)
-        snprintf(lit, sizeof lit, "CAST('%.*s' AS FLOAT)", (int)n, p);
+    bool special = (j->x->type == SP_COL_F32 || j->x->type == SP_COL_F64) &&
+                   !isfinite(sp_sql_col_double(j->x, r));
+    if (special) /* Literal.sql of NaN and infinities */
+        snprintf(lit, sizeof lit, "CAST('%.*s' AS %s)", (int)n, p,
+                 j->x->type == SP_COL_F32 ? "FLOAT" : "DOUBLE");
+    else if (j->x->type == SP_COL_F32)
+        snprintf(lit, sizeof lit, "CAST(%.*s AS FLOAT)", (int)n, p);
     else
         snprintf(lit, sizeof lit, "%.*s%s", (int)n, p, suf);
     return sp_sql_raise(j->ctx, r, "CAST_OVERFLOW", "22003",
