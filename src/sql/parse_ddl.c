@@ -4,12 +4,20 @@
 
 #include <string.h>
 
-/* A dotted name or a string, as an option key's text. */
-static const char *option_key(sp_parser *p)
+/* A dotted name or a string, as text: an option key (Spark's propertyKey,
+ * plain identifiers) or with provider set a USING format (a multipart name,
+ * where a-b is INVALID_IDENTIFIER). */
+static const char *option_key(sp_parser *p, bool provider)
 {
     if (CUR(p)->kind == TK_STRING) return sp_p_string(p)->str;
     sp_sql_list parts = {0};
-    sp_p_multipart(p, &parts);
+    if (provider) {
+        sp_p_multipart(p, &parts);
+    } else {
+        sp_sql_list_push(&parts, p->arena, sp_p_ident(p));
+        while (sp_p_accept_op(p, OP_DOT))
+            sp_sql_list_push(&parts, p->arena, sp_p_ident(p));
+    }
     size_t len = 0;
     for (uint32_t i = 0; i < parts.n; i++)
         len += strlen(parts.items[i]->str) + 1;
@@ -28,7 +36,7 @@ static void options(sp_parser *p, sp_sql_list *l)
     sp_p_expect_op(p, OP_LPAREN);
     do {
         sp_sql_node *o = sp_p_node(p, SQL_OPTION, CUR(p)->off);
-        o->str = option_key(p);
+        o->str = option_key(p, false);
         sp_p_accept_op(p, OP_EQ);
         sp_sql_tk k = CUR(p)->kind;
         bool number = k == TK_INT || k == TK_DECIMAL || k == TK_EXPONENT || k == TK_BIGINT;
@@ -104,7 +112,7 @@ static sp_sql_node *table_tail(sp_parser *p, sp_sql_node *t)
     for (;;) {
         uint32_t off = CUR(p)->off;
         if (sp_p_accept_kw(p, "USING"))
-            t->str = option_key(p);
+            t->str = option_key(p, true);
         else if (sp_p_accept_kw(p, "OPTIONS"))
             options(p, &t->list3);
         else if (sp_p_accept_kw(p, "COMMENT"))

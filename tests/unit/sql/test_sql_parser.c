@@ -204,6 +204,9 @@ static const ok_case ok_cases[] = {
     {"SELECT X'A', x'A10C', dAte '2016-03-11', DATE '2019-01', DATE '2019'",
      "(select (items (typed X (str 'A')) (typed X (str 'A10C')) (typed DATE (str '2016-03-11')) "
      "(typed DATE (str '2019-01')) (typed DATE (str '2019'))))"},
+    {"CREATE TABLE t USING kafka OPTIONS (kafka.bootstrap.servers 'h:9092', subscribe 'x')",
+     "(create-table t (using kafka) (options ('kafka.bootstrap.servers' (str 'h:9092')) "
+     "('subscribe' (str 'x'))))"},
 };
 
 typedef struct err_case {
@@ -696,6 +699,12 @@ static const err_case err_cases[] = {
                       "== SQL ==\n"
                       "SET a b=`1;;`\n"
                       "^^^\n"},
+    {"CREATE TABLE t USING csv OPTIONS (a-b 'x')",
+     "[PARSE_SYNTAX_ERROR] Syntax error at or near '-'. SQLSTATE: 42601 (line 1, pos 35)\n"
+     "\n"
+     "== SQL ==\n"
+     "CREATE TABLE t USING csv OPTIONS (a-b 'x')\n"
+     "-----------------------------------^^^\n"},
 };
 
 /* Parses sql and returns the statements' s-expressions joined by '\n', or
