@@ -18,13 +18,22 @@ sql_parser=(src/sql/sql_error.c src/sql/sql_error_table.c src/sql/lexer.c src/sq
             src/sql/parse_primary.c src/sql/parse_query.c src/sql/parse_relation.c
             src/sql/parse_type.c)
 
+# the CSV and JSON scanners write column batches (exec/colbatch.c, which links
+# the rest of exec/ and base/) and convert with the SQL types and datetimes
+scan=($(echo src/base/*.c src/exec/*.c src/sql/civil.c src/sql/tz*.c src/sql/datetime.c
+        src/sql/datetime_cast.c src/sql/datetime_funcs.c src/sql/dtf_*.c src/sql/types.c
+        src/sql/type_names.c src/sql/type_parse.c src/sql/type_column.c src/sql/scan_*.c))
 declare -A sources=(
   [fuzz_duration]="${base[*]}"
   [fuzz_conf]="${base[*]} src/base/conf.c src/base/conf_table.c"
   [fuzz_datetime_format]="${base[*]} $(echo src/sql/civil.c src/sql/tz*.c src/sql/datetime.c src/sql/datetime_cast.c src/sql/datetime_funcs.c src/sql/dtf_*.c)"
   [fuzz_sql_parser]="${base[*]} ${sql_parser[*]}"
+  [fuzz_scan_csv]="${scan[*]}"
+  [fuzz_scan_json]="${scan[*]}"
 )
 declare -A seeds=(
+  [fuzz_scan_csv]=$'\x05a,b,c\n1,2.5,"x,""y",1.5,2020-01-01,2020-01-01 00:00:00\n|\x01"a\\"b",NaN,,1e3\n#c\n\n3'
+  [fuzz_scan_json]=$'\x10{"a":1,"b":2.5,"c":"x\\u00e9","z":[{}]}\n|\x03{a:01,/*c*/"f":"2020-01-01","e":"\\ud83d\\ude00"}\n[1]'
   [fuzz_duration]="5s|500 ms|Seconds(5)|interval 1 minute 30 seconds|2000us|100|-1s|1.5h"
   [fuzz_conf]="spate.master=local[4]|spark.streaming.blockInterval=50ms|kafka.group.id=g|spate.files.maxPartitionBytes=1g|spate.log.level=info"
   [fuzz_datetime_format]=$'yyyy-MM-dd\t2020-01-01|yyyy-MM-dd HH:mm:ss.SSSSSS XXX\t2019-10-14 09:39:07.1 +08:00|hh:mm a VV\t12:30 PM Asia/Kolkata|yyyyMMdd[HH]\t2020010112|\'T\'\'\' G QQQQ EEEE\t'
