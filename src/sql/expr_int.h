@@ -74,6 +74,9 @@ size_t sp_sql_format_double(double d, char *out);
 size_t sp_sql_format_float(float f, char *out);
 /* A decimal's plain string ("-1.50", "0.001"). out: 48 bytes. */
 size_t sp_sql_format_decimal(sp_i128 v, int scale, char *out);
+/* round()/bround() of a double as Spark does it: on the decimal digits of
+ * Double.toString, HALF_UP (or HALF_EVEN), to scale (may be negative). */
+double sp_sql_round_double(double x, int scale, bool half_even);
 /* 10^k for 0 <= k <= 38. */
 sp_i128 sp_sql_pow10(int k);
 /* Whether |v| fits in precision digits. */

@@ -129,3 +129,35 @@ bool sp_sql_dec_rescale(sp_i128 v, int from, int to, bool half_even, sp_i128 *ou
     *out = q;
     return true;
 }
+
+double sp_sql_round_double(double x, int scale, bool half_even)
+{
+    if (!isfinite(x) || x == 0) return x;
+    char d[24], buf[48];
+    int e, n = shortest_digits(fabs(x), 17, false, d, &e);
+    int keep = e + 1 + scale; /* digits kept from the first */
+    if (keep >= n) return x;
+    if (keep < 0) return copysign(0.0, x);
+    bool up = d[keep] > '5' || (d[keep] == '5' && !half_even);
+    if (half_even && d[keep] == '5') {
+        bool rest = false;
+        for (int i = keep + 1; i < n; i++)
+            rest = rest || d[i] != '0';
+        up = rest || (keep > 0 && ((d[keep - 1] - '0') & 1));
+    }
+    int exp10 = e + 1;
+    for (int i = keep - 1; up && i >= 0; i--) {
+        up = d[i] == '9';
+        d[i] = up ? '0' : (char)(d[i] + 1);
+    }
+    if (up) { /* carried past the first digit: 0.999 -> 1.000 */
+        memmove(d + 1, d, (size_t)keep);
+        d[0] = '1';
+        keep++;
+        exp10++;
+    }
+    d[keep ? keep : 0] = '\0';
+    if (!keep) return copysign(0.0, x);
+    snprintf(buf, sizeof buf, "%s0.%se%d", x < 0 ? "-" : "", d, exp10);
+    return strtod(buf, NULL);
+}
