@@ -20,9 +20,9 @@ sql_parser=(src/sql/sql_error.c src/sql/sql_error_table.c src/sql/lexer.c src/sq
 
 # the CSV and JSON scanners write column batches (exec/colbatch.c, which links
 # the rest of exec/ and base/) and convert with the SQL types and datetimes
-scan=($(echo src/base/*.c src/exec/*.c src/sql/civil.c src/sql/tz*.c src/sql/datetime.c
-        src/sql/datetime_cast.c src/sql/datetime_funcs.c src/sql/dtf_*.c src/sql/types.c
-        src/sql/type_names.c src/sql/type_parse.c src/sql/type_column.c src/sql/scan_*.c))
+scan=(src/base/*.c src/exec/*.c src/sql/civil.c src/sql/tz*.c src/sql/datetime.c
+      src/sql/datetime_cast.c src/sql/datetime_funcs.c src/sql/dtf_*.c src/sql/types.c
+      src/sql/type_names.c src/sql/type_parse.c src/sql/type_column.c src/sql/scan_*.c)
 declare -A sources=(
   [fuzz_duration]="${base[*]}"
   [fuzz_conf]="${base[*]} src/base/conf.c src/base/conf_table.c"
