@@ -158,6 +158,16 @@ static size_t java_str(double v, bool is_float, char *out)
     return put_java(&g, v < 0, out);
 }
 
+int sp_sql_java_double_digits(double v, char out[24], int *exp10)
+{
+    digits g;
+    shortest(v, false, &g);
+    memcpy(out, g.d, (size_t)g.n);
+    out[g.n] = '\0';
+    *exp10 = g.exp;
+    return g.n;
+}
+
 size_t sp_sql_java_double_str(double d, char out[SP_SQL_JAVA_NUM_MAX])
 {
     return java_str(d, false, out);

@@ -21,6 +21,11 @@
 size_t sp_sql_java_double_str(double d, char out[SP_SQL_JAVA_NUM_MAX]);
 /* Float.toString(f) into out; returns its length. */
 size_t sp_sql_java_float_str(float f, char out[SP_SQL_JAVA_NUM_MAX]);
+/* The digits Double.toString prints for v > 0 (finite): digits[0..n) with
+ * no trailing zero, value = digits[0].digits[1..n) x 10^*exp10. Returns n
+ * (<= 17); digits has room for a NUL after them. For rounding on the
+ * printed value, as Spark's round() does for doubles. */
+int sp_sql_java_double_digits(double v, char digits[24], int *exp10);
 /* new BigDecimal(unscaled, scale).toPlainString(), unscaled being the
  * 128-bit two's complement (hi:lo) of a decimal128 and scale 0..38:
  * "1.50", "-0.05", "0.00", "12". Returns the length. */

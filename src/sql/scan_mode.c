@@ -5,62 +5,22 @@
 #include "sql/scan_int.h"
 
 #include "base/errbuf.h"
+#include "sql/java_num.h"
 
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Double.toString's shape: the shortest round-trip digits, "1.0", "1.0E10". */
-static int java_double(char *out, size_t cap, double d)
+/* A float or double as Java's Float/Double.toString prints it. */
+static int java_num(char *out, size_t cap, double v, bool is_float)
 {
-    char tmp[40];
-    if (d != d) return snprintf(out, cap, "NaN");
-    if (d == 1.0 / 0.0 || d == -1.0 / 0.0)
-        return snprintf(out, cap, d > 0 ? "Infinity" : "-Infinity");
-    int p = 1;
-    for (; p < 17; p++) {
-        snprintf(tmp, sizeof tmp, "%.*e", p - 1, d);
-        double back;
-        sscanf(tmp, "%lf", &back);
-        if (back == d) break;
-    }
-    double a = d < 0 ? -d : d;
-    if (a == 0 || (a >= 1e-3 && a < 1e7)) {
-        snprintf(tmp, sizeof tmp, "%.*g", p, d);
-        if (!strchr(tmp, '.') && !strchr(tmp, 'e')) strcat(tmp, ".0");
-        return snprintf(out, cap, "%s", tmp);
-    }
-    snprintf(tmp, sizeof tmp, "%.*e", p - 1, d);
-    char *e = strchr(tmp, 'e');
-    int ex = atoi(e + 1);
-    *e = '\0';
-    if (!strchr(tmp, '.')) strcat(tmp, ".0");
-    return snprintf(out, cap, "%sE%d", tmp, ex);
-}
-
-static int decimal_str(char *out, size_t cap, const sp_column *c, int64_t row, int scale)
-{
-    uint64_t lo;
-    int64_t hi;
-    sp_column_get_decimal128(c, row, &lo, &hi);
-    unsigned __int128 v = (unsigned __int128)(uint64_t)hi << 64 | lo;
-    bool neg = hi < 0;
-    if (neg) v = (unsigned __int128)0 - v;
-    char dig[48];
-    int n = 0;
-    do {
-        dig[n++] = (char)('0' + (int)(v % 10));
-        v /= 10;
-    } while (v || n <= scale);
-    int w = 0;
-    if (neg && w < (int)cap) out[w++] = '-';
-    for (int i = n - 1; i >= 0 && w + 2 < (int)cap; i--) {
-        out[w++] = dig[i];
-        if (i == scale && scale > 0) out[w++] = '.';
-    }
-    out[w] = '\0';
-    return w;
+    char num[SP_SQL_JAVA_NUM_MAX];
+    if (is_float)
+        sp_sql_java_float_str((float)v, num);
+    else
+        sp_sql_java_double_str(v, num);
+    return snprintf(out, cap, "%s", num);
 }
 
 static int value_str(char *out, size_t cap, const sp_sql_scan_base *s, const sp_colbatch *b, int f,
@@ -84,11 +44,17 @@ static int value_str(char *out, size_t cap, const sp_sql_scan_base *s, const sp_
     case SP_SQL_DATE:
         return snprintf(out, cap, "%" PRId32, sp_column_i32(c)[row]);
     case SP_SQL_FLOAT:
-        return java_double(out, cap, sp_column_f32(c)[row]);
+        return java_num(out, cap, sp_column_f32(c)[row], true);
     case SP_SQL_DOUBLE:
-        return java_double(out, cap, sp_column_f64(c)[row]);
-    case SP_SQL_DECIMAL:
-        return decimal_str(out, cap, c, row, s->fields[f].scale);
+        return java_num(out, cap, sp_column_f64(c)[row], false);
+    case SP_SQL_DECIMAL: {
+        uint64_t lo;
+        int64_t hi;
+        char num[SP_SQL_JAVA_NUM_MAX];
+        sp_column_get_decimal128(c, row, &lo, &hi);
+        sp_sql_decimal_plain_str(lo, hi, s->fields[f].scale, num);
+        return snprintf(out, cap, "%s", num);
+    }
     default:
         return snprintf(out, cap, "%" PRId64, sp_column_i64(c)[row]);
     }
