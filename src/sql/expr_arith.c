@@ -89,23 +89,6 @@ static int64_t wrap(sp_coltype t, int64_t v)
     }
 }
 
-static void put_int(sp_column *c, int64_t r, int64_t v)
-{
-    switch (c->type) {
-    case SP_COL_I8:
-        sp_column_i8(c)[r] = (int8_t)v;
-        break;
-    case SP_COL_I16:
-        sp_column_i16(c)[r] = (int16_t)v;
-        break;
-    case SP_COL_I32:
-        sp_column_i32(c)[r] = (int32_t)v;
-        break;
-    default:
-        sp_column_i64(c)[r] = v;
-    }
-}
-
 /* BIGINT + BIGINT and friends: the tight loop of the common case. */
 static bool long_add_sub(int op, const sp_column *x, const sp_column *y, sp_sql_vec *v,
                          sp_sql_eval_ctx *ctx)
@@ -144,7 +127,7 @@ static bool int_loop(int op, const sp_column *x, const sp_column *y, sp_sql_vec 
             if (ctx->ansi && raise_int_overflow(ctx, r, op, t, a, b)) return false;
             res = wrap(t, res);
         }
-        put_int(v->c, r, res);
+        sp_sql_put_int(v->c, r, res);
     }
     return true;
 }
@@ -338,7 +321,7 @@ sp_column *sp_sql_eval_neg(const sp_sql_expr *e, const sp_colbatch *in, sp_sql_e
                 snprintf(msg, sizeof msg, "- %lld%s caused overflow", (long long)a, suf);
                 if (sp_sql_raise_overflow(ctx, r, msg, NULL)) return NULL;
             }
-            put_int(v.c, r, a == lo ? lo : -a);
+            sp_sql_put_int(v.c, r, a == lo ? lo : -a);
         }
         }
     }

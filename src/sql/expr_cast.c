@@ -79,23 +79,6 @@ static bool overflow(cast_job *j, int64_t r)
                         lit, type_sql(j, j->e->children[0]->type), type_sql(j, j->e->type));
 }
 
-static void put_int(sp_column *c, int64_t r, int64_t v)
-{
-    switch (c->type) {
-    case SP_COL_I8:
-        sp_column_i8(c)[r] = (int8_t)v;
-        break;
-    case SP_COL_I16:
-        sp_column_i16(c)[r] = (int16_t)v;
-        break;
-    case SP_COL_I32:
-        sp_column_i32(c)[r] = (int32_t)v;
-        break;
-    default:
-        sp_column_i64(c)[r] = v;
-    }
-}
-
 /* Java's (long) d: NaN 0, saturating. */
 static int64_t java_d2l(double d)
 {
@@ -148,7 +131,7 @@ static bool to_integral(cast_job *j, int64_t r)
         ok = v >= lo && v <= hi;
     }
     if (!ok && j->ctx->ansi && overflow(j, r)) return false;
-    put_int(j->v->c, r, v);
+    sp_sql_put_int(j->v->c, r, v);
     return true;
 }
 

@@ -58,6 +58,23 @@ bool sp_sql_raise_dec_range(sp_sql_eval_ctx *ctx, int64_t r, const char *value, 
 /* Row values read through the column's type, for the kernels' slow paths. */
 int64_t sp_sql_col_int(const sp_column *c, int64_t row);
 double sp_sql_col_double(const sp_column *c, int64_t row);
+/* Stores v in row r of an integer column of any width (already range-checked). */
+static inline void sp_sql_put_int(sp_column *c, int64_t r, int64_t v)
+{
+    switch (c->type) {
+    case SP_COL_I8:
+        sp_column_i8(c)[r] = (int8_t)v;
+        break;
+    case SP_COL_I16:
+        sp_column_i16(c)[r] = (int16_t)v;
+        break;
+    case SP_COL_I32:
+        sp_column_i32(c)[r] = (int32_t)v;
+        break;
+    default:
+        sp_column_i64(c)[r] = v;
+    }
+}
 sp_i128 sp_sql_col_dec(const sp_column *c, int64_t row);
 void sp_sql_col_set_dec(sp_column *c, int64_t row, sp_i128 v);
 static inline const char *sp_sql_col_str(const sp_column *c, int64_t row, size_t *n)
