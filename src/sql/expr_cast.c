@@ -38,6 +38,15 @@ static bool invalid(cast_job *j, int64_t r)
     return true;
 }
 
+/* A string row that does not parse as the target type: ANSI raises
+ * CAST_INVALID_INPUT (false: stop), otherwise the row is NULL (true). */
+static bool unparsable(cast_job *j, int64_t r)
+{
+    if (j->ctx->ansi && invalid(j, r)) return false;
+    sp_sql_vec_null(j->v, r);
+    return true;
+}
+
 /* [CAST_OVERFLOW] for row r, the value written as Spark's SQL literal. */
 static bool overflow(cast_job *j, int64_t r)
 {
@@ -115,9 +124,7 @@ static bool to_integral(cast_job *j, int64_t r)
         size_t n;
         const char *s = sp_sql_col_str(j->x, r, &n);
         if (!sp_sql_parse_long(s, n, !j->ctx->ansi, &v) || v < lo || v > hi) {
-            if (j->ctx->ansi && invalid(j, r)) return false;
-            sp_sql_vec_null(j->v, r);
-            return true;
+            return unparsable(j, r);
         }
         break;
     }
@@ -143,9 +150,7 @@ static bool to_fraction(cast_job *j, int64_t r)
         size_t n;
         const char *s = sp_sql_col_str(j->x, r, &n);
         if (!sp_sql_parse_double(s, n, &d)) {
-            if (j->ctx->ansi && invalid(j, r)) return false;
-            sp_sql_vec_null(j->v, r);
-            return true;
+            return unparsable(j, r);
         }
         break;
     }
@@ -209,9 +214,7 @@ static bool to_bool(cast_job *j, int64_t r)
         size_t n;
         const char *s = sp_sql_col_str(j->x, r, &n);
         if (!sp_sql_parse_bool(s, n, &b)) {
-            if (j->ctx->ansi && invalid(j, r)) return false;
-            sp_sql_vec_null(j->v, r);
-            return true;
+            return unparsable(j, r);
         }
         break;
     }
@@ -246,10 +249,7 @@ static bool from_string_dt(cast_job *j, int64_t r)
     } else {
         if ((ok = sp_sql_string_to_ntz(s, n, true, &us))) sp_column_i64(c)[r] = us;
     }
-    if (ok) return true;
-    if (j->ctx->ansi && invalid(j, r)) return false;
-    sp_sql_vec_null(j->v, r);
-    return true;
+    return ok || unparsable(j, r);
 }
 
 /* Dates and timestamps among themselves, and numbers to timestamps

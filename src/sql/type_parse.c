@@ -187,7 +187,7 @@ static const char *parse_name(parser *p)
 }
 
 /* What a type in error stands for while the parse goes on. */
-#define PLACEHOLDER sp_sql_prim(SP_SQL_NULL)
+#define TYPE_IN_ERROR sp_sql_prim(SP_SQL_NULL)
 
 typedef enum param_kind { P_NONE, P_DECIMAL, P_LENGTH } param_kind;
 
@@ -268,16 +268,16 @@ static const sp_sql_type *make_decimal(parser *p, int pos, long prec, long scale
         fail_at(p, pos, "DECIMAL_PRECISION_EXCEEDS_MAX_PRECISION",
                 "Decimal precision %ld exceeds max precision %d.", prec,
                 SP_SQL_DECIMAL_MAX_PRECISION);
-        return PLACEHOLDER;
+        return TYPE_IN_ERROR;
     }
     if (scale > prec) {
         fail_at(p, pos, "_LEGACY_ERROR_TEMP_1228",
                 "Decimal scale (%ld) cannot be greater than precision (%ld).", scale, prec);
-        return PLACEHOLDER;
+        return TYPE_IN_ERROR;
     }
     if (prec < 1) { /* Spark takes DECIMAL(0); spate's columns need a digit */
         fail_at(p, pos, "UNSUPPORTED_DATATYPE", "Unsupported data type \"%s\".", text);
-        return PLACEHOLDER;
+        return TYPE_IN_ERROR;
     }
     return sp_sql_decimal(p->a, (int)prec, (int)scale);
 }
@@ -304,7 +304,7 @@ static const sp_sql_type *parse_primitive(parser *p)
                 "DataType \"%s\" requires a length parameter, for example \"%s\"(10). Please "
                 "specify the length.",
                 text, text);
-        return PLACEHOLDER;
+        return TYPE_IN_ERROR;
     }
     if (m && m->params == P_DECIMAL && n <= 2)
         return make_decimal(p, name.pos, n ? param_value(p, params[0]) : 10,
@@ -312,7 +312,7 @@ static const sp_sql_type *parse_primitive(parser *p)
     if (!m || m->params == P_DECIMAL || (m->params == P_NONE && n) ||
         (m->params == P_LENGTH && n != 1)) {
         fail_at(p, name.pos, "UNSUPPORTED_DATATYPE", "Unsupported data type \"%s\".", text);
-        return PLACEHOLDER;
+        return TYPE_IN_ERROR;
     }
     return sp_sql_prim(m->id);
 }
