@@ -17,6 +17,16 @@
 
 #define CU_UNUSED __attribute__((unused))
 
+/* The parameters 0..n-1 of a ParameterizedTest over a table of n cases. */
+#define CU_CASE_INDICES(suite, test, n)                                                            \
+    ParameterizedTestParameters(suite, test)                                                       \
+    {                                                                                              \
+        static int indices[n];                                                                     \
+        for (int i = 0; i < (n); i++)                                                              \
+            indices[i] = i;                                                                        \
+        return cr_make_param_array(int, indices, (n));                                             \
+    }
+
 static const char *const CU_MASTERS[] = {"local[1]", "local[2]"};
 enum { CU_NMASTERS = 2 };
 

@@ -426,13 +426,7 @@ static void run_case(const stream_case *c, const char *master)
 
 /* Criterion runs each parameter in a fresh worker process (another address
  * space), so the parameters are indices into CASES, not pointers. */
-ParameterizedTestParameters(dstream, conformance)
-{
-    static int indices[NCASES];
-    for (int i = 0; i < NCASES; i++)
-        indices[i] = i;
-    return cr_make_param_array(int, indices, NCASES);
-}
+CU_CASE_INDICES(dstream, conformance, NCASES)
 
 ParameterizedTest(int *index, dstream, conformance)
 {

@@ -562,13 +562,7 @@ static void run_none_case(const none_case *c, const char *master)
     spate_ctx_destroy(ssc);
 }
 
-ParameterizedTestParameters(dstream_gaps, input_without_rdd)
-{
-    static int indices[NNONE];
-    for (int i = 0; i < NNONE; i++)
-        indices[i] = i;
-    return cr_make_param_array(int, indices, NNONE);
-}
+CU_CASE_INDICES(dstream_gaps, input_without_rdd, NNONE)
 
 ParameterizedTest(int *index, dstream_gaps, input_without_rdd)
 {

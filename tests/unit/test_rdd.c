@@ -289,13 +289,7 @@ enum { NCASES = sizeof CASES / sizeof CASES[0] };
 
 /* Criterion runs each parameter in a fresh worker process (another address
  * space), so the parameters are indices into CASES, not pointers. */
-ParameterizedTestParameters(rdd, conformance)
-{
-    static int indices[NCASES];
-    for (int i = 0; i < NCASES; i++)
-        indices[i] = i;
-    return cr_make_param_array(int, indices, NCASES);
-}
+CU_CASE_INDICES(rdd, conformance, NCASES)
 
 ParameterizedTest(int *index, rdd, conformance)
 {

@@ -527,13 +527,7 @@ static void run_case(const state_case *c, const char *master)
     rm_dir(dir);
 }
 
-ParameterizedTestParameters(state, conformance)
-{
-    static int indices[NCASES];
-    for (int i = 0; i < NCASES; i++)
-        indices[i] = i;
-    return cr_make_param_array(int, indices, NCASES);
-}
+CU_CASE_INDICES(state, conformance, NCASES)
 
 ParameterizedTest(int *index, state, conformance)
 {

@@ -386,13 +386,7 @@ static void run_case(const window_case *c, const char *master)
     if (dir) rm_dir(dir);
 }
 
-ParameterizedTestParameters(window, conformance)
-{
-    static int indices[NCASES];
-    for (int i = 0; i < NCASES; i++)
-        indices[i] = i;
-    return cr_make_param_array(int, indices, NCASES);
-}
+CU_CASE_INDICES(window, conformance, NCASES)
 
 ParameterizedTest(int *index, window, conformance)
 {
