@@ -16,7 +16,15 @@ export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 if [ "$unit" -eq 1 ]; then
   echo "== unit tests ($build)"
   # Criterion forks a process per test; two jobs match the machine's two cores.
-  "$build/tests/unit_tests" --jobs 2
+  # The output is kept so that a failure's lines can be printed again last:
+  # CI shows only the tail of a long log.
+  log="$(mktemp)"
+  trap 'rm -f "$log"' EXIT
+  if ! "$build/tests/unit_tests" --jobs 2 2>&1 | tee "$log"; then
+    echo "== unit test failures ($build)"
+    grep -E '^\[(----|FAIL)\]|Assertion|CRASH|Timed out' "$log" | grep -v ' WARN \| ERROR \| INFO ' || true
+    exit 1
+  fi
 fi
 if [ "$integration" -eq 1 ]; then
   echo "== integration tests ($build)"

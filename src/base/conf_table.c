@@ -150,6 +150,36 @@ const sp_conf_opt sp_conf_options[] = {
         "How long a graceful stop waits for the pending batches (real time); 0 means 10 batch "
         "intervals, as Spark. Past it the stop warns and abandons the batches not begun yet "
         "(with a checkpoint, recovery runs them again)."),
+    /* ---- Structured Streaming and SQL (spark.sql.* in Spark) ---- */
+    BOOL("spate.sql.ansi.enabled", "true",
+         "Spark 4.0's ANSI mode: invalid casts, overflow and division by zero fail the query "
+         "with Spark's error instead of giving NULL (false: Spark 3.5's legacy behaviour)."),
+    STR("spate.sql.session.timeZone", "UTC", NULL, NULL,
+        "The session time zone: a region ID (`Asia/Seoul`) or an offset (`+09:00`), used to "
+        "read and print TIMESTAMP values. Spark's default is the JVM's zone; spate's is UTC "
+        "so that output does not depend on the machine."),
+    BOOL("spate.sql.caseSensitive", "false",
+         "Whether column and table names are matched case-sensitively, as Spark's key."),
+    INT("spate.sql.shuffle.partitions", "200", 1, 100000,
+        "Partitions of the exchange in front of each stateful operator: one state store per "
+        "operator and partition. Fixed for a query's life: a restart with another value is "
+        "refused."),
+    BOOL("spate.sql.streaming.schemaInference", "false",
+         "Whether a streaming file source may infer its schema instead of requiring one."),
+    INT("spate.sql.streaming.stateStore.minDeltasForSnapshot", "10", 1, NOMAX,
+        "A state store writes a snapshot file after this many delta files since the last one."),
+    INT("spate.sql.streaming.minBatchesToRetain", "100", 1, NOMAX,
+        "The minimum number of batches whose offsets, commits and state versions a query's "
+        "checkpoint keeps so that it can be restarted."),
+    INT("spate.sql.streaming.numRecentProgressUpdates", "100", 0, NOMAX,
+        "How many progress reports a query keeps for recentProgress."),
+    DUR("spate.sql.streaming.pollingDelay", "10ms", 0,
+        "How long a query with no new data waits before it asks its sources again."),
+    DUR("spate.sql.streaming.noDataProgressEventInterval", "10s", 0,
+        "The least time between two progress events of a query that has no new data."),
+    STR("spate.sql.streaming.checkpointLocation", "", NULL, NULL,
+        "A directory under which queries without a checkpointLocation option get one named "
+        "after the query (empty: such queries use a temporary directory)."),
 };
 
 const size_t sp_conf_noptions = sizeof sp_conf_options / sizeof sp_conf_options[0];
