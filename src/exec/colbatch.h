@@ -160,6 +160,16 @@ int sp_colbatch_live_exports(const sp_colbatch *b);
  * default; a column's own precision is in sp_column.format). */
 const char *sp_coltype_arrow_format(sp_coltype t);
 
+/* A new batch (in a) of the rows sel[0..n) of in, in that order: a
+ * filter's selection applied. */
+sp_colbatch *sp_colbatch_take(const sp_colbatch *in, const int32_t *sel, int64_t n, spate_arena *a);
+/* A batch of length rows whose columns are copies of the column structs
+ * cols[0..ncols) (their buffers are shared, not copied: they must outlive
+ * the view), renamed names[i] when names and names[i] are not NULL. A
+ * projection's output. Not for sp_colbatch_reset or appending. */
+sp_colbatch *sp_colbatch_view(spate_arena *a, int64_t length, int ncols,
+                              const sp_column *const *cols, const char *const *names);
+
 /* ---- batches through a task's sink chain ---- */
 
 /* Hands batch b to out: its push_batch when it takes batches, else each row

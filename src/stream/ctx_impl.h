@@ -4,7 +4,7 @@
 #ifndef SP_CTX_IMPL_H
 #define SP_CTX_IMPL_H
 
-#include "stream/clock.h"
+#include "base/clock.h"
 #include "stream/dstream_int.h"
 #include "stream/listener_int.h"
 

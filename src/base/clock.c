@@ -1,5 +1,5 @@
 /* clock.c - system and manual clocks behind one waitable object. */
-#include "stream/clock.h"
+#include "base/clock.h"
 
 #include "base/arena.h"
 

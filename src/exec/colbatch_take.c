@@ -1,0 +1,126 @@
+/* colbatch_take.c - a new batch of chosen rows of another (a filter's
+ * selection applied), and a batch that views other batches' columns (a
+ * projection), both without per-row allocation. */
+#include "exec/colbatch.h"
+
+#include "base/arena.h"
+
+#include <assert.h>
+#include <string.h>
+
+/* Bytes of one row of a fixed-width column type (0: bits or varlen). */
+static size_t fixed_bytes(sp_coltype t)
+{
+    switch (t) {
+    case SP_COL_I8:
+        return 1;
+    case SP_COL_I16:
+        return 2;
+    case SP_COL_I32:
+    case SP_COL_F32:
+    case SP_COL_DATE32:
+        return 4;
+    case SP_COL_I64:
+    case SP_COL_F64:
+    case SP_COL_TIMESTAMP:
+    case SP_COL_TIMESTAMP_NTZ:
+        return 8;
+    case SP_COL_DECIMAL128:
+        return 16;
+    default:
+        return 0;
+    }
+}
+
+static void take_fixed(const sp_column *in, sp_column *out, const int32_t *sel, int64_t n)
+{
+    switch (fixed_bytes(in->type)) {
+    case 8: {
+        const int64_t *src = in->values;
+        int64_t *dst = out->values;
+        for (int64_t i = 0; i < n; i++)
+            dst[i] = src[sel[i]];
+        break;
+    }
+    case 4: {
+        const int32_t *src = in->values;
+        int32_t *dst = out->values;
+        for (int64_t i = 0; i < n; i++)
+            dst[i] = src[sel[i]];
+        break;
+    }
+    default: {
+        size_t w = fixed_bytes(in->type);
+        const char *src = in->values;
+        char *dst = out->values;
+        for (int64_t i = 0; i < n; i++)
+            memcpy(dst + (size_t)i * w, src + (size_t)sel[i] * w, w);
+    }
+    }
+}
+
+static void take_varlen(sp_colbatch *ob, int col, const sp_column *in, const int32_t *sel,
+                        int64_t n)
+{
+    for (int64_t i = 0; i < n; i++) {
+        int32_t r = sel[i];
+        sp_column_append_bytes(ob, col, in->chars + in->offsets[r],
+                               (size_t)(in->offsets[r + 1] - in->offsets[r]));
+    }
+}
+
+static void take_validity(sp_colbatch *ob, int col, const sp_column *in, const int32_t *sel,
+                          int64_t n)
+{
+    if (!in->validity || in->null_count == 0) return;
+    for (int64_t i = 0; i < n; i++)
+        if (!sp_column_valid(in, sel[i])) sp_column_set_null(ob, col, i);
+}
+
+sp_colbatch *sp_colbatch_take(const sp_colbatch *in, const int32_t *sel, int64_t n, spate_arena *a)
+{
+    enum { STACK = 32 };
+    sp_colspec stack[STACK];
+    sp_colspec *specs =
+        in->ncols <= STACK ? stack : spate_arena_alloc(a, sizeof *specs * (size_t)in->ncols);
+    const char **names = spate_arena_alloc(a, sizeof *names * (size_t)(in->ncols + 1));
+    for (int c = 0; c < in->ncols; c++) {
+        specs[c] = (sp_colspec){in->cols[c].type, in->cols[c].precision, in->cols[c].scale};
+        names[c] = in->cols[c].name;
+    }
+    sp_colbatch *out = sp_colbatch_new_spec(a, in->ncols, specs, names, n);
+    for (int c = 0; c < in->ncols; c++) {
+        const sp_column *ic = &in->cols[c];
+        sp_column *oc = &out->cols[c];
+        if (ic->type == SP_COL_BOOL) {
+            for (int64_t i = 0; i < n; i++)
+                sp_column_set_bool(oc, i, sp_column_get_bool(ic, sel[i]));
+        } else if (sp_coltype_is_varlen(ic->type)) {
+            take_varlen(out, c, ic, sel, n);
+        } else {
+            take_fixed(ic, oc, sel, n);
+        }
+        take_validity(out, c, ic, sel, n);
+    }
+    sp_colbatch_set_length(out, n);
+    return out;
+}
+
+sp_colbatch *sp_colbatch_view(spate_arena *a, int64_t length, int ncols,
+                              const sp_column *const *cols, const char *const *names)
+{
+    sp_colbatch *b = spate_arena_alloc(a, sizeof *b);
+    memset(b, 0, sizeof *b);
+    b->arena = a;
+    b->length = length;
+    b->capacity = length;
+    b->ncols = ncols;
+    atomic_init(&b->exports, 0);
+    b->cols = spate_arena_alloc(a, sizeof *b->cols * (size_t)(ncols ? ncols : 1));
+    for (int i = 0; i < ncols; i++) {
+        assert(cols[i]);
+        b->cols[i] = *cols[i];
+        if (names && names[i]) b->cols[i].name = sp_arena_memdup(a, names[i], strlen(names[i]) + 1);
+    }
+    return b;
+}

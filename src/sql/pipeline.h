@@ -1,0 +1,44 @@
+/* pipeline.h - the narrow operators of a physical plan (FILTER, PROJECT)
+ * pipelined over column batches inside one task: each batch goes through
+ * every step before the next batch is read, so a micro-batch's rows are
+ * never all materialized between operators.
+ *
+ * A filter evaluates its predicate into a selection and gathers the
+ * selected rows (sp_colbatch_take); a projection evaluates its expressions
+ * and views the result columns as a new batch (a bare column reference costs
+ * nothing). Results live in the evaluation context's arena.
+ *
+ * Threads: a pipeline is immutable once built; any number of tasks may run
+ * it at once, each with its own sp_sql_eval_ctx. */
+#ifndef SP_SQL_PIPELINE_H
+#define SP_SQL_PIPELINE_H
+
+#include "sql/expr.h"
+#include "sql/plan.h"
+
+#include <stdbool.h>
+
+typedef struct sp_pipe_step {
+    bool is_filter;
+    sp_sql_expr *cond; /* filter */
+    int nexprs;        /* project */
+    sp_sql_expr **exprs;
+    const char **names;
+} sp_pipe_step;
+
+typedef struct sp_pipeline {
+    int nsteps;
+    sp_pipe_step *steps; /* in the order they run (bottom-up) */
+} sp_pipeline;
+
+/* Appends the steps of the FILTER / PROJECT nodes from top down to (not
+ * including) bottom to p, in execution order, in arena a. Returns false when
+ * a node between them is of another kind. */
+bool sp_pipeline_from_plan(sp_pipeline *p, const sp_plan *top, const sp_plan *bottom,
+                           spate_arena *a);
+
+/* Runs b through p: the output batch (b itself for an empty pipeline), or
+ * NULL with ctx->failed and ctx->error set. */
+sp_colbatch *sp_pipeline_run(const sp_pipeline *p, sp_colbatch *b, sp_sql_eval_ctx *ctx);
+
+#endif
