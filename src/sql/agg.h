@@ -76,10 +76,25 @@ const char *sp_agg_fn_name(sp_agg_fn fn);
  * min/max/first/last -> the argument's type; stddev/variance -> DOUBLE;
  * approx_count_distinct -> BIGINT; collect_* -> ARRAY<arg>. NULL with
  * Spark's message in err ("[DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE] ...")
- * for an argument the function does not take (sum of a STRING in ANSI mode
- * is one). */
+ * for an argument the function does not take (sum of a BOOLEAN is one; a
+ * STRING is cast to DOUBLE, see sp_agg_input_type). */
 const sp_sql_type *sp_agg_result_type(spate_arena *a, sp_agg_fn fn, const sp_sql_type *arg,
                                       bool ansi, char *err, size_t err_size);
+/* The same with the message naming the call and its argument as Spark
+ * prints them ("sum(b)", "b"; NULL: "fn(x)", "x"):
+ *   [DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE] Cannot resolve "sum(b)" due to
+ *   data type mismatch: The first parameter requires the ("NUMERIC" or "ANSI
+ *   INTERVAL") type, however "b" has the type "BOOLEAN". SQLSTATE: 42K09
+ * (added with agg_types.c). */
+const sp_sql_type *sp_agg_result_type_named(spate_arena *a, sp_agg_fn fn, const sp_sql_type *arg,
+                                            bool ansi, const char *call_sql, const char *arg_sql,
+                                            char *err, size_t err_size);
+/* The type Spark implicitly casts fn's argument to (the analyzer inserts the
+ * CAST): sum/avg take numbers as they are and STRING or NULL as DOUBLE (in
+ * ANSI mode too: AnsiTypeCoercion casts strings to any primitive);
+ * stddev/variance take every number, STRING and NULL as DOUBLE; min/max
+ * anything but a MAP; the others anything. NULL when fn does not take arg. */
+const sp_sql_type *sp_agg_input_type(sp_agg_fn fn, const sp_sql_type *arg);
 
 /* ---- hash aggregation of batches ---- */
 
