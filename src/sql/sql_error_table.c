@@ -67,6 +67,68 @@ const sp_sql_condition sp_sql_conditions[] = {
      "If you did not qualify the name with a schema, verify the current_schema() output, or "
      "qualify the name with the correct schema and catalog.\n"
      "To tolerate the error on drop use DROP VIEW IF EXISTS or DROP TABLE IF EXISTS."},
+    {"AMBIGUOUS_REFERENCE", NULL, "42704",
+     "Reference <name> is ambiguous, could be: <referenceNames>."},
+    {"MISSING_AGGREGATION", NULL, "42803",
+     "The non-aggregating expression <expression> is based on columns which are not "
+     "participating in the GROUP BY clause.\n"
+     "Add the columns or the expression to the GROUP BY, aggregate the expression, or use "
+     "<expressionAnyValue> if you do not care which of the values within a group is returned."},
+    {"GROUP_BY_POS_OUT_OF_RANGE", NULL, "42805",
+     "GROUP BY position <index> is not in select list (valid range is [1, <size>])."},
+    {"ORDER_BY_POS_OUT_OF_RANGE", NULL, "42805",
+     "ORDER BY position <index> is not in select list (valid range is [1, <size>])."},
+    {"GROUP_BY_AGGREGATE", NULL, "42903",
+     "Aggregate functions are not allowed in GROUP BY, but found <sqlExpr>."},
+    {"INVALID_WHERE_CONDITION", NULL, "42903",
+     "The WHERE condition <condition> contains invalid expressions: <expressionList>.\n"
+     "Rewrite the query to avoid window functions, aggregate functions, and generator functions "
+     "in the WHERE clause."},
+    {"NESTED_AGGREGATE_FUNCTION", NULL, "42607",
+     "It is not allowed to use an aggregate function in the argument of another aggregate "
+     "function. Please use the inner aggregate function in a sub-query."},
+    {"WRONG_NUM_ARGS", NULL, "42605",
+     "The <functionName> requires <expectedNum> parameters but the actual number is "
+     "<actualNum>."},
+    {"WRONG_NUM_ARGS", "WITHOUT_SUGGESTION", NULL,
+     "Please, refer to 'https://spark.apache.org/docs/latest/sql-ref-functions.html' for a fix."},
+    {"NUM_COLUMNS_MISMATCH", NULL, "42826",
+     "<operator> can only be performed on inputs with the same number of columns, but the first "
+     "input has <firstNumColumns> columns and the <invalidOrdinalNum> input has "
+     "<invalidNumColumns> columns."},
+    {"INCOMPATIBLE_COLUMN_TYPE", NULL, "42825",
+     "<operator> can only be performed on tables with compatible column types. The "
+     "<columnOrdinalNumber> column of the <tableOrdinalNumber> table is <dataType1> type which "
+     "is not compatible with <dataType2> at the same column of the first table.<hint>."},
+    {"DATATYPE_MISMATCH", NULL, "42K09", "Cannot resolve <sqlExpr> due to data type mismatch:"},
+    {"DATATYPE_MISMATCH", "BINARY_OP_DIFF_TYPES", NULL,
+     "the left and right operands of the binary operator have incompatible types (<left> and "
+     "<right>)."},
+    {"DATATYPE_MISMATCH", "BINARY_OP_WRONG_TYPE", NULL,
+     "the binary operator requires the input type <inputType>, not <actualDataType>."},
+    {"DATATYPE_MISMATCH", "CAST_WITHOUT_SUGGESTION", NULL,
+     "cannot cast <srcType> to <targetType>."},
+    {"DATATYPE_MISMATCH", "CAST_WITH_CONF_SUGGESTION", NULL,
+     "cannot cast <srcType> to <targetType> with ANSI mode on.\n"
+     "If you have to cast <srcType> to <targetType>, you can set <config> as <configVal>."},
+    {"DATATYPE_MISMATCH", "CAST_WITH_FUNC_SUGGESTION", NULL,
+     "cannot cast <srcType> to <targetType>.\n"
+     "To convert values from <srcType> to <targetType>, you can use the functions "
+     "<functionNames> instead."},
+    {"DATATYPE_MISMATCH", "DATA_DIFF_TYPES", NULL,
+     "Input to <functionName> should all be the same type, but it's <dataType>."},
+    {"DATATYPE_MISMATCH", "FILTER_NOT_BOOLEAN", NULL,
+     "Filter expression <filter> of type <type> is not a boolean."},
+    {"DATATYPE_MISMATCH", "INVALID_ORDERING_TYPE", NULL,
+     "The <functionName> does not support ordering on type <dataType>."},
+    {"DATATYPE_MISMATCH", "UNEXPECTED_INPUT_TYPE", NULL,
+     "The <paramIndex> parameter requires the <requiredType> type, however <inputSql> has the "
+     "type <inputType>."},
+    {"INTERNAL_ERROR", NULL, "XX000", "<message>"},
+    /* Sources */
+    {"DATA_SOURCE_NOT_FOUND", NULL, "42K02",
+     "Failed to find the data source: <provider>. Make sure the provider name is correct and the "
+     "package is properly registered and compatible with your Spark version."},
 };
 
 const size_t sp_sql_conditions_count = sizeof sp_sql_conditions / sizeof sp_sql_conditions[0];
