@@ -163,6 +163,9 @@ const char *sp_coltype_arrow_format(sp_coltype t);
 /* A new batch (in a) of the rows sel[0..n) of in, in that order: a
  * filter's selection applied. */
 sp_colbatch *sp_colbatch_take(const sp_colbatch *in, const int32_t *sel, int64_t n, spate_arena *a);
+/* One batch (in a) of the rows of batches[0..n) (n >= 1, all of the same
+ * columns), in order. */
+sp_colbatch *sp_colbatch_concat(const sp_colbatch *const *batches, size_t n, spate_arena *a);
 /* A batch of length rows whose columns are copies of the column structs
  * cols[0..ncols) (their buffers are shared, not copied: they must outlive
  * the view), renamed names[i] when names and names[i] are not NULL. A

@@ -124,3 +124,51 @@ sp_colbatch *sp_colbatch_view(spate_arena *a, int64_t length, int ncols,
     }
     return b;
 }
+
+/* Appends rows [0, in->length) of column c of in at row `at` of out. */
+static void append_column(sp_colbatch *out, int c, const sp_colbatch *in, int64_t at)
+{
+    const sp_column *ic = &in->cols[c];
+    sp_column *oc = &out->cols[c];
+    int64_t n = in->length;
+    if (ic->type == SP_COL_BOOL) {
+        for (int64_t i = 0; i < n; i++)
+            sp_column_set_bool(oc, at + i, sp_column_get_bool(ic, i));
+    } else if (sp_coltype_is_varlen(ic->type)) {
+        for (int64_t i = 0; i < n; i++)
+            sp_column_append_bytes(out, c, ic->chars + ic->offsets[i],
+                                   (size_t)(ic->offsets[i + 1] - ic->offsets[i]));
+    } else {
+        size_t w = fixed_bytes(ic->type);
+        memcpy((char *)oc->values + (size_t)at * w, ic->values, (size_t)n * w);
+    }
+    if (ic->validity && ic->null_count)
+        for (int64_t i = 0; i < n; i++)
+            if (!sp_column_valid(ic, i)) sp_column_set_null(out, c, at + i);
+}
+
+sp_colbatch *sp_colbatch_concat(const sp_colbatch *const *batches, size_t n, spate_arena *a)
+{
+    assert(n >= 1);
+    const sp_colbatch *first = batches[0];
+    int64_t total = 0;
+    for (size_t i = 0; i < n; i++)
+        total += batches[i]->length;
+    sp_colspec *specs = spate_arena_alloc(a, sizeof *specs * (size_t)(first->ncols + 1));
+    const char **names = spate_arena_alloc(a, sizeof *names * (size_t)(first->ncols + 1));
+    for (int c = 0; c < first->ncols; c++) {
+        const sp_column *col = &first->cols[c];
+        specs[c] = (sp_colspec){col->type, col->precision, col->scale};
+        names[c] = col->name;
+    }
+    sp_colbatch *out = sp_colbatch_new_spec(a, first->ncols, specs, names, total);
+    int64_t at = 0;
+    for (size_t i = 0; i < n; i++) {
+        assert(batches[i]->ncols == first->ncols);
+        for (int c = 0; c < first->ncols; c++)
+            append_column(out, c, batches[i], at);
+        at += batches[i]->length;
+    }
+    sp_colbatch_set_length(out, total);
+    return out;
+}

@@ -1,0 +1,373 @@
+/* batch_exec.c - one batch of a physical plan on the executor pool
+ * (batch_exec.h): stage 1 reads and pre-aggregates, stage 2 merges into
+ * state and emits, the driver sorts and limits. */
+#include "sql/batch_exec.h"
+
+#include "base/arena.h"
+#include "base/log.h"
+#include "sql/agg.h"
+#include "sql/sort.h"
+#include "sql/type_column.h"
+
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A growable list of batches (malloc'd array; the batches are in arenas). */
+typedef struct blist {
+    sp_colbatch **v;
+    size_t n, cap;
+} blist;
+
+static void blist_push(blist *l, sp_colbatch *b)
+{
+    if (l->n == l->cap) {
+        l->cap = l->cap ? 2 * l->cap : 8;
+        l->v = realloc(l->v, sizeof *l->v * l->cap);
+        if (!l->v) abort();
+    }
+    l->v[l->n++] = b;
+}
+
+typedef struct part_stats {
+    int64_t rows, malformed, bytes;
+    int64_t state_total, state_updated, state_bytes;
+} part_stats;
+
+typedef struct run {
+    const sp_physical *ph;
+    const sp_batch_input *in;
+    const sp_batch_env *env;
+    int n1, n2;
+    spate_arena **arenas; /* n1 + n2 + 1 (the driver's last) */
+    blist *out;           /* n1 (stateless) or n2 (aggregating) */
+    sp_agg_table **tables;
+    part_stats *stats; /* n1 + n2 */
+    atomic_int failed;
+    char error[1024];
+    int64_t stamp; /* marks the state entries this batch changed */
+} run;
+
+static void fail(run *r, const char *msg)
+{
+    int expected = 0;
+    if (atomic_compare_exchange_strong(&r->failed, &expected, 1))
+        snprintf(r->error, sizeof r->error, "%s", msg);
+}
+
+/* ---- stage 1 ---- */
+
+typedef struct part1 {
+    run *r;
+    int part;
+    spate_arena *scratch; /* aggregating: what a batch's evaluation makes */
+} part1;
+
+static sp_sql_eval_ctx eval_ctx(const run *r, spate_arena *a)
+{
+    sp_sql_eval_ctx ctx;
+    sp_sql_eval_ctx_init(&ctx, a, r->env->tz, r->env->ansi);
+    ctx.now_us = r->env->now_us;
+    return ctx;
+}
+
+static bool aggregate_batch(part1 *p, const sp_colbatch *b, sp_sql_eval_ctx *ctx)
+{
+    const sp_plan *g = p->r->ph->agg;
+    const sp_column **keys = spate_arena_alloc(ctx->arena, sizeof *keys * (size_t)(g->ngroups + 1));
+    const sp_column **args = spate_arena_alloc(ctx->arena, sizeof *args * (size_t)(g->naggs + 1));
+    for (int i = 0; i < g->ngroups; i++)
+        if (!(keys[i] = sp_sql_expr_eval(g->groups[i], b, ctx))) return false;
+    for (int i = 0; i < g->naggs; i++) {
+        args[i] = NULL;
+        if (g->aggs[i].arg && !(args[i] = sp_sql_expr_eval(g->aggs[i].arg, b, ctx))) return false;
+    }
+    return sp_agg_table_add(p->r->tables[p->part], keys, args, b->length, NULL, b->length,
+                            ctx->error, sizeof ctx->error);
+}
+
+static bool emit1(sp_colbatch *b, void *ud)
+{
+    part1 *p = ud;
+    run *r = p->r;
+    if (atomic_load(&r->failed)) return false;
+    r->stats[p->part].rows += b->length;
+    bool agg = r->ph->agg != NULL;
+    spate_arena *a = agg ? p->scratch : r->arenas[p->part];
+    sp_arena_mark mark = sp_arena_get_mark(a);
+    sp_sql_eval_ctx ctx = eval_ctx(r, a);
+    sp_colbatch *out = sp_pipeline_run(&r->ph->pre, b, &ctx);
+    bool ok = out != NULL;
+    if (ok && agg)
+        ok = aggregate_batch(p, out, &ctx);
+    else if (ok)
+        blist_push(&r->out[p->part], out);
+    if (!ok) fail(r, ctx.error[0] ? ctx.error : "the batch failed");
+    if (agg) sp_arena_release(a, mark);
+    return ok;
+}
+
+static void stage1_task(void *arg, int task, int thread)
+{
+    (void)thread;
+    run *r = arg;
+    part1 p = {r, task, r->ph->agg ? spate_arena_new() : NULL};
+    sp_source_counters c = {0};
+    char err[1024] = "";
+    spate_err e = r->in->read(r->in->ud, task, r->arenas[task], emit1, &p, &c, err, sizeof err);
+    if (e != SPATE_OK) fail(r, err[0] ? err : spate_err_str(e));
+    r->stats[task].malformed += c.malformed;
+    r->stats[task].bytes += c.bytes;
+    if (p.scratch) spate_arena_destroy(p.scratch);
+}
+
+/* ---- stage 2 ---- */
+
+typedef struct evec {
+    sp_state_entry **v;
+    size_t n, cap;
+} evec;
+
+static void evec_push(evec *l, sp_state_entry *e)
+{
+    if (l->n == l->cap) {
+        l->cap = l->cap ? 2 * l->cap : 64;
+        l->v = realloc(l->v, sizeof *l->v * l->cap);
+        if (!l->v) abort();
+    }
+    l->v[l->n++] = e;
+}
+
+static int shuffle_part(uint64_t hash, int n) { return (int)((hash >> 32) % (uint64_t)n); }
+
+/* Merges the groups of partition part from every partial table into s. */
+static bool merge_partials(run *r, int part, sp_state_store *s, evec *changed, char *err,
+                           size_t err_size)
+{
+    const sp_plan *g = r->ph->agg;
+    spate_arena *scratch = spate_arena_new();
+    bool ok = true;
+    for (int t = 0; t < r->n1 && ok; t++) {
+        sp_agg_table *tab = r->tables[t];
+        for (int64_t k = 0, n = sp_agg_table_ngroups(tab); k < n && ok; k++) {
+            if (shuffle_part(sp_agg_table_hash(tab, k), r->n2) != part) continue;
+            sp_arena_mark mark = sp_arena_get_mark(scratch);
+            spate_value key = sp_agg_table_key(tab, k, scratch);
+            bool inserted;
+            sp_state_entry *e = sp_state_upsert(s, key, sp_state_hash(key), &inserted);
+            spate_value merged;
+            ok = sp_agg_merge(g->aggs, g->naggs, e->val, sp_agg_table_buffer(tab, k, scratch),
+                              scratch, &merged, r->env->ansi, err, err_size);
+            if (ok) sp_state_set(s, e, merged);
+            if (ok && e->time != r->stamp) {
+                sp_state_touch(s, e, r->stamp, false);
+                evec_push(changed, e);
+            }
+            sp_arena_release(scratch, mark);
+        }
+    }
+    spate_arena_destroy(scratch);
+    return ok;
+}
+
+/* Rows of partition part for the output mode, through `post`. */
+static bool emit_rows(run *r, int part, sp_state_store *s, const evec *changed, char *err,
+                      size_t err_size)
+{
+    const sp_physical *ph = r->ph;
+    const sp_plan *g = ph->agg;
+    spate_arena *a = r->arenas[r->n1 + part];
+    bool all = r->env->mode == SP_OUTPUT_COMPLETE;
+    int64_t n = all ? (int64_t)sp_state_store_len(s) : (int64_t)changed->n;
+    sp_colbatch *out =
+        sp_agg_output_batch(a, g->ngroups, ph->key_types, ph->key_names, g->naggs, g->aggs, n);
+    size_t it = 0, i = 0;
+    for (sp_state_entry *e;
+         (e = all ? sp_state_next(s, &it) : (i < changed->n ? changed->v[i++] : NULL));)
+        if (!sp_agg_emit_row(out, g->ngroups, ph->key_types, e->key, g->naggs, g->aggs, e->val,
+                             r->env->ansi, err, err_size))
+            return false;
+    sp_sql_eval_ctx ctx = eval_ctx(r, a);
+    sp_colbatch *res = sp_pipeline_run(&ph->post, out, &ctx);
+    if (!res) {
+        snprintf(err, err_size, "%s", ctx.error);
+        return false;
+    }
+    blist_push(&r->out[part], res);
+    return true;
+}
+
+static void stage2_task(void *arg, int part, int thread)
+{
+    (void)thread;
+    run *r = arg;
+    const sp_batch_state *st = r->env->state;
+    char err[1024] = "";
+    sp_state_store *s = NULL;
+    evec changed = {0};
+    bool ok = st->begin(st->ud, part, &s, err, sizeof err) == SPATE_OK;
+    ok = ok && merge_partials(r, part, s, &changed, err, sizeof err);
+    ok = ok && emit_rows(r, part, s, &changed, err, sizeof err);
+    if (ok) {
+        part_stats *ps = &r->stats[r->n1 + part];
+        ps->state_total = (int64_t)sp_state_store_len(s);
+        ps->state_updated = (int64_t)changed.n;
+        ps->state_bytes = (int64_t)sp_state_store_bytes(s);
+    }
+    free(changed.v);
+    if (s && st->end(st->ud, part, ok, err, sizeof err) != SPATE_OK) ok = false;
+    if (!ok) fail(r, err[0] ? err : "the state store failed");
+}
+
+/* ---- driver ---- */
+
+static sp_colbatch *limit_rows(sp_colbatch *b, int64_t limit, spate_arena *a)
+{
+    if (b->length <= limit) return b;
+    int32_t *sel = spate_arena_alloc(a, sizeof *sel * (size_t)(limit + 1));
+    for (int64_t i = 0; i < limit; i++)
+        sel[i] = (int32_t)i;
+    return sp_colbatch_take(b, sel, limit, a);
+}
+
+/* Runs the driver steps over the whole output; returns it as one batch. */
+static sp_colbatch *run_driver(run *r, sp_colbatch *b)
+{
+    spate_arena *a = r->arenas[r->n1 + r->n2];
+    sp_sql_eval_ctx ctx = eval_ctx(r, a);
+    for (int i = 0; i < r->ph->ndriver && b; i++) {
+        const sp_plan *q = r->ph->driver[i];
+        if (q->kind == SP_PLAN_SORT) {
+            b = sp_sql_sort(b, q->sort, q->nsort, &ctx);
+        } else if (q->kind == SP_PLAN_LIMIT) {
+            b = limit_rows(b, q->limit, a);
+        } else {
+            sp_pipeline step = {0};
+            sp_pipeline_from_plan(&step, q, q->child, a);
+            b = sp_pipeline_run(&step, b, &ctx);
+        }
+    }
+    if (!b) fail(r, ctx.error);
+    return b;
+}
+
+/* An empty batch of the plan's output columns. */
+static sp_colbatch *empty_output(const sp_physical *ph, spate_arena *a)
+{
+    const sp_plan *p = ph->plan;
+    sp_colspec *specs = spate_arena_alloc(a, sizeof *specs * (size_t)(p->nout + 1));
+    const char **names = spate_arena_alloc(a, sizeof *names * (size_t)(p->nout + 1));
+    for (int i = 0; i < p->nout; i++) {
+        if (!sp_sql_type_column(p->out[i].type, &specs[i]))
+            specs[i] = (sp_colspec){SP_COL_BOOL, 0, 0};
+        names[i] = p->out[i].name;
+    }
+    return sp_colbatch_new_spec(a, p->nout, specs, names, 0);
+}
+
+/* Moves the output lists into r's result, through the driver steps. */
+static void collect_output(run *r, sp_batch_result *res)
+{
+    int nl = r->ph->agg ? r->n2 : r->n1;
+    blist all = {0};
+    for (int i = 0; i < nl; i++)
+        for (size_t k = 0; k < r->out[i].n; k++)
+            if (r->out[i].v[k]->length) blist_push(&all, r->out[i].v[k]);
+    spate_arena *da = r->arenas[r->n1 + r->n2];
+    if (r->ph->ndriver) {
+        sp_colbatch *one = all.n ? sp_colbatch_concat((const sp_colbatch *const *)all.v, all.n, da)
+                                 : empty_output(r->ph, da);
+        one = run_driver(r, one);
+        all.n = 0;
+        if (one) blist_push(&all, one);
+    }
+    if (!all.n) blist_push(&all, empty_output(r->ph, da));
+    res->batches = all.v;
+    res->nbatches = all.n;
+    for (size_t i = 0; i < all.n; i++)
+        res->stats.output_rows += all.v[i]->length;
+}
+
+static void sum_stats(const run *r, sp_batch_stats *s)
+{
+    for (int i = 0; i < r->n1 + r->n2; i++) {
+        const part_stats *p = &r->stats[i];
+        s->input_rows += p->rows;
+        s->malformed += p->malformed;
+        s->input_bytes += p->bytes;
+        s->state_rows_total += p->state_total;
+        s->state_rows_updated += p->state_updated;
+        s->state_memory_bytes += p->state_bytes;
+    }
+}
+
+static int64_t next_stamp(void)
+{
+    static atomic_llong stamps;
+    return atomic_fetch_add(&stamps, 1) + 1;
+}
+
+static void run_init(run *r, const sp_physical *ph, const sp_batch_input *in,
+                     const sp_batch_env *env)
+{
+    memset(r, 0, sizeof *r);
+    r->ph = ph;
+    r->in = in;
+    r->env = env;
+    r->n1 = in->nparts;
+    r->n2 = ph->agg ? env->state->nparts : 0;
+    r->stamp = next_stamp();
+    int na = r->n1 + r->n2 + 1;
+    r->arenas = calloc((size_t)na, sizeof *r->arenas);
+    r->out = calloc((size_t)(r->n1 > r->n2 ? r->n1 : r->n2) + 1, sizeof *r->out);
+    r->stats = calloc((size_t)na, sizeof *r->stats);
+    if (!r->arenas || !r->out || !r->stats) abort();
+    for (int i = 0; i < na; i++)
+        r->arenas[i] = spate_arena_new();
+    atomic_init(&r->failed, 0);
+}
+
+static void make_tables(run *r)
+{
+    const sp_plan *g = r->ph->agg;
+    r->tables = calloc((size_t)r->n1 + 1, sizeof *r->tables);
+    if (!r->tables) abort();
+    for (int i = 0; i < r->n1; i++)
+        r->tables[i] =
+            sp_agg_table_new(g->ngroups, r->ph->key_types, g->naggs, g->aggs, r->env->ansi);
+}
+
+spate_err sp_batch_run(const sp_physical *ph, const sp_batch_input *in, const sp_batch_env *env,
+                       sp_batch_result *res)
+{
+    memset(res, 0, sizeof *res);
+    run r;
+    run_init(&r, ph, in, env);
+    if (ph->agg) make_tables(&r);
+    if (r.n1) sp_pool_run(env->pool, r.n1, stage1_task, &r);
+    if (ph->agg && !atomic_load(&r.failed)) sp_pool_run(env->pool, r.n2, stage2_task, &r);
+    if (!atomic_load(&r.failed)) collect_output(&r, res);
+    sum_stats(&r, &res->stats);
+    for (int i = 0; r.tables && i < r.n1; i++)
+        sp_agg_table_free(r.tables[i]);
+    free(r.tables);
+    for (int i = 0; i < (r.n1 > r.n2 ? r.n1 : r.n2); i++)
+        free(r.out[i].v);
+    free(r.out);
+    free(r.stats);
+    res->arenas = r.arenas;
+    res->narenas = r.n1 + r.n2 + 1;
+    if (!atomic_load(&r.failed)) return SPATE_OK;
+    snprintf(res->error, sizeof res->error, "%s", r.error);
+    return SPATE_ERR_USER;
+}
+
+void sp_batch_result_free(sp_batch_result *r)
+{
+    free(r->batches);
+    for (int i = 0; i < r->narenas; i++)
+        spate_arena_destroy(r->arenas[i]);
+    free(r->arenas);
+    memset(r, 0, sizeof *r);
+}

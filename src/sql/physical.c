@@ -1,0 +1,97 @@
+/* physical.c - cutting an analyzed plan into a micro-batch's parts
+ * (physical.h). */
+#include "sql/physical.h"
+
+#include "base/arena.h"
+
+#include <stdio.h>
+#include <string.h>
+
+const sp_sql_type *sp_plan_schema(spate_arena *a, const sp_plan *p)
+{
+    sp_sql_field *f = spate_arena_alloc(a, sizeof *f * (size_t)(p->nout + 1));
+    for (int i = 0; i < p->nout; i++)
+        f[i] = (sp_sql_field){p->out[i].name, p->out[i].type, p->out[i].nullable, NULL};
+    return sp_sql_struct(a, f, p->nout);
+}
+
+static bool is_narrow(const sp_plan *p)
+{
+    return p->kind == SP_PLAN_FILTER || p->kind == SP_PLAN_PROJECT;
+}
+
+static const char *kind_name(sp_plan_kind k)
+{
+    switch (k) {
+    case SP_PLAN_UNION:
+        return "UNION";
+    case SP_PLAN_JOIN:
+        return "JOIN";
+    case SP_PLAN_VALUES:
+        return "VALUES";
+    case SP_PLAN_AGGREGATE:
+        return "a second aggregation";
+    default:
+        return "this operator";
+    }
+}
+
+/* The driver part: from the top down to the lowest SORT or LIMIT. Returns
+ * the first node below it. */
+static const sp_plan *cut_driver(sp_physical *ph, const sp_plan *plan, spate_arena *a)
+{
+    const sp_plan *lowest = NULL;
+    for (const sp_plan *q = plan;
+         q && (is_narrow(q) || q->kind == SP_PLAN_SORT || q->kind == SP_PLAN_LIMIT); q = q->child)
+        if (q->kind == SP_PLAN_SORT || q->kind == SP_PLAN_LIMIT) lowest = q;
+    if (!lowest) return plan;
+    int n = 0;
+    for (const sp_plan *q = plan; q != lowest->child; q = q->child)
+        n++;
+    ph->driver = spate_arena_alloc(a, sizeof *ph->driver * (size_t)n);
+    ph->ndriver = n;
+    for (const sp_plan *q = plan; q != lowest->child; q = q->child)
+        ph->driver[--n] = q;
+    return lowest->child;
+}
+
+static void key_info(sp_physical *ph, spate_arena *a)
+{
+    const sp_plan *g = ph->agg;
+    ph->key_types = spate_arena_alloc(a, sizeof *ph->key_types * (size_t)(g->ngroups + 1));
+    ph->key_names = spate_arena_alloc(a, sizeof *ph->key_names * (size_t)(g->ngroups + 1));
+    for (int i = 0; i < g->ngroups; i++) {
+        ph->key_types[i] = g->groups[i]->type;
+        ph->key_names[i] = g->out[i].name;
+    }
+}
+
+bool sp_physical_plan(sp_physical *ph, const sp_plan *plan, spate_arena *a, char *err,
+                      size_t err_size)
+{
+    memset(ph, 0, sizeof *ph);
+    ph->plan = plan;
+    ph->schema = sp_plan_schema(a, plan);
+    const sp_plan *q = cut_driver(ph, plan, a);
+    const sp_plan *top = q;
+    while (q && is_narrow(q))
+        q = q->child;
+    if (q && q->kind == SP_PLAN_AGGREGATE) {
+        ph->agg = q;
+        key_info(ph, a);
+        sp_pipeline_from_plan(&ph->post, top, q, a);
+        top = q->child;
+        for (q = top; q && is_narrow(q); q = q->child) {
+        }
+    }
+    if (!q || q->kind != SP_PLAN_SCAN) {
+        snprintf(err, err_size,
+                 "[UNSUPPORTED_FEATURE] The feature is not supported: %s in a query plan of "
+                 "spate (yet). SQLSTATE: 0A000",
+                 q ? kind_name(q->kind) : "a query without a table");
+        return false;
+    }
+    ph->scan = q;
+    sp_pipeline_from_plan(&ph->pre, top, q, a);
+    return true;
+}

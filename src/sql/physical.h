@@ -1,0 +1,47 @@
+/* physical.h - an analyzed plan cut into the parts one micro-batch runs:
+ *
+ *   driver steps   the nodes from the top down to the lowest SORT or LIMIT,
+ *                  run on the query's thread over the whole batch's output
+ *                  (SORT needs every row; complete mode only when streaming)
+ *   post           FILTER / PROJECT over the aggregate's output (HAVING, the
+ *                  select list), run in each shuffle partition's task
+ *   agg            the AGGREGATE node (at most one), or none: a stateless query
+ *   pre            FILTER / PROJECT between the scan and the aggregate (or the
+ *                  output), run in each input partition's task as it reads
+ *   scan           the one SCAN at the bottom
+ * A plan of another shape (joins, unions, several aggregates) is refused with
+ * a message naming what is not supported yet.
+ *
+ * Threads: built once on the query's thread; immutable afterwards. */
+#ifndef SP_SQL_PHYSICAL_H
+#define SP_SQL_PHYSICAL_H
+
+#include "sql/pipeline.h"
+#include "sql/plan.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct sp_physical {
+    const sp_plan *plan;
+    const sp_plan *scan;
+    sp_pipeline pre;
+    const sp_plan *agg;
+    const sp_sql_type **key_types; /* agg: the group expressions' types */
+    const char **key_names;
+    sp_pipeline post;
+    int ndriver;
+    const sp_plan **driver;    /* bottom-up: SORT, LIMIT, FILTER, PROJECT nodes */
+    const sp_sql_type *schema; /* the output: a STRUCT of plan->out */
+} sp_physical;
+
+/* Cuts plan into *ph (made in a). False with a message in err for a shape
+ * this engine does not run yet. */
+bool sp_physical_plan(sp_physical *ph, const sp_plan *plan, spate_arena *a, char *err,
+                      size_t err_size);
+
+/* The STRUCT type of a node's output attributes, in a. */
+const sp_sql_type *sp_plan_schema(spate_arena *a, const sp_plan *p);
+
+#endif

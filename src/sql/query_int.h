@@ -1,0 +1,69 @@
+/* query_int.h - the query's private state, shared by query*.c. */
+#ifndef SP_SQL_QUERY_INT_H
+#define SP_SQL_QUERY_INT_H
+
+#include "logs/entry_log.h"
+#include "sql/query.h"
+#include "state/vstore.h"
+
+#include <pthread.h>
+
+struct sp_query {
+    sp_query_spec spec;
+    sp_physical ph;
+    spate_arena *arena; /* the physical plan, names */
+    char id[37], run_id[37];
+    char checkpoint[4096];
+    bool temp_checkpoint;
+    int nshuffle; /* state partitions */
+
+    sp_entry_log offsets, commits;
+    sp_source *source;
+    sp_sink *sink;
+    sp_vstore **stores; /* nshuffle, when the plan aggregates */
+
+    /* Batch position (query thread). */
+    int64_t next_batch; /* the id the next new batch gets */
+    char *committed;    /* the source offset everything up to is committed, or NULL */
+    int64_t batch_time_ms;
+
+    pthread_t thread;
+    bool thread_started;
+
+    /* Shared with callers, under mu. */
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    bool stop_requested, active, terminated;
+    bool data_available, trigger_active;
+    const char *status_message;
+    char *exception;
+    int64_t triggers_done; /* triggers completed */
+    int64_t idle_triggers; /* triggers that found no new data */
+    int64_t wake;          /* bumped to cut a poll wait short */
+    sp_progress **recent;  /* ring of the last kept reports (own arenas) */
+    spate_arena **recent_arenas;
+    int nrecent, recent_cap, recent_head;
+};
+
+/* query_ckpt.c: the checkpoint directory (query thread, at start). */
+spate_err sp_query_open_checkpoint(sp_query *q, char *errstr, size_t errstr_size);
+/* Writes offsets/N for the source offset end. */
+spate_err sp_query_write_offsets(sp_query *q, int64_t batch, const char *end, char *errstr,
+                                 size_t errstr_size);
+spate_err sp_query_write_commit(sp_query *q, int64_t batch, char *errstr, size_t errstr_size);
+/* Reads the source offset of offsets/N (malloc'd; NULL for no offset). */
+spate_err sp_query_read_offsets(sp_query *q, int64_t batch, char **end, char *errstr,
+                                size_t errstr_size);
+/* Purges log entries and state versions older than the retained batches. */
+void sp_query_purge(sp_query *q);
+
+/* query_run.c: one trigger (query thread). *ran: a batch ran. */
+spate_err sp_query_trigger(sp_query *q, bool *ran, char *errstr, size_t errstr_size);
+/* The batch offsets/N without commits/N, when there is one, run again. */
+spate_err sp_query_recover(sp_query *q, char *errstr, size_t errstr_size);
+
+/* query_progress.c */
+void sp_query_publish(sp_query *q, const sp_progress *p);
+void sp_query_set_status(sp_query *q, const char *msg, bool data, bool active);
+
+#endif

@@ -1,0 +1,237 @@
+/* query_run.c - one trigger of a query: the source's latest offset, the
+ * offset log, the batch, the sink, the commit log, the progress report; and
+ * the re-run of an uncommitted batch at restart (query_int.h). Query
+ * thread. */
+#include "sql/query_int.h"
+
+#include "base/clock.h"
+#include "base/conf.h"
+#include "base/log.h"
+#include "sql/batch_exec.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- what batch_exec reads and where it keeps state ---- */
+
+typedef struct source_input {
+    sp_query *q;
+    void **parts;
+} source_input;
+
+static spate_err read_part(void *ud, int part, spate_arena *a, sp_source_emit_fn emit,
+                           void *emit_ud, sp_source_counters *c, char *err, size_t n)
+{
+    source_input *si = ud;
+    sp_source *s = si->q->source;
+    return s->ops->read(s, si->parts[part], a, emit, emit_ud, c, err, n);
+}
+
+typedef struct state_hooks {
+    sp_query *q;
+    int64_t batch;
+} state_hooks;
+
+static spate_err state_begin(void *ud, int part, sp_state_store **store, char *err, size_t n)
+{
+    state_hooks *h = ud;
+    sp_vstore *v = h->q->stores[part];
+    spate_err e = sp_vstore_load(v, h->batch, err, n);
+    *store = e == SPATE_OK ? sp_vstore_store(v) : NULL;
+    return e;
+}
+
+static spate_err state_end(void *ud, int part, bool ok, char *err, size_t n)
+{
+    state_hooks *h = ud;
+    /* A failed batch's changes are dropped by the next load of this version. */
+    return ok ? sp_vstore_commit(h->q->stores[part], err, n) : SPATE_OK;
+}
+
+/* ---- progress ---- */
+
+typedef struct batch_times {
+    int64_t start, latest, wal, get, planning, add, commit, end; /* monotonic ms */
+} batch_times;
+
+static void put_duration(sp_progress *p, const char *key, int64_t ms)
+{
+    if (p->ndurations < SP_PROGRESS_MAX_DURATIONS)
+        p->durations[p->ndurations++] = (sp_progress_kv){key, ms};
+}
+
+static double per_second(int64_t rows, int64_t ms)
+{
+    return ms > 0 ? (double)rows * 1000.0 / (double)ms : 0.0;
+}
+
+static void fill_progress(sp_query *q, sp_progress *p, int64_t batch, const batch_times *t,
+                          const sp_batch_stats *st, const char *start, const char *end,
+                          sp_progress_state_op *op, sp_progress_source *src)
+{
+    memset(p, 0, sizeof *p);
+    memcpy(p->id, q->id, sizeof p->id);
+    memcpy(p->run_id, q->run_id, sizeof p->run_id);
+    p->name = q->spec.name;
+    p->timestamp_ms = q->batch_time_ms;
+    p->batch_id = batch;
+    p->batch_duration_ms = t->end - t->start;
+    p->num_input_rows = st->input_rows;
+    p->processed_rows_per_second = per_second(st->input_rows, t->end - t->start);
+    p->input_rows_per_second = p->processed_rows_per_second;
+    put_duration(p, "addBatch", t->add - t->planning);
+    put_duration(p, "commitOffsets", t->commit - t->add);
+    put_duration(p, "getBatch", t->get - t->wal);
+    put_duration(p, "latestOffset", t->latest - t->start);
+    put_duration(p, "queryPlanning", t->planning - t->get);
+    put_duration(p, "triggerExecution", t->end - t->start);
+    put_duration(p, "walCommit", t->wal - t->latest);
+    if (q->ph.agg) {
+        memset(op, 0, sizeof *op);
+        op->operator_name = "stateStoreSave";
+        op->num_rows_total = st->state_rows_total;
+        op->num_rows_updated = st->state_rows_updated;
+        op->memory_used_bytes = st->state_memory_bytes;
+        op->num_shuffle_partitions = q->nshuffle;
+        op->num_state_store_instances = q->nshuffle;
+        p->nstate_ops = 1;
+        p->state_ops = op;
+    }
+    *src = (sp_progress_source){q->source->ops->description(q->source),
+                                start,
+                                end,
+                                end,
+                                st->input_rows,
+                                p->input_rows_per_second,
+                                p->processed_rows_per_second};
+    p->nsources = 1;
+    p->sources = src;
+    p->sink_description = q->sink->ops->description(q->sink);
+    p->sink_num_output_rows = st->output_rows;
+}
+
+/* ---- one batch ---- */
+
+/* Runs batch over (start, end] and hands its output to the sink. */
+static spate_err run_batch(sp_query *q, int64_t batch, const char *start, const char *end,
+                           batch_times *t, sp_batch_stats *stats, char *err, size_t n)
+{
+    spate_arena *a = spate_arena_new();
+    source_input si = {q, NULL};
+    int nparts = 0;
+    spate_err e = q->source->ops->plan(q->source, start, end, a, &si.parts, &nparts, err, n);
+    t->get = t->planning = sp_monotonic_ms();
+    if (e != SPATE_OK) {
+        spate_arena_destroy(a);
+        return e;
+    }
+    sp_batch_input in = {nparts, read_part, &si};
+    state_hooks hooks = {q, batch};
+    sp_batch_state state = {q->nshuffle, state_begin, state_end, &hooks};
+    sp_batch_env env = {q->spec.pool,
+                        q->spec.tz,
+                        sp_conf_bool(q->spec.conf, "spate.sql.ansi.enabled"),
+                        q->batch_time_ms * 1000,
+                        q->spec.mode,
+                        &state};
+    sp_batch_result res;
+    e = sp_batch_run(&q->ph, &in, &env, &res);
+    if (e != SPATE_OK) snprintf(err, n, "%s", res.error);
+    if (e == SPATE_OK)
+        e = q->sink->ops->add_batch(q->sink, batch, q->spec.mode,
+                                    (const sp_colbatch *const *)res.batches, res.nbatches, err, n);
+    if (e == SPATE_OK) q->sink->rows_written += res.stats.output_rows;
+    *stats = res.stats;
+    t->add = sp_monotonic_ms();
+    sp_batch_result_free(&res);
+    spate_arena_destroy(a);
+    return e;
+}
+
+/* Runs batch and commits it: commits/N, then the source may forget. */
+static spate_err run_and_commit(sp_query *q, int64_t batch, const char *start, const char *end,
+                                batch_times *t, char *err, size_t n)
+{
+    sp_batch_stats stats = {0};
+    spate_err e = run_batch(q, batch, start, end, t, &stats, err, n);
+    if (e == SPATE_OK) e = sp_query_write_commit(q, batch, err, n);
+    if (e != SPATE_OK) return e;
+    if (q->source->ops->commit) q->source->ops->commit(q->source, end);
+    t->commit = t->end = sp_monotonic_ms();
+    sp_progress p;
+    sp_progress_state_op op;
+    sp_progress_source src;
+    fill_progress(q, &p, batch, t, &stats, start, end, &op, &src);
+    sp_query_publish(q, &p);
+    return SPATE_OK;
+}
+
+static void advance(sp_query *q, int64_t batch, char *end)
+{
+    free(q->committed);
+    q->committed = end;
+    q->next_batch = batch + 1;
+    sp_query_purge(q);
+}
+
+spate_err sp_query_trigger(sp_query *q, bool *ran, char *err, size_t n)
+{
+    *ran = false;
+    batch_times t = {0};
+    t.start = sp_monotonic_ms();
+    q->batch_time_ms = spate_clock_now(q->spec.clock);
+    char *latest = NULL;
+    spate_err e = q->source->ops->latest(q->source, q->committed, &latest, err, n);
+    t.latest = sp_monotonic_ms();
+    if (e != SPATE_OK) return e;
+    if (!latest || (q->committed && strcmp(latest, q->committed) == 0)) {
+        free(latest);
+        return SPATE_OK;
+    }
+    sp_query_set_status(q, "Processing new data", true, true);
+    int64_t batch = q->next_batch;
+    e = sp_query_write_offsets(q, batch, latest, err, n);
+    t.wal = sp_monotonic_ms();
+    if (e == SPATE_OK) e = run_and_commit(q, batch, q->committed, latest, &t, err, n);
+    if (e != SPATE_OK) {
+        free(latest);
+        return e;
+    }
+    advance(q, batch, latest);
+    *ran = true;
+    return SPATE_OK;
+}
+
+spate_err sp_query_recover(sp_query *q, char *err, size_t n)
+{
+    int64_t last;
+    q->next_batch = 0;
+    if (sp_entry_log_latest(&q->offsets, &last) != SPATE_OK) return SPATE_OK;
+    char *end = NULL, *start = NULL;
+    spate_err e = sp_query_read_offsets(q, last, &end, err, n);
+    if (e != SPATE_OK) return e;
+    int64_t committed = -1;
+    if (sp_entry_log_latest(&q->commits, &committed) == SPATE_OK && committed >= last) {
+        advance(q, last, end);
+        return SPATE_OK;
+    }
+    if (last > 0) e = sp_query_read_offsets(q, last - 1, &start, err, n);
+    free(q->committed);
+    q->committed = start;
+    if (e == SPATE_OK) {
+        sp_log(SP_LOG_INFO, "MicroBatchExecution",
+               "Resuming at batch %" PRId64 ": its offsets were written but not its commit", last);
+        q->batch_time_ms = spate_clock_now(q->spec.clock);
+        batch_times t = {0};
+        t.start = t.latest = t.wal = sp_monotonic_ms();
+        e = run_and_commit(q, last, start, end, &t, err, n);
+    }
+    if (e != SPATE_OK) {
+        free(end);
+        return e;
+    }
+    advance(q, last, end);
+    return SPATE_OK;
+}

@@ -1,0 +1,79 @@
+/* unsupported_ops.c - the streaming plan checks of unsupported_ops.h. */
+#include "sql/unsupported_ops.h"
+
+#include <stdio.h>
+
+static int count_streaming_aggs(const sp_plan *p)
+{
+    if (!p) return 0;
+    int n = (p->kind == SP_PLAN_AGGREGATE && p->streaming) ? 1 : 0;
+    return n + count_streaming_aggs(p->child) + count_streaming_aggs(p->right);
+}
+
+static bool has_distinct_agg(const sp_plan *p)
+{
+    for (int i = 0; i < p->naggs; i++)
+        if (p->aggs[i].distinct) return true;
+    return false;
+}
+
+/* Spark's containsCompleteData: no stream below, or an aggregate in complete mode. */
+static bool complete_data(const sp_plan *p, sp_output_mode mode)
+{
+    return !p->streaming || (count_streaming_aggs(p) > 0 && mode == SP_OUTPUT_COMPLETE);
+}
+
+/* The checks on each node, bottom-up (Spark's foreachUp). */
+static bool check_nodes(const sp_plan *p, sp_output_mode mode, char *err, size_t n)
+{
+    if (!p) return true;
+    if (!check_nodes(p->child, mode, err, n) || !check_nodes(p->right, mode, err, n)) return false;
+    const char *msg = NULL;
+    if (p->kind == SP_PLAN_AGGREGATE && p->child && p->child->streaming && has_distinct_agg(p))
+        msg = "Distinct aggregations are not supported on streaming DataFrames/Datasets. Consider "
+              "using approx_count_distinct() instead.";
+    else if (p->kind == SP_PLAN_LIMIT && p->child->streaming && mode == SP_OUTPUT_UPDATE)
+        msg = "Limits are not supported on streaming DataFrames/Datasets in Update output mode";
+    else if (p->kind == SP_PLAN_SORT && !complete_data(p, mode))
+        msg = "Sorting is not supported on streaming DataFrames/Datasets, unless it is on "
+              "aggregated DataFrame/Dataset in Complete output mode";
+    else if (p->kind == SP_PLAN_UNION && p->child->streaming != p->right->streaming)
+        msg = "Union between streaming and batch DataFrames/Datasets is not supported";
+    if (!msg) return true;
+    snprintf(err, n, "%s", msg);
+    return false;
+}
+
+bool sp_check_streaming_plan(const sp_plan *plan, sp_output_mode mode, char *err, size_t n)
+{
+    const char *name = sp_output_mode_name(mode);
+    if (!plan->streaming) {
+        snprintf(err, n,
+                 "Queries without streaming sources cannot be executed with "
+                 "writeStream.start()");
+        return false;
+    }
+    int aggs = count_streaming_aggs(plan);
+    if (aggs > 1) {
+        snprintf(err, n,
+                 "Multiple streaming aggregations are not supported with streaming "
+                 "DataFrames/Datasets");
+        return false;
+    }
+    if (mode == SP_OUTPUT_APPEND && aggs) {
+        /* Event-time watermarks come with the next issue: no aggregate has one yet. */
+        snprintf(err, n,
+                 "%s output mode not supported when there are streaming aggregations on "
+                 "streaming DataFrames/DataSets without watermark",
+                 name);
+        return false;
+    }
+    if (mode == SP_OUTPUT_COMPLETE && !aggs) {
+        snprintf(err, n,
+                 "%s output mode not supported when there are no streaming aggregations on "
+                 "streaming DataFrames/Datasets",
+                 name);
+        return false;
+    }
+    return check_nodes(plan, mode, err, n);
+}
