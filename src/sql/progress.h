@@ -4,9 +4,12 @@
  *   json():       compact, one line (what the query logs at INFO)
  *   prettyJson:   Spark's toString, two-space indent, "key" : value
  * Doubles print as Jackson prints Java doubles (Double.toString: 120.0,
- * 1.0E-4, "NaN" as a string); timestamp is ISO-8601 UTC with milliseconds
- * ("2026-12-07T16:45:24.873Z"); name is null when unset; offsets are the
- * sources' own JSON, embedded as JSON (null when absent).
+ * 1.0E-4); a NaN or infinite rate is left out, as Spark 4.0's
+ * safeDoubleToJValue does; durationMs and customMetrics come out sorted by
+ * key (safeMapToJValue) and are left out when empty; timestamp is ISO-8601
+ * UTC with milliseconds ("2026-12-07T16:45:24.873Z"); name is null when
+ * unset; offsets are the sources' own JSON, embedded as JSON (null when
+ * absent; a string when the text is not JSON).
  *
  * A report is a plain value: the query fills one per trigger and publishes a
  * copy; any thread may read a published one. */
@@ -33,7 +36,7 @@ typedef struct sp_progress_state_op {
     int64_t memory_used_bytes, num_rows_dropped_by_watermark;
     int64_t num_shuffle_partitions, num_state_store_instances;
     int ncustom;
-    sp_progress_kv custom[SP_PROGRESS_MAX_CUSTOM]; /* customMetrics, in order */
+    sp_progress_kv custom[SP_PROGRESS_MAX_CUSTOM]; /* customMetrics, any order */
 } sp_progress_state_op;
 
 typedef struct sp_progress_source {
@@ -54,7 +57,7 @@ typedef struct sp_progress {
     int64_t num_input_rows;
     double input_rows_per_second, processed_rows_per_second;
     int ndurations;
-    sp_progress_kv durations[SP_PROGRESS_MAX_DURATIONS]; /* durationMs, in order */
+    sp_progress_kv durations[SP_PROGRESS_MAX_DURATIONS]; /* durationMs, any order */
     int nstate_ops;
     sp_progress_state_op *state_ops;
     int nsources;
