@@ -352,3 +352,28 @@ Test(vstore, metrics)
     cr_expect_eq(m.num_removed, 0);
     sp_vstore_close(v);
 }
+
+/* A directory that cannot be made: the commit fails naming it, and the
+ * store must be loaded again before the next commit. */
+Test(vstore, commit_io_error_names_the_directory)
+{
+    char file[300], dir[320];
+    snprintf(file, sizeof file, "%s/plain", g_dir);
+    FILE *f = fopen(file, "w");
+    cr_assert_not_null(f);
+    fclose(f);
+    snprintf(dir, sizeof dir, "%s/state", file);
+    sp_vstore_conf conf = {10, 100};
+    sp_vstore *v = sp_vstore_open(dir, &conf);
+    load(v, 0);
+    put(v, "a", 1);
+    char err[512] = "";
+    cr_expect_eq(sp_vstore_commit(v, err, sizeof err), SPATE_ERR_IO);
+    cr_expect_neq(strstr(err, dir), NULL, "%s", err);
+    cr_expect_eq(sp_vstore_commit(v, err, sizeof err), SPATE_ERR_STATE);
+    load(v, 0);
+    cr_expect_eq(get(v, "a"), -1, "the failed commit's change is gone");
+    cr_expect_eq(sp_vstore_load(v, 1, err, sizeof err), SPATE_ERR_NOT_FOUND);
+    cr_expect_neq(strstr(err, "/1.delta does not exist"), NULL, "%s", err);
+    sp_vstore_close(v);
+}
