@@ -129,6 +129,12 @@ const sp_sql_condition sp_sql_conditions[] = {
     {"DATA_SOURCE_NOT_FOUND", NULL, "42K02",
      "Failed to find the data source: <provider>. Make sure the provider name is correct and the "
      "package is properly registered and compatible with your Spark version."},
+    /* Sinks */
+    {"STREAMING_OUTPUT_MODE", NULL, "42KDE", "Invalid streaming output mode: <outputMode>."},
+    {"STREAMING_OUTPUT_MODE", "UNSUPPORTED_DATASOURCE", NULL,
+     "This output mode is not supported in Data Source <className>."},
+    {"UNSUPPORTED_DATA_TYPE_FOR_DATASOURCE", NULL, "0A000",
+     "The <format> datasource doesn't support the column <columnName> of the type <columnType>."},
 };
 
 const size_t sp_sql_conditions_count = sizeof sp_sql_conditions / sizeof sp_sql_conditions[0];
