@@ -129,6 +129,7 @@ const sp_sql_condition sp_sql_conditions[] = {
     {"DATA_SOURCE_NOT_FOUND", NULL, "42K02",
      "Failed to find the data source: <provider>. Make sure the provider name is correct and the "
      "package is properly registered and compatible with your Spark version."},
+    {"PATH_NOT_FOUND", NULL, "42K03", "Path does not exist: <path>."},
     /* Sinks */
     {"STREAMING_OUTPUT_MODE", NULL, "42KDE", "Invalid streaming output mode: <outputMode>."},
     {"STREAMING_OUTPUT_MODE", "UNSUPPORTED_DATASOURCE", NULL,

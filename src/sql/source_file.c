@@ -1,0 +1,354 @@
+/* source_file.c - Spark's FileStreamSource for csv, json and text: each
+ * trigger lists the source directory (connect/file_listing.h: Spark's name
+ * rules, files not taken before), takes the new files oldest first (newest
+ * with latestFirst) up to maxFilesPerTrigger or maxBytesPerTrigger, and
+ * records them as the next entry of its own log (source_file_log.c); the
+ * offset is {"logOffset":N}, the last entry. A batch (start, end] reads the
+ * files of entries start+1..end, one partition per file, so a re-run batch
+ * reads the same files and a restart never takes a committed one again.
+ * Files older than maxFileAge behind the newest seen are ignored (Spark's
+ * SeenFilesMap). After a commit, cleanSource deletes or archives the files
+ * of committed batches.
+ *
+ * path is a directory, or a directory and a glob over file names
+ * (its last part, such as *.csv); globs over directories are not supported yet.
+ *
+ * Threads: as source.h says; reads only use the log's file entries, which
+ * never move once added. */
+#include "sql/source_int.h"
+
+#include "base/arena.h"
+#include "base/log.h"
+#include "connect/file_listing.h"
+#include "sql/sql_error.h"
+
+#include <errno.h>
+#include <fnmatch.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+typedef struct file_source {
+    sp_source base;
+    sp_file_opts o;
+    char *dir, *pattern; /* pattern: over names, NULL: every file */
+    sp_file_listing listing;
+    sp_file_log log;
+    int64_t latest_mtime, purge_ts; /* SeenFilesMap */
+    int64_t cleaned;                /* batches [0, cleaned) cleaned */
+    char **avail_now;               /* prepare_available_now's names, sorted */
+    size_t navail;
+    bool available_now;
+    char desc[PATH_MAX + 64];
+} file_source;
+
+static bool has_glob(const char *s) { return strpbrk(s, "*?[{") != NULL; }
+
+/* The file's name passes path's glob and pathGlobFilter. */
+static bool name_filter(const char *path, void *ud)
+{
+    file_source *f = ud;
+    const char *slash = strrchr(path, '/'), *name = slash ? slash + 1 : path;
+    if (f->pattern && fnmatch(f->pattern, name, 0) != 0) return false;
+    return !f->o.glob_filter || fnmatch(f->o.glob_filter, name, 0) == 0;
+}
+
+/* Splits path into an absolute directory and a name pattern. */
+static bool split_path(file_source *f, char *errstr, size_t n)
+{
+    char abs[PATH_MAX * 2 + 2], cwd[PATH_MAX];
+    const char *p = f->o.path;
+    if (p[0] != '/' && getcwd(cwd, sizeof cwd))
+        snprintf(abs, sizeof abs, "%s/%s", cwd, p);
+    else
+        snprintf(abs, sizeof abs, "%s", p);
+    size_t len = strlen(abs);
+    while (len > 1 && abs[len - 1] == '/')
+        abs[--len] = '\0';
+    snprintf(f->desc, sizeof f->desc, "FileStreamSource[file:%s]", abs);
+    char *slash = strrchr(abs, '/');
+    if (has_glob(slash + 1)) {
+        f->pattern = sp_xstrdup(slash + 1);
+        *slash = '\0';
+        if (!abs[0]) strcpy(abs, "/");
+    }
+    if (has_glob(abs)) {
+        snprintf(errstr, n, "path %s: globs over directories are not supported yet", p);
+        return false;
+    }
+    f->dir = sp_xstrdup(abs);
+    struct stat st;
+    if (!f->pattern && (stat(abs, &st) != 0 || !S_ISDIR(st.st_mode))) {
+        char file[PATH_MAX + 8];
+        snprintf(file, sizeof file, "file:%s", abs);
+        sp_sql_error e;
+        sp_sql_error_init(&e);
+        sp_sql_error_set(&e, "PATH_NOT_FOUND", "path", file, NULL);
+        char *msg = sp_sql_error_message(&e);
+        snprintf(errstr, n, "%s", msg);
+        free(msg);
+        sp_sql_error_clear(&e);
+        return false;
+    }
+    return true;
+}
+
+static const char *base_name(const char *path)
+{
+    const char *s = strrchr(path, '/');
+    return s ? s + 1 : path;
+}
+
+/* SeenFilesMap.purge: names older than maxFileAge behind the newest go. */
+static void purge(file_source *f)
+{
+    if (f->o.max_file_age_ms == INT64_MAX || f->latest_mtime == INT64_MIN) return;
+    f->purge_ts = f->latest_mtime - f->o.max_file_age_ms;
+    sp_file_listing_forget_before(&f->listing, f->purge_ts);
+}
+
+static void seen(file_source *f, const sp_file_entry *e)
+{
+    sp_file_listing_take(&f->listing, base_name(e->path), e->mtime_ms);
+    if (e->mtime_ms > f->latest_mtime) f->latest_mtime = e->mtime_ms;
+}
+
+static const char *file_description(sp_source *s) { return ((file_source *)s)->desc; }
+
+static char *log_offset_json(int64_t id)
+{
+    char buf[48];
+    snprintf(buf, sizeof buf, "{\"logOffset\":%" PRId64 "}", id);
+    return sp_xstrdup(buf);
+}
+
+/* {"logOffset":N}, or a plain LongOffset N (Spark reads both). */
+static bool parse_log_offset(const char *json, int64_t *id)
+{
+    const char *k = strstr(json, "\"logOffset\"");
+    if (!k) return sp_source_parse_long(json, id);
+    const char *colon = strchr(k + 11, ':');
+    char *end;
+    if (!colon) return false;
+    *id = strtoll(colon + 1, &end, 10);
+    return end != colon + 1;
+}
+
+static int by_time(const void *x, const void *y)
+{
+    const sp_listed_file *a = x, *b = y;
+    if (a->mtime_ms != b->mtime_ms) return a->mtime_ms < b->mtime_ms ? -1 : 1;
+    return strcmp(a->name, b->name);
+}
+
+static int by_time_desc(const void *x, const void *y) { return by_time(y, x); }
+
+static int cmp_str(const void *x, const void *y)
+{
+    return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+/* Keeps the files prepare_available_now saw; returns the new count. */
+static size_t only_available_now(const file_source *f, sp_listed_file *files, size_t n)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *name = files[i].name;
+        if (bsearch(&name, f->avail_now, f->navail, sizeof *f->avail_now, cmp_str))
+            files[k++] = files[i];
+        else
+            free(files[i].name), free(files[i].path);
+    }
+    return k;
+}
+
+/* How many of the sorted files this trigger takes. */
+static size_t take_count(const file_source *f, const sp_listed_file *files, size_t n)
+{
+    if (f->o.max_files) return n < (size_t)f->o.max_files ? n : (size_t)f->o.max_files;
+    if (!f->o.max_bytes) return n;
+    size_t k = 0;
+    int64_t bytes = 0;
+    while (k < n && (k == 0 || bytes + files[k].size <= f->o.max_bytes))
+        bytes += files[k++].size;
+    return k;
+}
+
+/* Lists the new files; *files sorted in the order they are taken. */
+static spate_err list_new(file_source *f, sp_listed_file **files, size_t *n, char *errstr,
+                          size_t en)
+{
+    int64_t after = f->purge_ts == INT64_MIN ? INT64_MIN : f->purge_ts - 1;
+    if (sp_file_listing_new_files(&f->listing, after, INT64_MAX, files, n) != 0) {
+        if (errno == ENOENT) return SPATE_OK; /* a glob's directory not made yet */
+        snprintf(errstr, en, "cannot list %s: %s", f->dir, strerror(errno));
+        return SPATE_ERR_IO;
+    }
+    if (f->available_now) *n = only_available_now(f, *files, *n);
+    qsort(*files, *n, sizeof **files, f->o.latest_first ? by_time_desc : by_time);
+    return SPATE_OK;
+}
+
+static spate_err file_latest(sp_source *s, const char *start, char **out, char *errstr, size_t en)
+{
+    (void)start;
+    file_source *f = (file_source *)s;
+    sp_listed_file *files = NULL;
+    size_t n = 0;
+    spate_err e = list_new(f, &files, &n, errstr, en);
+    size_t k = e ? 0 : take_count(f, files, n);
+    if (k > 0) {
+        sp_file_entry *entries = sp_xcalloc(k, sizeof *entries);
+        for (size_t i = 0; i < k; i++)
+            entries[i] = (sp_file_entry){files[i].path, files[i].size, files[i].mtime_ms};
+        e = sp_file_log_add(&f->log, entries, k, errstr, en);
+        for (size_t i = 0; i < k && e == SPATE_OK; i++)
+            seen(f, &entries[i]);
+        free(entries);
+        if (e == SPATE_OK) purge(f);
+    }
+    sp_listed_files_free(files, n);
+    *out = e == SPATE_OK && f->log.n > 0 ? log_offset_json(f->log.n - 1) : NULL;
+    return e;
+}
+
+static void file_prepare_available_now(sp_source *s)
+{
+    file_source *f = (file_source *)s;
+    sp_listed_file *files = NULL;
+    size_t n = 0;
+    char err[256];
+    f->available_now = false;
+    if (list_new(f, &files, &n, err, sizeof err) != SPATE_OK) n = 0;
+    f->avail_now = sp_xcalloc(n ? n : 1, sizeof *f->avail_now);
+    for (size_t i = 0; i < n; i++)
+        f->avail_now[i] = sp_xstrdup(files[i].name);
+    f->navail = n;
+    qsort(f->avail_now, n, sizeof *f->avail_now, cmp_str);
+    sp_listed_files_free(files, n);
+    f->available_now = true;
+}
+
+static spate_err file_plan(sp_source *s, const char *start, const char *end, spate_arena *a,
+                           void ***parts, int *nparts, char *errstr, size_t n)
+{
+    file_source *f = (file_source *)s;
+    int64_t so = -1, eo;
+    if ((start && !parse_log_offset(start, &so)) || !parse_log_offset(end, &eo) || so > eo ||
+        so < -1) {
+        snprintf(errstr, n, "file source: bad offsets (%s, %s]", start ? start : "", end);
+        return SPATE_ERR_INVALID_ARG;
+    }
+    if (eo >= f->log.n) {
+        snprintf(errstr, n,
+                 "file source: batch %" PRId64 " is not in the source's log (%" PRId64 " entries)",
+                 eo, f->log.n);
+        return SPATE_ERR_STATE;
+    }
+    size_t total = 0;
+    for (int64_t id = so + 1; id <= eo; id++)
+        total += f->log.batches[id].n;
+    *parts = spate_arena_alloc(a, (total ? total : 1) * sizeof **parts);
+    size_t k = 0;
+    for (int64_t id = so + 1; id <= eo; id++)
+        for (size_t i = 0; i < f->log.batches[id].n; i++)
+            (*parts)[k++] = &f->log.batches[id].files[i];
+    *nparts = (int)k;
+    return SPATE_OK;
+}
+
+static spate_err file_read(sp_source *s, void *part, spate_arena *a, sp_source_emit_fn emit,
+                           void *ud, sp_source_counters *c, char *errstr, size_t n)
+{
+    return sp_source_file_read(&((file_source *)s)->o.parse, part, a, emit, ud, c, errstr, n);
+}
+
+/* mkdir -p of path's parent directories. */
+static void make_parents(char *path)
+{
+    for (char *p = strchr(path + 1, '/'); p; p = strchr(p + 1, '/')) {
+        *p = '\0';
+        mkdir(path, 0777);
+        *p = '/';
+    }
+}
+
+/* Deletes or archives (to sourceArchiveDir + the file's path) one file. */
+static void clean_file(const file_source *f, const char *path)
+{
+    char why[128];
+    if (f->o.clean == SP_CLEAN_DELETE) {
+        if (unlink(path) != 0 && errno != ENOENT)
+            sp_log(SP_LOG_WARN, "FileStreamSource", "Fail to remove %s / skip removing file: %s",
+                   path, strerror_r(errno, why, sizeof why));
+        return;
+    }
+    char dest[PATH_MAX * 2];
+    snprintf(dest, sizeof dest, "%s%s", f->o.archive_dir, path);
+    make_parents(dest);
+    if (rename(path, dest) != 0 && errno != ENOENT)
+        sp_log(SP_LOG_WARN, "FileStreamSource", "Fail to move %s to %s / skip moving file: %s",
+               path, dest, strerror_r(errno, why, sizeof why));
+}
+
+static void file_commit(sp_source *s, const char *end)
+{
+    file_source *f = (file_source *)s;
+    int64_t eo;
+    if (f->o.clean == SP_CLEAN_OFF || !parse_log_offset(end, &eo)) return;
+    for (; f->cleaned <= eo && f->cleaned < f->log.n; f->cleaned++) {
+        const sp_file_batch *b = &f->log.batches[f->cleaned];
+        for (size_t i = 0; i < b->n; i++)
+            clean_file(f, b->files[i].path);
+    }
+}
+
+static void file_close(sp_source *s)
+{
+    file_source *f = (file_source *)s;
+    sp_file_listing_free(&f->listing);
+    sp_file_log_free(&f->log);
+    for (size_t i = 0; i < f->navail; i++)
+        free(f->avail_now[i]);
+    free(f->avail_now);
+    free(f->dir);
+    free(f->pattern);
+    free(f);
+}
+
+static const sp_source_ops file_ops = {
+    .description = file_description,
+    .latest = file_latest,
+    .prepare_available_now = file_prepare_available_now,
+    .plan = file_plan,
+    .read = file_read,
+    .commit = file_commit,
+    .close = file_close,
+};
+
+sp_source *sp_source_file_open(const sp_source_def *d, const sp_source_env *env, char *errstr,
+                               size_t n)
+{
+    file_source *f = sp_xcalloc(1, sizeof *f);
+    f->base.ops = &file_ops;
+    f->base.def = d;
+    f->latest_mtime = f->purge_ts = INT64_MIN;
+    if (!sp_source_file_opts(d, env->conf, &f->o, errstr, n) || !split_path(f, errstr, n)) {
+        free(f->dir), free(f->pattern), free(f);
+        return NULL;
+    }
+    sp_file_listing_init(&f->listing, f->dir, name_filter, f);
+    if (sp_file_log_open(&f->log, env->checkpoint_dir, errstr, n) != SPATE_OK) {
+        file_close(&f->base);
+        return NULL;
+    }
+    for (int64_t id = 0; id < f->log.n; id++)
+        for (size_t i = 0; i < f->log.batches[id].n; i++)
+            seen(f, &f->log.batches[id].files[i]);
+    purge(f);
+    return &f->base;
+}
