@@ -41,7 +41,7 @@ struct sp_agg_table {
     uint64_t mask;
     spate_value *scratch; /* nkeys, for sp_agg_table_hash */
     uint8_t (*decbuf)[16];
-    uint64_t h[CHUNK];
+    uint64_t h[CHUNK], hk[CHUNK];
     int32_t rows[CHUNK], gid[CHUNK];
 };
 
@@ -187,38 +187,42 @@ static inline uint64_t mix(uint64_t h)
     return h;
 }
 
+/* hk[i]: the hash of key column c at rows[i] (NULL rows: one constant). */
+static void hash_column(const sp_column *c, const int32_t *rows, int n, uint64_t *hk)
+{
+    if (sp_coltype_is_varlen(c->type)) {
+        for (int i = 0; i < n; i++) {
+            int32_t o = c->offsets[rows[i]];
+            hk[i] = XXH3_64bits(c->chars + o, (size_t)(c->offsets[rows[i] + 1] - o));
+        }
+    } else if (c->type == SP_COL_DECIMAL128) {
+        for (int i = 0; i < n; i++) {
+            sp_i128 d = sp_sql_col_dec(c, rows[i]);
+            hk[i] = (uint64_t)d ^ mix((uint64_t)(d >> 64));
+        }
+    } else if (c->type == SP_COL_I64 || c->type == SP_COL_TIMESTAMP) {
+        const int64_t *v = sp_column_i64(c);
+        for (int i = 0; i < n; i++)
+            hk[i] = (uint64_t)v[rows[i]];
+    } else {
+        for (int i = 0; i < n; i++)
+            hk[i] = (uint64_t)int_at(c, rows[i]);
+    }
+    if (c->validity)
+        for (int i = 0; i < n; i++)
+            if (!sp_column_valid(c, rows[i])) hk[i] = 0x5bd1e9955bd1e995ull;
+}
+
 /* h[i] of rows[0..n): every key column folded in, one column at a time. */
 static void hash_rows(sp_agg_table *t, const sp_column *const *keys, int n)
 {
-    const int32_t *rows = t->rows;
-    uint64_t *h = t->h;
+    uint64_t *h = t->h, *hk = t->hk;
     for (int i = 0; i < n; i++)
         h[i] = 0x9E3779B97F4A7C15ull;
     for (int k = 0; k < t->nkeys; k++) {
-        const sp_column *c = keys[k];
-        if (sp_coltype_is_varlen(c->type)) {
-            for (int i = 0; i < n; i++) {
-                int32_t o = c->offsets[rows[i]];
-                uint64_t v = XXH3_64bits(c->chars + o, (size_t)(c->offsets[rows[i] + 1] - o));
-                h[i] = (h[i] ^ v) * 0x9E3779B97F4A7C15ull;
-            }
-        } else if (c->type == SP_COL_DECIMAL128) {
-            for (int i = 0; i < n; i++) {
-                sp_i128 d = sp_sql_col_dec(c, rows[i]);
-                uint64_t v = (uint64_t)d ^ mix((uint64_t)(d >> 64));
-                h[i] = (h[i] ^ v) * 0x9E3779B97F4A7C15ull;
-            }
-        } else if (c->type == SP_COL_I64 || c->type == SP_COL_TIMESTAMP) {
-            const int64_t *v = sp_column_i64(c);
-            for (int i = 0; i < n; i++)
-                h[i] = (h[i] ^ (uint64_t)v[rows[i]]) * 0x9E3779B97F4A7C15ull;
-        } else {
-            for (int i = 0; i < n; i++)
-                h[i] = (h[i] ^ (uint64_t)int_at(c, rows[i])) * 0x9E3779B97F4A7C15ull;
-        }
-        if (c->validity)
-            for (int i = 0; i < n; i++)
-                if (!sp_column_valid(c, rows[i])) h[i] = (h[i] ^ 0x5bd1e995ull) * 0xc2b2ae3dull;
+        hash_column(keys[k], t->rows, n, hk);
+        for (int i = 0; i < n; i++)
+            h[i] = (h[i] ^ hk[i]) * 0x9E3779B97F4A7C15ull;
     }
     for (int i = 0; i < n; i++)
         h[i] = mix(h[i]);
