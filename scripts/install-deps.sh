@@ -3,7 +3,7 @@
 # Safe to run often: it does nothing when everything is there.
 set -euo pipefail
 PKGS=(cmake make gcc clang libclang-rt-14-dev clang-format pkg-config libxxhash-dev libcriterion-dev python3 python3-pytest
-      librdkafka-dev kcat python3-kafka libpcre2-dev libmicrohttpd-dev tzdata)
+      librdkafka-dev kcat python3-kafka libpcre2-dev libmicrohttpd-dev tzdata libedit-dev)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

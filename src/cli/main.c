@@ -20,6 +20,8 @@ static const command commands[] = {
     {"gen", sp_cmd_gen, "generate test data: spate gen orders [--count N] [--seed S] ..."},
     {"kafka-mock", sp_cmd_kafka_mock,
      "a Kafka-protocol broker for tests: spate kafka-mock [--brokers N] [--topic T:P] ..."},
+    {"sql", sp_cmd_sql,
+     "run Spark SQL statements and streaming queries: spate sql [--conf k=v] [-e SQL | FILE]"},
     {"config", sp_cmd_config, "print the configuration options: spate config --markdown"},
     {"version", cmd_version, "print the version"},
     {"help", cmd_help, "print this help"},

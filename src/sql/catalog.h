@@ -36,6 +36,7 @@ typedef struct sp_catalog_table {
     /* DATASOURCE: the provider ("csv", "rate", "console"...) and its options
      * in the order written, keys as written. */
     const char *format;
+    bool schema_given; /* the schema is the user's (else the source's own) */
     size_t nopts;
     const char **keys, **vals;
     /* VIEW: the analyzed plan (its streaming flag says whether the view

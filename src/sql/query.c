@@ -262,6 +262,7 @@ const char *sp_query_id(const sp_query *q) { return q->id; }
 const char *sp_query_run_id(const sp_query *q) { return q->run_id; }
 const char *sp_query_name(const sp_query *q) { return q->spec.name; }
 const sp_physical *sp_query_physical(const sp_query *q) { return &q->ph; }
+sp_sink *sp_query_sink(const sp_query *q) { return q->sink; }
 
 bool sp_query_is_active(sp_query *q)
 {

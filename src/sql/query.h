@@ -108,6 +108,8 @@ char *sp_query_status_json(sp_query *q);
  * the first. recent: all kept ones as a JSON array. */
 char *sp_query_last_progress(sp_query *q, bool pretty);
 char *sp_query_recent_progress(sp_query *q);
+/* The running sink (a memory sink's table is registered from it). */
+sp_sink *sp_query_sink(const sp_query *q);
 /* The physical parts of the plan, as explain prints them. */
 const sp_physical *sp_query_physical(const sp_query *q);
 

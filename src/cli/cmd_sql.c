@@ -1,0 +1,144 @@
+/* cmd_sql.c - `spate sql`: statements from -e, a file or an interactive
+ * shell (libedit), run in one session; then the streaming queries they
+ * started run until they end (Once, AvailableNow) or SIGINT/SIGTERM stops
+ * them gracefully. Exit status: 0, 1 when a statement or a query failed, 2
+ * for a usage error. Main thread. */
+#include "cli/cli.h"
+
+#include "base/fsutil.h"
+#include "sql/session.h"
+
+#include <editline/readline.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig) { stop_signal = sig; }
+
+static void usage(void)
+{
+    fprintf(stderr, "usage: spate sql [--conf key=value]... [-e 'STATEMENTS' | FILE]\n");
+}
+
+/* Parses the options into conf and the statement source. */
+static int parse_args(int argc, char **argv, spate_conf *conf, const char **text, const char **file)
+{
+    for (int i = 1; i < argc; i++) {
+        char why[512];
+        if (!strcmp(argv[i], "--conf") && i + 1 < argc) {
+            char *kv = argv[++i], *eq = strchr(kv, '=');
+            if (!eq) {
+                fprintf(stderr, "spate sql: --conf wants key=value, got '%s'\n", kv);
+                return SP_EXIT_USAGE;
+            }
+            *eq = '\0';
+            if (spate_conf_set(conf, kv, eq + 1, why, sizeof why) != SPATE_OK) {
+                fprintf(stderr, "spate sql: %s\n", why);
+                return SP_EXIT_USAGE;
+            }
+        } else if (!strcmp(argv[i], "-e") && i + 1 < argc) {
+            *text = argv[++i];
+        } else if (argv[i][0] != '-' && !*file) {
+            *file = argv[i];
+        } else {
+            usage();
+            return SP_EXIT_USAGE;
+        }
+    }
+    return SP_EXIT_OK;
+}
+
+/* Waits for the queries, stopping them on a signal; 1 when one failed. */
+static int wait_queries(sp_session *s)
+{
+    while (!sp_session_await_all(s, 100))
+        if (stop_signal) {
+            fprintf(stderr, "spate sql: stopping the queries (signal %d)\n", (int)stop_signal);
+            sp_session_stop_all(s);
+        }
+    int rc = SP_EXIT_OK;
+    for (int i = 0; i < sp_session_nqueries(s); i++) {
+        char *ex = sp_query_exception(sp_session_query(s, i));
+        if (ex) {
+            fprintf(stderr, "spate sql: query %s failed: %s\n", sp_query_id(sp_session_query(s, i)),
+                    ex);
+            rc = SP_EXIT_FAIL;
+        }
+        free(ex);
+    }
+    return rc;
+}
+
+static bool run_text(sp_session *s, const char *text)
+{
+    char *err = NULL;
+    bool ok = sp_session_run(s, text, stdout, &err);
+    if (!ok) fprintf(stderr, "%s\n", err ? err : "error");
+    free(err);
+    fflush(stdout);
+    return ok;
+}
+
+/* The shell: lines gathered until one ends with ';', then run. */
+static void shell(sp_session *s)
+{
+    char *stmt = NULL;
+    size_t len = 0;
+    for (char *line; !stop_signal && (line = readline(stmt ? "       > " : "spate-sql> "));) {
+        size_t n = strlen(line);
+        stmt = realloc(stmt, len + n + 2);
+        if (!stmt) abort();
+        memcpy(stmt + len, line, n);
+        len += n;
+        stmt[len++] = '\n';
+        stmt[len] = '\0';
+        free(line);
+        const char *end = stmt + len;
+        while (end > stmt && (end[-1] == '\n' || end[-1] == ' '))
+            end--;
+        if (end == stmt || end[-1] != ';') continue;
+        add_history(stmt);
+        run_text(s, stmt);
+        free(stmt);
+        stmt = NULL;
+        len = 0;
+    }
+    free(stmt);
+}
+
+int sp_cmd_sql(int argc, char **argv)
+{
+    spate_conf *conf = spate_conf_new();
+    const char *text = NULL, *file = NULL;
+    int rc = parse_args(argc, argv, conf, &text, &file);
+    char *buf = NULL, why[512] = "";
+    size_t len = 0;
+    if (rc == SP_EXIT_OK && file && sp_read_whole(file, &buf, &len) != 0) {
+        fprintf(stderr, "spate sql: cannot read %s: %m\n", file);
+        rc = SP_EXIT_FAIL;
+    }
+    sp_session *s = rc == SP_EXIT_OK ? sp_session_new(conf, why, sizeof why) : NULL;
+    if (rc == SP_EXIT_OK && !s) {
+        fprintf(stderr, "spate sql: %s\n", why);
+        rc = SP_EXIT_USAGE;
+    }
+    if (s) {
+        signal(SIGINT, on_signal);
+        signal(SIGTERM, on_signal);
+        if (text || buf)
+            rc = run_text(s, text ? text : buf) ? SP_EXIT_OK : SP_EXIT_FAIL;
+        else
+            shell(s);
+        if (rc == SP_EXIT_OK)
+            rc = wait_queries(s);
+        else
+            sp_session_stop_all(s);
+        sp_session_free(s);
+    }
+    free(buf);
+    spate_conf_destroy(conf);
+    return rc;
+}

@@ -1,0 +1,183 @@
+/* session_insert.c - INSERT INTO sink SELECT ...: a streaming query started
+ * with the sink table's writer options, or a static query written once as
+ * batch 0. Caller's thread. */
+#include "sql/session_int.h"
+
+#include "base/arena.h"
+#include "sql/static_exec.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* The sink table's options split: writer settings, the rest for the sink. */
+typedef struct writer_opts {
+    const char *mode, *trigger, *checkpoint, *name;
+    const char **keys, **vals;
+    size_t n;
+} writer_opts;
+
+static void split_options(const sp_catalog_table *t, spate_arena *a, writer_opts *w)
+{
+    memset(w, 0, sizeof *w);
+    w->keys = spate_arena_alloc(a, sizeof *w->keys * (t->nopts + 1));
+    w->vals = spate_arena_alloc(a, sizeof *w->vals * (t->nopts + 1));
+    for (size_t i = 0; i < t->nopts; i++) {
+        const char *k = t->keys[i], *v = t->vals[i];
+        if (!strcasecmp(k, "outputMode"))
+            w->mode = v;
+        else if (!strcasecmp(k, "trigger"))
+            w->trigger = v;
+        else if (!strcasecmp(k, "checkpointLocation"))
+            w->checkpoint = v;
+        else if (!strcasecmp(k, "queryName"))
+            w->name = v;
+        else
+            w->keys[w->n] = k, w->vals[w->n++] = v;
+    }
+}
+
+static sp_started_query *add_query(sp_session *s)
+{
+    pthread_mutex_lock(&s->mu);
+    if (s->nq == s->capq) {
+        s->capq = s->capq ? 2 * s->capq : 4;
+        s->queries = realloc(s->queries, sizeof *s->queries * (size_t)s->capq);
+        if (!s->queries) abort();
+    }
+    sp_started_query *sq = &s->queries[s->nq];
+    memset(sq, 0, sizeof *sq);
+    pthread_mutex_unlock(&s->mu);
+    return sq;
+}
+
+/* The scan's table as a source definition for the query. */
+static sp_source_def *query_source(sp_session *s, const sp_physical *ph, char **err)
+{
+    const sp_catalog_table *t = ph->scan->table;
+    if (t->kind == SP_TABLE_MEMORY && t->memory_is_stream) return sp_memory_stream_def(t->memory);
+    char why[1024] = "";
+    sp_source_def *d =
+        sp_source_resolve(t->format ? t->format : "", t->schema_given ? t->schema : NULL, t->keys,
+                          t->vals, t->nopts, s->conf, why, sizeof why);
+    if (!d) *err = sp_session_message("%s", why);
+    return d;
+}
+
+/* Registers a memory sink's table under the query's name. */
+static void register_memory_table(sp_session *s, sp_query *q, const char *name)
+{
+    sp_memory_table *mt = sp_memory_sink_table(sp_query_sink(q));
+    if (!mt || !name) return;
+    sp_catalog_table t = {
+        .kind = SP_TABLE_MEMORY, .name = name, .schema = sp_memory_table_schema(mt), .memory = mt};
+    sp_catalog_put(s->catalog, &t, true);
+}
+
+static bool start_stream(sp_session *s, sp_plan *p, spate_arena *a, sp_sink_def *sink,
+                         const writer_opts *w, const char *sink_name, char **err)
+{
+    sp_physical ph;
+    char why[2048] = "";
+    if (!sp_physical_plan(&ph, p, a, why, sizeof why)) {
+        *err = sp_session_message("%s", why);
+        return false;
+    }
+    sp_query_spec spec = {.plan = p,
+                          .sink = sink,
+                          .name = w->name ? w->name : NULL,
+                          .checkpoint = w->checkpoint,
+                          .conf = s->conf,
+                          .clock = s->clock,
+                          .pool = s->pool,
+                          .tz = s->tz,
+                          .console = s->out};
+    if (!strcasecmp(sink->format, "memory") && !spec.name) spec.name = sink_name;
+    if ((w->mode && !sp_output_mode_parse(w->mode, &spec.mode)) ||
+        !sp_trigger_parse(w->trigger, &spec.trigger, why, sizeof why)) {
+        *err = w->mode && !sp_output_mode_parse(w->mode, &spec.mode)
+                   ? sp_session_message("Unknown output mode %s. Accepted output modes are "
+                                        "'append', 'complete', 'update'",
+                                        w->mode)
+                   : sp_session_message("%s", why);
+        return false;
+    }
+    sp_source_def *src = query_source(s, &ph, err);
+    if (!src) return false;
+    spec.source = src;
+    sp_started_query *sq = add_query(s);
+    sq->q = sp_query_start(&spec, why, sizeof why);
+    if (!sq->q) {
+        *err = sp_session_message("%s", why);
+        if (src->memory == NULL) sp_source_def_free(src);
+        return false;
+    }
+    sq->arena = a;
+    sq->source = src->memory ? NULL : src;
+    sq->sink = sink;
+    register_memory_table(s, sq->q, spec.name);
+    pthread_mutex_lock(&s->mu);
+    s->nq++;
+    pthread_mutex_unlock(&s->mu);
+    return true;
+}
+
+/* A static INSERT: the query once, its rows to the sink as batch 0. */
+static bool write_static(sp_session *s, sp_plan *p, sp_sink_def *sink, char **err)
+{
+    sp_batch_result r;
+    char why[2048] = "";
+    bool ok = sp_static_run(p, s->pool, s->conf, s->tz, &r) == SPATE_OK;
+    spate_arena *a = spate_arena_new();
+    sp_sink_env env = {NULL, s->tz, s->out};
+    sp_sink *k = ok ? sp_sink_open(sink, sp_plan_schema(a, p), &env, why, sizeof why) : NULL;
+    if (!ok) snprintf(why, sizeof why, "%s", r.error);
+    ok = ok && k &&
+         k->ops->add_batch(k, 0, SP_OUTPUT_APPEND, (const sp_colbatch *const *)r.batches,
+                           r.nbatches, why, sizeof why) == SPATE_OK;
+    if (k) k->ops->close(k);
+    if (!ok) *err = sp_session_message("%s", why);
+    sp_batch_result_free(&r);
+    spate_arena_destroy(a);
+    sp_sink_def_free(sink);
+    return ok;
+}
+
+bool sp_session_insert(sp_session *s, const sp_sql_node *st, const char *text, char **err)
+{
+    const char *name = st->list.items[st->list.n - 1]->str;
+    sp_catalog_table *t = sp_catalog_get(s->catalog, name);
+    if (!t || t->kind != SP_TABLE_DATASOURCE) {
+        *err = sp_session_message("[TABLE_OR_VIEW_NOT_FOUND] The table or view `%s` cannot be "
+                                  "found. Verify the spelling and correctness of the schema and "
+                                  "catalog. SQLSTATE: 42P01",
+                                  name);
+        if (t) sp_catalog_table_unref(t);
+        return false;
+    }
+    spate_arena *a = spate_arena_new();
+    writer_opts w;
+    split_options(t, a, &w);
+    char why[1024] = "";
+    sp_sink_def *sink = sp_sink_resolve(t->format, w.keys, w.vals, w.n, why, sizeof why);
+    sp_analyzer az = sp_session_analyzer(s, a, text);
+    sp_sql_error e;
+    sp_sql_error_init(&e);
+    sp_plan *p = sink ? sp_analyze_query(&az, st->a, &e) : NULL;
+    bool ok = false;
+    if (!sink)
+        *err = sp_session_message("%s", why);
+    else if (!p)
+        *err = sp_session_error(&e, text);
+    else if (p->streaming)
+        ok = start_stream(s, p, a, sink, &w, name, err);
+    else
+        ok = write_static(s, p, sink, err), sink = NULL;
+    if (!ok || !p || !p->streaming) {
+        if (sink) sp_sink_def_free(sink);
+        spate_arena_destroy(a);
+    }
+    sp_catalog_table_unref(t);
+    return ok;
+}

@@ -1,0 +1,48 @@
+/* session_int.h - the session's private state, shared by session*.c. */
+#ifndef SP_SQL_SESSION_INT_H
+#define SP_SQL_SESSION_INT_H
+
+#include "sql/analyzer.h"
+#include "sql/catalog.h"
+#include "sql/session.h"
+
+#include <pthread.h>
+
+/* A started query and what its spec points at. */
+typedef struct sp_started_query {
+    sp_query *q;
+    spate_arena *arena; /* the plan, names */
+    sp_source_def *source;
+    sp_sink_def *sink;
+    sp_query_listener listener;
+} sp_started_query;
+
+struct sp_session {
+    spate_conf *conf;
+    sp_catalog *catalog;
+    sp_pool *pool;
+    spate_clock *clock;
+    const sp_tz *tz;
+    spate_arena *arena; /* views' plans and other statement results kept */
+    int64_t next_id;
+    pthread_mutex_t mu; /* one statement at a time; the query list */
+    sp_started_query *queries;
+    int nq, capq;
+    FILE *out; /* the running statement's output */
+};
+
+/* An analyzer over the session's catalog and settings. */
+sp_analyzer sp_session_analyzer(sp_session *s, spate_arena *a, const char *text);
+
+/* session_stmt.c: one parsed statement. False with *err (malloc'd). */
+bool sp_session_exec(sp_session *s, const sp_sql_node *stmt, const char *text, char **err);
+/* session_insert.c: INSERT INTO sink query. */
+bool sp_session_insert(sp_session *s, const sp_sql_node *stmt, const char *text, char **err);
+/* session_show.c: prints a result's batches as show() does. */
+void sp_session_print(sp_session *s, const sp_colbatch *const *batches, size_t n);
+
+/* A malloc'd rendered SQL error (e cleared), or a copy of msg. */
+char *sp_session_error(sp_sql_error *e, const char *text);
+char *sp_session_message(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif
