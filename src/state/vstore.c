@@ -32,6 +32,7 @@ struct sp_vstore {
     sp_vfiles files;
     int64_t num_updated, num_removed; /* of the last commit */
     int64_t commit_time_ms, files_written;
+    int64_t cache_hits, cache_misses;
 };
 
 sp_vstore *sp_vstore_open(const char *dir, const sp_vstore_conf *conf)
@@ -122,7 +123,11 @@ spate_err sp_vstore_load(sp_vstore *v, int64_t version, char *errstr, size_t err
         return SPATE_ERR_INVALID_ARG;
     }
     v->committed = false;
-    if (!v->stale && version == v->version && !has_changes(v)) return SPATE_OK;
+    if (!v->stale && version == v->version && !has_changes(v)) {
+        v->cache_hits += version > 0;
+        return SPATE_OK;
+    }
+    v->cache_misses += version > 0;
     sp_vfiles_list(&v->files, v->dir);
     v->listed = true;
     spate_err err = SPATE_OK;
@@ -226,6 +231,8 @@ sp_vstore_metrics sp_vstore_get_metrics(const sp_vstore *v)
         .memory_bytes = (int64_t)sp_state_store_bytes(v->store),
         .commit_time_ms = v->commit_time_ms,
         .files_written = v->files_written,
+        .cache_hits = v->cache_hits,
+        .cache_misses = v->cache_misses,
     };
     if (v->committed && !has_changes(v)) {
         m.num_updated = v->num_updated;

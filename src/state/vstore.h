@@ -38,6 +38,10 @@ typedef struct sp_vstore_metrics {
     int64_t num_removed;    /* keys removed since the load */
     int64_t commit_time_ms; /* the last commit's duration */
     int64_t files_written;  /* by the last commit (delta, snapshot) */
+    /* Loads of a version above 0 since open: served by the kept store, or
+     * read from the files (Spark's loadedMapCacheHitCount and
+     * loadedMapCacheMissCount custom metrics). */
+    int64_t cache_hits, cache_misses;
 } sp_vstore_metrics;
 
 typedef struct sp_vstore sp_vstore;

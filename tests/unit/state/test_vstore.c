@@ -350,6 +350,13 @@ Test(vstore, metrics)
     m = sp_vstore_get_metrics(v);
     cr_expect_eq(m.num_updated, 0, "after a load: nothing changed yet");
     cr_expect_eq(m.num_removed, 0);
+    cr_expect_eq(m.cache_hits, 1, "version 2 is the store kept");
+    cr_expect_eq(m.cache_misses, 0, "version 0 reads nothing");
+    load(v, 1);
+    load(v, 1);
+    m = sp_vstore_get_metrics(v);
+    cr_expect_eq(m.cache_hits, 2);
+    cr_expect_eq(m.cache_misses, 1);
     sp_vstore_close(v);
 }
 
