@@ -17,7 +17,7 @@
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
-enum { CHUNK = 1024 };
+enum { CHUNK = 1024, DIRECT_MAX = 1 << 20 };
 enum { K_INT, K_BOOL, K_F64, K_DEC, K_STR, K_BYTES };
 
 typedef struct keycol {
@@ -26,6 +26,7 @@ typedef struct keycol {
     sp_i128 *dec;    /* K_DEC */
     const char **s;  /* K_STR, K_BYTES: in the table's arena */
     uint32_t *len;   /* K_STR, K_BYTES */
+    uint64_t *pk;    /* K_STR, K_BYTES of <= 8 bytes: the bytes as one word */
     uint8_t *isnull; /* 1: the group's key is NULL */
 } keycol;
 
@@ -37,8 +38,13 @@ struct sp_agg_table {
     spate_arena *arena;
     int64_t ngroups, gcap;
     uint64_t *gh;    /* probe hash per group */
-    uint32_t *slots; /* group + 1; 0: empty */
+    uint64_t *slots; /* (hash >> 32) << 32 | (group + 1); 0: empty */
     uint64_t mask;
+    /* direct mode (one integral key over a range under DIRECT_MAX): group
+     * + 1 of key v at dmap[v - dlo], no hashing nor probing */
+    bool direct, dset;
+    int64_t dlo, dhi, dnull; /* dnull: the NULL key's group, -1 none */
+    int32_t *dmap;
     spate_value *scratch; /* nkeys, for sp_agg_table_hash */
     uint8_t (*decbuf)[16];
     uint64_t h[CHUNK], hk[CHUNK];
@@ -82,6 +88,8 @@ sp_agg_table *sp_agg_table_new(int nkeys, const sp_sql_type *const *key_types, i
     t->decbuf = sp_xcalloc((size_t)nkeys + 1, sizeof *t->decbuf);
     t->mask = 1023;
     t->slots = sp_xcalloc(t->mask + 1, sizeof *t->slots);
+    t->direct = nkeys == 1 && (t->kc[0].kind == K_INT || t->kc[0].kind == K_BOOL);
+    t->dnull = -1;
     return t;
 }
 
@@ -93,6 +101,7 @@ void sp_agg_table_free(sp_agg_table *t)
         free(t->kc[k].dec);
         free(t->kc[k].s);
         free(t->kc[k].len);
+        free(t->kc[k].pk);
         free(t->kc[k].isnull);
     }
     for (int i = 0; i < t->naggs; i++)
@@ -103,6 +112,7 @@ void sp_agg_table_free(sp_agg_table *t)
     free(t->slots);
     free(t->scratch);
     free(t->decbuf);
+    free(t->dmap);
     spate_arena_destroy(t->arena);
     free(t);
 }
@@ -111,6 +121,9 @@ void sp_agg_table_clear(sp_agg_table *t)
 {
     t->ngroups = 0;
     memset(t->slots, 0, (t->mask + 1) * sizeof *t->slots);
+    t->direct = t->nkeys == 1 && (t->kc[0].kind == K_INT || t->kc[0].kind == K_BOOL);
+    t->dset = false;
+    t->dnull = -1;
     spate_arena_destroy(t->arena);
     t->arena = spate_arena_new();
 }
@@ -129,6 +142,7 @@ static void grow_groups(sp_agg_table *t)
         else if (c->kind == K_STR || c->kind == K_BYTES) {
             c->s = sp_xrealloc(c->s, (size_t)cap * sizeof *c->s);
             c->len = sp_xrealloc(c->len, (size_t)cap * sizeof *c->len);
+            c->pk = sp_xrealloc(c->pk, (size_t)cap * sizeof *c->pk);
         } else
             c->i = sp_xrealloc(c->i, (size_t)cap * sizeof *c->i);
     }
@@ -137,9 +151,14 @@ static void grow_groups(sp_agg_table *t)
     t->gcap = cap;
 }
 
-static void rehash(sp_agg_table *t)
+static inline uint64_t slot_entry(uint64_t hv, int64_t g)
 {
-    uint64_t mask = t->mask * 2 + 1;
+    return (hv >> 32 << 32) | (uint64_t)(g + 1);
+}
+
+/* Slots for every group in a table of mask + 1 slots. */
+static void fill_slots(sp_agg_table *t, uint64_t mask)
+{
     free(t->slots);
     t->slots = sp_xcalloc(mask + 1, sizeof *t->slots);
     t->mask = mask;
@@ -147,9 +166,11 @@ static void rehash(sp_agg_table *t)
         uint64_t s = t->gh[g] & mask;
         while (t->slots[s])
             s = (s + 1) & mask;
-        t->slots[s] = (uint32_t)(g + 1);
+        t->slots[s] = slot_entry(t->gh[g], g);
     }
 }
+
+static void rehash(sp_agg_table *t) { fill_slots(t, t->mask * 2 + 1); }
 
 /* ---- reading key values ---- */
 
@@ -179,6 +200,19 @@ static inline int64_t int_at(const sp_column *c, int64_t r)
     }
 }
 
+/* A string of len <= 8 bytes at chars[o] as one little-endian word, the
+ * bytes past len zero (one load when the buffer has room past it). */
+static inline uint64_t load_short(const sp_column *c, int32_t o, uint32_t len)
+{
+    uint64_t v = 0;
+    if ((int64_t)o + 8 <= c->chars_cap) {
+        memcpy(&v, c->chars + o, 8);
+        return len == 8 ? v : v & ((1ull << (8 * len)) - 1);
+    }
+    memcpy(&v, c->chars + o, len);
+    return v;
+}
+
 static inline uint64_t mix(uint64_t h)
 {
     h ^= h >> 32;
@@ -193,7 +227,9 @@ static void hash_column(const sp_column *c, const int32_t *rows, int n, uint64_t
     if (sp_coltype_is_varlen(c->type)) {
         for (int i = 0; i < n; i++) {
             int32_t o = c->offsets[rows[i]];
-            hk[i] = XXH3_64bits(c->chars + o, (size_t)(c->offsets[rows[i] + 1] - o));
+            uint32_t len = (uint32_t)(c->offsets[rows[i] + 1] - o);
+            hk[i] = len <= 8 ? (load_short(c, o, len) ^ len) * 0xff51afd7ed558ccdull
+                             : XXH3_64bits(c->chars + o, len);
         }
     } else if (c->type == SP_COL_DECIMAL128) {
         for (int i = 0; i < n; i++) {
@@ -211,6 +247,13 @@ static void hash_column(const sp_column *c, const int32_t *rows, int n, uint64_t
     if (c->validity)
         for (int i = 0; i < n; i++)
             if (!sp_column_valid(c, rows[i])) hk[i] = 0x5bd1e9955bd1e995ull;
+}
+
+/* The probe hash of a one-column key whose column hash is hk (hash_rows
+ * folds the same way). */
+static inline uint64_t hash_one(uint64_t hk)
+{
+    return mix((0x9E3779B97F4A7C15ull ^ hk) * 0x9E3779B97F4A7C15ull);
 }
 
 /* h[i] of rows[0..n): every key column folded in, one column at a time. */
@@ -241,7 +284,10 @@ static inline bool key_eq(const sp_agg_table *t, const sp_column *const *keys, i
         if (sp_coltype_is_varlen(c->type)) {
             int32_t o = c->offsets[r];
             uint32_t len = (uint32_t)(c->offsets[r + 1] - o);
-            if (len != kc->len[g] || memcmp(c->chars + o, kc->s[g], len) != 0) return false;
+            if (len != kc->len[g]) return false;
+            if (len <= 8 ? load_short(c, o, len) != kc->pk[g]
+                         : memcmp(c->chars + o, kc->s[g], len) != 0)
+                return false;
         } else if (c->type == SP_COL_DECIMAL128) {
             if (sp_sql_col_dec(c, r) != kc->dec[g]) return false;
         } else if (int_at(c, r) != kc->i[g])
@@ -264,6 +310,7 @@ static int64_t new_group(sp_agg_table *t, const sp_column *const *keys, int64_t 
             uint32_t len = kc->isnull[g] ? 0 : (uint32_t)(c->offsets[r + 1] - o);
             kc->s[g] = len ? sp_arena_memdup(t->arena, c->chars + o, len) : "";
             kc->len[g] = len;
+            kc->pk[g] = len <= 8 ? load_short(c, o, len) : 0;
         } else if (c->type == SP_COL_DECIMAL128)
             kc->dec[g] = kc->isnull[g] ? 0 : sp_sql_col_dec(c, r);
         else
@@ -274,23 +321,160 @@ static int64_t new_group(sp_agg_table *t, const sp_column *const *keys, int64_t 
     return g;
 }
 
-/* gid[i] of rows[0..n): the group of each row, made when new. */
+/* gid[i] of rows[0..n): the group of each row, made when new. The slot
+ * holds the hash's high half, so a probe reads the group's key only when
+ * that matches; slots a few rows ahead are prefetched. */
 static void find_groups(sp_agg_table *t, const sp_column *const *keys, int n)
 {
+    enum { AHEAD = 8 };
     for (int i = 0; i < n; i++) {
-        uint64_t hv = t->h[i], s = hv & t->mask;
+        if (i + AHEAD < n) __builtin_prefetch(&t->slots[t->h[i + AHEAD] & t->mask]);
+        uint64_t hv = t->h[i], s = hv & t->mask, tag = hv >> 32;
         int64_t r = t->rows[i];
         for (;;) {
-            uint32_t e = t->slots[s];
+            uint64_t e = t->slots[s];
             if (!e) {
                 int64_t g = new_group(t, keys, r, hv);
-                t->slots[s] = (uint32_t)(g + 1);
+                t->slots[s] = slot_entry(hv, g);
                 t->gid[i] = (int32_t)g;
                 if ((uint64_t)t->ngroups * 2 > t->mask) rehash(t);
                 break;
             }
-            if (t->gh[e - 1] == hv && key_eq(t, keys, r, e - 1)) {
-                t->gid[i] = (int32_t)(e - 1);
+            int64_t g = (int64_t)(uint32_t)e - 1;
+            if (e >> 32 == tag && key_eq(t, keys, r, g)) {
+                t->gid[i] = (int32_t)g;
+                break;
+            }
+            s = (s + 1) & t->mask;
+        }
+    }
+}
+
+/* ---- direct mode ---- */
+
+/* Back to hashing: every group into the slots. */
+static void leave_direct(sp_agg_table *t)
+{
+    uint64_t mask = t->mask;
+    while ((uint64_t)t->ngroups * 2 > mask)
+        mask = mask * 2 + 1;
+    fill_slots(t, mask);
+    t->direct = false;
+}
+
+/* The map widened to hold [lo, hi] (with room to spare); false when the
+ * range is too wide for it. */
+static bool direct_range(sp_agg_table *t, int64_t lo, int64_t hi)
+{
+    if (t->dset && lo >= t->dlo && hi <= t->dhi) return true;
+    if (t->dset) {
+        lo = lo < t->dlo ? lo : t->dlo;
+        hi = hi > t->dhi ? hi : t->dhi;
+    }
+    uint64_t span = (uint64_t)hi - (uint64_t)lo;
+    if (span >= DIRECT_MAX) return false;
+    int64_t pad = (int64_t)(span / 2) + 64, plo, phi;
+    if (span + 2 * (uint64_t)pad < DIRECT_MAX && !__builtin_sub_overflow(lo, pad, &plo) &&
+        !__builtin_add_overflow(hi, pad, &phi)) {
+        lo = plo;
+        hi = phi;
+    }
+    free(t->dmap);
+    t->dmap = sp_xcalloc((size_t)((uint64_t)hi - (uint64_t)lo) + 1, sizeof *t->dmap);
+    t->dlo = lo;
+    t->dhi = hi;
+    t->dset = true;
+    for (int64_t g = 0; g < t->ngroups; g++)
+        if (!t->kc[0].isnull[g]) t->dmap[t->kc[0].i[g] - lo] = (int32_t)(g + 1);
+    return true;
+}
+
+/* find_direct for an int64 column without nulls: plain loops. */
+static bool find_direct_i64(sp_agg_table *t, const sp_column *const *keys, int n)
+{
+    const int64_t *v = sp_column_i64(keys[0]);
+    const int32_t *rows = t->rows;
+    int64_t lo = INT64_MAX, hi = INT64_MIN;
+    for (int i = 0; i < n; i++) {
+        int64_t x = v[rows[i]];
+        lo = x < lo ? x : lo;
+        hi = x > hi ? x : hi;
+    }
+    if (n && !direct_range(t, lo, hi)) {
+        leave_direct(t);
+        return false;
+    }
+    int32_t *dmap = t->dmap; /* new_group leaves the map alone */
+    int64_t dlo = t->dlo;
+    for (int i = 0; i < n; i++) {
+        int64_t x = v[rows[i]];
+        int32_t *e = &dmap[x - dlo];
+        if (!*e) *e = (int32_t)new_group(t, keys, rows[i], hash_one((uint64_t)x)) + 1;
+        t->gid[i] = *e - 1;
+    }
+    return true;
+}
+
+/* gid[] by the direct map; false (and hashing from now on) when the
+ * chunk's keys do not fit it. */
+static bool find_direct(sp_agg_table *t, const sp_column *const *keys, int n)
+{
+    const sp_column *c = keys[0];
+    int64_t lo = INT64_MAX, hi = INT64_MIN;
+    if (!c->validity && (c->type == SP_COL_I64 || c->type == SP_COL_TIMESTAMP))
+        return find_direct_i64(t, keys, n);
+    for (int i = 0; i < n; i++) {
+        if (!sp_column_valid(c, t->rows[i])) continue;
+        int64_t v = int_at(c, t->rows[i]);
+        lo = v < lo ? v : lo;
+        hi = v > hi ? v : hi;
+    }
+    if (lo <= hi && !direct_range(t, lo, hi)) {
+        leave_direct(t);
+        return false;
+    }
+    for (int i = 0; i < n; i++) {
+        int64_t r = t->rows[i];
+        if (!sp_column_valid(c, r)) {
+            if (t->dnull < 0) t->dnull = new_group(t, keys, r, hash_one(0x5bd1e9955bd1e995ull));
+            t->gid[i] = (int32_t)t->dnull;
+            continue;
+        }
+        int64_t v = int_at(c, r);
+        int32_t *e = &t->dmap[v - t->dlo];
+        if (!*e) *e = (int32_t)new_group(t, keys, r, hash_one((uint64_t)v)) + 1;
+        t->gid[i] = *e - 1;
+    }
+    return true;
+}
+
+/* find_groups for one string key without nulls, hashing and probing in
+ * one pass (the count-by-kind case). */
+static void find_str1(sp_agg_table *t, const sp_column *const *keys, int n)
+{
+    const sp_column *c = keys[0];
+    const keycol *kc = &t->kc[0];
+    for (int i = 0; i < n; i++) {
+        int64_t r = t->rows[i];
+        int32_t o = c->offsets[r];
+        uint32_t len = (uint32_t)(c->offsets[r + 1] - o);
+        uint64_t w = len <= 8 ? load_short(c, o, len) : 0;
+        uint64_t hv =
+            hash_one(len <= 8 ? (w ^ len) * 0xff51afd7ed558ccdull : XXH3_64bits(c->chars + o, len));
+        uint64_t s = hv & t->mask, tag = hv >> 32;
+        for (;;) {
+            uint64_t e = t->slots[s];
+            if (!e) {
+                int64_t g = new_group(t, keys, r, hv);
+                t->slots[s] = slot_entry(hv, g);
+                t->gid[i] = (int32_t)g;
+                if ((uint64_t)t->ngroups * 2 > t->mask) rehash(t);
+                break;
+            }
+            int64_t g = (int64_t)(uint32_t)e - 1;
+            if (e >> 32 == tag && kc->len[g] == len &&
+                (len <= 8 ? kc->pk[g] == w : memcmp(c->chars + o, kc->s[g], len) == 0)) {
+                t->gid[i] = (int32_t)g;
                 break;
             }
             s = (s + 1) & t->mask;
@@ -309,7 +493,9 @@ bool sp_agg_table_add(sp_agg_table *t, const sp_column *const *keys, const sp_co
         if (t->nkeys == 0) {
             if (t->ngroups == 0) new_group(t, keys, 0, 0);
             memset(t->gid, 0, (size_t)n * sizeof t->gid[0]);
-        } else {
+        } else if (t->nkeys == 1 && sp_coltype_is_varlen(keys[0]->type) && !keys[0]->validity) {
+            find_str1(t, keys, n);
+        } else if (!t->direct || !find_direct(t, keys, n)) {
             hash_rows(t, keys, n);
             find_groups(t, keys, n);
         }

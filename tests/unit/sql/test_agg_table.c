@@ -216,3 +216,54 @@ Test(agg_table, ansi_overflow_in_a_group)
     sp_agg_table_free(t);
     spate_arena_destroy(a);
 }
+
+/* One integral key starts in direct mode (an array over the key range);
+ * a key far from the others moves the table to hashing, keeping the
+ * groups; a string key with and without nulls takes both probe paths. */
+Test(agg_table, direct_mode_then_hashing)
+{
+    spate_arena *a = spate_arena_new();
+    const char *k1[] = {"5", "7", NULL, "5"}, *k2[] = {"5000000000000", "7", NULL, "-3"};
+    const char *v[] = {"1", "1", "1", "1"};
+    sp_colbatch *b1 = batch1(a, "bigint", k1, 4), *b2 = batch1(a, "bigint", k2, 4),
+                *bv = batch1(a, "int", v, 4);
+    const sp_sql_type *kt = tt(a, "bigint");
+    sp_agg_call c = agg_call(a, SP_AGG_SUM, "int", false, false, false, false);
+    sp_agg_table *t = sp_agg_table_new(1, &kt, 1, &c, false);
+    const sp_column *args[1] = {&bv->cols[0]};
+    char err[64];
+    const sp_column *keys1[1] = {&b1->cols[0]}, *keys2[1] = {&b2->cols[0]};
+    cr_assert(sp_agg_table_add(t, keys1, args, 4, NULL, 0, err, sizeof err));
+    cr_assert(sp_agg_table_add(t, keys2, args, 4, NULL, 0, err, sizeof err));
+    cr_assert(sp_agg_table_add(t, keys1, args, 4, NULL, 0, err, sizeof err));
+    const char *want[] = {"Array(5)=4", "Array(7)=3", "Array(null)=3", "Array(5000000000000)=1",
+                          "Array(-3)=1"};
+    cr_assert_eq(sp_agg_table_ngroups(t), 5);
+    for (int64_t g = 0; g < 5; g++) {
+        spate_value key = sp_agg_table_key(t, g, a), buf = sp_agg_table_buffer(t, g, a);
+        char got[64];
+        snprintf(got, sizeof got, "%s=%lld", spate_value_to_cstr(a, key, NULL),
+                 (long long)buf.u.items[0].u.i);
+        cr_expect_str_eq(got, want[g]);
+        cr_expect_eq(sp_agg_table_hash(t, g), spate_value_hash(key));
+    }
+    sp_agg_table_free(t);
+
+    const char *s1[] = {"kind", "a-longer-key", "kind", "x"},
+               *s2[] = {"x", NULL, "a-longer-key", "kind"};
+    sp_colbatch *c1 = batch1(a, "string", s1, 4), *c2 = batch1(a, "string", s2, 4);
+    cr_assert_null(c1->cols[0].validity);
+    cr_assert_not_null(c2->cols[0].validity);
+    kt = tt(a, "string");
+    t = sp_agg_table_new(1, &kt, 1, &c, false);
+    const sp_column *sk1[1] = {&c1->cols[0]}, *sk2[1] = {&c2->cols[0]};
+    cr_assert(sp_agg_table_add(t, sk1, args, 4, NULL, 0, err, sizeof err));
+    cr_assert(sp_agg_table_add(t, sk2, args, 4, NULL, 0, err, sizeof err));
+    cr_expect_eq(sp_agg_table_ngroups(t), 4);
+    int64_t counts[4];
+    for (int64_t g = 0; g < 4; g++)
+        counts[g] = sp_agg_table_buffer(t, g, a).u.items[0].u.i;
+    cr_expect(counts[0] == 3 && counts[1] == 2 && counts[2] == 2 && counts[3] == 1);
+    sp_agg_table_free(t);
+    spate_arena_destroy(a);
+}
