@@ -34,6 +34,15 @@ static const sp_sql_type *coldefs_schema(spate_arena *a, const sp_sql_list *defs
     return sp_sql_struct(a, f, (int)defs->n);
 }
 
+/* An option's value as text: strings as they are, numbers as written,
+ * TRUE / FALSE as "true" / "false". */
+static const char *option_value(const sp_sql_node *v)
+{
+    if (!v) return "";
+    if (v->kind == SQL_LIT_BOOL) return v->op ? "true" : "false";
+    return v->str ? v->str : "";
+}
+
 /* Writer settings live among a sink table's options; a source never sees them. */
 static bool is_writer_option(const char *k)
 {
@@ -56,7 +65,7 @@ static bool create_table(sp_session *s, const sp_sql_node *st, char **err)
     for (size_t i = 0; i < n; i++) {
         const sp_sql_node *o = st->list3.items[i];
         keys[i] = o->str;
-        vals[i] = o->a && o->a->str ? o->a->str : "";
+        vals[i] = option_value(o->a);
         if (!is_writer_option(keys[i])) skeys[ns] = keys[i], svals[ns++] = vals[i];
     }
     char why[1024] = "", why2[1024] = "";

@@ -1,0 +1,122 @@
+"""`spate sql`: statements from -e and files, streaming queries to the
+console (compared byte for byte with Spark's format), file sinks with their
+_spark_metadata log, restarts from a checkpoint, and exit statuses."""
+import json
+import pathlib
+
+DASHES = "-" * 43
+
+
+def batch(n, table):
+    return f"{DASHES}\nBatch: {n}\n{DASHES}\n{table}\n"
+
+
+def sql(run_spate, text, *conf, timeout=60):
+    args = ["sql"]
+    for c in conf:
+        args += ["--conf", c]
+    return run_spate(*args, "-e", text, timeout=timeout)
+
+
+def test_console_truncates_nulls_and_top_rows(run_spate, tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.csv").write_text("a,1,1.5\na very long string that exceeds twenty,2,\n,3,2.25\n")
+    r = sql(run_spate, f"""
+        CREATE TABLE t (s STRING, n INT, d DOUBLE) USING csv OPTIONS (path '{src}');
+        CREATE TABLE c USING console OPTIONS (numRows 2, trigger 'availableNow');
+        INSERT INTO c SELECT * FROM STREAM(t)""")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.decode() == batch(0, (
+        "+--------------------+---+----+\n"
+        "|                   s|  n|   d|\n"
+        "+--------------------+---+----+\n"
+        "|                   a|  1| 1.5|\n"
+        "|a very long strin...|  2|NULL|\n"
+        "+--------------------+---+----+\n"
+        "only showing top 2 rows\n"))
+
+
+def test_console_untruncated_numbers(run_spate):
+    r = sql(run_spate, """
+        CREATE TABLE r USING `rate-micro-batch` OPTIONS (rowsPerBatch 3, numPartitions 1);
+        CREATE TABLE c USING console OPTIONS (truncate false, trigger 'once');
+        INSERT INTO c SELECT value, value / 2 AS half, CAST(value AS DECIMAL(5,2)) AS d,
+               timestamp FROM STREAM(r)""")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.decode() == batch(0, (
+        "+-----+----+----+-------------------+\n"
+        "|value|half|d   |timestamp          |\n"
+        "+-----+----+----+-------------------+\n"
+        "|0    |0.0 |0.00|1970-01-01 00:00:00|\n"
+        "|1    |0.5 |1.00|1970-01-01 00:00:00|\n"
+        "|2    |1.0 |2.00|1970-01-01 00:00:00|\n"
+        "+-----+----+----+-------------------+\n"))
+
+
+def test_complete_mode_aggregation_over_batches(run_spate, tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "1.csv").write_text("x,1\ny,2\n")
+    (src / "2.csv").write_text("x,3\n")
+    r = sql(run_spate, f"""
+        CREATE TABLE t (k STRING, v INT) USING csv OPTIONS (path '{src}', maxFilesPerTrigger 1);
+        CREATE TABLE c USING console OPTIONS (outputMode 'complete', trigger 'availableNow');
+        INSERT INTO c SELECT k, sum(v) AS total FROM STREAM(t) GROUP BY k ORDER BY k""")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.decode() == (
+        batch(0, "+---+-----+\n|  k|total|\n+---+-----+\n|  x|    1|\n|  y|    2|\n+---+-----+\n")
+        + batch(1, "+---+-----+\n|  k|total|\n+---+-----+\n|  x|    4|\n|  y|    2|\n+---+-----+\n"))
+
+
+def committed_rows(sink):
+    """The rows of the part files that sink's _spark_metadata lists."""
+    rows = []
+    meta = sink / "_spark_metadata"
+    for entry in sorted(meta.iterdir(), key=lambda p: int(p.name.split(".")[0])):
+        if not entry.name.split(".")[0].isdigit():
+            continue
+        lines = entry.read_text().splitlines()
+        assert lines[0] == "v1"
+        for line in lines[1:]:
+            path = json.loads(line)["path"]
+            assert path.startswith("file:")
+            rows += pathlib.Path(path[len("file:"):]).read_text().splitlines()
+    return rows
+
+
+def test_file_to_file_restart(run_spate, tmp_path):
+    src, out, ckpt = tmp_path / "in", tmp_path / "out", tmp_path / "ckpt"
+    src.mkdir()
+    (src / "1.csv").write_text("1,a\n2,b\n")
+    script = f"""
+        CREATE TABLE t (n INT, s STRING) USING csv OPTIONS (path '{src}');
+        CREATE TABLE o USING csv OPTIONS (path '{out}', trigger 'availableNow',
+                                          checkpointLocation '{ckpt}');
+        INSERT INTO o SELECT n * 10 AS n10, upper(s) AS s FROM STREAM(t) WHERE n > 1"""
+    r = sql(run_spate, script)
+    assert r.returncode == 0, r.stderr
+    assert committed_rows(out) == ["20,B"]
+    (src / "2.csv").write_text("3,c\n")
+    r = sql(run_spate, script)
+    assert r.returncode == 0, r.stderr
+    assert committed_rows(out) == ["20,B", "30,C"]
+    assert sorted(p.name for p in (ckpt / "offsets").iterdir()) == ["0", "1"]
+    assert sorted(p.name for p in (ckpt / "commits").iterdir()) == ["0", "1"]
+    assert (ckpt / "metadata").exists()
+
+
+def test_errors_name_position_and_exit_1(run_spate):
+    r = sql(run_spate, "SELECT 1 FORM x")
+    assert r.returncode == 1
+    assert "[PARSE_SYNTAX_ERROR] Syntax error at or near 'x'" in r.stderr.decode() or \
+        "PARSE_SYNTAX_ERROR" in r.stderr.decode()
+    r = sql(run_spate, "CREATE TABLE t USING nosuchformat")
+    assert r.returncode == 1
+    assert "nosuchformat" in r.stderr.decode()
+    r = sql(run_spate, """CREATE TABLE r USING rate;
+        CREATE TABLE c USING console OPTIONS (outputMode 'complete');
+        INSERT INTO c SELECT value FROM STREAM(r)""")
+    assert r.returncode == 1
+    assert "Complete output mode not supported when there are no streaming aggregations" \
+        in r.stderr.decode()
