@@ -61,7 +61,9 @@ sp_i128 sp_agg_dec_add(sp_i128 x, sp_i128 y);
 spate_value sp_agg_dec_make(spate_arena *a, sp_i128 v);
 /* Spark's HLL++ register update with a value's 64-bit hash. */
 void sp_agg_hll_add(uint8_t *regs, uint64_t hash);
-/* The value's hash as Spark's XxHash64Function with seed 42. */
+/* Spark's XxHash64Function.hash of a non-null value of column c's type. */
+uint64_t sp_agg_xxhash64(spate_value v, const sp_column *c, uint64_t seed);
+/* The value's hash for HLL++: sp_agg_xxhash64 with seed 42. */
 uint64_t sp_agg_hll_hash(spate_value v, const sp_column *c);
 int64_t sp_agg_hll_estimate(const uint8_t *regs);
 
