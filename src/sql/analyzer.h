@@ -29,6 +29,7 @@
 #include "sql/tz.h"
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 typedef struct sp_analyzer {
@@ -38,6 +39,10 @@ typedef struct sp_analyzer {
     bool case_sensitive; /* spate.sql.caseSensitive */
     const sp_tz *tz;     /* the session time zone */
     int64_t *next_id;    /* the session's expression id counter */
+    /* The statement's text (NULL: unknown): errors get its line and
+     * position; without it only err->offset is set. */
+    const char *text;
+    size_t text_len;
 } sp_analyzer;
 
 /* A query (SQL_QUERY, SQL_SELECT or SQL_SETOP node) to an analyzed plan, or
@@ -62,6 +67,13 @@ sp_plan *sp_analyze_filter(sp_analyzer *az, sp_plan *child, const sp_sql_node *c
 sp_plan *sp_analyze_aggregate(sp_analyzer *az, sp_plan *child, const sp_sql_list *groups,
                               const sp_sql_list *items, const sp_sql_node *having,
                               sp_sql_error *err);
+
+/* Drops the table references an analyzed plan holds: the analyzer takes
+ * one per SCAN node it makes (a view's plan inlined takes its own), so a
+ * dropped table stays alive while a plan reads it. Call once per plan made
+ * by sp_analyze_query / sp_analyze_scan when it is no longer used (added
+ * with analyzer.c). */
+void sp_analyze_release(const sp_plan *p);
 
 /* One expression over child's output (a column name, "price * 2"), with the
  * name Spark gives its column (the alias, the column's name, or the

@@ -1,0 +1,141 @@
+/* analyzer_int.h - the analyzer's internal pieces shared by its files:
+ * analyzer.c (queries, SELECT lowering, set operations, CTEs, ORDER BY,
+ * LIMIT), analyze_expr.c (expressions and implicit casts), analyze_func.c
+ * (function calls), analyze_agg.c (GROUP BY, aggregates, HAVING),
+ * analyze_names.c (column resolution and its errors), analyze_pretty.c
+ * (Spark's auto-generated column names and toSQLExpr text).
+ * Threads: as analyzer.h (one analyzer per statement on one thread). */
+#ifndef SP_SQL_ANALYZER_INT_H
+#define SP_SQL_ANALYZER_INT_H
+
+#include "sql/analyzer.h"
+
+#include <stdarg.h>
+
+/* Aggregate calls met while resolving a SELECT in aggregate mode. */
+typedef struct sp_az_aggs {
+    sp_agg_call *calls;
+    int n, cap;
+} sp_az_aggs;
+
+/* What an expression is resolved against: the input plan's output, and
+ * (aggs non-NULL) a collector that allows aggregate calls: each becomes a
+ * COLUMN with ordinal SP_AZ_AGG_REF(i) until analyze_agg.c rewrites it. */
+typedef struct sp_az_scope {
+    const sp_plan *plan;
+    sp_az_aggs *aggs;
+} sp_az_scope;
+
+#define SP_AZ_AGG_REF(i) (-1000000 - (i))
+#define SP_AZ_IS_AGG_REF(o) ((o) <= -1000000)
+#define SP_AZ_AGG_INDEX(o) (-1000000 - (o))
+
+/* Sets err to condition cond with (name, value) parameters ended by NULL,
+ * at byte offset off of the statement. Returns NULL for the caller's
+ * "return sp_az_fail(...)". */
+void *sp_az_fail(const sp_analyzer *az, sp_sql_error *err, uint32_t off, const char *cond, ...);
+
+/* A fresh expression id. */
+int64_t sp_az_id(sp_analyzer *az);
+/* A string copied into the analyzer's arena. */
+const char *sp_az_strdup(sp_analyzer *az, const char *s);
+char *sp_az_printf(sp_analyzer *az, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* ---- names (analyze_names.c) ---- */
+
+/* Name equality under the analyzer's case sensitivity. */
+bool sp_az_name_eq(const sp_analyzer *az, const char *x, const char *y);
+/* The ordinal in p's output of the column named by parts[0..n) (name or
+ * qualifier.name); -1 when none (*ambiguous set when more than one). */
+int sp_az_find_column(const sp_analyzer *az, const sp_plan *p, const sp_sql_list *parts,
+                      bool *ambiguous);
+/* The COLUMN node col over p: its ordinal, or -1 with Spark's
+ * UNRESOLVED_COLUMN / AMBIGUOUS_REFERENCE error at col. */
+int sp_az_resolve_column(sp_analyzer *az, const sp_plan *p, const sp_sql_node *col,
+                         sp_sql_error *err);
+/* A COLUMN expression reading output i of p. */
+sp_sql_expr *sp_az_column_ref(sp_analyzer *az, const sp_plan *p, int i);
+/* "`a`.`b`" of name parts (Spark's toSQLId). */
+const char *sp_az_sql_id(sp_analyzer *az, const char *const *parts, int n);
+
+/* ---- text (analyze_pretty.c) ---- */
+
+/* Spark's auto-generated name of an unaliased select item (toPrettySQL):
+ * "price", "(price * 2)", "count(1)", "CAST(x AS BIGINT)". */
+const char *sp_az_pretty(sp_analyzer *az, const sp_sql_node *n);
+/* toSQLExpr: the pretty text in double quotes. */
+const char *sp_az_sql_expr(sp_analyzer *az, const sp_sql_node *n);
+/* The column name of a select item: its alias, a column's own name, or
+ * the pretty text. */
+const char *sp_az_item_name(sp_analyzer *az, const sp_sql_node *item);
+
+/* ---- expressions (analyze_expr.c, analyze_func.c) ---- */
+
+sp_sql_expr *sp_az_expr(sp_analyzer *az, const sp_az_scope *s, const sp_sql_node *n,
+                        sp_sql_error *err);
+/* The compound forms (analyze_cond.c): IN list, BETWEEN, LIKE/RLIKE/ILIKE,
+ * CASE, CAST / TRY_CAST. */
+sp_sql_expr *sp_az_in_list(sp_analyzer *az, const sp_az_scope *s, const sp_sql_node *n,
+                           sp_sql_error *err);
+sp_sql_expr *sp_az_between(sp_analyzer *az, const sp_az_scope *s, const sp_sql_node *n,
+                           sp_sql_error *err);
+sp_sql_expr *sp_az_like(sp_analyzer *az, const sp_az_scope *s, const sp_sql_node *n,
+                        sp_sql_error *err);
+sp_sql_expr *sp_az_case(sp_analyzer *az, const sp_az_scope *s, const sp_sql_node *n,
+                        sp_sql_error *err);
+sp_sql_expr *sp_az_cast_node(sp_analyzer *az, const sp_az_scope *s, const sp_sql_node *n,
+                             sp_sql_error *err);
+/* "\"INT\"": a type as Spark's toSQLType. */
+const char *sp_az_type_sql(sp_analyzer *az, const sp_sql_type *t);
+/* e cast to t (e itself when it has that type already). */
+sp_sql_expr *sp_az_cast(sp_analyzer *az, sp_sql_expr *e, const sp_sql_type *t);
+/* A function call node: a scalar function (expr.h) or, in an aggregate
+ * scope, an aggregate call. */
+sp_sql_expr *sp_az_func(sp_analyzer *az, const sp_az_scope *s, const sp_sql_node *n,
+                        sp_sql_error *err);
+/* Spark's prettyName of the scalar function called name when it is the
+ * function's own name ("SQRT" for sqrt), else NULL (an alias: as written,
+ * lower-cased). */
+const char *sp_az_func_pretty_name(const char *name);
+/* Whether the call's name is an aggregate function. */
+bool sp_az_is_agg_call(const sp_sql_node *n);
+/* Whether n contains an aggregate call (not looking into subqueries). */
+bool sp_az_has_agg(const sp_sql_node *n);
+/* The first aggregate call in n, or NULL. */
+const sp_sql_node *sp_az_find_agg(const sp_sql_node *n);
+
+/* ---- aggregation (analyze_agg.c) ---- */
+
+/* Structural equality of two resolved expressions. */
+bool sp_az_expr_equal(const sp_sql_expr *x, const sp_sql_expr *y);
+/* A copy of n where each one-part column that child's output lacks but a
+ * select item aliases is that item's expression (GROUP BY and HAVING by
+ * alias). */
+const sp_sql_node *sp_az_subst_aliases(sp_analyzer *az, const sp_plan *child,
+                                       const sp_sql_list *items, const sp_sql_node *n);
+
+/* ---- plans (analyzer.c, analyze_rel.c) ---- */
+
+/* CTEs in scope, innermost first. */
+typedef struct sp_az_cte {
+    const char *name;
+    sp_plan *plan;
+    const struct sp_az_cte *next;
+} sp_az_cte;
+
+/* A query body: SQL_QUERY, SQL_SELECT or SQL_SETOP. */
+sp_plan *sp_az_query(sp_analyzer *az, const sp_sql_node *q, const sp_az_cte *ctes,
+                     sp_sql_error *err);
+/* A FROM item: table, subquery, join. */
+sp_plan *sp_az_relation(sp_analyzer *az, const sp_sql_node *r, const sp_az_cte *ctes,
+                        sp_sql_error *err);
+/* p with its output qualified by q (a shallow copy of its top node). */
+sp_plan *sp_az_requalify(sp_analyzer *az, const sp_plan *p, const char *q);
+
+/* PROJECT over child of exprs[0..n) named names[i]: a plain reference to a
+ * child column of the same name keeps its attribute (id, qualifier), any
+ * other expression gets a fresh id. */
+sp_plan *sp_az_make_project(sp_analyzer *az, sp_plan *child, sp_sql_expr **exprs,
+                            const char **names, int n);
+
+#endif
