@@ -8,6 +8,9 @@
  * (outputMode, trigger, checkpointLocation, queryName), which the query reads
  * and the sink ignores; any other key is an error naming it.
  *
+ * rows_written is the query runtime's to keep (it adds each batch's output
+ * rows after add_batch); the sinks leave it alone.
+ *
  * Threads: the query's (or the analyzer's) thread; no shared state. */
 #include "sql/sink_int.h"
 
@@ -140,14 +143,6 @@ const char *sp_sink_opt(const sp_sink_def *d, const char *key)
     for (size_t i = 0; i < d->nopts; i++)
         if (!strcasecmp(d->keys[i], key)) v = d->vals[i];
     return v;
-}
-
-int64_t sp_sink_count_rows(const sp_colbatch *const *batches, size_t n)
-{
-    int64_t rows = 0;
-    for (size_t i = 0; i < n; i++)
-        rows += batches[i] ? batches[i]->length : 0;
-    return rows;
 }
 
 /* An option the format does not take: "Unknown option 'x' for the csv sink

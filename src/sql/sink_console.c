@@ -37,7 +37,6 @@ static spate_err console_add(sp_sink *s, int64_t batch_id, sp_output_mode mode,
                      (long long)batch_id, strerror(errno));
         return SPATE_ERR_IO;
     }
-    s->rows_written = sp_sink_count_rows(batches, n);
     return SPATE_OK;
 }
 

@@ -116,7 +116,6 @@ static spate_err file_add(sp_sink *s, int64_t batch_id, sp_output_mode mode,
     int64_t latest;
     spate_err err = sp_file_sink_log_latest(f->dir, &latest, errstr, errstr_size);
     if (err == SPATE_ERR_IO) return err;
-    s->rows_written = 0;
     if (err == SPATE_OK && batch_id <= latest)
         return SPATE_OK; /* committed before a crash: skipped */
     spate_arena *a = spate_arena_new();
@@ -128,7 +127,6 @@ static spate_err file_add(sp_sink *s, int64_t batch_id, sp_output_mode mode,
     spate_arena_destroy(a);
     if (err == SPATE_ERR_STATE)
         return SPATE_OK; /* the entry appeared meanwhile: the batch is committed */
-    if (err == SPATE_OK) s->rows_written = sp_sink_count_rows(batches, n);
     return err;
 }
 

@@ -30,7 +30,6 @@ static spate_err fb_add(sp_sink *s, int64_t batch_id, sp_output_mode mode,
                      (long long)batch_id, spate_err_str(err));
         return err;
     }
-    s->rows_written = sp_sink_count_rows(batches, n);
     return SPATE_OK;
 }
 
@@ -52,7 +51,6 @@ static spate_err fe_add(sp_sink *s, int64_t batch_id, sp_output_mode mode,
             w->process(batches[p], r, w->ud);
         if (w->close) w->close(NULL, w->ud);
     }
-    s->rows_written = sp_sink_count_rows(batches, n);
     return SPATE_OK;
 }
 

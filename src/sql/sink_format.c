@@ -95,6 +95,8 @@ static bool set_option(sp_sink_writer *w, const char *k, const char *v, char *e,
         return parse_bool(k, v, &w->ignore_null_fields, e, es);
     if (!strcasecmp(k, "lineSep")) {
         if (!v[0]) return bad_value(k, v, "'lineSep' cannot be an empty string", e, es);
+        if (csv && strlen(v) > 2) /* CSVOptions: up to 2, for Windows' CRLF */
+            return bad_value(k, v, "'lineSep' can contain only 1 character", e, es);
         return copy_str(k, v, w->line_sep, e, es);
     }
     if (w->fmt != SP_SINK_FMT_TEXT && !strcasecmp(k, "dateFormat"))

@@ -33,8 +33,6 @@ const char *sp_sink_opt(const sp_sink_def *d, const char *key);
 /* printf into errstr (always terminated when size > 0). */
 void sp_sink_errf(char *errstr, size_t size, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-/* Rows in batches[0..n). */
-int64_t sp_sink_count_rows(const sp_colbatch *const *batches, size_t n);
 
 /* Each kind's running sink (sink_<kind>.c); NULL with errstr. */
 sp_sink *sp_sink_console_open(const sp_sink_def *d, const sp_sql_type *schema,

@@ -112,7 +112,6 @@ static spate_err memory_add(sp_sink *s, int64_t batch_id, sp_output_mode mode,
     pthread_mutex_lock(&t->mu);
     if (t->last_batch_id >= 0 && batch_id <= t->last_batch_id) {
         pthread_mutex_unlock(&t->mu);
-        s->rows_written = 0;
         return SPATE_OK; /* already committed: skipped */
     }
     spate_arena *old = NULL;
@@ -126,7 +125,6 @@ static spate_err memory_add(sp_sink *s, int64_t batch_id, sp_output_mode mode,
     t->last_batch_id = batch_id;
     pthread_mutex_unlock(&t->mu);
     if (old) spate_arena_destroy(old);
-    s->rows_written = sp_sink_count_rows(batches, n);
     return SPATE_OK;
 }
 

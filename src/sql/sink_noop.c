@@ -1,6 +1,6 @@
-/* sink_noop.c - the noop sink (Spark's NoopTable): counts the rows of each
- * batch and writes nothing, for benchmarks; it costs one addition per
- * batch, nothing per row. Every output mode.
+/* sink_noop.c - the noop sink (Spark's NoopTable): takes each batch and
+ * writes nothing, for benchmarks (the query runtime counts the rows); it
+ * costs one call per batch, nothing per row. Every output mode.
  *
  * Threads: the query's thread. */
 #include "sql/sink_int.h"
@@ -19,8 +19,7 @@ static spate_err noop_add(sp_sink *s, int64_t batch_id, sp_output_mode mode,
                           const sp_colbatch *const *batches, size_t n, char *errstr,
                           size_t errstr_size)
 {
-    (void)batch_id, (void)mode, (void)errstr, (void)errstr_size;
-    s->rows_written = sp_sink_count_rows(batches, n);
+    (void)s, (void)batch_id, (void)mode, (void)batches, (void)n, (void)errstr, (void)errstr_size;
     return SPATE_OK;
 }
 

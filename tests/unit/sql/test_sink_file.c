@@ -204,12 +204,10 @@ Test(sql_sink_file, csv_batches_names_and_log)
     const sp_colbatch *b1[] = {rows(i1, s1, 1)};
     cr_assert_eq(s->ops->add_batch(s, 0, SP_OUTPUT_APPEND, b0, 3, err, sizeof err), SPATE_OK, "%s",
                  err);
-    cr_expect_eq(s->rows_written, 2);
     cr_assert_eq(s->ops->add_batch(s, 1, SP_OUTPUT_APPEND, b1, 1, err, sizeof err), SPATE_OK, "%s",
                  err);
     /* the re-run of batch 1 after a crash before commits/1: skipped */
     cr_assert_eq(s->ops->add_batch(s, 1, SP_OUTPUT_APPEND, b1, 1, err, sizeof err), SPATE_OK);
-    cr_expect_eq(s->rows_written, 0);
     int n;
     char *text = committed_text(&n);
     cr_expect_eq(n, 3);

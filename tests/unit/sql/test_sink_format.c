@@ -227,6 +227,8 @@ Test(sql_sink_format, bad_options)
         {SP_SINK_FMT_JSON, "compression", "gzip",
          "Invalid value for the option compression: 'gzip' (spate writes uncompressed files only: "
          "none)."},
+        {SP_SINK_FMT_CSV, "lineSep", "abc",
+         "Invalid value for the option lineSep: 'abc' ('lineSep' can contain only 1 character)."},
         {SP_SINK_FMT_TEXT, "lineSep", "",
          "Invalid value for the option lineSep: '' ('lineSep' cannot be an empty string)."},
     };
