@@ -8,8 +8,8 @@
  *   stddev/variance: ARRAY [F64 n, F64 avg, F64 m2] (Spark's
  *   CentralMomentAgg); approx_count_distinct: BYTES of HLL++ registers;
  *   collect_list/collect_set: ARRAY of the values.
- * A decimal sum past 128 bits is stuck at SP_AGG_DEC_OVERFLOW (a value no
- * DECIMAL(38) holds), so the final value is NULL or the ANSI error.
+ * A decimal sum past 38 digits is stuck at SP_AGG_DEC_OVERFLOW (as Spark's
+ * sum turns null), so the final value is NULL or the ANSI error.
  * One thread per table. */
 #include "sql/agg_int.h"
 
@@ -134,6 +134,7 @@ void sp_agg_acc_free(sp_agg_acc *acc)
     free(acc->val);
     free(acc->regs);
     free(acc->list);
+    sp_agg_dset_free(&acc->dset);
     memset(acc, 0, sizeof *acc);
 }
 
@@ -173,6 +174,7 @@ void sp_agg_acc_new_group(sp_agg_acc *acc, int64_t g)
     if (acc->val) acc->val[g] = spate_null();
     if (acc->regs) acc->regs[g] = NULL;
     if (acc->list) acc->list[g].n = 0;
+    if (g == 0) sp_agg_dset_clear(&acc->dset); /* a new or cleared table */
 }
 
 /* ---- updates, one loop per function ---- */
@@ -193,8 +195,9 @@ static void update_count(sp_agg_acc *acc, const sp_column *arg, const int32_t *r
 sp_i128 sp_agg_dec_add(sp_i128 x, sp_i128 y)
 {
     sp_i128 r;
-    if (x == SP_AGG_DEC_OVERFLOW || y == SP_AGG_DEC_OVERFLOW || __builtin_add_overflow(x, y, &r))
-        return SP_AGG_DEC_OVERFLOW;
+    if (x == SP_AGG_DEC_OVERFLOW || y == SP_AGG_DEC_OVERFLOW || __builtin_add_overflow(x, y, &r) ||
+        !sp_sql_dec_fits(r, SP_SQL_DECIMAL_MAX_PRECISION))
+        return SP_AGG_DEC_OVERFLOW; /* Spark's Add of DECIMAL(38) gives null: sticky */
     return r;
 }
 
@@ -274,16 +277,13 @@ static void update_moments(sp_agg_acc *acc, const sp_column *arg, const int32_t 
     }
 }
 
-static void list_add(sp_agg_vlist *l, spate_value v, bool set, spate_arena *a)
+static void list_push(sp_agg_vlist *l, spate_value v)
 {
-    if (set)
-        for (uint32_t i = 0; i < l->n; i++)
-            if (sp_agg_value_eq(l->items[i], v)) return;
     if (l->n == l->cap) {
         l->cap = l->cap ? l->cap * 2 : 4;
         l->items = sp_xrealloc(l->items, l->cap * sizeof *l->items);
     }
-    l->items[l->n++] = a ? spate_value_copy(a, v) : v;
+    l->items[l->n++] = v;
 }
 
 static void update_list(sp_agg_acc *acc, const sp_column *arg, const int32_t *rows,
@@ -291,8 +291,12 @@ static void update_list(sp_agg_acc *acc, const sp_column *arg, const int32_t *ro
 {
     bool set = acc->call.fn != SP_AGG_COLLECT_LIST;
     for (int i = 0; i < n; i++) {
-        spate_value v = sp_agg_col_value(arg, rows[i], NULL);
-        if (v.type != SPATE_NULL) list_add(&acc->list[gid[i]], v, set, a);
+        spate_value v = sp_agg_col_value(arg, rows[i], NULL), kept;
+        if (v.type == SPATE_NULL) continue;
+        if (!set)
+            list_push(&acc->list[gid[i]], spate_value_copy(a, v));
+        else if (sp_agg_dset_add(&acc->dset, gid[i], v, a, &kept))
+            list_push(&acc->list[gid[i]], kept);
     }
 }
 

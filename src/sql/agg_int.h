@@ -14,6 +14,21 @@ typedef struct sp_agg_vlist {
     uint32_t n, cap;
 } sp_agg_vlist;
 
+/* The (group, value) pairs seen by a DISTINCT call or collect_set. */
+typedef struct sp_agg_dset {
+    uint64_t *h; /* hash | 1; 0: empty */
+    int32_t *g;
+    spate_value *v; /* copies in the table's arena */
+    uint64_t mask;
+    int64_t n;
+} sp_agg_dset;
+
+/* Adds (g, v) unless there: true (and *stored, v's copy made in a) when
+ * new. */
+bool sp_agg_dset_add(sp_agg_dset *s, int32_t g, spate_value v, spate_arena *a, spate_value *stored);
+void sp_agg_dset_clear(sp_agg_dset *s);
+void sp_agg_dset_free(sp_agg_dset *s);
+
 enum { SP_AGG_HLL_P = 9, SP_AGG_HLL_M = 1 << SP_AGG_HLL_P }; /* relativeSD 0.05 */
 
 /* One call's accumulators; only the arrays its function uses are made. */
@@ -28,6 +43,7 @@ typedef struct sp_agg_acc {
     spate_value *val;  /* min/max/first/last */
     uint8_t **regs;    /* approx_count_distinct: SP_AGG_HLL_M registers */
     sp_agg_vlist *list;
+    sp_agg_dset dset; /* count(DISTINCT), collect_set */
     int64_t cap;
 } sp_agg_acc;
 
@@ -54,7 +70,7 @@ int sp_agg_value_cmp(spate_value x, spate_value y, bool is_dec);
 /* Equality for grouping and DISTINCT (NaN == NaN, -0.0 == 0.0). */
 bool sp_agg_value_eq(spate_value x, spate_value y);
 sp_i128 sp_agg_dec_get(spate_value v);
-/* A decimal sum stuck past 128 bits: no DECIMAL(38) holds it. */
+/* A decimal sum stuck past 38 digits: no DECIMAL(38) holds it. */
 #define SP_AGG_DEC_OVERFLOW ((sp_i128)((unsigned __int128)1 << 127))
 /* x + y, SP_AGG_DEC_OVERFLOW on overflow (sticky). */
 sp_i128 sp_agg_dec_add(sp_i128 x, sp_i128 y);

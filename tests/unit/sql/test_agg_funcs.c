@@ -29,6 +29,8 @@ static const agg_case CASES[] = {
     {SP_AGG_COUNT, 0, false, "int", 4, {N, "5", "5", "20"}, "3"},
     {SP_AGG_COUNT, DISTINCT, false, "int", 4, {N, "5", "5", "20"}, "2"},
     {SP_AGG_COUNT, DISTINCT, false, "string", 5, {"a", "b", N, "a", "c"}, "3"},
+    /* DISTINCT compares as grouping does: -0.0 = 0.0, NaN = NaN */
+    {SP_AGG_COUNT, DISTINCT, false, "double", 6, {"0.0", "-0.0", "NaN", "NaN", "1", N}, "3"},
     {SP_AGG_COUNT, 0, false, "string", 0, {N}, "0"},
     {SP_AGG_COUNT, STAR, false, "string", 0, {N}, "0"},
     /* sum: (5), (10), (15) -> 30; (NULL), (10), (15) -> 25; (NULL), (NULL) -> NULL */
@@ -67,6 +69,14 @@ static const agg_case CASES[] = {
      {"99999999999999999999.000000000000000000", "99999999999999999999.000000000000000000"},
      "ERR:[ARITHMETIC_OVERFLOW] Overflow in sum of decimals. If necessary set "
      "\"spate.sql.ansi.enabled\" to \"false\" to bypass this error. SQLSTATE: 22003"},
+    /* past 38 digits midway, back under after: still NULL (Spark's sum is null) */
+    {SP_AGG_SUM,
+     0,
+     false,
+     "decimal(38,0)",
+     4,
+     {"99999999999999999999999999999999999999", "1", "-5", "-5"},
+     "NULL"},
     /* avg: (1), (2), (3) -> 2.0; (1), (2), (NULL) -> 1.5 */
     {SP_AGG_AVG, 0, false, "int", 3, {"1", "2", "3"}, "2.0"},
     {SP_AGG_AVG, 0, false, "int", 3, {"1", "2", N}, "1.5"},
@@ -213,5 +223,33 @@ Test(agg_funcs, approx_count_distinct_error)
         cr_expect(rel < (n <= 100 ? 0.05 : 0.1), "n %d: estimate %lld", n, (long long)est);
         sp_agg_table_free(t);
     }
+    spate_arena_destroy(a);
+}
+
+Test(agg_funcs, count_distinct_many_values_and_groups)
+{
+    spate_arena *a = spate_arena_new();
+    enum { N = 20000 };
+    sp_colbatch *b = sp_colbatch_new(a, 2, (sp_coltype[]){SP_COL_I64, SP_COL_I64}, NULL, N);
+    for (int i = 0; i < N; i++) {
+        sp_column_i64(&b->cols[0])[i] = i % 4;          /* key */
+        sp_column_i64(&b->cols[1])[i] = (i / 4) % 1000; /* 1000 values per key */
+    }
+    sp_colbatch_set_length(b, N);
+    const sp_sql_type *kt = sp_sql_prim(SP_SQL_BIGINT);
+    sp_agg_call c = agg_call(a, SP_AGG_COUNT, "bigint", false, true, false, false);
+    sp_agg_table *t = sp_agg_table_new(1, &kt, 1, &c, false);
+    const sp_column *keys[1] = {&b->cols[0]}, *args[1] = {&b->cols[1]};
+    char err[64];
+    for (int round = 0; round < 2; round++) {
+        cr_assert(sp_agg_table_add(t, keys, args, N, NULL, 0, err, sizeof err));
+        cr_assert_eq(sp_agg_table_ngroups(t), 4);
+        for (int64_t g = 0; g < 4; g++) {
+            spate_value buf = sp_agg_table_buffer(t, g, a);
+            cr_expect_str_eq(agg_final_text(a, &c, buf, false), "1000");
+        }
+        sp_agg_table_clear(t);
+    }
+    sp_agg_table_free(t);
     spate_arena_destroy(a);
 }
