@@ -69,7 +69,9 @@ typedef struct sp_source_counters {
 } sp_source_counters;
 
 /* Called by read for each batch it makes (the batch is in the arena the
- * read was given). Returns false to stop the read (the consumer failed). */
+ * read was given). Returns false to stop the read (the consumer failed).
+ * Each batch emitted is a new one: the consumer may keep it (or columns of
+ * it) as long as the arena lives. */
 typedef bool (*sp_source_emit_fn)(sp_colbatch *b, void *ud);
 
 typedef struct sp_source_ops {

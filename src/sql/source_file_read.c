@@ -2,8 +2,7 @@
  * bytes up to the size it had when listed (a file appended to later reads as
  * it was planned; one that shrank fails), whole lines at a time, through
  * the schema-directed CSV and JSON scanners (sql/scan_csv.h, scan_json.h) or
- * as text lines, into one batch of SP_SOURCE_BATCH_ROWS rows that is handed
- * to emit and refilled.
+ * as text lines, into batches of SP_SOURCE_BATCH_ROWS rows handed to emit.
  *
  * Threads: executor threads; each call has its own scanner and buffer. */
 #ifndef _GNU_SOURCE
@@ -30,6 +29,8 @@ typedef struct file_reader {
     sp_sql_csv_scanner *csv;
     sp_sql_json_scanner *json;
     sp_colbatch *b;
+    spate_arena *a;
+    int64_t size;
     sp_source_emit_fn emit;
     void *ud;
     sp_source_counters *c;
@@ -37,13 +38,23 @@ typedef struct file_reader {
     size_t errn;
 } file_reader;
 
-/* Hands the batch on when it holds rows (or when forced and not empty). */
+/* An empty batch for the scanner in use, for the rows the file can still
+ * hold (each takes at least one byte and its line break). */
+static sp_colbatch *new_batch(const file_reader *r)
+{
+    int64_t cap = r->size + 1 < SP_SOURCE_BATCH_ROWS ? r->size + 1 : SP_SOURCE_BATCH_ROWS;
+    if (r->csv) return sp_sql_csv_batch_new(r->csv, r->a, cap);
+    if (r->json) return sp_sql_json_batch_new(r->json, r->a, cap);
+    return sp_source_batch_new(r->fp->schema, r->a, cap);
+}
+
+/* Hands the batch on when it holds rows; the next rows go to a new one. */
 static spate_err flush(file_reader *r)
 {
-    if (r->b->length == 0) return SPATE_OK;
+    if (!r->b || r->b->length == 0) return SPATE_OK;
     r->c->rows += r->b->length;
     bool ok = r->emit(r->b, r->ud);
-    sp_colbatch_reset(r->b);
+    r->b = NULL;
     return ok ? SPATE_OK : SPATE_ERR_USER;
 }
 
@@ -70,6 +81,7 @@ static spate_err scan_lines(file_reader *r, const char *buf, size_t len)
 {
     size_t off = 0;
     while (off < len) {
+        if (!r->b) r->b = new_batch(r);
         size_t used = 0;
         int64_t rows;
         if (r->csv)
@@ -138,20 +150,16 @@ static spate_err read_file(file_reader *r, int fd, int64_t size)
     return e;
 }
 
-static bool make_scanner(file_reader *r, spate_arena *a)
+static bool make_scanner(file_reader *r)
 {
     const sp_file_parse *fp = r->fp;
     if (fp->kind == SP_FILE_CSV) {
         r->csv = sp_sql_csv_scanner_new(fp->schema, &fp->csv, r->errstr, r->errn);
         if (!r->csv) return false;
-        r->b = sp_sql_csv_batch_new(r->csv, a, SP_SOURCE_BATCH_ROWS);
         sp_sql_csv_start_file(r->csv);
     } else if (fp->kind == SP_FILE_JSON) {
         r->json = sp_sql_json_scanner_new(fp->schema, &fp->json, r->errstr, r->errn);
         if (!r->json) return false;
-        r->b = sp_sql_json_batch_new(r->json, a, SP_SOURCE_BATCH_ROWS);
-    } else {
-        r->b = sp_source_batch_new(fp->schema, a, SP_SOURCE_BATCH_ROWS);
     }
     return true;
 }
@@ -160,11 +168,11 @@ spate_err sp_source_file_read(const sp_file_parse *fp, const sp_file_entry *f, s
                               sp_source_emit_fn emit, void *ud, sp_source_counters *c, char *errstr,
                               size_t n)
 {
-    file_reader r = {fp, f->path, NULL, NULL, NULL, emit, ud, c, errstr, n};
+    file_reader r = {fp, f->path, NULL, NULL, NULL, a, f->size, emit, ud, c, errstr, n};
     int fd = open(f->path, O_RDONLY | O_CLOEXEC);
     char why[128];
     if (fd < 0) return io_error(&r, sp_strerror(errno, why, sizeof why));
-    spate_err e = make_scanner(&r, a) ? read_file(&r, fd, f->size) : SPATE_ERR_INVALID_ARG;
+    spate_err e = make_scanner(&r) ? read_file(&r, fd, f->size) : SPATE_ERR_INVALID_ARG;
     close(fd);
     if (e == SPATE_OK) e = flush(&r);
     c->bytes += f->size;

@@ -195,13 +195,16 @@ static spate_err rate_read(sp_source *s, void *part, spate_arena *a, sp_source_e
 {
     (void)errstr, (void)n;
     const rate_part *p = part;
-    sp_colbatch *b = sp_source_batch_new(s->def->schema, a, SP_SOURCE_BATCH_ROWS);
     int64_t v = p->range_start + p->partition;
+    if (v >= p->range_end) return SPATE_OK;
+    int64_t total = (p->range_end - v + p->nparts - 1) / p->nparts;
+    sp_colbatch *b = sp_source_batch_new(
+        s->def->schema, a, total < SP_SOURCE_BATCH_ROWS ? total : SP_SOURCE_BATCH_ROWS);
     while (v < p->range_end) {
-        sp_colbatch_reset(b);
+        if (b->length) b = sp_source_batch_new(s->def->schema, a, b->capacity);
         int64_t *ts = sp_column_i64(&b->cols[0]), *val = sp_column_i64(&b->cols[1]);
         int64_t k = 0;
-        for (; k < SP_SOURCE_BATCH_ROWS && v < p->range_end; k++, v += p->nparts) {
+        for (; k < b->capacity && v < p->range_end; k++, v += p->nparts) {
             double ms = (double)p->local_start_ms + (double)(v - p->range_start) * p->ms_per_value;
             ts[k] = llround(ms) * 1000;
             val[k] = v;

@@ -4,7 +4,7 @@
  * batch's start timestamp, which advances advanceMillisPerBatch a batch from
  * startTimestamp. The offset is RatePerMicroBatchStreamOffset's JSON,
  * {"offset":<rows so far>,"timestamp":<ms>}. Reads fill whole columns in
- * tight loops, one reused batch of SP_SOURCE_BATCH_ROWS rows.
+ * tight loops, in batches of SP_SOURCE_BATCH_ROWS rows.
  *
  * Threads: as source.h says; read only reads its partition. */
 #include "sql/source_int.h"
@@ -147,7 +147,7 @@ static spate_err rmb_read(sp_source *s, void *part, spate_arena *a, sp_source_em
     sp_colbatch *b = sp_source_batch_new(s->def->schema, a, cap);
     int64_t tsus = p->ts_ms * 1000, step = p->nparts;
     while (total > 0) {
-        sp_colbatch_reset(b);
+        if (b->length) b = sp_source_batch_new(s->def->schema, a, cap);
         int64_t k = total < cap ? total : cap;
         int64_t *ts = sp_column_i64(&b->cols[0]), *val = sp_column_i64(&b->cols[1]);
         for (int64_t i = 0; i < k; i++)
