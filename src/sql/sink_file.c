@@ -1,8 +1,12 @@
 /* sink_file.c - the csv, json and text file sinks (Spark's FileStreamSink
  * with ManifestFileCommitProtocol): append mode only. Batch N is written
- * as part files "part-<partition>-<uuid>.c000.<ext>" (one per non-empty
- * batch of the micro-batch, the partition being its index) straight into
- * the sink's path, then entry N of <path>/_spark_metadata lists them
+ * as part files "part-<partition>-<uuid>.c000.<ext>" straight into the
+ * sink's path, the partition being a batch's index in the micro-batch: one
+ * file per non-empty batch, and always one for partition 0 (Spark's
+ * FileFormatWriter leaves an empty partition without a file except the
+ * first, so an empty micro-batch still writes one file: a CSV header, or
+ * nothing); the part files and the directory are fsynced, then entry N of
+ * <path>/_spark_metadata lists them
  * (file_sink_log.h). A batch id the log has already (N <= its latest) is
  * skipped, as FileStreamSink.addBatch does; part files of a batch killed
  * before its entry are never listed, and its re-run writes new files with
@@ -82,7 +86,7 @@ spate_err sp_sink_file_write_parts(sp_sink *s, const sp_colbatch *const *batches
     *files = spate_arena_alloc(a, sizeof **files * (n ? n : 1));
     *nfiles = 0;
     for (size_t i = 0; i < n; i++) {
-        if (batches[i]->length == 0) continue;
+        if (batches[i]->length == 0 && i > 0) continue;
         char uuid[37], path[PATH_MAX + 128];
         uuid4(uuid);
         snprintf(path, sizeof path, "%s/part-%05zu-%s.c000%s", f->dir, i, uuid,
@@ -103,6 +107,10 @@ spate_err sp_sink_file_write_parts(sp_sink *s, const sp_colbatch *const *batches
             .action = "add",
         };
         sp_sql_sbuf_free(&uri);
+    }
+    if (*nfiles && sp_fsync_dir(f->dir) != 0) {
+        sp_sink_errf(errstr, errstr_size, "cannot fsync %s: %s", f->dir, strerror(errno));
+        return SPATE_ERR_IO;
     }
     return SPATE_OK;
 }

@@ -81,7 +81,8 @@ void sp_sink_json_str(const char *s, size_t n, sp_sql_sbuf *out);
 #include "sql/file_sink_log.h"
 
 /* The first step of a file sink's batch: writes the part files of
- * batches[0..n) (one per non-empty batch) into the sink's directory and
+ * batches[0..n) (one per non-empty batch, and always one for batch 0) into
+ * the sink's directory and
  * gives their statuses (made in a). The second step, the log entry, is
  * sp_file_sink_log_add; tests call this one alone to stand for a crash
  * between the two. s must be a csv, json or text sink. */
