@@ -15,7 +15,8 @@ int sp_cmd_config(int argc, char **argv);
  * serves until SIGTERM/SIGINT. */
 int sp_cmd_kafka_mock(int argc, char **argv);
 
-/* spate sql [--conf k=v]... [-e STATEMENTS | FILE]: runs SQL statements, then
+/* spate sql [--conf k=v]... [-d name=value]... [-e STATEMENTS | FILE]: runs
+ * SQL statements (${name} replaced by -d's value), then
  * waits for the streaming queries they started; no statement: a shell. */
 int sp_cmd_sql(int argc, char **argv);
 

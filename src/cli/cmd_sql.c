@@ -20,11 +20,46 @@ static void on_signal(int sig) { stop_signal = sig; }
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: spate sql [--conf key=value]... [-e 'STATEMENTS' | FILE]\n");
+    fprintf(stderr, "usage: spate sql [--conf key=value]... [-d name=value]... "
+                    "[-e 'STATEMENTS' | FILE]\n");
+}
+
+enum { MAX_DEFINES = 32 };
+
+/* The -d name=value pairs (spark-sql's --hivevar): ${name} in the text is
+ * replaced by value before parsing. */
+typedef struct defines {
+    char *names[MAX_DEFINES], *values[MAX_DEFINES];
+    int n;
+} defines;
+
+/* text with each ${name} of d replaced (malloc'd); unknown ones stay. */
+static char *substitute(const char *text, const defines *d)
+{
+    char *out = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&out, &len);
+    if (!f) return NULL;
+    for (const char *p = text; *p;) {
+        int hit = -1;
+        for (int i = 0; i < d->n && hit < 0 && p[0] == '$' && p[1] == '{'; i++) {
+            size_t k = strlen(d->names[i]);
+            if (!strncmp(p + 2, d->names[i], k) && p[2 + k] == '}') hit = i;
+        }
+        if (hit < 0) {
+            fputc(*p++, f);
+            continue;
+        }
+        fputs(d->values[hit], f);
+        p += strlen(d->names[hit]) + 3;
+    }
+    fclose(f);
+    return out;
 }
 
 /* Parses the options into conf and the statement source. */
-static int parse_args(int argc, char **argv, spate_conf *conf, const char **text, const char **file)
+static int parse_args(int argc, char **argv, spate_conf *conf, defines *d, const char **text,
+                      const char **file)
 {
     for (int i = 1; i < argc; i++) {
         char why[512];
@@ -39,6 +74,15 @@ static int parse_args(int argc, char **argv, spate_conf *conf, const char **text
                 fprintf(stderr, "spate sql: %s\n", why);
                 return SP_EXIT_USAGE;
             }
+        } else if ((!strcmp(argv[i], "-d") || !strcmp(argv[i], "--define")) && i + 1 < argc) {
+            char *kv = argv[++i], *eq = strchr(kv, '=');
+            if (!eq || d->n == MAX_DEFINES) {
+                fprintf(stderr, "spate sql: -d wants name=value, got '%s'\n", kv);
+                return SP_EXIT_USAGE;
+            }
+            *eq = '\0';
+            d->names[d->n] = kv;
+            d->values[d->n++] = eq + 1;
         } else if (!strcmp(argv[i], "-e") && i + 1 < argc) {
             *text = argv[++i];
         } else if (argv[i][0] != '-' && !*file) {
@@ -72,10 +116,11 @@ static int wait_queries(sp_session *s)
     return rc;
 }
 
-static bool run_text(sp_session *s, const char *text)
+static bool run_text(sp_session *s, const char *raw, const defines *d)
 {
-    char *err = NULL;
-    bool ok = sp_session_run(s, text, stdout, &err);
+    char *err = NULL, *text = substitute(raw, d);
+    bool ok = text && sp_session_run(s, text, stdout, &err);
+    free(text);
     if (!ok) fprintf(stderr, "%s\n", err ? err : "error");
     free(err);
     fflush(stdout);
@@ -83,7 +128,7 @@ static bool run_text(sp_session *s, const char *text)
 }
 
 /* The shell: lines gathered until one ends with ';', then run. */
-static void shell(sp_session *s)
+static void shell(sp_session *s, const defines *d)
 {
     char *stmt = NULL;
     size_t len = 0;
@@ -101,7 +146,7 @@ static void shell(sp_session *s)
             end--;
         if (end == stmt || end[-1] != ';') continue;
         add_history(stmt);
-        run_text(s, stmt);
+        run_text(s, stmt, d);
         free(stmt);
         stmt = NULL;
         len = 0;
@@ -113,12 +158,18 @@ int sp_cmd_sql(int argc, char **argv)
 {
     spate_conf *conf = spate_conf_new();
     const char *text = NULL, *file = NULL;
-    int rc = parse_args(argc, argv, conf, &text, &file);
+    defines d = {0};
+    int rc = parse_args(argc, argv, conf, &d, &text, &file);
     char *buf = NULL, why[512] = "";
     size_t len = 0;
     if (rc == SP_EXIT_OK && file && sp_read_whole(file, &buf, &len) != 0) {
         fprintf(stderr, "spate sql: cannot read %s: %m\n", file);
         rc = SP_EXIT_FAIL;
+    }
+    if (buf) { /* sp_read_whole does not end the text */
+        buf = realloc(buf, len + 1);
+        if (!buf) abort();
+        buf[len] = '\0';
     }
     sp_session *s = rc == SP_EXIT_OK ? sp_session_new(conf, why, sizeof why) : NULL;
     if (rc == SP_EXIT_OK && !s) {
@@ -129,9 +180,9 @@ int sp_cmd_sql(int argc, char **argv)
         signal(SIGINT, on_signal);
         signal(SIGTERM, on_signal);
         if (text || buf)
-            rc = run_text(s, text ? text : buf) ? SP_EXIT_OK : SP_EXIT_FAIL;
+            rc = run_text(s, text ? text : buf, &d) ? SP_EXIT_OK : SP_EXIT_FAIL;
         else
-            shell(s);
+            shell(s, &d);
         if (rc == SP_EXIT_OK)
             rc = wait_queries(s);
         else
