@@ -5,7 +5,11 @@
  * arrays indexed by group (agg_funcs.c). NULL keys group together; FLOAT and
  * DOUBLE keys are normalized (-0.0 is 0.0, every NaN one NaN). The probe
  * hash is the table's own; sp_agg_table_hash computes spate_value_hash of
- * the key once per call, not per row. A table belongs to one thread. */
+ * the key once per call, not per row. Two fast paths: one integral key
+ * over a range under DIRECT_MAX is looked up in an array indexed by the
+ * value (direct mode, left for hashing when a key falls far outside), and
+ * one string key without nulls is hashed and probed in one pass, keys of
+ * up to 8 bytes compared as one word. A table belongs to one thread. */
 #include "sql/agg_int.h"
 
 #include "base/arena.h"
