@@ -12,11 +12,14 @@
 #include "sql/sink_format.h"
 #include "sql/sink_int.h"
 
+#include <dirent.h>
 #include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static spate_arena *arena;
@@ -326,4 +329,91 @@ Test(sql_sink_file, csv_refuses_binary)
     cr_expect_str_eq(err, "[UNSUPPORTED_DATA_TYPE_FOR_DATASOURCE] The CSV datasource doesn't "
                           "support the column `b` of the type \"BINARY\". SQLSTATE: 0A000");
     sp_sink_def_free(d);
+}
+
+/* ---- kill -9 at random points (a child process running batches and
+ * commits, killed up to 50 times): every row committed exactly once ---- */
+
+enum { KILL_BATCHES = 24, KILL_TRIALS = 50 };
+
+/* The query's commit log, reduced to one number written atomically. */
+static int64_t read_commit(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    long long v = -1;
+    if (f) {
+        if (fscanf(f, "%lld", &v) != 1) v = -1;
+        fclose(f);
+    }
+    return v;
+}
+
+static void write_commit(const char *path, int64_t id)
+{
+    char tmp[300];
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    FILE *f = fopen(tmp, "w");
+    fprintf(f, "%lld", (long long)id);
+    fclose(f);
+    rename(tmp, path);
+}
+
+/* Batches from..KILL_BATCHES-1, each as two partitions of rows 3id..3id+2,
+ * each followed by its commit: what a query does. */
+static void run_query(const char *commit)
+{
+    sp_sink_def *d;
+    sp_sink *s = open_sink("csv", &d, NULL, NULL);
+    for (int64_t id = read_commit(commit) + 1; id < KILL_BATCHES; id++) {
+        int iv[] = {(int)id * 3, (int)id * 3 + 1, (int)id * 3 + 2};
+        const char *sv[] = {"r", "r", "r"};
+        const sp_colbatch *b[] = {rows(iv, sv, 2), rows(iv + 2, sv, 1)};
+        if (s->ops->add_batch(s, id, SP_OUTPUT_APPEND, b, 2, err, sizeof err) != SPATE_OK) _exit(3);
+        write_commit(commit, id);
+    }
+    s->ops->close(s);
+    sp_sink_def_free(d);
+}
+
+Test(sql_sink_file, kill9_exactly_once, .timeout = 60)
+{
+    char commit[128];
+    snprintf(commit, sizeof commit, "%s.commit", dir);
+    unlink(commit);
+    srand(12345);
+    int t = 0;
+    for (; t < KILL_TRIALS && read_commit(commit) < KILL_BATCHES - 1; t++) {
+        pid_t pid = fork();
+        cr_assert_geq(pid, 0);
+        if (pid == 0) {
+            run_query(commit);
+            _exit(0);
+        }
+        usleep((useconds_t)(rand() % 20000));
+        kill(pid, SIGKILL);
+        int st;
+        waitpid(pid, &st, 0);
+        cr_assert(!WIFEXITED(st) || WEXITSTATUS(st) == 0, "the query failed: %d", st);
+    }
+    int64_t before_last = read_commit(commit);
+    run_query(commit); /* the last restart runs to the end */
+    unlink(commit);
+    int n;
+    char *text = committed_text(&n);
+    int seen[KILL_BATCHES * 3] = {0}, v;
+    for (char *p = text; sscanf(p, "%d,r\n", &v) == 1; p = strchr(p, '\n') + 1) {
+        cr_assert(v >= 0 && v < KILL_BATCHES * 3, "row %d", v);
+        seen[v]++;
+    }
+    for (int i = 0; i < KILL_BATCHES * 3; i++)
+        cr_expect_eq(seen[i], 1, "row %d seen %d times", i, seen[i]);
+    free(text);
+    int on_disk = 0;
+    DIR *dd = opendir(dir);
+    for (struct dirent *e; dd && (e = readdir(dd));)
+        on_disk += !strncmp(e->d_name, "part-", 5);
+    if (dd) closedir(dd);
+    cr_log_info("kill -9: %d kills, the last at commit %lld of %d; %d files committed, %d on "
+                "disk",
+                t, (long long)before_last, KILL_BATCHES - 1, n, on_disk);
 }
