@@ -212,7 +212,8 @@ static inline uint64_t load_short(const sp_column *c, int32_t o, uint32_t len)
     uint64_t v = 0;
     if ((int64_t)o + 8 <= c->chars_cap) {
         memcpy(&v, c->chars + o, 8);
-        return len == 8 ? v : v & ((1ull << (8 * len)) - 1);
+        /* no branch on len (8 of 1..8): the mask is shifted twice */
+        return v & (~0ull >> (8 * (8 - len) - (len == 0)) >> (len == 0));
     }
     memcpy(&v, c->chars + o, len);
     return v;
