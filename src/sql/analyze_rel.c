@@ -127,10 +127,17 @@ static sp_plan *join(sp_analyzer *az, const sp_sql_node *r, const sp_az_cte *cte
         [JOIN_LEFT_ANTI] = SP_JOIN_LEFT_ANTI, [JOIN_COMMA] = SP_JOIN_INNER,
     };
     sp_plan *l = sp_az_relation(az, r->a, ctes, err), *rt;
-    if (!l || !(rt = sp_az_relation(az, r->b, ctes, err))) return NULL;
-    if (r->list.n)
+    if (!l) return NULL;
+    if (!(rt = sp_az_relation(az, r->b, ctes, err))) {
+        sp_analyze_release(l);
+        return NULL;
+    }
+    if (r->list.n) {
+        sp_analyze_release(l);
+        sp_analyze_release(rt);
         return sp_az_fail(az, err, r->off, "INTERNAL_ERROR", "message",
                           "JOIN ... USING is not supported yet", NULL);
+    }
     sp_plan *j = sp_plan_new(az->arena, SP_PLAN_JOIN);
     j->child = l;
     j->right = rt;
@@ -149,7 +156,10 @@ static sp_plan *join(sp_analyzer *az, const sp_sql_node *r, const sp_az_cte *cte
     }
     if (r->c) {
         sp_az_scope s = {.plan = j};
-        if (!(j->cond = sp_az_expr(az, &s, r->c, err))) return NULL;
+        if (!(j->cond = sp_az_expr(az, &s, r->c, err))) {
+            sp_analyze_release(j);
+            return NULL;
+        }
     }
     if (semi) j->nout = l->nout;
     return j;
@@ -162,8 +172,12 @@ sp_plan *sp_az_relation(sp_analyzer *az, const sp_sql_node *r, const sp_az_cte *
     case SQL_TABLE_REF:
         return table_ref(az, r, ctes, err);
     case SQL_SUBQUERY_REL: {
-        sp_plan *p = sp_az_query(az, r->a, ctes, err);
-        if (!p || !(p = rename_cols(az, p, &r->list, r, err))) return NULL;
+        sp_plan *q = sp_az_query(az, r->a, ctes, err), *p;
+        if (!q) return NULL;
+        if (!(p = rename_cols(az, q, &r->list, r, err))) {
+            sp_analyze_release(q);
+            return NULL;
+        }
         return r->str ? sp_az_requalify(az, p, r->str) : p;
     }
     case SQL_JOIN:

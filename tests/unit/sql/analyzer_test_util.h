@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static sp_catalog *az_catalog(void)
+__attribute__((unused)) static sp_catalog *az_catalog(void)
 {
     spate_arena *a = spate_arena_new();
     sp_sql_type_error te;
@@ -49,7 +49,7 @@ static sp_catalog *az_catalog(void)
 }
 
 /* The tree string of sql's plan, or its rendered error; malloc'd. */
-static char *az_run(sp_catalog *cat, const char *sql, bool ansi)
+__attribute__((unused)) static char *az_run(sp_catalog *cat, const char *sql, bool ansi)
 {
     spate_arena *a = spate_arena_new();
     sp_sql_error err;
