@@ -58,6 +58,12 @@ spate_err sp_file_sink_log_add(const char *sink_dir, int64_t batch_id,
                                const sp_sink_file_status *files, size_t n, char *errstr,
                                size_t errstr_size);
 
+/* True when <dir>/_spark_metadata exists: dir is a file sink's output,
+ * whose readers should list it through the log (Spark's
+ * FileStreamSink.hasMetadata, which FileStreamSource and batch reads use
+ * to read only committed files). */
+bool sp_file_sink_has_log(const char *dir);
+
 /* The files committed to the sink in sink_dir, as local paths (the "file:"
  * scheme dropped, percent escapes decoded), in batch order then the order
  * each entry lists them: *paths is a malloc'd array of malloc'd strings

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 typedef struct paths {
     char **v;
@@ -193,4 +194,12 @@ void sp_file_sink_paths_free(char **paths, int n)
     for (int i = 0; i < n; i++)
         free(paths[i]);
     free(paths);
+}
+
+bool sp_file_sink_has_log(const char *dir)
+{
+    char p[4200];
+    struct stat st;
+    snprintf(p, sizeof p, "%s/_spark_metadata", dir);
+    return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }

@@ -18,6 +18,9 @@
  * lineSep ("\n"). A value is quoted when quoteAll is set or it holds the
  * separator, the quote character or a line break; a quote inside is
  * escaped with escape (escapeQuotes true). A null is nullValue unquoted.
+ * encoding (UTF-8 only), compression (none) and charToEscapeQuoteEscaping
+ * (accepted, not applied: Spark's default leaves the escape character
+ * alone) are taken too.
  * JSON options: ignoreNullFields (true: a null field is left out; false:
  * "k":null), dateFormat, timestampFormat, timestampNTZFormat, lineSep.
  * Text: lineSep; a null row is an empty line. compression accepts none /

@@ -71,8 +71,10 @@ Test(sql_sink_file, log_add_once_and_read_with_deletes)
     sp_sink_file_status b[] = {{"file:/o/r", 1, false, 1, 1, 1, "delete"},
                                {"file:///o/s", 1, false, 1, 1, 1, "add"}};
     int64_t latest;
+    cr_expect_not(sp_file_sink_has_log(dir));
     cr_expect_eq(sp_file_sink_log_latest(dir, &latest, err, sizeof err), SPATE_ERR_NOT_FOUND);
     cr_assert_eq(sp_file_sink_log_add(dir, 0, a, 2, err, sizeof err), SPATE_OK, "%s", err);
+    cr_expect(sp_file_sink_has_log(dir));
     cr_expect_eq(sp_file_sink_log_add(dir, 0, b, 2, err, sizeof err), SPATE_ERR_STATE);
     cr_assert_eq(sp_file_sink_log_add(dir, 1, b, 2, err, sizeof err), SPATE_OK, "%s", err);
     cr_assert_eq(sp_file_sink_log_latest(dir, &latest, err, sizeof err), SPATE_OK);
