@@ -104,6 +104,10 @@ typedef struct sp_source_ops {
 struct sp_source {
     const sp_source_ops *ops;
     const sp_source_def *def;
+    /* Set by the query after open when its consumer copies what it keeps of
+     * an emitted batch (as sp_sink_push_batch's sinks do): reads then reset
+     * and refill one batch instead of making a new one per emit. */
+    bool reuse_batches;
 };
 
 /* The running source of def (def must outlive it). NULL with errstr when it

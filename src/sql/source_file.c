@@ -264,7 +264,8 @@ static spate_err file_plan(sp_source *s, const char *start, const char *end, spa
 static spate_err file_read(sp_source *s, void *part, spate_arena *a, sp_source_emit_fn emit,
                            void *ud, sp_source_counters *c, char *errstr, size_t n)
 {
-    return sp_source_file_read(&((file_source *)s)->o.parse, part, a, emit, ud, c, errstr, n);
+    return sp_source_file_read(&((file_source *)s)->o.parse, part, s->reuse_batches, a, emit, ud, c,
+                               errstr, n);
 }
 
 /* mkdir -p of path's parent directories. */

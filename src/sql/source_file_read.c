@@ -30,6 +30,7 @@ typedef struct file_reader {
     sp_sql_json_scanner *json;
     sp_colbatch *b;
     spate_arena *a;
+    bool reuse;
     int64_t size;
     sp_source_emit_fn emit;
     void *ud;
@@ -54,7 +55,10 @@ static spate_err flush(file_reader *r)
     if (!r->b || r->b->length == 0) return SPATE_OK;
     r->c->rows += r->b->length;
     bool ok = r->emit(r->b, r->ud);
-    r->b = NULL;
+    if (r->reuse)
+        sp_colbatch_reset(r->b);
+    else
+        r->b = NULL;
     return ok ? SPATE_OK : SPATE_ERR_USER;
 }
 
@@ -164,11 +168,11 @@ static bool make_scanner(file_reader *r)
     return true;
 }
 
-spate_err sp_source_file_read(const sp_file_parse *fp, const sp_file_entry *f, spate_arena *a,
-                              sp_source_emit_fn emit, void *ud, sp_source_counters *c, char *errstr,
-                              size_t n)
+spate_err sp_source_file_read(const sp_file_parse *fp, const sp_file_entry *f, bool reuse,
+                              spate_arena *a, sp_source_emit_fn emit, void *ud,
+                              sp_source_counters *c, char *errstr, size_t n)
 {
-    file_reader r = {fp, f->path, NULL, NULL, NULL, a, f->size, emit, ud, c, errstr, n};
+    file_reader r = {fp, f->path, NULL, NULL, NULL, a, reuse, f->size, emit, ud, c, errstr, n};
     int fd = open(f->path, O_RDONLY | O_CLOEXEC);
     char why[128];
     if (fd < 0) return io_error(&r, sp_strerror(errno, why, sizeof why));

@@ -140,10 +140,11 @@ bool sp_source_file_opts(const sp_source_def *d, const spate_conf *conf, sp_file
                          char *errstr, size_t n);
 
 /* Reads file f (up to the size it was listed with) into batches of
- * SP_SOURCE_BATCH_ROWS rows made in a, handed to emit. FAILFAST and I/O
+ * SP_SOURCE_BATCH_ROWS rows made in a, handed to emit (reuse: one batch,
+ * reset after each emit). FAILFAST and I/O
  * errors name the file. Executor threads. */
-spate_err sp_source_file_read(const sp_file_parse *fp, const sp_file_entry *f, spate_arena *a,
-                              sp_source_emit_fn emit, void *ud, sp_source_counters *c, char *errstr,
-                              size_t n);
+spate_err sp_source_file_read(const sp_file_parse *fp, const sp_file_entry *f, bool reuse,
+                              spate_arena *a, sp_source_emit_fn emit, void *ud,
+                              sp_source_counters *c, char *errstr, size_t n);
 
 #endif

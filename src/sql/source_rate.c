@@ -201,7 +201,10 @@ static spate_err rate_read(sp_source *s, void *part, spate_arena *a, sp_source_e
     sp_colbatch *b = sp_source_batch_new(
         s->def->schema, a, total < SP_SOURCE_BATCH_ROWS ? total : SP_SOURCE_BATCH_ROWS);
     while (v < p->range_end) {
-        if (b->length) b = sp_source_batch_new(s->def->schema, a, b->capacity);
+        if (b->length && s->reuse_batches)
+            sp_colbatch_reset(b);
+        else if (b->length)
+            b = sp_source_batch_new(s->def->schema, a, b->capacity);
         int64_t *ts = sp_column_i64(&b->cols[0]), *val = sp_column_i64(&b->cols[1]);
         int64_t k = 0;
         for (; k < b->capacity && v < p->range_end; k++, v += p->nparts) {

@@ -147,7 +147,10 @@ static spate_err rmb_read(sp_source *s, void *part, spate_arena *a, sp_source_em
     sp_colbatch *b = sp_source_batch_new(s->def->schema, a, cap);
     int64_t tsus = p->ts_ms * 1000, step = p->nparts;
     while (total > 0) {
-        if (b->length) b = sp_source_batch_new(s->def->schema, a, cap);
+        if (b->length && s->reuse_batches)
+            sp_colbatch_reset(b);
+        else if (b->length)
+            b = sp_source_batch_new(s->def->schema, a, cap);
         int64_t k = total < cap ? total : cap;
         int64_t *ts = sp_column_i64(&b->cols[0]), *val = sp_column_i64(&b->cols[1]);
         for (int64_t i = 0; i < k; i++)

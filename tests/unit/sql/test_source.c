@@ -228,12 +228,17 @@ Test(source_rate_micro_batch, offsets_values_and_timestamps)
     close_src(s);
 }
 
-static bool check_emit(sp_colbatch *b, void *ud)
+typedef struct kept {
+    sp_colbatch *b[8];
+    int n;
+} kept;
+
+/* Keeps each batch: a consumer may hold on to what it was given. */
+static bool keep_emit(sp_colbatch *b, void *ud)
 {
-    int64_t *next = ud;
-    const int64_t *v = sp_column_i64(&b->cols[1]);
-    for (int64_t i = 0; i < b->length; i++)
-        if (v[i] != (*next)++) return false;
+    kept *k = ud;
+    if (k->n == 8) return false;
+    k->b[k->n++] = b;
     return true;
 }
 
@@ -248,11 +253,18 @@ Test(source_rate_micro_batch, large_batches_fill_in_chunks)
                               "{\"offset\":200005,\"timestamp\":1000}", a, &parts, &np, err,
                               sizeof err),
                  SPATE_OK, "%s", err);
-    int64_t next = 5;
+    kept k = {0};
     sp_source_counters c = {0};
-    cr_assert_eq(s->ops->read(s, parts[0], a, check_emit, &next, &c, err, sizeof err), SPATE_OK);
-    cr_expect_eq(next, 200005);
+    cr_assert_eq(s->ops->read(s, parts[0], a, keep_emit, &k, &c, err, sizeof err), SPATE_OK);
     cr_expect_eq(c.rows, 200000);
+    cr_assert_eq(k.n, 4); /* 3 x 65536 + 3392 */
+    int64_t next = 5;
+    for (int i = 0; i < k.n; i++) {
+        const int64_t *v = sp_column_i64(&k.b[i]->cols[1]);
+        for (int64_t r = 0; r < k.b[i]->length; r++)
+            cr_assert_eq(v[r], next++, "batch %d row %ld", i, (long)r);
+    }
+    cr_expect_eq(next, 200005);
     spate_arena_destroy(a);
     close_src(s);
 }
@@ -356,4 +368,31 @@ Test(source_options, num_partitions_default_is_the_master_threads)
     s->ops->close(s);
     sp_source_def_free(d);
     spate_conf_destroy(conf);
+}
+
+static bool same_emit(sp_colbatch *b, void *ud)
+{
+    sp_colbatch **first = ud;
+    if (!*first) *first = b;
+    return *first == b && sp_column_i64(&b->cols[1])[0] % 65536 == 0;
+}
+
+Test(source_rate_micro_batch, reuse_batches_refills_one_batch)
+{
+    sp_source *s = open_src("rate-micro-batch", "rowsPerBatch=200000&numPartitions=1", NULL);
+    s->reuse_batches = true;
+    spate_arena *a = spate_arena_new();
+    void **parts;
+    int np;
+    char err[256];
+    char *end = NULL;
+    cr_assert_eq(s->ops->latest(s, NULL, &end, err, sizeof err), SPATE_OK);
+    cr_assert_eq(s->ops->plan(s, NULL, end, a, &parts, &np, err, sizeof err), SPATE_OK, "%s", err);
+    sp_colbatch *first = NULL;
+    sp_source_counters c = {0};
+    cr_expect_eq(s->ops->read(s, parts[0], a, same_emit, &first, &c, err, sizeof err), SPATE_OK);
+    cr_expect_eq(c.rows, 200000);
+    free(end);
+    spate_arena_destroy(a);
+    close_src(s);
 }
