@@ -55,13 +55,20 @@ typedef struct sp_batch_env {
     int64_t now_us; /* current_timestamp() of the batch */
     sp_output_mode mode;
     const sp_batch_state *state; /* aggregating plans */
+    /* Optional, stateless plans: takes each output batch of partition part
+     * in the task that made it (executor threads, several at once), which
+     * then keeps nothing: the result has no rows. False fails the batch
+     * with the message in err. */
+    bool (*consume)(void *ud, int part, const sp_colbatch *b, char *err, size_t err_size);
+    void *consume_ud;
 } sp_batch_env;
 
 /* Figures of one run, for the progress report. */
 typedef struct sp_batch_stats {
     int64_t input_rows, malformed, input_bytes;
     int64_t state_rows_total, state_rows_updated, state_memory_bytes;
-    int64_t output_rows;
+    int64_t output_rows;   /* rows in the result */
+    int64_t consumed_rows; /* rows handed to env->consume instead */
 } sp_batch_stats;
 
 typedef struct sp_batch_result {

@@ -130,12 +130,12 @@ static spate_err run_batch(sp_query *q, int64_t batch, const char *start, const 
     sp_batch_input in = {nparts, read_part, &si};
     state_hooks hooks = {q, batch};
     sp_batch_state state = {q->nshuffle, state_begin, state_end, &hooks};
-    sp_batch_env env = {q->spec.pool,
-                        q->spec.tz,
-                        sp_conf_bool(q->spec.conf, "spate.sql.ansi.enabled"),
-                        q->batch_time_ms * 1000,
-                        q->spec.mode,
-                        &state};
+    sp_batch_env env = {.pool = q->spec.pool,
+                        .tz = q->spec.tz,
+                        .ansi = sp_conf_bool(q->spec.conf, "spate.sql.ansi.enabled"),
+                        .now_us = q->batch_time_ms * 1000,
+                        .mode = q->spec.mode,
+                        .state = &state};
     sp_batch_result res;
     e = sp_batch_run(&q->ph, &in, &env, &res);
     if (e != SPATE_OK) snprintf(err, n, "%s", res.error);

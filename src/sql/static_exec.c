@@ -97,12 +97,12 @@ static spate_err run_physical(const sp_physical *ph, sp_batch_input *in, sp_pool
     for (int i = 0; i < nstores; i++)
         fs.s[i] = sp_state_store_new(false);
     sp_batch_state st = {nstores, fresh_begin, fresh_end, &fs};
-    sp_batch_env env = {pool,
-                        tz,
-                        sp_conf_bool(conf, "spate.sql.ansi.enabled"),
-                        system_now(NULL) * 1000,
-                        SP_OUTPUT_COMPLETE,
-                        &st};
+    sp_batch_env env = {.pool = pool,
+                        .tz = tz,
+                        .ansi = sp_conf_bool(conf, "spate.sql.ansi.enabled"),
+                        .now_us = system_now(NULL) * 1000,
+                        .mode = SP_OUTPUT_COMPLETE,
+                        .state = &st};
     spate_err e = sp_batch_run(ph, in, &env, r);
     for (int i = 0; i < nstores; i++)
         sp_state_store_destroy(fs.s[i]);
