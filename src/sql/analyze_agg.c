@@ -67,6 +67,16 @@ const sp_sql_node *sp_az_subst_aliases(sp_analyzer *az, const sp_plan *child,
     return c;
 }
 
+/* Spark's quoteIfNeeded: backquoted unless a plain identifier. */
+static const char *quote_if_needed(sp_analyzer *az, const char *name)
+{
+    bool plain = (name[0] < '0' || name[0] > '9') && name[0];
+    for (const char *p = name; *p && plain; p++)
+        plain = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+                *p == '_';
+    return plain ? name : sp_az_printf(az, "`%s`", name);
+}
+
 /* One GROUP BY entry over child: a position, an alias, or an expression. */
 static sp_sql_expr *group_expr(sp_analyzer *az, const sp_plan *child, const sp_sql_list *items,
                                const sp_sql_node *g, const char **name, sp_sql_error *err)
@@ -76,8 +86,14 @@ static sp_sql_expr *group_expr(sp_analyzer *az, const sp_plan *child, const sp_s
         if (idx < 1 || idx > (long)items->n)
             return sp_az_fail(az, err, g->off, "GROUP_BY_POS_OUT_OF_RANGE", "index", g->str, "size",
                               sp_az_printf(az, "%u", items->n), NULL);
-        g = items->items[idx - 1];
-        if (g->kind == SQL_ALIAS) g = g->a;
+        const sp_sql_node *it = items->items[idx - 1];
+        const sp_sql_node *e = it->kind == SQL_ALIAS ? it->a : it;
+        if (sp_az_has_agg(e)) /* aggExpr: the item's Alias.sql */
+            return sp_az_fail(az, err, g->off, "GROUP_BY_POS_AGGREGATE", "index", g->str, "aggExpr",
+                              sp_az_printf(az, "%s AS %s", sp_az_pretty(az, e),
+                                           quote_if_needed(az, sp_az_item_name(az, it))),
+                              NULL);
+        g = e;
     } else {
         g = sp_az_subst_aliases(az, child, items, g);
     }

@@ -80,6 +80,9 @@ const sp_sql_condition sp_sql_conditions[] = {
      "ORDER BY position <index> is not in select list (valid range is [1, <size>])."},
     {"GROUP_BY_AGGREGATE", NULL, "42903",
      "Aggregate functions are not allowed in GROUP BY, but found <sqlExpr>."},
+    {"GROUP_BY_POS_AGGREGATE", NULL, "42903",
+     "GROUP BY <index> refers to an expression <aggExpr> that contains an aggregate function. "
+     "Aggregate functions are not allowed in GROUP BY."},
     {"INVALID_WHERE_CONDITION", NULL, "42903",
      "The WHERE condition <condition> contains invalid expressions: <expressionList>.\n"
      "Rewrite the query to avoid window functions, aggregate functions, and generator functions "

@@ -279,6 +279,15 @@ static const err_case err_cases[] = {
      "== SQL ==\n"
      "SELECT price FROM orders ORDER BY nope\n"
      "----------------------------------^^^\n"},
+    /* Spark's ResolverSuite: aggExpr is the item's Alias.sql */
+    {"SELECT kind, count(*) FROM orders GROUP BY 2", true,
+     "[GROUP_BY_POS_AGGREGATE] GROUP BY 2 refers to an expression count(1) AS `count(1)` that "
+     "contains an aggregate function. Aggregate functions are not allowed in GROUP BY. SQLSTATE: "
+     "42903 (line 1, pos 43)\n"
+     "\n"
+     "== SQL ==\n"
+     "SELECT kind, count(*) FROM orders GROUP BY 2\n"
+     "-------------------------------------------^^^\n"},
     /* a position on a later line: the caret under it, the rest below */
     {"SELECT kind,\n  price\nFROM orders GROUP BY kind", true,
      "[MISSING_AGGREGATION] The non-aggregating expression \"price\" is based on columns which are "
