@@ -46,33 +46,47 @@ static void encode_header(unsigned char *out, const char *kind, uint32_t version
     sp_put_le(out + 40, checksum_of(out, body->buf, body->len), 8);
 }
 
-static bool write_temp(const char *tmp, const unsigned char *head, const sp_ckpt_out *body)
+static bool write_temp(const char *tmp, const unsigned char *head, const sp_ckpt_out *body,
+                       bool sync)
 {
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) return false;
     bool ok = sp_write_all(fd, head, HEADER_LEN) && sp_write_all(fd, body->buf, body->len) &&
-              fsync(fd) == 0;
+              (!sync || fsync(fd) == 0);
     int saved = errno;
     close(fd);
     errno = saved;
     return ok;
 }
 
-spate_err sp_ckpt_write_file(const char *path, const char *kind, uint32_t version,
-                             const sp_ckpt_out *body, char *errstr, size_t errstr_size)
+static spate_err write_file(const char *path, const char *kind, uint32_t version,
+                            const sp_ckpt_out *body, bool sync, char *errstr, size_t errstr_size)
 {
     static atomic_uint counter;
     unsigned char head[HEADER_LEN];
     encode_header(head, kind, version, body);
     char tmp[4200];
     snprintf(tmp, sizeof tmp, "%s.tmp-%ld-%u", path, (long)getpid(), atomic_fetch_add(&counter, 1));
-    if (!write_temp(tmp, head, body) || rename(tmp, path) != 0 || sp_fsync_parent(path) != 0) {
+    if (!write_temp(tmp, head, body, sync) || rename(tmp, path) != 0 ||
+        (sync && sp_fsync_parent(path) != 0)) {
         int saved = errno;
         unlink(tmp);
         sp_errf(errstr, errstr_size, "cannot write checkpoint file %s: %s", path, strerror(saved));
         return SPATE_ERR_IO;
     }
     return SPATE_OK;
+}
+
+spate_err sp_ckpt_write_file(const char *path, const char *kind, uint32_t version,
+                             const sp_ckpt_out *body, char *errstr, size_t errstr_size)
+{
+    return write_file(path, kind, version, body, true, errstr, errstr_size);
+}
+
+spate_err sp_ckpt_write_file_nosync(const char *path, const char *kind, uint32_t version,
+                                    const sp_ckpt_out *body, char *errstr, size_t errstr_size)
+{
+    return write_file(path, kind, version, body, false, errstr, errstr_size);
 }
 
 static spate_err read_whole(const char *path, char **buf, size_t *len, char *errstr,

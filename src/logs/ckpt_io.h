@@ -69,6 +69,12 @@ bool sp_ckpt_in_done(const sp_ckpt_in *in);
  * text in errstr on failure. */
 spate_err sp_ckpt_write_file(const char *path, const char *kind, uint32_t version,
                              const sp_ckpt_out *body, char *errstr, size_t errstr_size);
+/* The same, atomic (a crash of the process leaves the old file or the new
+ * one) but not durable: no fsync, so a power failure may lose it. For
+ * files whose loss only repeats work, such as a query's commits/N (the
+ * batch then runs again with the same offsets). */
+spate_err sp_ckpt_write_file_nosync(const char *path, const char *kind, uint32_t version,
+                                    const sp_ckpt_out *body, char *errstr, size_t errstr_size);
 /* Reads and checks a checkpoint file into in (free with sp_ckpt_in_free).
  * SPATE_ERR_NOT_FOUND when it does not exist, SPATE_ERR_IO when it cannot be
  * read, SPATE_ERR_CORRUPT when it is not a valid file of this kind (bad

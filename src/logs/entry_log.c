@@ -21,6 +21,7 @@ void sp_entry_log_init(sp_entry_log *log, const char *dir, const char *prefix, c
     log->prefix = prefix;
     log->kind = kind;
     log->version = version;
+    log->nosync = false;
 }
 
 void sp_entry_log_path(const sp_entry_log *log, int64_t id, char *buf, size_t size)
@@ -44,7 +45,9 @@ spate_err sp_entry_log_write(const sp_entry_log *log, int64_t id, const sp_ckpt_
         sp_errf(errstr, errstr_size, "%s: entry %lld was already written", path, (long long)id);
         return SPATE_ERR_STATE;
     }
-    return sp_ckpt_write_file(path, log->kind, log->version, body, errstr, errstr_size);
+    return log->nosync
+               ? sp_ckpt_write_file_nosync(path, log->kind, log->version, body, errstr, errstr_size)
+               : sp_ckpt_write_file(path, log->kind, log->version, body, errstr, errstr_size);
 }
 
 spate_err sp_entry_log_read(const sp_entry_log *log, int64_t id, sp_ckpt_in *in, char *errstr,

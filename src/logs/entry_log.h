@@ -26,6 +26,7 @@ typedef struct sp_entry_log {
     const char *prefix; /* "" for offsets/N, "checkpoint-" for DStreams (static) */
     const char *kind;   /* the files' kind, e.g. "offsets" (static) */
     uint32_t version;
+    bool nosync; /* entries atomic but not fsynced (sp_ckpt_write_file_nosync) */
 } sp_entry_log;
 
 /* Names the log (prefix and kind must outlive it: string literals). Nothing
