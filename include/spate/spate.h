@@ -12,6 +12,7 @@
  * checkpoint.h checkpoint directories, getOrCreate and recovery
  * listener.h   batch and receiver events with the streaming metrics
  * kafka.h      the Kafka direct stream and writing streams to Kafka
+ * sql.h        Structured Streaming: sessions, DataFrames, streaming queries
  * export.h     SPATE_API, the mark of what libspate.so exports
  */
 #ifndef SPATE_SPATE_H
@@ -27,6 +28,7 @@
 #include <spate/checkpoint.h>
 #include <spate/listener.h>
 #include <spate/kafka.h>
+#include <spate/sql.h>
 
 #define SPATE_VERSION_STRING "0.1.0"
 
