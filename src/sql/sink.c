@@ -188,7 +188,7 @@ static bool check_values(const sp_sink_def *d, int k, char *errstr, size_t size)
     }
     if (!sp_sink_kind_is_file(k)) return true;
     if (!sp_sink_opt(d, "path")) {
-        sp_sink_errf(errstr, size, "'path' is not specified");
+        sp_sink_errf(errstr, size, "'path' is not specified.");
         return false;
     }
     sp_sink_writer *w =

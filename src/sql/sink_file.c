@@ -157,7 +157,7 @@ sp_sink *sp_sink_file_open(const sp_sink_def *d, const sp_sql_type *schema, cons
 {
     const char *path = sp_sink_opt(d, "path");
     if (!path || !path[0]) {
-        sp_sink_errf(errstr, errstr_size, "'path' is not specified");
+        sp_sink_errf(errstr, errstr_size, "'path' is not specified.");
         return NULL;
     }
     sp_sink_writer *w = sp_sink_writer_new(

@@ -128,7 +128,7 @@ Test(sql_sink, resolve_errors)
          "[DATA_SOURCE_NOT_FOUND] Failed to find the data source: parquet2. Make sure the "
          "provider name is correct and the package is properly registered and compatible with "
          "your Spark version. SQLSTATE: 42K02"},
-        {"csv", NULL, NULL, "'path' is not specified"},
+        {"csv", NULL, NULL, "'path' is not specified."},
         {"json", "sep", ",",
          "Unknown option 'sep' for the json sink (its options: path, dateFormat, "
          "timestampFormat, timestampNTZFormat, ignoreNullFields, lineSep, compression, "
