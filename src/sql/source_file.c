@@ -189,7 +189,7 @@ static spate_err list_new(file_source *f, sp_listed_file **files, size_t *n, cha
         return SPATE_ERR_IO;
     }
     if (f->available_now) *n = only_available_now(f, *files, *n);
-    qsort(*files, *n, sizeof **files, f->o.latest_first ? by_time_desc : by_time);
+    if (*n > 1) qsort(*files, *n, sizeof **files, f->o.latest_first ? by_time_desc : by_time);
     return SPATE_OK;
 }
 
@@ -228,7 +228,7 @@ static void file_prepare_available_now(sp_source *s)
     for (size_t i = 0; i < n; i++)
         f->avail_now[i] = sp_xstrdup(files[i].name);
     f->navail = n;
-    qsort(f->avail_now, n, sizeof *f->avail_now, cmp_str);
+    if (n > 1) qsort(f->avail_now, n, sizeof *f->avail_now, cmp_str);
     sp_listed_files_free(files, n);
     f->available_now = true;
 }

@@ -320,3 +320,22 @@ Test(source_file, schema_inference_and_missing_path)
                           "SQLSTATE: 42K03");
     sp_source_def_free(d);
 }
+
+Test(source_file, available_now_reads_only_what_exists_then)
+{
+    tdir t;
+    tdir_make(&t);
+    put(t.in, "a.txt", "a\n", 1000);
+    put(t.in, "b.txt", "b\n", 2000);
+    char opts[256], buf[64];
+    snprintf(opts, sizeof opts, "path=%s&maxFilesPerTrigger=1", t.in);
+    sp_source *s = open_file("text", NULL, opts, NULL);
+    s->ops->prepare_available_now(s);
+    put(t.in, "c.txt", "c\n", 500);
+    cr_expect_str_eq(tsu_latest(s, NULL, buf, sizeof buf), "{\"logOffset\":0}");
+    cr_expect_str_eq(tsu_latest(s, "{\"logOffset\":0}", buf, sizeof buf), "{\"logOffset\":1}");
+    cr_expect_str_eq(tsu_latest(s, "{\"logOffset\":1}", buf, sizeof buf), "{\"logOffset\":1}");
+    expect_batch(s, NULL, "{\"logOffset\":1}", (const char *const[]){"a", "b"}, 2, 0);
+    close_file(s);
+    tdir_free(&t);
+}
