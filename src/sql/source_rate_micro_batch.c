@@ -20,6 +20,8 @@ typedef struct rmb_source {
     sp_source base;
     int64_t rows_per_batch, start_ts, advance_ms;
     int num_partitions;
+    bool available_now;
+    int64_t fixed_off, fixed_ts; /* AvailableNow's end; fixed_off -1: not yet */
     char desc[200];
 } rmb_source;
 
@@ -100,16 +102,32 @@ static char *offset_json(int64_t off, int64_t ts)
     return sp_xstrdup(buf);
 }
 
+/* start + rowsPerBatch rows and advanceMillisPerBatch ms; under
+ * Trigger.AvailableNow, the first such offset for every later call. */
 static spate_err rmb_latest(sp_source *s, const char *start, char **out, char *errstr, size_t n)
 {
     rmb_source *r = (rmb_source *)s;
     int64_t off = 0, ts = r->start_ts;
+    if (r->available_now && r->fixed_off >= 0) {
+        *out = offset_json(r->fixed_off, r->fixed_ts);
+        return SPATE_OK;
+    }
     if (start && !parse_offset(start, &off, &ts)) {
         snprintf(errstr, n, "rate-micro-batch source: bad offset %s", start);
         return SPATE_ERR_INVALID_ARG;
     }
-    *out = offset_json(off + r->rows_per_batch, ts + r->advance_ms);
+    off = off > INT64_MAX - r->rows_per_batch ? INT64_MAX : off + r->rows_per_batch;
+    ts += r->advance_ms;
+    if (r->available_now) r->fixed_off = off, r->fixed_ts = ts;
+    *out = offset_json(off, ts);
     return SPATE_OK;
+}
+
+static void rmb_prepare_available_now(sp_source *s)
+{
+    rmb_source *r = (rmb_source *)s;
+    r->available_now = true;
+    r->fixed_off = -1;
 }
 
 static spate_err rmb_plan(sp_source *s, const char *start, const char *end, spate_arena *a,
@@ -117,12 +135,21 @@ static spate_err rmb_plan(sp_source *s, const char *start, const char *end, spat
 {
     rmb_source *r = (rmb_source *)s;
     int64_t so = 0, st = r->start_ts, eo, et;
-    if ((start && !parse_offset(start, &so, &st)) || !parse_offset(end, &eo, &et) || so > eo ||
-        st > et) {
+    if ((start && !parse_offset(start, &so, &st)) || !parse_offset(end, &eo, &et)) {
         snprintf(errstr, n, "rate-micro-batch source: bad offsets (%s, %s]", start ? start : "",
                  end);
         return SPATE_ERR_INVALID_ARG;
     }
+    if (so > eo || st > et) {
+        if (so > eo)
+            snprintf(errstr, n, "startOffset(%" PRId64 ") > endOffset(%" PRId64 ")", so, eo);
+        else
+            snprintf(errstr, n, "startTimestamp(%" PRId64 ") > endTimestamp(%" PRId64 ")", st, et);
+        return SPATE_ERR_INVALID_ARG;
+    }
+    *nparts = 0;
+    *parts = NULL;
+    if (so == eo) return SPATE_OK;
     *parts = spate_arena_alloc(a, (size_t)r->num_partitions * sizeof **parts);
     for (int p = 0; p < r->num_partitions; p++) {
         rmb_part *rp = spate_arena_alloc(a, sizeof *rp);
@@ -171,6 +198,7 @@ static void rmb_close(sp_source *s) { free(s); }
 static const sp_source_ops rmb_ops = {
     .description = rmb_description,
     .latest = rmb_latest,
+    .prepare_available_now = rmb_prepare_available_now,
     .plan = rmb_plan,
     .read = rmb_read,
     .close = rmb_close,
@@ -190,7 +218,7 @@ sp_source *sp_source_rmb_open(const sp_source_def *d, const sp_source_env *env, 
     r->advance_ms = o.advance;
     snprintf(r->desc, sizeof r->desc,
              "RatePerMicroBatchStream[rowsPerBatch=%" PRId64
-             ", numPartitions=%d, startTimestamp=%" PRId64 ", advanceMillisPerBatch=%" PRId64 "]",
+             ", numPartitions=%d, startTimestamp=%" PRId64 ", advanceMsPerBatch=%" PRId64 "]",
              o.rows, r->num_partitions, o.start_ts, o.advance);
     return &r->base;
 }

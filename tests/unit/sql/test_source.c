@@ -210,7 +210,7 @@ Test(source_rate_micro_batch, offsets_values_and_timestamps)
                             NULL);
     cr_expect_str_eq(s->ops->description(s),
                      "RatePerMicroBatchStream[rowsPerBatch=10, numPartitions=2, "
-                     "startTimestamp=1000, advanceMillisPerBatch=50]");
+                     "startTimestamp=1000, advanceMsPerBatch=50]");
     char o1[64], o2[64];
     cr_expect_str_eq(tsu_latest(s, NULL, o1, sizeof o1), "{\"offset\":10,\"timestamp\":1050}");
     expect_read(s, NULL, o1,
@@ -393,6 +393,26 @@ Test(source_rate_micro_batch, reuse_batches_refills_one_batch)
     cr_expect_eq(s->ops->read(s, parts[0], a, same_emit, &first, &c, err, sizeof err), SPATE_OK);
     cr_expect_eq(c.rows, 200000);
     free(end);
+    spate_arena_destroy(a);
+    close_src(s);
+}
+
+Test(source_rate_micro_batch, available_now_fixes_one_end_and_bad_ranges_fail)
+{
+    sp_source *s = open_src("rate-micro-batch", "rowsPerBatch=5&numPartitions=1", NULL);
+    char o1[64], o2[64], err[256];
+    s->ops->prepare_available_now(s);
+    cr_expect_str_eq(tsu_latest(s, NULL, o1, sizeof o1), "{\"offset\":5,\"timestamp\":1000}");
+    cr_expect_str_eq(tsu_latest(s, o1, o2, sizeof o2), "{\"offset\":5,\"timestamp\":1000}");
+    spate_arena *a = spate_arena_new();
+    void **parts;
+    int np = -1;
+    cr_expect_eq(s->ops->plan(s, o1, o1, a, &parts, &np, err, sizeof err), SPATE_OK);
+    cr_expect_eq(np, 0);
+    cr_expect_neq(
+        s->ops->plan(s, o1, "{\"offset\":2,\"timestamp\":2000}", a, &parts, &np, err, sizeof err),
+        SPATE_OK);
+    cr_expect_str_eq(err, "startOffset(5) > endOffset(2)");
     spate_arena_destroy(a);
     close_src(s);
 }
