@@ -141,19 +141,11 @@ static const char *rate_description(sp_source *s) { return ((rate_source *)s)->d
 
 static spate_err rate_latest(sp_source *s, const char *start, char **out, char *errstr, size_t n)
 {
-    (void)start;
+    (void)errstr, (void)n;
     rate_source *r = (rate_source *)s;
     int64_t now = r->now_ms(r->clock_ud);
     if (r->last_ms < now) r->last_ms = now;
     int64_t secs = (r->last_ms - r->creation_ms) / 1000;
-    if (secs < 0) secs = 0;
-    if (r->max_seconds < secs) {
-        snprintf(errstr, n,
-                 "Integer overflow. Max offset with %" PRId64 " rowsPerSecond is %" PRId64
-                 ", but it's %" PRId64 " now.",
-                 r->rows_per_second, r->max_seconds, secs);
-        return SPATE_ERR_STATE;
-    }
     /* Offset 0 is where a rate stream starts (Spark's initialOffset): no
      * data yet. */
     *out = secs > 0 || start ? sp_source_long_json(secs) : NULL;
@@ -173,6 +165,15 @@ static spate_err rate_plan(sp_source *s, const char *start, const char *end, spa
         snprintf(errstr, n, "startSeconds(%" PRId64 ") > endSeconds(%" PRId64 ")", ss, es);
         return SPATE_ERR_INVALID_ARG;
     }
+    if (es > r->max_seconds) {
+        snprintf(errstr, n,
+                 "Integer overflow. Max offset with %" PRId64 " rowsPerSecond is %" PRId64
+                 ", but it's %" PRId64 " now.",
+                 r->rows_per_second, r->max_seconds, es);
+        return SPATE_ERR_INVALID_ARG;
+    }
+    /* a re-run batch after a restart: the clock is at least its end */
+    if (r->last_ms < es * 1000 + r->creation_ms) r->last_ms = es * 1000 + r->creation_ms;
     int64_t rs = sp_source_rate_value_at_second(ss, r->rows_per_second, r->ramp_up_seconds);
     int64_t re = sp_source_rate_value_at_second(es, r->rows_per_second, r->ramp_up_seconds);
     *nparts = 0;
@@ -208,8 +209,9 @@ static spate_err rate_read(sp_source *s, void *part, spate_arena *a, sp_source_e
         int64_t *ts = sp_column_i64(&b->cols[0]), *val = sp_column_i64(&b->cols[1]);
         int64_t k = 0;
         for (; k < b->capacity && v < p->range_end; k++, v += p->nparts) {
-            double ms = (double)p->local_start_ms + (double)(v - p->range_start) * p->ms_per_value;
-            ts[k] = llround(ms) * 1000;
+            /* Java's Math.round: floor(x + 0.5) */
+            double rel = floor((double)(v - p->range_start) * p->ms_per_value + 0.5);
+            ts[k] = ((int64_t)rel + p->local_start_ms) * 1000;
             val[k] = v;
         }
         sp_colbatch_set_length(b, k);

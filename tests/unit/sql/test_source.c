@@ -416,3 +416,22 @@ Test(source_rate_micro_batch, available_now_fixes_one_end_and_bad_ranges_fail)
     spate_arena_destroy(a);
     close_src(s);
 }
+
+Test(source_rate, rerun_batch_moves_the_clock_to_its_end)
+{
+    tsu_now = 0;
+    sp_source *s = open_src("rate", "rowsPerSecond=2&numPartitions=1", NULL);
+    /* a batch planned before a restart, read while the clock is behind */
+    expect_read(s, "2", "3", (const char *const[]){"2000000,4", "2500000,5"}, 2);
+    char buf[64];
+    cr_expect_str_eq(tsu_latest(s, "3", buf, sizeof buf), "3");
+    char err[256];
+    tsu_rows rs = {0};
+    cr_expect_neq(tsu_run(s, "3", "2", &rs, NULL, NULL, err, sizeof err), SPATE_OK);
+    cr_expect_str_eq(err, "startSeconds(3) > endSeconds(2)");
+    cr_expect_neq(tsu_run(s, "3", "9223372036854775807", &rs, NULL, NULL, err, sizeof err),
+                  SPATE_OK);
+    cr_expect_str_eq(err, "Integer overflow. Max offset with 2 rowsPerSecond is "
+                          "4611686018427387903, but it's 9223372036854775807 now.");
+    close_src(s);
+}
