@@ -219,7 +219,8 @@ SPATE_API spate_err spate_stream_writer_option(spate_stream_writer *w, const cha
                                                const char *value);
 SPATE_API spate_err spate_stream_writer_query_name(spate_stream_writer *w, const char *name);
 /* Each batch's output as a static dataframe, with its batch id. A non-OK
- * return fails the query with the last error of the session as message. */
+ * return fails the query: "foreachBatch function failed on batch N: <what
+ * the code means>" (its exception). */
 SPATE_API spate_err spate_stream_writer_foreach_batch(spate_stream_writer *w,
                                                       spate_foreach_batch_fn fn, void *ud);
 SPATE_API spate_err spate_stream_writer_foreach(spate_stream_writer *w,

@@ -94,3 +94,47 @@ def test_examples_usage_errors_exit_2(example):
                            stderr=subprocess.PIPE, timeout=10)
         assert r.returncode == 2, (name, args, r.stderr)
         assert r.stderr, (name, args)
+
+
+def console_tables(text):
+    """The show() tables of console sink output, in order: each a list of
+    rows, each row a list of cell strings (the header row first)."""
+    tables, rows = [], None
+    for line in text.splitlines():
+        if line.startswith("Batch: "):
+            rows = []
+            tables.append(rows)
+        elif rows is not None and line.startswith("|"):
+            rows.append([c.strip() for c in line.strip("|").split("|")])
+    return tables
+
+
+def test_sql_orders_dashboard_metrics(example, run_spate, tmp_path):
+    """examples/sql_orders (the DataFrame API): orders per kind and the top 5
+    clients by amount * price over `spate gen orders` files, availableNow."""
+    src = tmp_path / "in"
+    r = run_spate("gen", "orders", "--count", 1500, "--out", src, "--files", 3,
+                  "--interval", "0s", "--quiet")
+    assert r.returncode == 0, r.stderr
+    kinds, totals_by_client = collections.Counter(), collections.defaultdict(float)
+    for f in sorted(src.iterdir()):
+        for line in f.read_text().splitlines():
+            _, _, client, _, amount, price, kind = line.split(",")
+            kinds[kind] += 1
+            totals_by_client[int(client)] += int(amount) * float(price)
+    r = subprocess.run([str(example("sql_orders")), str(src)], stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, timeout=120)
+    assert r.returncode == 0, r.stderr.decode()
+    tables = console_tables(r.stdout.decode())
+    assert len(tables) == 2, r.stdout.decode()
+    by_kind, top = tables
+    assert by_kind[0] == ["kind", "orders"]
+    assert {k: int(n) for k, n in by_kind[1:]} == dict(kinds)
+    assert top[0] == ["clientId", "total"]
+    expected = sorted(totals_by_client.items(), key=lambda kv: -kv[1])[:5]
+    assert [int(c) for c, _ in top[1:]] == [c for c, _ in expected]
+    for (_, got), (_, want) in zip(top[1:], expected):
+        assert abs(float(got) - want) <= 1e-6 * want
+    bad = subprocess.run([str(example("sql_orders"))], stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, timeout=10)
+    assert bad.returncode == 2 and bad.stderr
