@@ -211,6 +211,24 @@ size_t sp_sink_decimal_str(uint64_t lo, int64_t hi, int scale, char *out)
     return len;
 }
 
+/* Java's Long.toString into buf (no printf: this runs for every value). */
+static size_t int_text(int64_t v, char *buf)
+{
+    char tmp[24];
+    int k = 0;
+    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+    do {
+        tmp[k++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    size_t len = 0;
+    if (v < 0) buf[len++] = '-';
+    while (k)
+        buf[len++] = tmp[--k];
+    buf[len] = '\0';
+    return len;
+}
+
 static sp_sink_vt num_text(const char *p, size_t n, char *buf, const char **s, size_t *len)
 {
     (void)buf;
@@ -231,16 +249,16 @@ sp_sink_vt sp_sink_value_text(const sp_sink_writer *w, const sp_column *c, int64
         *n = strlen(*s);
         return SP_SINK_VT_BARE;
     case SP_COL_I8:
-        *n = (size_t)sprintf(buf, "%d", sp_column_i8(c)[row]);
+        *n = int_text(sp_column_i8(c)[row], buf);
         return SP_SINK_VT_BARE;
     case SP_COL_I16:
-        *n = (size_t)sprintf(buf, "%d", sp_column_i16(c)[row]);
+        *n = int_text(sp_column_i16(c)[row], buf);
         return SP_SINK_VT_BARE;
     case SP_COL_I32:
-        *n = (size_t)sprintf(buf, "%" PRId32, sp_column_i32(c)[row]);
+        *n = int_text(sp_column_i32(c)[row], buf);
         return SP_SINK_VT_BARE;
     case SP_COL_I64:
-        *n = (size_t)sprintf(buf, "%" PRId64, sp_column_i64(c)[row]);
+        *n = int_text(sp_column_i64(c)[row], buf);
         return SP_SINK_VT_BARE;
     case SP_COL_F32:
         return num_text(buf, sp_sql_java_float_str(sp_column_f32(c)[row], buf), buf, s, n);
