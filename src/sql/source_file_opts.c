@@ -73,6 +73,12 @@ static bool parse_age(const char *v, int64_t *ms)
 
 static bool stream_opts(const sp_source_def *d, sp_file_opts *o, char *errstr, size_t n)
 {
+    static const char *const disallowed[] = {"modifiedBefore", "modifiedAfter"};
+    for (int i = 0; i < 2; i++)
+        if (sp_source_opt(d, disallowed[i])) {
+            snprintf(errstr, n, "option '%s' is not allowed in file stream sources", disallowed[i]);
+            return false;
+        }
     if (!positive(d, "maxFilesPerTrigger", &o->max_files, errstr, n) ||
         !positive(d, "maxBytesPerTrigger", &o->max_bytes, errstr, n) ||
         !sp_source_opt_bool(d, "latestFirst", false, &o->latest_first, errstr, n) ||
@@ -100,15 +106,13 @@ static bool stream_opts(const sp_source_def *d, sp_file_opts *o, char *errstr, s
         o->clean = SP_CLEAN_ARCHIVE;
     else if (clean && strcasecmp(clean, "off")) {
         snprintf(errstr, n,
-                 "Invalid mode for clean source option %s. Must be one of ARCHIVE,DELETE,OFF",
+                 "Invalid mode for clean source option Some(%s). Must be one of ARCHIVE,DELETE,OFF",
                  clean);
         return false;
     }
     o->archive_dir = sp_source_opt(d, "sourceArchiveDir");
     if (o->clean == SP_CLEAN_ARCHIVE && (!o->archive_dir || !*o->archive_dir)) {
-        snprintf(errstr, n,
-                 "Archive directory to move completed files should be specified when "
-                 "cleanSource is 'archive'.");
+        snprintf(errstr, n, "Archive mode must be used with 'sourceArchiveDir' option.");
         return false;
     }
     o->glob_filter = sp_source_opt(d, "pathGlobFilter");

@@ -278,9 +278,11 @@ Test(source_file, option_errors)
          "Invalid value 'maybe' for option 'latestFirst', must be 'true' or 'false'"},
         {"text", NULL, "path=/tmp&maxFileAge=old", "Invalid value 'old' for option 'maxFileAge'"},
         {"text", NULL, "path=/tmp&cleanSource=shred",
-         "Invalid mode for clean source option shred. Must be one of ARCHIVE,DELETE,OFF"},
+         "Invalid mode for clean source option Some(shred). Must be one of ARCHIVE,DELETE,OFF"},
         {"text", NULL, "path=/tmp&cleanSource=archive",
-         "Archive directory to move completed files should be specified"},
+         "Archive mode must be used with 'sourceArchiveDir' option."},
+        {"csv", "a INT", "path=/tmp&modifiedBefore=2020-06-01T05:00:00",
+         "option 'modifiedBefore' is not allowed in file stream sources"},
         {"text", NULL, "path=/tmp&sep=;", "Unknown option 'sep' for the text source"},
         {"text", "a INT, b INT", "path=/tmp",
          "Text data source supports only a single column, and you have 2 columns."},
@@ -295,7 +297,7 @@ Test(source_file, option_errors)
             tsu_resolve(cases[i].format, cases[i].schema, cases[i].opts, NULL, err, sizeof err);
         cr_expect_null(d, "case %zu resolved", i);
         sp_source_def_free(d);
-        cr_expect(strstr(err, cases[i].msg) == err || (i >= 12 && strstr(err, cases[i].msg)),
+        cr_expect(strstr(err, cases[i].msg) == err || (i >= 13 && strstr(err, cases[i].msg)),
                   "case %zu: %s", i, err);
     }
 }
