@@ -123,39 +123,6 @@ static sp_plan *setop(sp_analyzer *az, const sp_sql_node *n, const sp_az_cte *ct
     return u;
 }
 
-/* An ORDER BY key over p's output: a position, or an expression. */
-static sp_sql_expr *sort_key(sp_analyzer *az, sp_plan *p, const sp_sql_node *k, sp_sql_error *err)
-{
-    if (k->kind == SQL_LIT_INT) {
-        long idx = strtol(k->str, NULL, 10);
-        if (idx < 1 || idx > p->nout)
-            return sp_az_fail(az, err, k->off, "ORDER_BY_POS_OUT_OF_RANGE", "index", k->str, "size",
-                              sp_az_printf(az, "%d", p->nout), NULL);
-        return sp_az_column_ref(az, p, (int)idx - 1);
-    }
-    sp_az_scope s = {.plan = p};
-    return sp_az_expr(az, &s, k, err);
-}
-
-static sp_plan *sort(sp_analyzer *az, sp_plan *p, const sp_sql_list *keys, sp_sql_error *err)
-{
-    sp_plan *s = sp_plan_new(az->arena, SP_PLAN_SORT);
-    s->child = p;
-    s->streaming = p->streaming;
-    s->nout = p->nout;
-    s->out = p->out;
-    s->nsort = (int)keys->n;
-    s->sort = spate_arena_alloc(az->arena, sizeof *s->sort * keys->n);
-    for (uint32_t i = 0; i < keys->n; i++) {
-        const sp_sql_node *k = keys->items[i];
-        sp_plan_sort *o = &s->sort[i];
-        if (!(o->expr = sort_key(az, p, k->a, err))) return NULL;
-        o->descending = k->op == SORT_DESC;
-        o->nulls_first = k->op2 == NULLS_DEFAULT ? !o->descending : k->op2 == NULLS_FIRST;
-    }
-    return s;
-}
-
 static sp_plan *limit(sp_analyzer *az, sp_plan *p, const sp_sql_node *n, sp_sql_error *err)
 {
     if (n->kind != SQL_LIT_INT && n->kind != SQL_LIT_BIGINT)
@@ -219,7 +186,7 @@ static sp_plan *query(sp_analyzer *az, const sp_sql_node *q, const sp_az_cte *ou
     const sp_az_cte *ctes = with(az, q, outer, err, &ok);
     if (!ok) return NULL;
     sp_plan *body = sp_az_query(az, q->a, ctes, err), *p = body;
-    if (p && q->list2.n && !(p = sort(az, p, &q->list2, err))) sp_analyze_release(body);
+    if (p && q->list2.n && !(p = sp_az_sort(az, p, &q->list2, err))) sp_analyze_release(body);
     if (p && q->c) {
         sp_analyze_release(body);
         p = sp_az_fail(az, err, q->c->off, "INTERNAL_ERROR", "message",

@@ -175,6 +175,18 @@ static const plan_case plan_cases[] = {
      "Project [name_user#0]\n"
      "+- Filter (age_user#2 >= 18)\n"
      "   +- Relation users[name_user#0,city_user#1,age_user#2] memory\n"},
+    /* ResolveMissingReferences: the key the select list dropped is carried
+     * up to the Sort and projected away above it */
+    {"SELECT kind FROM orders ORDER BY price DESC", true,
+     "Project [kind#1]\n"
+     "+- Sort [price#2 DESC NULLS LAST], true\n"
+     "   +- Project [kind#1, price#2]\n"
+     "      +- Relation orders[time#0,kind#1,price#2,qty#3L,amount#4] csv\n"},
+    {"SELECT kind AS k FROM orders ORDER BY k, qty + 1", true,
+     "Project [k#5]\n"
+     "+- Sort [k#5 ASC NULLS FIRST, (qty#3 + cast(1 as bigint)) ASC NULLS FIRST], true\n"
+     "   +- Project [kind#1 AS k#5, qty#3L]\n"
+     "      +- Relation orders[time#0,kind#1,price#2,qty#3L,amount#4] csv\n"},
 };
 
 enum { NPLAN = sizeof plan_cases / sizeof plan_cases[0] };
