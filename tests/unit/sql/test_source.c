@@ -314,6 +314,8 @@ Test(source_options, errors_name_the_option_and_value)
         {"socket", NULL, "host=localhost&port=99a", "Port is not an integer: '99a'"},
         {"socket", NULL, "host=localhost&port=1&includeTimestamp=yes",
          "includeTimestamp must be set to either \"true\" or \"false\" (not 'yes')"},
+        {"socket", NULL, "host=localhost&port=1&numPartitions=0",
+         "Invalid value '0'. The option 'numPartitions' must be positive"},
         {"socket", NULL, "host=localhost&port=1&path=/x",
          "Unknown option 'path' for the socket source"},
         {"socket", "value STRING", "host=localhost&port=1",

@@ -58,7 +58,7 @@ static void close_socket(sp_source *s)
 Test(source_socket, lines_become_rows)
 {
     int port, lfd = listen_local(&port);
-    sp_source *s = open_socket(port, "");
+    sp_source *s = open_socket(port, "&numPartitions=1");
     int cfd = accept(lfd, NULL, NULL);
     cr_assert_geq(cfd, 0);
     char desc[64], buf[64], err[256];
@@ -125,4 +125,24 @@ Test(source_socket, refused_connection_fails_open)
     cr_expect_null(sp_source_open(d, &env, err, sizeof err));
     cr_expect(strstr(err, "Connection refused"), "%s", err);
     sp_source_def_free(d);
+}
+
+Test(source_socket, lines_are_dealt_over_partitions)
+{
+    int port, lfd = listen_local(&port);
+    sp_source *s = open_socket(port, "&numPartitions=2");
+    int cfd = accept(lfd, NULL, NULL);
+    cr_assert_eq(write(cfd, "l0\nl1\nl2\n", 9), 9);
+    wait_latest(s, NULL, "2");
+    tsu_rows rs = {0};
+    sp_source_counters c = {0};
+    char err[256];
+    int np;
+    cr_assert_eq(tsu_run(s, NULL, "2", &rs, &c, &np, err, sizeof err), SPATE_OK, "%s", err);
+    cr_expect_eq(np, 2);
+    tsu_expect_rows(&rs, (const char *const[]){"l0", "l2", "l1"}, 3);
+    tsu_rows_free(&rs);
+    close_socket(s);
+    close(cfd);
+    close(lfd);
 }
