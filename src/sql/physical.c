@@ -66,6 +66,48 @@ static void key_info(sp_physical *ph, spate_arena *a)
     }
 }
 
+/* Marks in used[] the input columns e reads. */
+static void mark_columns(const sp_sql_expr *e, bool *used, int n)
+{
+    if (!e) return;
+    if (e->kind == SP_SQL_E_COLUMN && e->ordinal >= 0 && e->ordinal < n) used[e->ordinal] = true;
+    for (int i = 0; i < e->nchildren; i++)
+        mark_columns(e->children[i], used, n);
+}
+
+/* The scan's columns that the pre pipeline (and the aggregate over it, or
+ * the output when there is none) reads: needs are carried down the steps,
+ * from a step's output columns to its input's. */
+static void required_columns(sp_physical *ph, spate_arena *a)
+{
+    int w = ph->scan->nout;
+    for (int i = 0; i < ph->pre.nsteps; i++)
+        if (!ph->pre.steps[i].is_filter && ph->pre.steps[i].nexprs > w) w = ph->pre.steps[i].nexprs;
+    if (ph->agg && ph->agg->child->nout > w) w = ph->agg->child->nout;
+    bool *need = spate_arena_alloc(a, (size_t)w + 1), *below = spate_arena_alloc(a, (size_t)w + 1);
+    memset(need, 0, (size_t)w + 1);
+    if (ph->agg) {
+        for (int i = 0; i < ph->agg->ngroups; i++)
+            mark_columns(ph->agg->groups[i], need, w);
+        for (int i = 0; i < ph->agg->naggs; i++)
+            mark_columns(ph->agg->aggs[i].arg, need, w);
+    } else {
+        memset(need, 1, (size_t)w);
+    }
+    for (int i = ph->pre.nsteps - 1; i >= 0; i--) {
+        const sp_pipe_step *st = &ph->pre.steps[i];
+        if (st->is_filter) {
+            mark_columns(st->cond, need, w);
+            continue;
+        }
+        memset(below, 0, (size_t)w + 1);
+        for (int k = 0; k < st->nexprs; k++)
+            if (need[k]) mark_columns(st->exprs[k], below, w);
+        memcpy(need, below, (size_t)w + 1);
+    }
+    ph->scan_required = need;
+}
+
 bool sp_physical_plan(sp_physical *ph, const sp_plan *plan, spate_arena *a, char *err,
                       size_t err_size)
 {
@@ -93,5 +135,6 @@ bool sp_physical_plan(sp_physical *ph, const sp_plan *plan, spate_arena *a, char
     }
     ph->scan = q;
     sp_pipeline_from_plan(&ph->pre, top, q, a);
+    required_columns(ph, a);
     return true;
 }

@@ -34,6 +34,9 @@ typedef struct sp_physical {
     int ndriver;
     const sp_plan **driver;    /* bottom-up: SORT, LIMIT, FILTER, PROJECT nodes */
     const sp_sql_type *schema; /* the output: a STRUCT of plan->out */
+    /* The scan's columns the plan reads (one per scan->out): a source may
+     * leave the others unconverted (column pruning). */
+    bool *scan_required;
 } sp_physical;
 
 /* Cuts plan into *ph (made in a). False with a message in err for a shape

@@ -26,6 +26,7 @@ struct sp_sql_csv_scanner {
     int ntoks;     /* tokens of the line, counted past those stored */
     char *unesc;   /* unescaped quoted tokens of the line */
     size_t unesc_cap;
+    bool *skip; /* per data field: not required, left NULL (NULL: none) */
 };
 
 sp_sql_csv_scanner *sp_sql_csv_scanner_new(const sp_sql_type *schema, const sp_sql_csv_options *o,
@@ -61,7 +62,19 @@ void sp_sql_csv_scanner_free(sp_sql_csv_scanner *s)
     sp_sql_scan_base_free(&s->base);
     free(s->toks);
     free(s->unesc);
+    free(s->skip);
     free(s);
+}
+
+void sp_sql_csv_scanner_require(sp_sql_csv_scanner *s, const bool *required)
+{
+    free(s->skip);
+    s->skip = NULL;
+    if (!required) return;
+    s->skip = calloc((size_t)s->base.ndata + 1, sizeof *s->skip);
+    if (!s->skip) abort();
+    for (int i = 0; i < s->base.ndata; i++)
+        s->skip[i] = !required[s->base.data[i]];
 }
 
 sp_colbatch *sp_sql_csv_batch_new(const sp_sql_csv_scanner *s, spate_arena *a, int64_t capacity)
@@ -191,8 +204,10 @@ static bool fill_row(sp_sql_csv_scanner *s, sp_colbatch *b, int64_t row)
     for (int i = 0; i < s->base.ndata; i++) {
         int f = s->base.data[i];
         const csv_tok *t = &s->toks[i];
-        if (i >= s->ntoks || t->is_null ||
-            (t->n == strlen(s->o.null_value) && !memcmp(t->p, s->o.null_value, t->n))) {
+        if (s->skip && s->skip[i]) {
+            sp_sql_scan_put_null(b, f, row);
+        } else if (i >= s->ntoks || t->is_null ||
+                   (t->n == strlen(s->o.null_value) && !memcmp(t->p, s->o.null_value, t->n))) {
             sp_sql_scan_put_null(b, f, row);
         } else if (!sp_sql_scan_put_text(&s->base, b, f, row, t->p, t->n)) {
             sp_sql_scan_put_null(b, f, row);

@@ -36,6 +36,11 @@ enum { SP_SQL_SCAN_ERROR = -1, SP_SQL_SCAN_FULL = -2 };
 sp_sql_csv_scanner *sp_sql_csv_scanner_new(const sp_sql_type *schema, const sp_sql_csv_options *o,
                                            char *errstr, size_t errstr_size);
 void sp_sql_csv_scanner_free(sp_sql_csv_scanner *s);
+/* Column pruning (Spark's spark.sql.csv.parser.columnPruning): only the
+ * schema fields with required[f] true are converted; the others are left
+ * NULL, and a bad value in them does not make the record malformed, as in
+ * Spark. required has one entry per schema field; NULL: all (the default). */
+void sp_sql_csv_scanner_require(sp_sql_csv_scanner *s, const bool *required);
 /* An empty batch of the schema's columns for capacity rows, in arena a. */
 sp_colbatch *sp_sql_csv_batch_new(const sp_sql_csv_scanner *s, spate_arena *a, int64_t capacity);
 /* The next line is the first of a file (the header, with header=true). */

@@ -105,6 +105,7 @@ static bool start_stream(sp_session *s, sp_plan *p, spate_arena *a, sp_sink_def 
     }
     sp_source_def *src = query_source(s, &ph, err);
     if (!src) return false;
+    src->required = ph.scan_required;
     spec.source = src;
     sp_started_query *sq = add_query(s);
     sq->q = sp_query_start(&spec, why, sizeof why);

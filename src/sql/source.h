@@ -46,6 +46,9 @@ typedef struct sp_source_def {
     const char **keys, **vals; /* copies */
     void *memory;              /* the memory stream, for format "memory" */
     spate_arena *arena;
+    /* Set by the planner before open (NULL: all): the schema's fields the
+     * query reads; a source may leave the others NULL (column pruning). */
+    const bool *required;
 } sp_source_def;
 
 /* Checks format and options (keys[i] = vals[i], Spark's names,

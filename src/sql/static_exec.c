@@ -46,9 +46,9 @@ static int64_t system_now(void *ud)
 }
 
 /* Opens the scan's table as a source and plans all of it into in. */
-static spate_err open_source(const sp_catalog_table *t, const spate_conf *conf, const sp_tz *tz,
-                             char *tmpdir, table_input *ti, sp_batch_input *in, spate_arena *a,
-                             char *err, size_t n)
+static spate_err open_source(const sp_catalog_table *t, const bool *required,
+                             const spate_conf *conf, const sp_tz *tz, char *tmpdir, table_input *ti,
+                             sp_batch_input *in, spate_arena *a, char *err, size_t n)
 {
     sp_source_def *def = (t->kind == SP_TABLE_MEMORY)
                              ? sp_memory_stream_def(t->memory)
@@ -57,6 +57,7 @@ static spate_err open_source(const sp_catalog_table *t, const spate_conf *conf, 
     if (!def) return SPATE_ERR_INVALID_ARG;
     sp_source_env env = {tmpdir, tz,         sp_conf_bool(conf, "spate.sql.ansi.enabled"),
                          conf,   system_now, NULL};
+    if (t->kind != SP_TABLE_MEMORY) def->required = required;
     ti->source = sp_source_open(def, &env, err, n);
     if (!ti->source) return SPATE_ERR_INVALID_ARG;
     char *latest = NULL;
@@ -136,7 +137,8 @@ spate_err sp_static_run(const sp_plan *plan, sp_pool *pool, const spate_conf *co
         ti.batches = sp_memory_table_snapshot(t->memory, a, &ti.n);
     } else if (t) {
         made_tmp = mkdtemp(tmpdir) != NULL;
-        e = open_source(t, conf, tz, tmpdir, &ti, &in, a, r->error, sizeof r->error);
+        e = open_source(t, ph.scan_required, conf, tz, tmpdir, &ti, &in, a, r->error,
+                        sizeof r->error);
     }
     if (e == SPATE_OK) e = run_physical(&ph, &in, pool, conf, tz, r);
     if (ti.source) ti.source->ops->close(ti.source);
