@@ -214,7 +214,7 @@ static bool collect_items(sp_analyzer *az, sp_plan *child, const sp_sql_list *it
         }
         sp_sql_expr *e = sp_az_expr(az, &s, it, err);
         if (!e) return false;
-        const char *name = sp_az_item_name(az, it);
+        const char *name = it->kind == SQL_COLUMN ? e->name : sp_az_item_name(az, it);
         if (e->kind == SP_SQL_E_COLUMN && SP_AZ_IS_AGG_REF(e->ordinal)) {
             sp_agg_call *c = &aggs->calls[SP_AZ_AGG_INDEX(e->ordinal)];
             if (c->expr_id == -1) { /* the call takes its first item's name */

@@ -236,7 +236,9 @@ sp_plan *sp_analyze_project(sp_analyzer *az, sp_plan *child, const sp_sql_list *
         const sp_sql_node *it = items->items[i];
         if (it->kind != SQL_STAR) {
             if (!(ex[n] = sp_az_expr(az, &s, it, err))) return NULL;
-            nm[n++] = sp_az_item_name(az, it);
+            /* a column keeps its own name's spelling, as Spark's attribute */
+            nm[n] = it->kind == SQL_COLUMN ? ex[n]->name : sp_az_item_name(az, it);
+            n++;
             continue;
         }
         int before = n;
@@ -282,6 +284,6 @@ sp_sql_expr *sp_analyze_expr(sp_analyzer *az, const sp_plan *child, const sp_sql
 {
     sp_az_scope s = {.plan = child};
     sp_sql_expr *x = sp_az_expr(az, &s, e, err);
-    if (x && name) *name = sp_az_item_name(az, e);
+    if (x && name) *name = e->kind == SQL_COLUMN ? x->name : sp_az_item_name(az, e);
     return x;
 }

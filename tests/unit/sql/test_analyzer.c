@@ -187,6 +187,11 @@ static const plan_case plan_cases[] = {
      "+- Sort [k#5 ASC NULLS FIRST, (qty#3 + cast(1 as bigint)) ASC NULLS FIRST], true\n"
      "   +- Project [kind#1 AS k#5, qty#3L]\n"
      "      +- Relation orders[time#0,kind#1,price#2,qty#3L,amount#4] csv\n"},
+    /* a column keeps the attribute's spelling, not the query's */
+    {"SELECT KIND, Kind AS k FROM orders GROUP BY kInD", true,
+     "Project [kind#1, kind#1 AS k#5]\n"
+     "+- Aggregate [kind#1], [kind#1]\n"
+     "   +- Relation orders[time#0,kind#1,price#2,qty#3L,amount#4] csv\n"},
 };
 
 enum { NPLAN = sizeof plan_cases / sizeof plan_cases[0] };
