@@ -111,7 +111,8 @@ static spate_dataframe *join(spate_dataframe *df, spate_dataframe *other, const 
         return NULL;
     }
     pthread_mutex_lock(&ss->mu);
-    sp_api_scope *sc = df->scope;
+    /* a batch's scope wins: the result reads that batch's plan */
+    sp_api_scope *sc = df->scope == &ss->root ? other->scope : df->scope;
     spate_arena *a = sc->arena;
     const char *ln = sp_api_hidden_name(ss, sc), *rn = sp_api_hidden_name(ss, sc);
     spate_dataframe *out = NULL;

@@ -123,6 +123,12 @@ sp_analyzer sp_api_analyzer(spate_session *ss, sp_api_scope *sc, const char *tex
 spate_dataframe *sp_api_df(spate_session *ss, sp_api_scope *sc, sp_plan *plan, bool release);
 /* A unique hidden catalog name ("__spate_api_<n>") in the scope's arena. */
 const char *sp_api_hidden_name(spate_session *ss, sp_api_scope *sc);
+/* Where dataframes made by session-level calls (sql, table, load, a memory
+ * stream's to_df) go: the calling thread's foreachBatch scope while it runs
+ * a callback of this session (so they go with the batch), else the root. */
+sp_api_scope *sp_api_home(spate_session *ss);
+/* Sets (sc) or clears (NULL) the calling thread's foreachBatch scope. */
+void sp_api_set_batch_scope(spate_session *ss, sp_api_scope *sc);
 /* Frees a scope's references and memory (not the struct). */
 void sp_api_scope_end(sp_api_scope *sc);
 /* A string copied into the scope's arena (NULL stays NULL). */

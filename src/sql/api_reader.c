@@ -91,12 +91,13 @@ static sp_catalog_table *hidden_table(spate_session *ss, sp_catalog_table *t, co
 /* A scan of t as a dataframe (caller holds the lock). */
 static spate_dataframe *scan_df(spate_session *ss, const sp_catalog_table *t, bool streaming)
 {
-    sp_analyzer az = sp_api_analyzer(ss, &ss->root, NULL);
+    sp_api_scope *sc = sp_api_home(ss);
+    sp_analyzer az = sp_api_analyzer(ss, sc, NULL);
     sp_sql_error e;
     sp_sql_error_init(&e);
     sp_plan *p = sp_analyze_scan(&az, t, streaming, &e);
     if (!p) sp_api_error_take(ss, sp_session_error(&e, NULL));
-    return p ? sp_api_df(ss, &ss->root, p, true) : NULL;
+    return p ? sp_api_df(ss, sc, p, true) : NULL;
 }
 
 /* Spark's name of a source in plans: FileSource[path] for files, else the

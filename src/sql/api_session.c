@@ -93,6 +93,22 @@ void spate_session_set_output(spate_session *ss, FILE *out)
     pthread_mutex_unlock(&ss->s->mu);
 }
 
+static _Thread_local struct {
+    spate_session *ss;
+    sp_api_scope *sc;
+} batch_scope;
+
+sp_api_scope *sp_api_home(spate_session *ss)
+{
+    return batch_scope.ss == ss && batch_scope.sc ? batch_scope.sc : &ss->root;
+}
+
+void sp_api_set_batch_scope(spate_session *ss, sp_api_scope *sc)
+{
+    batch_scope.ss = sc ? ss : NULL;
+    batch_scope.sc = sc;
+}
+
 sp_analyzer sp_api_analyzer(spate_session *ss, sp_api_scope *sc, const char *text)
 {
     return sp_session_analyzer(ss->s, sc->arena, text);
@@ -186,11 +202,12 @@ spate_dataframe *spate_session_sql(spate_session *ss, const char *text)
     if (!sp_sql_parse(text, strlen(text), a, &stmts, &e)) {
         sp_api_error_take(ss, sp_session_error(&e, text));
     } else if (stmts.n == 1 && is_query(stmts.items[0])) {
-        const char *copy = sp_api_strdup(&ss->root, text);
-        sp_analyzer az = sp_api_analyzer(ss, &ss->root, copy);
+        sp_api_scope *sc = sp_api_home(ss);
+        const char *copy = sp_api_strdup(sc, text);
+        sp_analyzer az = sp_api_analyzer(ss, sc, copy);
         sp_plan *p = sp_analyze_query(&az, stmts.items[0], &e);
         if (p)
-            df = sp_api_df(ss, &ss->root, p, true);
+            df = sp_api_df(ss, sc, p, true);
         else
             sp_api_error_take(ss, sp_session_error(&e, text));
     } else {
@@ -220,11 +237,12 @@ spate_dataframe *spate_session_table(spate_session *ss, const char *name)
         return NULL;
     }
     pthread_mutex_lock(&ss->mu);
-    sp_analyzer az = sp_api_analyzer(ss, &ss->root, NULL);
+    sp_api_scope *sc = sp_api_home(ss);
+    sp_analyzer az = sp_api_analyzer(ss, sc, NULL);
     sp_sql_error e;
     sp_sql_error_init(&e);
     sp_plan *p = sp_analyze_scan(&az, t, false, &e);
-    spate_dataframe *df = p ? sp_api_df(ss, &ss->root, p, true) : NULL;
+    spate_dataframe *df = p ? sp_api_df(ss, sc, p, true) : NULL;
     if (!p) sp_api_error_take(ss, sp_session_error(&e, NULL));
     pthread_mutex_unlock(&ss->mu);
     sp_catalog_table_unref(t);

@@ -139,7 +139,9 @@ static spate_err fb_call(const sp_colbatch *const *batches, size_t n, const sp_s
     sp_sql_error_clear(&e);
     spate_dataframe *df = p ? sp_api_df(ss, &sc, p, true) : NULL;
     pthread_mutex_unlock(&ss->mu);
+    sp_api_set_batch_scope(ss, &sc);
     spate_err rc = df ? ad->fb(df, batch_id, ad->fb_ud) : SPATE_ERR_STATE;
+    sp_api_set_batch_scope(ss, NULL);
     pthread_mutex_lock(&ss->mu);
     sp_api_scope_end(&sc);
     pthread_mutex_unlock(&ss->mu);
