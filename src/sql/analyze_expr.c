@@ -7,6 +7,7 @@
 #include "sql/analyzer_int.h"
 
 #include "sql/cast_rules.h"
+#include "sql/datetime.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -71,15 +72,39 @@ static sp_sql_expr *int_lit(sp_analyzer *az, const sp_sql_node *n, sp_sql_error 
     return sp_sql_expr_lit_int(az->arena, (int32_t)v);
 }
 
+/* DATE '...' / TIMESTAMP[_NTZ|_LTZ] '...' as a literal of that type (in
+ * the session time zone), others as a cast of the string. */
 static sp_sql_expr *typed_lit(sp_analyzer *az, const sp_sql_node *n, sp_sql_error *err)
 {
     sp_sql_type_error te;
     const sp_sql_type *t = sp_sql_type_parse(az->arena, n->str, &te);
     if (!t || !n->a)
         return sp_az_fail(az, err, n->off, "INTERNAL_ERROR", "message", te.message, NULL);
-    sp_sql_lit lit = {.str = n->a->str, .len = n->a->slen};
-    sp_sql_expr *s = sp_sql_expr_literal(az->arena, sp_sql_prim(SP_SQL_STRING), lit);
-    return sp_az_cast(az, s, t);
+    const char *v = n->a->str;
+    size_t len = n->a->slen;
+    sp_sql_lit lit = {.str = v, .len = len};
+    bool ok = true;
+    if (t->id == SP_SQL_DATE) {
+        int32_t d = 0;
+        ok = sp_sql_string_to_date(v, len, &d);
+        lit = (sp_sql_lit){.i = d};
+    } else if (t->id == SP_SQL_TIMESTAMP) {
+        ok = sp_sql_string_to_ts(v, len, az->tz ? az->tz : sp_tz_utc(), 0, &lit.i);
+        lit.str = NULL;
+        lit.len = 0;
+    } else if (t->id == SP_SQL_TIMESTAMP_NTZ) {
+        ok = sp_sql_string_to_ntz(v, len, false, &lit.i);
+        lit.str = NULL;
+        lit.len = 0;
+    } else {
+        sp_sql_expr *s = sp_sql_expr_literal(az->arena, sp_sql_prim(SP_SQL_STRING), lit);
+        return sp_az_cast(az, s, t);
+    }
+    if (!ok)
+        return sp_az_fail(az, err, n->off, "INVALID_TYPED_LITERAL", "valueType",
+                          sp_az_type_sql(az, t), "value", sp_az_printf(az, "'%.*s'", (int)len, v),
+                          NULL);
+    return sp_sql_expr_literal(az->arena, t, lit);
 }
 
 static sp_sql_expr *literal(sp_analyzer *az, const sp_sql_node *n, sp_sql_error *err)

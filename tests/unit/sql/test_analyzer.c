@@ -192,6 +192,13 @@ static const plan_case plan_cases[] = {
      "Project [kind#1, kind#1 AS k#5]\n"
      "+- Aggregate [kind#1], [kind#1]\n"
      "   +- Relation orders[time#0,kind#1,price#2,qty#3L,amount#4] csv\n"},
+    /* typed literals are literals of their type (session zone UTC here) */
+    {"SELECT kind FROM orders WHERE time > TIMESTAMP '2024-01-02 03:04:05' AND CAST(time AS "
+     "DATE) = DATE '2024-01-02'",
+     true,
+     "Project [kind#1]\n"
+     "+- Filter ((time#0 > 2024-01-02 03:04:05) AND (cast(time#0 as date) = 2024-01-02))\n"
+     "   +- Relation orders[time#0,kind#1,price#2,qty#3L,amount#4] csv\n"},
 };
 
 enum { NPLAN = sizeof plan_cases / sizeof plan_cases[0] };
