@@ -39,15 +39,21 @@ spate_err spate_stream_reader_format(spate_stream_reader *r, const char *format)
 spate_err spate_stream_reader_option(spate_stream_reader *r, const char *key, const char *value)
 {
     if (!r || !key || !value) return SPATE_ERR_INVALID_ARG;
-    if (r->nopts == SP_API_MAX_OPTS) {
-        sp_api_errorf(r->ss, "too many options (at most %d)", SP_API_MAX_OPTS);
-        return SPATE_ERR_INVALID_ARG;
-    }
     pthread_mutex_lock(&r->ss->mu);
-    r->keys[r->nopts] = sp_api_strdup(&r->ss->root, key);
-    r->vals[r->nopts++] = sp_api_strdup(&r->ss->root, value);
+    size_t i = 0; /* Spark's options are a case-insensitive map: a key set again is replaced */
+    while (i < r->nopts && strcasecmp(r->keys[i], key))
+        i++;
+    spate_err e = SPATE_OK;
+    if (i == SP_API_MAX_OPTS) {
+        sp_api_errorf(r->ss, "too many options (at most %d)", SP_API_MAX_OPTS);
+        e = SPATE_ERR_INVALID_ARG;
+    } else {
+        r->keys[i] = sp_api_strdup(&r->ss->root, key);
+        r->vals[i] = sp_api_strdup(&r->ss->root, value);
+        if (i == r->nopts) r->nopts++;
+    }
     pthread_mutex_unlock(&r->ss->mu);
-    return SPATE_OK;
+    return e;
 }
 
 /* A DDL schema in a, or NULL with the last error set. */

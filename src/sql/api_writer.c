@@ -78,12 +78,17 @@ spate_err spate_stream_writer_option(spate_stream_writer *w, const char *key, co
 {
     if (!w || !key || !value) return SPATE_ERR_INVALID_ARG;
     if (!strcasecmp(key, "checkpointLocation")) return set(w, &w->checkpoint, value);
-    if (w->nopts == SP_API_MAX_OPTS) {
+    size_t i = 0; /* a key set again is replaced (case-insensitive, as Spark) */
+    while (i < w->nopts && strcasecmp(w->keys[i], key))
+        i++;
+    if (i == SP_API_MAX_OPTS) {
         sp_api_errorf(w->df->ss, "too many options (at most %d)", SP_API_MAX_OPTS);
         return SPATE_ERR_INVALID_ARG;
     }
-    set(w, &w->keys[w->nopts], key);
-    return set(w, &w->vals[w->nopts++], value);
+    set(w, &w->keys[i], key);
+    set(w, &w->vals[i], value);
+    if (i == w->nopts) w->nopts++;
+    return SPATE_OK;
 }
 
 spate_err spate_stream_writer_foreach_batch(spate_stream_writer *w, spate_foreach_batch_fn fn,

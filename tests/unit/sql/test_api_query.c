@@ -365,3 +365,99 @@ Test(sql_api_query, start_refusals)
                      "'writeStream' can be called only on streaming Dataset/DataFrame");
     spate_session_free(s);
 }
+
+/* The console sink prints to the session's output: Spark's "Batch: N"
+ * frame and show()'s table. */
+Test(sql_api_query, console_to_session_output)
+{
+    spate_session *s = api_session();
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    spate_session_set_output(s, f);
+    spate_memory_stream *m = spate_memory_stream_new(s, "k STRING, v INT");
+    spate_dataframe *df = spate_dataframe_select_expr(spate_memory_stream_to_df(m),
+                                                      (const char *[]){"k", "v * 2 AS w"}, 2);
+    spate_stream_writer *w = spate_dataframe_write_stream(df);
+    cr_assert_eq(spate_stream_writer_format(w, "console"), SPATE_OK);
+    spate_query *q = spate_stream_writer_start(w);
+    cr_assert(q, "%s", spate_session_last_error(s));
+    add(s, m, "a,1\nb,2");
+    process(s, q);
+    spate_query_stop(q);
+    fflush(f);
+    cr_expect_str_eq(buf, "-------------------------------------------\n"
+                          "Batch: 0\n"
+                          "-------------------------------------------\n"
+                          "+---+---+\n"
+                          "|  k|  w|\n"
+                          "+---+---+\n"
+                          "|  a|  2|\n"
+                          "|  b|  4|\n"
+                          "+---+---+\n"
+                          "\n");
+    spate_session_free(s);
+    fclose(f);
+    free(buf);
+}
+
+/* A csv file sink with a checkpoint: its part files hold the rows; an
+ * option set twice keeps the last value. */
+Test(sql_api_query, csv_file_sink)
+{
+    char out[] = "/tmp/spate-api-out-XXXXXX", ckpt[] = "/tmp/spate-api-ckpt-XXXXXX";
+    cr_assert(mkdtemp(out) && mkdtemp(ckpt));
+    spate_session *s = api_session();
+    spate_memory_stream *m = spate_memory_stream_new(s, "k STRING, v INT");
+    spate_stream_writer *w = spate_dataframe_write_stream(spate_memory_stream_to_df(m));
+    spate_stream_writer_format(w, "csv");
+    spate_stream_writer_option(w, "path", "/nonexistent/first");
+    spate_stream_writer_option(w, "PATH", out);
+    spate_stream_writer_option(w, "checkpointLocation", ckpt);
+    cr_assert_eq(spate_stream_writer_trigger(w, "100 milliseconds"), SPATE_OK);
+    spate_query *q = spate_stream_writer_start(w);
+    cr_assert(q, "%s", spate_session_last_error(s));
+    add(s, m, "a,1\nb,2");
+    process(s, q);
+    spate_query_stop(q);
+    /* read it back as a static csv dataframe */
+    spate_stream_reader *r = spate_session_read(s);
+    spate_stream_reader_format(r, "csv");
+    spate_stream_reader_schema(r, "k STRING, v INT");
+    spate_dataframe *back = spate_stream_reader_load(r, out);
+    cr_assert(back, "%s", spate_session_last_error(s));
+    spate_rows *rows = spate_dataframe_collect(back);
+    cr_assert(rows, "%s", spate_session_last_error(s));
+    char *got = api_rows_string(rows);
+    cr_expect_str_eq(got, "a,1;b,2");
+    free(got);
+    spate_rows_free(rows);
+    spate_session_free(s);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s %s", out, ckpt);
+    cr_expect_eq(system(cmd), 0);
+}
+
+/* A listener added after the query started hears its later events. */
+Test(sql_api_query, listener_added_late)
+{
+    spate_session *s = api_session();
+    spate_memory_stream *m = spate_memory_stream_new(s, "v INT");
+    spate_stream_writer *w = spate_dataframe_write_stream(spate_memory_stream_to_df(m));
+    spate_stream_writer_format(w, "noop");
+    spate_query *q = spate_stream_writer_start(w);
+    cr_assert(q, "%s", spate_session_last_error(s));
+    events ev = {.mu = PTHREAD_MUTEX_INITIALIZER};
+    snprintf(ev.id, sizeof ev.id, "%s", spate_query_id(q));
+    spate_query_listener l = {NULL, ev_progress, NULL, ev_terminated, &ev};
+    cr_assert_gt(spate_session_add_listener(s, &l), 0);
+    add(s, m, "1");
+    process(s, q);
+    spate_query_stop(q);
+    cr_expect_geq(ev.progress, 1);
+    cr_expect(ev.progress_has_id);
+    cr_expect_eq(ev.terminated, 1);
+    cr_expect_eq(spate_stream_writer_trigger(w, "soon"), SPATE_ERR_INVALID_ARG);
+    cr_expect_neq(spate_session_last_error(s)[0], '\0');
+    spate_session_free(s);
+}
