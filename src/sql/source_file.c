@@ -145,7 +145,13 @@ static int by_time(const void *x, const void *y)
     return strcmp(a->name, b->name);
 }
 
-static int by_time_desc(const void *x, const void *y) { return by_time(y, x); }
+/* Newest first; equal times keep name order (Spark's stable sortBy). */
+static int by_time_desc(const void *x, const void *y)
+{
+    const sp_listed_file *a = x, *b = y;
+    if (a->mtime_ms != b->mtime_ms) return a->mtime_ms > b->mtime_ms ? -1 : 1;
+    return strcmp(a->name, b->name);
+}
 
 static int cmp_str(const void *x, const void *y)
 {

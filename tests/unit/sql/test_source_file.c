@@ -341,3 +341,21 @@ Test(source_file, available_now_reads_only_what_exists_then)
     close_file(s);
     tdir_free(&t);
 }
+
+Test(source_file, equal_times_keep_name_order)
+{
+    tdir t;
+    tdir_make(&t);
+    put(t.in, "y.txt", "y\n", 3000);
+    put(t.in, "x.txt", "x\n", 3000);
+    put(t.in, "a.txt", "a\n", 1000);
+    char opts[256], buf[64];
+    snprintf(opts, sizeof opts, "path=%s&latestFirst=true&maxFilesPerTrigger=1", t.in);
+    sp_source *s = open_file("text", NULL, opts, NULL);
+    cr_expect_str_eq(tsu_latest(s, NULL, buf, sizeof buf), "{\"logOffset\":0}");
+    cr_expect_str_eq(tsu_latest(s, "{\"logOffset\":0}", buf, sizeof buf), "{\"logOffset\":1}");
+    cr_expect_str_eq(tsu_latest(s, "{\"logOffset\":1}", buf, sizeof buf), "{\"logOffset\":2}");
+    expect_batch(s, NULL, "{\"logOffset\":2}", (const char *const[]){"x", "y", "a"}, 3, 0);
+    close_file(s);
+    tdir_free(&t);
+}
