@@ -160,6 +160,7 @@ static bool make_scanner(file_reader *r)
     if (fp->kind == SP_FILE_CSV) {
         r->csv = sp_sql_csv_scanner_new(fp->schema, &fp->csv, r->errstr, r->errn);
         if (!r->csv) return false;
+        if (fp->required) sp_sql_csv_scanner_require(r->csv, fp->required);
         sp_sql_csv_start_file(r->csv);
     } else if (fp->kind == SP_FILE_JSON) {
         r->json = sp_sql_json_scanner_new(fp->schema, &fp->json, r->errstr, r->errn);

@@ -118,6 +118,7 @@ typedef struct sp_file_parse {
     const sp_sql_type *schema;
     sp_sql_csv_options csv;
     sp_sql_json_options json;
+    const bool *required; /* sp_source_def.required: csv converts only those */
 } sp_file_parse;
 
 typedef enum sp_file_clean { SP_CLEAN_OFF, SP_CLEAN_DELETE, SP_CLEAN_ARCHIVE } sp_file_clean;

@@ -359,3 +359,24 @@ Test(source_file, equal_times_keep_name_order)
     close_file(s);
     tdir_free(&t);
 }
+
+Test(source_file, csv_converts_only_the_required_columns)
+{
+    tdir t;
+    tdir_make(&t);
+    put(t.in, "a.csv", "1,x\n2,3\n", 1000);
+    char opts[256], buf[64], err[512];
+    snprintf(opts, sizeof opts, "path=%s", t.in);
+    sp_source_def *d = tsu_resolve("csv", "a INT, b INT", opts, NULL, err, sizeof err);
+    cr_assert_not_null(d, "%s", err);
+    static const bool required[] = {true, false};
+    d->required = required;
+    sp_source_env env = tsu_env(NULL);
+    sp_source *s = sp_source_open(d, &env, err, sizeof err);
+    cr_assert_not_null(s, "%s", err);
+    cr_expect_str_eq(tsu_latest(s, NULL, buf, sizeof buf), "{\"logOffset\":0}");
+    /* "x" in the pruned column is not malformed */
+    expect_batch(s, NULL, "{\"logOffset\":0}", (const char *const[]){"1,<null>", "2,<null>"}, 2, 0);
+    close_file(s);
+    tdir_free(&t);
+}
