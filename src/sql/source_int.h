@@ -14,7 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Rows per batch a read hands to emit (one batch, reset and refilled). */
+/* Rows per batch a read hands to emit at most (a new batch each time, or
+ * one refilled when sp_source.reuse_batches is set). */
 enum { SP_SOURCE_BATCH_ROWS = 65536 };
 
 /* One format: resolve fills d->schema (in d->arena) after checking the
