@@ -380,3 +380,33 @@ Test(source_file, csv_converts_only_the_required_columns)
     close_file(s);
     tdir_free(&t);
 }
+
+Test(source_file, a_file_reads_as_it_was_listed)
+{
+    tdir t;
+    tdir_make(&t);
+    put(t.in, "a.txt", "1\n2\n", 1000);
+    char opts[256], buf[64], path[256], err[512];
+    snprintf(opts, sizeof opts, "path=%s", t.in);
+    sp_source *s = open_file("text", NULL, opts, NULL);
+    cr_expect_str_eq(tsu_latest(s, NULL, buf, sizeof buf), "{\"logOffset\":0}");
+    snprintf(path, sizeof path, "%s/a.txt", t.in);
+    FILE *f = fopen(path, "a");
+    fputs("3\n", f);
+    fclose(f);
+    expect_batch(s, NULL, "{\"logOffset\":0}", (const char *const[]){"1", "2"}, 2, 0);
+    cr_assert_eq(truncate(path, 1), 0);
+    tsu_rows rs = {0};
+    sp_source_counters c = {0};
+    cr_expect_eq(tsu_run(s, NULL, "{\"logOffset\":0}", &rs, &c, NULL, err, sizeof err),
+                 SPATE_ERR_IO);
+    cr_expect(strstr(err, "it shrank while being read"), "%s", err);
+    tsu_rows_free(&rs);
+    cr_assert_eq(unlink(path), 0);
+    cr_expect_eq(tsu_run(s, NULL, "{\"logOffset\":0}", &rs, &c, NULL, err, sizeof err),
+                 SPATE_ERR_IO);
+    cr_expect(strstr(err, "No such file or directory"), "%s", err);
+    tsu_rows_free(&rs);
+    close_file(s);
+    tdir_free(&t);
+}
