@@ -156,6 +156,13 @@ SPATE_API spate_dataframe *spate_dataframe_join(spate_dataframe *df, spate_dataf
 /* The same joined on the column called using (Spark's join(right, usingColumn)). */
 SPATE_API spate_dataframe *spate_dataframe_join_using(spate_dataframe *df, spate_dataframe *other,
                                                       const char *using_column, const char *how);
+/* Sorted by SQL sort specifications ("total DESC", "kind ASC NULLS LAST",
+ * an expression too): Spark's orderBy / sort. A streaming dataframe sorts
+ * only after an aggregation in complete mode (refused at start otherwise). */
+SPATE_API spate_dataframe *spate_dataframe_order_by(spate_dataframe *df, const char *const *specs,
+                                                    size_t n);
+/* The first n rows (n >= 0). */
+SPATE_API spate_dataframe *spate_dataframe_limit(spate_dataframe *df, int64_t n);
 /* Registers df as a temporary view for spate_session_sql. */
 SPATE_API spate_err spate_dataframe_create_or_replace_temp_view(spate_dataframe *df,
                                                                 const char *name);

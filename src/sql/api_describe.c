@@ -51,8 +51,7 @@ spate_err spate_dataframe_explain(spate_dataframe *df, FILE *out)
     return SPATE_OK;
 }
 
-/* Registers plan as view name (caller holds the lock). */
-static spate_err put_view(spate_session *ss, sp_api_scope *sc, const char *name,
+spate_err sp_api_put_view(spate_session *ss, sp_api_scope *sc, const char *name,
                           const sp_plan *plan)
 {
     sp_catalog_table t = {.kind = SP_TABLE_VIEW, .name = name, .plan = plan, .text = ""};
@@ -71,7 +70,7 @@ spate_err spate_dataframe_create_or_replace_temp_view(spate_dataframe *df, const
 {
     if (!df || !name) return SPATE_ERR_INVALID_ARG;
     pthread_mutex_lock(&df->ss->mu);
-    spate_err e = put_view(df->ss, df->scope, name, df->plan);
+    spate_err e = sp_api_put_view(df->ss, df->scope, name, df->plan);
     pthread_mutex_unlock(&df->ss->mu);
     if (e != SPATE_OK) sp_api_errorf(df->ss, "cannot register the view `%s`", name);
     return e;
@@ -125,8 +124,8 @@ static spate_dataframe *join(spate_dataframe *df, spate_dataframe *other, const 
         pthread_mutex_unlock(&ss->mu);
         return NULL;
     }
-    put_view(ss, &(sp_api_scope){0}, ln, df->plan);
-    put_view(ss, &(sp_api_scope){0}, rn, other->plan);
+    sp_api_put_view(ss, &(sp_api_scope){0}, ln, df->plan);
+    sp_api_put_view(ss, &(sp_api_scope){0}, rn, other->plan);
     sp_sql_node *j = sp_sql_node_new(a, SQL_JOIN, 0);
     j->op = op;
     j->a = table_ref(a, ln, "l");

@@ -136,6 +136,13 @@ const char *sp_api_strdup(sp_api_scope *sc, const char *s);
 /* The wrapper of q (made when new). Caller holds ss->mu. */
 spate_query *sp_api_wrap_query(spate_session *ss, sp_query *q);
 
+/* ---- api_describe.c ---- */
+
+/* Registers plan as view name, replacing one (caller holds the lock); a
+ * scope that drops its views at its end (drop_views) records it. */
+spate_err sp_api_put_view(spate_session *ss, sp_api_scope *sc, const char *name,
+                          const sp_plan *plan);
+
 /* ---- api_expr.c: the user's expression strings ---- */
 
 /* n expressions parsed together: items[i] is src[i]'s tree, its offsets

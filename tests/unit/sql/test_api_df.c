@@ -300,3 +300,52 @@ Test(sql_api_df, stream_static_join)
     spate_session_free(s);
     remove_csv(dir);
 }
+
+/* rows as show() prints them, in order (no sorting), joined by ';'. */
+static char *ordered(spate_session *s, spate_dataframe *df)
+{
+    cr_assert(df, "%s", spate_session_last_error(s));
+    spate_rows *r = spate_dataframe_collect(df);
+    cr_assert(r, "%s", spate_session_last_error(s));
+    char *out = calloc(1, 1024);
+    for (int64_t i = 0; i < spate_rows_count(r); i++) {
+        char v[64];
+        spate_row_format(spate_rows_get(r, i), 0, v, sizeof v);
+        strcat(out, i ? ";" : "");
+        strcat(out, v);
+    }
+    spate_rows_free(r);
+    return out;
+}
+
+/* orderBy / limit: Spark's default ASC NULLS FIRST, DESC NULLS LAST. */
+Test(sql_api_df, order_by_and_limit)
+{
+    char dir[64];
+    write_csv(dir, orders);
+    spate_session *s = api_session();
+    spate_dataframe *df = read_orders(s, dir, false);
+    char *got = ordered(s, spate_dataframe_order_by(df, (const char *[]){"price"}, 1));
+    cr_expect_str_eq(got, "4;3;2;1");
+    free(got);
+    got = ordered(s, spate_dataframe_order_by(df, (const char *[]){"price DESC"}, 1));
+    cr_expect_str_eq(got, "1;2;3;4");
+    free(got);
+    got = ordered(s, spate_dataframe_limit(
+                         spate_dataframe_order_by(df, (const char *[]){"kind", "id DESC"}, 2), 3));
+    cr_expect_str_eq(got, "3;1;4");
+    free(got);
+    cr_expect_null(spate_dataframe_order_by(df, (const char *[]){"prise DESC"}, 1));
+    cr_expect(strstr(spate_session_last_error(s), "[UNRESOLVED_COLUMN.WITH_SUGGESTION]"), "%s",
+              spate_session_last_error(s));
+    cr_expect(
+        strstr(spate_session_last_error(s), "(line 1, pos 0)\n\n== SQL ==\nprise DESC\n^^^\n"),
+        "%s", spate_session_last_error(s));
+    cr_expect_null(spate_dataframe_order_by(df, (const char *[]){"price DOWN"}, 1));
+    cr_expect(strstr(spate_session_last_error(s), "== SQL ==\nprice DOWN\n"), "%s",
+              spate_session_last_error(s));
+    cr_expect_null(spate_dataframe_limit(df, -1));
+    cr_expect(strstr(spate_session_last_error(s), "[INVALID_LIMIT_LIKE_EXPRESSION.IS_NEGATIVE]"));
+    spate_session_free(s);
+    remove_csv(dir);
+}

@@ -461,3 +461,29 @@ Test(sql_api_query, listener_added_late)
     cr_expect_neq(spate_session_last_error(s)[0], '\0');
     spate_session_free(s);
 }
+
+/* The top clients of the dashboard: groupBy().agg(), orderBy, limit in
+ * complete mode; sorting without an aggregation is refused at start. */
+Test(sql_api_query, top_n_complete_mode)
+{
+    spate_session *s = api_session();
+    spate_memory_stream *m = spate_memory_stream_new(s, "client BIGINT, amount INT, price DOUBLE");
+    spate_dataframe *in = spate_memory_stream_to_df(m);
+    spate_dataframe *t =
+        spate_grouped_agg(spate_dataframe_group_by(in, (const char *[]){"client"}, 1),
+                          (const char *[]){"sum(amount * price) AS total"}, 1);
+    t = spate_dataframe_limit(spate_dataframe_order_by(t, (const char *[]){"total DESC"}, 1), 2);
+    spate_query *q = start_memory(t, "top", "complete");
+    cr_assert(q, "%s", spate_session_last_error(s));
+    add(s, m, "1,1,1.0\n2,5,2.0\n3,2,2.0");
+    process(s, q);
+    api_expect_rows(s, "SELECT * FROM top", "2,10.0;3,4.0");
+    add(s, m, "1,20,1.0");
+    process(s, q);
+    api_expect_rows(s, "SELECT * FROM top", "1,21.0;2,10.0");
+    spate_dataframe *sorted = spate_dataframe_order_by(in, (const char *[]){"amount"}, 1);
+    cr_expect_null(start_memory(sorted, "sorted", "append"));
+    cr_expect(strstr(spate_session_last_error(s), "Sorting is not supported"), "%s",
+              spate_session_last_error(s));
+    spate_session_free(s);
+}
