@@ -100,6 +100,15 @@ static sp_sql_expr *key(sp_analyzer *az, sp_plan *p, const sp_sql_node *k, bool 
 {
     *below = false;
     if (k->kind == SQL_LIT_INT) return position(az, p, k, err);
+    if (sp_az_has_agg(k)) { /* an aggregate the select list computes, by its name */
+        const char *name = sp_az_pretty(az, k);
+        for (int i = 0; i < p->nout; i++)
+            if (sp_az_name_eq(az, p->out[i].name, name)) return sp_az_column_ref(az, p, i);
+        return sp_az_fail(az, err, k->off, "INTERNAL_ERROR", "message",
+                          "ORDER BY an aggregate the select list does not compute is not "
+                          "supported yet",
+                          NULL);
+    }
     sp_az_scope s = {.plan = p};
     sp_sql_expr *e = sp_az_expr(az, &s, k, err);
     if (e || p->kind != SP_PLAN_PROJECT || !p->child ||

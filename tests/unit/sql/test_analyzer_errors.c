@@ -312,7 +312,7 @@ ParameterizedTest(int *i, analyzer_errors, rendered)
     const err_case *c = &err_cases[*i];
     sp_catalog *cat = az_catalog();
     char *got = az_run(cat, c->sql, c->ansi);
-    cr_expect_str_eq(got, c->error, "%s", c->sql);
+    cr_expect_str_eq(got, c->error, "%s\n%s", c->sql, got);
     free(got);
     sp_catalog_free(cat);
 }
