@@ -23,7 +23,7 @@
 #define STREAM_KEYS                                                                                \
     "path", "maxFilesPerTrigger", "maxBytesPerTrigger", "latestFirst", "fileNameOnly",             \
         "maxFileAge", "cleanSource", "sourceArchiveDir", "maxCachedFiles",                         \
-        "discardCachedInputRatio", "pathGlobFilter"
+        "discardCachedInputRatio", "pathGlobFilter", "ignoreMissingFiles"
 
 static const char *const text_keys[] = {STREAM_KEYS, "wholetext", "lineSep", NULL};
 /* Stream options the scanners do not know (they accept the others). */
@@ -82,7 +82,9 @@ static bool stream_opts(const sp_source_def *d, sp_file_opts *o, char *errstr, s
     if (!positive(d, "maxFilesPerTrigger", &o->max_files, errstr, n) ||
         !positive(d, "maxBytesPerTrigger", &o->max_bytes, errstr, n) ||
         !sp_source_opt_bool(d, "latestFirst", false, &o->latest_first, errstr, n) ||
-        !sp_source_opt_bool(d, "fileNameOnly", false, &o->file_name_only, errstr, n))
+        !sp_source_opt_bool(d, "fileNameOnly", false, &o->file_name_only, errstr, n) ||
+        !sp_source_opt_bool(d, "ignoreMissingFiles", false, &o->parse.ignore_missing_files, errstr,
+                            n))
         return false;
     if (o->max_files && o->max_bytes) {
         snprintf(errstr, n,

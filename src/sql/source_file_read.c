@@ -10,6 +10,7 @@
 #endif
 #include "sql/source_int.h"
 
+#include "base/log.h"
 #include "connect/source_util.h"
 #include "sql/scan_csv.h"
 #include "sql/scan_json.h"
@@ -176,6 +177,10 @@ spate_err sp_source_file_read(const sp_file_parse *fp, const sp_file_entry *f, b
     file_reader r = {fp, f->path, NULL, NULL, NULL, a, reuse, f->size, emit, ud, c, errstr, n};
     int fd = open(f->path, O_RDONLY | O_CLOEXEC);
     char why[128];
+    if (fd < 0 && errno == ENOENT && fp->ignore_missing_files) {
+        sp_log(SP_LOG_WARN, "FileScanRDD", "Skipped missing file: %s", f->path);
+        return SPATE_OK;
+    }
     if (fd < 0) return io_error(&r, sp_strerror(errno, why, sizeof why));
     spate_err e = make_scanner(&r) ? read_file(&r, fd, f->size) : SPATE_ERR_INVALID_ARG;
     close(fd);

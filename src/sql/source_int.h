@@ -119,7 +119,8 @@ typedef struct sp_file_parse {
     const sp_sql_type *schema;
     sp_sql_csv_options csv;
     sp_sql_json_options json;
-    const bool *required; /* sp_source_def.required: csv converts only those */
+    const bool *required;      /* sp_source_def.required: csv converts only those */
+    bool ignore_missing_files; /* ignoreMissingFiles: a vanished file reads empty */
 } sp_file_parse;
 
 typedef enum sp_file_clean { SP_CLEAN_OFF, SP_CLEAN_DELETE, SP_CLEAN_ARCHIVE } sp_file_clean;

@@ -408,5 +408,14 @@ Test(source_file, a_file_reads_as_it_was_listed)
     cr_expect(strstr(err, "No such file or directory"), "%s", err);
     tsu_rows_free(&rs);
     close_file(s);
+    /* ignoreMissingFiles: a file gone since it was listed reads as empty */
+    put(t.in, "b.txt", "b\n", 2000);
+    snprintf(opts, sizeof opts, "path=%s&ignoreMissingFiles=true", t.in);
+    s = open_file("text", NULL, opts, NULL);
+    cr_expect_str_eq(tsu_latest(s, NULL, buf, sizeof buf), "{\"logOffset\":0}");
+    snprintf(path, sizeof path, "%s/b.txt", t.in);
+    cr_assert_eq(unlink(path), 0);
+    expect_batch(s, NULL, "{\"logOffset\":0}", NULL, 0, 0);
+    close_file(s);
     tdir_free(&t);
 }
