@@ -57,6 +57,8 @@ typedef struct chunk {
 struct spate_arena {
     unsigned char *cur, *end; /* the head chunk's free space (NULL, NULL: no head) */
     chunk *head;
+    chunk *big;   /* big one-off blocks, newest first (their own list, so a
+                   * mark can tell the ones made after it) */
     chunk *spare; /* released chunks, reused before asking malloc */
     size_t next_size;
     size_t bytes;
@@ -191,8 +193,8 @@ spate_arena *spate_arena_new(void)
 void spate_arena_destroy(spate_arena *a)
 {
     if (!a) return;
-    for (int list = 0; list < 2; list++) {
-        for (chunk *c = list ? a->spare : a->head, *next; c; c = next) {
+    for (int list = 0; list < 3; list++) {
+        for (chunk *c = list == 2 ? a->big : list ? a->spare : a->head, *next; c; c = next) {
             next = c->next;
             cache_put(c);
         }
@@ -202,9 +204,12 @@ void spate_arena_destroy(spate_arena *a)
 
 static chunk *new_chunk(spate_arena *a, size_t need)
 {
-    if (a->spare && a->spare->size >= need) {
-        chunk *c = a->spare;
-        a->spare = c->next;
+    /* The first spare chunk big enough (released big blocks come in a few
+     * sizes: a batch's columns). */
+    for (chunk **pp = &a->spare; *pp; pp = &(*pp)->next) {
+        if ((*pp)->size < need) continue;
+        chunk *c = *pp;
+        *pp = c->next;
         c->used = 0;
         return c;
     }
@@ -237,9 +242,9 @@ __attribute__((noinline)) static void *alloc_slow(spate_arena *a, size_t size)
     if (size == 0 && a->cur) return a->cur;
     chunk *fresh = new_chunk(a, size);
     if (a->head && size > a->next_size / 2) {
-        /* A big one-off block goes behind the head so the head keeps serving. */
-        fresh->next = a->head->next;
-        a->head->next = fresh;
+        /* A big one-off block goes on its own list so the head keeps serving. */
+        fresh->next = a->big;
+        a->big = fresh;
         fresh->used = size;
         return fresh->data;
     }
@@ -270,7 +275,7 @@ void *sp_arena_memdup(spate_arena *a, const void *p, size_t n)
 
 sp_arena_mark sp_arena_get_mark(const spate_arena *a)
 {
-    return (sp_arena_mark){a->head, a->head ? (size_t)(a->cur - a->head->data) : 0};
+    return (sp_arena_mark){a->head, a->head ? (size_t)(a->cur - a->head->data) : 0, a->big};
 }
 
 void sp_arena_release(spate_arena *a, sp_arena_mark mark)
@@ -284,4 +289,10 @@ void sp_arena_release(spate_arena *a, sp_arena_mark mark)
     }
     a->head = NULL; /* nothing to write back: the chunks above were let go */
     set_head(a, c, mark.used);
+    while (a->big && a->big != (chunk *)mark.big) {
+        chunk *b = a->big;
+        a->big = b->next;
+        b->next = a->spare;
+        a->spare = b;
+    }
 }

@@ -29,6 +29,7 @@ size_t sp_arena_bytes(const spate_arena *a);
 typedef struct sp_arena_mark {
     void *chunk;
     size_t used;
+    void *big; /* the newest big block then */
 } sp_arena_mark;
 
 sp_arena_mark sp_arena_get_mark(const spate_arena *a);

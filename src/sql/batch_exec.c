@@ -31,7 +31,7 @@ static void blist_push(blist *l, sp_colbatch *b)
 }
 
 typedef struct part_stats {
-    int64_t rows, malformed, bytes;
+    int64_t rows, malformed, bytes, consumed;
     int64_t state_total, state_updated, state_bytes;
 } part_stats;
 
@@ -93,18 +93,22 @@ static bool emit1(sp_colbatch *b, void *ud)
     run *r = p->r;
     if (atomic_load(&r->failed)) return false;
     r->stats[p->part].rows += b->length;
-    bool agg = r->ph->agg != NULL;
-    spate_arena *a = agg ? p->scratch : r->arenas[p->part];
+    bool agg = r->ph->agg != NULL, keep = !agg && !r->env->consume;
+    spate_arena *a = keep ? r->arenas[p->part] : p->scratch;
     sp_arena_mark mark = sp_arena_get_mark(a);
     sp_sql_eval_ctx ctx = eval_ctx(r, a);
     sp_colbatch *out = sp_pipeline_run(&r->ph->pre, b, &ctx);
     bool ok = out != NULL;
-    if (ok && agg)
+    if (ok && agg) {
         ok = aggregate_batch(p, out, &ctx);
-    else if (ok)
+    } else if (ok && keep) {
         blist_push(&r->out[p->part], out);
+    } else if (ok && out->length) {
+        ok = r->env->consume(r->env->consume_ud, p->part, out, ctx.error, sizeof ctx.error);
+        r->stats[p->part].consumed += out->length;
+    }
     if (!ok) fail(r, ctx.error[0] ? ctx.error : "the batch failed");
-    if (agg) sp_arena_release(a, mark);
+    if (!keep) sp_arena_release(a, mark);
     return ok;
 }
 
@@ -112,7 +116,7 @@ static void stage1_task(void *arg, int task, int thread)
 {
     (void)thread;
     run *r = arg;
-    part1 p = {r, task, r->ph->agg ? spate_arena_new() : NULL};
+    part1 p = {r, task, (r->ph->agg || r->env->consume) ? spate_arena_new() : NULL};
     sp_source_counters c = {0};
     char err[1024] = "";
     spate_err e = r->in->read(r->in->ud, task, r->arenas[task], emit1, &p, &c, err, sizeof err);
@@ -299,6 +303,7 @@ static void sum_stats(const run *r, sp_batch_stats *s)
         s->state_rows_total += p->state_total;
         s->state_rows_updated += p->state_updated;
         s->state_memory_bytes += p->state_bytes;
+        s->consumed_rows += p->consumed;
     }
 }
 

@@ -11,6 +11,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 static const char *op_symbol[] = {"+", "-", "*", "/", "%", "pmod", "div"};
 static const char *op_hint[] = {"try_add", "try_subtract", "try_multiply", "try_divide",
@@ -268,8 +269,82 @@ static void merge_nulls(sp_sql_vec *v, const sp_column *x, const sp_column *y)
         if (!sp_column_valid(x, r) || !sp_column_valid(y, r)) sp_sql_vec_null(v, r);
 }
 
+/* Whether BIGINT op c has a scalar loop (% 0 takes the general one, which
+ * raises the error). */
+static bool has_scalar_loop(int op, int64_t c)
+{
+    return op == SP_SQL_OP_ADD || op == SP_SQL_OP_SUB || op == SP_SQL_OP_MUL ||
+           (op == SP_SQL_OP_MOD && c != 0);
+}
+
+/* BIGINT op an integral literal c (value * 2, value % 3): one loop with no
+ * second column. False (with ctx's error) on an ANSI overflow. */
+static bool long_scalar(int op, const sp_column *x, int64_t c, sp_sql_vec *v, sp_sql_eval_ctx *ctx)
+{
+    const int64_t *a = sp_column_i64(x);
+    int64_t *o = sp_column_i64(v->c), n = v->n;
+    bool ovf = false;
+    switch (op) {
+    case SP_SQL_OP_ADD:
+        for (int64_t r = 0; r < n; r++)
+            ovf |= __builtin_add_overflow(a[r], c, &o[r]);
+        break;
+    case SP_SQL_OP_SUB:
+        for (int64_t r = 0; r < n; r++)
+            ovf |= __builtin_sub_overflow(a[r], c, &o[r]);
+        break;
+    case SP_SQL_OP_MUL:
+        for (int64_t r = 0; r < n; r++)
+            ovf |= __builtin_mul_overflow(a[r], c, &o[r]);
+        break;
+    case SP_SQL_OP_MOD:
+        if (c == -1)
+            memset(o, 0, sizeof *o * (size_t)n); /* and no INT64_MIN % -1 trap */
+        else
+            for (int64_t r = 0; r < n; r++)
+                o[r] = a[r] % c;
+        break;
+    }
+    if (!ovf || !ctx->ansi) return true;
+    for (int64_t r = 0; r < n; r++) { /* find the row for the message */
+        int64_t t;
+        bool bad = op == SP_SQL_OP_ADD   ? __builtin_add_overflow(a[r], c, &t)
+                   : op == SP_SQL_OP_SUB ? __builtin_sub_overflow(a[r], c, &t)
+                                         : __builtin_mul_overflow(a[r], c, &t);
+        if (bad && sp_column_valid(x, r) && raise_int_overflow(ctx, r, op, SP_COL_I64, a[r], c))
+            return false;
+    }
+    return true;
+}
+
+/* The scalar path of sp_sql_eval_arith, when it applies: NULL with *done
+ * false otherwise. */
+static sp_column *arith_scalar(const sp_sql_expr *e, const sp_colbatch *in, sp_sql_eval_ctx *ctx,
+                               bool *done)
+{
+    *done = false;
+    const sp_sql_expr *k = e->children[1];
+    if (k->kind != SP_SQL_E_LITERAL || k->lit.is_null || e->type->id != SP_SQL_BIGINT ||
+        k->type->id != SP_SQL_BIGINT || e->children[0]->type->id != SP_SQL_BIGINT ||
+        !has_scalar_loop(e->op, k->lit.i))
+        return NULL;
+    sp_column *x = sp_sql_expr_eval(e->children[0], in, ctx);
+    *done = true;
+    if (!x) return NULL;
+    sp_sql_vec v;
+    sp_sql_vec_new(ctx, e->type, in->length, &v);
+    bool ok = long_scalar(e->op, x, k->lit.i, &v, ctx);
+    if (x->validity)
+        for (int64_t r = 0; r < v.n; r++)
+            if (!sp_column_valid(x, r)) sp_sql_vec_null(&v, r);
+    return ok ? sp_sql_vec_done(&v) : NULL;
+}
+
 sp_column *sp_sql_eval_arith(const sp_sql_expr *e, const sp_colbatch *in, sp_sql_eval_ctx *ctx)
 {
+    bool done;
+    sp_column *fast = arith_scalar(e, in, ctx, &done);
+    if (done) return fast;
     sp_column *x = sp_sql_expr_eval(e->children[0], in, ctx);
     sp_column *y = x ? sp_sql_expr_eval(e->children[1], in, ctx) : NULL;
     if (!y) return NULL;

@@ -83,8 +83,64 @@ static bool cmp_fast(int op, const sp_column *x, const sp_column *y, sp_column *
     return true;
 }
 
+/* Sets bits[r] = a[r] OP c over n rows, eight rows to a byte. */
+#define CMP_SCALAR_LOOP(OP)                                                                        \
+    for (int64_t r = 0; r < n; r += 8) {                                                           \
+        uint8_t byte = 0;                                                                          \
+        for (int k = 0; k < 8 && r + k < n; k++)                                                   \
+            byte |= (uint8_t)((a[r + k] OP c) << k);                                               \
+        bits[r >> 3] = byte;                                                                       \
+    }
+
+/* BIGINT against an integral literal (value % 3 = 0): no second column and
+ * no comparison function per row. */
+static void cmp_long_scalar(int op, const int64_t *a, int64_t c, uint8_t *bits, int64_t n)
+{
+    switch (op) {
+    case SP_SQL_CMP_EQ:
+        CMP_SCALAR_LOOP(==)
+        break;
+    case SP_SQL_CMP_NE:
+        CMP_SCALAR_LOOP(!=)
+        break;
+    case SP_SQL_CMP_LT:
+        CMP_SCALAR_LOOP(<)
+        break;
+    case SP_SQL_CMP_LE:
+        CMP_SCALAR_LOOP(<=)
+        break;
+    case SP_SQL_CMP_GT:
+        CMP_SCALAR_LOOP(>)
+        break;
+    default:
+        CMP_SCALAR_LOOP(>=)
+    }
+}
+
+/* The scalar path of sp_sql_eval_cmp when it applies (*done), else NULL. */
+static sp_column *cmp_scalar(const sp_sql_expr *e, const sp_colbatch *in, sp_sql_eval_ctx *ctx,
+                             bool *done)
+{
+    const sp_sql_expr *k = e->children[1];
+    *done = e->op != SP_SQL_CMP_EQ_NULL_SAFE && k->kind == SP_SQL_E_LITERAL && !k->lit.is_null &&
+            k->type->id == SP_SQL_BIGINT && e->children[0]->type->id == SP_SQL_BIGINT;
+    if (!*done) return NULL;
+    sp_column *x = sp_sql_expr_eval(e->children[0], in, ctx);
+    if (!x) return NULL;
+    sp_sql_vec v;
+    sp_sql_vec_new(ctx, e->type, in->length, &v);
+    cmp_long_scalar(e->op, sp_column_i64(x), k->lit.i, v.c->values, v.n);
+    if (x->validity)
+        for (int64_t r = 0; r < v.n; r++)
+            if (!sp_column_valid(x, r)) sp_sql_vec_null(&v, r);
+    return sp_sql_vec_done(&v);
+}
+
 sp_column *sp_sql_eval_cmp(const sp_sql_expr *e, const sp_colbatch *in, sp_sql_eval_ctx *ctx)
 {
+    bool done;
+    sp_column *scalar = cmp_scalar(e, in, ctx, &done);
+    if (done) return scalar;
     sp_column *x = sp_sql_expr_eval(e->children[0], in, ctx);
     sp_column *y = x ? sp_sql_expr_eval(e->children[1], in, ctx) : NULL;
     if (!y) return NULL;

@@ -2,6 +2,7 @@
 #include "sql/pipeline.h"
 
 #include "base/arena.h"
+#include "sql/fold.h"
 
 #include <string.h>
 
@@ -21,11 +22,13 @@ bool sp_pipeline_from_plan(sp_pipeline *p, const sp_plan *top, const sp_plan *bo
         memset(s, 0, sizeof *s);
         if (q->kind == SP_PLAN_FILTER) {
             s->is_filter = true;
-            s->cond = q->cond;
+            s->cond = sp_sql_fold(a, q->cond);
             continue;
         }
         s->nexprs = q->nexprs;
-        s->exprs = q->exprs;
+        s->exprs = spate_arena_alloc(a, sizeof *s->exprs * (size_t)(q->nexprs + 1));
+        for (int k = 0; k < q->nexprs; k++)
+            s->exprs[k] = sp_sql_fold(a, q->exprs[k]);
         s->names = spate_arena_alloc(a, sizeof *s->names * (size_t)(q->nexprs + 1));
         for (int k = 0; k < q->nexprs; k++)
             s->names[k] = q->out[k].name;

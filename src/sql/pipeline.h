@@ -32,7 +32,8 @@ typedef struct sp_pipeline {
 } sp_pipeline;
 
 /* Appends the steps of the FILTER / PROJECT nodes from top down to (not
- * including) bottom to p, in execution order, in arena a. Returns false when
+ * including) bottom to p, in execution order, in arena a, their constant
+ * subexpressions folded (fold.h). Returns false when
  * a node between them is of another kind. */
 bool sp_pipeline_from_plan(sp_pipeline *p, const sp_plan *top, const sp_plan *bottom,
                            spate_arena *a);

@@ -135,6 +135,8 @@ static spate_err open_io(sp_query *q, char *err, size_t n)
     sp_sink_env senv = {q->spec.name, q->spec.tz, q->spec.console ? q->spec.console : stdout};
     if (!(q->sink = sp_sink_open(q->spec.sink, q->ph.schema, &senv, err, n)))
         return SPATE_ERR_INVALID_ARG;
+    /* Nothing keeps the source's batches past their task's pipeline. */
+    q->source->reuse_batches = q->ph.agg || q->sink->ops->write_rows;
     return SPATE_OK;
 }
 

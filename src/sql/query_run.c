@@ -29,6 +29,18 @@ static spate_err read_part(void *ud, int part, spate_arena *a, sp_source_emit_fn
     return s->ops->read(s, si->parts[part], a, emit, emit_ud, c, err, n);
 }
 
+/* Output batches straight to the sink's write_rows (query_run's consume). */
+typedef struct sink_rows {
+    sp_sink *sink;
+    int64_t batch;
+} sink_rows;
+
+static bool consume_rows(void *ud, int part, const sp_colbatch *b, char *err, size_t n)
+{
+    sink_rows *k = ud;
+    return k->sink->ops->write_rows(k->sink, k->batch, part, b, err, n) == SPATE_OK;
+}
+
 typedef struct state_hooks {
     sp_query *q;
     int64_t batch;
@@ -136,13 +148,19 @@ static spate_err run_batch(sp_query *q, int64_t batch, const char *start, const 
                         .now_us = q->batch_time_ms * 1000,
                         .mode = q->spec.mode,
                         .state = &state};
+    sink_rows rows = {q->sink, batch};
+    if (q->sink->ops->write_rows && !q->ph.agg) {
+        env.consume = consume_rows;
+        env.consume_ud = &rows;
+    }
     sp_batch_result res;
     e = sp_batch_run(&q->ph, &in, &env, &res);
     if (e != SPATE_OK) snprintf(err, n, "%s", res.error);
     if (e == SPATE_OK)
         e = q->sink->ops->add_batch(q->sink, batch, q->spec.mode,
                                     (const sp_colbatch *const *)res.batches, res.nbatches, err, n);
-    if (e == SPATE_OK) q->sink->rows_written += res.stats.output_rows;
+    if (e == SPATE_OK) q->sink->rows_written += res.stats.output_rows + res.stats.consumed_rows;
+    res.stats.output_rows += res.stats.consumed_rows;
     *stats = res.stats;
     t->add = sp_monotonic_ms();
     sp_batch_result_free(&res);

@@ -96,6 +96,13 @@ typedef struct sp_sink_ops {
                            const sp_colbatch *const *batches, size_t n, char *errstr,
                            size_t errstr_size);
     void (*close)(sp_sink *s);
+    /* Optional: a sink that needs no batch's rows on the query's thread
+     * (noop) takes them here, one output batch at a time in the executor
+     * task that made it (several partitions at once), so the query keeps
+     * none; add_batch then gets one empty batch to commit the micro-batch.
+     * SPATE_OK, or an error with the message in errstr. */
+    spate_err (*write_rows)(sp_sink *s, int64_t batch_id, int part, const sp_colbatch *b,
+                            char *errstr, size_t errstr_size);
 } sp_sink_ops;
 
 struct sp_sink {

@@ -42,7 +42,8 @@ static spate_err console_add(sp_sink *s, int64_t batch_id, sp_output_mode mode,
 
 static void console_close(sp_sink *s) { free(s); }
 
-static const sp_sink_ops console_ops = {console_description, console_add, console_close};
+static const sp_sink_ops console_ops = {
+    .description = console_description, .add_batch = console_add, .close = console_close};
 
 sp_sink *sp_sink_console_open(const sp_sink_def *d, const sp_sql_type *schema,
                               const sp_sink_env *env, char *errstr, size_t errstr_size)

@@ -148,7 +148,8 @@ static void file_close(sp_sink *s)
     free(f);
 }
 
-static const sp_sink_ops file_ops = {file_description, file_add, file_close};
+static const sp_sink_ops file_ops = {
+    .description = file_description, .add_batch = file_add, .close = file_close};
 
 const char *sp_sink_file_dir(const sp_sink *s) { return ((const file_sink *)s)->dir; }
 

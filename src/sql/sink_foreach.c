@@ -56,8 +56,10 @@ static spate_err fe_add(sp_sink *s, int64_t batch_id, sp_output_mode mode,
 
 static void plain_close(sp_sink *s) { free(s); }
 
-static const sp_sink_ops fb_ops = {fb_description, fb_add, plain_close};
-static const sp_sink_ops fe_ops = {fe_description, fe_add, plain_close};
+static const sp_sink_ops fb_ops = {
+    .description = fb_description, .add_batch = fb_add, .close = plain_close};
+static const sp_sink_ops fe_ops = {
+    .description = fe_description, .add_batch = fe_add, .close = plain_close};
 
 static sp_sink *plain_open(const sp_sink_ops *ops, const sp_sink_def *d, const sp_sql_type *schema)
 {

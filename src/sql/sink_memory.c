@@ -134,7 +134,8 @@ static void memory_close(sp_sink *s)
     free(s);
 }
 
-static const sp_sink_ops memory_ops = {memory_description, memory_add, memory_close};
+static const sp_sink_ops memory_ops = {
+    .description = memory_description, .add_batch = memory_add, .close = memory_close};
 
 sp_sink *sp_sink_memory_open(const sp_sink_def *d, const sp_sql_type *schema,
                              const sp_sink_env *env, char *errstr, size_t errstr_size)
