@@ -18,8 +18,10 @@
  * Ownership: a session owns everything made from it (readers, dataframes,
  * grouped data, writers, queries, memory streams); they stay valid until
  * spate_session_free and are never freed by the caller. The exception: the
- * dataframe a foreachBatch callback gets, and every dataframe made from it,
- * are valid only during that call. Strings returned as char * are malloc'd
+ * dataframe a foreachBatch callback gets, every dataframe made from it, and
+ * those that spate_session_sql / _table / a reader's load / a memory
+ * stream's to_df make during the call on its thread, are valid only during
+ * that call (and cannot start a streaming query). Strings returned as char * are malloc'd
  * and the caller frees them with free(); const char * ones belong to their
  * object.
  *

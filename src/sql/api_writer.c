@@ -20,6 +20,11 @@ spate_stream_writer *spate_dataframe_write_stream(spate_dataframe *df)
         sp_api_errorf(df->ss, "'writeStream' can be called only on streaming Dataset/DataFrame");
         return NULL;
     }
+    if (df->scope != &df->ss->root) { /* its plan goes when the batch's call returns */
+        sp_api_errorf(df->ss, "a streaming query cannot be started from a dataframe made inside "
+                              "a foreachBatch function");
+        return NULL;
+    }
     pthread_mutex_lock(&df->ss->mu);
     spate_stream_writer *w = spate_arena_alloc(df->scope->arena, sizeof *w);
     memset(w, 0, sizeof *w);
