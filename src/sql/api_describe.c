@@ -118,7 +118,7 @@ static spate_dataframe *join(spate_dataframe *df, spate_dataframe *other, const 
     sp_sql_error e;
     sp_sql_error_init(&e);
     sp_sql_node *cond = NULL;
-    const char *text = on ? on : "";
+    const char *text = on; /* USING: no text of the user's to point into */
     if (on && !sp_sql_parse_expression(on, strlen(on), a, &cond, &e)) {
         sp_api_error_take(ss, sp_session_error(&e, on));
         pthread_mutex_unlock(&ss->mu);
