@@ -54,11 +54,15 @@ void sp_session_free(sp_session *s)
         sp_started_query *sq = &s->queries[i];
         if (sp_query_name(sq->q)) sp_catalog_drop(s->catalog, sp_query_name(sq->q));
         sp_query_free(sq->q);
+        if (sq->plan) sp_analyze_release(sq->plan);
         sp_source_def_free(sq->source);
         sp_sink_def_free(sq->sink);
         spate_arena_destroy(sq->arena);
     }
     free(s->queries);
+    for (int i = 0; i < s->nviews; i++)
+        sp_analyze_release(s->views[i]);
+    free(s->views);
     sp_catalog_free(s->catalog);
     sp_pool_destroy(s->pool);
     sp_clock_destroy(s->clock);
@@ -66,6 +70,16 @@ void sp_session_free(sp_session *s)
     spate_conf_destroy(s->conf);
     pthread_mutex_destroy(&s->mu);
     free(s);
+}
+
+void sp_session_keep_view(sp_session *s, const sp_plan *p)
+{
+    if (s->nviews == s->capviews) {
+        s->capviews = s->capviews ? 2 * s->capviews : 8;
+        s->views = realloc(s->views, sizeof *s->views * (size_t)s->capviews);
+        if (!s->views) abort();
+    }
+    s->views[s->nviews++] = p;
 }
 
 sp_analyzer sp_session_analyzer(sp_session *s, spate_arena *a, const char *text)

@@ -115,6 +115,7 @@ static bool start_stream(sp_session *s, sp_plan *p, spate_arena *a, sp_sink_def 
         return false;
     }
     sq->arena = a;
+    sq->plan = p;
     sq->source = src->memory ? NULL : src;
     sq->sink = sink;
     register_memory_table(s, sq->q, spec.name);
@@ -176,6 +177,7 @@ bool sp_session_insert(sp_session *s, const sp_sql_node *st, const char *text, c
     else
         ok = write_static(s, p, sink, err), sink = NULL;
     if (!ok || !p || !p->streaming) {
+        if (p) sp_analyze_release(p); /* a started query keeps its plan */
         if (sink) sp_sink_def_free(sink);
         spate_arena_destroy(a);
     }

@@ -14,6 +14,7 @@ typedef struct sp_started_query {
     spate_arena *arena; /* the plan, names */
     sp_source_def *source;
     sp_sink_def *sink;
+    const sp_plan *plan; /* its table references released with the query */
     sp_query_listener listener;
 } sp_started_query;
 
@@ -28,8 +29,13 @@ struct sp_session {
     pthread_mutex_t mu; /* one statement at a time; the query list */
     sp_started_query *queries;
     int nq, capq;
-    FILE *out; /* the running statement's output */
+    FILE *out;             /* the running statement's output */
+    const sp_plan **views; /* views' plans, released with the session */
+    int nviews, capviews;
 };
+
+/* Keeps a view's plan until the session ends (its tables stay referenced). */
+void sp_session_keep_view(sp_session *s, const sp_plan *p);
 
 /* An analyzer over the session's catalog and settings. */
 sp_analyzer sp_session_analyzer(sp_session *s, spate_arena *a, const char *text);

@@ -117,8 +117,11 @@ static bool create_view(sp_session *s, const sp_sql_node *st, const char *text, 
     body[len] = '\0';
     sp_catalog_table t = {
         .kind = SP_TABLE_VIEW, .name = last_name(&st->list), .plan = p, .text = body};
-    if (sp_catalog_put(s->catalog, &t, (st->flags & SQL_F_OR_REPLACE) != 0) == SPATE_OK)
+    if (sp_catalog_put(s->catalog, &t, (st->flags & SQL_F_OR_REPLACE) != 0) == SPATE_OK) {
+        sp_session_keep_view(s, p);
         return true;
+    }
+    sp_analyze_release(p);
     if (st->flags & SQL_F_IF_NOT_EXISTS) return true;
     *err = sp_session_message("[TABLE_OR_VIEW_ALREADY_EXISTS] Cannot create table or view `%s` "
                               "because it already exists. SQLSTATE: 42P07",
@@ -149,6 +152,7 @@ static bool select_stmt(sp_session *s, const sp_sql_node *st, const char *text, 
             *err = sp_session_message("%s", r.error);
         sp_batch_result_free(&r);
     }
+    if (p) sp_analyze_release(p);
     spate_arena_destroy(a);
     return ok;
 }
@@ -223,10 +227,12 @@ static bool explain(sp_session *s, const sp_sql_node *st, const char *text, char
     sp_sql_error e;
     sp_sql_error_init(&e);
     sp_plan *p = sp_analyze_query(&az, q, &e);
-    if (p)
+    if (p) {
         fprintf(s->out, "== Analyzed Logical Plan ==\n%s\n", sp_plan_tree_string(a, p));
-    else
+        sp_analyze_release(p);
+    } else {
         *err = sp_session_error(&e, text);
+    }
     spate_arena_destroy(a);
     return p != NULL;
 }
