@@ -60,8 +60,20 @@ static spate_err open_source(const sp_catalog_table *t, const bool *required,
     if (t->kind != SP_TABLE_MEMORY) def->required = required;
     ti->source = sp_source_open(def, &env, err, n);
     if (!ti->source) return SPATE_ERR_INVALID_ARG;
-    char *latest = NULL;
-    spate_err e = ti->source->ops->latest(ti->source, NULL, &latest, err, n);
+    /* A static read takes everything there is, whatever the per-trigger
+     * limits (maxFilesPerTrigger): ask for the latest offset until it stops
+     * moving. */
+    if (ti->source->ops->prepare_available_now) ti->source->ops->prepare_available_now(ti->source);
+    char *latest = NULL, *next = NULL;
+    spate_err e = SPATE_OK;
+    for (;;) {
+        e = ti->source->ops->latest(ti->source, latest, &next, err, n);
+        if (e != SPATE_OK || !next || (latest && !strcmp(next, latest))) break;
+        free(latest);
+        latest = next;
+        next = NULL;
+    }
+    free(next);
     in->nparts = 0;
     if (e == SPATE_OK && latest)
         e = ti->source->ops->plan(ti->source, NULL, latest, a, &ti->parts, &in->nparts, err, n);
