@@ -24,6 +24,10 @@
 # 8. bench_columnar: SELECT v * 2 WHERE v % 3 = 0 over 100 M int64 rows in
 #    column batches, rows/s on one thread against a plain C loop and a
 #    branch-free one (target 500 M rows/s).
+# 9. bench_sql.sh: Structured Streaming in SQL: count by kind (against
+#    DuckDB and bench_orders), the top 5 clients over 50 files (against
+#    DuckDB), rate-micro-batch -> noop rows/s, memory -> memory latency.
+# 10. bench_agg: the SQL hash aggregation against a plain C loop.
 # Each orders figure is the best of $BENCH_RUNS runs (default 3). Plain timing:
 # clock_gettime inside the programs, date +%s.%N around awk. Not a test: it
 # prints figures and ratios, and exits 0 unless something failed to run.
@@ -116,6 +120,13 @@ echo "== columnar filter + projection, 100 M rows (bench_columnar)"
 "$build/bench/bench_columnar" | tee "$tmp/columnar.txt" || echo "run.sh: bench_columnar failed"
 
 echo
+"$root/bench/bench_sql.sh" "$build" "$runs" | tee "$tmp/sql.txt" || echo "run.sh: bench_sql.sh failed"
+
+echo
+echo "== SQL hash aggregation (bench_agg)"
+"$build/bench/bench_agg" | tee "$tmp/agg.txt" || echo "run.sh: bench_agg failed"
+
+echo
 echo "== summary"
 { grep '^RESULT name=spate_local' "$tmp/pipeline.txt" || true; } | while read -r line; do
   per="$(echo "$line" | sed 's/.*per_thread=\([0-9]*\).*/\1/')"
@@ -145,3 +156,4 @@ r="$(sed -n 's/^RESULT name=state_checkpoint.* ratio=\([0-9.]*\).*/\1/p' "$tmp/s
 grep '^kafka summary' "$tmp/kafka.txt" || true
 grep '^wal summary' "$tmp/wal.txt" || true
 grep '^columnar summary' "$tmp/columnar.txt" || true
+sed -n '/^== summary (spate sql)/,$p' "$tmp/sql.txt" | tail -n +2 || true

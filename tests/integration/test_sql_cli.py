@@ -120,3 +120,22 @@ def test_errors_name_position_and_exit_1(run_spate):
     assert r.returncode == 1
     assert "Complete output mode not supported when there are no streaming aggregations" \
         in r.stderr.decode()
+
+
+def test_csv_column_pruning_and_failfast(run_spate, tmp_path):
+    """Only the columns a query reads are converted (Spark's CSV column
+    pruning): a bad value in another column does not fail FAILFAST, one in
+    a column it reads does, naming the record."""
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.csv").write_text("1,x\n2,notanumber\n3,y\n")
+    script = f"""
+        CREATE TABLE t (a INT, b INT) USING csv OPTIONS (path '{src}', mode 'FAILFAST');
+        CREATE TABLE c USING console OPTIONS (trigger 'availableNow');
+        INSERT INTO c SELECT {{}} FROM STREAM(t)"""
+    r = sql(run_spate, script.format("a * 10 AS a10"))
+    assert r.returncode == 0, r.stderr
+    assert "| 10|\n| 20|\n| 30|\n" in r.stdout.decode()
+    r = sql(run_spate, script.format("b"))
+    assert r.returncode == 1
+    assert "FAILFAST" in r.stderr.decode() or "Malformed" in r.stderr.decode(), r.stderr
