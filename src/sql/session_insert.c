@@ -94,6 +94,10 @@ static bool start_stream(sp_session *s, sp_plan *p, spate_arena *a, sp_sink_def 
                           .tz = s->tz,
                           .console = s->out};
     if (!strcasecmp(sink->format, "memory") && !spec.name) spec.name = sink_name;
+    /* The query outlives the statement's text and may outlive the table. */
+    if (spec.name) spec.name = sp_arena_memdup(a, spec.name, strlen(spec.name) + 1);
+    if (spec.checkpoint)
+        spec.checkpoint = sp_arena_memdup(a, spec.checkpoint, strlen(spec.checkpoint) + 1);
     if ((w->mode && !sp_output_mode_parse(w->mode, &spec.mode)) ||
         !sp_trigger_parse(w->trigger, &spec.trigger, why, sizeof why)) {
         *err = w->mode && !sp_output_mode_parse(w->mode, &spec.mode)
@@ -111,12 +115,12 @@ static bool start_stream(sp_session *s, sp_plan *p, spate_arena *a, sp_sink_def 
     sq->q = sp_query_start(&spec, why, sizeof why);
     if (!sq->q) {
         *err = sp_session_message("%s", why);
-        if (src->memory == NULL) sp_source_def_free(src);
+        sp_source_def_free(src); /* a memory stream's definition is a copy too */
         return false;
     }
     sq->arena = a;
     sq->plan = p;
-    sq->source = src->memory ? NULL : src;
+    sq->source = src;
     sq->sink = sink;
     register_memory_table(s, sq->q, spec.name);
     pthread_mutex_lock(&s->mu);

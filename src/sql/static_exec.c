@@ -55,6 +55,7 @@ static spate_err open_source(const sp_catalog_table *t, const bool *required,
                              : sp_source_resolve(t->format, t->schema_given ? t->schema : NULL,
                                                  t->keys, t->vals, t->nopts, conf, err, n);
     if (!def) return SPATE_ERR_INVALID_ARG;
+    ti->def = def;
     sp_source_env env = {tmpdir, tz,         sp_conf_bool(conf, "spate.sql.ansi.enabled"),
                          conf,   system_now, NULL};
     if (t->kind != SP_TABLE_MEMORY) def->required = required;
@@ -154,7 +155,7 @@ spate_err sp_static_run(const sp_plan *plan, sp_pool *pool, const spate_conf *co
     }
     if (e == SPATE_OK) e = run_physical(&ph, &in, pool, conf, tz, r);
     if (ti.source) ti.source->ops->close(ti.source);
-    if (ti.def && t->kind != SP_TABLE_MEMORY) sp_source_def_free(ti.def);
+    sp_source_def_free(ti.def);
     if (made_tmp) sp_remove_tree(tmpdir);
     keep_arena(r, a); /* the output may view the input's columns */
     return e;
