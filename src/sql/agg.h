@@ -19,7 +19,9 @@
  * SPATE_ARRAY with one element per call (its encoding is agg.c's business:
  * count an I64, avg an ARRAY [sum, count], a decimal sum 16 bytes...).
  *
- * Threads: calls and types are immutable; a table is used by one thread. */
+ * Threads: calls and types are immutable; a table is filled by one thread,
+ * then its groups may be read (ngroups, hash, key, buffer) by several
+ * threads at once: the shuffle partitions' tasks all read every table. */
 #ifndef SP_SQL_AGG_H
 #define SP_SQL_AGG_H
 

@@ -49,8 +49,6 @@ struct sp_agg_table {
     bool direct, dset;
     int64_t dlo, dhi, dnull; /* dnull: the NULL key's group, -1 none */
     int32_t *dmap;
-    spate_value *scratch; /* nkeys, for sp_agg_table_hash */
-    uint8_t (*decbuf)[16];
     uint64_t h[CHUNK], hk[CHUNK];
     int32_t rows[CHUNK], gid[CHUNK];
     bool dense; /* rows[] is rows[0] + 0, 1, 2... */
@@ -89,8 +87,6 @@ sp_agg_table *sp_agg_table_new(int nkeys, const sp_sql_type *const *key_types, i
     t->accs = sp_xcalloc((size_t)naggs + 1, sizeof *t->accs);
     for (int i = 0; i < naggs; i++)
         sp_agg_acc_init(&t->accs[i], &aggs[i]);
-    t->scratch = sp_xcalloc((size_t)nkeys + 1, sizeof *t->scratch);
-    t->decbuf = sp_xcalloc((size_t)nkeys + 1, sizeof *t->decbuf);
     t->mask = 1023;
     t->slots = sp_xcalloc(t->mask + 1, sizeof *t->slots);
     t->direct = nkeys == 1 && (t->kc[0].kind == K_INT || t->kc[0].kind == K_BOOL);
@@ -115,8 +111,6 @@ void sp_agg_table_free(sp_agg_table *t)
     free(t->accs);
     free(t->gh);
     free(t->slots);
-    free(t->scratch);
-    free(t->decbuf);
     free(t->dmap);
     spate_arena_destroy(t->arena);
     free(t);
@@ -554,12 +548,26 @@ static spate_value key_value(const sp_agg_table *t, int k, int64_t g, spate_aren
     }
 }
 
+/* Any number of threads may hash groups of one table at once (the shuffle
+ * partitions' tasks): the key is built in the caller's memory, never in the
+ * table's. */
 uint64_t sp_agg_table_hash(const sp_agg_table *t, int64_t g)
 {
+    enum { STACK = 16 };
+    spate_value stack_items[STACK];
+    uint8_t stack_dec[STACK][16];
+    bool heap = t->nkeys > STACK;
+    spate_value *items = heap ? sp_xcalloc((size_t)t->nkeys, sizeof *items) : stack_items;
+    uint8_t(*dec)[16] = heap ? sp_xcalloc((size_t)t->nkeys, sizeof *dec) : stack_dec;
     for (int k = 0; k < t->nkeys; k++)
-        t->scratch[k] = key_value(t, k, g, NULL, t->decbuf[k]);
-    spate_value key = {SPATE_ARRAY, (uint32_t)t->nkeys, {.items = t->scratch}};
-    return spate_value_hash(key);
+        items[k] = key_value(t, k, g, NULL, dec[k]);
+    spate_value key = {SPATE_ARRAY, (uint32_t)t->nkeys, {.items = items}};
+    uint64_t h = spate_value_hash(key);
+    if (heap) {
+        free(items);
+        free(dec);
+    }
+    return h;
 }
 
 spate_value sp_agg_table_key(const sp_agg_table *t, int64_t g, spate_arena *a)

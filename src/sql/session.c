@@ -31,6 +31,7 @@ sp_session *sp_session_new(const spate_conf *conf, char *err, size_t n)
     const char *clock = spate_conf_get(c, "spate.streaming.clock");
     s->clock = sp_clock_new(clock && strcmp(clock, "manual") == 0, 0);
     s->arena = spate_arena_new();
+    s->parsed = spate_arena_new();
     s->next_id = 1;
     s->out = stdout;
     pthread_mutex_init(&s->mu, NULL);
@@ -67,6 +68,7 @@ void sp_session_free(sp_session *s)
     sp_pool_destroy(s->pool);
     sp_clock_destroy(s->clock);
     spate_arena_destroy(s->arena);
+    spate_arena_destroy(s->parsed);
     spate_conf_destroy(s->conf);
     pthread_mutex_destroy(&s->mu);
     free(s);
@@ -115,10 +117,10 @@ char *sp_session_message(const char *fmt, ...)
 bool sp_session_run(sp_session *s, const char *text, FILE *out, char **err)
 {
     *err = NULL;
-    spate_arena *a = spate_arena_new();
     sp_sql_list stmts = {0};
     sp_sql_error e;
     sp_sql_error_init(&e);
+    spate_arena *a = s->parsed;
     bool ok = sp_sql_parse(text, strlen(text), a, &stmts, &e);
     if (!ok) *err = sp_session_error(&e, text);
     pthread_mutex_lock(&s->mu);
@@ -126,7 +128,6 @@ bool sp_session_run(sp_session *s, const char *text, FILE *out, char **err)
     pthread_mutex_unlock(&s->mu);
     for (uint32_t i = 0; ok && i < stmts.n; i++)
         ok = sp_session_exec(s, stmts.items[i], text, err);
-    spate_arena_destroy(a);
     return ok;
 }
 

@@ -32,6 +32,9 @@ struct sp_session {
     FILE *out;             /* the running statement's output */
     const sp_plan **views; /* views' plans, released with the session */
     int nviews, capviews;
+    /* The parse trees of the statements run: plans of views and queries
+     * point at their names, so they live as long as the session. */
+    spate_arena *parsed;
 };
 
 /* Keeps a view's plan until the session ends (its tables stay referenced). */

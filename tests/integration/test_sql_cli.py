@@ -73,9 +73,10 @@ def committed_rows(sink):
     """The rows of the part files that sink's _spark_metadata lists."""
     rows = []
     meta = sink / "_spark_metadata"
-    for entry in sorted(meta.iterdir(), key=lambda p: int(p.name.split(".")[0])):
-        if not entry.name.split(".")[0].isdigit():
-            continue
+    # Entries are named by batch id; anything else (a write killed before
+    # its rename) is not part of the log.
+    entries = [p for p in meta.iterdir() if p.name.isdigit()]
+    for entry in sorted(entries, key=lambda p: int(p.name)):
         lines = entry.read_text().splitlines()
         assert lines[0] == "v1"
         for line in lines[1:]:
