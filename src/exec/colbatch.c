@@ -26,8 +26,7 @@ void *sp_colbatch_alloc(sp_colbatch *b, size_t bytes)
 /* Bytes of a bitmap of n bits. */
 static size_t bitmap_bytes(int64_t n) { return (size_t)((n + 7) / 8); }
 
-/* Bytes of one row of a fixed-width column (0: bit-packed or varlen). */
-static size_t elem_bytes(sp_coltype t)
+size_t sp_coltype_width(sp_coltype t)
 {
     switch (t) {
     case SP_COL_I8:
@@ -77,7 +76,7 @@ static void column_init(sp_colbatch *b, sp_column *c, sp_colspec spec, const cha
         c->chars_cap = 16 * cap > 64 ? 16 * cap : 64;
         c->chars = sp_colbatch_alloc(b, (size_t)c->chars_cap);
     } else {
-        c->values = sp_colbatch_alloc(b, elem_bytes(spec.type) * (size_t)cap);
+        c->values = sp_colbatch_alloc(b, sp_coltype_width(spec.type) * (size_t)cap);
     }
 }
 

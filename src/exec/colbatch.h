@@ -62,6 +62,10 @@ static inline bool sp_coltype_is_varlen(sp_coltype t)
     return t == SP_COL_UTF8 || t == SP_COL_BINARY;
 }
 
+/* Bytes of one row of a fixed-width column type (0: bit-packed bool, or
+ * varlen utf8 and binary). */
+size_t sp_coltype_width(sp_coltype t);
+
 enum { SP_COLBATCH_ALIGN = 64 };
 
 typedef struct sp_column {

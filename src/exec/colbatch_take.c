@@ -8,33 +8,9 @@
 #include <assert.h>
 #include <string.h>
 
-/* Bytes of one row of a fixed-width column type (0: bits or varlen). */
-static size_t fixed_bytes(sp_coltype t)
-{
-    switch (t) {
-    case SP_COL_I8:
-        return 1;
-    case SP_COL_I16:
-        return 2;
-    case SP_COL_I32:
-    case SP_COL_F32:
-    case SP_COL_DATE32:
-        return 4;
-    case SP_COL_I64:
-    case SP_COL_F64:
-    case SP_COL_TIMESTAMP:
-    case SP_COL_TIMESTAMP_NTZ:
-        return 8;
-    case SP_COL_DECIMAL128:
-        return 16;
-    default:
-        return 0;
-    }
-}
-
 static void take_fixed(const sp_column *in, sp_column *out, const int32_t *sel, int64_t n)
 {
-    switch (fixed_bytes(in->type)) {
+    switch (sp_coltype_width(in->type)) {
     case 8: {
         const int64_t *src = in->values;
         int64_t *dst = out->values;
@@ -50,7 +26,7 @@ static void take_fixed(const sp_column *in, sp_column *out, const int32_t *sel, 
         break;
     }
     default: {
-        size_t w = fixed_bytes(in->type);
+        size_t w = sp_coltype_width(in->type);
         const char *src = in->values;
         char *dst = out->values;
         for (int64_t i = 0; i < n; i++)
@@ -139,7 +115,7 @@ static void append_column(sp_colbatch *out, int c, const sp_colbatch *in, int64_
             sp_column_append_bytes(out, c, ic->chars + ic->offsets[i],
                                    (size_t)(ic->offsets[i + 1] - ic->offsets[i]));
     } else {
-        size_t w = fixed_bytes(ic->type);
+        size_t w = sp_coltype_width(ic->type);
         memcpy((char *)oc->values + (size_t)at * w, ic->values, (size_t)n * w);
     }
     if (ic->validity && ic->null_count)

@@ -20,30 +20,6 @@ sp_colbatch *sp_source_batch_new(const sp_sql_type *schema, spate_arena *a, int6
     return sp_colbatch_new_spec(a, n, specs, names, capacity > 0 ? capacity : 1);
 }
 
-/* Bytes per row of a fixed-width column (0: bit-packed bool or varlen). */
-static size_t elem_size(sp_coltype t)
-{
-    switch (t) {
-    case SP_COL_I8:
-        return 1;
-    case SP_COL_I16:
-        return 2;
-    case SP_COL_I32:
-    case SP_COL_F32:
-    case SP_COL_DATE32:
-        return 4;
-    case SP_COL_I64:
-    case SP_COL_F64:
-    case SP_COL_TIMESTAMP:
-    case SP_COL_TIMESTAMP_NTZ:
-        return 8;
-    case SP_COL_DECIMAL128:
-        return 16;
-    default:
-        return 0;
-    }
-}
-
 static void copy_column(const sp_colbatch *src, sp_colbatch *dst, int c)
 {
     const sp_column *s = &src->cols[c];
@@ -56,7 +32,7 @@ static void copy_column(const sp_colbatch *src, sp_colbatch *dst, int c)
     } else if (s->type == SP_COL_BOOL) {
         memcpy(d->values, s->values, (size_t)(n + 7) / 8);
     } else {
-        memcpy(d->values, s->values, (size_t)n * elem_size(s->type));
+        memcpy(d->values, s->values, (size_t)n * sp_coltype_width(s->type));
     }
     if (s->validity)
         for (int64_t r = 0; r < n; r++)
