@@ -225,6 +225,9 @@ static void on_terminated(const char *id, const char *run_id, const char *ex, vo
 
 const sp_query_listener *sp_api_dispatch(spate_session *ss)
 {
-    ss->dispatch = (sp_query_listener){on_started, on_progress, on_idle, on_terminated, ss};
+    /* Set once, before the first query's thread starts: running queries'
+     * threads read it, so it is never written again. */
+    if (!ss->dispatch.ud)
+        ss->dispatch = (sp_query_listener){on_started, on_progress, on_idle, on_terminated, ss};
     return &ss->dispatch;
 }
