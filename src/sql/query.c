@@ -27,7 +27,7 @@ static void timed_wait(sp_query *q, int64_t ms)
  * query's clock (ProcessingTime), or a polling delay when the last trigger
  * found no data (default trigger); a stop or processAllAvailable cuts it
  * short. Real-time slices let a manual clock be re-read. */
-static void wait_next_trigger(sp_query *q, bool ran)
+static void wait_next_trigger(sp_query *q, bool ran, int64_t wake)
 {
     const sp_trigger *t = &q->spec.trigger;
     pthread_mutex_lock(&q->mu);
@@ -36,7 +36,8 @@ static void wait_next_trigger(sp_query *q, bool ran)
         while (!q->stop_requested && spate_clock_now(q->spec.clock) < target)
             timed_wait(q, 10);
     } else if (!ran) {
-        int64_t wake = q->wake;
+        /* wake: its value when the trigger began; a processAllAvailable
+         * since then wants the next trigger now. */
         int64_t delay = sp_conf_duration(q->spec.conf, "spate.sql.streaming.pollingDelay");
         if (!q->stop_requested && q->wake == wake) timed_wait(q, delay > 0 ? delay : 1);
     }
@@ -90,6 +91,9 @@ static void *query_main(void *arg)
         q->source->ops->prepare_available_now)
         q->source->ops->prepare_available_now(q->source);
     for (int64_t n = 1; e == SPATE_OK && !stop_requested(q); n++) {
+        pthread_mutex_lock(&q->mu);
+        int64_t wake = q->wake;
+        pthread_mutex_unlock(&q->mu);
         sp_query_set_status(q, "Getting offsets from source", false, true);
         bool ran = false;
         e = sp_query_trigger(q, &ran, err, sizeof err);
@@ -97,7 +101,7 @@ static void *query_main(void *arg)
         trigger_done(q, ran, n);
         sp_trigger_kind k = q->spec.trigger.kind;
         if (k == SP_TRIGGER_ONCE || (k == SP_TRIGGER_AVAILABLE_NOW && !ran)) break;
-        wait_next_trigger(q, ran);
+        wait_next_trigger(q, ran, wake);
     }
     terminate(q, e == SPATE_OK ? NULL : (err[0] ? err : spate_err_str(e)));
     return NULL;
