@@ -101,6 +101,10 @@ const sp_conf_opt sp_conf_options[] = {
         "How far back a file stream remembers the files it has seen, so that none is read twice."),
     SIZE("spate.files.maxPartitionBytes", "32m", 1,
          "The largest split of a file read into one partition (Spark's default is 128m)."),
+    SIZE("spate.files.openCostInBytes", "4m", 0,
+         "What opening a file costs, counted in bytes, when a SQL file source splits a batch's "
+         "files: splits are at least this long unless the batch is smaller (Spark's "
+         "spark.sql.files.openCostInBytes)."),
     INT("spate.streaming.receiver.maxRate", "0", 0, NOMAX,
         "Records per second each receiver accepts at most; 0 means unlimited."),
     BOOL("spate.streaming.receiver.writeAheadLog.enable", "false",

@@ -83,6 +83,7 @@ sp_colbatch *sp_sql_csv_batch_new(const sp_sql_csv_scanner *s, spate_arena *a, i
 }
 
 void sp_sql_csv_start_file(sp_sql_csv_scanner *s) { s->at_file_start = true; }
+void sp_sql_csv_continue_file(sp_sql_csv_scanner *s) { s->at_file_start = false; }
 
 int64_t sp_sql_csv_malformed(const sp_sql_csv_scanner *s) { return s->base.malformed; }
 

@@ -45,6 +45,8 @@ void sp_sql_csv_scanner_require(sp_sql_csv_scanner *s, const bool *required);
 sp_colbatch *sp_sql_csv_batch_new(const sp_sql_csv_scanner *s, spate_arena *a, int64_t capacity);
 /* The next line is the first of a file (the header, with header=true). */
 void sp_sql_csv_start_file(sp_sql_csv_scanner *s);
+/* The next line is not (a split that starts inside a file). */
+void sp_sql_csv_continue_file(sp_sql_csv_scanner *s);
 /* Scans one line (without its terminator) into row b->length of b. Returns
  * 1 (a row appended), 0 (skipped or dropped), SP_SQL_SCAN_FULL (b has no
  * room: nothing done) or SP_SQL_SCAN_ERROR (FAILFAST's message, or a line

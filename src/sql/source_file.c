@@ -18,8 +18,10 @@
 #include "sql/source_int.h"
 
 #include "base/arena.h"
+#include "base/conf.h"
 #include "base/log.h"
 #include "connect/file_listing.h"
+#include "exec/pool.h"
 #include "sql/sql_error.h"
 
 #include <errno.h>
@@ -43,6 +45,8 @@ typedef struct file_source {
     char **avail_now;               /* prepare_available_now's names, sorted */
     size_t navail;
     bool available_now;
+    int parallelism;              /* executor threads: splits aim at one each */
+    int64_t max_split, open_cost; /* spate.files.maxPartitionBytes, openCostInBytes */
     char desc[PATH_MAX + 64];
 } file_source;
 
@@ -239,6 +243,35 @@ static void file_prepare_available_now(sp_source *s)
     f->available_now = true;
 }
 
+/* Spark's FilePartition.maxSplitBytes: splits of at most maxPartitionBytes,
+ * about a core's share of the batch, but not below the cost of opening a
+ * file. */
+static int64_t split_bytes(const file_source *f, int64_t bytes)
+{
+    int64_t per_core = bytes / (f->parallelism > 0 ? f->parallelism : 1);
+    int64_t s = per_core > f->open_cost ? per_core : f->open_cost;
+    s = s < f->max_split ? s : f->max_split;
+    return s > 0 ? s : 1;
+}
+
+static size_t nsplits(int64_t size, int64_t split)
+{
+    return size <= split ? 1 : (size_t)((size + split - 1) / split);
+}
+
+/* Splits file e into out[0..k) (k returned), of nearly equal lengths. */
+static size_t plan_file(const sp_file_entry *e, int64_t split, spate_arena *a, void **out)
+{
+    size_t k = nsplits(e->size, split);
+    for (size_t i = 0; i < k; i++) {
+        sp_file_split *s = spate_arena_alloc(a, sizeof *s);
+        *s = (sp_file_split){e, e->size * (int64_t)i / (int64_t)k,
+                             e->size * (int64_t)(i + 1) / (int64_t)k};
+        out[i] = s;
+    }
+    return k;
+}
+
 static spate_err file_plan(sp_source *s, const char *start, const char *end, spate_arena *a,
                            void ***parts, int *nparts, char *errstr, size_t n)
 {
@@ -255,14 +288,20 @@ static spate_err file_plan(sp_source *s, const char *start, const char *end, spa
                  eo, f->log.n);
         return SPATE_ERR_STATE;
     }
+    int64_t bytes = 0, split = 0;
     size_t total = 0;
     for (int64_t id = so + 1; id <= eo; id++)
-        total += f->log.batches[id].n;
+        for (size_t i = 0; i < f->log.batches[id].n; i++)
+            bytes += f->log.batches[id].files[i].size;
+    split = split_bytes(f, bytes);
+    for (int64_t id = so + 1; id <= eo; id++)
+        for (size_t i = 0; i < f->log.batches[id].n; i++)
+            total += nsplits(f->log.batches[id].files[i].size, split);
     *parts = spate_arena_alloc(a, (total ? total : 1) * sizeof **parts);
     size_t k = 0;
     for (int64_t id = so + 1; id <= eo; id++)
         for (size_t i = 0; i < f->log.batches[id].n; i++)
-            (*parts)[k++] = &f->log.batches[id].files[i];
+            k += plan_file(&f->log.batches[id].files[i], split, a, *parts + k);
     *nparts = (int)k;
     return SPATE_OK;
 }
@@ -344,6 +383,10 @@ sp_source *sp_source_file_open(const sp_source_def *d, const sp_source_env *env,
     f->base.ops = &file_ops;
     f->base.def = d;
     f->latest_mtime = f->purge_ts = INT64_MIN;
+    const char *master = env->conf ? spate_conf_get(env->conf, "spate.master") : NULL;
+    f->parallelism = master ? sp_master_threads(master) : 1;
+    f->max_split = sp_conf_i64(env->conf, "spate.files.maxPartitionBytes");
+    f->open_cost = sp_conf_i64(env->conf, "spate.files.openCostInBytes");
     if (!sp_source_file_opts(d, env->conf, &f->o, errstr, n) || !split_path(f, errstr, n)) {
         free(f->dir), free(f->pattern), free(f);
         return NULL;

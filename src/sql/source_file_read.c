@@ -123,12 +123,33 @@ static spate_err io_error(file_reader *r, const char *why)
     return SPATE_ERR_IO;
 }
 
-/* Reads the file in chunks, scanning whole lines as they arrive. */
-static spate_err read_file(file_reader *r, int fd, int64_t size)
+/* The offset just past the first line separator at or after off (or
+ * size): where the line after the one holding byte off begins. */
+static spate_err after_line(file_reader *r, int fd, int64_t off, int64_t size, int64_t *out)
+{
+    char buf[4096], sep = line_sep(r->fp), why[128];
+    while (off < size) {
+        size_t want = (size_t)(size - off) < sizeof buf ? (size_t)(size - off) : sizeof buf;
+        ssize_t k = pread(fd, buf, want, off);
+        if (k < 0 && errno == EINTR) continue;
+        if (k <= 0) return io_error(r, k < 0 ? sp_strerror(errno, why, sizeof why) : "it shrank");
+        const char *nl = memchr(buf, sep, (size_t)k);
+        if (nl) {
+            *out = off + (nl - buf) + 1;
+            return SPATE_OK;
+        }
+        off += k;
+    }
+    *out = size;
+    return SPATE_OK;
+}
+
+/* Reads [pos, size) of the file in chunks, scanning whole lines as they
+ * arrive. */
+static spate_err read_file(file_reader *r, int fd, int64_t pos, int64_t size)
 {
     size_t cap = READ_CHUNK, len = 0;
     char *buf = sp_xmalloc(cap), sep = line_sep(r->fp), why[128];
-    int64_t pos = 0;
     spate_err e = SPATE_OK;
     while (e == SPATE_OK && (pos < size || len > 0)) {
         if (len == cap) buf = sp_xrealloc(buf, cap *= 2);
@@ -155,14 +176,19 @@ static spate_err read_file(file_reader *r, int fd, int64_t size)
     return e;
 }
 
-static bool make_scanner(file_reader *r)
+/* The scanner of r's format; mid_file: the split does not start the file
+ * (so its first line is no CSV header). */
+static bool make_scanner(file_reader *r, bool mid_file)
 {
     const sp_file_parse *fp = r->fp;
     if (fp->kind == SP_FILE_CSV) {
         r->csv = sp_sql_csv_scanner_new(fp->schema, &fp->csv, r->errstr, r->errn);
         if (!r->csv) return false;
         if (fp->required) sp_sql_csv_scanner_require(r->csv, fp->required);
-        sp_sql_csv_start_file(r->csv);
+        if (mid_file)
+            sp_sql_csv_continue_file(r->csv);
+        else
+            sp_sql_csv_start_file(r->csv);
     } else if (fp->kind == SP_FILE_JSON) {
         r->json = sp_sql_json_scanner_new(fp->schema, &fp->json, r->errstr, r->errn);
         if (!r->json) return false;
@@ -170,10 +196,23 @@ static bool make_scanner(file_reader *r)
     return true;
 }
 
-spate_err sp_source_file_read(const sp_file_parse *fp, const sp_file_entry *f, bool reuse,
+/* The bytes [*from, *to) that split s reads (its whole lines). */
+static spate_err split_bounds(file_reader *r, int fd, const sp_file_split *s, int64_t *from,
+                              int64_t *to)
+{
+    int64_t size = s->file->size, end = s->end < size ? s->end : size;
+    *from = 0;
+    *to = size;
+    spate_err e = s->start > 0 ? after_line(r, fd, s->start - 1, size, from) : SPATE_OK;
+    if (!e && end < size) e = after_line(r, fd, end - 1, size, to);
+    return e;
+}
+
+spate_err sp_source_file_read(const sp_file_parse *fp, const sp_file_split *s, bool reuse,
                               spate_arena *a, sp_source_emit_fn emit, void *ud,
                               sp_source_counters *c, char *errstr, size_t n)
 {
+    const sp_file_entry *f = s->file;
     file_reader r = {fp, f->path, NULL, NULL, NULL, a, reuse, f->size, emit, ud, c, errstr, n};
     int fd = open(f->path, O_RDONLY | O_CLOEXEC);
     char why[128];
@@ -182,10 +221,13 @@ spate_err sp_source_file_read(const sp_file_parse *fp, const sp_file_entry *f, b
         return SPATE_OK;
     }
     if (fd < 0) return io_error(&r, sp_strerror(errno, why, sizeof why));
-    spate_err e = make_scanner(&r) ? read_file(&r, fd, f->size) : SPATE_ERR_INVALID_ARG;
+    int64_t from = 0, to = 0;
+    spate_err e = make_scanner(&r, s->start > 0) ? split_bounds(&r, fd, s, &from, &to)
+                                                 : SPATE_ERR_INVALID_ARG;
+    if (e == SPATE_OK && from < to) e = read_file(&r, fd, from, to);
     close(fd);
     if (e == SPATE_OK) e = flush(&r);
-    c->bytes += f->size;
+    c->bytes += to - from;
     if (r.csv) c->malformed += sp_sql_csv_malformed(r.csv);
     if (r.json) c->malformed += sp_sql_json_malformed(r.json);
     sp_sql_csv_scanner_free(r.csv);

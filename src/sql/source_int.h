@@ -142,11 +142,20 @@ typedef struct sp_file_opts {
 bool sp_source_file_opts(const sp_source_def *d, const spate_conf *conf, sp_file_opts *o,
                          char *errstr, size_t n);
 
-/* Reads file f (up to the size it was listed with) into batches of
- * SP_SOURCE_BATCH_ROWS rows made in a, handed to emit (reuse: one batch,
- * reset after each emit). FAILFAST and I/O
- * errors name the file. Executor threads. */
-spate_err sp_source_file_read(const sp_file_parse *fp, const sp_file_entry *f, bool reuse,
+/* A planned partition of a file: the lines that start in [start, end)
+ * (Hadoop's LineRecordReader rule: a split after the first skips the line
+ * it begins inside, and every split reads through the line that crosses
+ * its end), so that the splits of a file read each line once. */
+typedef struct sp_file_split {
+    const sp_file_entry *file;
+    int64_t start, end;
+} sp_file_split;
+
+/* Reads split s of a file (up to the size the file was listed with) into
+ * batches of SP_SOURCE_BATCH_ROWS rows made in a, handed to emit (reuse:
+ * one batch, reset after each emit). FAILFAST and I/O errors name the file.
+ * Executor threads. */
+spate_err sp_source_file_read(const sp_file_parse *fp, const sp_file_split *s, bool reuse,
                               spate_arena *a, sp_source_emit_fn emit, void *ud,
                               sp_source_counters *c, char *errstr, size_t n);
 

@@ -140,3 +140,20 @@ def test_csv_column_pruning_and_failfast(run_spate, tmp_path):
     r = sql(run_spate, script.format("b"))
     assert r.returncode == 1
     assert "FAILFAST" in r.stderr.decode() or "Malformed" in r.stderr.decode(), r.stderr
+
+
+def test_file_splits_read_each_line_once(run_spate, tmp_path):
+    """A file cut into many splits (maxPartitionBytes of 97 bytes, lines of
+    varying length, a header) is read line for line exactly once."""
+    src = tmp_path / "in"
+    src.mkdir()
+    lines = [f"{i},{'x' * (i % 13)}" for i in range(1, 1001)]
+    (src / "a.csv").write_text("n,s\n" + "\n".join(lines) + "\n")
+    r = sql(run_spate, f"""
+        CREATE TABLE t (n INT, s STRING) USING csv OPTIONS (path '{src}', header true);
+        CREATE TABLE c USING console OPTIONS (outputMode 'complete', trigger 'availableNow');
+        INSERT INTO c SELECT count(*) AS c, sum(n) AS s, sum(length(s)) AS l FROM STREAM(t)
+        GROUP BY 'all'""", "spate.files.maxPartitionBytes=97", "spate.files.openCostInBytes=0")
+    assert r.returncode == 0, r.stderr
+    want_len = sum(i % 13 for i in range(1, 1001))
+    assert f"|1000|500500|{want_len}|" in r.stdout.decode().replace(" ", ""), r.stdout.decode()
