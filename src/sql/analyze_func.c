@@ -17,6 +17,9 @@ typedef enum arg_rule {
     A_COMMON,  /* one wider type */
     A_IF,      /* BOOLEAN, then one wider type */
     A_ROUND,   /* a number, then an INT scale */
+    A_DATE,    /* DATE, then INTs (date_add's days) */
+    A_DATES,   /* every argument DATE (datediff) */
+    A_TS,      /* TIMESTAMP */
 } arg_rule;
 
 typedef struct func_def {
@@ -63,6 +66,17 @@ static const func_def funcs[] = {
     {"power", SP_SQL_F_POW, 2, 2, "2", A_DOUBLE},
     {"greatest", SP_SQL_F_GREATEST, 2, -1, "> 1", A_COMMON},
     {"least", SP_SQL_F_LEAST, 2, -1, "> 1", A_COMMON},
+    {"year", SP_SQL_F_YEAR, 1, 1, "1", A_DATE},
+    {"month", SP_SQL_F_MONTH, 1, 1, "1", A_DATE},
+    {"dayofmonth", SP_SQL_F_DAYOFMONTH, 1, 1, "1", A_DATE},
+    {"day", SP_SQL_F_DAYOFMONTH, 1, 1, "1", A_DATE},
+    {"hour", SP_SQL_F_HOUR, 1, 1, "1", A_TS},
+    {"minute", SP_SQL_F_MINUTE, 1, 1, "1", A_TS},
+    {"second", SP_SQL_F_SECOND, 1, 1, "1", A_TS},
+    {"date_add", SP_SQL_F_DATE_ADD, 2, 2, "2", A_DATE},
+    {"dateadd", SP_SQL_F_DATE_ADD, 2, 2, "2", A_DATE},
+    {"date_sub", SP_SQL_F_DATE_SUB, 2, 2, "2", A_DATE},
+    {"datediff", SP_SQL_F_DATEDIFF, 2, 2, "2", A_DATES},
 };
 
 const char *sp_az_func_pretty_name(const char *name)
@@ -157,6 +171,15 @@ static bool cast_args(sp_analyzer *az, const func_def *d, const sp_sql_node *n, 
         case A_ROUND:
             if (i == 0 && !sp_sql_type_is_numeric(v[i]->type)) v[i] = sp_az_cast(az, v[i], dbl);
             if (i == 1) v[i] = sp_az_cast(az, v[i], in);
+            break;
+        case A_DATE:
+            v[i] = sp_az_cast(az, v[i], i == 0 ? sp_sql_prim(SP_SQL_DATE) : in);
+            break;
+        case A_DATES:
+            v[i] = sp_az_cast(az, v[i], sp_sql_prim(SP_SQL_DATE));
+            break;
+        case A_TS:
+            v[i] = sp_az_cast(az, v[i], sp_sql_prim(SP_SQL_TIMESTAMP));
             break;
         case A_ANY:
             break;

@@ -90,6 +90,15 @@ typedef enum sp_sql_func {
     SP_SQL_F_POW,
     SP_SQL_F_GREATEST,
     SP_SQL_F_LEAST,
+    SP_SQL_F_YEAR, /* date fields: (DATE) -> INT */
+    SP_SQL_F_MONTH,
+    SP_SQL_F_DAYOFMONTH,
+    SP_SQL_F_HOUR, /* time fields: (TIMESTAMP) -> INT, in the session zone */
+    SP_SQL_F_MINUTE,
+    SP_SQL_F_SECOND,
+    SP_SQL_F_DATE_ADD, /* (DATE, INT) -> DATE */
+    SP_SQL_F_DATE_SUB,
+    SP_SQL_F_DATEDIFF, /* (DATE end, DATE start) -> INT */
     SP_SQL_F_COUNT_
 } sp_sql_func;
 

@@ -35,6 +35,15 @@ static const char *const names[SP_SQL_F_COUNT_] = {
     [SP_SQL_F_POW] = "POWER",
     [SP_SQL_F_GREATEST] = "greatest",
     [SP_SQL_F_LEAST] = "least",
+    [SP_SQL_F_YEAR] = "year",
+    [SP_SQL_F_MONTH] = "month",
+    [SP_SQL_F_DAYOFMONTH] = "dayofmonth",
+    [SP_SQL_F_HOUR] = "hour",
+    [SP_SQL_F_MINUTE] = "minute",
+    [SP_SQL_F_SECOND] = "second",
+    [SP_SQL_F_DATE_ADD] = "date_add",
+    [SP_SQL_F_DATE_SUB] = "date_sub",
+    [SP_SQL_F_DATEDIFF] = "datediff",
 };
 
 const char *sp_sql_func_name(sp_sql_func fn)
@@ -56,7 +65,12 @@ static const sp_sql_type *func_type(spate_arena *a, sp_sql_func fn, sp_sql_expr 
     switch (fn) {
     case SP_SQL_F_LENGTH:
     case SP_SQL_F_INSTR:
+    case SP_SQL_F_YEAR ... SP_SQL_F_SECOND:
+    case SP_SQL_F_DATEDIFF:
         return sp_sql_prim(SP_SQL_INT);
+    case SP_SQL_F_DATE_ADD:
+    case SP_SQL_F_DATE_SUB:
+        return sp_sql_prim(SP_SQL_DATE);
     case SP_SQL_F_UPPER ... SP_SQL_F_RTRIM:
     case SP_SQL_F_SUBSTRING ... SP_SQL_F_CONCAT_WS:
     case SP_SQL_F_LPAD ... SP_SQL_F_REGEXP_REPLACE:

@@ -112,6 +112,8 @@ sp_column *sp_sql_eval_cast(const sp_sql_expr *e, const sp_colbatch *in, sp_sql_
 sp_column *sp_sql_eval_cond(const sp_sql_expr *e, const sp_colbatch *in, sp_sql_eval_ctx *ctx);
 sp_column *sp_sql_eval_string(const sp_sql_expr *e, const sp_colbatch *in, sp_sql_eval_ctx *ctx);
 sp_column *sp_sql_eval_math(const sp_sql_expr *e, const sp_colbatch *in, sp_sql_eval_ctx *ctx);
+/* expr_datetime.c: year ... second, date_add, date_sub, datediff. */
+sp_column *sp_sql_eval_datetime(const sp_sql_expr *e, const sp_colbatch *in, sp_sql_eval_ctx *ctx);
 sp_column *sp_sql_eval_like(const sp_sql_expr *e, const sp_colbatch *in, sp_sql_eval_ctx *ctx);
 sp_column *sp_sql_eval_regexp(const sp_sql_expr *e, const sp_colbatch *in, sp_sql_eval_ctx *ctx);
 

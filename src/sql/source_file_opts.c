@@ -128,7 +128,16 @@ static bool stream_opts(const sp_source_def *d, sp_file_opts *o, char *errstr, s
 
 /* The scanner options of a csv or json source (the stream-only keys the
  * scanners do not know left out), checked by making a scanner. */
-static bool parser_opts(const sp_source_def *d, sp_file_opts *o, char *errstr, size_t n)
+/* The zone the scanners read timestamps in when the timeZone option is not
+ * given: the session's, as Spark's CSV and JSON readers do. */
+static void session_zone(char *zone, size_t size, const spate_conf *conf)
+{
+    const char *z = conf ? spate_conf_get(conf, "spate.sql.session.timeZone") : NULL;
+    if (!zone[0] && z) snprintf(zone, size, "%s", z);
+}
+
+static bool parser_opts(const sp_source_def *d, const spate_conf *conf, sp_file_opts *o,
+                        char *errstr, size_t n)
 {
     const char *keys[d->nopts + 1], *vals[d->nopts + 1];
     int k = 0;
@@ -142,12 +151,14 @@ static bool parser_opts(const sp_source_def *d, sp_file_opts *o, char *errstr, s
     if (p->kind == SP_FILE_CSV) {
         sp_sql_csv_options_init(&p->csv);
         if (!sp_sql_csv_options_parse(&p->csv, keys, vals, k, errstr, n)) return false;
+        session_zone(p->csv.time_zone, sizeof p->csv.time_zone, conf);
         sp_sql_csv_scanner *s = sp_sql_csv_scanner_new(p->schema, &p->csv, errstr, n);
         sp_sql_csv_scanner_free(s);
         return s != NULL;
     }
     sp_sql_json_options_init(&p->json);
     if (!sp_sql_json_options_parse(&p->json, keys, vals, k, errstr, n)) return false;
+    session_zone(p->json.time_zone, sizeof p->json.time_zone, conf);
     sp_sql_json_scanner *s = sp_sql_json_scanner_new(p->schema, &p->json, errstr, n);
     sp_sql_json_scanner_free(s);
     return s != NULL;
@@ -172,13 +183,13 @@ static bool text_opts(const sp_source_def *d, char *errstr, size_t n)
 bool sp_source_file_opts(const sp_source_def *d, const spate_conf *conf, sp_file_opts *o,
                          char *errstr, size_t n)
 {
-    (void)conf;
     memset(o, 0, sizeof *o);
     o->parse.kind = !strcmp(d->format, "csv")    ? SP_FILE_CSV
                     : !strcmp(d->format, "json") ? SP_FILE_JSON
                                                  : SP_FILE_TEXT;
     o->parse.schema = d->schema;
-    if (o->parse.kind == SP_FILE_TEXT ? !text_opts(d, errstr, n) : !parser_opts(d, o, errstr, n))
+    if (o->parse.kind == SP_FILE_TEXT ? !text_opts(d, errstr, n)
+                                      : !parser_opts(d, conf, o, errstr, n))
         return false;
     return stream_opts(d, o, errstr, n);
 }

@@ -157,3 +157,28 @@ def test_file_splits_read_each_line_once(run_spate, tmp_path):
     assert r.returncode == 0, r.stderr
     want_len = sum(i % 13 for i in range(1, 1001))
     assert f"|1000|500500|{want_len}|" in r.stdout.decode().replace(" ", ""), r.stdout.decode()
+
+
+def test_date_and_time_functions(run_spate, tmp_path):
+    """year, month, dayofmonth, hour, minute, second, date_add, date_sub and
+    datediff with Spark's answers (2016 is a leap year); NULL in, NULL out;
+    hour in the session time zone."""
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.csv").write_text("2016-03-22 20:25:28\n\n2016-12-31 23:59:59\n")
+    r = sql(run_spate, f"""
+        CREATE TABLE t (ts TIMESTAMP) USING csv OPTIONS (path '{src}');
+        SELECT year(ts) AS y, month(ts) AS m, dayofmonth(ts) AS d, hour(ts) AS h,
+               minute(ts) AS mi, second(ts) AS s, date_add(ts, 10) AS a,
+               date_sub(ts, 31) AS b, datediff(ts, '2016-01-01') AS dd FROM t""")
+    assert r.returncode == 0, r.stderr
+    rows = [x for x in r.stdout.decode().splitlines() if x.startswith("|")][1:]
+    assert [x.replace(" ", "") for x in rows] == [
+        "|2016|3|22|20|25|28|2016-04-01|2016-02-20|81|",
+        "|2016|12|31|23|59|59|2017-01-10|2016-11-30|365|",
+    ]
+    r = sql(run_spate, f"""
+        CREATE TABLE t (ts TIMESTAMP) USING csv OPTIONS (path '{src}');
+        SELECT hour(ts) AS h FROM t""", "spate.sql.session.timeZone=+09:00")
+    assert r.returncode == 0, r.stderr
+    assert "|20|" in r.stdout.decode().replace(" ", "")
