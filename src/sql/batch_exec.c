@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* A growable list of batches (malloc'd array; the batches are in arenas). */
 typedef struct blist {
@@ -307,10 +308,21 @@ static void sum_stats(const run *r, sp_batch_stats *s)
     }
 }
 
+/* A mark no earlier run has left on a state entry: entries keep their stamp
+ * in the checkpoint, so a counter from 1 would repeat one a previous
+ * process wrote, and update mode would miss that key. Wall-clock
+ * nanoseconds, kept increasing within the process. */
 static int64_t next_stamp(void)
 {
-    static atomic_llong stamps;
-    return atomic_fetch_add(&stamps, 1) + 1;
+    static atomic_llong last;
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    int64_t now = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec, prev = atomic_load(&last);
+    int64_t next;
+    do
+        next = now > prev ? now : prev + 1;
+    while (!atomic_compare_exchange_weak(&last, &prev, next));
+    return next;
 }
 
 static void run_init(run *r, const sp_physical *ph, const sp_batch_input *in,

@@ -182,3 +182,22 @@ def test_date_and_time_functions(run_spate, tmp_path):
         SELECT hour(ts) AS h FROM t""", "spate.sql.session.timeZone=+09:00")
     assert r.returncode == 0, r.stderr
     assert "|20|" in r.stdout.decode().replace(" ", "")
+
+
+def test_update_mode_after_restart(run_spate, tmp_path):
+    """A key updated by the first batch after a restart is emitted in update
+    mode (the marks of changed keys must not repeat across processes)."""
+    src, ckpt = tmp_path / "in", tmp_path / "ckpt"
+    src.mkdir()
+    script = f"""
+        CREATE TABLE t (k STRING) USING csv OPTIONS (path '{src}');
+        CREATE TABLE c USING console OPTIONS (outputMode 'update', trigger 'availableNow',
+                                              checkpointLocation '{ckpt}');
+        INSERT INTO c SELECT k, count(*) AS n FROM STREAM(t) GROUP BY k"""
+    (src / "1.csv").write_text("a\nb\n")
+    r = sql(run_spate, script)
+    assert r.returncode == 0, r.stderr
+    (src / "2.csv").write_text("a\n")
+    r = sql(run_spate, script)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.decode() == batch(1, "+---+---+\n|  k|  n|\n+---+---+\n|  a|  2|\n+---+---+\n")
