@@ -314,7 +314,7 @@ static void sum_stats(const run *r, sp_batch_stats *s)
  * nanoseconds, kept increasing within the process. */
 static int64_t next_stamp(void)
 {
-    static atomic_llong last;
+    static _Atomic int64_t last;
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     int64_t now = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec, prev = atomic_load(&last);
