@@ -3,6 +3,8 @@
 
 #include "base/arena.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,6 +35,27 @@ void sp_sql_sbuf_fill(sp_sql_sbuf *b, char c, size_t times)
     memset(b->p + b->len, c, times);
     b->len += times;
     b->p[b->len] = '\0';
+}
+
+void sp_sql_sbuf_printf(sp_sql_sbuf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int k = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (k < 0) return;
+    reserve(b, (size_t)k);
+    va_start(ap, fmt);
+    vsnprintf(b->p + b->len, (size_t)k + 1, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)k;
+}
+
+/* Cuts b back to its first len bytes (len <= its length). */
+void sp_sql_sbuf_truncate(sp_sql_sbuf *b, size_t len)
+{
+    b->len = len;
+    if (b->p) b->p[len] = '\0';
 }
 
 void sp_sql_sbuf_clear(sp_sql_sbuf *b)
