@@ -6,6 +6,8 @@
  * DATATYPE_MISMATCH.*. Threads: the analyzer's. */
 #include "sql/analyzer_int.h"
 
+#include "sql/analyze_dt_int.h"
+
 #include <string.h>
 #include <strings.h>
 
@@ -20,6 +22,7 @@ typedef enum arg_rule {
     A_DATE,    /* DATE, then INTs (date_add's days) */
     A_DATES,   /* every argument DATE (datediff) */
     A_TS,      /* TIMESTAMP */
+    A_DT,      /* analyze_datetime.c's rules (patterns, levels, defaults) */
 } arg_rule;
 
 typedef struct func_def {
@@ -77,6 +80,23 @@ static const func_def funcs[] = {
     {"dateadd", SP_SQL_F_DATE_ADD, 2, 2, "2", A_DATE},
     {"date_sub", SP_SQL_F_DATE_SUB, 2, 2, "2", A_DATE},
     {"datediff", SP_SQL_F_DATEDIFF, 2, 2, "2", A_DATES},
+    {"quarter", SP_SQL_F_QUARTER, 1, 1, "1", A_DATE},
+    {"dayofyear", SP_SQL_F_DAYOFYEAR, 1, 1, "1", A_DATE},
+    {"dayofweek", SP_SQL_F_DAYOFWEEK, 1, 1, "1", A_DATE},
+    {"weekday", SP_SQL_F_WEEKDAY, 1, 1, "1", A_DATE},
+    {"add_months", SP_SQL_F_ADD_MONTHS, 2, 2, "2", A_DATE},
+    {"last_day", SP_SQL_F_LAST_DAY, 1, 1, "1", A_DATE},
+    {"date_trunc", SP_SQL_F_DATE_TRUNC, 2, 2, "2", A_DT},
+    {"trunc", SP_SQL_F_TRUNC, 2, 2, "2", A_DT},
+    {"current_timestamp", SP_SQL_F_CURRENT_TIMESTAMP, 0, 0, "0", A_DT},
+    {"now", SP_SQL_F_CURRENT_TIMESTAMP, 0, 0, "0", A_DT},
+    {"current_date", SP_SQL_F_CURRENT_DATE, 0, 0, "0", A_DT},
+    {"to_timestamp", SP_SQL_F_TO_TIMESTAMP, 1, 2, "[1, 2]", A_DT},
+    {"to_date", SP_SQL_F_TO_DATE, 1, 2, "[1, 2]", A_DT},
+    {"unix_timestamp", SP_SQL_F_UNIX_TIMESTAMP, 0, 2, "[0, 1, 2]", A_DT},
+    {"to_unix_timestamp", SP_SQL_F_UNIX_TIMESTAMP, 1, 2, "[1, 2]", A_DT},
+    {"from_unixtime", SP_SQL_F_FROM_UNIXTIME, 1, 2, "[1, 2]", A_DT},
+    {"date_format", SP_SQL_F_DATE_FORMAT, 2, 2, "2", A_DT},
 };
 
 const char *sp_az_func_pretty_name(const char *name)
@@ -182,6 +202,7 @@ static bool cast_args(sp_analyzer *az, const func_def *d, const sp_sql_node *n, 
             v[i] = sp_az_cast(az, v[i], sp_sql_prim(SP_SQL_TIMESTAMP));
             break;
         case A_ANY:
+        case A_DT:
             break;
         }
     }
@@ -198,6 +219,7 @@ static sp_sql_expr *scalar(sp_analyzer *az, const sp_az_scope *s, const sp_sql_n
     sp_az_scope inner = *s;
     for (int i = 0; i < k; i++)
         if (!(v[i] = sp_az_expr(az, &inner, n->list2.items[i], err))) return NULL;
+    if (d->rule == A_DT) return sp_az_datetime_call(az, n, d->fn, v, k, err);
     if (!cast_args(az, d, n, v, k, err)) return NULL;
     return sp_sql_expr_func(az->arena, d->fn, v, k, NULL);
 }

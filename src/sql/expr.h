@@ -99,6 +99,21 @@ typedef enum sp_sql_func {
     SP_SQL_F_DATE_ADD, /* (DATE, INT) -> DATE */
     SP_SQL_F_DATE_SUB,
     SP_SQL_F_DATEDIFF, /* (DATE end, DATE start) -> INT */
+    SP_SQL_F_QUARTER,  /* more date fields: (DATE) -> INT */
+    SP_SQL_F_DAYOFYEAR,
+    SP_SQL_F_DAYOFWEEK,
+    SP_SQL_F_WEEKDAY,
+    SP_SQL_F_ADD_MONTHS,        /* (DATE, INT) -> DATE */
+    SP_SQL_F_LAST_DAY,          /* (DATE) -> DATE */
+    SP_SQL_F_DATE_TRUNC,        /* (STRING level, TIMESTAMP) -> TIMESTAMP */
+    SP_SQL_F_TRUNC,             /* (DATE, STRING level) -> DATE */
+    SP_SQL_F_CURRENT_TIMESTAMP, /* () -> TIMESTAMP: ctx->now_us */
+    SP_SQL_F_CURRENT_DATE,      /* () -> DATE in the session zone */
+    SP_SQL_F_TO_TIMESTAMP,      /* (STRING|DATE|TIMESTAMP, STRING fmt) -> TIMESTAMP */
+    SP_SQL_F_TO_DATE,           /* (STRING|DATE|TIMESTAMP, STRING fmt) -> DATE */
+    SP_SQL_F_UNIX_TIMESTAMP,    /* (STRING|DATE|TIMESTAMP, STRING fmt) -> BIGINT */
+    SP_SQL_F_FROM_UNIXTIME,     /* (BIGINT, STRING fmt) -> STRING */
+    SP_SQL_F_DATE_FORMAT,       /* (TIMESTAMP, STRING fmt) -> STRING */
     SP_SQL_F_COUNT_
 } sp_sql_func;
 
@@ -126,6 +141,8 @@ struct sp_sql_expr {
     const char *name; /* COLUMN: printed name; FUNC: Spark's function name */
     int64_t expr_id;  /* COLUMN: printed after '#' */
     sp_sql_lit lit;   /* LITERAL */
+    const void *aux;  /* FUNC: what the analyzer prepared once (a constant
+                         datetime pattern compiled: sp_dtf), or NULL */
     char escape;      /* LIKE: the escape character ('\\' by default) */
     int nchildren;
     sp_sql_expr **children;
@@ -184,6 +201,8 @@ typedef struct sp_sql_eval_ctx {
     int64_t now_us;        /* current_timestamp of the query */
     spate_arena *arena;    /* where result columns go (per batch) */
     const uint8_t *active; /* internal: rows whose errors count (NULL: all) */
+    /* The batch's built join tables, by sp_join_spec.index (join.h). */
+    struct sp_join_table *const *joins;
     bool failed;
     char error_class[64]; /* "ARITHMETIC_OVERFLOW" */
     char error[1024];     /* "[ARITHMETIC_OVERFLOW] ... SQLSTATE: 22003" */

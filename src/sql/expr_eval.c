@@ -193,7 +193,7 @@ static sp_column *eval_func(const sp_sql_expr *e, const sp_colbatch *in, sp_sql_
     case SP_SQL_F_SQRT:
     case SP_SQL_F_POW:
         return sp_sql_eval_math(e, in, ctx);
-    case SP_SQL_F_YEAR ... SP_SQL_F_DATEDIFF:
+    case SP_SQL_F_YEAR ... SP_SQL_F_DATE_FORMAT:
         return sp_sql_eval_datetime(e, in, ctx);
     default:
         return sp_sql_eval_string(e, in, ctx);

@@ -44,6 +44,21 @@ static const char *const names[SP_SQL_F_COUNT_] = {
     [SP_SQL_F_DATE_ADD] = "date_add",
     [SP_SQL_F_DATE_SUB] = "date_sub",
     [SP_SQL_F_DATEDIFF] = "datediff",
+    [SP_SQL_F_QUARTER] = "quarter",
+    [SP_SQL_F_DAYOFYEAR] = "dayofyear",
+    [SP_SQL_F_DAYOFWEEK] = "dayofweek",
+    [SP_SQL_F_WEEKDAY] = "weekday",
+    [SP_SQL_F_ADD_MONTHS] = "add_months",
+    [SP_SQL_F_LAST_DAY] = "last_day",
+    [SP_SQL_F_DATE_TRUNC] = "date_trunc",
+    [SP_SQL_F_TRUNC] = "trunc",
+    [SP_SQL_F_CURRENT_TIMESTAMP] = "current_timestamp",
+    [SP_SQL_F_CURRENT_DATE] = "current_date",
+    [SP_SQL_F_TO_TIMESTAMP] = "to_timestamp",
+    [SP_SQL_F_TO_DATE] = "to_date",
+    [SP_SQL_F_UNIX_TIMESTAMP] = "unix_timestamp",
+    [SP_SQL_F_FROM_UNIXTIME] = "from_unixtime",
+    [SP_SQL_F_DATE_FORMAT] = "date_format",
 };
 
 const char *sp_sql_func_name(sp_sql_func fn)
@@ -67,10 +82,25 @@ static const sp_sql_type *func_type(spate_arena *a, sp_sql_func fn, sp_sql_expr 
     case SP_SQL_F_INSTR:
     case SP_SQL_F_YEAR ... SP_SQL_F_SECOND:
     case SP_SQL_F_DATEDIFF:
+    case SP_SQL_F_QUARTER ... SP_SQL_F_WEEKDAY:
         return sp_sql_prim(SP_SQL_INT);
     case SP_SQL_F_DATE_ADD:
     case SP_SQL_F_DATE_SUB:
+    case SP_SQL_F_ADD_MONTHS:
+    case SP_SQL_F_LAST_DAY:
+    case SP_SQL_F_TRUNC:
+    case SP_SQL_F_CURRENT_DATE:
+    case SP_SQL_F_TO_DATE:
         return sp_sql_prim(SP_SQL_DATE);
+    case SP_SQL_F_DATE_TRUNC:
+    case SP_SQL_F_CURRENT_TIMESTAMP:
+    case SP_SQL_F_TO_TIMESTAMP:
+        return sp_sql_prim(SP_SQL_TIMESTAMP);
+    case SP_SQL_F_UNIX_TIMESTAMP:
+        return sp_sql_prim(SP_SQL_BIGINT);
+    case SP_SQL_F_FROM_UNIXTIME:
+    case SP_SQL_F_DATE_FORMAT:
+        return sp_sql_prim(SP_SQL_STRING);
     case SP_SQL_F_UPPER ... SP_SQL_F_RTRIM:
     case SP_SQL_F_SUBSTRING ... SP_SQL_F_CONCAT_WS:
     case SP_SQL_F_LPAD ... SP_SQL_F_REGEXP_REPLACE:
@@ -111,7 +141,12 @@ static bool func_nullable(sp_sql_func fn, sp_sql_expr *const *args, int n)
     case SP_SQL_F_REGEXP_EXTRACT:
     case SP_SQL_F_SQRT:
     case SP_SQL_F_CONCAT_WS:
+    case SP_SQL_F_DATE_TRUNC ... SP_SQL_F_TRUNC:         /* an invalid level gives NULL */
+    case SP_SQL_F_TO_TIMESTAMP ... SP_SQL_F_DATE_FORMAT: /* bad text (ANSI off) */
         return true;
+    case SP_SQL_F_CURRENT_TIMESTAMP:
+    case SP_SQL_F_CURRENT_DATE:
+        return false;
     default:
         return any;
     }

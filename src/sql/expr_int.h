@@ -112,8 +112,17 @@ sp_column *sp_sql_eval_cast(const sp_sql_expr *e, const sp_colbatch *in, sp_sql_
 sp_column *sp_sql_eval_cond(const sp_sql_expr *e, const sp_colbatch *in, sp_sql_eval_ctx *ctx);
 sp_column *sp_sql_eval_string(const sp_sql_expr *e, const sp_colbatch *in, sp_sql_eval_ctx *ctx);
 sp_column *sp_sql_eval_math(const sp_sql_expr *e, const sp_colbatch *in, sp_sql_eval_ctx *ctx);
-/* expr_datetime.c: year ... second, date_add, date_sub, datediff. */
+/* expr_datetime.c: year ... second, date_add, date_sub, datediff, quarter
+ * ... last_day, trunc, date_trunc, current_*; it hands to_timestamp, to_date,
+ * unix_timestamp to expr_datetime_parse.c and from_unixtime, date_format to
+ * expr_datetime_format.c. */
 sp_column *sp_sql_eval_datetime(const sp_sql_expr *e, const sp_colbatch *in, sp_sql_eval_ctx *ctx);
+sp_column *sp_sql_eval_dt_parse(const sp_sql_expr *e, const sp_colbatch *in, sp_sql_eval_ctx *ctx);
+sp_column *sp_sql_eval_dt_format(const sp_sql_expr *e, const sp_colbatch *in,
+                                 sp_sql_eval_ctx *ctx);
+/* Raises a complete Spark message ("[COND] ... SQLSTATE: x") as
+ * sp_sql_raise does. */
+bool sp_sql_raise_msg(sp_sql_eval_ctx *ctx, int64_t row, const char *msg);
 sp_column *sp_sql_eval_like(const sp_sql_expr *e, const sp_colbatch *in, sp_sql_eval_ctx *ctx);
 sp_column *sp_sql_eval_regexp(const sp_sql_expr *e, const sp_colbatch *in, sp_sql_eval_ctx *ctx);
 

@@ -128,6 +128,16 @@ const sp_sql_condition sp_sql_conditions[] = {
      "The <paramIndex> parameter requires the <requiredType> type, however <inputSql> has the "
      "type <inputType>."},
     {"INTERNAL_ERROR", NULL, "XX000", "<message>"},
+    /* Datetime patterns (a constant format of to_timestamp, date_format...) */
+    {"INCONSISTENT_BEHAVIOR_CROSS_VERSION", NULL, "42K0B",
+     "You may get a different result due to the upgrading to"},
+    {"INCONSISTENT_BEHAVIOR_CROSS_VERSION", "DATETIME_PATTERN_RECOGNITION", NULL,
+     "Spark >= 3.0:\nFail to recognize <pattern> pattern in the DateTimeFormatter. 1) You can set "
+     "<config> to \"LEGACY\" to restore the behavior before Spark 3.0. 2) You can form a valid "
+     "datetime pattern with the guide from '<docroot>/sql-ref-datetime-pattern.html'."},
+    {"INVALID_DATETIME_PATTERN", NULL, "22007", "Unrecognized datetime pattern: <pattern>."},
+    {"INVALID_DATETIME_PATTERN", "ILLEGAL_CHARACTER", NULL,
+     "Illegal pattern character found in datetime pattern: <c>. Please provide legal character."},
     /* Sources */
     {"DATA_SOURCE_NOT_FOUND", NULL, "42K02",
      "Failed to find the data source: <provider>. Make sure the provider name is correct and the "
