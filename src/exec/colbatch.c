@@ -4,6 +4,7 @@
 #include "exec/colbatch.h"
 
 #include "base/arena.h"
+#include "exec/colbatch_int.h"
 
 #include <assert.h>
 #include <stdio.h>
@@ -49,14 +50,21 @@ size_t sp_coltype_width(sp_coltype t)
     }
 }
 
-static void column_init(sp_colbatch *b, sp_column *c, sp_colspec spec, const char *name, int i)
+static void column_init(sp_colbatch *b, sp_column *c, const sp_coltree *t, const char *name, int i)
 {
     char fallback[24];
     if (!name) {
         snprintf(fallback, sizeof fallback, "c%d", i);
         name = fallback;
     }
+    sp_col_init(b, c, t, name, b->capacity);
+}
+
+void sp_col_init(sp_colbatch *b, sp_column *c, const sp_coltree *t, const char *name, int64_t cap)
+{
+    sp_colspec spec = t->spec;
     c->type = spec.type;
+    c->capacity = cap;
     c->name = sp_arena_memdup(b->arena, name, strlen(name) + 1);
     if (spec.type == SP_COL_DECIMAL128) {
         assert(spec.precision >= 1 && spec.precision <= 38 && spec.scale <= spec.precision);
@@ -66,8 +74,9 @@ static void column_init(sp_colbatch *b, sp_column *c, sp_colspec spec, const cha
     } else {
         snprintf(c->format, sizeof c->format, "%s", sp_coltype_arrow_format(spec.type));
     }
-    int64_t cap = b->capacity;
-    if (spec.type == SP_COL_BOOL) {
+    if (sp_coltype_is_nested(spec.type)) {
+        sp_col_init_nested(b, c, t, cap);
+    } else if (spec.type == SP_COL_BOOL) {
         c->values = sp_colbatch_alloc(b, bitmap_bytes(cap));
         memset(c->values, 0, pad64(bitmap_bytes(cap) ? bitmap_bytes(cap) : 1));
     } else if (sp_coltype_is_varlen(spec.type)) {
@@ -80,8 +89,8 @@ static void column_init(sp_colbatch *b, sp_column *c, sp_colspec spec, const cha
     }
 }
 
-sp_colbatch *sp_colbatch_new_spec(spate_arena *a, int ncols, const sp_colspec *specs,
-                                  const char *const *names, int64_t capacity)
+static sp_colbatch *batch_new(spate_arena *a, int ncols, const sp_colspec *specs,
+                              const sp_coltree *trees, const char *const *names, int64_t capacity)
 {
     assert(ncols >= 0 && capacity >= 0);
     sp_colbatch *b = spate_arena_alloc(a, sizeof *b);
@@ -92,9 +101,23 @@ sp_colbatch *sp_colbatch_new_spec(spate_arena *a, int ncols, const sp_colspec *s
     atomic_init(&b->exports, 0);
     b->cols = spate_arena_alloc(a, sizeof *b->cols * (size_t)(ncols ? ncols : 1));
     memset(b->cols, 0, sizeof *b->cols * (size_t)(ncols ? ncols : 1));
-    for (int i = 0; i < ncols; i++)
-        column_init(b, &b->cols[i], specs[i], names ? names[i] : NULL, i);
+    for (int i = 0; i < ncols; i++) {
+        sp_coltree flat = {.spec = specs ? specs[i] : trees[i].spec};
+        column_init(b, &b->cols[i], specs ? &flat : &trees[i], names ? names[i] : NULL, i);
+    }
     return b;
+}
+
+sp_colbatch *sp_colbatch_new_spec(spate_arena *a, int ncols, const sp_colspec *specs,
+                                  const char *const *names, int64_t capacity)
+{
+    return batch_new(a, ncols, specs, NULL, names, capacity);
+}
+
+sp_colbatch *sp_colbatch_new_tree(spate_arena *a, int ncols, const sp_coltree *trees,
+                                  const char *const *names, int64_t capacity)
+{
+    return batch_new(a, ncols, NULL, trees, names, capacity);
 }
 
 sp_colbatch *sp_colbatch_new(spate_arena *a, int ncols, const sp_coltype *types,
@@ -113,33 +136,45 @@ sp_colbatch *sp_colbatch_new(spate_arena *a, int ncols, const sp_coltype *types,
     return b;
 }
 
+static void column_reset(sp_column *c)
+{
+    if (c->validity) c->spare_validity = c->validity;
+    c->validity = NULL;
+    c->null_count = 0;
+    c->str_rows = 0;
+    for (int i = 0; i < c->nchildren; i++)
+        column_reset(&c->children[i]);
+}
+
 void sp_colbatch_reset(sp_colbatch *b)
 {
     assert(atomic_load(&b->exports) == 0); /* exports read these buffers */
     b->length = 0;
-    for (int i = 0; i < b->ncols; i++) {
-        sp_column *c = &b->cols[i];
-        if (c->validity) c->spare_validity = c->validity;
-        c->validity = NULL;
-        c->null_count = 0;
-        c->str_rows = 0;
-    }
+    for (int i = 0; i < b->ncols; i++)
+        column_reset(&b->cols[i]);
 }
 
 void sp_colbatch_set_length(sp_colbatch *b, int64_t n)
 {
     assert(n >= 0 && n <= b->capacity);
     for (int i = 0; i < b->ncols; i++)
-        assert(!sp_coltype_is_varlen(b->cols[i].type) || b->cols[i].str_rows >= n);
+        assert(!(sp_coltype_is_varlen(b->cols[i].type) || b->cols[i].type == SP_COL_LIST ||
+                 b->cols[i].type == SP_COL_MAP) ||
+               b->cols[i].str_rows >= n);
     b->length = n;
 }
 
 void sp_column_set_null(sp_colbatch *b, int col, int64_t row)
 {
-    assert(col >= 0 && col < b->ncols && row >= 0 && row < b->capacity);
-    sp_column *c = &b->cols[col];
+    assert(col >= 0 && col < b->ncols);
+    sp_col_set_null(b, &b->cols[col], row);
+}
+
+void sp_col_set_null(sp_colbatch *b, sp_column *c, int64_t row)
+{
+    assert(row >= 0 && row < c->capacity);
     if (!c->validity) {
-        size_t n = bitmap_bytes(b->capacity);
+        size_t n = bitmap_bytes(c->capacity);
         c->validity = c->spare_validity ? c->spare_validity : sp_colbatch_alloc(b, n);
         memset(c->validity, 0xff, pad64(n ? n : 1)); /* all valid so far */
     }
@@ -152,8 +187,12 @@ void sp_column_set_null(sp_colbatch *b, int col, int64_t row)
 
 void sp_column_append_bytes(sp_colbatch *b, int col, const void *p, size_t len)
 {
-    sp_column *c = &b->cols[col];
-    assert(sp_coltype_is_varlen(c->type) && c->str_rows < b->capacity);
+    sp_col_append_bytes(b, &b->cols[col], p, len);
+}
+
+void sp_col_append_bytes(sp_colbatch *b, sp_column *c, const void *p, size_t len)
+{
+    assert(sp_coltype_is_varlen(c->type) && c->str_rows < c->capacity);
     int64_t at = c->offsets[c->str_rows];
     assert((int64_t)len <= INT32_MAX - at); /* Arrow's utf8 and binary have 32-bit offsets */
     if (at + (int64_t)len > c->chars_cap) {
@@ -251,6 +290,10 @@ spate_value sp_colbatch_get(const sp_colbatch *b, int col, int64_t row)
         return (spate_value){SPATE_BYTES,
                              (uint32_t)(c->offsets[row + 1] - c->offsets[row]),
                              {.bytes = (const uint8_t *)c->chars + c->offsets[row]}};
+    case SP_COL_LIST:
+    case SP_COL_STRUCT:
+    case SP_COL_MAP:
+        return spate_null(); /* the SQL layer reads nested columns itself */
     }
     return spate_null();
 }

@@ -9,7 +9,11 @@
  * - bool: values bit-packed the same way; int32, int64, float64, timestamp
  *   (int64 microseconds since the epoch, UTC): one element per row;
  * - utf8: int32 offsets (length + 1 of them, offsets[0] = 0), row i is
- *   chars[offsets[i], offsets[i + 1]).
+ *   chars[offsets[i], offsets[i + 1]);
+ * - list: int32 offsets (length + 1), row i is elements [offsets[i],
+ *   offsets[i + 1]) of its one child column; struct: its own validity and
+ *   one child column per field, each of the struct's length; map: a list
+ *   whose child is a struct "entries" of "key" (never null) and "value".
  * Every buffer is 64-byte aligned and padded to a multiple of 64 bytes, and
  * comes from the batch's arena (a task's or a scope's memory): building a
  * batch mallocs nothing per row.
@@ -43,6 +47,9 @@ typedef enum sp_coltype {
     SP_COL_DECIMAL128,    /* 16-byte little-endian two's complement, unscaled */
     SP_COL_BINARY,        /* as utf8: offsets and bytes */
     SP_COL_TIMESTAMP_NTZ, /* int64 microseconds, no time zone */
+    SP_COL_LIST,          /* offsets into one child column of elements */
+    SP_COL_STRUCT,        /* one child column per field */
+    SP_COL_MAP,           /* a list of struct<key, value> */
 } sp_coltype;
 
 /* A column's type with the decimal's precision (1..38) and scale (0..p);
@@ -52,6 +59,16 @@ typedef struct sp_colspec {
     uint8_t precision, scale;
 } sp_colspec;
 
+/* A column's whole type: a nested type names its children, a list 1 (the
+ * element), a map 2 (key, value), a struct one per field with the fields'
+ * names in names (NULL: "f0", "f1"...). A primitive type has none. */
+typedef struct sp_coltree {
+    sp_colspec spec;
+    int nchildren;
+    const struct sp_coltree *children;
+    const char *const *names;
+} sp_coltree;
+
 /* Spark's DecimalType.SYSTEM_DEFAULT, a decimal128 column made by
  * sp_colbatch_new (which takes no precision). */
 enum { SP_COL_DECIMAL_DEFAULT_PRECISION = 38, SP_COL_DECIMAL_DEFAULT_SCALE = 18 };
@@ -60,6 +77,12 @@ enum { SP_COL_DECIMAL_DEFAULT_PRECISION = 38, SP_COL_DECIMAL_DEFAULT_SCALE = 18 
 static inline bool sp_coltype_is_varlen(sp_coltype t)
 {
     return t == SP_COL_UTF8 || t == SP_COL_BINARY;
+}
+
+/* list, struct and map: columns with child columns (colbatch_nested.c). */
+static inline bool sp_coltype_is_nested(sp_coltype t)
+{
+    return t == SP_COL_LIST || t == SP_COL_STRUCT || t == SP_COL_MAP;
 }
 
 /* Bytes of one row of a fixed-width column type (0: bit-packed bool, or
@@ -73,14 +96,17 @@ typedef struct sp_column {
     const char *name;  /* the batch's copy */
     uint8_t *validity; /* NULL: no null row */
     void *values;      /* see above; utf8, binary: NULL */
-    int32_t *offsets;  /* utf8, binary */
+    int32_t *offsets;  /* utf8, binary, list, map */
     char *chars;       /* utf8, binary */
     int64_t null_count;
     int64_t chars_cap;        /* utf8, binary: bytes chars holds */
-    int64_t str_rows;         /* utf8, binary: rows appended */
+    int64_t str_rows;         /* utf8, binary, list, map: rows appended */
     uint8_t *spare_validity;  /* a bitmap kept for reuse after sp_colbatch_reset */
     uint8_t precision, scale; /* decimal128 */
     char format[16];          /* the Arrow format string ("d:10,2") */
+    int64_t capacity;         /* rows the buffers hold (a list's child grows) */
+    int nchildren;            /* list 1, map 1 (the entries struct), struct: fields */
+    struct sp_column *children;
 } sp_column;
 
 struct sp_colbatch {
@@ -99,6 +125,9 @@ sp_colbatch *sp_colbatch_new(spate_arena *a, int ncols, const sp_coltype *types,
                              const char *const *names, int64_t capacity);
 /* The same with each column's precision and scale (decimal128 columns). */
 sp_colbatch *sp_colbatch_new_spec(spate_arena *a, int ncols, const sp_colspec *specs,
+                                  const char *const *names, int64_t capacity);
+/* The same with nested columns. */
+sp_colbatch *sp_colbatch_new_tree(spate_arena *a, int ncols, const sp_coltree *trees,
                                   const char *const *names, int64_t capacity);
 /* Empties b for reuse (length 0, no nulls, no strings); keeps its buffers. */
 void sp_colbatch_reset(sp_colbatch *b);
@@ -141,11 +170,38 @@ void sp_column_append_str(sp_colbatch *b, int col, const char *s, size_t len);
 /* The same for a binary (or utf8) column. */
 void sp_column_append_bytes(sp_colbatch *b, int col, const void *p, size_t len);
 
+/* ---- nested columns (colbatch_nested.c) ----
+ * A list's (or map's) row: sp_col_list_begin makes room for n more elements
+ * in its child and returns the index of the first; the caller fills the
+ * child's rows [first, first + n) (appending, for utf8 and binary, lists and
+ * maps; a map's child is the entries struct: key children[0], value
+ * children[1]); sp_col_list_end closes the row with those n. A struct's
+ * fields are its children, filled at the struct's own row (a null struct
+ * still fills a slot: append "" to a string field). */
+int64_t sp_col_list_begin(sp_colbatch *b, sp_column *c, int64_t n);
+void sp_col_list_end(sp_column *c, int64_t n);
+/* Grows c (a child column) to hold rows rows, with a struct's fields. */
+void sp_col_reserve(sp_colbatch *b, sp_column *c, int64_t rows);
+/* sp_column_set_null and sp_column_append_bytes on any column, child or not. */
+void sp_col_set_null(sp_colbatch *b, sp_column *c, int64_t row);
+void sp_col_append_bytes(sp_colbatch *b, sp_column *c, const void *p, size_t len);
+/* Copies rows [from, from + n) of src into rows [at, at + n) of dst (same
+ * spec; dst holds at + n rows; a varlen or list dst has at rows appended). */
+void sp_col_copy_rows(sp_colbatch *b, sp_column *dst, int64_t at, const sp_column *src,
+                      int64_t from, int64_t n);
+/* The type of c, children included (made in a): a new column like it. */
+sp_coltree sp_column_tree(const sp_column *c, spate_arena *a);
+/* Rows of a list's or map's child that its first `rows` rows use. */
+static inline int64_t sp_col_elements(const sp_column *c, int64_t rows)
+{
+    return c->offsets[rows] - c->offsets[0];
+}
+
 /* The value of row of column col as a DStream element (strings and bytes
  * point into the batch; a timestamp, with or without zone, becomes
  * milliseconds, rounded down; int8/int16 widen to i64, float32 to f64; a
  * date32 is its day number as i64; a decimal128 is its value as f64, which
- * may round). */
+ * may round; a nested value is null: the SQL layer reads nested columns). */
 spate_value sp_colbatch_get(const sp_colbatch *b, int col, int64_t row);
 /* Row row as one element: the column's value for one column, else a tuple
  * (made in a). */

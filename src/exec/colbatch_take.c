@@ -56,18 +56,23 @@ static void take_validity(sp_colbatch *ob, int col, const sp_column *in, const i
 sp_colbatch *sp_colbatch_take(const sp_colbatch *in, const int32_t *sel, int64_t n, spate_arena *a)
 {
     enum { STACK = 32 };
-    sp_colspec stack[STACK];
-    sp_colspec *specs =
+    sp_coltree stack[STACK];
+    sp_coltree *specs =
         in->ncols <= STACK ? stack : spate_arena_alloc(a, sizeof *specs * (size_t)in->ncols);
     const char **names = spate_arena_alloc(a, sizeof *names * (size_t)(in->ncols + 1));
     for (int c = 0; c < in->ncols; c++) {
-        specs[c] = (sp_colspec){in->cols[c].type, in->cols[c].precision, in->cols[c].scale};
+        specs[c] = sp_column_tree(&in->cols[c], a);
         names[c] = in->cols[c].name;
     }
-    sp_colbatch *out = sp_colbatch_new_spec(a, in->ncols, specs, names, n);
+    sp_colbatch *out = sp_colbatch_new_tree(a, in->ncols, specs, names, n);
     for (int c = 0; c < in->ncols; c++) {
         const sp_column *ic = &in->cols[c];
         sp_column *oc = &out->cols[c];
+        if (sp_coltype_is_nested(ic->type)) {
+            for (int64_t i = 0; i < n; i++) /* validity included */
+                sp_col_copy_rows(out, oc, i, ic, sel[i], 1);
+            continue;
+        }
         if (ic->type == SP_COL_BOOL) {
             for (int64_t i = 0; i < n; i++)
                 sp_column_set_bool(oc, i, sp_column_get_bool(ic, sel[i]));
@@ -107,6 +112,10 @@ static void append_column(sp_colbatch *out, int c, const sp_colbatch *in, int64_
     const sp_column *ic = &in->cols[c];
     sp_column *oc = &out->cols[c];
     int64_t n = in->length;
+    if (sp_coltype_is_nested(ic->type)) {
+        sp_col_copy_rows(out, oc, at, ic, 0, n);
+        return;
+    }
     if (ic->type == SP_COL_BOOL) {
         for (int64_t i = 0; i < n; i++)
             sp_column_set_bool(oc, at + i, sp_column_get_bool(ic, i));
@@ -130,14 +139,13 @@ sp_colbatch *sp_colbatch_concat(const sp_colbatch *const *batches, size_t n, spa
     int64_t total = 0;
     for (size_t i = 0; i < n; i++)
         total += batches[i]->length;
-    sp_colspec *specs = spate_arena_alloc(a, sizeof *specs * (size_t)(first->ncols + 1));
+    sp_coltree *specs = spate_arena_alloc(a, sizeof *specs * (size_t)(first->ncols + 1));
     const char **names = spate_arena_alloc(a, sizeof *names * (size_t)(first->ncols + 1));
     for (int c = 0; c < first->ncols; c++) {
-        const sp_column *col = &first->cols[c];
-        specs[c] = (sp_colspec){col->type, col->precision, col->scale};
-        names[c] = col->name;
+        specs[c] = sp_column_tree(&first->cols[c], a);
+        names[c] = first->cols[c].name;
     }
-    sp_colbatch *out = sp_colbatch_new_spec(a, first->ncols, specs, names, total);
+    sp_colbatch *out = sp_colbatch_new_tree(a, first->ncols, specs, names, total);
     int64_t at = 0;
     for (size_t i = 0; i < n; i++) {
         assert(batches[i]->ncols == first->ncols);

@@ -153,6 +153,10 @@ static sp_sql_showval cell_value(const sp_column *c, int64_t row)
     case SP_COL_TIMESTAMP_NTZ:
         v.kind = SP_SQL_SV_TIMESTAMP_NTZ, v.u.us = sp_column_i64(c)[row];
         break;
+    case SP_COL_LIST:
+    case SP_COL_STRUCT:
+    case SP_COL_MAP:
+        break; /* sp_sql_show_cell prints nested values itself */
     }
     return v;
 }

@@ -286,6 +286,10 @@ sp_sink_vt sp_sink_value_text(const sp_sink_writer *w, const sp_column *c, int64
         *s = c->chars + c->offsets[row];
         *n = (size_t)(c->offsets[row + 1] - c->offsets[row]);
         return SP_SINK_VT_QUOTED;
+    case SP_COL_LIST: /* nested: the JSON writer writes them itself */
+    case SP_COL_STRUCT:
+    case SP_COL_MAP:
+        break;
     }
     *n = 0;
     return SP_SINK_VT_QUOTED;
