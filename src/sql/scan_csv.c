@@ -1,33 +1,18 @@
-/* scan_csv.c - the CSV scanner (scan_csv.h): a tokenizer with univocity's
- * rules as Spark sets them up (separator of one or more characters, quote,
- * escape, charToEscapeQuoteEscaping, white space trimming, nullValue and
- * emptyValue), then each token converted into its column (scan_row.c).
- * Unquoted tokens point into the line; quoted ones are unescaped into one
- * buffer of the scanner. One task at a time. */
+/* scan_csv.c - the CSV scanner (scan_csv.h): making it, column pruning,
+ * and the general tokenizer with univocity's rules as Spark sets them up
+ * (separator of one or more characters, quote, escape,
+ * charToEscapeQuoteEscaping, white space trimming, nullValue and
+ * emptyValue); each token is then converted into its column
+ * (scan_csv_fast.c, scan_row.c). Unquoted tokens point into the line; quoted
+ * ones are unescaped into one buffer of the scanner. Lines without quoted
+ * tokens take scan_csv_fast.c's tokenizer. One task at a time. */
 #include "sql/scan_csv.h"
 
 #include "base/errbuf.h"
-#include "sql/scan_int.h"
+#include "sql/scan_csv_int.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-typedef struct csv_tok {
-    const char *p;
-    size_t n;
-    bool is_null; /* an empty unquoted token: univocity's nullValue */
-} csv_tok;
-
-struct sp_sql_csv_scanner {
-    sp_sql_scan_base base;
-    sp_sql_csv_options o;
-    bool at_file_start;
-    csv_tok *toks; /* room for ndata + 1 */
-    int ntoks;     /* tokens of the line, counted past those stored */
-    char *unesc;   /* unescaped quoted tokens of the line */
-    size_t unesc_cap;
-    bool *skip; /* per data field: not required, left NULL (NULL: none) */
-};
 
 sp_sql_csv_scanner *sp_sql_csv_scanner_new(const sp_sql_type *schema, const sp_sql_csv_options *o,
                                            char *errstr, size_t en)
@@ -48,11 +33,16 @@ sp_sql_csv_scanner *sp_sql_csv_scanner_new(const sp_sql_type *schema, const sp_s
     s->base.pinf = s->o.positive_inf;
     s->base.ninf = s->o.negative_inf;
     s->toks = calloc((size_t)s->base.ndata + 1, sizeof *s->toks);
+    s->null_len = strlen(s->o.null_value);
+    s->nan_len = strlen(s->o.nan_value);
+    s->pinf_len = strlen(s->o.positive_inf);
+    s->ninf_len = strlen(s->o.negative_inf);
+    s->at_file_start = true;
     if (!s->toks) {
         sp_sql_csv_scanner_free(s);
         return NULL;
     }
-    s->at_file_start = true;
+    sp_sql_csv_scanner_require(s, NULL);
     return s;
 }
 
@@ -62,19 +52,36 @@ void sp_sql_csv_scanner_free(sp_sql_csv_scanner *s)
     sp_sql_scan_base_free(&s->base);
     free(s->toks);
     free(s->unesc);
-    free(s->skip);
+    free(s->need);
+    free(s->pruned);
     free(s);
 }
 
+/* Spark: CSVScan turns pruning off when the corrupt-record column is read
+ * (columnPruning && !readDataSchema.exists(_.name == corrupt)); univocity's
+ * selectIndexes then returns exactly the required fields. */
 void sp_sql_csv_scanner_require(sp_sql_csv_scanner *s, const bool *required)
 {
-    free(s->skip);
-    s->skip = NULL;
-    if (!required) return;
-    s->skip = calloc((size_t)s->base.ndata + 1, sizeof *s->skip);
-    if (!s->skip) abort();
-    for (int i = 0; i < s->base.ndata; i++)
-        s->skip[i] = !required[s->base.data[i]];
+    int nd = s->base.ndata;
+    if (required && s->base.corrupt >= 0 && required[s->base.corrupt]) required = NULL;
+    free(s->need);
+    free(s->pruned);
+    s->need = calloc((size_t)nd + 1, sizeof *s->need);
+    s->pruned = calloc((size_t)nd + 1, sizeof *s->pruned);
+    if (!s->need || !s->pruned) abort();
+    s->nneed = s->npruned = 0;
+    s->last_tok = -1;
+    for (int i = 0; i < nd; i++) {
+        if (!required || required[s->base.data[i]]) {
+            s->need[s->nneed++] = i;
+            s->last_tok = i;
+        } else
+            s->pruned[s->npruned++] = s->base.data[i];
+    }
+    s->count_check = !required;
+    if (s->count_check) s->last_tok = nd; /* every token is read */
+    s->fast_ok = s->o.sep_len == 1 && !s->o.ignore_leading_ws && !s->o.ignore_trailing_ws &&
+                 s->last_tok < s->o.max_columns;
 }
 
 sp_colbatch *sp_sql_csv_batch_new(const sp_sql_csv_scanner *s, spate_arena *a, int64_t capacity)
@@ -145,16 +152,17 @@ static const char *quoted(const sp_sql_csv_scanner *s, const char *p, const char
 
 static void add_tok(sp_sql_csv_scanner *s, const char *p, size_t n, bool is_null)
 {
-    if (s->ntoks < s->base.ndata) s->toks[s->ntoks] = (csv_tok){p, n, is_null};
+    if (s->ntoks < s->base.ndata) s->toks[s->ntoks] = (sp_sql_csv_tok){p, n, is_null};
     s->ntoks++;
 }
 
-static bool tokenize(sp_sql_csv_scanner *s, const char *line, size_t len, char *err, size_t en)
+bool sp_sql_csv_tokenize(sp_sql_csv_scanner *s, const char *line, size_t len, char *err, size_t en)
 {
     const char *p = line, *end = line + len;
     char *out = s->unesc;
     s->ntoks = 0;
     for (;;) {
+        if (!s->count_check && s->ntoks > s->last_tok) return true; /* pruning: enough read */
         if (s->o.ignore_leading_ws)
             while (p < end && (unsigned char)*p <= ' ' && !is_sep(s, p, end))
                 p++;
@@ -197,7 +205,7 @@ static bool tokenize(sp_sql_csv_scanner *s, const char *line, size_t len, char *
 }
 
 /* Blank lines (white space only) and comment lines are not records. */
-static bool skip_line(const sp_sql_csv_scanner *s, const char *line, size_t len)
+bool sp_sql_csv_skip_line(const sp_sql_csv_scanner *s, const char *line, size_t len)
 {
     if (s->o.comment && len && line[0] == s->o.comment) return true;
     for (size_t i = 0; i < len; i++)
@@ -205,30 +213,10 @@ static bool skip_line(const sp_sql_csv_scanner *s, const char *line, size_t len)
     return true;
 }
 
-static bool fill_row(sp_sql_csv_scanner *s, sp_colbatch *b, int64_t row)
-{
-    bool bad = s->ntoks != s->base.ndata;
-    size_t null_len = strlen(s->o.null_value);
-    for (int i = 0; i < s->base.ndata; i++) {
-        int f = s->base.data[i];
-        const csv_tok *t = &s->toks[i];
-        if (s->skip && s->skip[i]) {
-            sp_sql_scan_put_null(b, f, row);
-        } else if (i >= s->ntoks || t->is_null ||
-                   (t->n == null_len && !memcmp(t->p, s->o.null_value, t->n))) {
-            sp_sql_scan_put_null(b, f, row);
-        } else if (!sp_sql_scan_put_text(&s->base, b, f, row, t->p, t->n)) {
-            sp_sql_scan_put_null(b, f, row);
-            bad = true;
-        }
-    }
-    return bad;
-}
-
 int sp_sql_csv_scan_line(sp_sql_csv_scanner *s, sp_colbatch *b, const char *line, size_t len,
                          char *errstr, size_t en)
 {
-    if (skip_line(s, line, len)) return 0;
+    if (sp_sql_csv_skip_line(s, line, len)) return 0;
     if (s->at_file_start) {
         s->at_file_start = false;
         if (s->o.header) return 0;
@@ -245,31 +233,9 @@ int sp_sql_csv_scan_line(sp_sql_csv_scanner *s, sp_colbatch *b, const char *line
         }
         s->unesc = u, s->unesc_cap = cap;
     }
-    if (!tokenize(s, line, len, errstr, en)) return SP_SQL_SCAN_ERROR;
+    if (!sp_sql_csv_tokenize(s, line, len, errstr, en)) return SP_SQL_SCAN_ERROR;
     int64_t row = b->length;
-    bool bad = fill_row(s, b, row);
-    return sp_sql_scan_end_row(&s->base, b, row, bad, line, len, errstr, en);
-}
-
-int64_t sp_sql_csv_scan(sp_sql_csv_scanner *s, sp_colbatch *b, const char *buf, size_t len,
-                        size_t *consumed, char *errstr, size_t en)
-{
-    size_t pos = 0;
-    int64_t rows = 0;
-    char sep = s->o.line_sep ? s->o.line_sep : '\n';
-    while (pos < len) {
-        const char *nl = memchr(buf + pos, sep, len - pos);
-        size_t end = nl ? (size_t)(nl - buf) : len, n = end - pos;
-        if (sep == '\n' && n && buf[end - 1] == '\r' && s->o.line_sep != '\n') n--;
-        int r = sp_sql_csv_scan_line(s, b, buf + pos, n, errstr, en);
-        if (r == SP_SQL_SCAN_FULL) break;
-        if (r == SP_SQL_SCAN_ERROR) {
-            *consumed = pos;
-            return SP_SQL_SCAN_ERROR;
-        }
-        rows += r;
-        pos = nl ? end + 1 : len;
-    }
-    *consumed = pos;
-    return rows;
+    int r = sp_sql_csv_finish_row(s, b, line, len, errstr, en);
+    if (r == 1) sp_sql_csv_fill_pruned(s, b, row, row + 1);
+    return r;
 }

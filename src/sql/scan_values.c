@@ -15,6 +15,16 @@ bool sp_sql_scan_int(const char *s, size_t n, int64_t lo, int64_t hi, int64_t *o
     if (n && (s[0] == '-' || s[0] == '+')) neg = s[i++] == '-';
     if (i == n) return false;
     uint64_t limit = neg ? (uint64_t)0 - (uint64_t)lo : (uint64_t)hi, v = 0;
+    if (n - i <= 18) { /* < 10^18: no overflow on the way, one range check */
+        for (; i < n; i++) {
+            unsigned d = (unsigned)(unsigned char)s[i] - '0';
+            if (d > 9) return false;
+            v = v * 10 + d;
+        }
+        if (v > limit) return false;
+        *out = neg ? (int64_t)(0 - v) : (int64_t)v;
+        return true;
+    }
     for (; i < n; i++) {
         unsigned d = (unsigned)(unsigned char)s[i] - '0';
         if (d > 9) return false;
@@ -90,9 +100,31 @@ static int special(const char **s, size_t *n, double *out)
     return 0;
 }
 
+/* [+-]digits[.digits] of at most 19 digits whose value is exact in a
+ * double (below 2^53) divided by an exact power of ten (at most 22 digits
+ * after the point): one correctly rounded division, so the result is
+ * Double.parseDouble's. False: the general path decides. */
+static bool simple_double(const char *s, size_t n, double *out)
+{
+    size_t i = 0, nd = 0, frac = 0;
+    bool neg = n && s[0] == '-';
+    if (n && (s[0] == '-' || s[0] == '+')) i++;
+    uint64_t m = 0;
+    for (; i < n && (unsigned)(s[i] - '0') <= 9; i++, nd++)
+        m = m * 10 + (uint64_t)(s[i] - '0');
+    if (i < n && s[i] == '.')
+        for (i++; i < n && (unsigned)(s[i] - '0') <= 9; i++, nd++, frac++)
+            m = m * 10 + (uint64_t)(s[i] - '0');
+    if (i != n || nd == 0 || nd > 19 || m >= (1ull << 53) || frac > 22) return false;
+    double d = frac ? (double)m / pow10_exact[frac] : (double)m;
+    *out = neg ? -d : d;
+    return true;
+}
+
 bool sp_sql_scan_double(const char *s, size_t n, double *out)
 {
     dec_parts p;
+    if (simple_double(s, n, out)) return true;
     if (special(&s, &n, out)) return true;
     if (!split_number(s, n, &p)) return false;
     if (!p.dropped && p.m < (1ull << 53) && p.exp10 >= -22 && p.exp10 <= 22) {

@@ -1,0 +1,201 @@
+/* scan_csv_fast.c - the CSV scanner's hot path (scan_csv_int.h): a buffer of
+ * lines tokenized in one pass per line (separator and line end found by the
+ * same loop) while no token is quoted, the required fields converted with
+ * the common types inline, pruned fields made null in bulk per call. A line
+ * the fast loop cannot take (a quoted token, leading white space, a comment,
+ * the header, a limit reached) goes through the general tokenizer. One task
+ * at a time. */
+#include "sql/scan_csv_int.h"
+
+#include <string.h>
+
+/* ---- pruned fields: null in bulk ---- */
+
+static void clear_bit(sp_column *c, int64_t r)
+{
+    uint8_t bit = (uint8_t)(1u << (r & 7));
+    if (c->validity[r >> 3] & bit) {
+        c->validity[r >> 3] &= (uint8_t)~bit;
+        c->null_count++;
+    }
+}
+
+/* Rows [from, to) of column f null; a string column gets "" first for the
+ * rows not appended yet. */
+static void null_rows(sp_colbatch *b, int f, int64_t from, int64_t to)
+{
+    sp_column *c = &b->cols[f];
+    if (sp_coltype_is_varlen(c->type) && c->str_rows < to) {
+        int32_t at = c->offsets[c->str_rows];
+        for (int64_t r = c->str_rows; r < to; r++)
+            c->offsets[r + 1] = at;
+        c->str_rows = to;
+    }
+    sp_column_set_null(b, f, from); /* makes the bitmap */
+    int64_t r = from + 1;
+    for (; r < to && (r & 7); r++)
+        clear_bit(c, r);
+    for (; r + 8 <= to; r += 8) {
+        c->null_count += __builtin_popcount(c->validity[r >> 3]);
+        c->validity[r >> 3] = 0;
+    }
+    for (; r < to; r++)
+        clear_bit(c, r);
+}
+
+void sp_sql_csv_fill_pruned(const sp_sql_csv_scanner *s, sp_colbatch *b, int64_t from, int64_t to)
+{
+    if (from >= to) return;
+    for (int k = 0; k < s->npruned; k++)
+        null_rows(b, s->pruned[k], from, to);
+}
+
+/* ---- a row's required fields ---- */
+
+static bool is_text(const sp_sql_csv_tok *t, const char *z, size_t zn)
+{
+    return t->n == zn && !memcmp(t->p, z, zn);
+}
+
+/* Token t into field f of row row: strings, integers and doubles here, the
+ * rest through scan_row.c. False when it does not convert. */
+static bool put_token(sp_sql_csv_scanner *s, sp_colbatch *b, int f, int64_t row,
+                      const sp_sql_csv_tok *t)
+{
+    sp_column *c = &b->cols[f];
+    int64_t v;
+    switch (s->base.fields[f].type) {
+    case SP_SQL_STRING:
+        sp_column_append_bytes(b, f, t->p, t->n);
+        return true;
+    case SP_SQL_INT:
+        if (!sp_sql_scan_int(t->p, t->n, INT32_MIN, INT32_MAX, &v)) return false;
+        sp_column_i32(c)[row] = (int32_t)v;
+        return true;
+    case SP_SQL_BIGINT:
+        return sp_sql_scan_int(t->p, t->n, INT64_MIN, INT64_MAX, &sp_column_i64(c)[row]);
+    case SP_SQL_DOUBLE:
+        if (is_text(t, s->o.nan_value, s->nan_len) || is_text(t, s->o.positive_inf, s->pinf_len) ||
+            is_text(t, s->o.negative_inf, s->ninf_len))
+            break;
+        return sp_sql_scan_double(t->p, t->n, &sp_column_f64(c)[row]);
+    default:
+        break;
+    }
+    return sp_sql_scan_put_text(&s->base, b, f, row, t->p, t->n);
+}
+
+int sp_sql_csv_finish_row(sp_sql_csv_scanner *s, sp_colbatch *b, const char *line, size_t len,
+                          char *err, size_t en)
+{
+    int64_t row = b->length;
+    bool bad = s->count_check && s->ntoks != s->base.ndata;
+    for (int k = 0; k < s->nneed; k++) {
+        int i = s->need[k], f = s->base.data[i];
+        const sp_sql_csv_tok *t = &s->toks[i];
+        if (i >= s->ntoks || t->is_null || is_text(t, s->o.null_value, s->null_len)) {
+            sp_sql_scan_put_null(b, f, row);
+        } else if (!put_token(s, b, f, row, t)) {
+            sp_sql_scan_put_null(b, f, row);
+            bad = true;
+        }
+    }
+    if (!bad) {
+        if (s->base.corrupt >= 0) sp_sql_scan_put_null(b, s->base.corrupt, row);
+        b->length = row + 1; /* pruned strings are appended later: no set_length */
+        return 1;
+    }
+    sp_sql_csv_fill_pruned(s, b, row, row + 1); /* the row as the mode sees it */
+    return sp_sql_scan_end_row(&s->base, b, row, true, line, len, err, en);
+}
+
+/* ---- the fast tokenizer ---- */
+
+static void put_tok(sp_sql_csv_scanner *s, int i, const char *p, size_t n)
+{
+    if (i < s->base.ndata) s->toks[i] = (sp_sql_csv_tok){p, n, n == 0};
+}
+
+/* Tokenizes the line at p (ending at the next nl or at end) when no token
+ * is quoted and no limit is reached; *line_end is where its terminator is
+ * (or end). False: the general tokenizer must take the line. */
+static bool fast_tokens(sp_sql_csv_scanner *s, const char *p, const char *end, char nl,
+                        bool strip_cr, const char **line_end)
+{
+    char sep = s->o.sep[0], quote = s->o.quote;
+    int limit = s->count_check ? s->o.max_columns : s->last_tok + 1, nt = 0;
+    size_t max_chars =
+        s->o.max_chars_per_column < 0 ? (size_t)-1 : (size_t)s->o.max_chars_per_column;
+    const char *q = p;
+    if (nt == limit && !s->count_check) { /* no field is read */
+        q = memchr(q, nl, (size_t)(end - q));
+        *line_end = q ? q : end;
+        s->ntoks = 0;
+        return true;
+    }
+    for (;;) {
+        if (q < end && *q == quote) return false;
+        const char *t = q;
+        while (q < end && *q != sep && *q != nl)
+            q++;
+        size_t n = (size_t)(q - t);
+        bool last = q == end || *q == nl;
+        if (last && strip_cr && n && t[n - 1] == '\r') n--;
+        if (n > max_chars) return false;
+        put_tok(s, nt++, t, n);
+        if (last) break;
+        if (nt == limit) {
+            if (s->count_check) return false; /* maxColumns: the general path's error */
+            const char *e = memchr(q, nl, (size_t)(end - q));
+            q = e ? e : end;
+            break;
+        }
+        q++;
+    }
+    s->ntoks = nt;
+    *line_end = q;
+    return true;
+}
+
+/* Whether a line starting at p may go through fast_tokens. */
+static bool fast_start(const sp_sql_csv_scanner *s, const char *p, const char *end)
+{
+    return s->fast_ok && !s->at_file_start && p < end && (unsigned char)*p > ' ' &&
+           *p != s->o.comment;
+}
+
+int64_t sp_sql_csv_scan(sp_sql_csv_scanner *s, sp_colbatch *b, const char *buf, size_t len,
+                        size_t *consumed, char *errstr, size_t en)
+{
+    const char *p = buf, *end = buf + len;
+    int64_t rows = 0, row0 = b->length;
+    char nl = s->o.line_sep ? s->o.line_sep : '\n';
+    bool strip_cr = !s->o.line_sep;
+    while (p < end) {
+        const char *le;
+        int r;
+        if (fast_start(s, p, end) && b->length < b->capacity &&
+            fast_tokens(s, p, end, nl, strip_cr, &le)) {
+            size_t n = (size_t)(le - p);
+            if (strip_cr && n && p[n - 1] == '\r') n--;
+            r = sp_sql_csv_finish_row(s, b, p, n, errstr, en);
+        } else {
+            le = memchr(p, nl, (size_t)(end - p));
+            if (!le) le = end;
+            size_t n = (size_t)(le - p);
+            if (strip_cr && n && p[n - 1] == '\r') n--;
+            r = sp_sql_csv_scan_line(s, b, p, n, errstr, en);
+        }
+        if (r == SP_SQL_SCAN_FULL) break;
+        if (r == SP_SQL_SCAN_ERROR) {
+            sp_sql_csv_fill_pruned(s, b, row0, b->length);
+            *consumed = (size_t)(p - buf);
+            return SP_SQL_SCAN_ERROR;
+        }
+        rows += r;
+        p = le < end ? le + 1 : end;
+    }
+    sp_sql_csv_fill_pruned(s, b, row0, b->length);
+    *consumed = (size_t)(p - buf);
+    return rows;
+}
