@@ -149,10 +149,11 @@ SPATE_API spate_dataframe *spate_grouped_agg(spate_grouped_data *g, const char *
 /* The grouping columns and "count" (count(1) AS count). */
 SPATE_API spate_dataframe *spate_grouped_count(spate_grouped_data *g);
 /* A join with other: on is a SQL condition where the left side is `l` and
- * the right `r` ("l.clientId = r.id"); how "inner" (NULL too), "left_outer"
- * ("left", "leftouter"). Stream-static: the right side static. The planner
- * does not run joins yet: such a dataframe analyzes and explains, and its
- * writer's start (or collect) fails with the planner's message. */
+ * the right `r` ("l.clientId = r.id"); how is Spark's join type ("inner" or
+ * NULL, "left_outer", "right_outer", "full_outer", "left_semi", "left_anti",
+ * "cross", and Spark's other spellings). A stream joins a static dataframe
+ * (the static side read again for each batch) with the types Spark allows;
+ * two streams cannot be joined yet. A full outer join does not run yet. */
 SPATE_API spate_dataframe *spate_dataframe_join(spate_dataframe *df, spate_dataframe *other,
                                                 const char *on, const char *how);
 /* The same joined on the column called using (Spark's join(right, usingColumn)). */

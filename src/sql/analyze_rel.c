@@ -1,7 +1,7 @@
 /* analyze_rel.c - relations: catalog tables (static or streaming scans),
- * views inlined, CTE references, subqueries with aliases, joins; and the
- * building blocks analyzer.h exposes for the DataFrame API (scan, project,
- * filter, one expression). Threads: the analyzer's; the catalog locks
+ * views inlined, CTE references, subqueries with aliases (joins are
+ * analyze_join.c's); and the building blocks analyzer.h exposes for the
+ * DataFrame API (scan, project, filter, one expression). Threads: the analyzer's; the catalog locks
  * itself. */
 #include "sql/analyzer_int.h"
 
@@ -117,54 +117,6 @@ static sp_plan *rename_cols(sp_analyzer *az, sp_plan *p, const sp_sql_list *name
     return sp_az_make_project(az, p, ex, nm, p->nout);
 }
 
-static sp_plan *join(sp_analyzer *az, const sp_sql_node *r, const sp_az_cte *ctes,
-                     sp_sql_error *err)
-{
-    static const sp_plan_join_kind kinds[] = {
-        [JOIN_INNER] = SP_JOIN_INNER,         [JOIN_LEFT] = SP_JOIN_LEFT_OUTER,
-        [JOIN_RIGHT] = SP_JOIN_RIGHT_OUTER,   [JOIN_FULL] = SP_JOIN_FULL_OUTER,
-        [JOIN_CROSS] = SP_JOIN_CROSS,         [JOIN_LEFT_SEMI] = SP_JOIN_LEFT_SEMI,
-        [JOIN_LEFT_ANTI] = SP_JOIN_LEFT_ANTI, [JOIN_COMMA] = SP_JOIN_INNER,
-    };
-    sp_plan *l = sp_az_relation(az, r->a, ctes, err), *rt;
-    if (!l) return NULL;
-    if (!(rt = sp_az_relation(az, r->b, ctes, err))) {
-        sp_analyze_release(l);
-        return NULL;
-    }
-    if (r->list.n) {
-        sp_analyze_release(l);
-        sp_analyze_release(rt);
-        return sp_az_fail(az, err, r->off, "INTERNAL_ERROR", "message",
-                          "JOIN ... USING is not supported yet", NULL);
-    }
-    sp_plan *j = sp_plan_new(az->arena, SP_PLAN_JOIN);
-    j->child = l;
-    j->right = rt;
-    j->join = kinds[r->op];
-    j->streaming = l->streaming || rt->streaming;
-    bool semi = j->join == SP_JOIN_LEFT_SEMI || j->join == SP_JOIN_LEFT_ANTI;
-    j->nout = l->nout + rt->nout;
-    j->out = spate_arena_alloc(az->arena, sizeof *j->out * (size_t)(j->nout ? j->nout : 1));
-    memcpy(j->out, l->out, sizeof *j->out * (size_t)l->nout);
-    memcpy(j->out + l->nout, rt->out, sizeof *j->out * (size_t)rt->nout);
-    for (int i = 0; i < j->nout; i++) {
-        bool left = i < l->nout;
-        if ((left && (j->join == SP_JOIN_RIGHT_OUTER || j->join == SP_JOIN_FULL_OUTER)) ||
-            (!left && (j->join == SP_JOIN_LEFT_OUTER || j->join == SP_JOIN_FULL_OUTER)))
-            j->out[i].nullable = true;
-    }
-    if (r->c) {
-        sp_az_scope s = {.plan = j};
-        if (!(j->cond = sp_az_expr(az, &s, r->c, err))) {
-            sp_analyze_release(j);
-            return NULL;
-        }
-    }
-    if (semi) j->nout = l->nout;
-    return j;
-}
-
 sp_plan *sp_az_relation(sp_analyzer *az, const sp_sql_node *r, const sp_az_cte *ctes,
                         sp_sql_error *err)
 {
@@ -181,7 +133,7 @@ sp_plan *sp_az_relation(sp_analyzer *az, const sp_sql_node *r, const sp_az_cte *
         return r->str ? sp_az_requalify(az, p, r->str) : p;
     }
     case SQL_JOIN:
-        return join(az, r, ctes, err);
+        return sp_az_join(az, r, ctes, err);
     default:
         return sp_az_fail(az, err, r->off, "INTERNAL_ERROR", "message",
                           sp_az_printf(az, "%s is not supported yet", sp_sql_kind_name(r->kind)),

@@ -129,6 +129,9 @@ sp_plan *sp_az_query(sp_analyzer *az, const sp_sql_node *q, const sp_az_cte *cte
 /* A FROM item: table, subquery, join. */
 sp_plan *sp_az_relation(sp_analyzer *az, const sp_sql_node *r, const sp_az_cte *ctes,
                         sp_sql_error *err);
+/* A JOIN relation: ON or USING (analyze_join.c). */
+sp_plan *sp_az_join(sp_analyzer *az, const sp_sql_node *r, const sp_az_cte *ctes,
+                    sp_sql_error *err);
 /* ORDER BY keys over p (analyze_sort.c). */
 sp_plan *sp_az_sort(sp_analyzer *az, sp_plan *p, const sp_sql_list *keys, sp_sql_error *err);
 /* p with its output qualified by q (a shallow copy of its top node). */

@@ -9,6 +9,7 @@
 #include "sql/parser.h"
 #include "sql/physical.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -76,11 +77,27 @@ spate_err spate_dataframe_create_or_replace_temp_view(spate_dataframe *df, const
     return e;
 }
 
+/* Spark's JoinType names: case and underscores do not matter. */
+static const struct {
+    const char *name;
+    int op;
+} join_types[] = {
+    {"inner", JOIN_INNER},      {"outer", JOIN_FULL},         {"full", JOIN_FULL},
+    {"fullouter", JOIN_FULL},   {"leftouter", JOIN_LEFT},     {"left", JOIN_LEFT},
+    {"rightouter", JOIN_RIGHT}, {"right", JOIN_RIGHT},        {"leftsemi", JOIN_LEFT_SEMI},
+    {"semi", JOIN_LEFT_SEMI},   {"leftanti", JOIN_LEFT_ANTI}, {"anti", JOIN_LEFT_ANTI},
+    {"cross", JOIN_CROSS},
+};
+
 static bool join_kind(const char *how, int *op)
 {
-    if (!how || !strcasecmp(how, "inner")) return *op = JOIN_INNER, true;
-    if (!strcasecmp(how, "left_outer") || !strcasecmp(how, "left") || !strcasecmp(how, "leftouter"))
-        return *op = JOIN_LEFT, true;
+    char k[32];
+    size_t n = 0;
+    for (const char *c = how ? how : "inner"; *c && n + 1 < sizeof k; c++)
+        if (*c != '_') k[n++] = (char)tolower((unsigned char)*c);
+    k[n] = 0;
+    for (size_t i = 0; i < sizeof join_types / sizeof *join_types; i++)
+        if (!strcmp(k, join_types[i].name)) return *op = join_types[i].op, true;
     return false;
 }
 
@@ -105,7 +122,10 @@ static spate_dataframe *join(spate_dataframe *df, spate_dataframe *other, const 
     if (!join_kind(how, &op)) {
         sp_api_errorf(ss,
                       "[UNSUPPORTED_JOIN_TYPE] Unsupported join type '%s'. Supported join types "
-                      "include: 'inner', 'left_outer'. SQLSTATE: 0A000",
+                      "include: 'inner', 'outer', 'full', 'fullouter', 'full_outer', "
+                      "'leftouter', 'left', 'left_outer', 'rightouter', 'right', 'right_outer', "
+                      "'leftsemi', 'left_semi', 'semi', 'leftanti', 'left_anti', 'anti', "
+                      "'cross'. SQLSTATE: 0A000",
                       how);
         return NULL;
     }

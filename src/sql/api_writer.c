@@ -8,6 +8,7 @@
 
 #include "base/arena.h"
 #include "sql/physical.h"
+#include "sql/unsupported_ops.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -232,7 +233,6 @@ static sp_query *start(spate_stream_writer *w, spate_arena *a, char *why, size_t
 {
     sp_session *s = w->df->ss->s;
     sp_physical ph;
-    if (!sp_physical_plan(&ph, w->df->plan, a, why, n)) return NULL;
     sp_query_spec spec = {.plan = w->df->plan,
                           .name = w->name,
                           .checkpoint = w->checkpoint,
@@ -244,6 +244,10 @@ static sp_query *start(spate_stream_writer *w, spate_arena *a, char *why, size_t
                           .listeners = sp_api_dispatch(w->df->ss),
                           .nlisteners = 1};
     if (w->mode) sp_output_mode_parse(w->mode, &spec.mode);
+    /* Spark's checks of the operators first, then what this engine runs. */
+    if (!sp_check_streaming_plan(w->df->plan, spec.mode, why, n) ||
+        !sp_physical_plan(&ph, w->df->plan, a, why, n))
+        return NULL;
     if (!sp_trigger_parse(w->trigger, &spec.trigger, why, n)) return NULL;
     sp_sink_def *sink = sink_def(w, a, why, n);
     sp_source_def *src = sink ? source_def(s, &ph, why, n) : NULL;

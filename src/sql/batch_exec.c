@@ -70,6 +70,7 @@ static sp_sql_eval_ctx eval_ctx(const run *r, spate_arena *a)
     sp_sql_eval_ctx ctx;
     sp_sql_eval_ctx_init(&ctx, a, r->env->tz, r->env->ansi);
     ctx.now_us = r->env->now_us;
+    ctx.joins = r->env->join_tables;
     return ctx;
 }
 
@@ -249,7 +250,8 @@ static sp_colbatch *run_driver(run *r, sp_colbatch *b)
             b = limit_rows(b, q->limit, a);
         } else {
             sp_pipeline step = {0};
-            sp_pipeline_from_plan(&step, q, q->child, a);
+            int njoins = 0;
+            sp_pipeline_from_plan(&step, q, q->child, a, &njoins);
             b = sp_pipeline_run(&step, b, &ctx);
         }
     }

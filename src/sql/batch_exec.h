@@ -55,6 +55,8 @@ typedef struct sp_batch_env {
     int64_t now_us; /* current_timestamp() of the batch */
     sp_output_mode mode;
     const sp_batch_state *state; /* aggregating plans */
+    /* The plan's join tables, built for this batch (sp_join_tables_build). */
+    struct sp_join_table *const *join_tables;
     /* Optional, stateless plans: takes each output batch of partition part
      * in the task that made it (executor threads, several at once), which
      * then keeps nothing: the result has no rows. False fails the batch

@@ -30,7 +30,7 @@ static const char *kind_name(sp_plan_kind k)
     case SP_PLAN_VALUES:
         return "VALUES";
     case SP_PLAN_AGGREGATE:
-        return "a second aggregation";
+        return "an aggregation below a join, or a second aggregation";
     default:
         return "this operator";
     }
@@ -75,6 +75,27 @@ static void mark_columns(const sp_sql_expr *e, bool *used, int n)
         mark_columns(e->children[i], used, n);
 }
 
+/* The probe columns a join step reads, from what is needed of its output
+ * (need) into below. */
+static void need_below_join(const sp_join_spec *j, const bool *need, bool *below, int w,
+                            spate_arena *a)
+{
+    bool *joined = spate_arena_alloc(a, (size_t)w + 1);
+    memset(joined, 0, (size_t)w + 1);
+    mark_columns(j->residual, joined, w);
+    bool semi = j->kind == SP_JOIN_LEFT_SEMI || j->kind == SP_JOIN_LEFT_ANTI;
+    int off = j->probe_is_left ? 0 : j->nbuild;
+    for (int k = 0; k < j->nprobe; k++)
+        below[k] = (semi ? need[k] : need[off + k]) || joined[off + k];
+    for (int k = 0; k < j->nkeys; k++)
+        mark_columns(j->probe_keys[k], below, w);
+}
+
+static int step_width(const sp_pipe_step *st)
+{
+    return st->join ? st->join->nprobe + st->join->nbuild : st->is_filter ? 0 : st->nexprs;
+}
+
 /* The scan's columns that the pre pipeline (and the aggregate over it, or
  * the output when there is none) reads: needs are carried down the steps,
  * from a step's output columns to its input's. */
@@ -82,8 +103,9 @@ static void required_columns(sp_physical *ph, spate_arena *a)
 {
     int w = ph->scan->nout;
     for (int i = 0; i < ph->pre.nsteps; i++)
-        if (!ph->pre.steps[i].is_filter && ph->pre.steps[i].nexprs > w) w = ph->pre.steps[i].nexprs;
+        if (step_width(&ph->pre.steps[i]) > w) w = step_width(&ph->pre.steps[i]);
     if (ph->agg && ph->agg->child->nout > w) w = ph->agg->child->nout;
+    if (ph->plan->nout > w) w = ph->plan->nout;
     bool *need = spate_arena_alloc(a, (size_t)w + 1), *below = spate_arena_alloc(a, (size_t)w + 1);
     memset(need, 0, (size_t)w + 1);
     if (ph->agg) {
@@ -101,11 +123,47 @@ static void required_columns(sp_physical *ph, spate_arena *a)
             continue;
         }
         memset(below, 0, (size_t)w + 1);
-        for (int k = 0; k < st->nexprs; k++)
-            if (need[k]) mark_columns(st->exprs[k], below, w);
+        if (st->join)
+            need_below_join(st->join, need, below, w, a);
+        else
+            for (int k = 0; k < st->nexprs; k++)
+                if (need[k]) mark_columns(st->exprs[k], below, w);
         memcpy(need, below, (size_t)w + 1);
     }
     ph->scan_required = need;
+}
+
+/* Walks down the pre pipeline's path from q (narrow nodes and joins, down
+ * each join's probe side) to the node below it; NULL with err set for a
+ * join this engine cannot run. */
+static const sp_plan *pre_bottom(const sp_plan *q, char *err, size_t err_size)
+{
+    while (q && (is_narrow(q) || q->kind == SP_PLAN_JOIN)) {
+        const sp_plan *below =
+            q->kind == SP_PLAN_JOIN ? sp_join_probe_child(q, err, err_size) : q->child;
+        if (!below) return NULL;
+        q = below;
+    }
+    if (q && q->kind == SP_PLAN_SCAN) return q;
+    snprintf(err, err_size,
+             "[UNSUPPORTED_FEATURE] The feature is not supported: %s in a query plan of "
+             "spate (yet). SQLSTATE: 0A000",
+             q ? kind_name(q->kind) : "a query without a table");
+    return NULL;
+}
+
+/* Lists the pre pipeline's joins and checks that each build side plans. */
+static bool collect_joins(sp_physical *ph, int njoins, spate_arena *a, char *err, size_t n)
+{
+    ph->njoins = njoins;
+    ph->joins = spate_arena_alloc(a, sizeof *ph->joins * (size_t)(njoins + 1));
+    for (int i = 0; i < ph->pre.nsteps; i++)
+        if (ph->pre.steps[i].join) ph->joins[ph->pre.steps[i].join->index] = ph->pre.steps[i].join;
+    for (int i = 0; i < njoins; i++) {
+        sp_physical built;
+        if (!sp_physical_plan(&built, ph->joins[i]->build, a, err, n)) return false;
+    }
+    return true;
 }
 
 bool sp_physical_plan(sp_physical *ph, const sp_plan *plan, spate_arena *a, char *err,
@@ -116,25 +174,19 @@ bool sp_physical_plan(sp_physical *ph, const sp_plan *plan, spate_arena *a, char
     ph->schema = sp_plan_schema(a, plan);
     const sp_plan *q = cut_driver(ph, plan, a);
     const sp_plan *top = q;
+    int njoins = 0;
     while (q && is_narrow(q))
         q = q->child;
     if (q && q->kind == SP_PLAN_AGGREGATE) {
         ph->agg = q;
         key_info(ph, a);
-        sp_pipeline_from_plan(&ph->post, top, q, a);
+        sp_pipeline_from_plan(&ph->post, top, q, a, &njoins);
         top = q->child;
-        for (q = top; q && is_narrow(q); q = q->child) {
-        }
     }
-    if (!q || q->kind != SP_PLAN_SCAN) {
-        snprintf(err, err_size,
-                 "[UNSUPPORTED_FEATURE] The feature is not supported: %s in a query plan of "
-                 "spate (yet). SQLSTATE: 0A000",
-                 q ? kind_name(q->kind) : "a query without a table");
-        return false;
-    }
+    if (!(q = pre_bottom(top, err, err_size))) return false;
     ph->scan = q;
-    sp_pipeline_from_plan(&ph->pre, top, q, a);
+    sp_pipeline_from_plan(&ph->pre, top, q, a, &njoins);
+    if (!collect_joins(ph, njoins, a, err, err_size)) return false;
     required_columns(ph, a);
     return true;
 }

@@ -7,10 +7,13 @@
  *                  select list), run in each shuffle partition's task
  *   agg            the AGGREGATE node (at most one), or none: a stateless query
  *   pre            FILTER / PROJECT between the scan and the aggregate (or the
- *                  output), run in each input partition's task as it reads
- *   scan           the one SCAN at the bottom
- * A plan of another shape (joins, unions, several aggregates) is refused with
- * a message naming what is not supported yet.
+ *                  output), and the probe steps of joins whose other side is
+ *                  built once per batch (join.h), run in each input
+ *                  partition's task as it reads
+ *   scan           the one SCAN at the bottom of the pre path (down each
+ *                  join's probe side)
+ * A plan of another shape (unions, a join over an aggregate, several
+ * aggregates) is refused with a message naming what is not supported yet.
  *
  * Threads: built once on the query's thread; immutable afterwards. */
 #ifndef SP_SQL_PHYSICAL_H
@@ -37,6 +40,8 @@ typedef struct sp_physical {
     /* The scan's columns the plan reads (one per scan->out): a source may
      * leave the others unconverted (column pruning). */
     bool *scan_required;
+    int njoins;
+    const sp_join_spec **joins; /* by index: each one's table is built per batch */
 } sp_physical;
 
 /* Cuts plan into *ph (made in a). False with a message in err for a shape

@@ -1,4 +1,5 @@
-/* pipeline.c - FILTER and PROJECT steps over column batches (pipeline.h). */
+/* pipeline.c - FILTER, PROJECT and join probe steps over column batches
+ * (pipeline.h). */
 #include "sql/pipeline.h"
 
 #include "base/arena.h"
@@ -6,32 +7,56 @@
 
 #include <string.h>
 
+const sp_plan *sp_pipeline_below(const sp_plan *q)
+{
+    char unused[8];
+    return q->kind == SP_PLAN_JOIN ? sp_join_probe_child(q, unused, sizeof unused) : q->child;
+}
+
+static bool is_step(const sp_plan *q)
+{
+    return q->kind == SP_PLAN_FILTER || q->kind == SP_PLAN_PROJECT || q->kind == SP_PLAN_JOIN;
+}
+
+static void make_step(sp_pipe_step *s, const sp_plan *q, spate_arena *a, int *njoins)
+{
+    memset(s, 0, sizeof *s);
+    if (q->kind == SP_PLAN_JOIN) {
+        s->join = sp_join_plan(q, (*njoins)++, a);
+        return;
+    }
+    if (q->kind == SP_PLAN_FILTER) {
+        s->is_filter = true;
+        s->cond = sp_sql_fold(a, q->cond);
+        return;
+    }
+    s->nexprs = q->nexprs;
+    s->exprs = spate_arena_alloc(a, sizeof *s->exprs * (size_t)(q->nexprs + 1));
+    for (int k = 0; k < q->nexprs; k++)
+        s->exprs[k] = sp_sql_fold(a, q->exprs[k]);
+    s->names = spate_arena_alloc(a, sizeof *s->names * (size_t)(q->nexprs + 1));
+    for (int k = 0; k < q->nexprs; k++)
+        s->names[k] = q->out[k].name;
+}
+
 bool sp_pipeline_from_plan(sp_pipeline *p, const sp_plan *top, const sp_plan *bottom,
-                           spate_arena *a)
+                           spate_arena *a, int *njoins)
 {
     int n = 0;
-    for (const sp_plan *q = top; q && q != bottom; q = q->child) {
-        if (q->kind != SP_PLAN_FILTER && q->kind != SP_PLAN_PROJECT) return false;
+    for (const sp_plan *q = top; q && q != bottom; q = sp_pipeline_below(q)) {
+        if (!is_step(q)) return false;
         n++;
     }
     sp_pipe_step *steps = spate_arena_alloc(a, sizeof *steps * (size_t)(p->nsteps + n + 1));
     if (p->nsteps) memcpy(steps, p->steps, sizeof *steps * (size_t)p->nsteps);
-    int i = p->nsteps + n;
-    for (const sp_plan *q = top; q != bottom; q = q->child) {
-        sp_pipe_step *s = &steps[--i];
-        memset(s, 0, sizeof *s);
-        if (q->kind == SP_PLAN_FILTER) {
-            s->is_filter = true;
-            s->cond = sp_sql_fold(a, q->cond);
-            continue;
-        }
-        s->nexprs = q->nexprs;
-        s->exprs = spate_arena_alloc(a, sizeof *s->exprs * (size_t)(q->nexprs + 1));
-        for (int k = 0; k < q->nexprs; k++)
-            s->exprs[k] = sp_sql_fold(a, q->exprs[k]);
-        s->names = spate_arena_alloc(a, sizeof *s->names * (size_t)(q->nexprs + 1));
-        for (int k = 0; k < q->nexprs; k++)
-            s->names[k] = q->out[k].name;
+    /* Joins are numbered bottom-up, in the order they run. */
+    int i = p->nsteps + n, first = *njoins, joins = 0;
+    for (const sp_plan *q = top; q != bottom; q = sp_pipeline_below(q))
+        joins += q->kind == SP_PLAN_JOIN;
+    *njoins += joins;
+    for (const sp_plan *q = top; q != bottom; q = sp_pipeline_below(q)) {
+        int index = first + (q->kind == SP_PLAN_JOIN ? --joins : 0);
+        make_step(&steps[--i], q, a, &index);
     }
     p->steps = steps;
     p->nsteps += n;
@@ -61,7 +86,10 @@ sp_colbatch *sp_pipeline_run(const sp_pipeline *p, sp_colbatch *b, sp_sql_eval_c
 {
     for (int i = 0; i < p->nsteps && b; i++) {
         const sp_pipe_step *s = &p->steps[i];
-        b = s->is_filter ? run_filter(s, b, ctx) : run_project(s, b, ctx);
+        if (s->join)
+            b = sp_join_probe(s->join, ctx->joins[s->join->index], b, ctx);
+        else
+            b = s->is_filter ? run_filter(s, b, ctx) : run_project(s, b, ctx);
     }
     return b;
 }

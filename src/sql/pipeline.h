@@ -1,7 +1,8 @@
-/* pipeline.h - the narrow operators of a physical plan (FILTER, PROJECT)
- * pipelined over column batches inside one task: each batch goes through
- * every step before the next batch is read, so a micro-batch's rows are
- * never all materialized between operators.
+/* pipeline.h - the narrow operators of a physical plan (FILTER, PROJECT,
+ * and the probe side of a JOIN whose other side is built once per batch:
+ * join.h) pipelined over column batches inside one task: each batch goes
+ * through every step before the next batch is read, so a micro-batch's
+ * rows are never all materialized between operators.
  *
  * A filter evaluates its predicate into a selection and gathers the
  * selected rows (sp_colbatch_take); a projection evaluates its expressions
@@ -14,6 +15,7 @@
 #define SP_SQL_PIPELINE_H
 
 #include "sql/expr.h"
+#include "sql/join.h"
 #include "sql/plan.h"
 
 #include <stdbool.h>
@@ -24,6 +26,7 @@ typedef struct sp_pipe_step {
     int nexprs;        /* project */
     sp_sql_expr **exprs;
     const char **names;
+    const sp_join_spec *join; /* a join's probe: the table is ctx->joins[join->index] */
 } sp_pipe_step;
 
 typedef struct sp_pipeline {
@@ -31,12 +34,17 @@ typedef struct sp_pipeline {
     sp_pipe_step *steps; /* in the order they run (bottom-up) */
 } sp_pipeline;
 
-/* Appends the steps of the FILTER / PROJECT nodes from top down to (not
- * including) bottom to p, in execution order, in arena a, their constant
- * subexpressions folded (fold.h). Returns false when
- * a node between them is of another kind. */
+/* Appends the steps of the FILTER / PROJECT / JOIN nodes from top down to
+ * (not including) bottom to p, in execution order, in arena a, their
+ * constant subexpressions folded (fold.h); a JOIN's path goes on down its
+ * probe side (sp_join_probe_child), and its spec is numbered from
+ * *njoins, which counts them. Returns false when a node between them is of
+ * another kind. */
 bool sp_pipeline_from_plan(sp_pipeline *p, const sp_plan *top, const sp_plan *bottom,
-                           spate_arena *a);
+                           spate_arena *a, int *njoins);
+/* The node under q on a pipeline's path: a JOIN's probe side, else its
+ * child (NULL for a JOIN this engine cannot run). */
+const sp_plan *sp_pipeline_below(const sp_plan *q);
 
 /* Runs b through p: the output batch (b itself for an empty pipeline), or
  * NULL with ctx->failed and ctx->error set. */

@@ -8,6 +8,7 @@
 #include "base/conf.h"
 #include "base/log.h"
 #include "sql/batch_exec.h"
+#include "sql/static_exec.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -139,6 +140,12 @@ static spate_err run_batch(sp_query *q, int64_t batch, const char *start, const 
         spate_arena_destroy(a);
         return e;
     }
+    sp_join_table **joins = NULL;
+    if (q->ph.njoins &&
+        !(joins = sp_join_tables_build(&q->ph, q->spec.pool, q->spec.conf, q->spec.tz, err, n))) {
+        spate_arena_destroy(a);
+        return SPATE_ERR_USER;
+    }
     sp_batch_input in = {nparts, read_part, &si};
     state_hooks hooks = {q, batch};
     sp_batch_state state = {q->nshuffle, state_begin, state_end, &hooks};
@@ -147,7 +154,8 @@ static spate_err run_batch(sp_query *q, int64_t batch, const char *start, const 
                         .ansi = sp_conf_bool(q->spec.conf, "spate.sql.ansi.enabled"),
                         .now_us = q->batch_time_ms * 1000,
                         .mode = q->spec.mode,
-                        .state = &state};
+                        .state = &state,
+                        .join_tables = joins};
     sink_rows rows = {q->sink, batch};
     if (q->sink->ops->write_rows && !q->ph.agg) {
         env.consume = consume_rows;
@@ -155,6 +163,7 @@ static spate_err run_batch(sp_query *q, int64_t batch, const char *start, const 
     }
     sp_batch_result res;
     e = sp_batch_run(&q->ph, &in, &env, &res);
+    sp_join_tables_free(joins, q->ph.njoins);
     if (e != SPATE_OK) snprintf(err, n, "%s", res.error);
     if (e == SPATE_OK)
         e = q->sink->ops->add_batch(q->sink, batch, q->spec.mode,
@@ -241,7 +250,8 @@ spate_err sp_query_recover(sp_query *q, char *err, size_t n)
     if (e == SPATE_OK) {
         sp_log(SP_LOG_INFO, "MicroBatchExecution",
                "Resuming at batch %" PRId64 ": its offsets were written but not its commit", last);
-        q->batch_time_ms = spate_clock_now(q->spec.clock);
+        int64_t ts = sp_query_offsets_timestamp(q, last); /* current_timestamp() as before */
+        q->batch_time_ms = ts >= 0 ? ts : spate_clock_now(q->spec.clock);
         batch_times t = {0};
         t.start = t.latest = t.wal = sp_monotonic_ms();
         e = run_and_commit(q, last, start, end, &t, err, n);

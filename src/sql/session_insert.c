@@ -5,6 +5,7 @@
 
 #include "base/arena.h"
 #include "sql/static_exec.h"
+#include "sql/unsupported_ops.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -80,10 +81,6 @@ static bool start_stream(sp_session *s, sp_plan *p, spate_arena *a, sp_sink_def 
 {
     sp_physical ph;
     char why[2048] = "";
-    if (!sp_physical_plan(&ph, p, a, why, sizeof why)) {
-        *err = sp_session_message("%s", why);
-        return false;
-    }
     sp_query_spec spec = {.plan = p,
                           .sink = sink,
                           .name = w->name ? w->name : NULL,
@@ -105,6 +102,12 @@ static bool start_stream(sp_session *s, sp_plan *p, spate_arena *a, sp_sink_def 
                                         "'append', 'complete', 'update'",
                                         w->mode)
                    : sp_session_message("%s", why);
+        return false;
+    }
+    /* Spark's checks of the operators first, then what this engine runs. */
+    if (!sp_check_streaming_plan(p, spec.mode, why, sizeof why) ||
+        !sp_physical_plan(&ph, p, a, why, sizeof why)) {
+        *err = sp_session_message("%s", why);
         return false;
     }
     sp_source_def *src = query_source(s, &ph, err);

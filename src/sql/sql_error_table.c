@@ -59,6 +59,9 @@ const sp_sql_condition sp_sql_conditions[] = {
     {"UNRESOLVED_COLUMN", "WITHOUT_SUGGESTION", NULL, ""},
     {"UNRESOLVED_COLUMN", "WITH_SUGGESTION", NULL,
      "Did you mean one of the following? [<proposal>]."},
+    {"UNRESOLVED_USING_COLUMN_FOR_JOIN", NULL, "42703",
+     "USING column <colName> cannot be resolved on the <side> side of the join. The <side>-side "
+     "columns: [<suggestion>]."},
     {"UNRESOLVED_ROUTINE", NULL, "42883",
      "Cannot resolve routine <routineName> on search path <searchPath>."},
     {"TABLE_OR_VIEW_NOT_FOUND", NULL, "42P01",

@@ -105,6 +105,10 @@ static spate_err fresh_end(void *ud, int part, bool ok, char *err, size_t n)
 static spate_err run_physical(const sp_physical *ph, sp_batch_input *in, sp_pool *pool,
                               const spate_conf *conf, const sp_tz *tz, sp_batch_result *r)
 {
+    sp_join_table **joins = NULL;
+    if (ph->njoins &&
+        !(joins = sp_join_tables_build(ph, pool, conf, tz, r->error, sizeof r->error)))
+        return SPATE_ERR_USER;
     int nstores = sp_pool_threads(pool);
     fresh_stores fs = {calloc((size_t)nstores, sizeof *fs.s)};
     if (!fs.s) abort();
@@ -116,8 +120,10 @@ static spate_err run_physical(const sp_physical *ph, sp_batch_input *in, sp_pool
                         .ansi = sp_conf_bool(conf, "spate.sql.ansi.enabled"),
                         .now_us = system_now(NULL) * 1000,
                         .mode = SP_OUTPUT_COMPLETE,
-                        .state = &st};
+                        .state = &st,
+                        .join_tables = joins};
     spate_err e = sp_batch_run(ph, in, &env, r);
+    sp_join_tables_free(joins, ph->njoins);
     for (int i = 0; i < nstores; i++)
         sp_state_store_destroy(fs.s[i]);
     free(fs.s);

@@ -23,12 +23,62 @@ static bool complete_data(const sp_plan *p, sp_output_mode mode)
     return !p->streaming || (count_streaming_aggs(p) > 0 && mode == SP_OUTPUT_COMPLETE);
 }
 
+static const char *join_type_name(sp_plan_join_kind k)
+{
+    static const char *const names[] = {
+        [SP_JOIN_INNER] = "Inner",
+        [SP_JOIN_LEFT_OUTER] = "LeftOuter",
+        [SP_JOIN_RIGHT_OUTER] = "RightOuter",
+        [SP_JOIN_FULL_OUTER] = "FullOuter",
+        [SP_JOIN_LEFT_SEMI] = "LeftSemi",
+        [SP_JOIN_LEFT_ANTI] = "LeftAnti",
+        [SP_JOIN_CROSS] = "Cross",
+    };
+    return names[k];
+}
+
+/* Spark's refusals of a join's type for the sides that stream (its
+ * UnsupportedOperationChecker); the stream-stream conditions on watermarks
+ * come with event time. Writes the message into buf, or returns NULL. */
+static const char *join_message(const sp_plan *p, sp_output_mode mode, char *buf, size_t n)
+{
+    bool ls = p->child->streaming, rs = p->right->streaming;
+    const char *type = join_type_name(p->join);
+    if (ls && rs && mode != SP_OUTPUT_APPEND)
+        snprintf(buf, n,
+                 "Join between two streaming DataFrames/Datasets is not supported in %s output "
+                 "mode, only in Append output mode",
+                 sp_output_mode_name(mode));
+    else if (p->join == SP_JOIN_FULL_OUTER && ls != rs)
+        snprintf(buf, n,
+                 "FullOuter joins with streaming DataFrames/Datasets on the %s and a static "
+                 "DataFrame/Dataset on the %s is not supported",
+                 ls ? "left" : "right", ls ? "right" : "left");
+    else if (p->join == SP_JOIN_LEFT_ANTI && rs)
+        snprintf(buf, n,
+                 "LeftAnti joins with a streaming DataFrame/Dataset on the right are not "
+                 "supported");
+    else if ((p->join == SP_JOIN_LEFT_OUTER || p->join == SP_JOIN_LEFT_SEMI) && !ls && rs)
+        snprintf(buf, n,
+                 "%s join with a streaming DataFrame/Dataset on the right and a static "
+                 "DataFrame/Dataset on the left is not supported",
+                 type);
+    else if (p->join == SP_JOIN_RIGHT_OUTER && ls && !rs)
+        snprintf(buf, n,
+                 "RightOuter join with a streaming DataFrame/Dataset on the left and a "
+                 "static DataFrame/DataSet on the right not supported");
+    else
+        return NULL;
+    return buf;
+}
+
 /* The checks on each node, bottom-up (Spark's foreachUp). */
 static bool check_nodes(const sp_plan *p, sp_output_mode mode, char *err, size_t n)
 {
     if (!p) return true;
     if (!check_nodes(p->child, mode, err, n) || !check_nodes(p->right, mode, err, n)) return false;
     const char *msg = NULL;
+    char buf[256];
     if (p->kind == SP_PLAN_AGGREGATE && p->child && p->child->streaming && has_distinct_agg(p))
         msg = "Distinct aggregations are not supported on streaming DataFrames/Datasets. Consider "
               "using approx_count_distinct() instead.";
@@ -39,6 +89,8 @@ static bool check_nodes(const sp_plan *p, sp_output_mode mode, char *err, size_t
               "aggregated DataFrame/Dataset in Complete output mode";
     else if (p->kind == SP_PLAN_UNION && p->child->streaming != p->right->streaming)
         msg = "Union between streaming and batch DataFrames/Datasets is not supported";
+    else if (p->kind == SP_PLAN_JOIN)
+        msg = join_message(p, mode, buf, sizeof buf);
     if (!msg) return true;
     snprintf(err, n, "%s", msg);
     return false;

@@ -1,0 +1,136 @@
+/* join_plan.c - planning a JOIN node into a probe step (join.h): which side
+ * probes, the equi-join keys taken out of the condition's conjuncts
+ * (`l.x = r.y` with each side over one input), and what is left as the
+ * residual condition. Query's (or caller's) thread, at planning. */
+#include "sql/join.h"
+
+#include "base/arena.h"
+#include "sql/fold.h"
+
+#include <stdio.h>
+#include <string.h>
+
+const sp_plan *sp_join_probe_child(const sp_plan *j, char *err, size_t err_size)
+{
+    const sp_plan *l = j->child, *r = j->right;
+    if (l->streaming && r->streaming) {
+        snprintf(err, err_size,
+                 "[UNSUPPORTED_FEATURE] The feature is not supported: a join of two streams in "
+                 "spate (yet). SQLSTATE: 0A000");
+        return NULL;
+    }
+    if (r->streaming) {
+        if (j->join == SP_JOIN_INNER || j->join == SP_JOIN_CROSS || j->join == SP_JOIN_RIGHT_OUTER)
+            return r;
+    } else if (j->join == SP_JOIN_RIGHT_OUTER && !l->streaming) {
+        return r;
+    } else if (j->join != SP_JOIN_RIGHT_OUTER && j->join != SP_JOIN_FULL_OUTER) {
+        return l;
+    }
+    snprintf(err, err_size,
+             "[UNSUPPORTED_FEATURE] The feature is not supported: %s in spate (yet). SQLSTATE: "
+             "0A000",
+             j->join == SP_JOIN_FULL_OUTER ? "a full outer join" : "this join type");
+    return NULL;
+}
+
+/* Where e's columns come from: bit 1 the left side (ordinal < nleft), bit
+ * 2 the right. */
+static int sides(const sp_sql_expr *e, int nleft)
+{
+    if (e->kind == SP_SQL_E_COLUMN) return e->ordinal < nleft ? 1 : 2;
+    int s = 0;
+    for (int i = 0; i < e->nchildren; i++)
+        s |= sides(e->children[i], nleft);
+    return s;
+}
+
+/* A copy of e with every column ordinal moved by shift. */
+static sp_sql_expr *shifted(spate_arena *a, const sp_sql_expr *e, int shift)
+{
+    sp_sql_expr *c = spate_arena_alloc(a, sizeof *c);
+    *c = *e;
+    if (e->kind == SP_SQL_E_COLUMN) c->ordinal += shift;
+    if (e->nchildren) {
+        c->children = spate_arena_alloc(a, sizeof *c->children * (size_t)e->nchildren);
+        for (int i = 0; i < e->nchildren; i++)
+            c->children[i] = shifted(a, e->children[i], shift);
+    }
+    return c;
+}
+
+typedef struct conjuncts {
+    sp_sql_expr **left_keys, **right_keys;
+    int nkeys;
+    sp_sql_expr *residual;
+} conjuncts;
+
+/* Sorts the conjuncts of cond into equi-join keys and the residual. */
+static void split(spate_arena *a, sp_sql_expr *cond, int nleft, conjuncts *c)
+{
+    if (cond->kind == SP_SQL_E_AND) {
+        split(a, cond->children[0], nleft, c);
+        split(a, cond->children[1], nleft, c);
+        return;
+    }
+    if (cond->kind == SP_SQL_E_CMP && cond->op == SP_SQL_CMP_EQ) {
+        sp_sql_expr *x = cond->children[0], *y = cond->children[1];
+        int sx = sides(x, nleft), sy = sides(y, nleft);
+        if ((sx == 1 && sy == 2) || (sx == 2 && sy == 1)) {
+            c->left_keys[c->nkeys] = sx == 1 ? x : y;
+            c->right_keys[c->nkeys++] = sx == 1 ? y : x;
+            return;
+        }
+    }
+    c->residual = c->residual ? sp_sql_expr_and(a, c->residual, cond) : cond;
+}
+
+static int count_conjuncts(const sp_sql_expr *e)
+{
+    return e->kind == SP_SQL_E_AND
+               ? count_conjuncts(e->children[0]) + count_conjuncts(e->children[1])
+               : 1;
+}
+
+static sp_plan_join_kind probe_kind(sp_plan_join_kind k)
+{
+    switch (k) {
+    case SP_JOIN_CROSS:
+        return SP_JOIN_INNER;
+    case SP_JOIN_RIGHT_OUTER:
+        return SP_JOIN_LEFT_OUTER;
+    default:
+        return k;
+    }
+}
+
+sp_join_spec *sp_join_plan(const sp_plan *j, int index, spate_arena *a)
+{
+    char unused[8];
+    const sp_plan *l = j->child, *r = j->right;
+    sp_join_spec *s = spate_arena_alloc(a, sizeof *s);
+    memset(s, 0, sizeof *s);
+    s->index = index;
+    s->kind = probe_kind(j->join);
+    s->probe_is_left = sp_join_probe_child(j, unused, sizeof unused) == l;
+    s->build = s->probe_is_left ? r : l;
+    s->nprobe = s->probe_is_left ? l->nout : r->nout;
+    s->nbuild = s->probe_is_left ? r->nout : l->nout;
+    s->names = spate_arena_alloc(a, sizeof *s->names * (size_t)(l->nout + r->nout + 1));
+    for (int i = 0; i < l->nout + r->nout; i++)
+        s->names[i] = i < l->nout ? l->out[i].name : r->out[i - l->nout].name;
+    if (!j->cond) return s;
+    sp_sql_expr *cond = sp_sql_fold(a, j->cond);
+    int n = count_conjuncts(cond);
+    conjuncts c = {spate_arena_alloc(a, sizeof(sp_sql_expr *) * (size_t)n),
+                   spate_arena_alloc(a, sizeof(sp_sql_expr *) * (size_t)n), 0, NULL};
+    split(a, cond, l->nout, &c);
+    s->nkeys = c.nkeys;
+    s->probe_keys = s->probe_is_left ? c.left_keys : c.right_keys;
+    s->build_keys = s->probe_is_left ? c.right_keys : c.left_keys;
+    sp_sql_expr **right_keys = s->probe_is_left ? s->build_keys : s->probe_keys;
+    for (int k = 0; k < c.nkeys; k++)
+        right_keys[k] = shifted(a, right_keys[k], -l->nout);
+    s->residual = c.residual;
+    return s;
+}

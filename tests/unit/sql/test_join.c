@@ -1,0 +1,249 @@
+/* test_join.c - joins through the public API: static joins of every type
+ * Spark runs with a static table on each side (cases in the spirit of
+ * Spark's JoinSuite: inner, outer, semi, anti, cross, USING, non-equi
+ * conditions, NULL keys), and stream-static joins run as streaming queries
+ * (StreamingJoinSuite's stream-static cases), with Spark's refusals. */
+#include "api_test_util.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+typedef struct fixture {
+    char dir[64];
+    spate_session *s;
+} fixture;
+
+static void write_file(const char *dir, const char *name, const char *text)
+{
+    char path[128];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    cr_assert(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static void run(spate_session *s, const char *sql)
+{
+    cr_assert(spate_session_sql(s, sql), "%s: %s", sql, spate_session_last_error(s));
+}
+
+/* clients(id, name) and accounts(cid, balance) as CSV tables in fx->dir. */
+static void setup(fixture *fx)
+{
+    snprintf(fx->dir, sizeof fx->dir, "/tmp/spate-join-XXXXXX");
+    cr_assert(mkdtemp(fx->dir));
+    char sub[96];
+    snprintf(sub, sizeof sub, "%s/clients", fx->dir);
+    cr_assert_eq(mkdir(sub, 0755), 0);
+    write_file(sub, "a.csv", "1,ann\n2,bob\n3,cid\n,nobody\n");
+    snprintf(sub, sizeof sub, "%s/accounts", fx->dir);
+    cr_assert_eq(mkdir(sub, 0755), 0);
+    write_file(sub, "a.csv", "1,10\n1,20\n3,5\n4,7\n,1\n");
+    fx->s = api_session();
+    char sql[512];
+    snprintf(sql, sizeof sql,
+             "CREATE TABLE clients (id BIGINT, name STRING) USING csv OPTIONS (path "
+             "'%s/clients');"
+             "CREATE TABLE accounts (cid INT, balance INT) USING csv OPTIONS (path "
+             "'%s/accounts')",
+             fx->dir, fx->dir);
+    run(fx->s, sql);
+}
+
+static void teardown(fixture *fx)
+{
+    spate_session_free(fx->s);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", fx->dir);
+    cr_assert_eq(system(cmd), 0);
+}
+
+typedef struct join_case {
+    const char *sql;
+    const char *rows;
+} join_case;
+
+/* Every join type over two static tables, NULL keys matching nothing. */
+Test(sql_join, static_join_types)
+{
+    static const join_case cases[] = {
+        {"SELECT name, balance FROM clients JOIN accounts ON id = cid", "ann,10;ann,20;cid,5"},
+        {"SELECT name, balance FROM clients c LEFT JOIN accounts a ON c.id = a.cid",
+         "ann,10;ann,20;bob,NULL;cid,5;nobody,NULL"},
+        {"SELECT name, cid, balance FROM clients RIGHT OUTER JOIN accounts ON id = cid",
+         "NULL,4,7;NULL,NULL,1;ann,1,10;ann,1,20;cid,3,5"},
+        {"SELECT * FROM clients LEFT SEMI JOIN accounts ON id = cid", "1,ann;3,cid"},
+        {"SELECT name FROM clients LEFT ANTI JOIN accounts ON id = cid", "bob;nobody"},
+        {"SELECT count(*) FROM clients CROSS JOIN accounts", "20"},
+        {"SELECT name, balance FROM clients, accounts WHERE id = cid AND balance > 5",
+         "ann,10;ann,20"},
+        /* a residual condition next to the key, and a join with no key */
+        {"SELECT name, balance FROM clients JOIN accounts ON id = cid AND balance < 15",
+         "ann,10;cid,5"},
+        {"SELECT name, balance FROM clients JOIN accounts ON id < cid AND balance = 7",
+         "ann,7;bob,7;cid,7"},
+        {"SELECT name, balance FROM clients LEFT JOIN accounts ON id = cid AND balance > 15",
+         "ann,20;bob,NULL;cid,NULL;nobody,NULL"},
+        /* an aggregation over the join */
+        {"SELECT name, sum(balance) FROM clients JOIN accounts ON id = cid GROUP BY name",
+         "ann,30;cid,5"},
+    };
+    fixture fx;
+    setup(&fx);
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+        api_expect_rows(fx.s, cases[i].sql, cases[i].rows);
+    teardown(&fx);
+}
+
+/* USING (k): the key once, then each side's other columns (Spark's
+ * NaturalAndUsingJoin rule); a key missing on a side is named. */
+Test(sql_join, using_columns)
+{
+    fixture fx;
+    setup(&fx);
+    run(fx.s, "CREATE TEMPORARY VIEW acc AS SELECT cid AS id, balance FROM accounts");
+    spate_dataframe *df = spate_session_sql(fx.s, "SELECT * FROM clients JOIN acc USING (id)");
+    cr_assert(df, "%s", spate_session_last_error(fx.s));
+    cr_expect_str_eq(spate_dataframe_schema(df), "id BIGINT,name STRING,balance INT");
+    api_expect_rows(fx.s, "SELECT * FROM clients JOIN acc USING (id)", "1,ann,10;1,ann,20;3,cid,5");
+    api_expect_rows(fx.s, "SELECT * FROM clients RIGHT JOIN acc USING (id)",
+                    "1,ann,10;1,ann,20;3,cid,5;4,NULL,7;NULL,NULL,1");
+    cr_expect_null(spate_session_sql(fx.s, "SELECT * FROM clients JOIN acc USING (nope)"));
+    cr_expect(strstr(spate_session_last_error(fx.s),
+                     "[UNRESOLVED_USING_COLUMN_FOR_JOIN] USING column `nope` cannot be resolved "
+                     "on the left side of the join. The left-side columns: [`id`, `name`]."),
+              "%s", spate_session_last_error(fx.s));
+    cr_expect_null(spate_session_sql(fx.s, "SELECT * FROM clients JOIN acc USING (name)"));
+    cr_expect(strstr(spate_session_last_error(fx.s),
+                     "cannot be resolved on the right side of the join. The right-side columns: "
+                     "[`balance`, `id`]."),
+              "%s", spate_session_last_error(fx.s));
+    teardown(&fx);
+}
+
+static spate_query *start_memory(spate_session *s, spate_dataframe *df, const char *name,
+                                 const char *mode)
+{
+    cr_assert(df, "%s", spate_session_last_error(s));
+    spate_stream_writer *w = spate_dataframe_write_stream(df);
+    cr_assert_eq(spate_stream_writer_format(w, "memory"), SPATE_OK);
+    cr_assert_eq(spate_stream_writer_output_mode(w, mode), SPATE_OK);
+    cr_assert_eq(spate_stream_writer_query_name(w, name), SPATE_OK);
+    spate_query *q = spate_stream_writer_start(w);
+    cr_assert(q, "%s", spate_session_last_error(s));
+    return q;
+}
+
+static void add(spate_session *s, spate_memory_stream *m, spate_query *q, const char *csv)
+{
+    cr_assert_eq(spate_memory_stream_add_csv(m, csv, NULL), SPATE_OK);
+    cr_assert_eq(spate_query_process_all_available(q), SPATE_OK, "%s", spate_session_last_error(s));
+}
+
+/* A stream of orders enriched with the static clients table: inner and
+ * left outer, batch by batch; the static side is read again for each batch,
+ * so a client file added between batches joins from the next one. */
+Test(sql_join, stream_static_inner_and_left_outer)
+{
+    fixture fx;
+    setup(&fx);
+    /* A memory stream forgets what a query committed: one per query. */
+    spate_memory_stream *m = spate_memory_stream_new(fx.s, "oid BIGINT, client BIGINT");
+    spate_memory_stream *m2 = spate_memory_stream_new(fx.s, "oid BIGINT, client BIGINT");
+    cr_assert_eq(spate_dataframe_create_or_replace_temp_view(spate_memory_stream_to_df(m), "o"),
+                 SPATE_OK);
+    cr_assert_eq(spate_dataframe_create_or_replace_temp_view(spate_memory_stream_to_df(m2), "o2"),
+                 SPATE_OK);
+    spate_query *inner = start_memory(
+        fx.s,
+        spate_session_sql(fx.s, "SELECT oid, name FROM STREAM(o) JOIN clients ON client = id"),
+        "inner_out", "append");
+    spate_query *outer =
+        start_memory(fx.s,
+                     spate_session_sql(
+                         fx.s, "SELECT oid, name FROM STREAM(o2) LEFT JOIN clients ON client = id"),
+                     "outer_out", "append");
+    add(fx.s, m, inner, "10,1\n11,5\n12,3\n13,");
+    add(fx.s, m2, outer, "10,1\n11,5\n12,3\n13,");
+    api_expect_rows(fx.s, "SELECT * FROM inner_out", "10,ann;12,cid");
+    api_expect_rows(fx.s, "SELECT * FROM outer_out", "10,ann;11,NULL;12,cid;13,NULL");
+    char sub[96];
+    snprintf(sub, sizeof sub, "%s/clients", fx.dir);
+    write_file(sub, "b.csv", "5,eve\n");
+    add(fx.s, m, inner, "14,5\n15,2");
+    add(fx.s, m2, outer, "14,5\n15,2");
+    api_expect_rows(fx.s, "SELECT * FROM inner_out", "10,ann;12,cid;14,eve;15,bob");
+    api_expect_rows(fx.s, "SELECT * FROM outer_out", "10,ann;11,NULL;12,cid;13,NULL;14,eve;15,bob");
+    teardown(&fx);
+}
+
+/* A streaming aggregation over a stream-static join (complete mode), and
+ * the static side on the left of an inner and a right outer join. */
+Test(sql_join, stream_static_aggregation)
+{
+    fixture fx;
+    setup(&fx);
+    spate_memory_stream *m = spate_memory_stream_new(fx.s, "oid BIGINT, client BIGINT, qty INT");
+    spate_memory_stream *m2 = spate_memory_stream_new(fx.s, "oid BIGINT, client BIGINT, qty INT");
+    cr_assert_eq(spate_dataframe_create_or_replace_temp_view(spate_memory_stream_to_df(m), "o"),
+                 SPATE_OK);
+    cr_assert_eq(spate_dataframe_create_or_replace_temp_view(spate_memory_stream_to_df(m2), "o2"),
+                 SPATE_OK);
+    spate_query *q = start_memory(
+        fx.s,
+        spate_session_sql(fx.s, "SELECT name, sum(qty) AS total FROM clients JOIN STREAM(o) ON "
+                                "client = id GROUP BY name"),
+        "totals", "complete");
+    spate_query *r = start_memory(
+        fx.s,
+        spate_session_sql(fx.s,
+                          "SELECT name, oid FROM clients RIGHT JOIN STREAM(o2) ON client = id"),
+        "right_out", "append");
+    add(fx.s, m, q, "1,1,5\n2,2,1\n3,1,2\n4,9,9");
+    add(fx.s, m2, r, "1,1,5\n2,2,1\n3,1,2\n4,9,9");
+    api_expect_rows(fx.s, "SELECT * FROM totals", "ann,7;bob,1");
+    api_expect_rows(fx.s, "SELECT * FROM right_out", "NULL,4;ann,1;ann,3;bob,2");
+    add(fx.s, m, q, "5,3,4\n6,1,1");
+    api_expect_rows(fx.s, "SELECT * FROM totals", "ann,8;bob,1;cid,4");
+    teardown(&fx);
+}
+
+/* Spark's UnsupportedOperationChecker messages for stream-static joins. */
+Test(sql_join, stream_static_refusals)
+{
+    static const join_case cases[] = {
+        {"SELECT * FROM clients LEFT JOIN STREAM(o) ON client = id",
+         "LeftOuter join with a streaming DataFrame/Dataset on the right and a static "
+         "DataFrame/Dataset on the left is not supported"},
+        {"SELECT * FROM STREAM(o) RIGHT JOIN clients ON client = id",
+         "RightOuter join with a streaming DataFrame/Dataset on the left and a static "
+         "DataFrame/DataSet on the right not supported"},
+        {"SELECT * FROM STREAM(o) FULL JOIN clients ON client = id",
+         "FullOuter joins with streaming DataFrames/Datasets on the left and a static "
+         "DataFrame/Dataset on the right is not supported"},
+        {"SELECT * FROM clients LEFT ANTI JOIN STREAM(o) ON client = id",
+         "LeftAnti joins with a streaming DataFrame/Dataset on the right are not supported"},
+        {"SELECT * FROM clients LEFT SEMI JOIN STREAM(o) ON client = id",
+         "LeftSemi join with a streaming DataFrame/Dataset on the right and a static "
+         "DataFrame/Dataset on the left is not supported"},
+        {"SELECT * FROM STREAM(o) a JOIN STREAM(o) b ON a.oid = b.oid",
+         "[UNSUPPORTED_FEATURE] The feature is not supported: a join of two streams"},
+    };
+    fixture fx;
+    setup(&fx);
+    spate_memory_stream *m = spate_memory_stream_new(fx.s, "oid BIGINT, client BIGINT");
+    cr_assert_eq(spate_dataframe_create_or_replace_temp_view(spate_memory_stream_to_df(m), "o"),
+                 SPATE_OK);
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        spate_dataframe *df = spate_session_sql(fx.s, cases[i].sql);
+        cr_assert(df, "%s: %s", cases[i].sql, spate_session_last_error(fx.s));
+        spate_stream_writer *w = spate_dataframe_write_stream(df);
+        cr_assert_eq(spate_stream_writer_format(w, "memory"), SPATE_OK);
+        cr_assert_eq(spate_stream_writer_query_name(w, "refused"), SPATE_OK);
+        cr_expect_null(spate_stream_writer_start(w), "%s", cases[i].sql);
+        cr_expect(strstr(spate_session_last_error(fx.s), cases[i].rows), "%s: %s", cases[i].sql,
+                  spate_session_last_error(fx.s));
+    }
+    teardown(&fx);
+}
