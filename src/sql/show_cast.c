@@ -161,10 +161,42 @@ static sp_sql_showval cell_value(const sp_column *c, int64_t row)
     return v;
 }
 
+/* A list's elements "[a, b]" or a map's entries "{k -> v}" of row row. */
+static void show_list_cell(sp_sql_sbuf *b, const sp_column *c, int64_t row, const sp_tz *tz)
+{
+    bool map = c->type == SP_COL_MAP;
+    const sp_column *e = &c->children[0];
+    sp_sql_sbuf_put(b, map ? "{" : "[", 1);
+    for (int32_t i = c->offsets[row]; i < c->offsets[row + 1]; i++) {
+        if (i > c->offsets[row]) sp_sql_sbuf_put(b, ", ", 2);
+        if (!map) {
+            sp_sql_show_cell(b, e, i, tz);
+            continue;
+        }
+        sp_sql_show_cell(b, &e->children[0], i, tz);
+        sp_sql_sbuf_put(b, " -> ", 4);
+        sp_sql_show_cell(b, &e->children[1], i, tz);
+    }
+    sp_sql_sbuf_put(b, map ? "}" : "]", 1);
+}
+
 void sp_sql_show_cell(sp_sql_sbuf *b, const sp_column *c, int64_t row, const sp_tz *tz)
 {
     if (!sp_column_valid(c, row)) {
         sp_sql_sbuf_put(b, "NULL", 4);
+        return;
+    }
+    if (c->type == SP_COL_LIST || c->type == SP_COL_MAP) {
+        show_list_cell(b, c, row, tz);
+        return;
+    }
+    if (c->type == SP_COL_STRUCT) { /* "{1, x}": the fields' values */
+        sp_sql_sbuf_put(b, "{", 1);
+        for (int i = 0; i < c->nchildren; i++) {
+            if (i) sp_sql_sbuf_put(b, ", ", 2);
+            sp_sql_show_cell(b, &c->children[i], row, tz);
+        }
+        sp_sql_sbuf_put(b, "}", 1);
         return;
     }
     sp_sql_showval v = cell_value(c, row);

@@ -10,10 +10,9 @@
  * Integers print as Java's toString, floats and doubles as Float.toString
  * and Double.toString (sql/java_num.h).
  *
- * Nested values: spate's column batches have no array, map or struct
- * columns yet, so nested values come as sp_sql_showval, a small recursive
- * value of this module's own; when the nested columns exist, a cell reader
- * for them should produce the same text through the same rules.
+ * Nested values: sp_sql_show_cell reads list, map and struct columns
+ * itself, recursively; sp_sql_showval, a small recursive value of this
+ * module's own, gives the same text for values that are not in columns.
  *
  * Threads: pure functions over the caller's buffer; any thread. */
 #ifndef SP_SQL_SHOW_CAST_H

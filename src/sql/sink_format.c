@@ -126,7 +126,9 @@ static bool check_schema(sp_sink_writer *w, const sp_sql_type *schema, char *e, 
         bool bad = w->fmt == SP_SINK_FMT_TEXT  ? f->type->id != SP_SQL_STRING
                    : w->fmt == SP_SINK_FMT_CSV ? f->type->id == SP_SQL_BINARY
                                                : false;
-        bad = bad || f->type->id >= SP_SQL_ARRAY || f->type->id == SP_SQL_NULL;
+        /* JSON writes arrays, maps and structs (JsonFileFormat.supportDataType). */
+        bool nested = f->type->id >= SP_SQL_ARRAY;
+        bad = bad || (nested && w->fmt != SP_SINK_FMT_JSON) || f->type->id == SP_SQL_NULL;
         if (bad) {
             spate_arena *a = spate_arena_new();
             sp_sink_errf(e, es,

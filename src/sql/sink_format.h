@@ -9,7 +9,10 @@
  * dates with dateFormat (yyyy-MM-dd); timestamps with timestampFormat
  * (yyyy-MM-dd'T'HH:mm:ss.SSSXXX, in the session time zone); timestamp_ntz
  * with timestampNTZFormat (yyyy-MM-dd'T'HH:mm:ss.SSS); binary in JSON as
- * base64 (Jackson's writeBinary); refused by text as Spark does, and by
+ * base64 (Jackson's writeBinary); arrays, maps and structs in JSON as
+ * JSON arrays and objects (map keys as their text, null map values
+ * written, null struct fields as ignoreNullFields says), refused by CSV
+ * and text as Spark does; binary refused by text as Spark does, and by
  * CSV where Spark would write the byte array's Java identity ("[B@1b6d3586",
  * UnivocityGenerator's toString fallback), which no reader can use.
  *

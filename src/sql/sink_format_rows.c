@@ -114,9 +114,82 @@ static void json_base64(const unsigned char *p, size_t n, sp_sql_sbuf *out)
     sp_sql_sbuf_put(out, "\"", 1);
 }
 
-static void json_row(const sp_sink_writer *w, const sp_colbatch *b, int64_t r, sp_sql_sbuf *out)
+static void json_value(const sp_sink_writer *w, const sp_column *c, int64_t r, sp_sql_sbuf *out);
+
+/* A struct's fields as JacksonGenerator writes them: null fields left out
+ * under ignoreNullFields. */
+static void json_struct(const sp_sink_writer *w, const sp_column *c, int64_t r, sp_sql_sbuf *out)
+{
+    bool first = true;
+    sp_sql_sbuf_put(out, "{", 1);
+    for (int i = 0; i < c->nchildren; i++) {
+        const sp_column *f = &c->children[i];
+        bool valid = sp_column_valid(f, r);
+        if (!valid && w->ignore_null_fields) continue;
+        if (!first) sp_sql_sbuf_put(out, ",", 1);
+        first = false;
+        sp_sink_json_str(f->name, strlen(f->name), out);
+        sp_sql_sbuf_put(out, ":", 1);
+        if (valid)
+            json_value(w, f, r, out);
+        else
+            sp_sql_sbuf_puts(out, "null");
+    }
+    sp_sql_sbuf_put(out, "}", 1);
+}
+
+/* Arrays "[1,null]"; maps {"key":value} with the key's text as the name and
+ * null values written (writeMapData). */
+static void json_list(const sp_sink_writer *w, const sp_column *c, int64_t r, sp_sql_sbuf *out)
+{
+    bool map = c->type == SP_COL_MAP;
+    const sp_column *e = &c->children[0], *v = map ? &e->children[1] : e;
+    char buf[SP_SINK_VAL_MAX];
+    sp_sql_sbuf_put(out, map ? "{" : "[", 1);
+    for (int32_t i = c->offsets[r]; i < c->offsets[r + 1]; i++) {
+        if (i > c->offsets[r]) sp_sql_sbuf_put(out, ",", 1);
+        if (map) {
+            const char *s;
+            size_t n;
+            sp_sink_value_text(w, &e->children[0], i, buf, &s, &n);
+            sp_sink_json_str(s, n, out);
+            sp_sql_sbuf_put(out, ":", 1);
+        }
+        if (sp_column_valid(v, i))
+            json_value(w, v, i, out);
+        else
+            sp_sql_sbuf_puts(out, "null");
+    }
+    sp_sql_sbuf_put(out, map ? "}" : "]", 1);
+}
+
+/* A valid value of c at row r. */
+static void json_value(const sp_sink_writer *w, const sp_column *c, int64_t r, sp_sql_sbuf *out)
 {
     char buf[SP_SINK_VAL_MAX];
+    if (c->type == SP_COL_BINARY) {
+        json_base64((const unsigned char *)c->chars + c->offsets[r],
+                    (size_t)(c->offsets[r + 1] - c->offsets[r]), out);
+        return;
+    }
+    if (c->type == SP_COL_STRUCT) {
+        json_struct(w, c, r, out);
+        return;
+    }
+    if (c->type == SP_COL_LIST || c->type == SP_COL_MAP) {
+        json_list(w, c, r, out);
+        return;
+    }
+    const char *s;
+    size_t n;
+    if (sp_sink_value_text(w, c, r, buf, &s, &n) == SP_SINK_VT_BARE)
+        sp_sql_sbuf_put(out, s, n);
+    else
+        sp_sink_json_str(s, n, out);
+}
+
+static void json_row(const sp_sink_writer *w, const sp_colbatch *b, int64_t r, sp_sql_sbuf *out)
+{
     bool first = true;
     sp_sql_sbuf_put(out, "{", 1);
     for (int i = 0; i < b->ncols; i++) {
@@ -128,21 +201,10 @@ static void json_row(const sp_sink_writer *w, const sp_colbatch *b, int64_t r, s
         const char *name = col_name(w, b, i);
         sp_sink_json_str(name, strlen(name), out);
         sp_sql_sbuf_put(out, ":", 1);
-        if (!valid) {
-            sp_sql_sbuf_puts(out, "null");
-            continue;
-        }
-        if (c->type == SP_COL_BINARY) {
-            json_base64((const unsigned char *)c->chars + c->offsets[r],
-                        (size_t)(c->offsets[r + 1] - c->offsets[r]), out);
-            continue;
-        }
-        const char *s;
-        size_t n;
-        if (sp_sink_value_text(w, c, r, buf, &s, &n) == SP_SINK_VT_BARE)
-            sp_sql_sbuf_put(out, s, n);
+        if (valid)
+            json_value(w, c, r, out);
         else
-            sp_sink_json_str(s, n, out);
+            sp_sql_sbuf_puts(out, "null");
     }
     sp_sql_sbuf_put(out, "}", 1);
     sp_sql_sbuf_puts(out, w->line_sep);
