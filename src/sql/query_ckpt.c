@@ -189,6 +189,22 @@ spate_err sp_query_read_offsets(sp_query *q, int64_t batch, char **end, char *er
     return SPATE_ERR_CORRUPT;
 }
 
+int64_t sp_query_offsets_timestamp(sp_query *q, int64_t batch)
+{
+    sp_ckpt_in in;
+    char err[256];
+    if (sp_entry_log_read(&q->offsets, batch, &in, err, sizeof err) != SPATE_OK) return -1;
+    spate_arena *a = spate_arena_new();
+    const char *v = NULL, *meta = NULL, *p = NULL;
+    int64_t ts = -1;
+    if (sp_ckpt_get_str(&in, a, &v) && sp_ckpt_get_str(&in, a, &meta) &&
+        (p = strstr(meta, "\"batchTimestampMs\":")))
+        ts = strtoll(p + strlen("\"batchTimestampMs\":"), NULL, 10);
+    spate_arena_destroy(a);
+    sp_ckpt_in_free(&in);
+    return ts;
+}
+
 spate_err sp_query_write_commit(sp_query *q, int64_t batch, char *errstr, size_t n)
 {
     sp_ckpt_out w;

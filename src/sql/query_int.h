@@ -54,6 +54,9 @@ spate_err sp_query_write_commit(sp_query *q, int64_t batch, char *errstr, size_t
 /* Reads the source offset of offsets/N (malloc'd; NULL for no offset). */
 spate_err sp_query_read_offsets(sp_query *q, int64_t batch, char **end, char *errstr,
                                 size_t errstr_size);
+/* The batchTimestampMs recorded in offsets/N (what current_timestamp() of
+ * that batch is, also when it is re-run after a restart); -1 if unreadable. */
+int64_t sp_query_offsets_timestamp(sp_query *q, int64_t batch);
 /* Purges log entries and state versions older than the retained batches. */
 void sp_query_purge(sp_query *q);
 
