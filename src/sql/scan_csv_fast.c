@@ -9,6 +9,10 @@
 
 #include <string.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 /* ---- pruned fields: null in bulk ---- */
 
 static void clear_bit(sp_column *c, int64_t r)
@@ -65,9 +69,16 @@ static bool put_token(sp_sql_csv_scanner *s, sp_colbatch *b, int f, int64_t row,
     sp_column *c = &b->cols[f];
     int64_t v;
     switch (s->base.fields[f].type) {
-    case SP_SQL_STRING:
-        sp_column_append_bytes(b, f, t->p, t->n);
+    case SP_SQL_STRING: {
+        int64_t at = c->offsets[c->str_rows];
+        if (at + (int64_t)t->n > c->chars_cap) {
+            sp_column_append_bytes(b, f, t->p, t->n); /* grows chars */
+            return true;
+        }
+        memcpy(c->chars + at, t->p, t->n);
+        c->offsets[++c->str_rows] = (int32_t)(at + (int64_t)t->n);
         return true;
+    }
     case SP_SQL_INT:
         if (!sp_sql_scan_int(t->p, t->n, INT32_MIN, INT32_MAX, &v)) return false;
         sp_column_i32(c)[row] = (int32_t)v;
@@ -111,24 +122,69 @@ int sp_sql_csv_finish_row(sp_sql_csv_scanner *s, sp_colbatch *b, const char *lin
 
 /* ---- the fast tokenizer ---- */
 
+/* Where the separators and line ends are: bit i of m is set when blk[i] is
+ * one (64 bytes from blk, fewer at the end of the buffer). */
+typedef struct bounds {
+    const char *blk, *end;
+    uint64_t m;
+    char sep, nl;
+} bounds;
+
+static void bounds_at(bounds *k, const char *blk)
+{
+    k->blk = blk;
+    k->m = 0;
+#if defined(__SSE2__)
+    if (k->end - blk >= 64) {
+        __m128i vs = _mm_set1_epi8(k->sep), vn = _mm_set1_epi8(k->nl);
+        for (int i = 0; i < 4; i++) {
+            __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(blk + 16 * i));
+            __m128i hit = _mm_or_si128(_mm_cmpeq_epi8(x, vs), _mm_cmpeq_epi8(x, vn));
+            k->m |= (uint64_t)(uint32_t)_mm_movemask_epi8(hit) << (16 * i);
+        }
+        return;
+    }
+#endif
+    size_t n = (size_t)(k->end - blk) < 64 ? (size_t)(k->end - blk) : 64;
+    for (size_t i = 0; i < n; i++)
+        if (blk[i] == k->sep || blk[i] == k->nl) k->m |= (uint64_t)1 << i;
+}
+
+/* The first separator or line end at or after q (end when none). */
+static inline const char *next_bound(bounds *k, const char *q)
+{
+    for (;;) {
+        size_t off = (size_t)(q - k->blk);
+        if (off >= 64 || q < k->blk) {
+            if (q >= k->end) return k->end;
+            bounds_at(k, q);
+            off = 0;
+        }
+        uint64_t mm = k->m & (~(uint64_t)0 << off);
+        if (mm) return k->blk + __builtin_ctzll(mm);
+        if (k->blk + 64 >= k->end) return k->end;
+        q = k->blk + 64;
+    }
+}
+
 static void put_tok(sp_sql_csv_scanner *s, int i, const char *p, size_t n)
 {
     if (i < s->base.ndata) s->toks[i] = (sp_sql_csv_tok){p, n, n == 0};
 }
 
-/* Tokenizes the line at p (ending at the next nl or at end) when no token
- * is quoted and no limit is reached; *line_end is where its terminator is
- * (or end). False: the general tokenizer must take the line. */
-static bool fast_tokens(sp_sql_csv_scanner *s, const char *p, const char *end, char nl,
-                        bool strip_cr, const char **line_end)
+/* Tokenizes the line at p when no token is quoted and no limit is reached;
+ * *line_end is where its terminator is (or the end). False: the general
+ * tokenizer must take the line. */
+static bool fast_tokens(sp_sql_csv_scanner *s, bounds *k, const char *p, bool strip_cr,
+                        const char **line_end)
 {
-    char sep = s->o.sep[0], quote = s->o.quote;
+    char quote = s->o.quote;
     int limit = s->count_check ? s->o.max_columns : s->last_tok + 1, nt = 0;
     size_t max_chars =
         s->o.max_chars_per_column < 0 ? (size_t)-1 : (size_t)s->o.max_chars_per_column;
-    const char *q = p;
-    if (nt == limit && !s->count_check) { /* no field is read */
-        q = memchr(q, nl, (size_t)(end - q));
+    const char *q = p, *end = k->end;
+    if (limit == 0 && !s->count_check) { /* no field is read */
+        q = memchr(q, k->nl, (size_t)(end - q));
         *line_end = q ? q : end;
         s->ntoks = 0;
         return true;
@@ -136,17 +192,16 @@ static bool fast_tokens(sp_sql_csv_scanner *s, const char *p, const char *end, c
     for (;;) {
         if (q < end && *q == quote) return false;
         const char *t = q;
-        while (q < end && *q != sep && *q != nl)
-            q++;
+        q = next_bound(k, q);
         size_t n = (size_t)(q - t);
-        bool last = q == end || *q == nl;
+        bool last = q == end || *q == k->nl;
         if (last && strip_cr && n && t[n - 1] == '\r') n--;
         if (n > max_chars) return false;
         put_tok(s, nt++, t, n);
         if (last) break;
         if (nt == limit) {
             if (s->count_check) return false; /* maxColumns: the general path's error */
-            const char *e = memchr(q, nl, (size_t)(end - q));
+            const char *e = memchr(q, k->nl, (size_t)(end - q));
             q = e ? e : end;
             break;
         }
@@ -171,11 +226,13 @@ int64_t sp_sql_csv_scan(sp_sql_csv_scanner *s, sp_colbatch *b, const char *buf, 
     int64_t rows = 0, row0 = b->length;
     char nl = s->o.line_sep ? s->o.line_sep : '\n';
     bool strip_cr = !s->o.line_sep;
+    bounds k = {.blk = buf, .end = end, .sep = s->o.sep[0], .nl = nl};
+    if (s->fast_ok) bounds_at(&k, buf);
     while (p < end) {
         const char *le;
         int r;
         if (fast_start(s, p, end) && b->length < b->capacity &&
-            fast_tokens(s, p, end, nl, strip_cr, &le)) {
+            fast_tokens(s, &k, p, strip_cr, &le)) {
             size_t n = (size_t)(le - p);
             if (strip_cr && n && p[n - 1] == '\r') n--;
             r = sp_sql_csv_finish_row(s, b, p, n, errstr, en);

@@ -72,7 +72,7 @@ static const char *cell(const prune_run *r, int col, int64_t row, char *buf, siz
 static void rows_text(const prune_run *r, char *out, size_t cap)
 {
     size_t w = 0;
-    char buf[64];
+    char buf[256];
     out[0] = '\0';
     for (int64_t i = 0; i < r->b->length; i++)
         for (int j = 0; j < r->b->ncols; j++)
@@ -188,6 +188,28 @@ Test(scan_csv_prune, quoted_and_plain_lines_agree)
         done(&p);
         done(&q);
     }
+}
+
+Test(scan_csv_prune, tokens_across_64_byte_blocks)
+{
+    /* the fast tokenizer finds separators 64 bytes at a time */
+    char text[4096], want[4096];
+    size_t w = 0, v = 0;
+    for (int i = 0; i < 40; i++) {
+        char s[160];
+        int n = (i * 37) % 150;
+        memset(s, 'a' + i % 26, (size_t)n);
+        s[n] = '\0';
+        w += (size_t)snprintf(text + w, sizeof text - w, "%d,%s,%d\n", i, s, -i);
+        v += (size_t)snprintf(want + v, sizeof want - v, "%d|%s|%d;", i, n ? s : "<null>", -i);
+    }
+    prune_run r;
+    char got[4096];
+    scan(&r, "a INT, s STRING, c INT", "FAILFAST", "*", text, 64);
+    cr_assert_eq(r.rows, 40, "%s", r.err);
+    rows_text(&r, got, sizeof got);
+    cr_expect_str_eq(got, want);
+    done(&r);
 }
 
 Test(scan_csv_prune, integers_and_simple_doubles)
