@@ -184,6 +184,36 @@ def test_date_and_time_functions(run_spate, tmp_path):
     assert "|20|" in r.stdout.decode().replace(" ", "")
 
 
+def test_date_parsing_and_formatting(run_spate, tmp_path):
+    """date_format, unix_timestamp, from_unixtime, to_date with a format,
+    date_trunc and trunc with Spark's answers; unparsable text fails the
+    statement with CANNOT_PARSE_TIMESTAMP under ANSI mode, NULL without."""
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.csv").write_text("2016-03-22 20:25:28\n2016-12-31 23:59:59\n")
+    table = f"CREATE TABLE t (ts TIMESTAMP) USING csv OPTIONS (path '{src}');"
+    r = sql(run_spate, table + """
+        SELECT date_format(ts, 'yyyy/MM/dd HH:mm') AS f, unix_timestamp(ts) AS u,
+               from_unixtime(unix_timestamp(ts)) AS b,
+               to_date(date_format(ts, 'dd.MM.yyyy'), 'dd.MM.yyyy') AS d,
+               date_trunc('MONTH', ts) AS m, trunc(ts, 'YEAR') AS y FROM t""")
+    assert r.returncode == 0, r.stderr
+    rows = [x for x in r.stdout.decode().splitlines() if x.startswith("|")][1:]
+    assert [" ".join(x.split()).replace(" |", "|").replace("| ", "|") for x in rows] == [
+        "|2016/03/22 20:25|1458678328|2016-03-22 20:25:28|2016-03-22|2016-03-01 00:00:00|"
+        "2016-01-01|",
+        "|2016/12/31 23:59|1483228799|2016-12-31 23:59:59|2016-12-31|2016-12-01 00:00:00|"
+        "2016-01-01|",
+    ]
+    bad = table + "SELECT to_date('31/12/2016', 'yyyy-MM-dd') AS d FROM t"
+    r = sql(run_spate, bad)
+    assert r.returncode == 1
+    assert "[CANNOT_PARSE_TIMESTAMP] Text '31/12/2016' could not be parsed" in r.stderr.decode()
+    r = sql(run_spate, bad, "spate.sql.ansi.enabled=false")
+    assert r.returncode == 0, r.stderr
+    assert "|NULL|" in r.stdout.decode().replace(" ", "")
+
+
 def test_update_mode_after_restart(run_spate, tmp_path):
     """A key updated by the first batch after a restart is emitted in update
     mode (the marks of changed keys must not repeat across processes)."""
