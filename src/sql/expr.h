@@ -114,6 +114,15 @@ typedef enum sp_sql_func {
     SP_SQL_F_UNIX_TIMESTAMP,    /* (STRING|DATE|TIMESTAMP, STRING fmt) -> BIGINT */
     SP_SQL_F_FROM_UNIXTIME,     /* (BIGINT, STRING fmt) -> STRING */
     SP_SQL_F_DATE_FORMAT,       /* (TIMESTAMP, STRING fmt) -> STRING */
+    SP_SQL_F_SPLIT,             /* (STRING, STRING regex, INT limit) -> ARRAY<STRING> */
+    SP_SQL_F_SIZE,              /* (ARRAY|MAP) -> INT */
+    SP_SQL_F_ELEMENT_AT,        /* (ARRAY, INT) 1-based, (MAP, key) */
+    SP_SQL_F_SUBSCRIPT,         /* a[i] 0-based, m[key] */
+    SP_SQL_F_GET_FIELD,         /* s.f: ordinal is the field */
+    SP_SQL_F_ARRAY,             /* (x...) -> ARRAY */
+    SP_SQL_F_NAMED_STRUCT,      /* (x...) -> STRUCT, the names in the type */
+    SP_SQL_F_MAP,               /* (k, v, ...) -> MAP */
+    SP_SQL_F_ARRAY_CONTAINS,    /* (ARRAY, x) -> BOOLEAN */
     SP_SQL_F_COUNT_
 } sp_sql_func;
 

@@ -59,6 +59,15 @@ static const char *const names[SP_SQL_F_COUNT_] = {
     [SP_SQL_F_UNIX_TIMESTAMP] = "unix_timestamp",
     [SP_SQL_F_FROM_UNIXTIME] = "from_unixtime",
     [SP_SQL_F_DATE_FORMAT] = "date_format",
+    [SP_SQL_F_SPLIT] = "split",
+    [SP_SQL_F_SIZE] = "size",
+    [SP_SQL_F_ELEMENT_AT] = "element_at",
+    [SP_SQL_F_SUBSCRIPT] = "subscript",
+    [SP_SQL_F_GET_FIELD] = "get_field",
+    [SP_SQL_F_ARRAY] = "array",
+    [SP_SQL_F_NAMED_STRUCT] = "named_struct",
+    [SP_SQL_F_MAP] = "map",
+    [SP_SQL_F_ARRAY_CONTAINS] = "array_contains",
 };
 
 const char *sp_sql_func_name(sp_sql_func fn)

@@ -118,11 +118,12 @@ sp_column *sp_sql_eval_math(const sp_sql_expr *e, const sp_colbatch *in, sp_sql_
  * expr_datetime_format.c. */
 sp_column *sp_sql_eval_datetime(const sp_sql_expr *e, const sp_colbatch *in, sp_sql_eval_ctx *ctx);
 sp_column *sp_sql_eval_dt_parse(const sp_sql_expr *e, const sp_colbatch *in, sp_sql_eval_ctx *ctx);
-sp_column *sp_sql_eval_dt_format(const sp_sql_expr *e, const sp_colbatch *in,
-                                 sp_sql_eval_ctx *ctx);
+sp_column *sp_sql_eval_dt_format(const sp_sql_expr *e, const sp_colbatch *in, sp_sql_eval_ctx *ctx);
 /* Raises a complete Spark message ("[COND] ... SQLSTATE: x") as
  * sp_sql_raise does. */
 bool sp_sql_raise_msg(sp_sql_eval_ctx *ctx, int64_t row, const char *msg);
+/* Arrays, maps and structs (expr_array.c, expr_struct.c, expr_map.c). */
+sp_column *sp_sql_eval_nested(const sp_sql_expr *e, const sp_colbatch *in, sp_sql_eval_ctx *ctx);
 sp_column *sp_sql_eval_like(const sp_sql_expr *e, const sp_colbatch *in, sp_sql_eval_ctx *ctx);
 sp_column *sp_sql_eval_regexp(const sp_sql_expr *e, const sp_colbatch *in, sp_sql_eval_ctx *ctx);
 
