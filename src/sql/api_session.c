@@ -31,10 +31,15 @@ spate_session *spate_session_new(const spate_conf *conf, char *errstr, size_t er
     return ss;
 }
 
+static void release_plans(sp_api_scope *sc);
+
 void spate_session_free(spate_session *ss)
 {
     if (!ss) return;
     sp_session_stop_all(ss->s);
+    /* A dataframe's plan may read a view made by SQL, whose nodes the
+     * session frees: walk the plans before it does. */
+    release_plans(&ss->root);
     sp_session_free(ss->s); /* the queries' plans are the root scope's */
     ss->root.nviews = 0;    /* dropped with the catalog */
     sp_api_scope_end(&ss->root);
@@ -144,18 +149,24 @@ const char *sp_api_hidden_name(spate_session *ss, sp_api_scope *sc)
     return sp_api_strdup(sc, buf);
 }
 
-void sp_api_scope_end(sp_api_scope *sc)
+/* Gives back the table references of sc's plans. */
+static void release_plans(sp_api_scope *sc)
 {
     for (int i = 0; i < sc->nrelease; i++)
         sp_analyze_release(sc->release[i]);
     free(sc->release);
     sc->release = NULL;
+    sc->nrelease = sc->caprelease = 0;
+}
+
+void sp_api_scope_end(sp_api_scope *sc)
+{
+    release_plans(sc);
     for (int i = 0; i < sc->nviews; i++)
         sp_catalog_drop(sc->catalog, sc->views[i]);
     free(sc->views);
     sc->views = NULL;
     sc->nviews = sc->capviews = 0;
-    sc->nrelease = sc->caprelease = 0;
     spate_arena_destroy(sc->arena);
     sc->arena = NULL;
 }

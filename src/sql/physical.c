@@ -144,7 +144,9 @@ static const sp_plan *pre_bottom(const sp_plan *q, char *err, size_t err_size)
         if (!below) return NULL;
         q = below;
     }
-    if (q && q->kind == SP_PLAN_SCAN) return q;
+    /* A static query reads any other static node as its input, computed
+     * first (static_exec.c: materialized inputs). */
+    if (q && (q->kind == SP_PLAN_SCAN || !q->streaming)) return q;
     snprintf(err, err_size,
              "[UNSUPPORTED_FEATURE] The feature is not supported: %s in a query plan of "
              "spate (yet). SQLSTATE: 0A000",

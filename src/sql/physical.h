@@ -11,9 +11,12 @@
  *                  built once per batch (join.h), run in each input
  *                  partition's task as it reads
  *   scan           the one SCAN at the bottom of the pre path (down each
- *                  join's probe side)
- * A plan of another shape (unions, a join over an aggregate, several
- * aggregates) is refused with a message naming what is not supported yet.
+ *                  join's probe side); in a static plan, any other node there
+ *                  (VALUES, UNION, an aggregate below a join) is an input
+ *                  computed before the batch (sp_static_run)
+ * A streaming plan of another shape (unions, a join over an aggregate,
+ * several aggregates) is refused with a message naming what is not
+ * supported yet.
  *
  * Threads: built once on the query's thread; immutable afterwards. */
 #ifndef SP_SQL_PHYSICAL_H

@@ -5,6 +5,7 @@
 #include "base/conf.h"
 #include "base/fsutil.h"
 #include "sql/catalog.h"
+#include "sql/static_input.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -151,8 +152,14 @@ spate_err sp_static_run(const sp_plan *plan, sp_pool *pool, const spate_conf *co
     bool made_tmp = false;
     spate_err e = SPATE_OK;
     if (!sp_physical_plan(&ph, plan, a, r->error, sizeof r->error)) e = SPATE_ERR_INVALID_ARG;
-    const sp_catalog_table *t = e == SPATE_OK ? ph.scan->table : NULL;
-    if (t && t->kind == SP_TABLE_MEMORY && !t->memory_is_stream) {
+    bool computed = e == SPATE_OK && ph.scan->kind != SP_PLAN_SCAN;
+    const sp_catalog_table *t = e == SPATE_OK && !computed ? ph.scan->table : NULL;
+    sp_static_input si = {0};
+    if (computed) {
+        e = sp_static_input_compute(ph.scan, pool, conf, tz, &si, r->error, sizeof r->error);
+        ti.batches = si.batches;
+        ti.n = si.n;
+    } else if (t && t->kind == SP_TABLE_MEMORY && !t->memory_is_stream) {
         ti.batches = sp_memory_table_snapshot(t->memory, a, &ti.n);
     } else if (t) {
         made_tmp = mkdtemp(tmpdir) != NULL;
@@ -160,6 +167,8 @@ spate_err sp_static_run(const sp_plan *plan, sp_pool *pool, const spate_conf *co
                         sizeof r->error);
     }
     if (e == SPATE_OK) e = run_physical(&ph, &in, pool, conf, tz, r);
+    if (computed) sp_static_input_adopt(&si, r); /* the output may view it */
+    sp_static_input_free(&si);
     if (ti.source) ti.source->ops->close(ti.source);
     sp_source_def_free(ti.def);
     if (made_tmp) sp_remove_tree(tmpdir);

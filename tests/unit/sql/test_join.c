@@ -2,7 +2,9 @@
  * Spark runs with a static table on each side (cases in the spirit of
  * Spark's JoinSuite: inner, outer, semi, anti, cross, USING, non-equi
  * conditions, NULL keys), and stream-static joins run as streaming queries
- * (StreamingJoinSuite's stream-static cases), with Spark's refusals. */
+ * (StreamingJoinSuite's stream-static cases), with Spark's refusals; and the
+ * static inputs other than a table that such plans read (a FROM-less
+ * SELECT, UNION ALL, an aggregate below a join). */
 #include "api_test_util.h"
 
 #include <sys/stat.h>
@@ -245,5 +247,29 @@ Test(sql_join, stream_static_refusals)
         cr_expect(strstr(spate_session_last_error(fx.s), cases[i].rows), "%s: %s", cases[i].sql,
                   spate_session_last_error(fx.s));
     }
+    teardown(&fx);
+}
+
+/* Static plans whose input is computed first: one row without FROM, UNION
+ * (ALL and distinct), an aggregate on the build and on the probe side. */
+Test(sql_join, static_computed_inputs)
+{
+    static const join_case cases[] = {
+        {"SELECT 1 + 1 AS x, 'a' AS y", "2,a"},
+        {"SELECT upper('spate'), 7 % 4", "SPATE,3"},
+        {"SELECT id FROM clients UNION ALL SELECT cid FROM accounts", "1;1;1;2;3;3;4;NULL;NULL"},
+        {"SELECT id FROM clients UNION SELECT cid FROM accounts", "1;2;3;4;NULL"},
+        {"SELECT count(*) FROM (SELECT id FROM clients UNION ALL SELECT 9)", "5"},
+        {"SELECT name, total FROM clients JOIN (SELECT cid, sum(balance) AS total FROM accounts "
+         "GROUP BY cid) t ON id = t.cid",
+         "ann,30;cid,5"},
+        {"SELECT t.cid, name FROM (SELECT cid, count(*) AS n FROM accounts GROUP BY cid) t "
+         "LEFT JOIN clients ON id = t.cid",
+         "1,ann;3,cid;4,NULL;NULL,NULL"},
+    };
+    fixture fx;
+    setup(&fx);
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+        api_expect_rows(fx.s, cases[i].sql, cases[i].rows);
     teardown(&fx);
 }
