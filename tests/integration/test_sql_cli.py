@@ -231,3 +231,38 @@ def test_update_mode_after_restart(run_spate, tmp_path):
     r = sql(run_spate, script)
     assert r.returncode == 0, r.stderr
     assert r.stdout.decode() == batch(1, "+---+---+\n|  k|  n|\n+---+---+\n|  a|  2|\n+---+---+\n")
+
+
+def test_stream_static_join_to_console(run_spate, tmp_path):
+    orders, clients = tmp_path / "orders", tmp_path / "clients"
+    orders.mkdir()
+    clients.mkdir()
+    (orders / "1.csv").write_text("1,7,2\n2,8,5\n3,7,1\n4,9,4\n")
+    (clients / "c.csv").write_text("7,ann\n8,bob\n")
+    r = sql(run_spate, f"""
+        CREATE TABLE o (oid BIGINT, client BIGINT, qty INT) USING csv OPTIONS (path '{orders}');
+        CREATE TABLE clients (id BIGINT, name STRING) USING csv OPTIONS (path '{clients}');
+        CREATE TABLE c USING console OPTIONS (trigger 'availableNow', outputMode 'complete');
+        INSERT INTO c SELECT coalesce(name, 'unknown') AS who, sum(qty) AS total
+          FROM STREAM(o) LEFT JOIN clients ON client = id GROUP BY 1 ORDER BY total DESC""")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.decode() == batch(0, (
+        "+-------+-----+\n"
+        "|    who|total|\n"
+        "+-------+-----+\n"
+        "|    bob|    5|\n"
+        "|unknown|    4|\n"
+        "|    ann|    3|\n"
+        "+-------+-----+\n"))
+
+
+def test_select_without_from_and_union(run_spate):
+    r = sql(run_spate, "SELECT 1 + 1 AS two, 'x' AS s UNION ALL SELECT 3, 'y'")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.decode() == (
+        "+---+---+\n"
+        "|two|  s|\n"
+        "+---+---+\n"
+        "|  2|  x|\n"
+        "|  3|  y|\n"
+        "+---+---+\n")
