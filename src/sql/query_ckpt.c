@@ -142,6 +142,8 @@ spate_err sp_query_open_checkpoint(sp_query *q, char *errstr, size_t n)
     /* A commit lost to a power failure only makes the batch run again with
      * the offsets already written (durably): it need not wait for the disk. */
     q->commits.nosync = true;
+    /* A temporary checkpoint is removed at stop and never read again. */
+    if (q->temp_checkpoint) q->offsets.nosync = true;
     make_uuid(q->run_id);
     return shuffle_partitions(q, errstr, n);
 }

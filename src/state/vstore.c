@@ -29,6 +29,7 @@ struct sp_vstore {
     bool stale;      /* the store does not hold `version` (a failed load or commit) */
     bool committed;  /* the last step was a commit (its figures are reported) */
     bool listed;     /* files holds the directory's listing */
+    bool defer_sync; /* sp_vstore_defer_sync */
     sp_vfiles files;
     int64_t num_updated, num_removed; /* of the last commit */
     int64_t commit_time_ms, files_written;
@@ -161,7 +162,9 @@ static spate_err write_file(sp_vstore *v, int64_t version, bool snapshot, char *
     sp_ckpt_out w;
     sp_ckpt_out_init(&w);
     sp_state_save(&v->store, 1, snapshot, &w);
-    spate_err err = sp_ckpt_write_file(path, KIND, FILE_VERSION, &w, errstr, errstr_size);
+    spate_err err =
+        v->defer_sync ? sp_ckpt_write_file_nosync(path, KIND, FILE_VERSION, &w, errstr, errstr_size)
+                      : sp_ckpt_write_file(path, KIND, FILE_VERSION, &w, errstr, errstr_size);
     sp_ckpt_out_free(&w);
     if (err) return err;
     sp_vfile *f = sp_vfiles_add(&v->files, version);
@@ -216,13 +219,17 @@ spate_err sp_vstore_commit(sp_vstore *v, char *errstr, size_t errstr_size)
         return err;
     }
     v->version++;
-    sp_vfiles_purge(&v->files, v->dir, v->conf.min_versions_to_retain);
+    /* Deferred: the new files may not be durable yet, so the files of the
+     * version before them stay. */
+    sp_vfiles_purge(&v->files, v->dir, v->conf.min_versions_to_retain + v->defer_sync);
     v->committed = true;
     v->num_updated = updated;
     v->num_removed = removed;
     v->commit_time_ms = now_ms() - start;
     return SPATE_OK;
 }
+
+void sp_vstore_defer_sync(sp_vstore *v, bool defer) { v->defer_sync = defer; }
 
 sp_vstore_metrics sp_vstore_get_metrics(const sp_vstore *v)
 {

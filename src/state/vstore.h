@@ -69,6 +69,14 @@ int64_t sp_vstore_version(const sp_vstore *v);
  * file. */
 spate_err sp_vstore_commit(sp_vstore *v, char *errstr, size_t errstr_size);
 
+/* Deferred durability: commits write their files atomically but without
+ * fsync (a crash of the process loses nothing; a power failure may), and
+ * purging keeps one more version, so the version before the last commit
+ * stays loadable from files made durable earlier. The caller makes the
+ * files durable (one syncfs for every partition) before it records the
+ * batch as committed. Off by default. */
+void sp_vstore_defer_sync(sp_vstore *v, bool defer);
+
 /* Figures of the live store and the last commit. */
 sp_vstore_metrics sp_vstore_get_metrics(const sp_vstore *v);
 
