@@ -87,7 +87,8 @@ static void *query_main(void *arg)
     sp_query *q = arg;
     char err[2048] = "";
     spate_err e = sp_query_recover(q, err, sizeof err);
-    if (e == SPATE_OK && q->spec.trigger.kind == SP_TRIGGER_AVAILABLE_NOW &&
+    sp_trigger_kind kind = q->spec.trigger.kind;
+    if (e == SPATE_OK && (kind == SP_TRIGGER_AVAILABLE_NOW || kind == SP_TRIGGER_ONCE) &&
         q->source->ops->prepare_available_now)
         q->source->ops->prepare_available_now(q->source);
     for (int64_t n = 1; e == SPATE_OK && !stop_requested(q); n++) {

@@ -231,6 +231,30 @@ static void advance(sp_query *q, int64_t batch, char *end)
     sp_query_purge(q);
 }
 
+/* The offset to read up to: the source's latest, within its per-trigger
+ * limits; for Trigger.Once all the data there is (asked until it stops
+ * moving), since Spark's Once reads everything available in one batch,
+ * whatever maxFilesPerTrigger says. */
+static spate_err latest_offset(sp_query *q, char **out, char *err, size_t n)
+{
+    char *latest = NULL;
+    spate_err e = q->source->ops->latest(q->source, q->committed, &latest, err, n);
+    for (int i = 0;
+         e == SPATE_OK && latest && q->spec.trigger.kind == SP_TRIGGER_ONCE && i < 100000; i++) {
+        char *next = NULL;
+        e = q->source->ops->latest(q->source, latest, &next, err, n);
+        bool moved = e == SPATE_OK && next && strcmp(next, latest) != 0;
+        if (!moved) {
+            free(next);
+            break;
+        }
+        free(latest);
+        latest = next;
+    }
+    *out = latest;
+    return e;
+}
+
 spate_err sp_query_trigger(sp_query *q, bool *ran, char *err, size_t n)
 {
     *ran = false;
@@ -238,7 +262,7 @@ spate_err sp_query_trigger(sp_query *q, bool *ran, char *err, size_t n)
     t.start = sp_monotonic_ms();
     q->batch_time_ms = spate_clock_now(q->spec.clock);
     char *latest = NULL;
-    spate_err e = q->source->ops->latest(q->source, q->committed, &latest, err, n);
+    spate_err e = latest_offset(q, &latest, err, n);
     t.latest = sp_monotonic_ms();
     if (e != SPATE_OK) return e;
     if (!latest || (q->committed && strcmp(latest, q->committed) == 0)) {

@@ -266,3 +266,21 @@ def test_select_without_from_and_union(run_spate):
         "|  2|  x|\n"
         "|  3|  y|\n"
         "+---+---+\n")
+
+
+def test_trigger_once_ignores_max_files_per_trigger(run_spate, tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    for i in range(3):
+        (src / f"{i}.csv").write_text(f"{i}\n")
+    r = sql(run_spate, f"""
+        CREATE TABLE t (n INT) USING csv OPTIONS (path '{src}', maxFilesPerTrigger 1);
+        CREATE TABLE c USING console OPTIONS (trigger 'once', outputMode 'complete');
+        INSERT INTO c SELECT count(*) AS files FROM STREAM(t)""")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.decode() == batch(0, (
+        "+-----+\n"
+        "|files|\n"
+        "+-----+\n"
+        "|    3|\n"
+        "+-----+\n"))
