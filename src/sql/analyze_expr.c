@@ -6,6 +6,8 @@
  * Threads: the analyzer's. */
 #include "sql/analyzer_int.h"
 
+#include "sql/analyze_nested_int.h"
+
 #include "sql/cast_rules.h"
 #include "sql/datetime.h"
 
@@ -350,10 +352,12 @@ sp_sql_expr *sp_az_expr(sp_analyzer *az, const sp_az_scope *s, const sp_sql_node
     switch (n->kind) {
     case SQL_LIT_INT ... SQL_LIT_TYPED:
         return literal(az, n, err);
-    case SQL_COLUMN: {
-        int i = sp_az_resolve_column(az, s->plan, n, err);
-        return i < 0 ? NULL : sp_az_column_ref(az, s->plan, i);
-    }
+    case SQL_COLUMN:
+        return sp_az_column_path(az, s, n, err);
+    case SQL_SUBSCRIPT:
+        return sp_az_subscript(az, s, n, err);
+    case SQL_FIELD:
+        return sp_az_field(az, s, n, err);
     case SQL_ALIAS:
         return sp_az_expr(az, s, n->a, err);
     case SQL_UNARY:

@@ -7,6 +7,7 @@
 #include "sql/analyzer_int.h"
 
 #include "sql/analyze_dt_int.h"
+#include "sql/analyze_nested_int.h"
 
 #include <string.h>
 #include <strings.h>
@@ -23,6 +24,7 @@ typedef enum arg_rule {
     A_DATES,   /* every argument DATE (datediff) */
     A_TS,      /* TIMESTAMP */
     A_DT,      /* analyze_datetime.c's rules (patterns, levels, defaults) */
+    A_NESTED,  /* analyze_nested.c's rules (arrays, maps, structs) */
 } arg_rule;
 
 typedef struct func_def {
@@ -97,6 +99,15 @@ static const func_def funcs[] = {
     {"to_unix_timestamp", SP_SQL_F_UNIX_TIMESTAMP, 1, 2, "[1, 2]", A_DT},
     {"from_unixtime", SP_SQL_F_FROM_UNIXTIME, 1, 2, "[1, 2]", A_DT},
     {"date_format", SP_SQL_F_DATE_FORMAT, 2, 2, "2", A_DT},
+    {"split", SP_SQL_F_SPLIT, 2, 3, "[2, 3]", A_NESTED},
+    {"size", SP_SQL_F_SIZE, 1, 1, "1", A_NESTED},
+    {"cardinality", SP_SQL_F_SIZE, 1, 1, "1", A_NESTED},
+    {"element_at", SP_SQL_F_ELEMENT_AT, 2, 2, "2", A_NESTED},
+    {"array", SP_SQL_F_ARRAY, 0, -1, "> 0", A_NESTED},
+    {"struct", SP_SQL_F_NAMED_STRUCT, 0, -1, "> 0", A_NESTED},
+    {"named_struct", SP_SQL_F_NAMED_STRUCT, 0, -1, "> 0", A_NESTED},
+    {"map", SP_SQL_F_MAP, 0, -1, "> 0", A_NESTED},
+    {"array_contains", SP_SQL_F_ARRAY_CONTAINS, 2, 2, "2", A_NESTED},
 };
 
 const char *sp_az_func_pretty_name(const char *name)
@@ -203,6 +214,7 @@ static bool cast_args(sp_analyzer *az, const func_def *d, const sp_sql_node *n, 
             break;
         case A_ANY:
         case A_DT:
+        case A_NESTED:
             break;
         }
     }
@@ -220,6 +232,7 @@ static sp_sql_expr *scalar(sp_analyzer *az, const sp_az_scope *s, const sp_sql_n
     for (int i = 0; i < k; i++)
         if (!(v[i] = sp_az_expr(az, &inner, n->list2.items[i], err))) return NULL;
     if (d->rule == A_DT) return sp_az_datetime_call(az, n, d->fn, v, k, err);
+    if (d->rule == A_NESTED) return sp_az_nested_call(az, n, d->fn, v, k, err);
     if (!cast_args(az, d, n, v, k, err)) return NULL;
     return sp_sql_expr_func(az->arena, d->fn, v, k, NULL);
 }

@@ -130,6 +130,10 @@ const sp_sql_condition sp_sql_conditions[] = {
     {"DATATYPE_MISMATCH", "UNEXPECTED_INPUT_TYPE", NULL,
      "The <paramIndex> parameter requires the <requiredType> type, however <inputSql> has the "
      "type <inputType>."},
+    {"FIELD_NOT_FOUND", NULL, "42704", "No such struct field <fieldName> in <fields>."},
+    {"INVALID_EXTRACT_BASE_FIELD_TYPE", NULL, "42000",
+     "Can't extract a value from <base>. Need a complex type [STRUCT, ARRAY, MAP] but got "
+     "<other>."},
     {"INTERNAL_ERROR", NULL, "XX000", "<message>"},
     /* Datetime patterns (a constant format of to_timestamp, date_format...) */
     {"INCONSISTENT_BEHAVIOR_CROSS_VERSION", NULL, "42K0B",

@@ -1,0 +1,25 @@
+/* analyze_nested_int.h - the analyzer's rules for arrays, maps and structs
+ * (analyze_nested.c): the collection functions' casts and result types,
+ * a[i] and m[k], f(x).field, and a.b resolved as a column then a struct
+ * field. Private to src/sql/. Threads: the analyzer's. */
+#ifndef SP_SQL_ANALYZE_NESTED_INT_H
+#define SP_SQL_ANALYZE_NESTED_INT_H
+
+#include "sql/analyzer_int.h"
+
+/* fn(v[0..k)) for the call n (arguments resolved and counted): split,
+ * size, element_at, array, struct / named_struct, map, array_contains.
+ * NULL with err set. */
+sp_sql_expr *sp_az_nested_call(sp_analyzer *az, const sp_sql_node *n, sp_sql_func fn,
+                               sp_sql_expr **v, int k, sp_sql_error *err);
+/* SQL_SUBSCRIPT (a[i], m[k]) and SQL_FIELD (x.field). */
+sp_sql_expr *sp_az_subscript(sp_analyzer *az, const sp_az_scope *s, const sp_sql_node *n,
+                             sp_sql_error *err);
+sp_sql_expr *sp_az_field(sp_analyzer *az, const sp_az_scope *s, const sp_sql_node *n,
+                         sp_sql_error *err);
+/* SQL_COLUMN a.b.c: a column (qualifier.name first, as Spark), else the
+ * longest column prefix then struct fields. */
+sp_sql_expr *sp_az_column_path(sp_analyzer *az, const sp_az_scope *s, const sp_sql_node *n,
+                               sp_sql_error *err);
+
+#endif
