@@ -247,6 +247,13 @@ Test(sql_expr_datetime, bad_constant_pattern_fails_analysis)
                      "may get a different result due to the upgrading to Spark >= 3.0:\n"
                      "Fail to recognize 'yyyy-MM-dd-u' pattern in the DateTimeFormatter.") == msg,
               "%s", msg);
+    cr_expect_null(spate_session_sql(s, "SELECT to_unix_timestamp(x, 'yyyy') FROM one"));
+    msg = spate_session_last_error(s);
+    cr_expect(strstr(msg, "[DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE] Cannot resolve "
+                          "\"to_unix_timestamp(x, yyyy)\" due to data type mismatch: The first "
+                          "parameter requires the (\"STRING\" or \"DATE\" or \"TIMESTAMP\" or "
+                          "\"TIMESTAMP_NTZ\") type, however \"x\" has the type \"INT\".") == msg,
+              "%s", msg);
     cr_expect_null(spate_session_sql(s, "SELECT to_date('x', 'yyyy', 1) FROM one"));
     msg = spate_session_last_error(s);
     cr_expect(strstr(msg, "[WRONG_NUM_ARGS.WITHOUT_SUGGESTION]") == msg, "%s", msg);
