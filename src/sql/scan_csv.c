@@ -81,7 +81,7 @@ void sp_sql_csv_scanner_require(sp_sql_csv_scanner *s, const bool *required)
     s->count_check = !required;
     if (s->count_check) s->last_tok = nd; /* every token is read */
     s->fast_ok = s->o.sep_len == 1 && !s->o.ignore_leading_ws && !s->o.ignore_trailing_ws &&
-                 s->last_tok < s->o.max_columns;
+                 s->last_tok < s->o.max_columns && s->base.ndata < s->o.max_columns;
 }
 
 sp_colbatch *sp_sql_csv_batch_new(const sp_sql_csv_scanner *s, spate_arena *a, int64_t capacity)

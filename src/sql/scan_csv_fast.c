@@ -39,6 +39,12 @@ static void null_rows(sp_colbatch *b, int f, int64_t from, int64_t to)
     int64_t r = from + 1;
     for (; r < to && (r & 7); r++)
         clear_bit(c, r);
+    for (; r + 64 <= to; r += 64) { /* 8 bytes of the bitmap at a time */
+        uint64_t w;
+        memcpy(&w, c->validity + (r >> 3), 8);
+        c->null_count += __builtin_popcountll(w);
+        memset(c->validity + (r >> 3), 0, 8);
+    }
     for (; r + 8 <= to; r += 8) {
         c->null_count += __builtin_popcount(c->validity[r >> 3]);
         c->validity[r >> 3] = 0;
@@ -167,11 +173,6 @@ static inline const char *next_bound(bounds *k, const char *q)
     }
 }
 
-static void put_tok(sp_sql_csv_scanner *s, int i, const char *p, size_t n)
-{
-    if (i < s->base.ndata) s->toks[i] = (sp_sql_csv_tok){p, n, n == 0};
-}
-
 /* Tokenizes the line at p when no token is quoted and no limit is reached;
  * *line_end is where its terminator is (or the end). False: the general
  * tokenizer must take the line. */
@@ -179,7 +180,9 @@ static bool fast_tokens(sp_sql_csv_scanner *s, bounds *k, const char *p, bool st
                         const char **line_end)
 {
     char quote = s->o.quote;
-    int limit = s->count_check ? s->o.max_columns : s->last_tok + 1, nt = 0;
+    /* A line of more than ndata tokens is malformed: the general path takes
+     * it, so the tokens stored here stay within toks[0, ndata]. */
+    int limit = s->count_check ? s->base.ndata + 1 : s->last_tok + 1, nt = 0;
     size_t max_chars =
         s->o.max_chars_per_column < 0 ? (size_t)-1 : (size_t)s->o.max_chars_per_column;
     const char *q = p, *end = k->end;
@@ -197,12 +200,12 @@ static bool fast_tokens(sp_sql_csv_scanner *s, bounds *k, const char *p, bool st
         bool last = q == end || *q == k->nl;
         if (last && strip_cr && n && t[n - 1] == '\r') n--;
         if (n > max_chars) return false;
-        put_tok(s, nt++, t, n);
+        s->toks[nt++] = (sp_sql_csv_tok){t, n, n == 0};
         if (last) break;
         if (nt == limit) {
-            if (s->count_check) return false; /* maxColumns: the general path's error */
-            const char *e = memchr(q, k->nl, (size_t)(end - q));
-            q = e ? e : end;
+            if (s->count_check) return false; /* too many tokens, or maxColumns */
+            while (q < end && *q != k->nl)    /* the rest of the line, unread */
+                q = next_bound(k, q + 1);
             break;
         }
         q++;
