@@ -8,9 +8,10 @@
  * line: a quoted field may not hold a line break (multiLine is refused).
  * Blank lines and comment lines are skipped; with header, the first other
  * line of each file (sp_sql_csv_start_file) is skipped. A row has one token
- * per schema field (the corrupt-record field aside): fewer or more tokens, or
- * a token that does not convert, make the record malformed; the parsed
- * fields stay, the missing or bad ones are null (PERMISSIVE).
+ * per schema field (the corrupt-record field aside): fewer or more tokens
+ * (without column pruning), or a token that does not convert, make the
+ * record malformed; the parsed fields stay, the missing or bad ones are
+ * null (PERMISSIVE).
  *
  * Threads: a scanner belongs to one task at a time; it mallocs only when it
  * is made and when a line is longer than any before. */
@@ -39,7 +40,11 @@ void sp_sql_csv_scanner_free(sp_sql_csv_scanner *s);
 /* Column pruning (Spark's spark.sql.csv.parser.columnPruning): only the
  * schema fields with required[f] true are converted; the others are left
  * NULL, and a bad value in them does not make the record malformed, as in
- * Spark. required has one entry per schema field; NULL: all (the default). */
+ * Spark. Nor does the token count: univocity returns exactly the required
+ * tokens (one past the line's end is null), and the line is not read past
+ * the last of them. Reading the corrupt-record field turns pruning off, as
+ * Spark's CSVScan does. required has one entry per schema field; NULL: all
+ * (the default). */
 void sp_sql_csv_scanner_require(sp_sql_csv_scanner *s, const bool *required);
 /* An empty batch of the schema's columns for capacity rows, in arena a. */
 sp_colbatch *sp_sql_csv_batch_new(const sp_sql_csv_scanner *s, spate_arena *a, int64_t capacity);
