@@ -126,5 +126,7 @@ sp_sql_expr *sp_az_datetime_call(sp_analyzer *az, const sp_sql_node *n, sp_sql_f
     }
     sp_sql_expr *e = func(az, fn, v, k);
     e->aux = aux;
+    if (fn >= SP_SQL_F_TO_TIMESTAMP && fn <= SP_SQL_F_UNIX_TIMESTAMP && az->ansi)
+        e->nullable = v[0]->nullable || v[1]->nullable; /* Spark's ToTimestamp */
     return e;
 }

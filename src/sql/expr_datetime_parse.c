@@ -11,7 +11,9 @@
 #include "sql/datetime_funcs.h"
 #include "sql/expr_datetime_int.h"
 
-/* One value already a DATE or TIMESTAMP, as fn's result; false on overflow. */
+/* One value already a DATE or TIMESTAMP (or parsed), as fn's result; false
+ * on overflow. unix_timestamp divides toward zero, as Spark's ToTimestamp
+ * does (parsed micros / 1000000 in Java). */
 static bool from_datetime(sp_sql_func fn, bool date, int64_t x, const sp_tz *tz, int64_t *out)
 {
     int64_t us = x;
@@ -23,7 +25,7 @@ static bool from_datetime(sp_sql_func fn, bool date, int64_t x, const sp_tz *tz,
     if (fn == SP_SQL_F_TO_DATE)
         *out = sp_sql_ts_to_date(us, tz);
     else if (fn == SP_SQL_F_UNIX_TIMESTAMP)
-        *out = sp_sql_floordiv(us, SP_SQL_US_PER_SEC);
+        *out = us / SP_SQL_US_PER_SEC; /* Spark's Long division: toward zero */
     else
         *out = us;
     return true;
@@ -33,17 +35,9 @@ static bool from_datetime(sp_sql_func fn, bool date, int64_t x, const sp_tz *tz,
 static bool from_text(sp_sql_func fn, const sp_dtf *f, const char *s, size_t n, const sp_tz *tz,
                       int64_t *out, char *err, size_t en)
 {
-    int32_t days;
-    switch (fn) {
-    case SP_SQL_F_TO_DATE:
-        if (!sp_sql_to_date(f, s, n, tz, &days, err, en)) return false;
-        *out = days;
-        return true;
-    case SP_SQL_F_UNIX_TIMESTAMP:
-        return sp_sql_unix_timestamp(f, s, n, tz, out, err, en);
-    default:
-        return sp_dtf_parse(f, s, n, tz, out, err, en);
-    }
+    int64_t us;
+    if (!sp_dtf_parse(f, s, n, tz, &us, err, en)) return false;
+    return from_datetime(fn, false, us, tz, out);
 }
 
 static void put(sp_column *c, int64_t r, int64_t v)

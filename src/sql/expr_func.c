@@ -150,8 +150,8 @@ static bool func_nullable(sp_sql_func fn, sp_sql_expr *const *args, int n)
     case SP_SQL_F_REGEXP_EXTRACT:
     case SP_SQL_F_SQRT:
     case SP_SQL_F_CONCAT_WS:
-    case SP_SQL_F_DATE_TRUNC ... SP_SQL_F_TRUNC:         /* an invalid level gives NULL */
-    case SP_SQL_F_TO_TIMESTAMP ... SP_SQL_F_DATE_FORMAT: /* bad text (ANSI off) */
+    case SP_SQL_F_DATE_TRUNC ... SP_SQL_F_TRUNC:           /* an invalid level gives NULL */
+    case SP_SQL_F_TO_TIMESTAMP ... SP_SQL_F_FROM_UNIXTIME: /* bad text (ANSI off) */
         return true;
     case SP_SQL_F_CURRENT_TIMESTAMP:
     case SP_SQL_F_CURRENT_DATE:

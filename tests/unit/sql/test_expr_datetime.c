@@ -115,6 +115,10 @@ Test(sql_expr_datetime, parse_and_format_in_utc)
         {"unix_timestamp('2016-04-08 12:00:00')", "1460116800"},
         {"unix_timestamp(TIMESTAMP '2016-04-08 12:00:00.9')", "1460116800"},
         {"unix_timestamp(DATE '2016-04-08')", "1460073600"},
+        /* Spark divides the microseconds by 10^6 toward zero */
+        {"unix_timestamp(TIMESTAMP '1969-12-31 23:59:59.5')", "0"},
+        {"unix_timestamp('1969-12-31 23:59:58.5', 'yyyy-MM-dd HH:mm:ss.S')", "-1"},
+        {"from_unixtime(-1)", "1969-12-31 23:59:59"},
         {"from_unixtime(0, 'yyyy-MM-dd HH:mm:ss')", "1970-01-01 00:00:00"},
         {"from_unixtime(1460073600)", "2016-04-08 00:00:00"},
         {"date_format('2016-04-08', 'y')", "2016"},
