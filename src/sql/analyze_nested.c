@@ -72,8 +72,7 @@ static sp_sql_expr *extract(sp_analyzer *az, const sp_sql_node *n, const sp_sql_
     if (fn == SP_SQL_F_ELEMENT_AT)
         return wrong_type(az, n, "first", "(\"ARRAY\" or \"MAP\")", base_node, x->type, err);
     return sp_az_fail(az, err, n->off, "INVALID_EXTRACT_BASE_FIELD_TYPE", "base",
-                      sp_az_sql_expr(az, base_node), "other",
-                      sp_az_printf(az, "\"%s\"", sp_az_type_sql(az, x->type)), NULL);
+                      sp_az_sql_expr(az, base_node), "other", sp_az_type_sql(az, x->type), NULL);
 }
 
 /* struct(a, b + 1) names its fields a, col2 (CreateStruct); named_struct
@@ -181,7 +180,7 @@ static sp_sql_expr *get_field(sp_analyzer *az, const sp_sql_node *n, const sp_sq
     if (t->id != SP_SQL_STRUCT)
         return sp_az_fail(az, err, n->off, "INVALID_EXTRACT_BASE_FIELD_TYPE", "base",
                           base ? sp_az_sql_expr(az, base) : sp_az_printf(az, "\"%s\"", x->name),
-                          "other", sp_az_printf(az, "\"%s\"", sp_az_type_sql(az, t)), NULL);
+                          "other", sp_az_type_sql(az, t), NULL);
     for (int i = 0; i < t->nfields; i++) {
         if (!sp_az_name_eq(az, t->fields[i].name, name)) continue;
         sp_sql_expr *args[2] = {x, sp_sql_expr_lit_int(az->arena, i)}; /* i keeps fields apart */

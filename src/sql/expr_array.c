@@ -40,6 +40,14 @@ void sp_sql_col_null_slot(sp_colbatch *b, sp_column *c, int64_t row)
     sp_col_set_null(b, c, row);
 }
 
+void sp_sql_copy_cell(sp_colbatch *b, sp_column *dst, int64_t at, const sp_column *src, int64_t r)
+{
+    if (src->type == dst->type && src->nchildren == dst->nchildren)
+        sp_col_copy_rows(b, dst, at, src, r, 1);
+    else
+        sp_sql_col_null_slot(b, dst, at);
+}
+
 bool sp_sql_cell_eq(const sp_column *a, int64_t i, const sp_column *b, int64_t j)
 {
     switch (a->type) {
@@ -84,7 +92,7 @@ static sp_column *eval_array(const sp_sql_expr *e, const sp_colbatch *in, sp_sql
     for (int64_t r = 0; r < in->length; r++) {
         int64_t first = sp_col_list_begin(v.b, v.c, k);
         for (int j = 0; j < k; j++)
-            sp_col_copy_rows(v.b, el, first + j, args[j], r, 1);
+            sp_sql_copy_cell(v.b, el, first + j, args[j], r);
         sp_col_list_end(v.c, k);
     }
     return sp_sql_vec_done(&v);
@@ -170,7 +178,7 @@ static sp_column *eval_extract(const sp_sql_expr *e, const sp_colbatch *in, sp_s
                      : array_index(x, r, sp_sql_col_int(k, r), one_based, ctx, &stop);
         if (stop) return NULL;
         if (at >= 0)
-            sp_col_copy_rows(v.b, v.c, r, from, at, 1);
+            sp_sql_copy_cell(v.b, v.c, r, from, at);
         else
             sp_sql_col_null_slot(v.b, v.c, r);
     }

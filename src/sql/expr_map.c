@@ -36,8 +36,8 @@ sp_column *sp_sql_eval_map(const sp_sql_expr *e, const sp_colbatch *in, sp_sql_e
                                  "key inserted at last takes precedence."))
                     return NULL;
             }
-            sp_col_copy_rows(v.b, &ent->children[0], first + j / 2, args[j], r, 1);
-            sp_col_copy_rows(v.b, &ent->children[1], first + j / 2, args[j + 1], r, 1);
+            sp_sql_copy_cell(v.b, &ent->children[0], first + j / 2, args[j], r);
+            sp_sql_copy_cell(v.b, &ent->children[1], first + j / 2, args[j + 1], r);
         }
         sp_col_list_end(v.c, k / 2);
     }

@@ -20,7 +20,7 @@ static sp_column *get_field(const sp_sql_expr *e, const sp_colbatch *in, sp_sql_
     sp_sql_vec_new_type(ctx, e->type, in->length, &v);
     for (int64_t r = 0; r < in->length; r++) {
         if (sp_column_valid(s, r))
-            sp_col_copy_rows(v.b, v.c, r, f, r, 1);
+            sp_sql_copy_cell(v.b, v.c, r, f, r);
         else
             sp_sql_col_null_slot(v.b, v.c, r);
     }
@@ -36,7 +36,8 @@ static sp_column *make_struct(const sp_sql_expr *e, const sp_colbatch *in, sp_sq
     for (int j = 0; j < e->nchildren && j < v.c->nchildren; j++) {
         sp_column *x = sp_sql_expr_eval(e->children[j], in, ctx);
         if (!x) return NULL;
-        sp_col_copy_rows(v.b, &v.c->children[j], 0, x, 0, in->length);
+        for (int64_t r = 0; r < in->length; r++)
+            sp_sql_copy_cell(v.b, &v.c->children[j], r, x, r);
     }
     return sp_sql_vec_done(&v);
 }

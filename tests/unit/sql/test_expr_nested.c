@@ -1,0 +1,217 @@
+/* test_expr_nested.c - arrays, maps and structs through SQL text end to
+ * end (parser, analyzer, kernels, show()), with facts from Spark 4.0's
+ * StringExpressionsSuite (split), CollectionExpressionsSuite (size,
+ * element_at, array_contains), ComplexTypeSuite (a[i], CreateMap,
+ * CreateNamedStruct, GetStructField) and the error suites
+ * (INVALID_ARRAY_INDEX, INVALID_ARRAY_INDEX_IN_ELEMENT_AT,
+ * INVALID_INDEX_OF_ZERO, FIELD_NOT_FOUND), under ANSI on (the default) and
+ * off. */
+#include <criterion/criterion.h>
+
+#include "sql/session.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static sp_session *sess;
+
+static void setup(void)
+{
+    char why[256];
+    sess = sp_session_new(NULL, why, sizeof why);
+    cr_assert(sess, "%s", why);
+}
+static void teardown(void) { sp_session_free(sess); }
+
+TestSuite(sql_expr_nested, .init = setup, .fini = teardown);
+
+/* Runs sql; the first cell of the shown result (trimmed), or "ERR:" and
+ * the error's first line. Static buffer. */
+static const char *cell(const char *sql)
+{
+    static char res[1024];
+    char *text = NULL, *err = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    bool ok = sp_session_run(sess, sql, f, &err);
+    fclose(f);
+    if (!ok) {
+        snprintf(res, sizeof res, "ERR:%.*s", (int)strcspn(err, "\n"), err);
+    } else {
+        const char *p = text; /* the 4th line: "|  value|..." */
+        for (int i = 0; i < 3 && p; i++)
+            p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL;
+        const char *end = p ? strchr(p + 1, '|') : NULL;
+        cr_assert(p && *p == '|' && end, "%s gave\n%s", sql, text);
+        p++;
+        while (*p == ' ')
+            p++;
+        snprintf(res, sizeof res, "%.*s", (int)(end - p), p);
+    }
+    free(text);
+    free(err);
+    return res;
+}
+
+/* Runs a statement that shows nothing to check. */
+static void run_ok(const char *sql)
+{
+    char *err = NULL;
+    FILE *f = fopen("/dev/null", "w");
+    bool ok = sp_session_run(sess, sql, f, &err);
+    fclose(f);
+    cr_assert(ok, "%s: %s", sql, err ? err : "");
+}
+
+typedef struct ccase {
+    const char *expr, *want;
+} ccase;
+
+static void check(const ccase *cs, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        char sql[512];
+        snprintf(sql, sizeof sql, "SELECT %s", cs[i].expr);
+        cr_expect_str_eq(cell(sql), cs[i].want, "%s", cs[i].expr);
+    }
+}
+
+#define ANSI_ON "If necessary set \"spate.sql.ansi.enabled\" to \"false\" to bypass this error."
+
+Test(sql_expr_nested, split_as_java_string_split)
+{
+    static const ccase cs[] = {
+        {"split('oneAtwoBthreeC', '[ABC]')", "[one, two, three, ]"},
+        {"split('oneAtwoBthreeC', '[ABC]', -1)", "[one, two, three, ]"},
+        {"split('oneAtwoBthreeC', '[ABC]', 2)", "[one, twoBthreeC]"},
+        {"split('aa2bb3cc', '[1-9]+')", "[aa, bb, cc]"},
+        {"split('aa2bb3cc', '[1-9]+', 2)", "[aa, bb3cc]"},
+        {"split('aacbbcddc', 'c', 0)", "[aa, bb, dd, ]"},
+        {"split('aacbbcddc', 'c', -1)", "[aa, bb, dd, ]"},
+        {"split('hello', '')", "[h, e, l, l, o]"},
+        {"split('hello', '', 2)", "[h, ello]"},
+        {"split('hello', '', 100)", "[h, e, l, l, o]"},
+        {"size(split('', ''))", "1"},
+        {"split('abc', 'x')", "[abc]"},
+        {"split(NULL, 'a')", "NULL"},
+        {"split('a', NULL)", "NULL"},
+        {"size(split('a,b,,', ','))", "4"},
+    };
+    check(cs, sizeof cs / sizeof cs[0]);
+}
+
+Test(sql_expr_nested, constructors_and_show)
+{
+    static const ccase cs[] = {
+        {"array(1, 2, 3)", "[1, 2, 3]"},
+        {"array(1, NULL, 3)", "[1, NULL, 3]"},
+        {"array('a', 'b')", "[a, b]"},
+        {"array(1, 2.5)", "[1.0, 2.5]"},
+        {"array(array(1), array(2, 3))", "[[1], [2, 3]]"},
+        {"named_struct('a', 1, 'b', 'x')", "{1, x}"},
+        {"struct(1, NULL)", "{1, NULL}"},
+        {"map('a', 1, 'b', 2)", "{a -> 1, b -> 2}"},
+        {"map(1, NULL)", "{1 -> NULL}"},
+        {"array(named_struct('k', 'p'), NULL)", "[{p}, NULL]"},
+        {"map('a', 1, 'a', 2)", "ERR:[DUPLICATED_MAP_KEY] Duplicate map key was found, please "
+                                "check the input data. If you want to remove the duplicated "
+                                "keys, you can set \"spark.sql.mapKeyDedupPolicy\" to "
+                                "\"LAST_WIN\" so that the key inserted at last takes "
+                                "precedence. SQLSTATE: 23505"},
+    };
+    check(cs, sizeof cs / sizeof cs[0]);
+}
+
+static const ccase ACCESS_BOTH[] = {
+    {"size(array(1, 2, 3))", "3"},
+    {"cardinality(map('a', 1))", "1"},
+    {"size(array())", "0"},
+    {"element_at(array(1, 2, 3), 1)", "1"},
+    {"element_at(array(1, 2, 3), -1)", "3"},
+    {"element_at(array(1, 2, 3), -3)", "1"},
+    {"element_at(array(1, 2, 3), 0)",
+     "ERR:[INVALID_INDEX_OF_ZERO] The index 0 is invalid. An index shall be either < 0 or > 0 "
+     "(the first element has index 1). SQLSTATE: 22003"},
+    {"array(1, 2, 3)[0]", "1"},
+    {"array(1, 2, 3)[2]", "3"},
+    {"element_at(map('a', 1, 'b', 2), 'b')", "2"},
+    {"element_at(map('a', 1, 'b', 2), 'c')", "NULL"},
+    {"map('a', 1)['a']", "1"},
+    {"array_contains(array(1, 2), 2)", "true"},
+    {"array_contains(array(1, 2), 3)", "false"},
+    {"array_contains(array(1, NULL), 3)", "NULL"},
+    {"array_contains(array(1, NULL), 1)", "true"},
+    {"array_contains(array(1, 2), NULL)", "NULL"},
+    {"named_struct('a', 1, 'b', 'x').b", "x"},
+    {"array(named_struct('k', 'p'))[0].k", "p"},
+};
+
+Test(sql_expr_nested, access_ansi_on)
+{
+    check(ACCESS_BOTH, sizeof ACCESS_BOTH / sizeof ACCESS_BOTH[0]);
+    static const ccase cs[] = {
+        {"size(NULL)", "NULL"},
+        {"element_at(array(1, 2, 3), 4)",
+         "ERR:[INVALID_ARRAY_INDEX_IN_ELEMENT_AT] The index 4 is out of bounds. The array has 3 "
+         "elements. Use `try_element_at` to tolerate accessing element at invalid index and "
+         "return NULL instead. " ANSI_ON " SQLSTATE: 22003"},
+        {"element_at(array(1, 2, 3), -4)",
+         "ERR:[INVALID_ARRAY_INDEX_IN_ELEMENT_AT] The index -4 is out of bounds. The array has 3 "
+         "elements. Use `try_element_at` to tolerate accessing element at invalid index and "
+         "return NULL instead. " ANSI_ON " SQLSTATE: 22003"},
+        {"array(1, 2, 3, 4, 5)[8]",
+         "ERR:[INVALID_ARRAY_INDEX] The index 8 is out of bounds. The array has 5 elements. Use "
+         "the SQL function `get()` to tolerate accessing element at invalid index and return "
+         "NULL instead. " ANSI_ON " SQLSTATE: 22003"},
+        {"array(1, 2, 3)[-1]",
+         "ERR:[INVALID_ARRAY_INDEX] The index -1 is out of bounds. The array has 3 elements. Use "
+         "the SQL function `get()` to tolerate accessing element at invalid index and return "
+         "NULL instead. " ANSI_ON " SQLSTATE: 22003"},
+    };
+    check(cs, sizeof cs / sizeof cs[0]);
+}
+
+Test(sql_expr_nested, access_ansi_off)
+{
+    run_ok("SET spate.sql.ansi.enabled = false");
+    check(ACCESS_BOTH, sizeof ACCESS_BOTH / sizeof ACCESS_BOTH[0]);
+    static const ccase cs[] = {
+        {"size(NULL)", "-1"},
+        {"element_at(array(1, 2, 3), 4)", "NULL"},
+        {"element_at(array(1, 2, 3), -4)", "NULL"},
+        {"array(1, 2, 3)[3]", "NULL"},
+        {"array(1, 2, 3)[-1]", "NULL"},
+    };
+    check(cs, sizeof cs / sizeof cs[0]);
+}
+
+Test(sql_expr_nested, struct_fields_by_name)
+{
+    run_ok("CREATE TEMPORARY VIEW v AS SELECT named_struct('a', 1, 'b', 'x') AS s, 7 AS n");
+    static const ccase cs[] = {
+        {"s.a FROM v", "1"},
+        {"s.B FROM v", "x"},
+        {"v.s.b FROM v", "x"},
+        {"v.n FROM v", "7"},
+        {"s FROM v", "{1, x}"},
+        {"s.c FROM v", "ERR:[FIELD_NOT_FOUND] No such struct field `c` in `a`, `b`. SQLSTATE: "
+                       "42704 (line 1, pos 7)"},
+        {"n.b FROM v", "ERR:[INVALID_EXTRACT_BASE_FIELD_TYPE] Can't extract a value from \"n\". "
+                       "Need a complex type [STRUCT, ARRAY, MAP] but got \"INT\". SQLSTATE: 42000 "
+                       "(line 1, pos 7)"},
+        {"size(n) FROM v",
+         "ERR:[DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE] Cannot resolve \"size(n)\" due to data "
+         "type mismatch: The first parameter requires the (\"ARRAY\" or \"MAP\") type, however "
+         "\"n\" has the type \"INT\". SQLSTATE: 42K09 (line 1, pos 7)"},
+    };
+    check(cs, sizeof cs / sizeof cs[0]);
+    /* The column is named after the field, as Spark names GetStructField. */
+    char *text = NULL, *err = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    cr_assert(sp_session_run(sess, "SELECT s.a FROM v", f, &err));
+    fclose(f);
+    cr_expect_str_eq(text, "+---+\n|  a|\n+---+\n|  1|\n+---+\n");
+    free(text);
+}
