@@ -104,27 +104,35 @@ static int special(const char **s, size_t *n, double *out)
  * double (below 2^53) divided by an exact power of ten (at most 22 digits
  * after the point): one correctly rounded division, so the result is
  * Double.parseDouble's. False: the general path decides. */
-static bool simple_double(const char *s, size_t n, double *out)
+static inline bool simple_double(const char *s, size_t n, double *out)
 {
-    size_t i = 0, nd = 0, frac = 0;
-    bool neg = n && s[0] == '-';
-    if (n && (s[0] == '-' || s[0] == '+')) i++;
+    const char *p = s, *e = s + n, *d0;
+    bool neg = false;
+    unsigned d;
     uint64_t m = 0;
-    for (; i < n && (unsigned)(s[i] - '0') <= 9; i++, nd++)
-        m = m * 10 + (uint64_t)(s[i] - '0');
-    if (i < n && s[i] == '.')
-        for (i++; i < n && (unsigned)(s[i] - '0') <= 9; i++, nd++, frac++)
-            m = m * 10 + (uint64_t)(s[i] - '0');
-    if (i != n || nd == 0 || nd > 19 || m >= (1ull << 53) || frac > 22) return false;
-    double d = frac ? (double)m / pow10_exact[frac] : (double)m;
-    *out = neg ? -d : d;
+    if (p < e && (*p == '-' || *p == '+')) neg = *p++ == '-';
+    for (d0 = p; p < e && (d = (unsigned)(*p - '0')) <= 9; p++)
+        m = m * 10 + d;
+    size_t nd = (size_t)(p - d0), frac = 0;
+    if (p < e && *p == '.') {
+        for (d0 = ++p; p < e && (d = (unsigned)(*p - '0')) <= 9; p++)
+            m = m * 10 + d;
+        frac = (size_t)(p - d0);
+        nd += frac;
+    }
+    /* 1..19 digits (so frac <= 22 and m did not wrap), m below 2^53 */
+    if (p != e || nd - 1 > 18 || m >> 53) return false;
+    double v = frac ? (double)m / pow10_exact[frac] : (double)m;
+    *out = neg ? -v : v;
     return true;
 }
 
-bool sp_sql_scan_double(const char *s, size_t n, double *out)
+/* Everything else Double.parseDouble takes: white space, NaN, Infinity,
+ * exponents, long digit strings (strtod, correctly rounded). Kept out of
+ * line so the fast path sets up no buffer. */
+static __attribute__((noinline)) bool general_double(const char *s, size_t n, double *out)
 {
     dec_parts p;
-    if (simple_double(s, n, out)) return true;
     if (special(&s, &n, out)) return true;
     if (!split_number(s, n, &p)) return false;
     if (!p.dropped && p.m < (1ull << 53) && p.exp10 >= -22 && p.exp10 <= 22) {
@@ -140,6 +148,11 @@ bool sp_sql_scan_double(const char *s, size_t n, double *out)
     *out = strtod(h, NULL);
     if (h != buf) free(h);
     return true;
+}
+
+bool sp_sql_scan_double(const char *s, size_t n, double *out)
+{
+    return simple_double(s, n, out) || general_double(s, n, out);
 }
 
 bool sp_sql_scan_float(const char *s, size_t n, float *out)
