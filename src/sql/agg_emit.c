@@ -19,23 +19,45 @@ sp_colbatch *sp_agg_output_batch(spate_arena *a, int nkeys, const sp_sql_type *c
                                  int64_t capacity)
 {
     int n = nkeys + naggs;
-    sp_colspec *specs = spate_arena_alloc(a, sizeof *specs * ((size_t)n + 1));
+    sp_coltree *trees = spate_arena_alloc(a, sizeof *trees * ((size_t)n + 1));
     const char **names = spate_arena_alloc(a, sizeof *names * ((size_t)n + 1));
     for (int i = 0; i < n; i++) {
         const sp_sql_type *t = i < nkeys ? key_types[i] : aggs[i - nkeys].type;
-        if (!sp_sql_type_column(t, &specs[i])) specs[i] = (sp_colspec){SP_COL_BOOL, 0, 0};
+        if (!sp_sql_type_tree(a, t, &trees[i]))
+            trees[i] = (sp_coltree){.spec = {SP_COL_BOOL, 0, 0}};
         names[i] = i < nkeys ? key_names[i] : aggs[i - nkeys].name;
     }
-    return sp_colbatch_new_spec(a, n, specs, names, capacity);
+    return sp_colbatch_new_tree(a, n, trees, names, capacity);
+}
+
+static void put_cell(sp_colbatch *b, sp_column *c, int64_t r, spate_value v);
+
+/* collect_list / collect_set's array value (its items in the buffer's
+ * encoding) as list row r of c. */
+static void put_list(sp_colbatch *b, sp_column *c, spate_value v)
+{
+    int64_t n = v.type == SPATE_NULL ? 0 : (int64_t)v.len;
+    int64_t first = sp_col_list_begin(b, c, n);
+    for (int64_t i = 0; i < n; i++)
+        put_cell(b, &c->children[0], first + i, v.u.items[i]);
+    sp_col_list_end(c, n);
 }
 
 /* Stores v (key/buffer encoding) in row r of column col. */
 static void put_value(sp_colbatch *b, int col, int64_t r, spate_value v)
 {
-    sp_column *c = &b->cols[col];
+    put_cell(b, &b->cols[col], r, v);
+}
+
+static void put_cell(sp_colbatch *b, sp_column *c, int64_t r, spate_value v)
+{
+    if (c->type == SP_COL_LIST) {
+        put_list(b, c, v);
+        return;
+    }
     if (v.type == SPATE_NULL) {
-        if (sp_coltype_is_varlen(c->type)) sp_column_append_bytes(b, col, "", 0);
-        sp_column_set_null(b, col, r);
+        if (sp_coltype_is_varlen(c->type)) sp_col_append_bytes(b, c, "", 0);
+        sp_col_set_null(b, c, r);
         return;
     }
     switch (c->type) {
@@ -56,7 +78,7 @@ static void put_value(sp_colbatch *b, int col, int64_t r, spate_value v)
         break;
     case SP_COL_UTF8:
     case SP_COL_BINARY:
-        sp_column_append_bytes(b, col, v.u.s, v.len);
+        sp_col_append_bytes(b, c, v.u.s, v.len);
         break;
     default:
         sp_sql_put_int(c, r, v.u.i);
@@ -156,13 +178,10 @@ static bool final_value(const sp_agg_call *c, spate_value buf, spate_arena *a, b
     case SP_AGG_APPROX_COUNT_DISTINCT:
         *out = spate_i64(sp_agg_hll_estimate(buf.u.bytes));
         return true;
-    case SP_AGG_COLLECT_LIST:
+    case SP_AGG_COLLECT_LIST: /* the values' array (no value: the empty array) */
     case SP_AGG_COLLECT_SET:
-        snprintf(err, err_size,
-                 "%s: not supported yet: its result is an ARRAY and column batches have no "
-                 "array column",
-                 c->name ? c->name : sp_agg_fn_name(c->fn));
-        return false;
+        *out = buf.type == SPATE_NULL ? spate_array_of(a, NULL, 0) : buf;
+        return true;
     default:
         *out = moments_final(c->fn, buf);
         return true;

@@ -36,42 +36,10 @@ typedef struct memory_sink {
     sp_memory_table *table;
 } memory_sink;
 
-/* A copy of src in a: the same columns, names and rows. */
+/* A copy of src in a: the same columns (nested ones too), names and rows. */
 static sp_colbatch *copy_batch(const sp_colbatch *src, spate_arena *a)
 {
-    int nc = src->ncols;
-    sp_colspec *specs = spate_arena_alloc(a, sizeof *specs * (size_t)(nc ? nc : 1));
-    const char **names = spate_arena_alloc(a, sizeof *names * (size_t)(nc ? nc : 1));
-    for (int i = 0; i < nc; i++) {
-        specs[i] = (sp_colspec){src->cols[i].type, src->cols[i].precision, src->cols[i].scale};
-        names[i] = src->cols[i].name;
-    }
-    int64_t len = src->length;
-    sp_colbatch *b = sp_colbatch_new_spec(a, nc, specs, names, len ? len : 1);
-    for (int i = 0; i < nc; i++) {
-        const sp_column *s = &src->cols[i];
-        sp_column *d = &b->cols[i];
-        if (sp_coltype_is_varlen(s->type)) {
-            for (int64_t r = 0; r < len; r++)
-                sp_column_append_bytes(b, i, s->chars + s->offsets[r],
-                                       (size_t)(s->offsets[r + 1] - s->offsets[r]));
-        } else if (s->type == SP_COL_BOOL) {
-            for (int64_t r = 0; r < len; r++)
-                sp_column_set_bool(d, r, sp_column_get_bool(s, r));
-        } else {
-            size_t w =
-                s->type == SP_COL_I8                                                           ? 1
-                : s->type == SP_COL_I16                                                        ? 2
-                : s->type == SP_COL_DECIMAL128                                                 ? 16
-                : (s->type == SP_COL_I32 || s->type == SP_COL_F32 || s->type == SP_COL_DATE32) ? 4
-                                                                                               : 8;
-            if (len) memcpy(d->values, s->values, w * (size_t)len);
-        }
-        for (int64_t r = 0; s->validity && r < len; r++)
-            if (!sp_column_valid(s, r)) sp_column_set_null(b, i, r);
-    }
-    sp_colbatch_set_length(b, len);
-    return b;
+    return sp_colbatch_concat(&src, 1, a);
 }
 
 /* schema's copy in a (primitive and decimal fields; others shared). */
