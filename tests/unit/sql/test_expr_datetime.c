@@ -294,3 +294,23 @@ Test(sql_expr_datetime, column_names)
                      "DATE");
     close_session(s);
 }
+
+/* A datetime call in GROUP BY matches the same call in SELECT; every row of
+ * a static query sees one current_timestamp() (the statement's start). */
+Test(sql_expr_datetime, group_by_and_one_now_per_statement)
+{
+    spate_session *s = session_in("UTC", true);
+    make_table(s, "ts", "t TIMESTAMP",
+               "2016-04-08 13:05:09\n2016-04-30 00:00:00\n2016-05-01 10:00:00\n"
+               "2016-04-01 00:00:00\n");
+    expect_rows(s,
+                "SELECT date_format(t, 'yyyy-MM') AS m, count(*) FROM ts "
+                "GROUP BY date_format(t, 'yyyy-MM')",
+                "2016-04,3;2016-05,1");
+    expect_rows(s,
+                "SELECT count(DISTINCT current_timestamp()), count(DISTINCT now()), "
+                "min(current_timestamp) = max(now()), min(current_date()) = max(current_date) "
+                "FROM ts",
+                "1,1,true,true");
+    close_session(s);
+}
