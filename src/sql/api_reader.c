@@ -6,6 +6,7 @@
 #include "sql/api_int.h"
 
 #include "base/arena.h"
+#include "sql/infer.h"
 #include "sql/scan_csv.h"
 
 #include <stdlib.h>
@@ -120,6 +121,15 @@ static const char *source_name(spate_session *ss, const char *fmt, const spate_s
     return n;
 }
 
+/* Whether a read of fmt without a schema infers one: a static read of csv
+ * or json does, a stream only with spate.sql.streaming.schemaInference. */
+static bool infers(spate_session *ss, const char *fmt, bool streaming)
+{
+    bool on = !streaming;
+    if (streaming) spate_conf_get_bool(ss->s->conf, "spate.sql.streaming.schemaInference", &on);
+    return on && (!strcasecmp(fmt, "csv") || !strcasecmp(fmt, "json"));
+}
+
 spate_dataframe *spate_stream_reader_load(spate_stream_reader *r, const char *path)
 {
     if (!r) return NULL;
@@ -128,15 +138,21 @@ spate_dataframe *spate_stream_reader_load(spate_stream_reader *r, const char *pa
     pthread_mutex_lock(&ss->mu);
     const char *fmt = r->format ? r->format : "parquet"; /* spark.sql.sources.default */
     char why[1024] = "";
-    sp_source_def *d =
-        sp_source_resolve(fmt, r->schema, r->keys, r->vals, r->nopts, ss->s->conf, why, sizeof why);
+    const sp_sql_type *schema = r->schema;
+    if (!schema && infers(ss, fmt, r->streaming))
+        schema =
+            sp_sql_infer_schema(fmt, (const char *const *)r->keys, (const char *const *)r->vals,
+                                (int)r->nopts, ss->s->tz, ss->root.arena, why, sizeof why);
+    sp_source_def *d = why[0] ? NULL
+                              : sp_source_resolve(fmt, schema, r->keys, r->vals, r->nopts,
+                                                  ss->s->conf, why, sizeof why);
     spate_dataframe *df = NULL;
     if (!d) {
         sp_api_errorf(ss, "%s", why);
     } else {
         sp_catalog_table t = {.kind = SP_TABLE_DATASOURCE,
                               .schema = d->schema,
-                              .schema_given = r->schema != NULL,
+                              .schema_given = schema != NULL,
                               .format = fmt,
                               .nopts = r->nopts,
                               .keys = r->keys,

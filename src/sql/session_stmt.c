@@ -5,6 +5,7 @@
 #include "sql/session_int.h"
 
 #include "base/arena.h"
+#include "sql/infer.h"
 #include "sql/static_exec.h"
 
 #include <stdio.h>
@@ -70,6 +71,11 @@ static bool create_table(sp_session *s, const sp_sql_node *st, char **err)
     }
     char why[1024] = "", why2[1024] = "";
     const char *fmt = st->str ? st->str : "";
+    /* Spark infers a file table's schema when CREATE TABLE gives none; a
+     * table that cannot be read that way (a sink's empty directory) stays
+     * without one. */
+    if (ok && !schema && (!strcasecmp(fmt, "csv") || !strcasecmp(fmt, "json")))
+        schema = sp_sql_infer_schema(fmt, skeys, svals, (int)ns, s->tz, a, why, sizeof why);
     sp_source_def *src =
         ok ? sp_source_resolve(fmt, schema, skeys, svals, ns, s->conf, why, sizeof why) : NULL;
     sp_sink_def *snk =

@@ -214,11 +214,11 @@ static const sp_sql_type *file_schema(sp_source_def *d, const sp_sql_type *user,
     if (!user) {
         bool infer = false;
         if (conf) spate_conf_get_bool(conf, "spate.sql.streaming.schemaInference", &infer);
-        if (infer)
+        if (infer) /* readers infer before; here there was no file to infer from */
             snprintf(errstr, n,
-                     "spate.sql.streaming.schemaInference is not supported yet: give "
-                     "the %s source a schema",
-                     d->format);
+                     "[UNABLE_TO_INFER_SCHEMA] Unable to infer schema for %s. It must be "
+                     "specified manually. SQLSTATE: 42KD9",
+                     !strcmp(d->format, "csv") ? "CSV" : "JSON");
         else
             snprintf(errstr, n, "%s", schema_required);
         return NULL;

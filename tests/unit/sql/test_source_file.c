@@ -311,7 +311,7 @@ Test(source_file, schema_inference_and_missing_path)
         SPATE_OK);
     sp_source_def *d = tsu_resolve("csv", NULL, "path=/tmp", conf, err, sizeof err);
     cr_expect_null(d);
-    cr_expect(strstr(err, "schemaInference is not supported yet"), "%s", err);
+    cr_expect(strstr(err, "[UNABLE_TO_INFER_SCHEMA] Unable to infer schema for CSV."), "%s", err);
     spate_conf_destroy(conf);
 
     d = tsu_resolve("text", NULL, "path=/nonexistent/spate/in", NULL, err, sizeof err);
