@@ -57,17 +57,19 @@ static bool prepare_format(sp_analyzer *az, const sp_sql_node *n, sp_sql_expr **
     return true;
 }
 
-/* The value argument of the parsing functions (Spark's ToTimestamp expects,
- * without implicit casts, a STRING, DATE or TIMESTAMP): DATE and TIMESTAMP
- * stay, TIMESTAMP_NTZ becomes TIMESTAMP, NULL STRING; another type is
- * DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE (NULL with err set). */
-static sp_sql_expr *parse_input(sp_analyzer *az, const sp_sql_node *n, sp_sql_expr *x,
-                                sp_sql_error *err)
+/* The value argument of the parsing functions: DATE and TIMESTAMP stay,
+ * TIMESTAMP_NTZ becomes TIMESTAMP, NULL STRING. Another type is cast to
+ * STRING for to_timestamp and to_date (Spark's ParseToTimestamp/ParseToDate
+ * are ImplicitCastInputTypes) and is DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE
+ * for unix_timestamp (ToTimestamp expects its types, without casts). NULL
+ * with err set. */
+static sp_sql_expr *parse_input(sp_analyzer *az, const sp_sql_node *n, sp_sql_func fn,
+                                sp_sql_expr *x, sp_sql_error *err)
 {
     sp_sql_type_id t = x->type->id;
     if (t == SP_SQL_DATE || t == SP_SQL_TIMESTAMP) return x;
     if (t == SP_SQL_TIMESTAMP_NTZ) return sp_az_cast(az, x, sp_sql_prim(SP_SQL_TIMESTAMP));
-    if (t == SP_SQL_STRING || t == SP_SQL_NULL)
+    if (t == SP_SQL_STRING || t == SP_SQL_NULL || fn != SP_SQL_F_UNIX_TIMESTAMP)
         return sp_az_cast(az, x, sp_sql_prim(SP_SQL_STRING));
     return sp_az_fail(az, err, n->off, "DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE", "sqlExpr",
                       sp_az_sql_expr(az, n), "paramIndex", "first", "requiredType",
@@ -104,7 +106,7 @@ sp_sql_expr *sp_az_datetime_call(sp_analyzer *az, const sp_sql_node *n, sp_sql_f
         /* fall through */
     case SP_SQL_F_UNIX_TIMESTAMP:
         if (fn == SP_SQL_F_UNIX_TIMESTAMP) v = with_default(az, v, &k);
-        if (k && !(v[0] = parse_input(az, n, v[0], err))) return NULL;
+        if (!(v[0] = parse_input(az, n, fn, v[0], err))) return NULL;
         if (!prepare_format(az, n, v, 1, true, &aux, err)) return NULL;
         break;
     case SP_SQL_F_FROM_UNIXTIME:

@@ -11,6 +11,8 @@
 #include "sql/datetime_funcs.h"
 #include "sql/expr_datetime_int.h"
 
+#include <string.h>
+
 /* One value already a DATE or TIMESTAMP (or parsed), as fn's result; false
  * on overflow. unix_timestamp divides toward zero, as Spark's ToTimestamp
  * does (parsed micros / 1000000 in Java). */
@@ -38,6 +40,19 @@ static bool from_text(sp_sql_func fn, const sp_dtf *f, const char *s, size_t n, 
     int64_t us;
     if (!sp_dtf_parse(f, s, n, tz, &us, err, en)) return false;
     return from_datetime(fn, false, us, tz, out);
+}
+
+/* The parse error err with Spark's try_ function for fn: to_date's
+ * suggests try_to_date (its GetTimestamp's suggestedFuncOnFail). */
+static const char *hint(sp_sql_func fn, char *err)
+{
+    static const char ts[] = "`try_to_timestamp`", d[] = "`try_to_date`";
+    char *p = fn == SP_SQL_F_TO_DATE ? strstr(err, ts) : NULL;
+    if (p) {
+        memmove(p + strlen(d), p + strlen(ts), strlen(p + strlen(ts)) + 1);
+        memcpy(p, d, strlen(d));
+    }
+    return err;
 }
 
 static void put(sp_column *c, int64_t r, int64_t v)
@@ -71,7 +86,7 @@ static bool parse_rows(const sp_sql_expr *e, const sp_column *x, const sp_column
             size_t n;
             const char *s = sp_sql_col_str(x, r, &n);
             got = from_text(fn, f, s, n, tz, &out, err, sizeof err);
-            if (!got && ctx->ansi && sp_sql_raise_msg(ctx, r, err)) ok = false;
+            if (!got && ctx->ansi && sp_sql_raise_msg(ctx, r, hint(fn, err))) ok = false;
         } else if (bad && ctx->failed) {
             ok = false;
         }

@@ -110,6 +110,7 @@ Test(sql_expr_datetime, parse_and_format_in_utc)
         {"to_date('2009-07-30 04:17:52')", "2009-07-30"},
         {"to_date('2016-12-31', 'yyyy-MM-dd')", "2016-12-31"},
         {"to_date('12/31/2016', 'MM/dd/yyyy')", "2016-12-31"},
+        {"to_date(20161231, 'yyyyMMdd')", "2016-12-31"}, /* implicitly a STRING */
         {"unix_timestamp('2016-04-08', 'yyyy-MM-dd')", "1460073600"},
         {"to_unix_timestamp('2016-04-08', 'yyyy-MM-dd')", "1460073600"},
         {"unix_timestamp('2016-04-08 12:00:00')", "1460116800"},
@@ -218,9 +219,13 @@ Test(sql_expr_datetime, bad_text_under_ansi_on_and_off)
     for (size_t i = 0; i < sizeof exprs / sizeof exprs[0]; i++) {
         char *msg = error_of(on, exprs[i]);
         cr_expect(strstr(msg, "[CANNOT_PARSE_TIMESTAMP] Text '") == msg, "%s: %s", exprs[i], msg);
-        cr_expect(strstr(msg, "Use `try_to_timestamp` to tolerate invalid input string and "
-                              "return NULL instead. SQLSTATE: 22007"),
-                  "%s: %s", exprs[i], msg);
+        const char *try_fn = strstr(exprs[i], "to_date") ? "try_to_date" : "try_to_timestamp";
+        char hint[160];
+        snprintf(hint, sizeof hint,
+                 "Use `%s` to tolerate invalid input string and return NULL instead. SQLSTATE: "
+                 "22007",
+                 try_fn);
+        cr_expect(strstr(msg, hint), "%s: %s", exprs[i], msg);
         free(msg);
         char sql[256];
         snprintf(sql, sizeof sql, "SELECT %s FROM one", exprs[i]);
