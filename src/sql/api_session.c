@@ -22,6 +22,8 @@ spate_session *spate_session_new(const spate_conf *conf, char *errstr, size_t er
     spate_session *ss = calloc(1, sizeof *ss);
     if (!ss) abort();
     ss->s = s;
+    /* Queries that SQL starts (INSERT INTO) report to the listeners too. */
+    sp_session_set_listener(s, sp_api_dispatch(ss));
     ss->root.arena = spate_arena_new();
     ss->root.catalog = s->catalog;
     pthread_mutex_init(&ss->mu, NULL);

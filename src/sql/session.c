@@ -74,6 +74,8 @@ void sp_session_free(sp_session *s)
     free(s);
 }
 
+void sp_session_set_listener(sp_session *s, const sp_query_listener *l) { s->listener = l; }
+
 void sp_session_keep_view(sp_session *s, const sp_plan *p)
 {
     if (s->nviews == s->capviews) {

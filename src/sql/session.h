@@ -30,6 +30,10 @@ typedef struct sp_session sp_session;
 sp_session *sp_session_new(const spate_conf *conf, char *errstr, size_t errstr_size);
 /* Stops every query, then frees everything. */
 void sp_session_free(sp_session *s);
+/* Listeners every query started by a statement (INSERT INTO) reports to:
+ * l (which must outlive the session), or NULL. Set before the first
+ * statement runs. */
+void sp_session_set_listener(sp_session *s, const sp_query_listener *l);
 
 /* Runs the ';'-separated statements of text in order, printing results to
  * out (and console sinks to out too). Stops at the first failing statement:

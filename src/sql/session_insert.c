@@ -89,7 +89,9 @@ static bool start_stream(sp_session *s, sp_plan *p, spate_arena *a, sp_sink_def 
                           .clock = s->clock,
                           .pool = s->pool,
                           .tz = s->tz,
-                          .console = s->out};
+                          .console = s->out,
+                          .listeners = s->listener,
+                          .nlisteners = s->listener ? 1 : 0};
     if (!strcasecmp(sink->format, "memory") && !spec.name) spec.name = sink_name;
     /* The query outlives the statement's text and may outlive the table. */
     if (spec.name) spec.name = sp_arena_memdup(a, spec.name, strlen(spec.name) + 1);

@@ -15,7 +15,6 @@ typedef struct sp_started_query {
     sp_source_def *source;
     sp_sink_def *sink;
     const sp_plan *plan; /* its table references released with the query */
-    sp_query_listener listener;
 } sp_started_query;
 
 struct sp_session {
@@ -35,6 +34,7 @@ struct sp_session {
     /* The parse trees of the statements run: plans of views and queries
      * point at their names, so they live as long as the session. */
     spate_arena *parsed;
+    const sp_query_listener *listener; /* NULL: none */
 };
 
 /* Keeps a view's plan until the session ends (its tables stay referenced). */

@@ -289,6 +289,26 @@ Test(sql_api_query, listener_events)
     spate_session_free(s);
 }
 
+/* A query that SQL starts (INSERT INTO) reports to the listeners too. */
+Test(sql_api_query, listener_hears_sql_queries)
+{
+    spate_session *s = api_session();
+    events ev = {.mu = PTHREAD_MUTEX_INITIALIZER};
+    spate_query_listener l = {ev_started, NULL, NULL, ev_terminated, &ev};
+    cr_assert_gt(spate_session_add_listener(s, &l), 0);
+    spate_memory_stream *m = spate_memory_stream_new(s, "v INT");
+    cr_assert_eq(spate_dataframe_create_or_replace_temp_view(spate_memory_stream_to_df(m), "ls"),
+                 SPATE_OK);
+    cr_assert(spate_session_sql(s, "CREATE TABLE snk USING memory OPTIONS (queryName 'sqlq');"
+                                   "INSERT INTO snk SELECT v FROM STREAM(ls)"),
+              "%s", spate_session_last_error(s));
+    pthread_mutex_lock(&ev.mu);
+    cr_expect_eq(ev.started, 1);
+    pthread_mutex_unlock(&ev.mu);
+    spate_session_free(s);
+    cr_expect_eq(ev.terminated, 1);
+}
+
 typedef struct fe_log {
     int opens, closes, rows;
     char text[256];
