@@ -104,10 +104,11 @@ sp_sql_expr *sp_az_datetime_call(sp_analyzer *az, const sp_sql_node *n, sp_sql_f
     case SP_SQL_F_TO_DATE:
         if (k == 1) return sp_az_cast(az, v[0], fn == SP_SQL_F_TO_DATE ? date : ts);
         /* fall through */
+    case SP_SQL_F_TRY_TO_TIMESTAMP:
     case SP_SQL_F_UNIX_TIMESTAMP:
         if (fn == SP_SQL_F_UNIX_TIMESTAMP) v = with_default(az, v, &k);
         if (!(v[0] = parse_input(az, n, fn, v[0], err))) return NULL;
-        if (!prepare_format(az, n, v, 1, true, &aux, err)) return NULL;
+        if (k > 1 && !prepare_format(az, n, v, 1, true, &aux, err)) return NULL;
         break;
     case SP_SQL_F_FROM_UNIXTIME:
     case SP_SQL_F_DATE_FORMAT:

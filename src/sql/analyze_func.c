@@ -94,6 +94,7 @@ static const func_def funcs[] = {
     {"now", SP_SQL_F_CURRENT_TIMESTAMP, 0, 0, "0", A_DT},
     {"current_date", SP_SQL_F_CURRENT_DATE, 0, 0, "0", A_DT},
     {"to_timestamp", SP_SQL_F_TO_TIMESTAMP, 1, 2, "[1, 2]", A_DT},
+    {"try_to_timestamp", SP_SQL_F_TRY_TO_TIMESTAMP, 1, 2, "[1, 2]", A_DT},
     {"to_date", SP_SQL_F_TO_DATE, 1, 2, "[1, 2]", A_DT},
     {"unix_timestamp", SP_SQL_F_UNIX_TIMESTAMP, 0, 2, "[0, 1, 2]", A_DT},
     {"to_unix_timestamp", SP_SQL_F_UNIX_TIMESTAMP, 1, 2, "[1, 2]", A_DT},

@@ -118,7 +118,8 @@ sp_column *sp_sql_eval_datetime(const sp_sql_expr *e, const sp_colbatch *in, sp_
 {
     sp_sql_func fn = (sp_sql_func)e->op;
     const sp_tz *tz = ctx->tz ? ctx->tz : sp_tz_utc();
-    if (fn >= SP_SQL_F_TO_TIMESTAMP && fn <= SP_SQL_F_UNIX_TIMESTAMP)
+    if ((fn >= SP_SQL_F_TO_TIMESTAMP && fn <= SP_SQL_F_UNIX_TIMESTAMP) ||
+        fn == SP_SQL_F_TRY_TO_TIMESTAMP)
         return sp_sql_eval_dt_parse(e, in, ctx);
     if (fn == SP_SQL_F_FROM_UNIXTIME || fn == SP_SQL_F_DATE_FORMAT)
         return sp_sql_eval_dt_format(e, in, ctx);

@@ -8,6 +8,7 @@
  * mode, else gives NULL (Spark 4.0: the three functions alike). Any thread,
  * with its own context. */
 #include "sql/civil.h"
+#include "sql/datetime.h"
 #include "sql/datetime_funcs.h"
 #include "sql/expr_datetime_int.h"
 
@@ -82,11 +83,17 @@ static bool parse_rows(const sp_sql_expr *e, const sp_column *x, const sp_column
         } else if (!text) {
             int64_t val = in == SP_SQL_DATE ? sp_column_date32(x)[r] : sp_column_i64(x)[r];
             got = from_datetime(fn, in == SP_SQL_DATE, val, tz, &out);
-        } else if ((f = sp_sql_dtf_for_row(e, fmt, r, true, &cache, ctx, &bad))) {
+        } else if (fmt && (f = sp_sql_dtf_for_row(e, fmt, r, true, &cache, ctx, &bad))) {
             size_t n;
             const char *s = sp_sql_col_str(x, r, &n);
             got = from_text(fn, f, s, n, tz, &out, err, sizeof err);
-            if (!got && ctx->ansi && sp_sql_raise_msg(ctx, r, hint(fn, err))) ok = false;
+            if (!got && ctx->ansi && fn != SP_SQL_F_TRY_TO_TIMESTAMP &&
+                sp_sql_raise_msg(ctx, r, hint(fn, err)))
+                ok = false;
+        } else if (!fmt && fn == SP_SQL_F_TRY_TO_TIMESTAMP) { /* a cast that gives NULL */
+            size_t n;
+            const char *s = sp_sql_col_str(x, r, &n);
+            got = sp_sql_string_to_ts(s, n, tz, ctx->now_us, &out);
         } else if (bad && ctx->failed) {
             ok = false;
         }

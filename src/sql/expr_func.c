@@ -59,6 +59,10 @@ static const char *const names[SP_SQL_F_COUNT_] = {
     [SP_SQL_F_UNIX_TIMESTAMP] = "unix_timestamp",
     [SP_SQL_F_FROM_UNIXTIME] = "from_unixtime",
     [SP_SQL_F_DATE_FORMAT] = "date_format",
+    [SP_SQL_F_TRY_TO_TIMESTAMP] = "try_to_timestamp",
+    [SP_SQL_F_FROM_JSON] = "from_json",
+    [SP_SQL_F_TO_JSON] = "to_json",
+    [SP_SQL_F_GET_JSON_OBJECT] = "get_json_object",
     [SP_SQL_F_SPLIT] = "split",
     [SP_SQL_F_SIZE] = "size",
     [SP_SQL_F_ELEMENT_AT] = "element_at",
@@ -104,11 +108,14 @@ static const sp_sql_type *func_type(spate_arena *a, sp_sql_func fn, sp_sql_expr 
     case SP_SQL_F_DATE_TRUNC:
     case SP_SQL_F_CURRENT_TIMESTAMP:
     case SP_SQL_F_TO_TIMESTAMP:
+    case SP_SQL_F_TRY_TO_TIMESTAMP:
         return sp_sql_prim(SP_SQL_TIMESTAMP);
     case SP_SQL_F_UNIX_TIMESTAMP:
         return sp_sql_prim(SP_SQL_BIGINT);
     case SP_SQL_F_FROM_UNIXTIME:
     case SP_SQL_F_DATE_FORMAT:
+    case SP_SQL_F_TO_JSON:
+    case SP_SQL_F_GET_JSON_OBJECT:
         return sp_sql_prim(SP_SQL_STRING);
     case SP_SQL_F_UPPER ... SP_SQL_F_RTRIM:
     case SP_SQL_F_SUBSTRING ... SP_SQL_F_CONCAT_WS:
@@ -152,6 +159,8 @@ static bool func_nullable(sp_sql_func fn, sp_sql_expr *const *args, int n)
     case SP_SQL_F_CONCAT_WS:
     case SP_SQL_F_DATE_TRUNC ... SP_SQL_F_TRUNC:           /* an invalid level gives NULL */
     case SP_SQL_F_TO_TIMESTAMP ... SP_SQL_F_FROM_UNIXTIME: /* bad text (ANSI off) */
+    case SP_SQL_F_TRY_TO_TIMESTAMP:
+    case SP_SQL_F_GET_JSON_OBJECT: /* a path that matches nothing */
         return true;
     case SP_SQL_F_CURRENT_TIMESTAMP:
     case SP_SQL_F_CURRENT_DATE:

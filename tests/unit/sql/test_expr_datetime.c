@@ -127,6 +127,11 @@ Test(sql_expr_datetime, parse_and_format_in_utc)
          "2016/04/08 13:05:09"},
         {"date_format(DATE '2016-04-08', 'EEE, d MMM yyyy')", "Fri, 8 Apr 2016"},
         {"to_timestamp(NULL, 'yyyy')", "NULL"},
+        /* try_to_timestamp: NULL for bad text even under ANSI mode */
+        {"try_to_timestamp('2016-12-31 00:12:00')", "2016-12-31 00:12:00"},
+        {"try_to_timestamp('2016-12-31', 'yyyy-MM-dd')", "2016-12-31 00:00:00"},
+        {"try_to_timestamp('foo', 'yyyy-MM-dd')", "NULL"},
+        {"try_to_timestamp('foo')", "NULL"},
         {"to_date('2016-12-31', NULL)", "NULL"},
         {"date_format(NULL, 'y')", "NULL"},
         {"from_unixtime(NULL)", "NULL"},
