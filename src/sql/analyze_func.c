@@ -7,6 +7,7 @@
 #include "sql/analyzer_int.h"
 
 #include "sql/analyze_dt_int.h"
+#include "sql/analyze_json_int.h"
 #include "sql/analyze_nested_int.h"
 
 #include <string.h>
@@ -25,6 +26,7 @@ typedef enum arg_rule {
     A_TS,      /* TIMESTAMP */
     A_DT,      /* analyze_datetime.c's rules (patterns, levels, defaults) */
     A_NESTED,  /* analyze_nested.c's rules (arrays, maps, structs) */
+    A_JSON,    /* analyze_json.c's rules (schemas, paths) */
 } arg_rule;
 
 typedef struct func_def {
@@ -100,6 +102,9 @@ static const func_def funcs[] = {
     {"to_unix_timestamp", SP_SQL_F_UNIX_TIMESTAMP, 1, 2, "[1, 2]", A_DT},
     {"from_unixtime", SP_SQL_F_FROM_UNIXTIME, 1, 2, "[1, 2]", A_DT},
     {"date_format", SP_SQL_F_DATE_FORMAT, 2, 2, "2", A_DT},
+    {"from_json", SP_SQL_F_FROM_JSON, 2, 3, "[2, 3]", A_JSON},
+    {"to_json", SP_SQL_F_TO_JSON, 1, 2, "[1, 2]", A_JSON},
+    {"get_json_object", SP_SQL_F_GET_JSON_OBJECT, 2, 2, "2", A_JSON},
     {"split", SP_SQL_F_SPLIT, 2, 3, "[2, 3]", A_NESTED},
     {"size", SP_SQL_F_SIZE, 1, 1, "1", A_NESTED},
     {"cardinality", SP_SQL_F_SIZE, 1, 1, "1", A_NESTED},
@@ -216,6 +221,7 @@ static bool cast_args(sp_analyzer *az, const func_def *d, const sp_sql_node *n, 
         case A_ANY:
         case A_DT:
         case A_NESTED:
+        case A_JSON:
             break;
         }
     }
@@ -234,6 +240,7 @@ static sp_sql_expr *scalar(sp_analyzer *az, const sp_az_scope *s, const sp_sql_n
         if (!(v[i] = sp_az_expr(az, &inner, n->list2.items[i], err))) return NULL;
     if (d->rule == A_DT) return sp_az_datetime_call(az, n, d->fn, v, k, err);
     if (d->rule == A_NESTED) return sp_az_nested_call(az, n, d->fn, v, k, err);
+    if (d->rule == A_JSON) return sp_az_json_call(az, n, d->fn, v, k, err);
     if (!cast_args(az, d, n, v, k, err)) return NULL;
     return sp_sql_expr_func(az->arena, d->fn, v, k, NULL);
 }

@@ -68,6 +68,9 @@ static const char *func(sp_analyzer *az, const sp_sql_node *n)
     const char *name = sp_az_func_pretty_name(written);
     if (!name) name = lower(az, written);
     if (n->flags & SQL_F_STAR) return sp_az_printf(az, "%s(1)", name);
+    /* JsonToStructs prints its input only, not the schema nor options */
+    if (!strcmp(name, "from_json") && n->list2.n > 1)
+        return sp_az_printf(az, "from_json(%s)", pretty(az, n->list2.items[0]));
     return sp_az_printf(az, "%s(%s%s)", name, (n->flags & SQL_F_DISTINCT) ? "DISTINCT " : "",
                         list(az, &n->list2));
 }

@@ -115,9 +115,9 @@ typedef enum sp_sql_func {
     SP_SQL_F_FROM_UNIXTIME,     /* (BIGINT, STRING fmt) -> STRING */
     SP_SQL_F_DATE_FORMAT,       /* (TIMESTAMP, STRING fmt) -> STRING */
     SP_SQL_F_TRY_TO_TIMESTAMP,  /* to_timestamp giving NULL for bad text, ANSI or not */
-    SP_SQL_F_FROM_JSON,       /* (STRING) -> the STRUCT e->type (the schema argument) */
-    SP_SQL_F_TO_JSON,         /* (STRUCT) -> STRING */
-    SP_SQL_F_GET_JSON_OBJECT, /* (STRING json, STRING path) -> STRING */
+    SP_SQL_F_FROM_JSON,         /* (STRING) -> the STRUCT e->type (the schema argument) */
+    SP_SQL_F_TO_JSON,           /* (STRUCT) -> STRING */
+    SP_SQL_F_GET_JSON_OBJECT,   /* (STRING json, STRING path) -> STRING */
     SP_SQL_F_SPLIT,             /* (STRING, STRING regex, INT limit) -> ARRAY<STRING> */
     SP_SQL_F_SIZE,              /* (ARRAY|MAP) -> INT */
     SP_SQL_F_ELEMENT_AT,        /* (ARRAY, INT) 1-based, (MAP, key) */

@@ -195,6 +195,8 @@ static sp_column *eval_func(const sp_sql_expr *e, const sp_colbatch *in, sp_sql_
         return sp_sql_eval_math(e, in, ctx);
     case SP_SQL_F_YEAR ... SP_SQL_F_TRY_TO_TIMESTAMP:
         return sp_sql_eval_datetime(e, in, ctx);
+    case SP_SQL_F_FROM_JSON ... SP_SQL_F_GET_JSON_OBJECT:
+        return sp_sql_eval_json(e, in, ctx);
     case SP_SQL_F_SPLIT ... SP_SQL_F_ARRAY_CONTAINS:
         return sp_sql_eval_nested(e, in, ctx);
     default:

@@ -125,6 +125,8 @@ const sp_sql_condition sp_sql_conditions[] = {
      "Input to <functionName> should all be the same type, but it's <dataType>."},
     {"DATATYPE_MISMATCH", "FILTER_NOT_BOOLEAN", NULL,
      "Filter expression <filter> of type <type> is not a boolean."},
+    {"DATATYPE_MISMATCH", "INVALID_JSON_SCHEMA", NULL,
+     "Input schema <schema> must be a struct, an array, a map or a variant."},
     {"DATATYPE_MISMATCH", "INVALID_ORDERING_TYPE", NULL,
      "The <functionName> does not support ordering on type <dataType>."},
     {"DATATYPE_MISMATCH", "UNEXPECTED_INPUT_TYPE", NULL,
@@ -135,6 +137,14 @@ const sp_sql_condition sp_sql_conditions[] = {
      "Can't extract a value from <base>. Need a complex type [STRUCT, ARRAY, MAP] but got "
      "<other>."},
     {"INTERNAL_ERROR", NULL, "XX000", "<message>"},
+    {"INVALID_SCHEMA", NULL, "42K07",
+     "The input schema <inputSchema> is not a valid schema string."},
+    {"INVALID_SCHEMA", "NON_STRING_LITERAL", NULL,
+     "The input expression must be string literal and not null."},
+    {"INVALID_SCHEMA", "NON_STRUCT_TYPE", NULL,
+     "The input expression should be evaluated to struct type, but got <dataType>."},
+    {"INVALID_SCHEMA", "PARSE_ERROR", NULL, "Cannot parse the schema:\n<reason>"},
+    {"UNSUPPORTED_FEATURE", NULL, "0A000", "The feature is not supported: <message>."},
     /* Datetime patterns (a constant format of to_timestamp, date_format...) */
     {"INCONSISTENT_BEHAVIOR_CROSS_VERSION", NULL, "42K0B",
      "You may get a different result due to the upgrading to"},

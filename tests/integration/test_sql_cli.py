@@ -284,3 +284,29 @@ def test_trigger_once_ignores_max_files_per_trigger(run_spate, tmp_path):
         "+-----+\n"
         "|    3|\n"
         "+-----+\n"))
+
+
+def test_from_json_over_a_text_stream(run_spate, tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text(
+        '{"orderId": 1, "kind": "buy", "price": 10.5}\n'
+        '{"orderId": 2, "kind": "sell"}\n'
+        'not json\n'
+        '{"orderId": 3, "kind": "buy", "price": 1}\n')
+    r = sql(run_spate, f"""
+        CREATE TABLE t USING text OPTIONS (path '{src}');
+        CREATE TABLE c USING console OPTIONS (trigger 'availableNow', outputMode 'complete');
+        INSERT INTO c SELECT o.kind, count(*) AS n, sum(o.price) AS total
+          FROM (SELECT from_json(value, 'orderId BIGINT, kind STRING, price DOUBLE') AS o
+                FROM STREAM(t))
+          GROUP BY o.kind ORDER BY n DESC, kind DESC""")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.decode() == batch(0, (
+        "+----+---+-----+\n"
+        "|kind|  n|total|\n"
+        "+----+---+-----+\n"
+        "| buy|  2| 11.5|\n"
+        "|sell|  1| NULL|\n"
+        "|NULL|  1| NULL|\n"
+        "+----+---+-----+\n"))
