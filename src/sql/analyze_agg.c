@@ -102,7 +102,11 @@ static sp_sql_expr *group_expr(sp_analyzer *az, const sp_plan *child, const sp_s
                           NULL);
     sp_az_scope s = {.plan = child};
     *name = sp_az_pretty(az, g);
-    return sp_az_expr(az, &s, g, err);
+    sp_sql_expr *e = sp_az_expr(az, &s, g, err);
+    if (e && e->type->id >= SP_SQL_ARRAY) /* the aggregation table keys atomic values */
+        return sp_az_fail(az, err, g->off, "UNSUPPORTED_FEATURE", "message",
+                          "Grouping by ARRAY, MAP or STRUCT values", NULL);
+    return e;
 }
 
 /* The offset of the column called name in item (for MISSING_AGGREGATION). */

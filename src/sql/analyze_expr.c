@@ -346,8 +346,8 @@ static sp_sql_expr *is(sp_analyzer *az, const sp_az_scope *s, const sp_sql_node 
     return neg ? sp_sql_expr_not(az->arena, c) : c;
 }
 
-sp_sql_expr *sp_az_expr(sp_analyzer *az, const sp_az_scope *s, const sp_sql_node *n,
-                        sp_sql_error *err)
+static sp_sql_expr *expr_node(sp_analyzer *az, const sp_az_scope *s, const sp_sql_node *n,
+                              sp_sql_error *err)
 {
     switch (n->kind) {
     case SQL_LIT_INT ... SQL_LIT_TYPED:
@@ -383,4 +383,11 @@ sp_sql_expr *sp_az_expr(sp_analyzer *az, const sp_az_scope *s, const sp_sql_node
             az, err, n->off, "INTERNAL_ERROR", "message",
             sp_az_printf(az, "%s is not supported here yet", sp_sql_kind_name(n->kind)), NULL);
     }
+}
+
+sp_sql_expr *sp_az_expr(sp_analyzer *az, const sp_az_scope *s, const sp_sql_node *n,
+                        sp_sql_error *err)
+{
+    sp_sql_expr *e = expr_node(az, s, n, err);
+    return e ? sp_az_nested_guard(az, n, e, err) : NULL;
 }

@@ -308,6 +308,9 @@ static sp_sql_expr *agg_call(sp_analyzer *az, const sp_az_scope *s, const sp_sql
         if (!(fn == SP_AGG_COUNT && lit && !c.distinct)) {
             const sp_sql_type *in = sp_agg_input_type(fn, arg->type);
             if (!in) return agg_type_error(az, n, fn, arg->type, err);
+            if (in->id >= SP_SQL_ARRAY) /* the buffers hold atomic values */
+                return sp_az_fail(az, err, n->off, "UNSUPPORTED_FEATURE", "message",
+                                  "Aggregating ARRAY, MAP or STRUCT values", NULL);
             c.arg = sp_az_cast(az, arg, in);
         }
         if (k == 2) {

@@ -66,6 +66,9 @@ static sp_sql_expr *extract(sp_analyzer *az, const sp_sql_node *n, const sp_sql_
         return func(az, fn, v, 2, x->type->elem, true);
     }
     if (x->type->id == SP_SQL_MAP) {
+        if (x->type->elem->id >= SP_SQL_ARRAY) /* keys compared by kernels of atomic values */
+            return sp_az_fail(az, err, n->off, "UNSUPPORTED_FEATURE", "message",
+                              "Looking up a map by ARRAY, MAP or STRUCT keys", NULL);
         v[1] = sp_az_cast(az, i, x->type->elem);
         return func(az, fn, v, 2, x->type->value, true);
     }
@@ -156,6 +159,9 @@ sp_sql_expr *sp_az_nested_call(sp_analyzer *az, const sp_sql_node *n, sp_sql_fun
     case SP_SQL_F_ARRAY_CONTAINS:
         if (v[0]->type->id != SP_SQL_ARRAY)
             return wrong_type(az, n, "first", "\"ARRAY\"", nodes[0], v[0]->type, err);
+        if (v[0]->type->elem->id >= SP_SQL_ARRAY)
+            return sp_az_fail(az, err, n->off, "UNSUPPORTED_FEATURE", "message",
+                              "array_contains of ARRAY, MAP or STRUCT elements", NULL);
         v[1] = sp_az_cast(az, v[1], v[0]->type->elem);
         return func(az, fn, v, 2, sp_sql_prim(SP_SQL_BOOLEAN), true);
     default:
@@ -223,4 +229,51 @@ sp_sql_expr *sp_az_column_path(sp_analyzer *az, const sp_az_scope *s, const sp_s
     }
     int i = sp_az_resolve_column(az, s->plan, n, err);
     return i < 0 ? NULL : sp_az_column_ref(az, s->plan, i);
+}
+
+static bool is_nested(const sp_sql_type *t) { return t->id >= SP_SQL_ARRAY; }
+
+/* The operation of e's subtree that would get nested values, or NULL. */
+static const char *nested_misuse(const sp_sql_expr *e)
+{
+    bool in = false, out = is_nested(e->type);
+    for (int i = 0; i < e->nchildren; i++)
+        in = in || is_nested(e->children[i]->type);
+    switch (e->kind) {
+    case SP_SQL_E_CAST:
+        if (in || (out && e->children[0]->type->id != SP_SQL_NULL)) return "CAST";
+        break;
+    case SP_SQL_E_CMP:
+    case SP_SQL_E_IN:
+        if (in) return "Comparison";
+        break;
+    case SP_SQL_E_ARITH:
+    case SP_SQL_E_NEG:
+        if (in) return "Arithmetic";
+        break;
+    case SP_SQL_E_CASE:
+        if (in || out) return "CASE";
+        break;
+    case SP_SQL_E_FUNC:
+        if ((e->op >= SP_SQL_F_COALESCE && e->op <= SP_SQL_F_NULLIF) ||
+            e->op == SP_SQL_F_GREATEST || e->op == SP_SQL_F_LEAST)
+            if (in || out) return e->name;
+        break;
+    default:
+        break;
+    }
+    for (int i = 0; i < e->nchildren; i++) {
+        const char *w = nested_misuse(e->children[i]);
+        if (w) return w;
+    }
+    return NULL;
+}
+
+sp_sql_expr *sp_az_nested_guard(sp_analyzer *az, const sp_sql_node *n, sp_sql_expr *e,
+                                sp_sql_error *err)
+{
+    const char *what = e ? nested_misuse(e) : NULL;
+    if (!what) return e;
+    return sp_az_fail(az, err, n->off, "UNSUPPORTED_FEATURE", "message",
+                      sp_az_printf(az, "%s of ARRAY, MAP or STRUCT values", what), NULL);
 }

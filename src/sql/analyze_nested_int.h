@@ -12,6 +12,12 @@
  * NULL with err set. */
 sp_sql_expr *sp_az_nested_call(sp_analyzer *az, const sp_sql_node *n, sp_sql_func fn,
                                sp_sql_expr **v, int k, sp_sql_error *err);
+/* e (resolved from n) unless it hands ARRAY, MAP or STRUCT values to an
+ * operation whose kernels do not take them yet (comparisons, CAST,
+ * CASE / coalesce / if...): then UNSUPPORTED_FEATURE, NULL with err
+ * set. */
+sp_sql_expr *sp_az_nested_guard(sp_analyzer *az, const sp_sql_node *n, sp_sql_expr *e,
+                                sp_sql_error *err);
 /* SQL_SUBSCRIPT (a[i], m[k]) and SQL_FIELD (x.field). */
 sp_sql_expr *sp_az_subscript(sp_analyzer *az, const sp_az_scope *s, const sp_sql_node *n,
                              sp_sql_error *err);

@@ -215,3 +215,24 @@ Test(sql_expr_nested, struct_fields_by_name)
     cr_expect_str_eq(text, "+---+\n|  a|\n+---+\n|  1|\n+---+\n");
     free(text);
 }
+
+/* What the kernels do not take yet fails analysis instead of reaching them. */
+Test(sql_expr_nested, unsupported_uses_fail_cleanly)
+{
+    static const ccase cs[] = {
+        {"CAST(array(1, 2) AS STRING)", "ERR:[UNSUPPORTED_FEATURE] The feature is not supported: "
+                                        "CAST of ARRAY, MAP or STRUCT values. SQLSTATE: 0A000 "
+                                        "(line 1, pos 7)"},
+        {"array(1, 2) = array(1, 2)", "ERR:[UNSUPPORTED_FEATURE] The feature is not supported: "
+                                      "Comparison of ARRAY, MAP or STRUCT values. SQLSTATE: "
+                                      "0A000 (line 1, pos 7)"},
+        {"coalesce(array(1), array(2))", "ERR:[UNSUPPORTED_FEATURE] The feature is not supported: "
+                                         "coalesce of ARRAY, MAP or STRUCT values. SQLSTATE: "
+                                         "0A000 (line 1, pos 7)"},
+        {"x, count(*) FROM (SELECT array(1, 2) x) GROUP BY x",
+         "ERR:[UNSUPPORTED_FEATURE] The feature is not supported: Grouping by ARRAY, MAP or "
+         "STRUCT values. SQLSTATE: 0A000 (line 1, pos 56)"},
+        {"split('a,b', ',')[0] = 'a'", "true"},
+    };
+    check(cs, sizeof cs / sizeof cs[0]);
+}
