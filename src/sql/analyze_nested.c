@@ -277,3 +277,33 @@ sp_sql_expr *sp_az_nested_guard(sp_analyzer *az, const sp_sql_node *n, sp_sql_ex
     return sp_az_fail(az, err, n->off, "UNSUPPORTED_FEATURE", "message",
                       sp_az_printf(az, "%s of ARRAY, MAP or STRUCT values", what), NULL);
 }
+
+bool sp_az_struct_star(sp_analyzer *az, const sp_az_scope *s, const sp_sql_node *star,
+                       sp_sql_expr ***ex, const char ***names, int *n, int *cap, sp_sql_error *err)
+{
+    sp_sql_node col = *star;
+    col.kind = SQL_COLUMN;
+    sp_sql_expr *x = sp_az_column_path(az, s, &col, err);
+    if (!x) return false;
+    if (x->type->id != SP_SQL_STRUCT) {
+        sp_az_fail(az, err, star->off, "INVALID_EXTRACT_BASE_FIELD_TYPE", "base",
+                   sp_az_sql_expr(az, &col), "other", sp_az_type_sql(az, x->type), NULL);
+        return false;
+    }
+    int nf = x->type->nfields;
+    if (*n + nf > *cap) {
+        int c = *n + nf;
+        sp_sql_expr **e2 = spate_arena_alloc(az->arena, sizeof *e2 * (size_t)(c + 1));
+        const char **n2 = spate_arena_alloc(az->arena, sizeof *n2 * (size_t)(c + 1));
+        memcpy(e2, *ex, sizeof *e2 * (size_t)*n);
+        memcpy(n2, *names, sizeof *n2 * (size_t)*n);
+        *ex = e2, *names = n2, *cap = c;
+    }
+    for (int i = 0; i < nf; i++) {
+        sp_sql_expr *f = get_field(az, star, NULL, x, x->type->fields[i].name, err);
+        if (!f) return false;
+        (*ex)[*n] = f;
+        (*names)[(*n)++] = x->type->fields[i].name;
+    }
+    return true;
+}

@@ -18,6 +18,11 @@ sp_sql_expr *sp_az_nested_call(sp_analyzer *az, const sp_sql_node *n, sp_sql_fun
  * set. */
 sp_sql_expr *sp_az_nested_guard(sp_analyzer *az, const sp_sql_node *n, sp_sql_expr *e,
                                 sp_sql_error *err);
+/* s.* (star, whose qualifier matched no table): the fields of struct s
+ * appended to (*ex, *names)[*n...], the arrays grown (in the analyzer's
+ * arena) past *cap as needed. False with err set when s is no struct. */
+bool sp_az_struct_star(sp_analyzer *az, const sp_az_scope *s, const sp_sql_node *star,
+                       sp_sql_expr ***ex, const char ***names, int *n, int *cap, sp_sql_error *err);
 /* SQL_SUBSCRIPT (a[i], m[k]) and SQL_FIELD (x.field). */
 sp_sql_expr *sp_az_subscript(sp_analyzer *az, const sp_az_scope *s, const sp_sql_node *n,
                              sp_sql_error *err);

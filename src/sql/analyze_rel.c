@@ -5,6 +5,8 @@
  * itself. */
 #include "sql/analyzer_int.h"
 
+#include "sql/analyze_nested_int.h"
+
 #include <string.h>
 
 sp_plan *sp_az_requalify(sp_analyzer *az, const sp_plan *p, const char *q)
@@ -199,10 +201,10 @@ sp_plan *sp_analyze_project(sp_analyzer *az, sp_plan *child, const sp_sql_list *
             ex[n] = sp_az_column_ref(az, child, c);
             nm[n++] = child->out[c].name;
         }
-        if (n == before && it->list.n)
-            return sp_az_fail(
-                az, err, it->off, "INTERNAL_ERROR", "message",
-                sp_az_printf(az, "cannot resolve %s.*", it->list.items[it->list.n - 1]->str), NULL);
+        if (n == before && it->list.n) { /* s.*: the fields of struct column s */
+            if (!sp_az_struct_star(az, &s, it, &ex, &nm, &n, &cap, err)) return NULL;
+            continue;
+        }
     }
     return sp_az_make_project(az, child, ex, nm, n);
 }

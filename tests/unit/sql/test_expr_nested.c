@@ -214,6 +214,19 @@ Test(sql_expr_nested, struct_fields_by_name)
     fclose(f);
     cr_expect_str_eq(text, "+---+\n|  a|\n+---+\n|  1|\n+---+\n");
     free(text);
+    /* s.* expands to the fields, named after them. */
+    text = NULL;
+    f = open_memstream(&text, &len);
+    cr_assert(sp_session_run(sess, "SELECT s.*, n FROM v", f, &err), "%s", err ? err : "");
+    fclose(f);
+    cr_expect_str_eq(text, "+---+---+---+\n|  a|  b|  n|\n+---+---+---+\n|  1|  x|  7|\n"
+                           "+---+---+---+\n");
+    free(text);
+    cr_expect_str_eq(cell("SELECT v.s.* FROM v"), "1");
+    cr_expect_str_eq(cell("SELECT n.* FROM v"),
+                     "ERR:[INVALID_EXTRACT_BASE_FIELD_TYPE] Can't extract a value from \"n\". "
+                     "Need a complex type [STRUCT, ARRAY, MAP] but got \"INT\". SQLSTATE: 42000 "
+                     "(line 1, pos 7)");
 }
 
 /* What the kernels do not take yet fails analysis instead of reaching them. */
