@@ -275,3 +275,45 @@ Test(colbatch_nested, export_hands_out_the_children)
     sch.release(&sch);
     spate_arena_destroy(a);
 }
+
+/* list<struct<s: string, xs: list<int>>>: take copies every level's range. */
+Test(colbatch_nested, take_copies_structs_of_lists_inside_lists)
+{
+    spate_arena *a = spate_arena_new();
+    sp_coltree xs = {.spec = {.type = SP_COL_LIST}, .nchildren = 1, .children = &I32};
+    const sp_coltree fields[] = {UTF8, xs};
+    static const char *const names[] = {"s", "xs"};
+    sp_coltree st = {
+        .spec = {.type = SP_COL_STRUCT}, .nchildren = 2, .children = fields, .names = names};
+    sp_coltree outer = {.spec = {.type = SP_COL_LIST}, .nchildren = 1, .children = &st};
+    sp_colbatch *b = sp_colbatch_new_tree(a, 1, &outer, NULL, 3);
+    sp_column *o = &b->cols[0], *e = &o->children[0], *s = &e->children[0], *l = &e->children[1];
+    for (int r = 0; r < 3; r++) { /* row r: r structs {"r", [0..k)} with k = struct index */
+        int64_t first = sp_col_list_begin(b, o, r);
+        for (int k = 0; k < r; k++) {
+            char c = (char)('a' + r);
+            sp_col_append_bytes(b, s, &c, 1);
+            int64_t f = sp_col_list_begin(b, l, k);
+            for (int j = 0; j < k; j++)
+                sp_column_i32(&l->children[0])[f + j] = 10 * r + j;
+            sp_col_list_end(l, k);
+        }
+        (void)first;
+        sp_col_list_end(o, r);
+    }
+    sp_colbatch_set_length(b, 3);
+    static const int32_t sel[] = {2, 0, 1};
+    sp_colbatch *t = sp_colbatch_take(b, sel, 3, a);
+    const sp_column *to = &t->cols[0], *te = &to->children[0];
+    const sp_column *ts = &te->children[0], *tl = &te->children[1];
+    cr_expect_eq(to->offsets[1], 2);
+    cr_expect_eq(to->offsets[2], 2);
+    cr_expect_eq(to->offsets[3], 3);
+    cr_expect_eq(ts->chars[ts->offsets[0]], 'c');
+    cr_expect_eq(ts->chars[ts->offsets[2]], 'b');
+    cr_expect_eq(tl->offsets[1] - tl->offsets[0], 0);
+    cr_expect_eq(tl->offsets[2] - tl->offsets[1], 1);
+    cr_expect_eq(sp_column_i32(&tl->children[0])[tl->offsets[1]], 20);
+    cr_expect_eq(tl->offsets[3] - tl->offsets[2], 0);
+    spate_arena_destroy(a);
+}
