@@ -196,17 +196,8 @@ static sp_sink_def *sink_def(spate_stream_writer *w, spate_arena *a, char *why, 
     return sp_sink_def_foreach(&fw);
 }
 
-/* The scan's table as the query's source definition. */
-static sp_source_def *source_def(sp_session *s, const sp_physical *ph, char *why, size_t n)
-{
-    const sp_catalog_table *t = ph->scan->table;
-    if (t->kind == SP_TABLE_MEMORY && t->memory_is_stream) return sp_memory_stream_def(t->memory);
-    return sp_source_resolve(t->format ? t->format : "", t->schema_given ? t->schema : NULL,
-                             t->keys, t->vals, t->nopts, s->conf, why, n);
-}
-
 /* Records a started query with the session (freed by sp_session_free). */
-static void add_started(sp_session *s, sp_query *q, spate_arena *a, sp_source_def *src,
+static void add_started(sp_session *s, sp_query *q, spate_arena *a, sp_source_def **src, int nsrc,
                         sp_sink_def *sink)
 {
     pthread_mutex_lock(&s->mu);
@@ -215,7 +206,8 @@ static void add_started(sp_session *s, sp_query *q, spate_arena *a, sp_source_de
         s->queries = realloc(s->queries, sizeof *s->queries * (size_t)s->capq);
         if (!s->queries) abort();
     }
-    s->queries[s->nq++] = (sp_started_query){.q = q, .arena = a, .source = src, .sink = sink};
+    s->queries[s->nq++] =
+        (sp_started_query){.q = q, .arena = a, .sources = src, .nsources = nsrc, .sink = sink};
     pthread_mutex_unlock(&s->mu);
 }
 
@@ -250,16 +242,17 @@ static sp_query *start(spate_stream_writer *w, spate_arena *a, char *why, size_t
         return NULL;
     if (!sp_trigger_parse(w->trigger, &spec.trigger, why, n)) return NULL;
     sp_sink_def *sink = sink_def(w, a, why, n);
-    sp_source_def *src = sink ? source_def(s, &ph, why, n) : NULL;
+    sp_source_def **src = sink ? sp_session_source_defs(s, &ph, why, n) : NULL;
     spec.sink = sink;
-    spec.source = src;
+    spec.sources = (const sp_source_def *const *)src;
+    spec.nsources = ph.ninputs;
     sp_query *q = src ? sp_query_start(&spec, why, n) : NULL;
     if (!q) {
         sp_sink_def_free(sink);
-        sp_source_def_free(src);
+        sp_session_source_defs_free(src, ph.ninputs);
         return NULL;
     }
-    add_started(s, q, a, src, sink);
+    add_started(s, q, a, src, ph.ninputs, sink);
     register_memory_table(s, q, w->name);
     return q;
 }

@@ -99,7 +99,9 @@ static bool emit1(sp_colbatch *b, void *ud)
     spate_arena *a = keep ? r->arenas[p->part] : p->scratch;
     sp_arena_mark mark = sp_arena_get_mark(a);
     sp_sql_eval_ctx ctx = eval_ctx(r, a);
-    sp_colbatch *out = sp_pipeline_run(&r->ph->pre, b, &ctx);
+    int k = r->in->part_input ? r->in->part_input[p->part] : 0;
+    sp_colbatch *out = sp_pipeline_run(&r->ph->inputs[k].pre, b, &ctx);
+    if (out) out = sp_pipeline_run(&r->ph->pre, out, &ctx);
     bool ok = out != NULL;
     if (ok && agg) {
         ok = aggregate_batch(p, out, &ctx);
@@ -298,6 +300,8 @@ static void collect_output(run *r, sp_batch_result *res)
 
 static void sum_stats(const run *r, sp_batch_stats *s)
 {
+    for (int i = 0; r->in->input_rows && i < r->n1; i++)
+        r->in->input_rows[r->in->part_input ? r->in->part_input[i] : 0] += r->stats[i].rows;
     for (int i = 0; i < r->n1 + r->n2; i++) {
         const part_stats *p = &r->stats[i];
         s->input_rows += p->rows;

@@ -35,6 +35,10 @@ typedef struct sp_batch_input {
     spate_err (*read)(void *ud, int part, spate_arena *a, sp_source_emit_fn emit, void *emit_ud,
                       sp_source_counters *c, char *err, size_t err_size);
     void *ud;
+    /* The physical input (ph->inputs) each partition reads; NULL: all 0. */
+    const int *part_input;
+    /* When not NULL: the rows read per input, added to by the run. */
+    int64_t *input_rows;
 } sp_batch_input;
 
 /* The state stores of an aggregation, one per shuffle partition: begin

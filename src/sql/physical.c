@@ -66,73 +66,6 @@ static void key_info(sp_physical *ph, spate_arena *a)
     }
 }
 
-/* Marks in used[] the input columns e reads. */
-static void mark_columns(const sp_sql_expr *e, bool *used, int n)
-{
-    if (!e) return;
-    if (e->kind == SP_SQL_E_COLUMN && e->ordinal >= 0 && e->ordinal < n) used[e->ordinal] = true;
-    for (int i = 0; i < e->nchildren; i++)
-        mark_columns(e->children[i], used, n);
-}
-
-/* The probe columns a join step reads, from what is needed of its output
- * (need) into below. */
-static void need_below_join(const sp_join_spec *j, const bool *need, bool *below, int w,
-                            spate_arena *a)
-{
-    bool *joined = spate_arena_alloc(a, (size_t)w + 1);
-    memset(joined, 0, (size_t)w + 1);
-    mark_columns(j->residual, joined, w);
-    bool semi = j->kind == SP_JOIN_LEFT_SEMI || j->kind == SP_JOIN_LEFT_ANTI;
-    int off = j->probe_is_left ? 0 : j->nbuild;
-    for (int k = 0; k < j->nprobe; k++)
-        below[k] = (semi ? need[k] : need[off + k]) || joined[off + k];
-    for (int k = 0; k < j->nkeys; k++)
-        mark_columns(j->probe_keys[k], below, w);
-}
-
-static int step_width(const sp_pipe_step *st)
-{
-    return st->join ? st->join->nprobe + st->join->nbuild : st->is_filter ? 0 : st->nexprs;
-}
-
-/* The scan's columns that the pre pipeline (and the aggregate over it, or
- * the output when there is none) reads: needs are carried down the steps,
- * from a step's output columns to its input's. */
-static void required_columns(sp_physical *ph, spate_arena *a)
-{
-    int w = ph->scan->nout;
-    for (int i = 0; i < ph->pre.nsteps; i++)
-        if (step_width(&ph->pre.steps[i]) > w) w = step_width(&ph->pre.steps[i]);
-    if (ph->agg && ph->agg->child->nout > w) w = ph->agg->child->nout;
-    if (ph->plan->nout > w) w = ph->plan->nout;
-    bool *need = spate_arena_alloc(a, (size_t)w + 1), *below = spate_arena_alloc(a, (size_t)w + 1);
-    memset(need, 0, (size_t)w + 1);
-    if (ph->agg) {
-        for (int i = 0; i < ph->agg->ngroups; i++)
-            mark_columns(ph->agg->groups[i], need, w);
-        for (int i = 0; i < ph->agg->naggs; i++)
-            mark_columns(ph->agg->aggs[i].arg, need, w);
-    } else {
-        memset(need, 1, (size_t)w);
-    }
-    for (int i = ph->pre.nsteps - 1; i >= 0; i--) {
-        const sp_pipe_step *st = &ph->pre.steps[i];
-        if (st->is_filter) {
-            mark_columns(st->cond, need, w);
-            continue;
-        }
-        memset(below, 0, (size_t)w + 1);
-        if (st->join)
-            need_below_join(st->join, need, below, w, a);
-        else
-            for (int k = 0; k < st->nexprs; k++)
-                if (need[k]) mark_columns(st->exprs[k], below, w);
-        memcpy(need, below, (size_t)w + 1);
-    }
-    ph->scan_required = need;
-}
-
 /* Walks down the pre pipeline's path from q (narrow nodes and joins, down
  * each join's probe side) to the node below it; NULL with err set for a
  * join this engine cannot run. */
@@ -145,8 +78,9 @@ static const sp_plan *pre_bottom(const sp_plan *q, char *err, size_t err_size)
         q = below;
     }
     /* A static query reads any other static node as its input, computed
-     * first (static_exec.c: materialized inputs). */
-    if (q && (q->kind == SP_PLAN_SCAN || !q->streaming)) return q;
+     * first (static_exec.c: materialized inputs); a union of streams reads
+     * each stream (inputs). */
+    if (q && (q->kind == SP_PLAN_SCAN || q->kind == SP_PLAN_UNION || !q->streaming)) return q;
     snprintf(err, err_size,
              "[UNSUPPORTED_FEATURE] The feature is not supported: %s in a query plan of "
              "spate (yet). SQLSTATE: 0A000",
@@ -154,18 +88,76 @@ static const sp_plan *pre_bottom(const sp_plan *q, char *err, size_t err_size)
     return NULL;
 }
 
-/* Lists the pre pipeline's joins and checks that each build side plans. */
+static void list_joins(sp_physical *ph, const sp_pipeline *p)
+{
+    for (int i = 0; i < p->nsteps; i++)
+        if (p->steps[i].join) ph->joins[p->steps[i].join->index] = p->steps[i].join;
+}
+
+/* Lists the pre pipelines' joins and checks that each build side plans. */
 static bool collect_joins(sp_physical *ph, int njoins, spate_arena *a, char *err, size_t n)
 {
     ph->njoins = njoins;
     ph->joins = spate_arena_alloc(a, sizeof *ph->joins * (size_t)(njoins + 1));
-    for (int i = 0; i < ph->pre.nsteps; i++)
-        if (ph->pre.steps[i].join) ph->joins[ph->pre.steps[i].join->index] = ph->pre.steps[i].join;
+    list_joins(ph, &ph->pre);
+    for (int i = 0; i < ph->ninputs; i++)
+        list_joins(ph, &ph->inputs[i].pre);
     for (int i = 0; i < njoins; i++) {
         sp_physical built;
         if (!sp_physical_plan(&built, ph->joins[i]->build, a, err, n)) return false;
     }
     return true;
+}
+
+/* Appends the streams under union u (each child's narrow path down to a
+ * streaming scan, or another union) to ph->inputs. */
+static bool add_union_inputs(sp_physical *ph, const sp_plan *u, spate_arena *a, int *njoins,
+                             char *err, size_t n)
+{
+    const sp_plan *sides[2] = {u->child, u->right};
+    for (int s = 0; s < 2; s++) {
+        const sp_plan *q = pre_bottom(sides[s], err, n);
+        if (!q) return false;
+        if (q->kind == SP_PLAN_UNION) {
+            if (!add_union_inputs(ph, q, a, njoins, err, n)) return false;
+            continue;
+        }
+        if (q->kind != SP_PLAN_SCAN || !q->streaming) {
+            snprintf(err, n,
+                     "[UNSUPPORTED_FEATURE] The feature is not supported: %s below a union of "
+                     "streams in spate (yet). SQLSTATE: 0A000",
+                     kind_name(q->kind));
+            return false;
+        }
+        sp_phys_input *in = &ph->inputs[ph->ninputs++];
+        memset(in, 0, sizeof *in);
+        in->scan = q;
+        sp_pipeline_from_plan(&in->pre, sides[s], q, a, njoins);
+    }
+    return true;
+}
+
+static int count_union_leaves(const sp_plan *q)
+{
+    if (q->kind == SP_PLAN_UNION)
+        return count_union_leaves(q->child) + count_union_leaves(q->right);
+    return q->child ? count_union_leaves(q->child) : 1;
+}
+
+/* The inputs under the pre path's bottom q: one (q itself), or a union's
+ * streams. */
+static bool make_inputs(sp_physical *ph, const sp_plan *q, spate_arena *a, int *njoins, char *err,
+                        size_t n)
+{
+    int cap = q->kind == SP_PLAN_UNION && q->streaming ? count_union_leaves(q) : 1;
+    ph->inputs = spate_arena_alloc(a, sizeof *ph->inputs * (size_t)(cap + 1));
+    if (q->kind != SP_PLAN_UNION || !q->streaming) {
+        memset(&ph->inputs[0], 0, sizeof ph->inputs[0]);
+        ph->inputs[0].scan = q;
+        ph->ninputs = 1;
+        return true;
+    }
+    return add_union_inputs(ph, q, a, njoins, err, n);
 }
 
 bool sp_physical_plan(sp_physical *ph, const sp_plan *plan, spate_arena *a, char *err,
@@ -186,9 +178,11 @@ bool sp_physical_plan(sp_physical *ph, const sp_plan *plan, spate_arena *a, char
         top = q->child;
     }
     if (!(q = pre_bottom(top, err, err_size))) return false;
-    ph->scan = q;
     sp_pipeline_from_plan(&ph->pre, top, q, a, &njoins);
+    if (!make_inputs(ph, q, a, &njoins, err, err_size)) return false;
+    ph->scan = ph->inputs[0].scan;
     if (!collect_joins(ph, njoins, a, err, err_size)) return false;
-    required_columns(ph, a);
+    sp_physical_required_columns(ph, a);
+    ph->scan_required = ph->inputs[0].scan_required;
     return true;
 }

@@ -10,12 +10,14 @@
  *                  output), and the probe steps of joins whose other side is
  *                  built once per batch (join.h), run in each input
  *                  partition's task as it reads
- *   scan           the one SCAN at the bottom of the pre path (down each
- *                  join's probe side); in a static plan, any other node there
- *                  (VALUES, UNION, an aggregate below a join) is an input
- *                  computed before the batch (sp_static_run)
- * A streaming plan of another shape (unions, a join over an aggregate,
- * several aggregates) is refused with a message naming what is not
+ *   inputs         the SCAN at the bottom of the pre path (down each join's
+ *                  probe side), or the streams of a UNION of streams there,
+ *                  each with its own narrow steps; in a static plan, any
+ *                  other node there (VALUES, UNION, an aggregate below a
+ *                  join) is an input computed before the batch
+ *                  (sp_static_run)
+ * A streaming plan of another shape (a join over an aggregate, several
+ * aggregates) is refused with a message naming what is not
  * supported yet.
  *
  * Threads: built once on the query's thread; immutable afterwards. */
@@ -29,9 +31,19 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* One stream the pre pipeline reads: its scan and the narrow steps between
+ * it and the union above (none when the plan reads one stream). */
+typedef struct sp_phys_input {
+    const sp_plan *scan;
+    sp_pipeline pre;
+    /* The scan's columns the plan reads (one per scan->out): a source may
+     * leave the others unconverted (column pruning). */
+    bool *scan_required;
+} sp_phys_input;
+
 typedef struct sp_physical {
     const sp_plan *plan;
-    const sp_plan *scan;
+    const sp_plan *scan; /* inputs[0].scan */
     sp_pipeline pre;
     const sp_plan *agg;
     const sp_sql_type **key_types; /* agg: the group expressions' types */
@@ -40,9 +52,11 @@ typedef struct sp_physical {
     int ndriver;
     const sp_plan **driver;    /* bottom-up: SORT, LIMIT, FILTER, PROJECT nodes */
     const sp_sql_type *schema; /* the output: a STRUCT of plan->out */
-    /* The scan's columns the plan reads (one per scan->out): a source may
-     * leave the others unconverted (column pruning). */
-    bool *scan_required;
+    bool *scan_required;       /* inputs[0].scan_required */
+    /* What pre reads: one input, or the streams of a union of streams
+     * (each batch's rows go through its input's steps, then pre). */
+    int ninputs;
+    sp_phys_input *inputs;
     int njoins;
     const sp_join_spec **joins; /* by index: each one's table is built per batch */
 } sp_physical;
@@ -51,6 +65,9 @@ typedef struct sp_physical {
  * this engine does not run yet. */
 bool sp_physical_plan(sp_physical *ph, const sp_plan *plan, spate_arena *a, char *err,
                       size_t err_size);
+
+/* Sets each input's scan_required (physical_needs.c). */
+void sp_physical_required_columns(sp_physical *ph, spate_arena *a);
 
 /* The STRUCT type of a node's output attributes, in a. */
 const sp_sql_type *sp_plan_schema(spate_arena *a, const sp_plan *p);

@@ -88,9 +88,10 @@ static void *query_main(void *arg)
     char err[2048] = "";
     spate_err e = sp_query_recover(q, err, sizeof err);
     sp_trigger_kind kind = q->spec.trigger.kind;
-    if (e == SPATE_OK && (kind == SP_TRIGGER_AVAILABLE_NOW || kind == SP_TRIGGER_ONCE) &&
-        q->source->ops->prepare_available_now)
-        q->source->ops->prepare_available_now(q->source);
+    for (int i = 0; e == SPATE_OK && i < q->nsources; i++)
+        if ((kind == SP_TRIGGER_AVAILABLE_NOW || kind == SP_TRIGGER_ONCE) &&
+            q->sources[i]->ops->prepare_available_now)
+            q->sources[i]->ops->prepare_available_now(q->sources[i]);
     for (int64_t n = 1; e == SPATE_OK && !stop_requested(q); n++) {
         pthread_mutex_lock(&q->mu);
         int64_t wake = q->wake;
@@ -129,19 +130,34 @@ static spate_err open_stores(sp_query *q, char *err, size_t n)
     return SPATE_OK;
 }
 
+/* Opens the sources, each with its own log under sources/<i>. */
+static spate_err open_sources(sp_query *q, char *err, size_t n)
+{
+    q->nsources = q->spec.nsources;
+    q->sources = sp_xcalloc((size_t)q->nsources + 1, sizeof *q->sources);
+    q->committed = sp_xcalloc((size_t)q->nsources + 1, sizeof *q->committed);
+    for (int i = 0; i < q->nsources; i++) {
+        char dir[4300];
+        snprintf(dir, sizeof dir, "%s/sources/%d", q->checkpoint, i);
+        sp_source_env env = {
+            dir,          q->spec.tz, sp_conf_bool(q->spec.conf, "spate.sql.ansi.enabled"),
+            q->spec.conf, clock_now,  q->spec.clock};
+        if (!(q->sources[i] = sp_source_open(q->spec.sources[i], &env, err, n)))
+            return SPATE_ERR_INVALID_ARG;
+    }
+    return SPATE_OK;
+}
+
 static spate_err open_io(sp_query *q, char *err, size_t n)
 {
-    char dir[4300];
-    snprintf(dir, sizeof dir, "%s/sources/0", q->checkpoint);
-    sp_source_env env = {
-        dir,          q->spec.tz, sp_conf_bool(q->spec.conf, "spate.sql.ansi.enabled"),
-        q->spec.conf, clock_now,  q->spec.clock};
-    if (!(q->source = sp_source_open(q->spec.source, &env, err, n))) return SPATE_ERR_INVALID_ARG;
+    spate_err e = open_sources(q, err, n);
+    if (e != SPATE_OK) return e;
     sp_sink_env senv = {q->spec.name, q->spec.tz, q->spec.console ? q->spec.console : stdout};
     if (!(q->sink = sp_sink_open(q->spec.sink, q->ph.schema, &senv, err, n)))
         return SPATE_ERR_INVALID_ARG;
-    /* Nothing keeps the source's batches past their task's pipeline. */
-    q->source->reuse_batches = q->ph.agg || q->sink->ops->write_rows;
+    /* Nothing keeps the sources' batches past their task's pipeline. */
+    for (int i = 0; i < q->nsources; i++)
+        q->sources[i]->reuse_batches = q->ph.agg || q->sink->ops->write_rows;
     return SPATE_OK;
 }
 
@@ -247,7 +263,9 @@ void sp_query_free(sp_query *q)
 {
     if (!q) return;
     sp_query_stop(q);
-    if (q->source) q->source->ops->close(q->source);
+    for (int i = 0; q->sources && i < q->nsources; i++)
+        if (q->sources[i]) q->sources[i]->ops->close(q->sources[i]);
+    free(q->sources);
     if (q->sink) q->sink->ops->close(q->sink);
     for (int p = 0; q->stores && p < q->nshuffle; p++)
         if (q->stores[p]) sp_vstore_close(q->stores[p]);
@@ -257,6 +275,7 @@ void sp_query_free(sp_query *q)
         spate_arena_destroy(q->recent_arenas[(q->recent_head + i) % q->recent_cap]);
     free(q->recent);
     free(q->recent_arenas);
+    if (q->committed) sp_query_offsets_clear(q->committed, q->nsources);
     free(q->committed);
     free(q->exception);
     pthread_mutex_destroy(&q->mu);

@@ -60,8 +60,9 @@ typedef struct sp_query_listener {
 } sp_query_listener;
 
 typedef struct sp_query_spec {
-    const sp_plan *plan;         /* analyzed, streaming */
-    const sp_source_def *source; /* the plan's one source */
+    const sp_plan *plan;                 /* analyzed, streaming */
+    const sp_source_def *const *sources; /* one per input of the plan (physical.h) */
+    int nsources;
     const sp_sink_def *sink;
     sp_output_mode mode;
     sp_trigger trigger;

@@ -2,6 +2,7 @@
  * commits/N, and what a restart must keep (query_int.h). Query thread. */
 #include "sql/query_int.h"
 
+#include "base/arena.h"
 #include "base/conf.h"
 #include "base/fsutil.h"
 #include "base/log.h"
@@ -148,7 +149,7 @@ spate_err sp_query_open_checkpoint(sp_query *q, char *errstr, size_t n)
     return shuffle_partitions(q, errstr, n);
 }
 
-spate_err sp_query_write_offsets(sp_query *q, int64_t batch, const char *end, char *errstr,
+spate_err sp_query_write_offsets(sp_query *q, int64_t batch, char *const *end, char *errstr,
                                  size_t n)
 {
     char meta[512];
@@ -160,35 +161,58 @@ spate_err sp_query_write_offsets(sp_query *q, int64_t batch, const char *end, ch
     sp_ckpt_out_init(&w);
     sp_ckpt_put_str(&w, "v1");
     sp_ckpt_put_str(&w, meta);
-    sp_ckpt_put_u64(&w, 1);
-    sp_ckpt_put_u8(&w, end != NULL);
-    sp_ckpt_put_str(&w, end ? end : "");
+    sp_ckpt_put_u64(&w, (uint64_t)q->nsources);
+    for (int i = 0; i < q->nsources; i++) {
+        sp_ckpt_put_u8(&w, end[i] != NULL);
+        sp_ckpt_put_str(&w, end[i] ? end[i] : "");
+    }
     /* A batch's offsets are written once; a re-run batch keeps them. */
     spate_err e = sp_entry_log_write(&q->offsets, batch, &w, false, errstr, n);
     sp_ckpt_out_free(&w);
     return e == SPATE_ERR_STATE ? SPATE_OK : e;
 }
 
+void sp_query_offsets_clear(char **v, int n)
+{
+    for (int i = 0; i < n; i++) {
+        free(v[i]);
+        v[i] = NULL;
+    }
+}
+
 spate_err sp_query_read_offsets(sp_query *q, int64_t batch, char **end, char *errstr, size_t n)
 {
-    *end = NULL;
+    for (int i = 0; i < q->nsources; i++)
+        end[i] = NULL;
     sp_ckpt_in in;
     spate_err e = sp_entry_log_read(&q->offsets, batch, &in, errstr, n);
     if (e != SPATE_OK) return e;
     spate_arena *a = spate_arena_new();
-    const char *v = NULL, *meta = NULL, *off = NULL;
+    const char *v = NULL, *meta = NULL;
     uint64_t nsrc = 0;
-    uint8_t present = 0;
     bool ok = sp_ckpt_get_str(&in, a, &v) && sp_ckpt_get_str(&in, a, &meta) &&
-              sp_ckpt_get_u64(&in, &nsrc) && nsrc == 1 && sp_ckpt_get_u8(&in, &present) &&
-              sp_ckpt_get_str(&in, a, &off);
-    if (ok && present) *end = strdup(off);
+              sp_ckpt_get_u64(&in, &nsrc);
+    bool same = ok && nsrc == (uint64_t)q->nsources;
+    for (int i = 0; same && ok && i < q->nsources; i++) {
+        uint8_t present = 0;
+        const char *off = NULL;
+        ok = sp_ckpt_get_u8(&in, &present) && sp_ckpt_get_str(&in, a, &off);
+        if (ok && present) end[i] = sp_xstrdup(off);
+    }
     spate_arena_destroy(a);
     sp_ckpt_in_free(&in);
-    if (ok) return SPATE_OK;
+    if (ok && same) return SPATE_OK;
+    sp_query_offsets_clear(end, q->nsources);
     sp_entry_log_path(&q->offsets, batch, errstr, n);
-    strncat(errstr, ": the offsets entry is damaged", n - strlen(errstr) - 1);
-    return SPATE_ERR_CORRUPT;
+    size_t len = strlen(errstr);
+    if (ok)
+        snprintf(errstr + len, n - len,
+                 " has %" PRIu64 " sources but the query reads %d: the checkpoint belongs to "
+                 "another query",
+                 nsrc, q->nsources);
+    else
+        snprintf(errstr + len, n - len, ": the offsets entry is damaged");
+    return ok ? SPATE_ERR_STATE : SPATE_ERR_CORRUPT;
 }
 
 int64_t sp_query_offsets_timestamp(sp_query *q, int64_t batch)

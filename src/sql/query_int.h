@@ -18,13 +18,14 @@ struct sp_query {
     int nshuffle; /* state partitions */
 
     sp_entry_log offsets, commits;
-    sp_source *source;
+    int nsources;
+    sp_source **sources; /* one per input of ph, opened in order */
     sp_sink *sink;
     sp_vstore **stores; /* nshuffle, when the plan aggregates */
 
     /* Batch position (query thread). */
     int64_t next_batch; /* the id the next new batch gets */
-    char *committed;    /* the source offset everything up to is committed, or NULL */
+    char **committed;   /* per source: the offset committed up to, or NULL */
     int64_t batch_time_ms;
 
     pthread_t thread;
@@ -47,13 +48,16 @@ struct sp_query {
 
 /* query_ckpt.c: the checkpoint directory (query thread, at start). */
 spate_err sp_query_open_checkpoint(sp_query *q, char *errstr, size_t errstr_size);
-/* Writes offsets/N for the source offset end. */
-spate_err sp_query_write_offsets(sp_query *q, int64_t batch, const char *end, char *errstr,
+/* Writes offsets/N for the sources' offsets end[0..nsources). */
+spate_err sp_query_write_offsets(sp_query *q, int64_t batch, char *const *end, char *errstr,
                                  size_t errstr_size);
 spate_err sp_query_write_commit(sp_query *q, int64_t batch, char *errstr, size_t errstr_size);
-/* Reads the source offset of offsets/N (malloc'd; NULL for no offset). */
+/* Reads the sources' offsets of offsets/N into end[0..nsources) (each
+ * malloc'd; NULL for no offset). A different count of sources is an error. */
 spate_err sp_query_read_offsets(sp_query *q, int64_t batch, char **end, char *errstr,
                                 size_t errstr_size);
+/* Frees the offsets in v[0..n) and clears them. */
+void sp_query_offsets_clear(char **v, int n);
 /* The batchTimestampMs recorded in offsets/N (what current_timestamp() of
  * that batch is, also when it is re-run after a restart); -1 if unreadable. */
 int64_t sp_query_offsets_timestamp(sp_query *q, int64_t batch);

@@ -20,17 +20,52 @@
 
 /* ---- what batch_exec reads and where it keeps state ---- */
 
+/* The partitions of every source's part of a batch, in source order. */
 typedef struct source_input {
     sp_query *q;
     void **parts;
+    int *source; /* per partition: its source (= the plan's input) */
+    int nparts;
 } source_input;
 
 static spate_err read_part(void *ud, int part, spate_arena *a, sp_source_emit_fn emit,
                            void *emit_ud, sp_source_counters *c, char *err, size_t n)
 {
     source_input *si = ud;
-    sp_source *s = si->q->source;
+    sp_source *s = si->q->sources[si->source[part]];
     return s->ops->read(s, si->parts[part], a, emit, emit_ud, c, err, n);
+}
+
+/* Whether source i has data in (start, end]. */
+static bool has_range(const char *start, const char *end)
+{
+    return end && (!start || strcmp(start, end) != 0);
+}
+
+/* Plans every source's range into si's partitions (made in a). */
+static spate_err plan_sources(sp_query *q, char *const *start, char *const *end, spate_arena *a,
+                              source_input *si, char *err, size_t n)
+{
+    si->nparts = 0;
+    void ***parts = spate_arena_alloc(a, sizeof *parts * (size_t)q->nsources);
+    int *np = spate_arena_alloc(a, sizeof *np * (size_t)q->nsources), total = 0;
+    for (int i = 0; i < q->nsources; i++) {
+        np[i] = 0;
+        sp_source *s = q->sources[i];
+        spate_err e = has_range(start[i], end[i])
+                          ? s->ops->plan(s, start[i], end[i], a, &parts[i], &np[i], err, n)
+                          : SPATE_OK;
+        if (e != SPATE_OK) return e;
+        total += np[i];
+    }
+    si->parts = spate_arena_alloc(a, sizeof *si->parts * (size_t)(total + 1));
+    si->source = spate_arena_alloc(a, sizeof *si->source * (size_t)(total + 1));
+    for (int i = 0; i < q->nsources; i++)
+        for (int k = 0; k < np[i]; k++) {
+            si->parts[si->nparts] = parts[i][k];
+            si->source[si->nparts++] = i;
+        }
+    return SPATE_OK;
 }
 
 /* Output batches straight to the sink's write_rows (query_run's consume). */
@@ -107,9 +142,25 @@ static double per_second(int64_t rows, int64_t ms)
     return ms > 0 ? (double)rows * 1000.0 / (double)ms : 0.0;
 }
 
+/* One sources[] entry per source, made in a. */
+static void fill_sources(sp_query *q, sp_progress *p, char *const *start, char *const *end,
+                         const int64_t *rows, int64_t ms, spate_arena *a)
+{
+    sp_progress_source *src = spate_arena_alloc(a, sizeof *src * (size_t)q->nsources);
+    for (int i = 0; i < q->nsources; i++)
+        src[i] = (sp_progress_source){q->sources[i]->ops->description(q->sources[i]),
+                                      start[i],
+                                      end[i],
+                                      end[i],
+                                      rows[i],
+                                      per_second(rows[i], ms),
+                                      per_second(rows[i], ms)};
+    p->nsources = q->nsources;
+    p->sources = src;
+}
+
 static void fill_progress(sp_query *q, sp_progress *p, int64_t batch, const batch_times *t,
-                          const sp_batch_stats *st, const char *start, const char *end,
-                          sp_progress_state_op *op, sp_progress_source *src)
+                          const sp_batch_stats *st, sp_progress_state_op *op)
 {
     memset(p, 0, sizeof *p);
     memcpy(p->id, q->id, sizeof p->id);
@@ -139,29 +190,21 @@ static void fill_progress(sp_query *q, sp_progress *p, int64_t batch, const batc
         p->nstate_ops = 1;
         p->state_ops = op;
     }
-    *src = (sp_progress_source){q->source->ops->description(q->source),
-                                start,
-                                end,
-                                end,
-                                st->input_rows,
-                                p->input_rows_per_second,
-                                p->processed_rows_per_second};
-    p->nsources = 1;
-    p->sources = src;
     p->sink_description = q->sink->ops->description(q->sink);
     p->sink_num_output_rows = st->output_rows;
 }
 
 /* ---- one batch ---- */
 
-/* Runs batch over (start, end] and hands its output to the sink. */
-static spate_err run_batch(sp_query *q, int64_t batch, const char *start, const char *end,
-                           batch_times *t, sp_batch_stats *stats, char *err, size_t n)
+/* Runs batch over each source's (start, end] and hands its output to the
+ * sink; the rows read per source in rows[]. */
+static spate_err run_batch(sp_query *q, int64_t batch, char *const *start, char *const *end,
+                           batch_times *t, sp_batch_stats *stats, int64_t *rows, char *err,
+                           size_t n)
 {
     spate_arena *a = spate_arena_new();
-    source_input si = {q, NULL};
-    int nparts = 0;
-    spate_err e = q->source->ops->plan(q->source, start, end, a, &si.parts, &nparts, err, n);
+    source_input si = {q, NULL, NULL, 0};
+    spate_err e = plan_sources(q, start, end, a, &si, err, n);
     t->get = t->planning = sp_monotonic_ms();
     if (e != SPATE_OK) {
         spate_arena_destroy(a);
@@ -173,7 +216,7 @@ static spate_err run_batch(sp_query *q, int64_t batch, const char *start, const 
         spate_arena_destroy(a);
         return SPATE_ERR_USER;
     }
-    sp_batch_input in = {nparts, read_part, &si};
+    sp_batch_input in = {si.nparts, read_part, &si, si.source, rows};
     state_hooks hooks = {q, batch};
     sp_batch_state state = {q->nshuffle, state_begin, state_end, &hooks};
     sp_batch_env env = {.pool = q->spec.pool,
@@ -183,10 +226,10 @@ static spate_err run_batch(sp_query *q, int64_t batch, const char *start, const 
                         .mode = q->spec.mode,
                         .state = &state,
                         .join_tables = joins};
-    sink_rows rows = {q->sink, batch};
+    sink_rows sr = {q->sink, batch};
     if (q->sink->ops->write_rows && !q->ph.agg) {
         env.consume = consume_rows;
-        env.consume_ud = &rows;
+        env.consume_ud = &sr;
     }
     sp_batch_result res;
     e = sp_batch_run(&q->ph, &in, &env, &res);
@@ -204,29 +247,39 @@ static spate_err run_batch(sp_query *q, int64_t batch, const char *start, const 
     return e;
 }
 
-/* Runs batch and commits it: commits/N, then the source may forget. */
-static spate_err run_and_commit(sp_query *q, int64_t batch, const char *start, const char *end,
+/* Runs batch and commits it: commits/N, then the sources may forget. */
+static spate_err run_and_commit(sp_query *q, int64_t batch, char *const *start, char *const *end,
                                 batch_times *t, char *err, size_t n)
 {
     sp_batch_stats stats = {0};
-    spate_err e = run_batch(q, batch, start, end, t, &stats, err, n);
+    spate_arena *a = spate_arena_new();
+    int64_t *rows = spate_arena_alloc(a, sizeof *rows * (size_t)q->nsources);
+    memset(rows, 0, sizeof *rows * (size_t)q->nsources);
+    spate_err e = run_batch(q, batch, start, end, t, &stats, rows, err, n);
     if (e == SPATE_OK) e = sync_state(q, err, n);
     if (e == SPATE_OK) e = sp_query_write_commit(q, batch, err, n);
-    if (e != SPATE_OK) return e;
-    if (q->source->ops->commit) q->source->ops->commit(q->source, end);
-    t->commit = t->end = sp_monotonic_ms();
-    sp_progress p;
-    sp_progress_state_op op;
-    sp_progress_source src;
-    fill_progress(q, &p, batch, t, &stats, start, end, &op, &src);
-    sp_query_publish(q, &p);
-    return SPATE_OK;
+    for (int i = 0; e == SPATE_OK && i < q->nsources; i++)
+        if (q->sources[i]->ops->commit && end[i]) q->sources[i]->ops->commit(q->sources[i], end[i]);
+    if (e == SPATE_OK) {
+        t->commit = t->end = sp_monotonic_ms();
+        sp_progress p;
+        sp_progress_state_op op;
+        fill_progress(q, &p, batch, t, &stats, &op);
+        fill_sources(q, &p, start, end, rows, t->end - t->start, a);
+        sp_query_publish(q, &p);
+    }
+    spate_arena_destroy(a);
+    return e;
 }
 
-static void advance(sp_query *q, int64_t batch, char *end)
+/* Batch ran and committed: its ends (taken) become the committed offsets. */
+static void advance(sp_query *q, int64_t batch, char **end)
 {
-    free(q->committed);
-    q->committed = end;
+    for (int i = 0; i < q->nsources; i++) {
+        free(q->committed[i]);
+        q->committed[i] = end[i];
+        end[i] = NULL;
+    }
     q->next_batch = batch + 1;
     sp_query_purge(q);
 }
@@ -235,14 +288,15 @@ static void advance(sp_query *q, int64_t batch, char *end)
  * limits; for Trigger.Once all the data there is (asked until it stops
  * moving), since Spark's Once reads everything available in one batch,
  * whatever maxFilesPerTrigger says. */
-static spate_err latest_offset(sp_query *q, char **out, char *err, size_t n)
+static spate_err latest_offset(sp_query *q, int i, char **out, char *err, size_t n)
 {
+    sp_source *s = q->sources[i];
     char *latest = NULL;
-    spate_err e = q->source->ops->latest(q->source, q->committed, &latest, err, n);
+    spate_err e = s->ops->latest(s, q->committed[i], &latest, err, n);
     for (int i = 0;
          e == SPATE_OK && latest && q->spec.trigger.kind == SP_TRIGGER_ONCE && i < 100000; i++) {
         char *next = NULL;
-        e = q->source->ops->latest(q->source, latest, &next, err, n);
+        e = s->ops->latest(s, latest, &next, err, n);
         bool moved = e == SPATE_OK && next && strcmp(next, latest) != 0;
         if (!moved) {
             free(next);
@@ -255,32 +309,63 @@ static spate_err latest_offset(sp_query *q, char **out, char *err, size_t n)
     return e;
 }
 
+/* Each source's latest offset into latest[]; *moved when one has data
+ * past what is committed. */
+static spate_err latest_offsets(sp_query *q, char **latest, bool *moved, char *err, size_t n)
+{
+    *moved = false;
+    for (int i = 0; i < q->nsources; i++) {
+        spate_err e = latest_offset(q, i, &latest[i], err, n);
+        if (e != SPATE_OK) return e;
+        if (!latest[i] && q->committed[i]) latest[i] = sp_xstrdup(q->committed[i]);
+        *moved = *moved || has_range(q->committed[i], latest[i]);
+    }
+    return SPATE_OK;
+}
+
 spate_err sp_query_trigger(sp_query *q, bool *ran, char *err, size_t n)
 {
     *ran = false;
     batch_times t = {0};
     t.start = sp_monotonic_ms();
     q->batch_time_ms = spate_clock_now(q->spec.clock);
-    char *latest = NULL;
-    spate_err e = latest_offset(q, &latest, err, n);
+    char **latest = sp_xcalloc((size_t)q->nsources, sizeof *latest);
+    bool moved = false;
+    spate_err e = latest_offsets(q, latest, &moved, err, n);
     t.latest = sp_monotonic_ms();
+    if (e == SPATE_OK && moved) {
+        sp_query_set_status(q, "Processing new data", true, true);
+        int64_t batch = q->next_batch;
+        e = sp_query_write_offsets(q, batch, latest, err, n);
+        t.wal = sp_monotonic_ms();
+        if (e == SPATE_OK) e = run_and_commit(q, batch, q->committed, latest, &t, err, n);
+        if (e == SPATE_OK) advance(q, batch, latest);
+        *ran = e == SPATE_OK;
+    }
+    sp_query_offsets_clear(latest, q->nsources);
+    free(latest);
+    return e;
+}
+
+/* Re-runs batch last, whose offsets were written but not its commit, from
+ * the offsets of the batch before it. */
+static spate_err rerun(sp_query *q, int64_t last, char **end, char *err, size_t n)
+{
+    char **start = sp_xcalloc((size_t)q->nsources, sizeof *start);
+    spate_err e = last > 0 ? sp_query_read_offsets(q, last - 1, start, err, n) : SPATE_OK;
+    for (int i = 0; i < q->nsources; i++) {
+        free(q->committed[i]);
+        q->committed[i] = start[i];
+    }
+    free(start);
     if (e != SPATE_OK) return e;
-    if (!latest || (q->committed && strcmp(latest, q->committed) == 0)) {
-        free(latest);
-        return SPATE_OK;
-    }
-    sp_query_set_status(q, "Processing new data", true, true);
-    int64_t batch = q->next_batch;
-    e = sp_query_write_offsets(q, batch, latest, err, n);
-    t.wal = sp_monotonic_ms();
-    if (e == SPATE_OK) e = run_and_commit(q, batch, q->committed, latest, &t, err, n);
-    if (e != SPATE_OK) {
-        free(latest);
-        return e;
-    }
-    advance(q, batch, latest);
-    *ran = true;
-    return SPATE_OK;
+    sp_log(SP_LOG_INFO, "MicroBatchExecution",
+           "Resuming at batch %" PRId64 ": its offsets were written but not its commit", last);
+    int64_t ts = sp_query_offsets_timestamp(q, last); /* current_timestamp() as before */
+    q->batch_time_ms = ts >= 0 ? ts : spate_clock_now(q->spec.clock);
+    batch_times t = {0};
+    t.start = t.latest = t.wal = sp_monotonic_ms();
+    return run_and_commit(q, last, q->committed, end, &t, err, n);
 }
 
 spate_err sp_query_recover(sp_query *q, char *err, size_t n)
@@ -288,30 +373,13 @@ spate_err sp_query_recover(sp_query *q, char *err, size_t n)
     int64_t last;
     q->next_batch = 0;
     if (sp_entry_log_latest(&q->offsets, &last) != SPATE_OK) return SPATE_OK;
-    char *end = NULL, *start = NULL;
-    spate_err e = sp_query_read_offsets(q, last, &end, err, n);
-    if (e != SPATE_OK) return e;
+    char **end = sp_xcalloc((size_t)q->nsources, sizeof *end);
+    spate_err e = sp_query_read_offsets(q, last, end, err, n);
     int64_t committed = -1;
-    if (sp_entry_log_latest(&q->commits, &committed) == SPATE_OK && committed >= last) {
-        advance(q, last, end);
-        return SPATE_OK;
-    }
-    if (last > 0) e = sp_query_read_offsets(q, last - 1, &start, err, n);
-    free(q->committed);
-    q->committed = start;
-    if (e == SPATE_OK) {
-        sp_log(SP_LOG_INFO, "MicroBatchExecution",
-               "Resuming at batch %" PRId64 ": its offsets were written but not its commit", last);
-        int64_t ts = sp_query_offsets_timestamp(q, last); /* current_timestamp() as before */
-        q->batch_time_ms = ts >= 0 ? ts : spate_clock_now(q->spec.clock);
-        batch_times t = {0};
-        t.start = t.latest = t.wal = sp_monotonic_ms();
-        e = run_and_commit(q, last, start, end, &t, err, n);
-    }
-    if (e != SPATE_OK) {
-        free(end);
-        return e;
-    }
-    advance(q, last, end);
-    return SPATE_OK;
+    bool done = sp_entry_log_latest(&q->commits, &committed) == SPATE_OK && committed >= last;
+    if (e == SPATE_OK && !done) e = rerun(q, last, end, err, n);
+    if (e == SPATE_OK) advance(q, last, end);
+    sp_query_offsets_clear(end, q->nsources);
+    free(end);
+    return e;
 }

@@ -56,7 +56,7 @@ void sp_session_free(sp_session *s)
         if (sp_query_name(sq->q)) sp_catalog_drop(s->catalog, sp_query_name(sq->q));
         sp_query_free(sq->q);
         if (sq->plan) sp_analyze_release(sq->plan);
-        sp_source_def_free(sq->source);
+        sp_session_source_defs_free(sq->sources, sq->nsources);
         sp_sink_def_free(sq->sink);
         spate_arena_destroy(sq->arena);
     }

@@ -53,19 +53,6 @@ static sp_started_query *add_query(sp_session *s)
     return sq;
 }
 
-/* The scan's table as a source definition for the query. */
-static sp_source_def *query_source(sp_session *s, const sp_physical *ph, char **err)
-{
-    const sp_catalog_table *t = ph->scan->table;
-    if (t->kind == SP_TABLE_MEMORY && t->memory_is_stream) return sp_memory_stream_def(t->memory);
-    char why[1024] = "";
-    sp_source_def *d =
-        sp_source_resolve(t->format ? t->format : "", t->schema_given ? t->schema : NULL, t->keys,
-                          t->vals, t->nopts, s->conf, why, sizeof why);
-    if (!d) *err = sp_session_message("%s", why);
-    return d;
-}
-
 /* Registers a memory sink's table under the query's name. */
 static void register_memory_table(sp_session *s, sp_query *q, const char *name)
 {
@@ -112,20 +99,24 @@ static bool start_stream(sp_session *s, sp_plan *p, spate_arena *a, sp_sink_def 
         *err = sp_session_message("%s", why);
         return false;
     }
-    sp_source_def *src = query_source(s, &ph, err);
-    if (!src) return false;
-    src->required = ph.scan_required;
-    spec.source = src;
+    sp_source_def **src = sp_session_source_defs(s, &ph, why, sizeof why);
+    if (!src) {
+        *err = sp_session_message("%s", why);
+        return false;
+    }
+    spec.sources = (const sp_source_def *const *)src;
+    spec.nsources = ph.ninputs;
     sp_started_query *sq = add_query(s);
     sq->q = sp_query_start(&spec, why, sizeof why);
     if (!sq->q) {
         *err = sp_session_message("%s", why);
-        sp_source_def_free(src); /* a memory stream's definition is a copy too */
+        sp_session_source_defs_free(src, ph.ninputs);
         return false;
     }
     sq->arena = a;
     sq->plan = p;
-    sq->source = src;
+    sq->sources = src;
+    sq->nsources = ph.ninputs;
     sq->sink = sink;
     register_memory_table(s, sq->q, spec.name);
     pthread_mutex_lock(&s->mu);

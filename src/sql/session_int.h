@@ -4,6 +4,7 @@
 
 #include "sql/analyzer.h"
 #include "sql/catalog.h"
+#include "sql/physical.h"
 #include "sql/session.h"
 
 #include <pthread.h>
@@ -11,8 +12,9 @@
 /* A started query and what its spec points at. */
 typedef struct sp_started_query {
     sp_query *q;
-    spate_arena *arena; /* the plan, names */
-    sp_source_def *source;
+    spate_arena *arena;      /* the plan, names */
+    sp_source_def **sources; /* nsources */
+    int nsources;
     sp_sink_def *sink;
     const sp_plan *plan; /* its table references released with the query */
 } sp_started_query;
@@ -39,6 +41,12 @@ struct sp_session {
 
 /* Keeps a view's plan until the session ends (its tables stay referenced). */
 void sp_session_keep_view(sp_session *s, const sp_plan *p);
+
+/* session_sources.c: the source definitions of ph's inputs (ph->ninputs,
+ * each with the columns the plan reads), or NULL with the message in why.
+ * Free with sp_session_source_defs_free(defs, ph->ninputs). */
+sp_source_def **sp_session_source_defs(sp_session *s, const sp_physical *ph, char *why, size_t n);
+void sp_session_source_defs_free(sp_source_def **defs, int n);
 
 /* An analyzer over the session's catalog and settings. */
 sp_analyzer sp_session_analyzer(sp_session *s, spate_arena *a, const char *text);

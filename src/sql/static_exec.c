@@ -147,7 +147,7 @@ spate_err sp_static_run(const sp_plan *plan, sp_pool *pool, const spate_conf *co
     spate_arena *a = spate_arena_new();
     sp_physical ph;
     table_input ti = {0};
-    sp_batch_input in = {1, read_memory, &ti};
+    sp_batch_input in = {1, read_memory, &ti, NULL, NULL};
     char tmpdir[] = "/tmp/spate-static-XXXXXX";
     bool made_tmp = false;
     spate_err e = SPATE_OK;

@@ -310,3 +310,39 @@ def test_from_json_over_a_text_stream(run_spate, tmp_path):
         "|sell|  1| NULL|\n"
         "|NULL|  1| NULL|\n"
         "+----+---+-----+\n"))
+
+
+def test_union_of_file_streams_restarts(run_spate, tmp_path):
+    a, b, ckpt = tmp_path / "a", tmp_path / "b", tmp_path / "ckpt"
+    a.mkdir()
+    b.mkdir()
+    (a / "1.csv").write_text("buy,1\nsell,2\n")
+    (b / "1.json").write_text('{"kind": "buy", "qty": 10}\n')
+    text = f"""
+        CREATE TABLE a (kind STRING, qty INT) USING csv OPTIONS (path '{a}');
+        CREATE TABLE b (kind STRING, qty INT) USING json OPTIONS (path '{b}');
+        CREATE TABLE c USING console OPTIONS (trigger 'availableNow', outputMode 'complete',
+                                              checkpointLocation '{ckpt}');
+        INSERT INTO c SELECT kind, sum(qty) AS total FROM
+          (SELECT * FROM STREAM(a) UNION ALL SELECT * FROM STREAM(b)) GROUP BY kind
+          ORDER BY kind"""
+    r = sql(run_spate, text)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.decode() == batch(0, (
+        "+----+-----+\n"
+        "|kind|total|\n"
+        "+----+-----+\n"
+        "| buy|   11|\n"
+        "|sell|    2|\n"
+        "+----+-----+\n"))
+    (b / "2.json").write_text('{"kind": "sell", "qty": 5}\n')
+    r = sql(run_spate, text)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.decode() == batch(1, (
+        "+----+-----+\n"
+        "|kind|total|\n"
+        "+----+-----+\n"
+        "| buy|   11|\n"
+        "|sell|    7|\n"
+        "+----+-----+\n"))
+    assert (ckpt / "sources" / "0").is_dir() and (ckpt / "sources" / "1").is_dir()
