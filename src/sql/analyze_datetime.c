@@ -78,6 +78,17 @@ static sp_sql_expr *parse_input(sp_analyzer *az, const sp_sql_node *n, sp_sql_fu
                       sp_az_type_sql(az, x->type), NULL);
 }
 
+/* A constant zone argument's zone (the process-wide cached one), or NULL:
+ * not a constant, or not a zone (the rows then fail with INVALID_TIMEZONE
+ * when the query runs, as Spark's do). */
+static const sp_tz *constant_zone(sp_analyzer *az, const sp_sql_expr *x)
+{
+    if (x->kind != SP_SQL_E_LITERAL || x->lit.is_null) return NULL;
+    const char *id = sp_az_printf(az, "%.*s", (int)x->lit.len, x->lit.str);
+    char why[256];
+    return sp_tz_get(id, why, sizeof why);
+}
+
 static sp_sql_expr *func(sp_analyzer *az, sp_sql_func fn, sp_sql_expr **v, int k)
 {
     return sp_sql_expr_func(az->arena, fn, v, k, NULL);
@@ -123,6 +134,12 @@ sp_sql_expr *sp_az_datetime_call(sp_analyzer *az, const sp_sql_node *n, sp_sql_f
     case SP_SQL_F_TRUNC:
         v[0] = sp_az_cast(az, v[0], date);
         v[1] = sp_az_cast(az, v[1], str);
+        break;
+    case SP_SQL_F_FROM_UTC_TS:
+    case SP_SQL_F_TO_UTC_TS:
+        v[0] = sp_az_cast(az, v[0], ts);
+        v[1] = sp_az_cast(az, v[1], str);
+        aux = constant_zone(az, v[1]);
         break;
     default: /* current_timestamp, current_date */
         break;

@@ -102,6 +102,8 @@ static const func_def funcs[] = {
     {"to_unix_timestamp", SP_SQL_F_UNIX_TIMESTAMP, 1, 2, "[1, 2]", A_DT},
     {"from_unixtime", SP_SQL_F_FROM_UNIXTIME, 1, 2, "[1, 2]", A_DT},
     {"date_format", SP_SQL_F_DATE_FORMAT, 2, 2, "2", A_DT},
+    {"from_utc_timestamp", SP_SQL_F_FROM_UTC_TS, 2, 2, "2", A_DT},
+    {"to_utc_timestamp", SP_SQL_F_TO_UTC_TS, 2, 2, "2", A_DT},
     {"from_json", SP_SQL_F_FROM_JSON, 2, 3, "[2, 3]", A_JSON},
     {"to_json", SP_SQL_F_TO_JSON, 1, 2, "[1, 2]", A_JSON},
     {"get_json_object", SP_SQL_F_GET_JSON_OBJECT, 2, 2, "2", A_JSON},

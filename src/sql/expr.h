@@ -114,6 +114,8 @@ typedef enum sp_sql_func {
     SP_SQL_F_UNIX_TIMESTAMP,    /* (STRING|DATE|TIMESTAMP, STRING fmt) -> BIGINT */
     SP_SQL_F_FROM_UNIXTIME,     /* (BIGINT, STRING fmt) -> STRING */
     SP_SQL_F_DATE_FORMAT,       /* (TIMESTAMP, STRING fmt) -> STRING */
+    SP_SQL_F_FROM_UTC_TS,       /* from_utc_timestamp(TIMESTAMP, STRING zone) */
+    SP_SQL_F_TO_UTC_TS,         /* to_utc_timestamp(TIMESTAMP, STRING zone) */
     SP_SQL_F_TRY_TO_TIMESTAMP,  /* to_timestamp giving NULL for bad text, ANSI or not */
     SP_SQL_F_FROM_JSON,         /* (STRING) -> the STRUCT e->type (the schema argument) */
     SP_SQL_F_TO_JSON,           /* (STRUCT) -> STRING */
@@ -155,7 +157,8 @@ struct sp_sql_expr {
     int64_t expr_id;  /* COLUMN: printed after '#' */
     sp_sql_lit lit;   /* LITERAL */
     const void *aux;  /* FUNC: what the analyzer prepared once (a constant
-                         datetime pattern compiled: sp_dtf), or NULL */
+                         datetime pattern compiled: sp_dtf; a constant zone:
+                         sp_tz), or NULL */
     char escape;      /* LIKE: the escape character ('\\' by default) */
     int nchildren;
     sp_sql_expr **children;

@@ -10,7 +10,7 @@
  * and formatting functions go to expr_datetime_parse.c / _format.c. Any
  * thread, with its own context. */
 #include "sql/datetime_funcs.h"
-#include "sql/expr_int.h"
+#include "sql/expr_datetime_int.h"
 
 static int32_t date_field(sp_sql_func fn, int32_t days)
 {
@@ -123,6 +123,8 @@ sp_column *sp_sql_eval_datetime(const sp_sql_expr *e, const sp_colbatch *in, sp_
         return sp_sql_eval_dt_parse(e, in, ctx);
     if (fn == SP_SQL_F_FROM_UNIXTIME || fn == SP_SQL_F_DATE_FORMAT)
         return sp_sql_eval_dt_format(e, in, ctx);
+    if (fn == SP_SQL_F_FROM_UTC_TS || fn == SP_SQL_F_TO_UTC_TS)
+        return sp_sql_eval_dt_zone(e, in, ctx);
     if (fn == SP_SQL_F_CURRENT_TIMESTAMP || fn == SP_SQL_F_CURRENT_DATE)
         return current(fn, in->length, ctx, e->type, tz);
     sp_column *x = sp_sql_expr_eval(e->children[0], in, ctx);

@@ -29,4 +29,7 @@ const sp_dtf *sp_sql_dtf_for_row(const sp_sql_expr *e, const sp_column *fmt, int
                                  bool *bad);
 void sp_sql_dtf_cache_free(sp_sql_dtf_cache *cache);
 
+/* expr_datetime_zone.c: from_utc_timestamp, to_utc_timestamp. */
+sp_column *sp_sql_eval_dt_zone(const sp_sql_expr *e, const sp_colbatch *in, sp_sql_eval_ctx *ctx);
+
 #endif

@@ -59,6 +59,8 @@ static const char *const names[SP_SQL_F_COUNT_] = {
     [SP_SQL_F_UNIX_TIMESTAMP] = "unix_timestamp",
     [SP_SQL_F_FROM_UNIXTIME] = "from_unixtime",
     [SP_SQL_F_DATE_FORMAT] = "date_format",
+    [SP_SQL_F_FROM_UTC_TS] = "from_utc_timestamp",
+    [SP_SQL_F_TO_UTC_TS] = "to_utc_timestamp",
     [SP_SQL_F_TRY_TO_TIMESTAMP] = "try_to_timestamp",
     [SP_SQL_F_FROM_JSON] = "from_json",
     [SP_SQL_F_TO_JSON] = "to_json",
@@ -109,6 +111,8 @@ static const sp_sql_type *func_type(spate_arena *a, sp_sql_func fn, sp_sql_expr 
     case SP_SQL_F_CURRENT_TIMESTAMP:
     case SP_SQL_F_TO_TIMESTAMP:
     case SP_SQL_F_TRY_TO_TIMESTAMP:
+    case SP_SQL_F_FROM_UTC_TS:
+    case SP_SQL_F_TO_UTC_TS:
         return sp_sql_prim(SP_SQL_TIMESTAMP);
     case SP_SQL_F_UNIX_TIMESTAMP:
         return sp_sql_prim(SP_SQL_BIGINT);

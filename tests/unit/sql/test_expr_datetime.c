@@ -206,6 +206,11 @@ Test(sql_expr_datetime, fields_and_month_arithmetic)
         {"last_day('2009-01-12')", "2009-01-31"},
         {"last_day('2016-02-03')", "2016-02-29"},
         {"quarter(NULL)", "NULL"},
+        {"from_utc_timestamp('2016-08-31', 'Asia/Seoul')", "2016-08-31 09:00:00"},
+        {"to_utc_timestamp('2016-08-31', 'Asia/Seoul')", "2016-08-30 15:00:00"},
+        {"from_utc_timestamp('2016-08-31 12:00:00', '-08:00')", "2016-08-31 04:00:00"},
+        {"to_utc_timestamp(NULL, 'Asia/Seoul')", "NULL"},
+        {"from_utc_timestamp('2016-08-31', NULL)", "NULL"},
     };
     spate_session *s = session_in("UTC", true);
     expect_cases(s, cases, sizeof cases / sizeof cases[0]);
@@ -286,6 +291,13 @@ Test(sql_expr_datetime, per_row_formats)
     expect_rows(s, "SELECT to_date(d, f) FROM texts", "2016-12-31;2016-12-31");
     char *msg = error_of(s, "date_format(TIMESTAMP '2016-04-08 13:05:09', f) FROM bad");
     cr_expect(strstr(msg, "[INVALID_DATETIME_PATTERN.ILLEGAL_CHARACTER]") == msg, "%s", msg);
+    free(msg);
+    make_table(s, "zones", "z STRING, k INT", "Asia/Seoul,1\nUTC,2\nAsia/Seoul,3\n,4\n");
+    expect_rows(s, "SELECT from_utc_timestamp(TIMESTAMP '2016-08-31 00:00:00', z) FROM zones",
+                "2016-08-31 00:00:00;2016-08-31 09:00:00;2016-08-31 09:00:00;NULL");
+    msg = error_of(s, "to_utc_timestamp(TIMESTAMP '2016-08-31 00:00:00', 'Mars/Base')");
+    cr_expect(strstr(msg, "[INVALID_TIMEZONE] The timezone: Mars/Base is invalid.") == msg, "%s",
+              msg);
     free(msg);
     close_session(s);
 }
