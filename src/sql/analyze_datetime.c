@@ -10,7 +10,9 @@
  *     bad constant pattern is an analysis error ([INVALID_DATETIME_PATTERN.*],
  *     [INCONSISTENT_BEHAVIOR_CROSS_VERSION.DATETIME_PATTERN_RECOGNITION]);
  *     a format computed per row is compiled per distinct value when the
- *     batch runs, and a bad one fails the query then.
+ *     batch runs, and a bad one fails the query then;
+ *   - from_utc_timestamp / to_utc_timestamp: a constant zone is resolved
+ *     here (e->aux: the cached sp_tz), a bad one left to fail at run time.
  * Threads: the analyzer's. */
 #include "sql/analyze_dt_int.h"
 
