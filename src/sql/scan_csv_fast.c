@@ -156,12 +156,12 @@ static void bounds_at(bounds *k, const char *blk)
         if (blk[i] == k->sep || blk[i] == k->nl) k->m |= (uint64_t)1 << i;
 }
 
-/* The first separator or line end at or after q (end when none). */
-static inline const char *next_bound(bounds *k, const char *q)
+/* next_bound past the block in hand: the blocks after it. */
+static const char *next_bound_slow(bounds *k, const char *q)
 {
     for (;;) {
         size_t off = (size_t)(q - k->blk);
-        if (off >= 64 || q < k->blk) {
+        if (off >= 64) { /* also q before blk: the difference wraps */
             if (q >= k->end) return k->end;
             bounds_at(k, q);
             off = 0;
@@ -173,43 +173,58 @@ static inline const char *next_bound(bounds *k, const char *q)
     }
 }
 
+/* The first separator or line end at or after q (end when none). */
+static inline const char *next_bound(bounds *k, const char *q)
+{
+    size_t off = (size_t)(q - k->blk);
+    if (off < 64) {
+        uint64_t mm = k->m >> off;
+        if (mm) return q + __builtin_ctzll(mm);
+    }
+    return next_bound_slow(k, q);
+}
+
 /* Tokenizes the line at p when no token is quoted and no limit is reached;
  * *line_end is where its terminator is (or the end). False: the general
  * tokenizer must take the line. */
 static bool fast_tokens(sp_sql_csv_scanner *s, bounds *k, const char *p, bool strip_cr,
                         const char **line_end)
 {
-    char quote = s->o.quote;
+    char quote = s->o.quote, nl = k->nl;
     /* A line of more than ndata tokens is malformed: the general path takes
      * it, so the tokens stored here stay within toks[0, ndata]. */
     int limit = s->count_check ? s->base.ndata + 1 : s->last_tok + 1, nt = 0;
     size_t max_chars =
         s->o.max_chars_per_column < 0 ? (size_t)-1 : (size_t)s->o.max_chars_per_column;
-    const char *q = p, *end = k->end;
+    const char *t = p, *q, *end = k->end;
+    sp_sql_csv_tok *tok = s->toks;
     if (limit == 0 && !s->count_check) { /* no field is read */
-        q = memchr(q, k->nl, (size_t)(end - q));
+        q = memchr(t, nl, (size_t)(end - t));
         *line_end = q ? q : end;
         s->ntoks = 0;
         return true;
     }
-    for (;;) {
-        if (q < end && *q == quote) return false;
-        const char *t = q;
-        q = next_bound(k, q);
+    for (;;) { /* the tokens before the last */
+        if (t < end && *t == quote) return false;
+        q = next_bound(k, t);
+        if (q == end || *q == nl) break;
         size_t n = (size_t)(q - t);
-        bool last = q == end || *q == k->nl;
-        if (last && strip_cr && n && t[n - 1] == '\r') n--;
         if (n > max_chars) return false;
-        s->toks[nt++] = (sp_sql_csv_tok){t, n, n == 0};
-        if (last) break;
+        tok[nt++] = (sp_sql_csv_tok){t, n, n == 0};
         if (nt == limit) {
             if (s->count_check) return false; /* too many tokens, or maxColumns */
-            while (q < end && *q != k->nl)    /* the rest of the line, unread */
+            while (q < end && *q != nl)       /* the rest of the line, unread */
                 q = next_bound(k, q + 1);
-            break;
+            s->ntoks = nt;
+            *line_end = q;
+            return true;
         }
-        q++;
+        t = q + 1;
     }
+    size_t n = (size_t)(q - t);
+    if (strip_cr && n && t[n - 1] == '\r') n--;
+    if (n > max_chars) return false;
+    tok[nt++] = (sp_sql_csv_tok){t, n, n == 0};
     s->ntoks = nt;
     *line_end = q;
     return true;
