@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static sp_plan *new_join(sp_analyzer *az, sp_plan *l, sp_plan *rt, sp_plan_join_kind kind)
+sp_plan *sp_az_make_join(sp_analyzer *az, sp_plan *l, sp_plan *rt, sp_plan_join_kind kind)
 {
     sp_plan *j = sp_plan_new(az->arena, SP_PLAN_JOIN);
     j->child = l;
@@ -159,7 +159,7 @@ sp_plan *sp_az_join(sp_analyzer *az, const sp_sql_node *r, const sp_az_cte *ctes
         sp_analyze_release(l);
         return NULL;
     }
-    sp_plan *j = new_join(az, l, rt, kinds[r->op]), *out = j;
+    sp_plan *j = sp_az_make_join(az, l, rt, kinds[r->op]), *out = j;
     if (r->list.n) {
         out = join_using(az, j, r, err);
     } else if (r->c) {

@@ -44,7 +44,12 @@ static sp_plan *select_(sp_analyzer *az, const sp_sql_node *s, const sp_az_cte *
 {
     sp_plan *from = s->a ? sp_az_relation(az, s->a, ctes, err) : one_row(az), *p = from;
     if (!from) return NULL;
-    if (s->b && !(p = sp_analyze_filter(az, p, s->b, err))) return fail_release(from);
+    bool failed = false;
+    const sp_sql_node *where =
+        s->b ? sp_az_predicate_subqueries(az, &from, s->b, ctes, &failed, err) : NULL;
+    if (failed) return fail_release(from);
+    p = from;
+    if (where && !(p = sp_analyze_filter(az, p, where, err))) return fail_release(from);
     bool agg = s->list2.n || s->c;
     for (uint32_t i = 0; !agg && i < s->list.n; i++)
         agg = sp_az_has_agg(s->list.items[i]);

@@ -129,6 +129,18 @@ sp_plan *sp_az_query(sp_analyzer *az, const sp_sql_node *q, const sp_az_cte *cte
 /* A FROM item: table, subquery, join. */
 sp_plan *sp_az_relation(sp_analyzer *az, const sp_sql_node *r, const sp_az_cte *ctes,
                         sp_sql_error *err);
+/* A JOIN node of l and rt, without condition: the output l's columns then
+ * rt's (nullable on an outer join's optional side; a semi or anti join's
+ * callers set nout to l's). */
+sp_plan *sp_az_make_join(sp_analyzer *az, sp_plan *l, sp_plan *rt, sp_plan_join_kind kind);
+/* WHERE cond's top-level predicate subqueries (analyze_subquery.c): each
+ * uncorrelated `x [NOT] IN (query)` or `[NOT] EXISTS (query)` conjunct
+ * becomes a left semi / anti join over *plan. Returns the other conjuncts
+ * (a new AND node, the conjunct itself, or NULL when none is left); on an
+ * error NULL with *failed and err set (*plan still to be released). */
+const sp_sql_node *sp_az_predicate_subqueries(sp_analyzer *az, sp_plan **plan,
+                                              const sp_sql_node *cond, const sp_az_cte *ctes,
+                                              bool *failed, sp_sql_error *err);
 /* A JOIN relation: ON or USING (analyze_join.c). */
 sp_plan *sp_az_join(sp_analyzer *az, const sp_sql_node *r, const sp_az_cte *ctes,
                     sp_sql_error *err);

@@ -179,6 +179,22 @@ static bool merge_partials(run *r, int part, sp_state_store *s, evec *changed, c
     return ok;
 }
 
+/* A static aggregation without GROUP BY over no row: the one row of empty
+ * buffers, in partition 0. */
+static void add_global_row(run *r, int part, sp_state_store *s, evec *changed)
+{
+    const sp_plan *g = r->ph->agg;
+    if (!r->env->global_row || g->ngroups || part || sp_state_store_len(s)) return;
+    spate_arena *a = spate_arena_new();
+    spate_value key = spate_array_of(a, NULL, 0);
+    bool inserted;
+    sp_state_entry *e = sp_state_upsert(s, key, sp_state_hash(key), &inserted);
+    sp_state_set(s, e, sp_agg_empty_buffer(g->aggs, g->naggs, a));
+    sp_state_touch(s, e, r->stamp, false);
+    evec_push(changed, e);
+    spate_arena_destroy(a);
+}
+
 /* Rows of partition part for the output mode, through `post`. */
 static bool emit_rows(run *r, int part, sp_state_store *s, const evec *changed, char *err,
                       size_t err_size)
@@ -216,6 +232,7 @@ static void stage2_task(void *arg, int part, int thread)
     evec changed = {0};
     bool ok = st->begin(st->ud, part, &s, err, sizeof err) == SPATE_OK;
     ok = ok && merge_partials(r, part, s, &changed, err, sizeof err);
+    if (ok) add_global_row(r, part, s, &changed);
     ok = ok && emit_rows(r, part, s, &changed, err, sizeof err);
     if (ok) {
         part_stats *ps = &r->stats[r->n1 + part];

@@ -58,6 +58,9 @@ typedef struct sp_batch_env {
     bool ansi;
     int64_t now_us; /* current_timestamp() of the batch */
     sp_output_mode mode;
+    /* A static query: an aggregation without GROUP BY gives its one row
+     * even over no input (count 0, sum NULL), as Spark's batch plans do. */
+    bool global_row;
     const sp_batch_state *state; /* aggregating plans */
     /* The plan's join tables, built for this batch (sp_join_tables_build). */
     struct sp_join_table *const *join_tables;

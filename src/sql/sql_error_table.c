@@ -125,6 +125,10 @@ const sp_sql_condition sp_sql_conditions[] = {
      "Input to <functionName> should all be the same type, but it's <dataType>."},
     {"DATATYPE_MISMATCH", "FILTER_NOT_BOOLEAN", NULL,
      "Filter expression <filter> of type <type> is not a boolean."},
+    {"DATATYPE_MISMATCH", "INVALID_IN_SUBQUERY_LENGTH", NULL,
+     "The number of columns in the left hand side of an IN subquery does not match the number "
+     "of columns in the output of subquery. Left hand side columns(length: <leftLength>): "
+     "[<leftColumns>], right hand side columns(length: <rightLength>): [<rightColumns>]."},
     {"DATATYPE_MISMATCH", "INVALID_JSON_SCHEMA", NULL,
      "Input schema <schema> must be a struct, an array, a map or a variant."},
     {"DATATYPE_MISMATCH", "INVALID_ORDERING_TYPE", NULL,

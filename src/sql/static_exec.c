@@ -121,6 +121,7 @@ static spate_err run_physical(const sp_physical *ph, sp_batch_input *in, sp_pool
                         .ansi = sp_conf_bool(conf, "spate.sql.ansi.enabled"),
                         .now_us = system_now(NULL) * 1000,
                         .mode = SP_OUTPUT_COMPLETE,
+                        .global_row = true,
                         .state = &st,
                         .join_tables = joins};
     spate_err e = sp_batch_run(ph, in, &env, r);

@@ -4,7 +4,8 @@
  * conditions, NULL keys), and stream-static joins run as streaming queries
  * (StreamingJoinSuite's stream-static cases), with Spark's refusals; and the
  * static inputs other than a table that such plans read (a FROM-less
- * SELECT, UNION ALL, an aggregate below a join). */
+ * SELECT, UNION ALL, an aggregate below a join); predicate subqueries,
+ * which become semi and anti joins. */
 #include "api_test_util.h"
 
 #include <sys/stat.h>
@@ -271,5 +272,61 @@ Test(sql_join, static_computed_inputs)
     setup(&fx);
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
         api_expect_rows(fx.s, cases[i].sql, cases[i].rows);
+    teardown(&fx);
+}
+
+/* Predicate subqueries in WHERE (Spark's SubquerySuite: IN, NOT IN with
+ * its NULL rules, EXISTS, NOT EXISTS), and one over a stream. */
+Test(sql_join, predicate_subqueries)
+{
+    static const join_case cases[] = {
+        {"SELECT name FROM clients WHERE id IN (SELECT cid FROM accounts)", "ann;cid"},
+        {"SELECT name FROM clients WHERE id IN (SELECT cid FROM accounts WHERE balance > 6) "
+         "AND name <> 'cid'",
+         "ann"},
+        /* accounts has a NULL cid: NOT IN keeps nothing */
+        {"SELECT name FROM clients WHERE id NOT IN (SELECT cid FROM accounts)", ""},
+        {"SELECT name FROM clients WHERE id NOT IN (SELECT cid FROM accounts WHERE cid IS NOT "
+         "NULL)",
+         "bob"},
+        /* an empty subquery: NOT IN keeps every row, NULLs too */
+        {"SELECT name FROM clients WHERE id NOT IN (SELECT cid FROM accounts WHERE balance > 99)",
+         "ann;bob;cid;nobody"},
+        {"SELECT count(*) FROM clients WHERE EXISTS (SELECT * FROM accounts WHERE balance = 7)",
+         "4"},
+        {"SELECT count(*) FROM clients WHERE NOT EXISTS (SELECT 1 FROM accounts WHERE balance = "
+         "7)",
+         "0"},
+    };
+    fixture fx;
+    setup(&fx);
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+        api_expect_rows(fx.s, cases[i].sql, cases[i].rows);
+    cr_expect_null(
+        spate_session_sql(fx.s, "SELECT * FROM clients WHERE id IN (SELECT cid, 1 FROM accounts)"));
+    cr_expect(
+        strstr(spate_session_last_error(fx.s), "[DATATYPE_MISMATCH.INVALID_IN_SUBQUERY_LENGTH]"),
+        "%s", spate_session_last_error(fx.s));
+    spate_memory_stream *m = spate_memory_stream_new(fx.s, "oid BIGINT, client BIGINT");
+    cr_assert_eq(spate_dataframe_create_or_replace_temp_view(spate_memory_stream_to_df(m), "o"),
+                 SPATE_OK);
+    spate_query *q = start_memory(
+        fx.s,
+        spate_session_sql(fx.s, "SELECT oid FROM STREAM(o) WHERE client IN (SELECT id FROM "
+                                "clients WHERE name LIKE '%b%')"),
+        "sub_out", "append");
+    add(fx.s, m, q, "1,1\n2,2\n3,2");
+    api_expect_rows(fx.s, "SELECT * FROM sub_out", "2;3");
+    teardown(&fx);
+}
+
+/* A static aggregation without GROUP BY gives one row over no input. */
+Test(sql_join, global_aggregate_over_no_rows)
+{
+    fixture fx;
+    setup(&fx);
+    api_expect_rows(fx.s, "SELECT count(*), sum(balance), max(cid) FROM accounts WHERE cid > 99",
+                    "0,NULL,NULL");
+    api_expect_rows(fx.s, "SELECT cid, count(*) FROM accounts WHERE cid > 99 GROUP BY cid", "");
     teardown(&fx);
 }
