@@ -81,22 +81,35 @@ static sp_plan *widen(sp_analyzer *az, sp_plan *p, const sp_sql_type **types)
     return sp_az_make_project(az, p, ex, nm, p->nout);
 }
 
-static sp_plan *union_(sp_analyzer *az, const sp_sql_node *n, sp_plan *l, sp_plan *r,
-                       sp_sql_error *err)
+static const char *setop_name(const sp_sql_node *n)
 {
+    return n->op == SETOP_UNION ? "UNION" : n->op == SETOP_INTERSECT ? "INTERSECT" : "EXCEPT";
+}
+
+/* The column types both sides of set operation n widen to; NULL with err. */
+static const sp_sql_type **common_types(sp_analyzer *az, const sp_sql_node *n, const sp_plan *l,
+                                        const sp_plan *r, sp_sql_error *err)
+{
+    const char *op = setop_name(n);
     if (l->nout != r->nout)
-        return sp_az_fail(az, err, n->off, "NUM_COLUMNS_MISMATCH", "operator", "UNION",
+        return sp_az_fail(az, err, n->off, "NUM_COLUMNS_MISMATCH", "operator", op,
                           "firstNumColumns", sp_az_printf(az, "%d", l->nout), "invalidOrdinalNum",
                           "second", "invalidNumColumns", sp_az_printf(az, "%d", r->nout), NULL);
     const sp_sql_type **ts = spate_arena_alloc(az->arena, sizeof *ts * (size_t)(l->nout + 1));
     for (int i = 0; i < l->nout; i++) {
         ts[i] = sp_sql_wider_type(az->arena, l->out[i].type, r->out[i].type, az->ansi);
         if (!ts[i])
-            return sp_az_fail(az, err, n->off, "INCOMPATIBLE_COLUMN_TYPE", "operator", "UNION",
+            return sp_az_fail(az, err, n->off, "INCOMPATIBLE_COLUMN_TYPE", "operator", op,
                               "columnOrdinalNumber", ordinal_word(az, i), "tableOrdinalNumber",
                               "second", "dataType1", sp_az_type_sql(az, r->out[i].type),
                               "dataType2", sp_az_type_sql(az, l->out[i].type), "hint", "", NULL);
     }
+    return ts;
+}
+
+static sp_plan *union_(sp_analyzer *az, const sp_sql_node *n, sp_plan *l, sp_plan *r,
+                       const sp_sql_type **ts)
+{
     l = widen(az, l, ts);
     r = widen(az, r, ts);
     sp_plan *u = sp_plan_new(az->arena, SP_PLAN_UNION);
@@ -112,16 +125,38 @@ static sp_plan *union_(sp_analyzer *az, const sp_sql_node *n, sp_plan *l, sp_pla
     return (n->flags & SQL_F_ALL) ? u : distinct(az, u);
 }
 
+/* INTERSECT / EXCEPT (distinct), as Spark's ReplaceIntersectWithSemiJoin and
+ * ReplaceExceptWithAntiJoin write them: the left's distinct rows with (or
+ * without) a right row equal column by column, NULL equal to NULL. */
+static sp_plan *semi_setop(sp_analyzer *az, const sp_sql_node *n, sp_plan *l, sp_plan *r,
+                           const sp_sql_type **ts, sp_sql_error *err)
+{
+    if (n->flags & SQL_F_ALL)
+        return sp_az_fail(az, err, n->off, "UNSUPPORTED_FEATURE", "message",
+                          sp_az_printf(az, "%s ALL in spate (yet)", setop_name(n)), NULL);
+    l = widen(az, l, ts);
+    r = widen(az, r, ts);
+    sp_plan *j =
+        sp_az_make_join(az, l, r, n->op == SETOP_INTERSECT ? SP_JOIN_LEFT_SEMI : SP_JOIN_LEFT_ANTI);
+    for (int i = 0; i < l->nout; i++) {
+        sp_sql_expr *eq =
+            sp_sql_expr_cmp(az->arena, SP_SQL_CMP_EQ_NULL_SAFE, sp_az_column_ref(az, j, i),
+                            sp_az_column_ref(az, j, l->nout + i));
+        j->cond = j->cond ? sp_sql_expr_and(az->arena, j->cond, eq) : eq;
+    }
+    j->nout = l->nout;
+    return distinct(az, j);
+}
+
 static sp_plan *setop(sp_analyzer *az, const sp_sql_node *n, const sp_az_cte *ctes,
                       sp_sql_error *err)
 {
-    if (n->op != SETOP_UNION)
-        return sp_az_fail(az, err, n->off, "INTERNAL_ERROR", "message",
-                          "INTERSECT and EXCEPT are not supported yet", NULL);
-    sp_plan *l = sp_az_query(az, n->a, ctes, err), *r, *u;
+    sp_plan *l = sp_az_query(az, n->a, ctes, err), *r, *u = NULL;
     if (!l) return NULL;
     if (!(r = sp_az_query(az, n->b, ctes, err))) return fail_release(l);
-    if (!(u = union_(az, n, l, r, err))) {
+    const sp_sql_type **ts = common_types(az, n, l, r, err);
+    if (ts) u = n->op == SETOP_UNION ? union_(az, n, l, r, ts) : semi_setop(az, n, l, r, ts, err);
+    if (!u) {
         sp_analyze_release(r);
         return fail_release(l);
     }

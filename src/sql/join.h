@@ -13,7 +13,8 @@
  *   batch in the join's column order (left's then right's), the residual
  *   condition evaluated over it, and the join type applied.
  * Kinds are seen from the probe side: INNER (also CROSS), LEFT_OUTER,
- * LEFT_SEMI, LEFT_ANTI. A SQL NULL key matches nothing, as `=` does.
+ * LEFT_SEMI, LEFT_ANTI. A SQL NULL key matches nothing, as `=` does, but
+ * NULL for a `<=>` key.
  *
  * Threads: a spec is immutable once planned; a table is built on the
  * caller's thread, then probed by any number of tasks at once. */
@@ -36,6 +37,7 @@ typedef struct sp_join_spec {
     int nkeys;
     sp_sql_expr **probe_keys; /* over the probe side's batch */
     sp_sql_expr **build_keys; /* over the build side's batch */
+    bool *null_safe;          /* per key: `<=>` (NULL matches NULL), else `=` */
     sp_sql_expr *residual;    /* over the joined batch (left, right); NULL: none */
     const char **names;       /* the joined batch's columns (left, right) */
 } sp_join_spec;

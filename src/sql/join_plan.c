@@ -61,6 +61,7 @@ static sp_sql_expr *shifted(spate_arena *a, const sp_sql_expr *e, int shift)
 
 typedef struct conjuncts {
     sp_sql_expr **left_keys, **right_keys;
+    bool *null_safe;
     int nkeys;
     sp_sql_expr *residual;
 } conjuncts;
@@ -73,10 +74,13 @@ static void split(spate_arena *a, sp_sql_expr *cond, int nleft, conjuncts *c)
         split(a, cond->children[1], nleft, c);
         return;
     }
-    if (cond->kind == SP_SQL_E_CMP && cond->op == SP_SQL_CMP_EQ) {
+    bool eq = cond->kind == SP_SQL_E_CMP &&
+              (cond->op == SP_SQL_CMP_EQ || cond->op == SP_SQL_CMP_EQ_NULL_SAFE);
+    if (eq) {
         sp_sql_expr *x = cond->children[0], *y = cond->children[1];
         int sx = sides(x, nleft), sy = sides(y, nleft);
         if ((sx == 1 && sy == 2) || (sx == 2 && sy == 1)) {
+            c->null_safe[c->nkeys] = cond->op == SP_SQL_CMP_EQ_NULL_SAFE;
             c->left_keys[c->nkeys] = sx == 1 ? x : y;
             c->right_keys[c->nkeys++] = sx == 1 ? y : x;
             return;
@@ -123,9 +127,11 @@ sp_join_spec *sp_join_plan(const sp_plan *j, int index, spate_arena *a)
     sp_sql_expr *cond = sp_sql_fold(a, j->cond);
     int n = count_conjuncts(cond);
     conjuncts c = {spate_arena_alloc(a, sizeof(sp_sql_expr *) * (size_t)n),
-                   spate_arena_alloc(a, sizeof(sp_sql_expr *) * (size_t)n), 0, NULL};
+                   spate_arena_alloc(a, sizeof(sp_sql_expr *) * (size_t)n),
+                   spate_arena_alloc(a, sizeof(bool) * (size_t)n), 0, NULL};
     split(a, cond, l->nout, &c);
     s->nkeys = c.nkeys;
+    s->null_safe = c.null_safe;
     s->probe_keys = s->probe_is_left ? c.left_keys : c.right_keys;
     s->build_keys = s->probe_is_left ? c.right_keys : c.left_keys;
     sp_sql_expr **right_keys = s->probe_is_left ? s->build_keys : s->probe_keys;

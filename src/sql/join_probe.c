@@ -42,7 +42,7 @@ static void candidates(const sp_join_table *t, const sp_column *const *keys, int
         return;
     }
     bool has_null;
-    uint64_t h = sp_join_row_hash(keys, t->nkeys, r, &has_null);
+    uint64_t h = sp_join_row_hash(keys, t->null_safe, t->nkeys, r, &has_null);
     if (has_null) return;
     const sp_column *const *bk = (const sp_column *const *)t->keys;
     for (int32_t b = t->head[h & t->mask]; b >= 0; b = t->next[b])

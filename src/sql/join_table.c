@@ -1,7 +1,8 @@
 /* join_table.c - the build side of a join (join.h): its rows as one batch
  * with an all-null row at the end (the missing side of an outer join's
  * unmatched rows), its key columns, and a chained hash table from key hash
- * to rows. Rows whose key has a NULL are left out: they match nothing.
+ * to rows. Rows with a NULL in a `=` key are left out: they match nothing
+ * (a `<=>` key's NULL matches NULL: sp_agg_value_eq says so).
  * Keys compare as grouping does (agg_int.h: -0.0 equals 0.0, NaN equals
  * NaN), which is how Spark normalizes floating join keys. Built on one
  * thread, then read-only. */
@@ -14,13 +15,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-uint64_t sp_join_row_hash(const sp_column *const *keys, int nkeys, int64_t row, bool *has_null)
+uint64_t sp_join_row_hash(const sp_column *const *keys, const bool *null_safe, int nkeys,
+                          int64_t row, bool *has_null)
 {
     uint64_t h = 0x9E3779B97F4A7C15ull;
     *has_null = false;
     for (int k = 0; k < nkeys; k++) {
         spate_value v = sp_agg_col_value(keys[k], row, NULL);
-        if (v.type == SPATE_NULL) {
+        if (v.type == SPATE_NULL && !null_safe[k]) {
             *has_null = true;
             return 0;
         }
@@ -73,7 +75,8 @@ static void index_rows(sp_join_table *t)
     memset(t->head, 0xff, sizeof *t->head * nb);
     for (int64_t r = n - 1; r >= 0; r--) {
         bool has_null;
-        uint64_t h = sp_join_row_hash((const sp_column *const *)t->keys, t->nkeys, r, &has_null);
+        uint64_t h = sp_join_row_hash((const sp_column *const *)t->keys, t->null_safe, t->nkeys, r,
+                                      &has_null);
         if (has_null) continue;
         t->next[r] = t->head[h & t->mask];
         t->head[h & t->mask] = (int32_t)r;
@@ -92,6 +95,7 @@ sp_join_table *sp_join_table_build(const sp_join_spec *spec, sp_colbatch *const 
     t->rows = sp_colbatch_concat((const sp_colbatch *const *)all, nbatches + 1, t->arena);
     t->null_row = (int32_t)(t->rows->length - 1);
     t->nkeys = spec->nkeys;
+    t->null_safe = spec->null_safe;
     t->keys = spate_arena_alloc(t->arena, sizeof *t->keys * (size_t)(spec->nkeys + 1));
     sp_sql_eval_ctx kctx = *ctx;
     kctx.arena = t->arena;

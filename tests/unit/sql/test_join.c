@@ -261,6 +261,11 @@ Test(sql_join, static_computed_inputs)
         {"SELECT id FROM clients UNION ALL SELECT cid FROM accounts", "1;1;1;2;3;3;4;NULL;NULL"},
         {"SELECT id FROM clients UNION SELECT cid FROM accounts", "1;2;3;4;NULL"},
         {"SELECT count(*) FROM (SELECT id FROM clients UNION ALL SELECT 9)", "5"},
+        /* INTERSECT / EXCEPT: distinct rows, NULL equal to NULL */
+        {"SELECT id FROM clients INTERSECT SELECT cid FROM accounts", "1;3;NULL"},
+        {"SELECT cid FROM accounts EXCEPT SELECT id FROM clients", "4"},
+        {"SELECT cid FROM accounts EXCEPT DISTINCT SELECT id FROM clients WHERE id > 1",
+         "1;4;NULL"},
         {"SELECT name, total FROM clients JOIN (SELECT cid, sum(balance) AS total FROM accounts "
          "GROUP BY cid) t ON id = t.cid",
          "ann,30;cid,5"},
@@ -328,5 +333,21 @@ Test(sql_join, global_aggregate_over_no_rows)
     api_expect_rows(fx.s, "SELECT count(*), sum(balance), max(cid) FROM accounts WHERE cid > 99",
                     "0,NULL,NULL");
     api_expect_rows(fx.s, "SELECT cid, count(*) FROM accounts WHERE cid > 99 GROUP BY cid", "");
+    teardown(&fx);
+}
+
+/* INTERSECT ALL and EXCEPT ALL are refused, naming the operator. */
+Test(sql_join, set_operation_errors)
+{
+    fixture fx;
+    setup(&fx);
+    cr_expect_null(spate_session_sql(fx.s, "SELECT id FROM clients INTERSECT ALL SELECT cid FROM "
+                                           "accounts"));
+    cr_expect(strstr(spate_session_last_error(fx.s), "INTERSECT ALL"), "%s",
+              spate_session_last_error(fx.s));
+    cr_expect_null(spate_session_sql(fx.s, "SELECT id, name FROM clients EXCEPT SELECT cid FROM "
+                                           "accounts"));
+    cr_expect(strstr(spate_session_last_error(fx.s), "[NUM_COLUMNS_MISMATCH] EXCEPT can only"),
+              "%s", spate_session_last_error(fx.s));
     teardown(&fx);
 }
