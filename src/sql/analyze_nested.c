@@ -307,3 +307,68 @@ bool sp_az_struct_star(sp_analyzer *az, const sp_az_scope *s, const sp_sql_node 
     }
     return true;
 }
+
+/* The generator call of item it (explode, posexplode), or NULL. */
+static const sp_sql_node *generator(const sp_sql_node *it, bool *pos)
+{
+    const sp_sql_node *f = it->kind == SQL_ALIAS ? it->a : it;
+    if (f->kind != SQL_FUNC || f->list.n != 1) return NULL;
+    const char *name = f->list.items[0]->str;
+    *pos = strcasecmp(name, "posexplode") == 0;
+    return *pos || strcasecmp(name, "explode") == 0 ? f : NULL;
+}
+
+static void gen_attr(sp_analyzer *az, sp_plan_attr *at, const char *name, const sp_sql_type *t,
+                     bool nullable)
+{
+    *at = (sp_plan_attr){.name = name, .type = t, .nullable = nullable, .expr_id = sp_az_id(az)};
+}
+
+sp_plan *sp_az_generate(sp_analyzer *az, sp_plan *child, const sp_sql_list *items, int *item,
+                        sp_sql_error *err)
+{
+    bool pos = false, p2;
+    const sp_sql_node *f = NULL;
+    *item = -1;
+    for (uint32_t i = 0; i < items->n; i++) {
+        const sp_sql_node *g = generator(items->items[i], &p2);
+        if (!g) continue;
+        if (f)
+            return sp_az_fail(az, err, g->off, "UNSUPPORTED_FEATURE", "message",
+                              "More than one generator in a SELECT", NULL);
+        f = g, pos = p2, *item = (int)i;
+    }
+    if (!f) return child;
+    const char *fname = pos ? "posexplode" : "explode";
+    if (f->list2.n != 1)
+        return sp_az_fail(az, err, f->off, "WRONG_NUM_ARGS.WITHOUT_SUGGESTION", "functionName",
+                          sp_az_sql_id(az, &fname, 1), "expectedNum", "1", "actualNum",
+                          sp_az_printf(az, "%u", f->list2.n), NULL);
+    sp_az_scope s = {.plan = child};
+    sp_sql_expr *x = sp_az_expr(az, &s, f->list2.items[0], err);
+    if (!x) return NULL;
+    const sp_sql_type *t = x->type;
+    if (t->id != SP_SQL_ARRAY && t->id != SP_SQL_MAP)
+        return wrong_type(az, f, "first", "(\"ARRAY\" or \"MAP\")", f->list2.items[0], t, err);
+    sp_plan *g = sp_plan_new(az->arena, SP_PLAN_GENERATE);
+    g->child = child;
+    g->streaming = child->streaming;
+    g->nexprs = 1;
+    g->exprs = spate_arena_alloc(az->arena, sizeof *g->exprs);
+    g->exprs[0] = x;
+    g->gen_pos = pos;
+    g->out = spate_arena_alloc(az->arena, sizeof *g->out * (size_t)(child->nout + 3));
+    memcpy(g->out, child->out, sizeof *g->out * (size_t)child->nout);
+    int n = child->nout;
+    const sp_sql_node *it = items->items[*item];
+    const char *alias = it->kind == SQL_ALIAS ? it->str : NULL;
+    if (pos) gen_attr(az, &g->out[n++], "pos", sp_sql_prim(SP_SQL_INT), false);
+    if (t->id == SP_SQL_ARRAY) {
+        gen_attr(az, &g->out[n++], alias ? alias : "col", t->elem, t->contains_null);
+    } else {
+        gen_attr(az, &g->out[n++], "key", t->elem, false);
+        gen_attr(az, &g->out[n++], alias ? alias : "value", t->value, t->contains_null);
+    }
+    g->nout = n;
+    return g;
+}

@@ -23,6 +23,12 @@ sp_sql_expr *sp_az_nested_guard(sp_analyzer *az, const sp_sql_node *n, sp_sql_ex
  * arena) past *cap as needed. False with err set when s is no struct. */
 bool sp_az_struct_star(sp_analyzer *az, const sp_az_scope *s, const sp_sql_node *star,
                        sp_sql_expr ***ex, const char ***names, int *n, int *cap, sp_sql_error *err);
+/* explode(x) / posexplode(x) among a select list's items: a GENERATE node
+ * over child (its columns, then [pos], col or key, value; an alias names
+ * col) and *item the generator's index; child itself and *item -1 when no
+ * item is a generator. NULL with err set on a bad call. */
+sp_plan *sp_az_generate(sp_analyzer *az, sp_plan *child, const sp_sql_list *items, int *item,
+                        sp_sql_error *err);
 /* SQL_SUBSCRIPT (a[i], m[k]) and SQL_FIELD (x.field). */
 sp_sql_expr *sp_az_subscript(sp_analyzer *az, const sp_az_scope *s, const sp_sql_node *n,
                              sp_sql_error *err);

@@ -179,7 +179,8 @@ sp_plan *sp_analyze_project(sp_analyzer *az, sp_plan *child, const sp_sql_list *
     for (uint32_t i = 0; i < items->n; i++)
         if (sp_az_has_agg(items->items[i]))
             return sp_analyze_aggregate(az, child, NULL, items, NULL, err);
-    int cap = 0;
+    int cap = 3, gen_item = -1, star_cols = child->nout; /* explode: up to 3 columns */
+    if (!(child = sp_az_generate(az, child, items, &gen_item, err))) return NULL;
     for (uint32_t i = 0; i < items->n; i++)
         cap += items->items[i]->kind == SQL_STAR ? child->nout : 1;
     sp_sql_expr **ex = spate_arena_alloc(az->arena, sizeof *ex * (size_t)(cap + 1));
@@ -188,6 +189,11 @@ sp_plan *sp_analyze_project(sp_analyzer *az, sp_plan *child, const sp_sql_list *
     sp_az_scope s = {.plan = child};
     for (uint32_t i = 0; i < items->n; i++) {
         const sp_sql_node *it = items->items[i];
+        if ((int)i == gen_item) { /* the generated columns */
+            for (int c = star_cols; c < child->nout; c++)
+                ex[n] = sp_az_column_ref(az, child, c), nm[n++] = child->out[c].name;
+            continue;
+        }
         if (it->kind != SQL_STAR) {
             if (!(ex[n] = sp_az_expr(az, &s, it, err))) return NULL;
             /* a column keeps its own name's spelling, as Spark's attribute */
@@ -196,7 +202,7 @@ sp_plan *sp_analyze_project(sp_analyzer *az, sp_plan *child, const sp_sql_list *
             continue;
         }
         int before = n;
-        for (int c = 0; c < child->nout; c++) {
+        for (int c = 0; c < star_cols; c++) {
             if (!star_takes(az, it, &child->out[c])) continue;
             ex[n] = sp_az_column_ref(az, child, c);
             nm[n++] = child->out[c].name;

@@ -17,7 +17,7 @@ const sp_sql_type *sp_plan_schema(spate_arena *a, const sp_plan *p)
 
 static bool is_narrow(const sp_plan *p)
 {
-    return p->kind == SP_PLAN_FILTER || p->kind == SP_PLAN_PROJECT;
+    return p->kind == SP_PLAN_FILTER || p->kind == SP_PLAN_PROJECT || p->kind == SP_PLAN_GENERATE;
 }
 
 static const char *kind_name(sp_plan_kind k)

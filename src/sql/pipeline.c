@@ -4,6 +4,7 @@
 
 #include "base/arena.h"
 #include "sql/fold.h"
+#include "sql/generate.h"
 
 #include <string.h>
 
@@ -15,7 +16,8 @@ const sp_plan *sp_pipeline_below(const sp_plan *q)
 
 static bool is_step(const sp_plan *q)
 {
-    return q->kind == SP_PLAN_FILTER || q->kind == SP_PLAN_PROJECT || q->kind == SP_PLAN_JOIN;
+    return q->kind == SP_PLAN_FILTER || q->kind == SP_PLAN_PROJECT || q->kind == SP_PLAN_JOIN ||
+           q->kind == SP_PLAN_GENERATE;
 }
 
 static void make_step(sp_pipe_step *s, const sp_plan *q, spate_arena *a, int *njoins)
@@ -28,6 +30,14 @@ static void make_step(sp_pipe_step *s, const sp_plan *q, spate_arena *a, int *nj
     if (q->kind == SP_PLAN_FILTER) {
         s->is_filter = true;
         s->cond = sp_sql_fold(a, q->cond);
+        return;
+    }
+    if (q->kind == SP_PLAN_GENERATE) { /* names: the generated columns' */
+        s->gen = sp_sql_fold(a, q->exprs[0]);
+        s->gen_pos = q->gen_pos;
+        s->names = spate_arena_alloc(a, sizeof *s->names * (size_t)(q->nout + 1));
+        for (int k = q->child->nout; k < q->nout; k++)
+            s->names[k - q->child->nout] = q->out[k].name;
         return;
     }
     s->nexprs = q->nexprs;
@@ -82,12 +92,20 @@ static sp_colbatch *run_project(const sp_pipe_step *s, sp_colbatch *b, sp_sql_ev
     return sp_colbatch_view(ctx->arena, b->length, s->nexprs, cols, s->names);
 }
 
+static sp_colbatch *run_generate(const sp_pipe_step *s, sp_colbatch *b, sp_sql_eval_ctx *ctx)
+{
+    sp_column *x = sp_sql_expr_eval(s->gen, b, ctx);
+    return x ? sp_sql_generate(b, x, s->gen_pos, s->names, ctx->arena) : NULL;
+}
+
 sp_colbatch *sp_pipeline_run(const sp_pipeline *p, sp_colbatch *b, sp_sql_eval_ctx *ctx)
 {
     for (int i = 0; i < p->nsteps && b; i++) {
         const sp_pipe_step *s = &p->steps[i];
         if (s->join)
             b = sp_join_probe(s->join, ctx->joins[s->join->index], b, ctx);
+        else if (s->gen)
+            b = run_generate(s, b, ctx);
         else
             b = s->is_filter ? run_filter(s, b, ctx) : run_project(s, b, ctx);
     }

@@ -27,6 +27,8 @@ typedef struct sp_pipe_step {
     sp_sql_expr **exprs;
     const char **names;
     const sp_join_spec *join; /* a join's probe: the table is ctx->joins[join->index] */
+    sp_sql_expr *gen;         /* explode / posexplode (generate.h): the collection */
+    bool gen_pos;
 } sp_pipe_step;
 
 typedef struct sp_pipeline {

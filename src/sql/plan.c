@@ -153,6 +153,14 @@ static void put_node(sp_sql_sbuf *b, spate_arena *a, const sp_plan *p)
             put_expr(b, a, p->cond);
         }
         return;
+    case SP_PLAN_GENERATE: /* Generate explode(xs#1), false, [col#5] */
+        sp_sql_sbuf_printf(b, "Generate %s(", p->gen_pos ? "posexplode" : "explode");
+        put_expr(b, a, p->exprs[0]);
+        sp_sql_sbuf_printf(b, "), false, [");
+        for (int i = p->child->nout; i < p->nout; i++)
+            sp_sql_sbuf_printf(b, "%s%s#%lld", i > p->child->nout ? ", " : "", p->out[i].name,
+                               (long long)p->out[i].expr_id);
+        return sp_sql_sbuf_printf(b, "]");
     case SP_PLAN_VALUES:
         if (p->nout == 0) return sp_sql_sbuf_printf(b, "OneRowRelation");
         sp_sql_sbuf_printf(b, "LocalRelation [");

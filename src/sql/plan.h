@@ -48,6 +48,7 @@ typedef enum sp_plan_kind {
     SP_PLAN_UNION,
     SP_PLAN_JOIN,
     SP_PLAN_VALUES,
+    SP_PLAN_GENERATE, /* explode / posexplode: exprs[0] the collection */
 } sp_plan_kind;
 
 typedef enum sp_plan_join_kind {
@@ -104,6 +105,8 @@ struct sp_plan {
 
     int nrows; /* VALUES: rows[r][c], c < nout */
     sp_sql_expr ***rows;
+
+    bool gen_pos; /* GENERATE: posexplode (out: the child's, [pos], col or key, value) */
 };
 
 /* A node of kind with no fields set, in a. */

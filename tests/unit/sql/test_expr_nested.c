@@ -8,6 +8,8 @@
  * off. */
 #include <criterion/criterion.h>
 
+#include "base/arena.h"
+#include "sql/generate.h"
 #include "sql/session.h"
 
 #include <stdio.h>
@@ -248,4 +250,38 @@ Test(sql_expr_nested, unsupported_uses_fail_cleanly)
         {"split('a,b', ',')[0] = 'a'", "true"},
     };
     check(cs, sizeof cs / sizeof cs[0]);
+}
+
+/* A null list row that still holds elements (allowed by Arrow) is skipped:
+ * the elements are gathered instead of viewed. */
+Test(sql_expr_nested, generate_skips_null_rows_holding_elements)
+{
+    spate_arena *a = spate_arena_new();
+    static const sp_coltree i64 = {.spec = {.type = SP_COL_I64}};
+    sp_coltree t[] = {{.spec = {.type = SP_COL_I32}},
+                      {.spec = {.type = SP_COL_LIST}, .nchildren = 1, .children = &i64}};
+    sp_colbatch *b = sp_colbatch_new_tree(a, 2, t, NULL, 3);
+    sp_column *l = &b->cols[1];
+    for (int r = 0; r < 3; r++) {
+        sp_column_i32(&b->cols[0])[r] = r;
+        int64_t f = sp_col_list_begin(b, l, 2);
+        sp_column_i64(&l->children[0])[f] = 10 * r;
+        sp_column_i64(&l->children[0])[f + 1] = 10 * r + 1;
+        sp_col_list_end(l, 2);
+    }
+    sp_col_set_null(b, l, 1);
+    sp_colbatch_set_length(b, 3);
+    const char *names[] = {"pos", "col"};
+    sp_colbatch *g = sp_sql_generate(b, l, true, names, a);
+    cr_assert_eq(g->length, 4);
+    cr_assert_eq(g->ncols, 4);
+    static const int32_t id[] = {0, 0, 2, 2}, pos[] = {0, 1, 0, 1};
+    static const int64_t col[] = {0, 1, 20, 21};
+    for (int r = 0; r < 4; r++) {
+        cr_expect_eq(sp_column_i32(&g->cols[0])[r], id[r]);
+        cr_expect_eq(sp_column_i32(&g->cols[2])[r], pos[r]);
+        cr_expect_eq(sp_column_i64(&g->cols[3])[r], col[r]);
+    }
+    cr_expect_str_eq(g->cols[3].name, "col");
+    spate_arena_destroy(a);
 }

@@ -147,3 +147,34 @@ Test(sql_expr_nested_agg, collect_list_and_set_complete_mode)
     check_rows(&h, "1|[a, a, b]|[a, b]|3;2|[c]|[c]|1;3|[]|[]|0");
     harness_stop(&h);
 }
+
+/* The word count of the programming guide: split, explode (a Generate step
+ * in the pre-aggregate pipeline), then a streaming count in complete mode. */
+Test(sql_expr_nested_agg, explode_split_word_count)
+{
+    harness h = {0};
+    harness_start(&h);
+    run_ok(&h, "CREATE TABLE out USING memory OPTIONS (outputMode 'complete');"
+               "INSERT INTO out SELECT word, count(*) AS n FROM "
+               "(SELECT explode(split(v, ' ')) AS word FROM STREAM(events)) GROUP BY word");
+    add_rows(&h, 2, (int[]){1, 2}, (const char *[]){"a b", NULL});
+    process_all(&h);
+    check_rows(&h, "a|1;b|1");
+    add_rows(&h, 2, (int[]){1, 2}, (const char *[]){"b c b", "a"});
+    process_all(&h);
+    check_rows(&h, "a|2;b|3;c|1");
+    harness_stop(&h);
+}
+
+/* posexplode in append mode keeps the input's columns beside pos and col. */
+Test(sql_expr_nested_agg, posexplode_append_mode)
+{
+    harness h = {0};
+    harness_start(&h);
+    run_ok(&h, "CREATE TABLE out USING memory;"
+               "INSERT INTO out SELECT k, posexplode(split(v, ',')) FROM STREAM(events)");
+    add_rows(&h, 3, (int[]){1, 2, 3}, (const char *[]){"x,y", NULL, ""});
+    process_all(&h);
+    check_rows(&h, "1|0|x;1|1|y;3|0|");
+    harness_stop(&h);
+}

@@ -1,0 +1,76 @@
+/* generate.c - explode / posexplode over a column batch (generate.h). The
+ * input's columns are gathered with sp_colbatch_take; the elements are the
+ * list's child column itself when every row's elements follow one another
+ * (spate's lists always do: a null row holds none), so nothing is copied
+ * for them. Any thread. */
+#include "sql/generate.h"
+
+#include "base/arena.h"
+
+#include <string.h>
+
+/* Whether rows [0, n) of x use its child rows [0, total) in order, the
+ * null rows none. */
+static bool contiguous(const sp_column *x, int64_t n)
+{
+    if (x->offsets[0] != 0) return false;
+    for (int64_t r = 0; r < n; r++)
+        if (!sp_column_valid(x, r) && x->offsets[r + 1] != x->offsets[r]) return false;
+    return true;
+}
+
+/* A copy of the child rows of the valid rows of x (rows of child c). */
+static const sp_column *gather(const sp_column *x, const sp_column *c, int64_t n, int64_t total,
+                               spate_arena *a)
+{
+    sp_coltree t = sp_column_tree(c, a);
+    sp_colbatch *b = sp_colbatch_new_tree(a, 1, &t, NULL, total > 0 ? total : 1);
+    int64_t at = 0;
+    for (int64_t r = 0; r < n; r++) {
+        if (!sp_column_valid(x, r)) continue;
+        int64_t len = x->offsets[r + 1] - x->offsets[r];
+        sp_col_copy_rows(b, &b->cols[0], at, c, x->offsets[r], len);
+        at += len;
+    }
+    sp_colbatch_set_length(b, total);
+    return &b->cols[0];
+}
+
+sp_colbatch *sp_sql_generate(const sp_colbatch *in, const sp_column *x, bool pos,
+                             const char *const *names, spate_arena *a)
+{
+    int64_t n = in->length, total = 0;
+    for (int64_t r = 0; r < n; r++)
+        if (sp_column_valid(x, r)) total += x->offsets[r + 1] - x->offsets[r];
+    int32_t *sel = spate_arena_alloc(a, sizeof *sel * (size_t)(total + 1));
+    sp_colbatch *p = NULL;
+    if (pos) {
+        sp_coltype t = SP_COL_I32;
+        p = sp_colbatch_new(a, 1, &t, NULL, total > 0 ? total : 1);
+    }
+    int64_t k = 0;
+    for (int64_t r = 0; r < n; r++) {
+        if (!sp_column_valid(x, r)) continue;
+        for (int32_t i = 0; i < x->offsets[r + 1] - x->offsets[r]; i++, k++) {
+            sel[k] = (int32_t)r;
+            if (p) sp_column_i32(&p->cols[0])[k] = i;
+        }
+    }
+    if (p) sp_colbatch_set_length(p, total);
+    sp_colbatch *t = sp_colbatch_take(in, sel, total, a);
+    bool map = x->type == SP_COL_MAP, same = contiguous(x, n);
+    int ngen = (pos ? 1 : 0) + (map ? 2 : 1), nc = in->ncols + ngen;
+    const sp_column **cols = spate_arena_alloc(a, sizeof *cols * (size_t)nc);
+    const char **nm = spate_arena_alloc(a, sizeof *nm * (size_t)nc);
+    for (int c = 0; c < in->ncols; c++)
+        cols[c] = &t->cols[c], nm[c] = in->cols[c].name;
+    int at = in->ncols;
+    if (pos) cols[at] = &p->cols[0], nm[at] = names[0], at++;
+    const sp_column *src[2] = {map ? &x->children[0].children[0] : &x->children[0],
+                               map ? &x->children[0].children[1] : NULL};
+    for (int g = 0; g < (map ? 2 : 1); g++, at++) {
+        cols[at] = same ? src[g] : gather(x, src[g], n, total, a);
+        nm[at] = names[(pos ? 1 : 0) + g];
+    }
+    return sp_colbatch_view(a, total, nc, cols, nm);
+}
