@@ -36,6 +36,7 @@ static void need_below_join(const sp_join_spec *j, const bool *need, bool *below
 
 static int step_width(const sp_pipe_step *st)
 {
+    if (st->gen) return st->gen_in + 3; /* the input's columns and at most 3 generated */
     return st->join ? st->join->nprobe + st->join->nbuild : st->is_filter ? 0 : st->nexprs;
 }
 
@@ -57,11 +58,15 @@ static void carry(const sp_pipeline *p, bool *need, int w, spate_arena *a)
             continue;
         }
         memset(below, 0, (size_t)w + 1);
-        if (st->join)
+        if (st->join) {
             need_below_join(st->join, need, below, w, a);
-        else
+        } else if (st->gen) { /* the input's columns pass through, the collection is read */
+            memcpy(below, need, (size_t)st->gen_in);
+            mark_columns(st->gen, below, w);
+        } else {
             for (int k = 0; k < st->nexprs; k++)
                 if (need[k]) mark_columns(st->exprs[k], below, w);
+        }
         memcpy(need, below, (size_t)w + 1);
     }
 }

@@ -35,6 +35,7 @@ static void make_step(sp_pipe_step *s, const sp_plan *q, spate_arena *a, int *nj
     if (q->kind == SP_PLAN_GENERATE) { /* names: the generated columns' */
         s->gen = sp_sql_fold(a, q->exprs[0]);
         s->gen_pos = q->gen_pos;
+        s->gen_in = q->child->nout;
         s->names = spate_arena_alloc(a, sizeof *s->names * (size_t)(q->nout + 1));
         for (int k = q->child->nout; k < q->nout; k++)
             s->names[k - q->child->nout] = q->out[k].name;

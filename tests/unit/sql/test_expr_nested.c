@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static sp_session *sess;
 
@@ -284,4 +285,31 @@ Test(sql_expr_nested, generate_skips_null_rows_holding_elements)
     }
     cr_expect_str_eq(g->cols[3].name, "col");
     spate_arena_destroy(a);
+}
+
+/* Column pruning carries a Generate's needs down to the scan: the exploded
+ * column is read, the unused one is not needed. */
+Test(sql_expr_nested, explode_over_a_pruned_csv_scan)
+{
+    char dir[] = "/tmp/spate-explode-XXXXXX";
+    cr_assert(mkdtemp(dir));
+    char path[96], sql[256];
+    snprintf(path, sizeof path, "%s/p.csv", dir);
+    FILE *f = fopen(path, "w");
+    fputs("1,a b,x\n2,c,y\n", f);
+    fclose(f);
+    snprintf(sql, sizeof sql,
+             "CREATE TABLE t (id INT, s STRING, z STRING) USING csv OPTIONS (path '%s')", dir);
+    run_ok(sql);
+    char *text = NULL, *err = NULL;
+    size_t len = 0;
+    FILE *o = open_memstream(&text, &len);
+    cr_assert(sp_session_run(sess, "SELECT id, explode(split(s, ' ')) AS w FROM t", o, &err), "%s",
+              err ? err : "");
+    fclose(o);
+    cr_expect_str_eq(text, "+---+---+\n| id|  w|\n+---+---+\n|  1|  a|\n|  1|  b|\n|  2|  c|\n"
+                           "+---+---+\n");
+    free(text);
+    remove(path);
+    rmdir(dir);
 }
