@@ -136,6 +136,11 @@ sp_plan *sp_az_relation(sp_analyzer *az, const sp_sql_node *r, const sp_az_cte *
     }
     case SQL_JOIN:
         return sp_az_join(az, r, ctes, err);
+    case SQL_VALUES: {
+        sp_plan *v = sp_az_values(az, r, err), *p;
+        if (!v || !(p = rename_cols(az, v, &r->list, r, err))) return NULL;
+        return r->str ? sp_az_requalify(az, p, r->str) : p;
+    }
     default:
         return sp_az_fail(az, err, r->off, "INTERNAL_ERROR", "message",
                           sp_az_printf(az, "%s is not supported yet", sp_sql_kind_name(r->kind)),

@@ -247,6 +247,8 @@ sp_plan *sp_az_query(sp_analyzer *az, const sp_sql_node *q, const sp_az_cte *cte
         return select_(az, q, ctes, err);
     case SQL_SETOP:
         return setop(az, q, ctes, err);
+    case SQL_VALUES:
+        return sp_az_values(az, q, err);
     default:
         return sp_az_fail(az, err, q->off, "INTERNAL_ERROR", "message",
                           sp_az_printf(az, "%s is not a query", sp_sql_kind_name(q->kind)), NULL);

@@ -129,6 +129,8 @@ sp_plan *sp_az_query(sp_analyzer *az, const sp_sql_node *q, const sp_az_cte *cte
 /* A FROM item: table, subquery, join. */
 sp_plan *sp_az_relation(sp_analyzer *az, const sp_sql_node *r, const sp_az_cte *ctes,
                         sp_sql_error *err);
+/* An inline table (SQL_VALUES, analyze_values.c), its columns col1... */
+sp_plan *sp_az_values(sp_analyzer *az, const sp_sql_node *n, sp_sql_error *err);
 /* A JOIN node of l and rt, without condition: the output l's columns then
  * rt's (nullable on an outer join's optional side; a semi or anti join's
  * callers set nout to l's). */

@@ -43,6 +43,9 @@
  *   SQL_TABLE_REF                     list = name parts, str = alias, flags STREAM
  *   SQL_SUBQUERY_REL                  a = query, str = alias, list = column aliases
  *   SQL_TVF                           list = name parts, list2 = args, str = alias
+ *   SQL_VALUES                        list2 = rows (SQL_ROW, or one expression
+ *                                     for a one-column row), str = alias,
+ *                                     list = column aliases
  *   SQL_JOIN                          op = sp_sql_join_kind, a, b, c = ON
  *                                     condition, list = USING names
  *   queries
@@ -120,6 +123,7 @@ typedef enum sp_sql_kind {
     SQL_TABLE_REF,
     SQL_SUBQUERY_REL,
     SQL_TVF,
+    SQL_VALUES,
     SQL_JOIN,
     SQL_QUERY,
     SQL_CTE,

@@ -372,6 +372,16 @@ static bool relation(out *o, const sp_sql_node *n)
             put(o, ")");
         }
         break;
+    case SQL_VALUES:
+        open_tag(o, "values");
+        items(o, &n->list2);
+        opt_alias(o, n->str);
+        if (n->list.n) {
+            put(o, " (cols");
+            name_list(o, &n->list);
+            put(o, ")");
+        }
+        break;
     case SQL_TVF:
         open_tag(o, "tvf ");
         names(o, &n->list);

@@ -6,7 +6,8 @@
 
 bool sp_p_at_query(const sp_parser *p, int which)
 {
-    if (sp_p_kw(p, which, "SELECT") || sp_p_kw(p, which, "WITH")) return true;
+    if (sp_p_kw(p, which, "SELECT") || sp_p_kw(p, which, "WITH") || sp_p_kw(p, which, "VALUES"))
+        return true;
     if (which == 0 && sp_p_op(p, 0, OP_LPAREN)) return sp_p_at_query(p, 1);
     return false;
 }
@@ -53,6 +54,14 @@ static sp_sql_node *select_core(sp_parser *p)
     return sp_p_done(p, n);
 }
 
+sp_sql_node *sp_p_values(sp_parser *p)
+{
+    sp_sql_node *n = sp_p_node(p, SQL_VALUES, CUR(p)->off);
+    sp_p_expect_kw(p, "VALUES");
+    expr_list(p, &n->list2);
+    return n;
+}
+
 static sp_sql_node *query_primary(sp_parser *p)
 {
     if (sp_p_op(p, 0, OP_LPAREN)) {
@@ -61,6 +70,7 @@ static sp_sql_node *query_primary(sp_parser *p)
         sp_p_expect_op(p, OP_RPAREN);
         return q;
     }
+    if (sp_p_kw(p, 0, "VALUES")) return sp_p_done(p, sp_p_values(p));
     return select_core(p);
 }
 

@@ -8,7 +8,8 @@
 static void rel_alias(sp_parser *p, sp_sql_node *n)
 {
     n->str = sp_p_opt_alias(p);
-    if (n->str && n->kind == SQL_SUBQUERY_REL && sp_p_op(p, 0, OP_LPAREN))
+    if (n->str && (n->kind == SQL_SUBQUERY_REL || n->kind == SQL_VALUES) &&
+        sp_p_op(p, 0, OP_LPAREN))
         sp_p_ident_list(p, &n->list);
 }
 
@@ -46,6 +47,11 @@ static sp_sql_node *relation_primary(sp_parser *p)
         sp_p_leave(p);
         sp_p_expect_op(p, OP_RPAREN);
         return r;
+    }
+    if (sp_p_kw(p, 0, "VALUES")) { /* an inline table */
+        sp_sql_node *n = sp_p_values(p);
+        rel_alias(p, n);
+        return sp_p_done(p, n);
     }
     if (sp_p_kw(p, 0, "STREAM") && (sp_p_at_ident(p, 1) || (sp_p_op(p, 1, OP_LPAREN)))) {
         sp_p_advance(p);

@@ -78,6 +78,8 @@ sp_sql_node *sp_p_query(sp_parser *p);
 bool sp_p_at_query(const sp_parser *p, int which);
 /* parse_relation.c */
 sp_sql_node *sp_p_from(sp_parser *p);
+/* VALUES row, row...: an inline table (its alias is the caller's). */
+sp_sql_node *sp_p_values(sp_parser *p);
 /* parse_expr.c */
 sp_sql_node *sp_p_expr(sp_parser *p);
 /* parse_primary.c */

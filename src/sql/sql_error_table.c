@@ -141,6 +141,12 @@ const sp_sql_condition sp_sql_conditions[] = {
      "Can't extract a value from <base>. Need a complex type [STRUCT, ARRAY, MAP] but got "
      "<other>."},
     {"INTERNAL_ERROR", NULL, "XX000", "<message>"},
+    {"INVALID_INLINE_TABLE", NULL, "42000", "Invalid inline table."},
+    {"INVALID_INLINE_TABLE", "INCOMPATIBLE_TYPES_IN_INLINE_TABLE", NULL,
+     "Found incompatible types in the column <colName> for inline table."},
+    {"INVALID_INLINE_TABLE", "NUM_COLUMNS_MISMATCH", NULL,
+     "Inline table expected <expectedNumCols> columns but found <actualNumCols> columns in row "
+     "<rowIndex>."},
     {"INVALID_SCHEMA", NULL, "42K07",
      "The input schema <inputSchema> is not a valid schema string."},
     {"INVALID_SCHEMA", "NON_STRING_LITERAL", NULL,

@@ -258,6 +258,10 @@ Test(sql_join, static_computed_inputs)
     static const join_case cases[] = {
         {"SELECT 1 + 1 AS x, 'a' AS y", "2,a"},
         {"SELECT upper('spate'), 7 % 4", "SPATE,3"},
+        /* inline tables: col1..., widened column types, aliases */
+        {"VALUES (1, 'a'), (2.5, NULL)", "1.0,a;2.5,NULL"},
+        {"SELECT t.x + 1 FROM VALUES 1, 2 AS t(x)", "2;3"},
+        {"SELECT name FROM clients JOIN VALUES (1), (3) AS v(k) ON id = k", "ann;cid"},
         {"SELECT id FROM clients UNION ALL SELECT cid FROM accounts", "1;1;1;2;3;3;4;NULL;NULL"},
         {"SELECT id FROM clients UNION SELECT cid FROM accounts", "1;2;3;4;NULL"},
         {"SELECT count(*) FROM (SELECT id FROM clients UNION ALL SELECT 9)", "5"},
@@ -348,6 +352,11 @@ Test(sql_join, set_operation_errors)
     cr_expect_null(spate_session_sql(fx.s, "SELECT id, name FROM clients EXCEPT SELECT cid FROM "
                                            "accounts"));
     cr_expect(strstr(spate_session_last_error(fx.s), "[NUM_COLUMNS_MISMATCH] EXCEPT can only"),
+              "%s", spate_session_last_error(fx.s));
+    cr_expect_null(spate_session_sql(fx.s, "VALUES (1, 2), (3)"));
+    cr_expect(strstr(spate_session_last_error(fx.s),
+                     "[INVALID_INLINE_TABLE.NUM_COLUMNS_MISMATCH] Invalid inline table. Inline "
+                     "table expected 2 columns but found 1 columns in row 1."),
               "%s", spate_session_last_error(fx.s));
     teardown(&fx);
 }

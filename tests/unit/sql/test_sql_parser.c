@@ -29,6 +29,9 @@ static const ok_case ok_cases[] = {
      "(select (items (star)) (from (join inner (stream orders (alias o)) (table clients (alias c)) "
      "(on (= (col o.client) (col c.id))))))"},
     {"SELECT * FROM STREAM orders", "(select (items (star)) (from (stream orders)))"},
+    {"VALUES (1, 'a'), (2, 'b')", "(values (row (int 1) (str 'a')) (row (int 2) (str 'b')))"},
+    {"SELECT * FROM VALUES 1, 2 AS t(x)",
+     "(select (items (star)) (from (values (int 1) (int 2) (alias t) (cols x))))"},
     {"SELECT * FROM (SELECT a FROM t) AS s (x) WHERE s.x = 1",
      "(select (items (star)) (from (subquery-rel (select (items (col a)) (from (table t))) (alias "
      "s) (cols x))) (where (= (col s.x) (int 1))))"},
