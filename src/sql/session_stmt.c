@@ -179,7 +179,18 @@ static bool set_stmt(sp_session *s, const sp_sql_node *st, char **err)
         return true;
     }
     char why[512];
+    /* The session zone takes effect at once, for the statements after. */
+    const sp_tz *tz = NULL;
+    if (!strcmp(key, "spate.sql.session.timeZone") &&
+        !(tz = sp_tz_get(st->b->str, why, sizeof why))) {
+        *err = sp_session_message("[INVALID_CONF_VALUE.TIME_ZONE] The value '%s' in the config "
+                                  "\"%s\" is invalid. Cannot resolve the given timezone. "
+                                  "SQLSTATE: 22022",
+                                  st->b->str, key);
+        return false;
+    }
     if (spate_conf_set(s->conf, key, st->b->str, why, sizeof why) == SPATE_OK) {
+        if (tz) s->tz = tz;
         fprintf(s->out, "%s\t%s\n", key, st->b->str);
         return true;
     }

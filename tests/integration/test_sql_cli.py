@@ -346,3 +346,17 @@ def test_union_of_file_streams_restarts(run_spate, tmp_path):
         "|sell|    7|\n"
         "+----+-----+\n"))
     assert (ckpt / "sources" / "0").is_dir() and (ckpt / "sources" / "1").is_dir()
+
+
+def test_set_time_zone_applies_to_later_statements(run_spate):
+    r = sql(run_spate, """
+        SELECT hour(TIMESTAMP '2020-01-01 00:00:00Z') AS h;
+        SET spark.sql.session.timeZone = America/Los_Angeles;
+        SELECT hour(TIMESTAMP '2020-01-01 00:00:00Z') AS h""")
+    assert r.returncode == 0, r.stderr
+    table = "+---+\n|  h|\n+---+\n|{:>3}|\n+---+\n"
+    assert r.stdout.decode() == (table.format(0) + "spate.sql.session.timeZone\tAmerica/Los_Angeles\n"
+                                 + table.format(16))
+    r = sql(run_spate, "SET spark.sql.session.timeZone = Nowhere/Land")
+    assert r.returncode == 1
+    assert "[INVALID_CONF_VALUE.TIME_ZONE] The value 'Nowhere/Land'" in r.stderr.decode()
