@@ -108,8 +108,9 @@ static sp_column *eval_size(const sp_sql_expr *e, const sp_colbatch *in, sp_sql_
     sp_sql_vec v;
     sp_sql_vec_new_spec(ctx, (sp_colspec){.type = SP_COL_I32}, in->length, &v);
     int32_t *out = sp_column_i32(v.c);
+    bool list = x->type == SP_COL_LIST || x->type == SP_COL_MAP;
     for (int64_t r = 0; r < in->length; r++) {
-        if (sp_column_valid(x, r)) {
+        if (list && sp_column_valid(x, r)) {
             out[r] = x->offsets[r + 1] - x->offsets[r];
         } else if (ctx->ansi) {
             sp_sql_vec_null(&v, r);
@@ -167,13 +168,14 @@ static sp_column *eval_extract(const sp_sql_expr *e, const sp_colbatch *in, sp_s
     sp_column *k = x ? sp_sql_expr_eval(e->children[1], in, ctx) : NULL;
     if (!k) return NULL;
     bool map = x->type == SP_COL_MAP, one_based = e->op == SP_SQL_F_ELEMENT_AT;
-    const sp_column *from = map ? &x->children[0].children[1] : &x->children[0];
+    bool list = map || x->type == SP_COL_LIST; /* else a NULL cast to the type: all null */
+    const sp_column *from = !list ? NULL : map ? &x->children[0].children[1] : &x->children[0];
     sp_sql_vec v;
     sp_sql_vec_new_type(ctx, e->type, in->length, &v);
     for (int64_t r = 0; r < in->length; r++) {
         int64_t at = -1;
         bool stop = false;
-        if (sp_column_valid(x, r) && sp_column_valid(k, r))
+        if (list && sp_column_valid(x, r) && sp_column_valid(k, r))
             at = map ? map_find(x, r, k, r)
                      : array_index(x, r, sp_sql_col_int(k, r), one_based, ctx, &stop);
         if (stop) return NULL;
@@ -192,11 +194,11 @@ static sp_column *eval_contains(const sp_sql_expr *e, const sp_colbatch *in, sp_
     sp_column *a = sp_sql_expr_eval(e->children[0], in, ctx);
     sp_column *x = a ? sp_sql_expr_eval(e->children[1], in, ctx) : NULL;
     if (!x) return NULL;
-    const sp_column *el = &a->children[0];
+    const sp_column *el = a->type == SP_COL_LIST ? &a->children[0] : NULL;
     sp_sql_vec v;
     sp_sql_vec_new_spec(ctx, (sp_colspec){.type = SP_COL_BOOL}, in->length, &v);
     for (int64_t r = 0; r < in->length; r++) {
-        if (!sp_column_valid(a, r) || !sp_column_valid(x, r)) {
+        if (!el || !sp_column_valid(a, r) || !sp_column_valid(x, r)) {
             sp_sql_vec_null(&v, r);
             continue;
         }

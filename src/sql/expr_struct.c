@@ -9,6 +9,13 @@ static sp_column *get_field(const sp_sql_expr *e, const sp_colbatch *in, sp_sql_
 {
     sp_column *s = sp_sql_expr_eval(e->children[0], in, ctx);
     if (!s) return NULL;
+    sp_sql_vec v;
+    if (s->type != SP_COL_STRUCT) { /* a NULL cast to the struct type: a column of nulls */
+        sp_sql_vec_new_type(ctx, e->type, in->length, &v);
+        for (int64_t r = 0; r < in->length; r++)
+            sp_sql_col_null_slot(v.b, v.c, r);
+        return sp_sql_vec_done(&v);
+    }
     if (e->ordinal < 0 || e->ordinal >= s->nchildren) {
         sp_sql_raise(ctx, 0, "INTERNAL_ERROR", "XX000", "struct field %d of %d", e->ordinal,
                      s->nchildren);
@@ -16,7 +23,6 @@ static sp_column *get_field(const sp_sql_expr *e, const sp_colbatch *in, sp_sql_
     }
     sp_column *f = &s->children[e->ordinal];
     if (s->null_count == 0) return f;
-    sp_sql_vec v;
     sp_sql_vec_new_type(ctx, e->type, in->length, &v);
     for (int64_t r = 0; r < in->length; r++) {
         if (sp_column_valid(s, r))

@@ -36,9 +36,29 @@ static const sp_column *gather(const sp_column *x, const sp_column *c, int64_t n
     return &b->cols[0];
 }
 
+/* No row: in's columns, and bool stand-ins for the generated ones (a
+ * collection that is a column of nulls without the list's layout). */
+static sp_colbatch *no_rows(const sp_colbatch *in, bool pos, const char *const *names,
+                            spate_arena *a)
+{
+    sp_colbatch *t = sp_colbatch_take(in, NULL, 0, a);
+    sp_coltype bt = SP_COL_BOOL;
+    sp_colbatch *e = sp_colbatch_new(a, 1, &bt, NULL, 1);
+    int ngen = pos ? 2 : 1, nc = in->ncols + ngen;
+    const sp_column **cols = spate_arena_alloc(a, sizeof *cols * (size_t)nc);
+    const char **nm = spate_arena_alloc(a, sizeof *nm * (size_t)nc);
+    for (int c = 0; c < nc; c++) {
+        cols[c] = c < in->ncols ? &t->cols[c] : &e->cols[0];
+        nm[c] = c < in->ncols ? in->cols[c].name : names[c - in->ncols];
+    }
+    return sp_colbatch_view(a, 0, nc, cols, nm);
+}
+
 sp_colbatch *sp_sql_generate(const sp_colbatch *in, const sp_column *x, bool pos,
                              const char *const *names, spate_arena *a)
 {
+    if (x->type != SP_COL_LIST && x->type != SP_COL_MAP) /* a NULL cast to ARRAY: no rows */
+        return no_rows(in, pos, names, a);
     int64_t n = in->length, total = 0;
     for (int64_t r = 0; r < n; r++)
         if (sp_column_valid(x, r)) total += x->offsets[r + 1] - x->offsets[r];

@@ -249,6 +249,11 @@ Test(sql_expr_nested, unsupported_uses_fail_cleanly)
          "ERR:[UNSUPPORTED_FEATURE] The feature is not supported: Grouping by ARRAY, MAP or "
          "STRUCT values. SQLSTATE: 0A000 (line 1, pos 56)"},
         {"split('a,b', ',')[0] = 'a'", "true"},
+        /* a NULL cast to a nested type is a column of nulls without the layout */
+        {"CAST(NULL AS STRUCT<a: INT>).a", "NULL"},
+        {"element_at(CAST(NULL AS ARRAY<INT>), 1)", "NULL"},
+        {"array_contains(CAST(NULL AS ARRAY<INT>), 1)", "NULL"},
+        {"size(CAST(NULL AS MAP<INT, INT>))", "NULL"},
     };
     check(cs, sizeof cs / sizeof cs[0]);
 }
@@ -284,6 +289,14 @@ Test(sql_expr_nested, generate_skips_null_rows_holding_elements)
         cr_expect_eq(sp_column_i64(&g->cols[3])[r], col[r]);
     }
     cr_expect_str_eq(g->cols[3].name, "col");
+    /* explode of a NULL cast to ARRAY: no row */
+    char *text = NULL, *err = NULL;
+    size_t len = 0;
+    FILE *o = open_memstream(&text, &len);
+    cr_assert(sp_session_run(sess, "SELECT 1 AS k, explode(CAST(NULL AS ARRAY<INT>))", o, &err));
+    fclose(o);
+    cr_expect_str_eq(text, "+---+---+\n|  k|col|\n+---+---+\n+---+---+\n");
+    free(text);
     spate_arena_destroy(a);
 }
 
