@@ -64,7 +64,25 @@ void sp_sql_csv_fill_pruned(const sp_sql_csv_scanner *s, sp_colbatch *b, int64_t
 
 static bool is_text(const sp_sql_csv_tok *t, const char *z, size_t zn)
 {
-    return t->n == zn && !memcmp(t->p, z, zn);
+    return t->n == zn && (zn == 0 || (t->p[0] == z[0] && !memcmp(t->p, z, zn)));
+}
+
+/* Integer.parseInt / Long.parseLong of 1 to 9 digits after an optional
+ * sign (no overflow possible); false: sp_sql_scan_int decides. */
+static inline bool short_int(const char *p, size_t n, int64_t *out)
+{
+    const char *e = p + n;
+    bool neg = n && *p == '-';
+    if (n && (*p == '-' || *p == '+')) p++;
+    if (e - p < 1 || e - p > 9) return false;
+    int64_t v = 0;
+    for (; p < e; p++) {
+        unsigned d = (unsigned)(unsigned char)*p - '0';
+        if (d > 9) return false;
+        v = v * 10 + d;
+    }
+    *out = neg ? -v : v;
+    return true;
 }
 
 /* Token t into field f of row row: strings, integers and doubles here, the
@@ -86,10 +104,12 @@ static bool put_token(sp_sql_csv_scanner *s, sp_colbatch *b, int f, int64_t row,
         return true;
     }
     case SP_SQL_INT:
-        if (!sp_sql_scan_int(t->p, t->n, INT32_MIN, INT32_MAX, &v)) return false;
+        if (!short_int(t->p, t->n, &v) && !sp_sql_scan_int(t->p, t->n, INT32_MIN, INT32_MAX, &v))
+            return false;
         sp_column_i32(c)[row] = (int32_t)v;
         return true;
     case SP_SQL_BIGINT:
+        if (short_int(t->p, t->n, &sp_column_i64(c)[row])) return true;
         return sp_sql_scan_int(t->p, t->n, INT64_MIN, INT64_MAX, &sp_column_i64(c)[row]);
     case SP_SQL_DOUBLE:
         if (is_text(t, s->o.nan_value, s->nan_len) || is_text(t, s->o.positive_inf, s->pinf_len) ||

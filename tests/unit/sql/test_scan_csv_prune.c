@@ -212,6 +212,36 @@ Test(scan_csv_prune, tokens_across_64_byte_blocks)
     done(&r);
 }
 
+Test(scan_csv_prune, integer_tokens_short_and_long)
+{
+    static const struct {
+        const char *text, *want; /* INT column, then BIGINT */
+    } cases[] = {
+        {"+5,+5\n", "5|5;"},
+        {"-0,-0\n", "0|0;"},
+        {"123456789,-987654321\n", "123456789|-987654321;"},
+        {"1234567890,12345678901\n", "1234567890|12345678901;"},
+        {"-2147483648,-9223372036854775808\n", "-2147483648|-9223372036854775808;"},
+        {"2147483648,9223372036854775808\n", "<null>|<null>;"},
+        {"-,+\n", "<null>|<null>;"},
+        {"1a,0x1\n", "<null>|<null>;"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        prune_run r;
+        scan(&r, "a INT, b BIGINT", "PERMISSIVE", "*", cases[i].text, 4);
+        cr_assert_eq(r.rows, 1, "%s", r.err);
+        char got[128], buf[64];
+        const sp_column *b = &r.b->cols[1];
+        if (sp_column_valid(b, 0))
+            snprintf(buf, sizeof buf, "%lld", (long long)sp_column_i64(b)[0]);
+        else
+            snprintf(buf, sizeof buf, "<null>");
+        snprintf(got, sizeof got, "%s|%s;", cell(&r, 0, 0, buf + 32, 32), buf);
+        cr_expect_str_eq(got, cases[i].want, "%s", cases[i].text);
+        done(&r);
+    }
+}
+
 Test(scan_csv_prune, integers_and_simple_doubles)
 {
     static const struct {
