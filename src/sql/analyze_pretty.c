@@ -71,6 +71,12 @@ static const char *func(sp_analyzer *az, const sp_sql_node *n)
     /* JsonToStructs prints its input only, not the schema nor options */
     if (!strcmp(name, "from_json") && n->list2.n > 1)
         return sp_az_printf(az, "from_json(%s)", pretty(az, n->list2.items[0]));
+    /* the default format is an argument of the expression Spark names */
+    bool unix = !strcmp(name, "unix_timestamp") || !strcmp(name, "to_unix_timestamp") ||
+                !strcmp(name, "from_unixtime");
+    if (unix && n->list2.n <= 1)
+        return sp_az_printf(az, "%s(%s, yyyy-MM-dd HH:mm:ss)", name,
+                            n->list2.n ? pretty(az, n->list2.items[0]) : "current_timestamp()");
     return sp_az_printf(az, "%s(%s%s)", name, (n->flags & SQL_F_DISTINCT) ? "DISTINCT " : "",
                         list(az, &n->list2));
 }

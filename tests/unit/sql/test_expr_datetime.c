@@ -308,12 +308,14 @@ Test(sql_expr_datetime, column_names)
     make_table(s, "ts", "t TIMESTAMP", "2016-04-08 13:05:09\n");
     spate_dataframe *df =
         spate_session_sql(s, "SELECT date_format(t, 'yyyy-MM-dd'), current_timestamp, now(), "
-                             "date_trunc('HOUR', t), to_date(t) FROM ts");
+                             "date_trunc('HOUR', t), to_date(t), unix_timestamp(t), "
+                             "from_unixtime(0) FROM ts");
     cr_assert(df, "%s", spate_session_last_error(s));
     cr_expect_str_eq(spate_dataframe_schema(df),
                      "`date_format(t, yyyy-MM-dd)` STRING,`current_timestamp()` TIMESTAMP NOT "
                      "NULL,`now()` TIMESTAMP NOT NULL,`date_trunc(HOUR, t)` TIMESTAMP,`to_date(t)` "
-                     "DATE");
+                     "DATE,`unix_timestamp(t, yyyy-MM-dd HH:mm:ss)` BIGINT,"
+                     "`from_unixtime(0, yyyy-MM-dd HH:mm:ss)` STRING");
     close_session(s);
 }
 
