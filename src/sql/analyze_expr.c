@@ -378,6 +378,8 @@ static sp_sql_expr *expr_node(sp_analyzer *az, const sp_az_scope *s, const sp_sq
         return sp_az_cast_node(az, s, n, err);
     case SQL_FUNC:
         return sp_az_func(az, s, n, err);
+    case SQL_SUBQUERY:
+        return sp_az_scalar_ref(az, s, n, err);
     default:
         return sp_az_fail(
             az, err, n->off, "INTERNAL_ERROR", "message",

@@ -173,6 +173,7 @@ sp_plan *sp_az_make_project(sp_analyzer *az, sp_plan *child, sp_sql_expr **exprs
 /* Whether star (qualifier parts) selects column c of p. */
 static bool star_takes(sp_analyzer *az, const sp_sql_node *star, const sp_plan_attr *c)
 {
+    if (sp_az_is_scalar_attr(c)) return false;
     if (!star->list.n) return true;
     const char *q = star->list.items[star->list.n - 1]->str;
     return c->qualifier && sp_az_name_eq(az, c->qualifier, q);

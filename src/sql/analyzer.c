@@ -39,11 +39,12 @@ static sp_plan *fail_release(sp_plan *p)
     return NULL;
 }
 
-static sp_plan *select_(sp_analyzer *az, const sp_sql_node *s, const sp_az_cte *ctes,
-                        sp_sql_error *err)
+static sp_plan *select_body(sp_analyzer *az, const sp_sql_node *s, const sp_az_cte *ctes,
+                            sp_sql_error *err)
 {
     sp_plan *from = s->a ? sp_az_relation(az, s->a, ctes, err) : one_row(az), *p = from;
     if (!from) return NULL;
+    if (!sp_az_join_scalars(az, &from, s, ctes, err)) return fail_release(from);
     bool failed = false;
     const sp_sql_node *where =
         s->b ? sp_az_predicate_subqueries(az, &from, s->b, ctes, &failed, err) : NULL;
@@ -57,6 +58,17 @@ static sp_plan *select_(sp_analyzer *az, const sp_sql_node *s, const sp_az_cte *
             : sp_analyze_project(az, p, &s->list, err);
     if (!p) return fail_release(from);
     return (s->flags & SQL_F_DISTINCT) ? distinct(az, p) : p;
+}
+
+/* A SELECT, with its own scalar subqueries (a subquery's SELECT too). */
+static sp_plan *select_(sp_analyzer *az, const sp_sql_node *s, const sp_az_cte *ctes,
+                        sp_sql_error *err)
+{
+    struct sp_az_scalar *outer = az->scalars;
+    az->scalars = NULL;
+    sp_plan *p = select_body(az, s, ctes, err);
+    az->scalars = outer;
+    return p;
 }
 
 static const char *ordinal_word(sp_analyzer *az, int i)

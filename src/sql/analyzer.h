@@ -43,6 +43,9 @@ typedef struct sp_analyzer {
      * position; without it only err->offset is set. */
     const char *text;
     size_t text_len;
+    /* The scalar subqueries of the SELECT being analyzed, joined below it
+     * (analyze_scalar.c); NULL: none. */
+    struct sp_az_scalar *scalars;
 } sp_analyzer;
 
 /* A query (SQL_QUERY, SQL_SELECT or SQL_SETOP node) to an analyzed plan, or

@@ -131,6 +131,18 @@ sp_plan *sp_az_relation(sp_analyzer *az, const sp_sql_node *r, const sp_az_cte *
                         sp_sql_error *err);
 /* An inline table (SQL_VALUES, analyze_values.c), its columns col1... */
 sp_plan *sp_az_values(sp_analyzer *az, const sp_sql_node *n, sp_sql_error *err);
+/* Scalar subqueries (analyze_scalar.c): the (SELECT ...) expressions of a
+ * SELECT's items and WHERE, outside aggregates, each analyzed and joined to
+ * *from as a left outer join of at most one row (SCALAR_SUBQUERY_TOO_MANY_ROWS
+ * at run time otherwise), its column hidden from `*`; az remembers them for
+ * sp_az_scalar_ref. False with err set (*from still to be released). */
+bool sp_az_join_scalars(sp_analyzer *az, sp_plan **from, const sp_sql_node *select,
+                        const sp_az_cte *ctes, sp_sql_error *err);
+/* The column of scalar subquery n in scope s, or an error. */
+sp_sql_expr *sp_az_scalar_ref(sp_analyzer *az, const sp_az_scope *s, const sp_sql_node *n,
+                              sp_sql_error *err);
+/* Whether attribute a is a scalar subquery's hidden column. */
+bool sp_az_is_scalar_attr(const sp_plan_attr *a);
 /* A JOIN node of l and rt, without condition: the output l's columns then
  * rt's (nullable on an outer join's optional side; a semi or anti join's
  * callers set nout to l's). */

@@ -38,6 +38,7 @@ typedef struct sp_join_spec {
     sp_sql_expr **probe_keys; /* over the probe side's batch */
     sp_sql_expr **build_keys; /* over the build side's batch */
     bool *null_safe;          /* per key: `<=>` (NULL matches NULL), else `=` */
+    bool single_row;          /* a scalar subquery's: more than one build row fails */
     sp_sql_expr *residual;    /* over the joined batch (left, right); NULL: none */
     const char **names;       /* the joined batch's columns (left, right) */
 } sp_join_spec;

@@ -116,6 +116,7 @@ sp_join_spec *sp_join_plan(const sp_plan *j, int index, spate_arena *a)
     memset(s, 0, sizeof *s);
     s->index = index;
     s->kind = probe_kind(j->join);
+    s->single_row = j->single_row;
     s->probe_is_left = sp_join_probe_child(j, unused, sizeof unused) == l;
     s->build = s->probe_is_left ? r : l;
     s->nprobe = s->probe_is_left ? l->nout : r->nout;

@@ -12,6 +12,7 @@
 #include "sql/type_column.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -94,6 +95,14 @@ sp_join_table *sp_join_table_build(const sp_join_spec *spec, sp_colbatch *const 
     all[nbatches] = null_row(spec->build, t->arena);
     t->rows = sp_colbatch_concat((const sp_colbatch *const *)all, nbatches + 1, t->arena);
     t->null_row = (int32_t)(t->rows->length - 1);
+    if (spec->single_row && t->null_row > 1) {
+        ctx->failed = true;
+        snprintf(ctx->error, sizeof ctx->error,
+                 "[SCALAR_SUBQUERY_TOO_MANY_ROWS] More than one row returned by a subquery used "
+                 "as an expression. SQLSTATE: 21000");
+        sp_join_table_free(t);
+        return NULL;
+    }
     t->nkeys = spec->nkeys;
     t->null_safe = spec->null_safe;
     t->keys = spate_arena_alloc(t->arena, sizeof *t->keys * (size_t)(spec->nkeys + 1));

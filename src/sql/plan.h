@@ -102,6 +102,7 @@ struct sp_plan {
     int64_t limit; /* LIMIT */
 
     sp_plan_join_kind join; /* JOIN */
+    bool single_row;        /* JOIN: the right side is a scalar subquery's (at most one row) */
 
     int nrows; /* VALUES: rows[r][c], c < nout */
     sp_sql_expr ***rows;

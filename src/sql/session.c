@@ -95,7 +95,8 @@ sp_analyzer sp_session_analyzer(sp_session *s, spate_arena *a, const char *text)
                       s->tz,
                       &s->next_id,
                       text,
-                      text ? strlen(text) : 0};
+                      text ? strlen(text) : 0,
+                      NULL};
     return az;
 }
 

@@ -147,6 +147,9 @@ const sp_sql_condition sp_sql_conditions[] = {
     {"INVALID_INLINE_TABLE", "NUM_COLUMNS_MISMATCH", NULL,
      "Inline table expected <expectedNumCols> columns but found <actualNumCols> columns in row "
      "<rowIndex>."},
+    {"INVALID_SUBQUERY_EXPRESSION", NULL, "42823", "Invalid subquery:"},
+    {"INVALID_SUBQUERY_EXPRESSION", "SCALAR_SUBQUERY_RETURN_MORE_THAN_ONE_OUTPUT_COLUMN", NULL,
+     "Scalar subquery must return only one column, but got <number>."},
     {"INVALID_SCHEMA", NULL, "42K07",
      "The input schema <inputSchema> is not a valid schema string."},
     {"INVALID_SCHEMA", "NON_STRING_LITERAL", NULL,

@@ -306,6 +306,12 @@ Test(sql_join, predicate_subqueries)
         {"SELECT count(*) FROM clients WHERE NOT EXISTS (SELECT 1 FROM accounts WHERE balance = "
          "7)",
          "0"},
+        /* scalar subqueries: one value, NULL for no row, hidden from `*` */
+        {"SELECT name, (SELECT max(balance) FROM accounts) AS top FROM clients WHERE id = 1",
+         "ann,20"},
+        {"SELECT * FROM clients WHERE id = (SELECT min(cid) FROM accounts)", "1,ann"},
+        {"SELECT name FROM clients WHERE id > (SELECT cid FROM accounts WHERE balance > 99)", ""},
+        {"SELECT (SELECT 1) + (SELECT 2)", "3"},
     };
     fixture fx;
     setup(&fx);
@@ -353,6 +359,17 @@ Test(sql_join, set_operation_errors)
                                            "accounts"));
     cr_expect(strstr(spate_session_last_error(fx.s), "[NUM_COLUMNS_MISMATCH] EXCEPT can only"),
               "%s", spate_session_last_error(fx.s));
+    cr_expect_null(spate_session_sql(fx.s, "SELECT (SELECT 1, 2)"));
+    cr_expect(strstr(spate_session_last_error(fx.s),
+                     "[INVALID_SUBQUERY_EXPRESSION.SCALAR_SUBQUERY_RETURN_MORE_THAN_ONE_OUTPUT_"
+                     "COLUMN] Invalid subquery: Scalar subquery must return only one column, but "
+                     "got 2."),
+              "%s", spate_session_last_error(fx.s));
+    spate_dataframe *many = spate_session_sql(fx.s, "SELECT (SELECT cid FROM accounts) AS c");
+    cr_assert(many, "%s", spate_session_last_error(fx.s));
+    cr_expect_null(spate_dataframe_collect(many));
+    cr_expect(strstr(spate_session_last_error(fx.s), "[SCALAR_SUBQUERY_TOO_MANY_ROWS]"), "%s",
+              spate_session_last_error(fx.s));
     cr_expect_null(spate_session_sql(fx.s, "VALUES (1, 2), (3)"));
     cr_expect(strstr(spate_session_last_error(fx.s),
                      "[INVALID_INLINE_TABLE.NUM_COLUMNS_MISMATCH] Invalid inline table. Inline "
