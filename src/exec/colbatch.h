@@ -185,6 +185,9 @@ void sp_col_reserve(sp_colbatch *b, sp_column *c, int64_t rows);
 /* sp_column_set_null and sp_column_append_bytes on any column, child or not. */
 void sp_col_set_null(sp_colbatch *b, sp_column *c, int64_t row);
 void sp_col_append_bytes(sp_colbatch *b, sp_column *c, const void *p, size_t len);
+/* Row row of c (appended in order) as a null: a varlen or list row
+ * appended empty, a struct's fields given slots. */
+void sp_col_append_null(sp_colbatch *b, sp_column *c, int64_t row);
 /* Copies rows [from, from + n) of src into rows [at, at + n) of dst (same
  * spec; dst holds at + n rows; a varlen or list dst has at rows appended). */
 void sp_col_copy_rows(sp_colbatch *b, sp_column *dst, int64_t at, const sp_column *src,
@@ -224,7 +227,9 @@ const char *sp_coltype_arrow_format(sp_coltype t);
  * filter's selection applied. */
 sp_colbatch *sp_colbatch_take(const sp_colbatch *in, const int32_t *sel, int64_t n, spate_arena *a);
 /* One batch (in a) of the rows of batches[0..n) (n >= 1, all of the same
- * columns), in order. */
+ * columns), in order; the columns are the first non-empty batch's, and a
+ * column of another type in another batch (a stand-in, such as a bool
+ * column for a nested type) gives NULL rows. */
 sp_colbatch *sp_colbatch_concat(const sp_colbatch *const *batches, size_t n, spate_arena *a);
 /* A batch of length rows whose columns are copies of the column structs
  * cols[0..ncols) (their buffers are shared, not copied: they must outlive

@@ -98,6 +98,26 @@ void sp_col_list_end(sp_column *c, int64_t n)
     c->str_rows++;
 }
 
+static void null_slot(sp_colbatch *b, sp_column *c, int64_t row)
+{
+    sp_col_reserve(b, c, row + 1);
+    if (sp_coltype_is_varlen(c->type)) {
+        sp_col_append_bytes(b, c, "", 0);
+    } else if (c->type == SP_COL_LIST || c->type == SP_COL_MAP) {
+        sp_col_list_begin(b, c, 0);
+        sp_col_list_end(c, 0);
+    } else if (c->type == SP_COL_STRUCT) {
+        for (int i = 0; i < c->nchildren; i++)
+            null_slot(b, &c->children[i], row);
+    }
+}
+
+void sp_col_append_null(sp_colbatch *b, sp_column *c, int64_t row)
+{
+    null_slot(b, c, row);
+    sp_col_set_null(b, c, row);
+}
+
 static void copy_values(sp_colbatch *b, sp_column *dst, int64_t at, const sp_column *src,
                         int64_t from, int64_t n)
 {

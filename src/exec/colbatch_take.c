@@ -112,6 +112,11 @@ static void append_column(sp_colbatch *out, int c, const sp_colbatch *in, int64_
     const sp_column *ic = &in->cols[c];
     sp_column *oc = &out->cols[c];
     int64_t n = in->length;
+    if (ic->type != oc->type || ic->nchildren != oc->nchildren) {
+        for (int64_t i = 0; i < n; i++) /* a stand-in column of nulls (see concat) */
+            sp_col_append_null(out, oc, at + i);
+        return;
+    }
     if (sp_coltype_is_nested(ic->type)) {
         sp_col_copy_rows(out, oc, at, ic, 0, n);
         return;
@@ -135,10 +140,16 @@ static void append_column(sp_colbatch *out, int c, const sp_colbatch *in, int64_
 sp_colbatch *sp_colbatch_concat(const sp_colbatch *const *batches, size_t n, spate_arena *a)
 {
     assert(n >= 1);
+    /* The columns of the first batch with rows: an empty batch may stand in
+     * with other column types (a plan's empty output) and adds nothing; a
+     * column of another type in a later batch stands in for nulls (a join's
+     * null row) and adds NULL rows. */
     const sp_colbatch *first = batches[0];
     int64_t total = 0;
     for (size_t i = 0; i < n; i++)
         total += batches[i]->length;
+    for (size_t i = 0; i < n && first->length == 0; i++)
+        if (batches[i]->length) first = batches[i];
     sp_coltree *specs = spate_arena_alloc(a, sizeof *specs * (size_t)(first->ncols + 1));
     const char **names = spate_arena_alloc(a, sizeof *names * (size_t)(first->ncols + 1));
     for (int c = 0; c < first->ncols; c++) {
@@ -148,6 +159,7 @@ sp_colbatch *sp_colbatch_concat(const sp_colbatch *const *batches, size_t n, spa
     sp_colbatch *out = sp_colbatch_new_tree(a, first->ncols, specs, names, total);
     int64_t at = 0;
     for (size_t i = 0; i < n; i++) {
+        if (batches[i]->length == 0) continue;
         assert(batches[i]->ncols == first->ncols);
         for (int c = 0; c < first->ncols; c++)
             append_column(out, c, batches[i], at);

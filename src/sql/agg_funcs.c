@@ -62,6 +62,10 @@ spate_value sp_agg_col_value(const sp_column *c, int64_t r, spate_arena *a)
         if (a) return spate_bytes_copy(a, s, n);
         return (spate_value){SPATE_BYTES, (uint32_t)n, {.bytes = (const uint8_t *)s}};
     }
+    case SP_COL_LIST: /* not keyed or aggregated: the analyzer and the table refuse them */
+    case SP_COL_STRUCT:
+    case SP_COL_MAP:
+        return spate_null();
     default:
         return spate_i64(sp_sql_col_int(c, r));
     }

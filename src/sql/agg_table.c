@@ -16,6 +16,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #define XXH_INLINE_ALL
@@ -494,6 +495,13 @@ bool sp_agg_table_add(sp_agg_table *t, const sp_column *const *keys, const sp_co
                       int64_t nrows, const int32_t *sel, int64_t nsel, char *err, size_t err_size)
 {
     int64_t total = sel ? nsel : nrows;
+    for (int k = 0; k < t->nkeys; k++)
+        if (sp_coltype_is_nested(keys[k]->type)) { /* DISTINCT over an array, say */
+            snprintf(err, err_size,
+                     "[UNSUPPORTED_FEATURE] The feature is not supported: Grouping by ARRAY, MAP "
+                     "or STRUCT values. SQLSTATE: 0A000");
+            return false;
+        }
     for (int64_t base = 0; base < total; base += CHUNK) {
         int n = (int)(total - base < CHUNK ? total - base : CHUNK);
         t->dense = !sel;

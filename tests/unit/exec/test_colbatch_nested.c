@@ -317,3 +317,24 @@ Test(colbatch_nested, take_copies_structs_of_lists_inside_lists)
     cr_expect_eq(tl->offsets[3] - tl->offsets[2], 0);
     spate_arena_destroy(a);
 }
+
+/* concat: an empty batch of other column types adds nothing; a later
+ * batch's column of another type (a bool stand-in of nulls) adds NULLs. */
+Test(colbatch_nested, concat_takes_stand_in_columns_as_nulls)
+{
+    spate_arena *a = spate_arena_new();
+    sp_coltype bt = SP_COL_BOOL;
+    sp_colbatch *empty = sp_colbatch_new(a, 1, &bt, NULL, 1);
+    sp_colbatch *nulls = sp_colbatch_new(a, 1, &bt, NULL, 1);
+    sp_column_set_null(nulls, 0, 0);
+    sp_colbatch_set_length(nulls, 1);
+    sp_colbatch *lists = list_batch(a, 4);
+    const sp_colbatch *in[] = {empty, lists, nulls};
+    sp_colbatch *c = sp_colbatch_concat(in, 3, a);
+    cr_assert_eq(c->length, 5);
+    cr_expect_eq(c->cols[0].type, SP_COL_LIST);
+    cr_expect_eq(c->cols[0].null_count, 2);
+    cr_expect(!sp_column_valid(&c->cols[0], 4));
+    cr_expect_eq(c->cols[0].offsets[5], 4);
+    spate_arena_destroy(a);
+}

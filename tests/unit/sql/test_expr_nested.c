@@ -254,6 +254,13 @@ Test(sql_expr_nested, unsupported_uses_fail_cleanly)
         {"element_at(CAST(NULL AS ARRAY<INT>), 1)", "NULL"},
         {"array_contains(CAST(NULL AS ARRAY<INT>), 1)", "NULL"},
         {"size(CAST(NULL AS MAP<INT, INT>))", "NULL"},
+        {"DISTINCT xs FROM (SELECT array(1) AS xs)",
+         "ERR:[UNSUPPORTED_FEATURE] The feature is not supported: Grouping by ARRAY, MAP or "
+         "STRUCT values. SQLSTATE: 0A000"},
+        /* a join's null row stands in for the nested column as NULL */
+        {"xs FROM (SELECT 1 AS id) a LEFT JOIN (SELECT 2 AS id, array(1) AS xs) b "
+         "ON a.id = b.id",
+         "NULL"},
     };
     check(cs, sizeof cs / sizeof cs[0]);
 }
