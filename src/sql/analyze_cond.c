@@ -184,7 +184,12 @@ sp_sql_expr *sp_az_cast_node(sp_analyzer *az, const sp_az_scope *s, const sp_sql
                                                    : SP_SQL_CAST_LEGACY;
     if (sp_sql_can_cast_mode(x->type, t, mode)) {
         if (sp_sql_type_equal_ignore_nullable(x->type, t)) return x;
-        return sp_sql_expr_cast(az->arena, x, t);
+        sp_sql_expr *c = sp_sql_expr_cast(az->arena, x, t);
+        if (mode == SP_SQL_CAST_TRY) {
+            c->op = SP_SQL_CAST_OP_TRY;
+            c->nullable = true;
+        }
+        return c;
     }
     sp_sql_cast_error(az->arena, sp_az_pretty(az, n->a), x->type, t, mode, (int)n->off, &te);
     const char *sql = sp_az_sql_expr(az, n), *from = sp_az_type_sql(az, x->type),

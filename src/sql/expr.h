@@ -36,7 +36,7 @@
 typedef enum sp_sql_expr_kind {
     SP_SQL_E_COLUMN,  /* input column by ordinal */
     SP_SQL_E_LITERAL, /* lit */
-    SP_SQL_E_CAST,    /* CAST(child AS type) */
+    SP_SQL_E_CAST,    /* CAST(child AS type); op SP_SQL_CAST_OP_TRY: TRY_CAST */
     SP_SQL_E_NEG,     /* -child */
     SP_SQL_E_ARITH,   /* op: sp_sql_arith_op */
     SP_SQL_E_CMP,     /* op: sp_sql_cmp_op */
@@ -51,6 +51,10 @@ typedef enum sp_sql_expr_kind {
     SP_SQL_E_RLIKE, /* children: value, pattern (PCRE2) */
     SP_SQL_E_FUNC,  /* op: sp_sql_func */
 } sp_sql_expr_kind;
+
+/* A CAST node's op: TRY_CAST casts with ANSI's rules, a value it cannot cast
+ * becoming NULL instead of an error (errors of its argument still raise). */
+enum { SP_SQL_CAST_OP_TRY = 1 };
 
 typedef enum sp_sql_cmp_op {
     SP_SQL_CMP_EQ,

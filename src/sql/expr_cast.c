@@ -137,7 +137,11 @@ static bool to_integral(cast_job *j, int64_t r)
         v = sp_sql_col_int(j->x, r);
         ok = v >= lo && v <= hi;
     }
-    if (!ok && j->ctx->ansi && overflow(j, r)) return false;
+    if (!ok && j->ctx->ansi) {
+        if (overflow(j, r)) return false;
+        sp_sql_vec_null(j->v, r); /* a row whose error does not count: TRY_CAST */
+        return true;
+    }
     sp_sql_put_int(j->v->c, r, v);
     return true;
 }
@@ -348,6 +352,15 @@ sp_column *sp_sql_eval_cast(const sp_sql_expr *e, const sp_colbatch *in, sp_sql_
     if (!x) return NULL;
     sp_sql_vec v;
     sp_sql_vec_new(ctx, e->type, in->length, &v);
+    sp_sql_eval_ctx tctx; /* TRY_CAST: ANSI rules, no row's error counts */
+    if (e->op == SP_SQL_CAST_OP_TRY) {
+        tctx = *ctx;
+        tctx.ansi = true;
+        uint8_t *none = spate_arena_alloc(ctx->arena, (size_t)(in->length / 8 + 1));
+        memset(none, 0, (size_t)(in->length / 8 + 1));
+        tctx.active = none;
+        ctx = &tctx;
+    }
     cast_job j = {e, x, &v, ctx};
     if (sp_coltype_is_varlen(v.c->type)) return to_text(&j);
     if (e->children[0]->type->id == SP_SQL_NULL) {
