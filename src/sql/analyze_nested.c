@@ -358,7 +358,7 @@ sp_plan *sp_az_generate(sp_analyzer *az, sp_plan *child, const sp_sql_list *item
     g->exprs[0] = x;
     g->gen_pos = pos;
     g->out = spate_arena_alloc(az->arena, sizeof *g->out * (size_t)(child->nout + 3));
-    memcpy(g->out, child->out, sizeof *g->out * (size_t)child->nout);
+    if (child->nout) memcpy(g->out, child->out, sizeof *g->out * (size_t)child->nout);
     int n = child->nout;
     const sp_sql_node *it = items->items[*item];
     const char *alias = it->kind == SQL_ALIAS ? it->str : NULL;
