@@ -20,8 +20,8 @@ sp_plan *sp_az_make_join(sp_analyzer *az, sp_plan *l, sp_plan *rt, sp_plan_join_
     j->streaming = l->streaming || rt->streaming;
     j->nout = l->nout + rt->nout;
     j->out = spate_arena_alloc(az->arena, sizeof *j->out * (size_t)(j->nout ? j->nout : 1));
-    memcpy(j->out, l->out, sizeof *j->out * (size_t)l->nout);
-    memcpy(j->out + l->nout, rt->out, sizeof *j->out * (size_t)rt->nout);
+    if (l->nout) memcpy(j->out, l->out, sizeof *j->out * (size_t)l->nout);
+    if (rt->nout) memcpy(j->out + l->nout, rt->out, sizeof *j->out * (size_t)rt->nout);
     bool left_opt = kind == SP_JOIN_RIGHT_OUTER || kind == SP_JOIN_FULL_OUTER;
     bool right_opt = kind == SP_JOIN_LEFT_OUTER || kind == SP_JOIN_FULL_OUTER;
     for (int i = 0; i < j->nout; i++)

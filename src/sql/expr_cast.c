@@ -346,6 +346,22 @@ static sp_column *to_text(cast_job *j)
     return sp_sql_vec_done(j->v);
 }
 
+/* INT or BIGINT to DOUBLE (never fails): one loop, NULLs copied. */
+static bool widen_to_double(const sp_column *x, sp_sql_vec *v)
+{
+    if (v->c->type != SP_COL_F64 || (x->type != SP_COL_I32 && x->type != SP_COL_I64)) return false;
+    double *o = sp_column_f64(v->c);
+    if (x->type == SP_COL_I32)
+        for (int64_t r = 0; r < v->n; r++)
+            o[r] = (double)sp_column_i32(x)[r];
+    else
+        for (int64_t r = 0; r < v->n; r++)
+            o[r] = (double)sp_column_i64(x)[r];
+    for (int64_t r = 0; x->validity && r < v->n; r++)
+        if (!sp_column_valid(x, r)) sp_sql_vec_null(v, r);
+    return true;
+}
+
 sp_column *sp_sql_eval_cast(const sp_sql_expr *e, const sp_colbatch *in, sp_sql_eval_ctx *ctx)
 {
     sp_column *x = sp_sql_expr_eval(e->children[0], in, ctx);
@@ -363,6 +379,7 @@ sp_column *sp_sql_eval_cast(const sp_sql_expr *e, const sp_colbatch *in, sp_sql_
     }
     cast_job j = {e, x, &v, ctx};
     if (sp_coltype_is_varlen(v.c->type)) return to_text(&j);
+    if (widen_to_double(x, &v)) return sp_sql_vec_done(&v);
     if (e->children[0]->type->id == SP_SQL_NULL) {
         for (int64_t r = 0; r < v.n; r++)
             sp_sql_vec_null(&v, r);

@@ -36,6 +36,10 @@ typedef struct sp_source_env {
     const spate_conf *conf;
     int64_t (*now_ms)(void *clock_ud); /* the query's clock (manual in tests) */
     void *clock_ud;
+    /* The checkpoint is removed at stop and never read by another run (a
+     * query without checkpointLocation, a static read): nothing in it
+     * needs to reach the disk, so its logs skip fsync. */
+    bool temporary;
 } sp_source_env;
 
 /* A source's validated definition: what analysis needs. */

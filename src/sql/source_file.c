@@ -393,7 +393,7 @@ sp_source *sp_source_file_open(const sp_source_def *d, const sp_source_env *env,
     }
     f->o.parse.required = d->required;
     sp_file_listing_init(&f->listing, f->dir, name_filter, f);
-    if (sp_file_log_open(&f->log, env->checkpoint_dir, errstr, n) != SPATE_OK) {
+    if (sp_file_log_open(&f->log, env->checkpoint_dir, env->temporary, errstr, n) != SPATE_OK) {
         file_close(&f->base);
         return NULL;
     }

@@ -58,12 +58,13 @@ static bool load_entry(sp_file_log *l, int64_t id, char *errstr, size_t n)
     return true;
 }
 
-spate_err sp_file_log_open(sp_file_log *l, const char *dir, char *errstr, size_t n)
+spate_err sp_file_log_open(sp_file_log *l, const char *dir, bool temporary, char *errstr, size_t n)
 {
     memset(l, 0, sizeof *l);
     if (!dir) return SPATE_OK;
     l->on_disk = true;
     sp_entry_log_init(&l->log, dir, "", "filesource", 1);
+    l->log.nosync = temporary;
     int64_t *ids = NULL;
     int count = sp_entry_log_list(&l->log, &ids);
     if (count < 0) {

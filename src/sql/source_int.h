@@ -104,8 +104,9 @@ typedef struct sp_file_log {
 } sp_file_log;
 
 /* Loads every entry of dir (NULL: no disk); an error names a damaged or
- * missing entry. */
-spate_err sp_file_log_open(sp_file_log *l, const char *dir, char *errstr, size_t n);
+ * missing entry. temporary: entries are written without fsync
+ * (sp_source_env.temporary). */
+spate_err sp_file_log_open(sp_file_log *l, const char *dir, bool temporary, char *errstr, size_t n);
 /* Writes entry l->n listing files (copied) and keeps it. */
 spate_err sp_file_log_add(sp_file_log *l, const sp_file_entry *files, size_t nfiles, char *errstr,
                           size_t n);
