@@ -354,6 +354,16 @@ static bool other_expr(out *o, const sp_sql_node *n)
     return true;
 }
 
+/* A relation's alias and its column names: " (alias s) (cols x y)". */
+static void alias_cols(out *o, const sp_sql_node *n)
+{
+    opt_alias(o, n->str);
+    if (!n->list.n) return;
+    put(o, " (cols");
+    name_list(o, &n->list);
+    put(o, ")");
+}
+
 static bool relation(out *o, const sp_sql_node *n)
 {
     switch (n->kind) {
@@ -365,22 +375,12 @@ static bool relation(out *o, const sp_sql_node *n)
     case SQL_SUBQUERY_REL:
         open_tag(o, "subquery-rel ");
         node(o, n->a);
-        opt_alias(o, n->str);
-        if (n->list.n) {
-            put(o, " (cols");
-            name_list(o, &n->list);
-            put(o, ")");
-        }
+        alias_cols(o, n);
         break;
     case SQL_VALUES:
         open_tag(o, "values");
         items(o, &n->list2);
-        opt_alias(o, n->str);
-        if (n->list.n) {
-            put(o, " (cols");
-            name_list(o, &n->list);
-            put(o, ")");
-        }
+        alias_cols(o, n);
         break;
     case SQL_TVF:
         open_tag(o, "tvf ");
