@@ -153,7 +153,8 @@ SPATE_API spate_dataframe *spate_grouped_count(spate_grouped_data *g);
  * NULL, "left_outer", "right_outer", "full_outer", "left_semi", "left_anti",
  * "cross", and Spark's other spellings). A stream joins a static dataframe
  * (the static side read again for each batch) with the types Spark allows;
- * two streams cannot be joined yet. A full outer join does not run yet. */
+ * two streams cannot be joined yet. A full outer join runs between static
+ * dataframes. */
 SPATE_API spate_dataframe *spate_dataframe_join(spate_dataframe *df, spate_dataframe *other,
                                                 const char *on, const char *how);
 /* The same joined on the column called using (Spark's join(right, usingColumn)). */

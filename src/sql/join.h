@@ -50,6 +50,12 @@ typedef struct sp_join_table sp_join_table;
  * streams, a full outer join). */
 const sp_plan *sp_join_probe_child(const sp_plan *j, char *err, size_t err_size);
 
+/* A copy of e (made in a) whose column ordinals below nleft move by
+ * left_shift and the others by right_shift: a join condition over another
+ * column order. */
+sp_sql_expr *sp_join_remap(spate_arena *a, const sp_sql_expr *e, int nleft, int left_shift,
+                           int right_shift);
+
 /* Plans JOIN node j (whose probe side sp_join_probe_child accepted) in a. */
 sp_join_spec *sp_join_plan(const sp_plan *j, int index, spate_arena *a);
 

@@ -45,16 +45,16 @@ static int sides(const sp_sql_expr *e, int nleft)
     return s;
 }
 
-/* A copy of e with every column ordinal moved by shift. */
-static sp_sql_expr *shifted(spate_arena *a, const sp_sql_expr *e, int shift)
+sp_sql_expr *sp_join_remap(spate_arena *a, const sp_sql_expr *e, int nleft, int left_shift,
+                           int right_shift)
 {
     sp_sql_expr *c = spate_arena_alloc(a, sizeof *c);
     *c = *e;
-    if (e->kind == SP_SQL_E_COLUMN) c->ordinal += shift;
+    if (e->kind == SP_SQL_E_COLUMN) c->ordinal += e->ordinal < nleft ? left_shift : right_shift;
     if (e->nchildren) {
         c->children = spate_arena_alloc(a, sizeof *c->children * (size_t)e->nchildren);
         for (int i = 0; i < e->nchildren; i++)
-            c->children[i] = shifted(a, e->children[i], shift);
+            c->children[i] = sp_join_remap(a, e->children[i], nleft, left_shift, right_shift);
     }
     return c;
 }
@@ -137,7 +137,7 @@ sp_join_spec *sp_join_plan(const sp_plan *j, int index, spate_arena *a)
     s->build_keys = s->probe_is_left ? c.right_keys : c.left_keys;
     sp_sql_expr **right_keys = s->probe_is_left ? s->build_keys : s->probe_keys;
     for (int k = 0; k < c.nkeys; k++)
-        right_keys[k] = shifted(a, right_keys[k], -l->nout);
+        right_keys[k] = sp_join_remap(a, right_keys[k], l->nout, 0, -l->nout);
     s->residual = c.residual;
     return s;
 }

@@ -72,6 +72,8 @@ static void key_info(sp_physical *ph, spate_arena *a)
 static const sp_plan *pre_bottom(const sp_plan *q, char *err, size_t err_size)
 {
     while (q && (is_narrow(q) || q->kind == SP_PLAN_JOIN)) {
+        if (q->kind == SP_PLAN_JOIN && q->join == SP_JOIN_FULL_OUTER && !q->streaming)
+            return q; /* computed as a whole (static_input.c) */
         const sp_plan *below =
             q->kind == SP_PLAN_JOIN ? sp_join_probe_child(q, err, err_size) : q->child;
         if (!below) return NULL;

@@ -3,6 +3,7 @@
 
 #include "base/arena.h"
 #include "base/conf.h"
+#include "sql/join.h"
 #include "sql/static_exec.h"
 
 #include <stdio.h>
@@ -57,12 +58,52 @@ static spate_err run_plan(const sp_plan *p, sp_pool *pool, const spate_conf *con
     return SPATE_OK;
 }
 
+/* The rows of the right side of full outer join j that match no left row,
+ * with NULL for the left's columns: a left anti join of right with left
+ * under a projection (made in a). */
+static sp_plan *unmatched_right(const sp_plan *j, spate_arena *a)
+{
+    const sp_plan *l = j->child, *r = j->right;
+    sp_plan *anti = sp_plan_new(a, SP_PLAN_JOIN);
+    anti->child = (sp_plan *)r;
+    anti->right = (sp_plan *)l;
+    anti->join = SP_JOIN_LEFT_ANTI;
+    anti->nout = r->nout;
+    anti->out = r->out;
+    if (j->cond) anti->cond = sp_join_remap(a, j->cond, l->nout, r->nout, -l->nout);
+    sp_plan *p = sp_plan_new(a, SP_PLAN_PROJECT);
+    p->child = anti;
+    p->nexprs = p->nout = j->nout;
+    p->out = j->out;
+    p->exprs = spate_arena_alloc(a, sizeof *p->exprs * (size_t)(j->nout + 1));
+    for (int i = 0; i < j->nout; i++) {
+        const sp_plan_attr *at = i < l->nout ? &l->out[i] : &r->out[i - l->nout];
+        p->exprs[i] = i < l->nout ? sp_sql_expr_lit_null(a, at->type)
+                                  : sp_sql_expr_column(a, i - l->nout, at->name, at->expr_id,
+                                                       at->type, at->nullable);
+    }
+    return p;
+}
+
+/* FULL OUTER JOIN as Spark's batch plans give it: the left outer join's
+ * rows, then the right rows that matched none. */
+static spate_err full_outer(const sp_plan *j, sp_pool *pool, const spate_conf *conf,
+                            const sp_tz *tz, sp_static_input *in, char *err, size_t n)
+{
+    sp_plan *left = spate_arena_alloc(in->arena, sizeof *left);
+    *left = *j;
+    left->join = SP_JOIN_LEFT_OUTER;
+    spate_err e = run_plan(left, pool, conf, tz, in, err, n);
+    return e == SPATE_OK ? run_plan(unmatched_right(j, in->arena), pool, conf, tz, in, err, n) : e;
+}
+
 spate_err sp_static_input_compute(const sp_plan *p, sp_pool *pool, const spate_conf *conf,
                                   const sp_tz *tz, sp_static_input *in, char *err, size_t n)
 {
     memset(in, 0, sizeof *in);
     in->arena = spate_arena_new();
     if (p->kind == SP_PLAN_VALUES) return values(p, conf, tz, in, err, n);
+    if (p->kind == SP_PLAN_JOIN) return full_outer(p, pool, conf, tz, in, err, n);
     if (p->kind != SP_PLAN_UNION) return run_plan(p, pool, conf, tz, in, err, n);
     spate_err e = run_plan(p->child, pool, conf, tz, in, err, n);
     return e == SPATE_OK ? run_plan(p->right, pool, conf, tz, in, err, n) : e;

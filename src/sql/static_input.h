@@ -1,6 +1,7 @@
 /* static_input.h - the input of a static plan whose pre path does not end
  * at a table (physical.h): a FROM-less SELECT's one row (VALUES), a UNION
- * ALL of two plans, an aggregate a join reads. The node is computed first,
+ * ALL of two plans, an aggregate a join reads, a full outer join (its left
+ * outer join, then the right's unmatched rows). The node is computed first,
  * each child plan with sp_static_run, and its rows become the batch's
  * input as a memory table's would. Caller's thread. */
 #ifndef SP_SQL_STATIC_INPUT_H

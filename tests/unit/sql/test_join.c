@@ -76,6 +76,9 @@ Test(sql_join, static_join_types)
          "ann,10;ann,20;bob,NULL;cid,5;nobody,NULL"},
         {"SELECT name, cid, balance FROM clients RIGHT OUTER JOIN accounts ON id = cid",
          "NULL,4,7;NULL,NULL,1;ann,1,10;ann,1,20;cid,3,5"},
+        {"SELECT name, cid, balance FROM clients FULL OUTER JOIN accounts ON id = cid",
+         "NULL,4,7;NULL,NULL,1;ann,1,10;ann,1,20;bob,NULL,NULL;cid,3,5;nobody,NULL,NULL"},
+        {"SELECT count(*) FROM clients FULL JOIN accounts ON id = cid AND balance > 15", "8"},
         {"SELECT * FROM clients LEFT SEMI JOIN accounts ON id = cid", "1,ann;3,cid"},
         {"SELECT name FROM clients LEFT ANTI JOIN accounts ON id = cid", "bob;nobody"},
         {"SELECT count(*) FROM clients CROSS JOIN accounts", "20"},
@@ -112,6 +115,8 @@ Test(sql_join, using_columns)
     api_expect_rows(fx.s, "SELECT * FROM clients JOIN acc USING (id)", "1,ann,10;1,ann,20;3,cid,5");
     api_expect_rows(fx.s, "SELECT * FROM clients RIGHT JOIN acc USING (id)",
                     "1,ann,10;1,ann,20;3,cid,5;4,NULL,7;NULL,NULL,1");
+    api_expect_rows(fx.s, "SELECT * FROM clients FULL JOIN acc USING (id)",
+                    "1,ann,10;1,ann,20;2,bob,NULL;3,cid,5;4,NULL,7;NULL,NULL,1;NULL,nobody,NULL");
     cr_expect_null(spate_session_sql(fx.s, "SELECT * FROM clients JOIN acc USING (nope)"));
     cr_expect(strstr(spate_session_last_error(fx.s),
                      "[UNRESOLVED_USING_COLUMN_FOR_JOIN] USING column `nope` cannot be resolved "
