@@ -308,14 +308,17 @@ bool sp_az_struct_star(sp_analyzer *az, const sp_az_scope *s, const sp_sql_node 
     return true;
 }
 
-/* The generator call of item it (explode, posexplode), or NULL. */
-static const sp_sql_node *generator(const sp_sql_node *it, bool *pos)
+/* The generator call of item it (explode, posexplode and their _outer
+ * forms), or NULL. */
+static const sp_sql_node *generator(const sp_sql_node *it, bool *pos, bool *outer)
 {
     const sp_sql_node *f = it->kind == SQL_ALIAS ? it->a : it;
     if (f->kind != SQL_FUNC || f->list.n != 1) return NULL;
     const char *name = f->list.items[0]->str;
-    *pos = strcasecmp(name, "posexplode") == 0;
-    return *pos || strcasecmp(name, "explode") == 0 ? f : NULL;
+    *pos = !strncasecmp(name, "pos", 3);
+    if (*pos) name += 3;
+    *outer = !strcasecmp(name, "explode_outer");
+    return *outer || !strcasecmp(name, "explode") ? f : NULL;
 }
 
 static void gen_attr(sp_analyzer *az, sp_plan_attr *at, const char *name, const sp_sql_type *t,
@@ -327,19 +330,20 @@ static void gen_attr(sp_analyzer *az, sp_plan_attr *at, const char *name, const 
 sp_plan *sp_az_generate(sp_analyzer *az, sp_plan *child, const sp_sql_list *items, int *item,
                         sp_sql_error *err)
 {
-    bool pos = false, p2;
+    bool pos = false, p2, outer = false, o2;
     const sp_sql_node *f = NULL;
     *item = -1;
     for (uint32_t i = 0; i < items->n; i++) {
-        const sp_sql_node *g = generator(items->items[i], &p2);
+        const sp_sql_node *g = generator(items->items[i], &p2, &o2);
         if (!g) continue;
         if (f)
             return sp_az_fail(az, err, g->off, "UNSUPPORTED_FEATURE", "message",
                               "More than one generator in a SELECT", NULL);
-        f = g, pos = p2, *item = (int)i;
+        f = g, pos = p2, outer = o2, *item = (int)i;
     }
     if (!f) return child;
-    const char *fname = pos ? "posexplode" : "explode";
+    const char *fname =
+        pos ? (outer ? "posexplode_outer" : "posexplode") : (outer ? "explode_outer" : "explode");
     if (f->list2.n != 1)
         return sp_az_fail(az, err, f->off, "WRONG_NUM_ARGS.WITHOUT_SUGGESTION", "functionName",
                           sp_az_sql_id(az, &fname, 1), "expectedNum", "1", "actualNum",
@@ -357,17 +361,18 @@ sp_plan *sp_az_generate(sp_analyzer *az, sp_plan *child, const sp_sql_list *item
     g->exprs = spate_arena_alloc(az->arena, sizeof *g->exprs);
     g->exprs[0] = x;
     g->gen_pos = pos;
+    g->gen_outer = outer;
     g->out = spate_arena_alloc(az->arena, sizeof *g->out * (size_t)(child->nout + 3));
     if (child->nout) memcpy(g->out, child->out, sizeof *g->out * (size_t)child->nout);
     int n = child->nout;
     const sp_sql_node *it = items->items[*item];
     const char *alias = it->kind == SQL_ALIAS ? it->str : NULL;
-    if (pos) gen_attr(az, &g->out[n++], "pos", sp_sql_prim(SP_SQL_INT), false);
+    if (pos) gen_attr(az, &g->out[n++], "pos", sp_sql_prim(SP_SQL_INT), outer);
     if (t->id == SP_SQL_ARRAY) {
-        gen_attr(az, &g->out[n++], alias ? alias : "col", t->elem, t->contains_null);
+        gen_attr(az, &g->out[n++], alias ? alias : "col", t->elem, t->contains_null || outer);
     } else {
-        gen_attr(az, &g->out[n++], "key", t->elem, false);
-        gen_attr(az, &g->out[n++], alias ? alias : "value", t->value, t->contains_null);
+        gen_attr(az, &g->out[n++], "key", t->elem, outer);
+        gen_attr(az, &g->out[n++], alias ? alias : "value", t->value, t->contains_null || outer);
     }
     g->nout = n;
     return g;

@@ -54,8 +54,17 @@ static bool widen_column(sp_analyzer *az, const sp_sql_node *n, sp_plan *p, int 
         return false;
     }
     if (t->id == SP_SQL_NULL) t = sp_sql_prim(SP_SQL_STRING);
-    for (int r = 0; r < p->nrows; r++)
+    for (int r = 0; r < p->nrows; r++) {
+        bool same = sp_sql_type_equal_ignore_nullable(p->rows[r][c]->type, t);
+        if (!same && !sp_sql_type_is_atomic(t)) {
+            sp_az_fail(az, err, n->off, "UNSUPPORTED_FEATURE", "message",
+                       sp_az_printf(az, "an inline table column of %s values of other types",
+                                    sp_az_type_sql(az, t)),
+                       NULL);
+            return false;
+        }
         p->rows[r][c] = sp_az_cast(az, p->rows[r][c], t);
+    }
     p->out[c] = (sp_plan_attr){
         .name = p->out[c].name, .type = t, .nullable = nullable, .expr_id = sp_az_id(az)};
     return true;

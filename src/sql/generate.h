@@ -12,8 +12,10 @@
 
 /* The rows of in exploded by x (a list or map column of in's length): in's
  * columns, then [pos INT when pos], then the element (list) or key and
- * value (map), named names[0..) (pos's name first). Made in a. */
-sp_colbatch *sp_sql_generate(const sp_colbatch *in, const sp_column *x, bool pos,
+ * value (map), named names[0..) (pos's name first). outer (explode_outer):
+ * a NULL or empty collection gives one row whose generated columns are
+ * NULL. Made in a. */
+sp_colbatch *sp_sql_generate(const sp_colbatch *in, const sp_column *x, bool pos, bool outer,
                              const char *const *names, spate_arena *a);
 
 #endif

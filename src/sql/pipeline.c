@@ -35,6 +35,7 @@ static void make_step(sp_pipe_step *s, const sp_plan *q, spate_arena *a, int *nj
     if (q->kind == SP_PLAN_GENERATE) { /* names: the generated columns' */
         s->gen = sp_sql_fold(a, q->exprs[0]);
         s->gen_pos = q->gen_pos;
+        s->gen_outer = q->gen_outer;
         s->gen_in = q->child->nout;
         s->names = spate_arena_alloc(a, sizeof *s->names * (size_t)(q->nout + 1));
         for (int k = q->child->nout; k < q->nout; k++)
@@ -96,7 +97,7 @@ static sp_colbatch *run_project(const sp_pipe_step *s, sp_colbatch *b, sp_sql_ev
 static sp_colbatch *run_generate(const sp_pipe_step *s, sp_colbatch *b, sp_sql_eval_ctx *ctx)
 {
     sp_column *x = sp_sql_expr_eval(s->gen, b, ctx);
-    return x ? sp_sql_generate(b, x, s->gen_pos, s->names, ctx->arena) : NULL;
+    return x ? sp_sql_generate(b, x, s->gen_pos, s->gen_outer, s->names, ctx->arena) : NULL;
 }
 
 sp_colbatch *sp_pipeline_run(const sp_pipeline *p, sp_colbatch *b, sp_sql_eval_ctx *ctx)

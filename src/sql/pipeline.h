@@ -28,7 +28,7 @@ typedef struct sp_pipe_step {
     const char **names;
     const sp_join_spec *join; /* a join's probe: the table is ctx->joins[join->index] */
     sp_sql_expr *gen;         /* explode / posexplode (generate.h): the collection */
-    bool gen_pos;
+    bool gen_pos, gen_outer;
     int gen_in; /* the generate's input columns (its output: them, then the generated) */
 } sp_pipe_step;
 

@@ -156,7 +156,7 @@ static void put_node(sp_sql_sbuf *b, spate_arena *a, const sp_plan *p)
     case SP_PLAN_GENERATE: /* Generate explode(xs#1), false, [col#5] */
         sp_sql_sbuf_printf(b, "Generate %s(", p->gen_pos ? "posexplode" : "explode");
         put_expr(b, a, p->exprs[0]);
-        sp_sql_sbuf_printf(b, "), false, [");
+        sp_sql_sbuf_printf(b, "), %s, [", p->gen_outer ? "true" : "false");
         for (int i = p->child->nout; i < p->nout; i++)
             sp_sql_sbuf_printf(b, "%s%s#%lld", i > p->child->nout ? ", " : "", p->out[i].name,
                                (long long)p->out[i].expr_id);

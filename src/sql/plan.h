@@ -107,7 +107,8 @@ struct sp_plan {
     int nrows; /* VALUES: rows[r][c], c < nout */
     sp_sql_expr ***rows;
 
-    bool gen_pos; /* GENERATE: posexplode (out: the child's, [pos], col or key, value) */
+    bool gen_pos;   /* GENERATE: posexplode (out: the child's, [pos], col or key, value) */
+    bool gen_outer; /* GENERATE: explode_outer: a NULL or empty collection gives a NULL row */
 };
 
 /* A node of kind with no fields set, in a. */

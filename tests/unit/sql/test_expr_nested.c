@@ -285,7 +285,7 @@ Test(sql_expr_nested, generate_skips_null_rows_holding_elements)
     sp_col_set_null(b, l, 1);
     sp_colbatch_set_length(b, 3);
     const char *names[] = {"pos", "col"};
-    sp_colbatch *g = sp_sql_generate(b, l, true, names, a);
+    sp_colbatch *g = sp_sql_generate(b, l, true, false, names, a);
     cr_assert_eq(g->length, 4);
     cr_assert_eq(g->ncols, 4);
     static const int32_t id[] = {0, 0, 2, 2}, pos[] = {0, 1, 0, 1};
@@ -332,4 +332,21 @@ Test(sql_expr_nested, explode_over_a_pruned_csv_scan)
     free(text);
     remove(path);
     rmdir(dir);
+}
+
+/* explode_outer / posexplode_outer: a NULL or empty collection gives one
+ * row of NULLs (Spark's GeneratorFunctionSuite). */
+Test(sql_expr_nested, explode_outer)
+{
+    static const ccase cases[] = {
+        {"count(*) FROM (SELECT explode_outer(split(s, ',')) FROM VALUES 'a,b', NULL AS t(s))",
+         "3"},
+        {"count(*) FROM (SELECT explode(split(s, ',')) FROM VALUES 'a,b', NULL AS t(s))", "2"},
+        {"e IS NULL FROM (SELECT explode_outer(array()) AS e)", "true"},
+        {"pos IS NULL AND col IS NULL FROM (SELECT posexplode_outer(split(s, ',')) FROM VALUES "
+         "CAST(NULL AS STRING) AS t(s))",
+         "true"},
+        {"max(pos) FROM (SELECT posexplode_outer(split('x,y,z', ',')))", "2"},
+    };
+    check(cases, sizeof cases / sizeof *cases);
 }
