@@ -73,12 +73,14 @@ void sp_memory_stream_free(sp_memory_stream *m)
 int64_t sp_memory_stream_add(sp_memory_stream *m, const sp_colbatch *b)
 {
     if (b->ncols != m->schema->nfields) return -1;
-    for (int c = 0; c < b->ncols; c++) {
-        sp_colspec sp;
-        if (!sp_sql_type_column(m->schema->fields[c].type, &sp) || sp.type != b->cols[c].type)
-            return -1;
-    }
     spate_arena *a = spate_arena_new();
+    for (int c = 0; c < b->ncols; c++) {
+        sp_coltree t;
+        if (!sp_sql_type_tree(a, m->schema->fields[c].type, &t) || t.spec.type != b->cols[c].type) {
+            spate_arena_destroy(a);
+            return -1;
+        }
+    }
     sp_colbatch *copy = sp_source_batch_copy(b, a);
     pthread_mutex_lock(&m->mu);
     if (m->n == m->cap) {

@@ -6,6 +6,7 @@
 #include <criterion/criterion.h>
 
 #include "sql/session_int.h"
+#include "sql/type_column.h"
 #include "sql/show_cast.h"
 #include "sql/sink.h"
 #include "sql/source.h"
@@ -177,4 +178,40 @@ Test(sql_expr_nested_agg, posexplode_append_mode)
     process_all(&h);
     check_rows(&h, "1|0|x;1|1|y;3|0|");
     harness_stop(&h);
+}
+
+/* A memory stream of an ARRAY column keeps its arrays (MemoryStream of
+ * Seq[Int] rows), read by a streaming explode. */
+Test(sql_expr_nested_agg, memory_stream_of_arrays)
+{
+    harness h = {0};
+    harness_start(&h);
+    sp_sql_type_error te;
+    const sp_sql_type *t = sp_sql_schema_parse(h.a, "xs ARRAY<INT>", &te);
+    cr_assert(t);
+    sp_memory_stream *m = sp_memory_stream_new(t);
+    sp_catalog_table tab = {.kind = SP_TABLE_MEMORY,
+                            .name = "arrs",
+                            .schema = t,
+                            .memory = m,
+                            .memory_is_stream = true};
+    cr_assert_eq(sp_catalog_put(h.s->catalog, &tab, true), SPATE_OK);
+    run_ok(&h, "CREATE TABLE out USING memory;"
+               "INSERT INTO out SELECT explode(xs) AS x FROM STREAM(arrs)");
+    spate_arena *a = spate_arena_new();
+    sp_colbatch *b = sp_sql_batch_new(a, t, 2);
+    sp_column *l = &b->cols[0];
+    for (int r = 0; r < 2; r++) {
+        int64_t f = sp_col_list_begin(b, l, r + 1);
+        for (int i = 0; i <= r; i++)
+            sp_column_i32(&l->children[0])[f + i] = 10 * r + i;
+        sp_col_list_end(l, r + 1);
+    }
+    sp_colbatch_set_length(b, 2);
+    sp_memory_stream_add(m, b);
+    spate_arena_destroy(a);
+    process_all(&h);
+    check_rows(&h, "0;10;11");
+    harness_stop(&h);
+    sp_memory_stream_free(m);
 }
