@@ -9,55 +9,14 @@
  *                             appendReplacement reads it ($n, ${name}, \x)
  * A NULL argument gives NULL. A pattern is compiled once per batch while it
  * stays the same (a constant: once). Any thread with its own context. */
-#include "sql/expr_int.h"
+#include "sql/expr_regex_int.h"
 
 #include "base/arena.h"
 #include "sql/show_buf.h"
 
-#define PCRE2_CODE_UNIT_WIDTH 8
 #include <ctype.h>
 #include <stdio.h>
-#include <pcre2.h>
 #include <string.h>
-
-typedef struct regex {
-    pcre2_code *re;
-    pcre2_match_data *md;
-    const char *pat; /* the compiled pattern's text (in its column) */
-    size_t pat_len;
-    const char *fn; /* Spark's name of the function, for errors */
-} regex;
-
-static void regex_free(regex *x)
-{
-    if (x->re) pcre2_code_free(x->re);
-    if (x->md) pcre2_match_data_free(x->md);
-    x->re = NULL;
-    x->md = NULL;
-}
-
-/* Compiles p unless it is x's pattern already; false with the error raised
- * at row r. */
-static bool compile(regex *x, const char *p, size_t n, sp_sql_eval_ctx *ctx, int64_t r)
-{
-    if (x->re && x->pat_len == n && memcmp(x->pat, p, n) == 0) return true;
-    regex_free(x);
-    int code;
-    PCRE2_SIZE off;
-    x->re = pcre2_compile((PCRE2_SPTR)p, n, PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, &code, &off, NULL);
-    if (!x->re) {
-        PCRE2_UCHAR msg[160];
-        pcre2_get_error_message(code, msg, sizeof msg);
-        sp_sql_raise(ctx, r, "INVALID_PARAMETER_VALUE.PATTERN", "22023",
-                     "The value of parameter(s) `regexp` in `%s` is invalid: '%.*s' (%s at %zu).",
-                     x->fn, (int)n, p, (const char *)msg, (size_t)off);
-        return false;
-    }
-    x->md = pcre2_match_data_create_from_pattern(x->re, NULL);
-    x->pat = p;
-    x->pat_len = n;
-    return true;
-}
 
 static const char *cell(const sp_column *c, int64_t r, size_t *n)
 {
@@ -65,23 +24,10 @@ static const char *cell(const sp_column *c, int64_t r, size_t *n)
     return c->chars + c->offsets[r];
 }
 
-static size_t char_len(unsigned char c)
-{
-    return c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
-}
-
-/* The first match in s from pos: its bounds in ov (false: none). */
-static bool find(regex *x, const char *s, size_t n, size_t pos, PCRE2_SIZE **ov)
-{
-    if (pos > n || pcre2_match(x->re, (PCRE2_SPTR)s, n, pos, 0, x->md, NULL) < 0) return false;
-    *ov = pcre2_get_ovector_pointer(x->md);
-    return true;
-}
-
 static sp_column *rlike(const sp_sql_expr *e, const sp_column *s, const sp_column *p, sp_sql_vec *v,
                         sp_sql_eval_ctx *ctx)
 {
-    regex x = {.fn = "rlike"};
+    sp_sql_regex x = {.fn = "rlike"};
     for (int64_t r = 0; r < v->n; r++) {
         if (!sp_column_valid(s, r) || !sp_column_valid(p, r)) {
             sp_sql_vec_null(v, r);
@@ -90,16 +36,15 @@ static sp_column *rlike(const sp_sql_expr *e, const sp_column *s, const sp_colum
         size_t n, pn;
         const char *str = cell(s, r, &n), *pat = cell(p, r, &pn);
         PCRE2_SIZE *ov;
-        if (!compile(&x, pat, pn, ctx, r)) break;
-        sp_column_set_bool(v->c, r, find(&x, str, n, 0, &ov));
+        if (!sp_sql_regex_compile(&x, pat, pn, ctx, r)) break;
+        sp_column_set_bool(v->c, r, sp_sql_regex_find(&x, str, n, 0, &ov));
     }
-    regex_free(&x);
-    (void)e;
+    sp_sql_regex_free(&x);
     return ctx->failed ? NULL : sp_sql_vec_done(v);
 }
 
 /* Group idx of the first match of row r into v. */
-static bool extract_row(regex *x, sp_sql_vec *v, const char *s, size_t n, int64_t idx,
+static bool extract_row(sp_sql_regex *x, sp_sql_vec *v, const char *s, size_t n, int64_t idx,
                         sp_sql_eval_ctx *ctx, int64_t r)
 {
     uint32_t groups = 0;
@@ -112,7 +57,7 @@ static bool extract_row(regex *x, sp_sql_vec *v, const char *s, size_t n, int64_
         return false;
     }
     PCRE2_SIZE *ov;
-    if (!find(x, s, n, 0, &ov) || ov[2 * idx] == PCRE2_UNSET) {
+    if (!sp_sql_regex_find(x, s, n, 0, &ov) || ov[2 * idx] == PCRE2_UNSET) {
         sp_sql_vec_str(v, "", 0);
         return true;
     }
@@ -122,8 +67,8 @@ static bool extract_row(regex *x, sp_sql_vec *v, const char *s, size_t n, int64_
 
 /* Appends replacement rep for the current match (Java's appendReplacement:
  * $n takes the most digits naming a group, ${name} a named group, \x is x). */
-static void put_replacement(sp_sql_sbuf *out, const regex *x, const char *s, const PCRE2_SIZE *ov,
-                            const char *rep, size_t rn)
+static void put_replacement(sp_sql_sbuf *out, const sp_sql_regex *x, const char *s,
+                            const PCRE2_SIZE *ov, const char *rep, size_t rn)
 {
     uint32_t groups = 0;
     pcre2_pattern_info(x->re, PCRE2_INFO_CAPTURECOUNT, &groups);
@@ -157,16 +102,17 @@ static void put_replacement(sp_sql_sbuf *out, const regex *x, const char *s, con
 }
 
 /* Every match of s replaced by rep, into out. */
-static void replace_all(regex *x, const char *s, size_t n, const char *rep, size_t rn,
+static void replace_all(sp_sql_regex *x, const char *s, size_t n, const char *rep, size_t rn,
                         sp_sql_sbuf *out)
 {
     size_t pos = 0, copied = 0;
     PCRE2_SIZE *ov;
-    while (find(x, s, n, pos, &ov)) {
+    while (sp_sql_regex_find(x, s, n, pos, &ov)) {
         sp_sql_sbuf_put(out, s + copied, ov[0] - copied);
         put_replacement(out, x, s, ov, rep, rn);
         copied = ov[1];
-        pos = ov[1] > ov[0] ? ov[1] : ov[1] + (ov[1] < n ? char_len((unsigned char)s[ov[1]]) : 1);
+        pos = ov[1] > ov[0] ? ov[1]
+                            : ov[1] + (ov[1] < n ? sp_sql_utf8_len((unsigned char)s[ov[1]]) : 1);
         if (ov[1] == ov[0] && ov[1] < n) { /* a zero-width match keeps the next char */
             sp_sql_sbuf_put(out, s + ov[1], pos - ov[1]);
             copied = pos;
@@ -179,7 +125,7 @@ static sp_column *regexp_func(const sp_sql_expr *e, sp_column *const *a, sp_sql_
                               sp_sql_eval_ctx *ctx)
 {
     bool extract = e->op == SP_SQL_F_REGEXP_EXTRACT;
-    regex x = {.fn = extract ? "regexp_extract" : "regexp_replace"};
+    sp_sql_regex x = {.fn = extract ? "regexp_extract" : "regexp_replace"};
     sp_sql_sbuf out = {0};
     int nargs = e->nchildren;
     for (int64_t r = 0; r < v->n; r++) {
@@ -192,7 +138,7 @@ static sp_column *regexp_func(const sp_sql_expr *e, sp_column *const *a, sp_sql_
         }
         size_t n, pn, rn = 0;
         const char *s = cell(a[0], r, &n), *p = cell(a[1], r, &pn), *rep = NULL;
-        if (!compile(&x, p, pn, ctx, r)) break;
+        if (!sp_sql_regex_compile(&x, p, pn, ctx, r)) break;
         if (extract) {
             int64_t idx = nargs > 2 ? sp_sql_col_int(a[2], r) : 1;
             if (!extract_row(&x, v, s, n, idx, ctx, r)) break;
@@ -204,7 +150,7 @@ static sp_column *regexp_func(const sp_sql_expr *e, sp_column *const *a, sp_sql_
         sp_sql_vec_str(v, out.p ? out.p : "", out.len);
     }
     sp_sql_sbuf_free(&out);
-    regex_free(&x);
+    sp_sql_regex_free(&x);
     return ctx->failed ? NULL : sp_sql_vec_done(v);
 }
 
@@ -215,6 +161,6 @@ sp_column *sp_sql_eval_regexp(const sp_sql_expr *e, const sp_colbatch *in, sp_sq
         if (!(a[i] = sp_sql_expr_eval(e->children[i], in, ctx))) return NULL;
     sp_sql_vec v;
     sp_sql_vec_new(ctx, e->type, in->length, &v);
-    if (e->kind == SP_SQL_E_RLIKE) return rlike(e, a[0], a[1], &v, ctx);
+    if (e->kind == SP_SQL_E_RLIKE) return rlike(a[0], a[1], &v, ctx);
     return regexp_func(e, a, &v, ctx);
 }
