@@ -24,8 +24,7 @@ static const char *cell(const sp_column *c, int64_t r, size_t *n)
     return c->chars + c->offsets[r];
 }
 
-static sp_column *rlike(const sp_sql_expr *e, const sp_column *s, const sp_column *p, sp_sql_vec *v,
-                        sp_sql_eval_ctx *ctx)
+static sp_column *rlike(const sp_column *s, const sp_column *p, sp_sql_vec *v, sp_sql_eval_ctx *ctx)
 {
     sp_sql_regex x = {.fn = "rlike"};
     for (int64_t r = 0; r < v->n; r++) {
