@@ -281,15 +281,7 @@ static sp_colbatch *run_driver(run *r, sp_colbatch *b)
 /* An empty batch of the plan's output columns. */
 static sp_colbatch *empty_output(const sp_physical *ph, spate_arena *a)
 {
-    const sp_plan *p = ph->plan;
-    sp_colspec *specs = spate_arena_alloc(a, sizeof *specs * (size_t)(p->nout + 1));
-    const char **names = spate_arena_alloc(a, sizeof *names * (size_t)(p->nout + 1));
-    for (int i = 0; i < p->nout; i++) {
-        if (!sp_sql_type_column(p->out[i].type, &specs[i]))
-            specs[i] = (sp_colspec){SP_COL_BOOL, 0, 0};
-        names[i] = p->out[i].name;
-    }
-    return sp_colbatch_new_spec(a, p->nout, specs, names, 0);
+    return sp_sql_batch_new(a, ph->schema, 1); /* nested columns too */
 }
 
 /* Moves the output lists into r's result, through the driver steps. */

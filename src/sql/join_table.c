@@ -9,6 +9,7 @@
 #include "sql/join_int.h"
 
 #include "base/arena.h"
+#include "sql/physical.h"
 #include "sql/type_column.h"
 
 #include <math.h>
@@ -43,22 +44,14 @@ bool sp_join_keys_equal(const sp_column *const *x, int64_t rx, const sp_column *
     return true;
 }
 
-/* One row of nulls shaped like the build plan's output. */
+/* One row of nulls shaped like the build plan's output (nested columns
+ * too). */
 static sp_colbatch *null_row(const sp_plan *p, spate_arena *a)
 {
-    sp_colspec *specs = spate_arena_alloc(a, sizeof *specs * (size_t)(p->nout + 1));
-    const char **names = spate_arena_alloc(a, sizeof *names * (size_t)(p->nout + 1));
-    for (int i = 0; i < p->nout; i++) {
-        if (!sp_sql_type_column(p->out[i].type, &specs[i]))
-            specs[i] = (sp_colspec){.type = SP_COL_BOOL};
-        names[i] = p->out[i].name;
-    }
-    sp_colbatch *b = sp_colbatch_new_spec(a, p->nout, specs, names, 1);
+    sp_colbatch *b = sp_sql_batch_new(a, sp_plan_schema(a, p), 1);
     for (int i = 0; i < p->nout; i++)
-        if (sp_coltype_is_varlen(specs[i].type)) sp_column_append_str(b, i, "", 0);
+        sp_col_append_null(b, &b->cols[i], 0);
     sp_colbatch_set_length(b, 1);
-    for (int i = 0; i < p->nout; i++)
-        sp_column_set_null(b, i, 0);
     return b;
 }
 

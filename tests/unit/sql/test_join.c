@@ -267,6 +267,10 @@ Test(sql_join, static_computed_inputs)
         {"VALUES (1, 'a'), (2.5, NULL)", "1.0,a;2.5,NULL"},
         {"SELECT t.x + 1 FROM VALUES 1, 2 AS t(x)", "2;3"},
         {"SELECT name FROM clients JOIN VALUES (1), (3) AS v(k) ON id = k", "ann;cid"},
+        /* an outer join's missing side holds nested columns too */
+        {"SELECT k, a IS NULL FROM VALUES (1) t(k) LEFT JOIN (SELECT 2 AS k2, array(1, 2) AS a) "
+         "ON k = k2",
+         "1,true"},
         {"SELECT id FROM clients UNION ALL SELECT cid FROM accounts", "1;1;1;2;3;3;4;NULL;NULL"},
         {"SELECT id FROM clients UNION SELECT cid FROM accounts", "1;2;3;4;NULL"},
         {"SELECT count(*) FROM (SELECT id FROM clients UNION ALL SELECT 9)", "5"},
