@@ -1,0 +1,92 @@
+/* nexmark_gen_int.h - what the Nexmark generator's files share (private to
+ * connect/): the per-event random stream, the string helpers, the shared
+ * tables and the id logic of GeneratorConfig / PersonGenerator /
+ * AuctionGenerator. See nexmark_gen.h for the model. */
+#ifndef SP_NEXMARK_GEN_INT_H
+#define SP_NEXMARK_GEN_INT_H
+
+#include "connect/nexmark_gen.h"
+
+#include <stdint.h>
+
+/* ---- random numbers (splitmix64) ---------------------------------------- */
+
+static inline uint64_t sp_nx_next(uint64_t *s)
+{
+    uint64_t z = (*s += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+}
+
+/* Uniform in [0, n) for 0 < n < 2^32 (Lemire's multiply-shift). */
+static inline uint32_t sp_nx_int(uint64_t *s, uint32_t n)
+{
+    return (uint32_t)(((sp_nx_next(s) >> 32) * (uint64_t)n) >> 32);
+}
+
+/* Uniform in [0, n) for n > 0 (LongGenerator.nextLong). */
+static inline int64_t sp_nx_long(uint64_t *s, int64_t n)
+{
+    if (n < (int64_t)UINT32_MAX) return (int64_t)sp_nx_int(s, (uint32_t)n);
+    return (int64_t)((unsigned __int128)sp_nx_next(s) * (uint64_t)n >> 64);
+}
+
+/* Uniform in [0, 1). */
+static inline double sp_nx_double(uint64_t *s) { return (double)(sp_nx_next(s) >> 11) * 0x1.0p-53; }
+
+/* ---- shared tables (nexmark_gen_tables.c) ------------------------------- */
+
+enum {
+    SP_NX_NUM_CHANNELS = 10000, /* BidGenerator.CHANNELS_NUMBER */
+    SP_NX_NUM_HOT_CHANNELS = 4,
+    SP_NX_EXTRA_LEN = 1 << 20, /* StringsGenerator's reusable extra string */
+};
+
+typedef struct sp_nx_tables {
+    const char *extra; /* SP_NX_EXTRA_LEN random lowercase letters */
+    sp_nexmark_str channel[SP_NX_NUM_CHANNELS], channel_url[SP_NX_NUM_CHANNELS];
+    sp_nexmark_str hot_channel[SP_NX_NUM_HOT_CHANNELS], hot_url[SP_NX_NUM_HOT_CHANNELS];
+} sp_nx_tables;
+
+/* The process-wide tables, built on the first call (pthread_once); read-only
+ * afterwards, so any thread may read them. */
+const sp_nx_tables *sp_nx_tables_get(void);
+
+extern const sp_nexmark_str sp_nx_us_states[6];
+extern const sp_nexmark_str sp_nx_us_cities[10];
+extern const sp_nexmark_str sp_nx_first_names[11];
+extern const sp_nexmark_str sp_nx_last_names[9];
+
+/* ---- strings (nexmark_gen_strings.c) ------------------------------------ */
+
+/* StringsGenerator.nextString: 3 + [0, max_len - 3) characters, each
+ * `special` with probability 1/13, else a..z; then trimmed of spaces when
+ * special is ' '. Writes the result at *p, returns it and advances *p past
+ * it. */
+sp_nexmark_str sp_nx_string(uint64_t *rng, int max_len, char special, char **p);
+/* StringsGenerator.nextExtra: a slice of the shared string whose length
+ * makes current_size + length average avg_size (+-20%); empty when
+ * current_size > avg_size. */
+sp_nexmark_str sp_nx_extra(uint64_t *rng, const sp_nx_tables *t, int current_size, int avg_size);
+/* PriceGenerator.nextPrice: round(10^(6u) * 100). */
+int64_t sp_nx_price(uint64_t *rng);
+
+/* ---- ids (nexmark_gen_config.c) ----------------------------------------- */
+
+/* PersonGenerator.lastBase0PersonId / AuctionGenerator.lastBase0AuctionId. */
+int64_t sp_nx_last_person(const sp_nexmark_gen *g, int64_t event_id);
+int64_t sp_nx_last_auction(const sp_nexmark_gen *g, int64_t event_id);
+/* nextBase0PersonId / nextBase0AuctionId: a random active id, with leads. */
+int64_t sp_nx_next_person(const sp_nexmark_gen *g, uint64_t *rng, int64_t event_id);
+int64_t sp_nx_next_auction(const sp_nexmark_gen *g, uint64_t *rng, int64_t event_id);
+
+/* ---- events (nexmark_gen_people.c, _auctions.c, _bids.c) ---------------- */
+
+void sp_nx_person(sp_nexmark_gen *g, uint64_t *rng, int64_t event_id, int64_t ts,
+                  sp_nexmark_person *out);
+void sp_nx_auction(sp_nexmark_gen *g, uint64_t *rng, uint64_t n, int64_t event_id, int64_t ts,
+                   sp_nexmark_auction *out);
+void sp_nx_bid(sp_nexmark_gen *g, uint64_t *rng, int64_t event_id, int64_t ts, sp_nexmark_bid *out);
+
+#endif

@@ -1,0 +1,207 @@
+/* nexmark_gen_json.c - Nexmark events as JSON lines in the shape of Flink
+ * Nexmark's tables (event_type, person, auction, bid; one of the three an
+ * object, the others null), formatted by hand: no printf per field. The
+ * generated strings hold only letters, digits, spaces and URL characters,
+ * never a quote, a backslash or a control character, so they are copied
+ * without escaping (asserted). Calling thread of the sp_nexmark_fmt only. */
+#include "connect/nexmark_gen.h"
+
+#include <assert.h>
+#include <stdbool.h>
+#include <string.h>
+
+/* Days since 1970-01-01 to a proleptic Gregorian date (H. Hinnant). */
+static void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
+{
+    z += 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    unsigned doe = (unsigned)(z - era * 146097);
+    unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    unsigned mp = (5 * doy + 2) / 153;
+    *d = doy - (153 * mp + 2) / 5 + 1;
+    *m = mp < 10 ? mp + 3 : mp - 9;
+    *y = (int64_t)yoe + era * 400 + (*m <= 2);
+}
+
+static void put2(char *p, unsigned v)
+{
+    p[0] = (char)('0' + v / 10 % 10);
+    p[1] = (char)('0' + v % 10);
+}
+
+static void put_millis(char *p, unsigned ms)
+{
+    p[0] = (char)('0' + ms / 100);
+    p[1] = (char)('0' + ms / 10 % 10);
+    p[2] = (char)('0' + ms % 10);
+}
+
+void sp_nexmark_format_time(int64_t ms, char out[23])
+{
+    int64_t sec = ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000);
+    int64_t days = sec >= 0 ? sec / 86400 : -((-sec + 86399) / 86400);
+    int64_t rem = sec - days * 86400, y;
+    unsigned m, d;
+    civil_from_days(days, &y, &m, &d);
+    put2(out, (unsigned)(y / 100 % 100));
+    put2(out + 2, (unsigned)(y % 100));
+    out[4] = '-';
+    put2(out + 5, m);
+    out[7] = '-';
+    put2(out + 8, d);
+    out[10] = ' ';
+    put2(out + 11, (unsigned)(rem / 3600));
+    out[13] = ':';
+    put2(out + 14, (unsigned)(rem / 60 % 60));
+    out[16] = ':';
+    put2(out + 17, (unsigned)(rem % 60));
+    out[19] = '.';
+    put_millis(out + 20, (unsigned)(ms - sec * 1000));
+}
+
+void sp_nexmark_fmt_init(sp_nexmark_fmt *f)
+{
+    memset(f, 0, sizeof *f);
+    f->ms[0] = f->ms[1] = INT64_MIN;
+}
+
+/* ---- writer ------------------------------------------------------------- */
+
+typedef struct out {
+    char *p;
+} out;
+
+static void lit(out *o, const char *s, size_t n)
+{
+    memcpy(o->p, s, n);
+    o->p += n;
+}
+#define LIT(o, s) lit(o, s, sizeof s - 1)
+
+static void i64(out *o, int64_t v)
+{
+    char tmp[24], *q = tmp + sizeof tmp;
+    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+    do {
+        *--q = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0) *--q = '-';
+    lit(o, q, (size_t)(tmp + sizeof tmp - q));
+}
+
+static bool plain(sp_nexmark_str s)
+{
+    for (uint32_t i = 0; i < s.n; i++)
+        if (s.p[i] == '"' || s.p[i] == '\\' || (unsigned char)s.p[i] < 0x20) return false;
+    return true;
+}
+
+static void str(out *o, sp_nexmark_str s)
+{
+    assert(plain(s));
+    (void)plain;
+    *o->p++ = '"';
+    lit(o, s.p, s.n);
+    *o->p++ = '"';
+}
+
+/* A quoted timestamp through cache slot i: same ms -> copy; same second ->
+ * only the milliseconds change. */
+static void ts(out *o, sp_nexmark_fmt *f, int i, int64_t ms)
+{
+    if (ms != f->ms[i]) {
+        if (f->ms[i] != INT64_MIN && ms >= 0 && f->ms[i] >= 0 && ms / 1000 == f->ms[i] / 1000)
+            put_millis(f->text[i] + 20, (unsigned)(ms % 1000));
+        else
+            sp_nexmark_format_time(ms, f->text[i]);
+        f->ms[i] = ms;
+    }
+    *o->p++ = '"';
+    lit(o, f->text[i], 23);
+    *o->p++ = '"';
+}
+
+static void person(out *o, sp_nexmark_fmt *f, const sp_nexmark_person *p)
+{
+    LIT(o, "{\"event_type\":0,\"person\":{\"id\":");
+    i64(o, p->id);
+    LIT(o, ",\"name\":");
+    str(o, p->name);
+    LIT(o, ",\"emailAddress\":");
+    str(o, p->email_address);
+    LIT(o, ",\"creditCard\":");
+    str(o, p->credit_card);
+    LIT(o, ",\"city\":");
+    str(o, p->city);
+    LIT(o, ",\"state\":");
+    str(o, p->state);
+    LIT(o, ",\"dateTime\":");
+    ts(o, f, 0, p->date_time);
+    LIT(o, ",\"extra\":");
+    str(o, p->extra);
+    LIT(o, "},\"auction\":null,\"bid\":null}\n");
+}
+
+static void auction(out *o, sp_nexmark_fmt *f, const sp_nexmark_auction *a)
+{
+    LIT(o, "{\"event_type\":1,\"person\":null,\"auction\":{\"id\":");
+    i64(o, a->id);
+    LIT(o, ",\"itemName\":");
+    str(o, a->item_name);
+    LIT(o, ",\"description\":");
+    str(o, a->description);
+    LIT(o, ",\"initialBid\":");
+    i64(o, a->initial_bid);
+    LIT(o, ",\"reserve\":");
+    i64(o, a->reserve);
+    LIT(o, ",\"dateTime\":");
+    ts(o, f, 0, a->date_time);
+    LIT(o, ",\"expires\":");
+    ts(o, f, 1, a->expires);
+    LIT(o, ",\"seller\":");
+    i64(o, a->seller);
+    LIT(o, ",\"category\":");
+    i64(o, a->category);
+    LIT(o, ",\"extra\":");
+    str(o, a->extra);
+    LIT(o, "},\"bid\":null}\n");
+}
+
+static void bid(out *o, sp_nexmark_fmt *f, const sp_nexmark_bid *b)
+{
+    LIT(o, "{\"event_type\":2,\"person\":null,\"auction\":null,\"bid\":{\"auction\":");
+    i64(o, b->auction);
+    LIT(o, ",\"bidder\":");
+    i64(o, b->bidder);
+    LIT(o, ",\"price\":");
+    i64(o, b->price);
+    LIT(o, ",\"channel\":");
+    str(o, b->channel);
+    LIT(o, ",\"url\":");
+    str(o, b->url);
+    LIT(o, ",\"dateTime\":");
+    ts(o, f, 0, b->date_time);
+    LIT(o, ",\"extra\":");
+    str(o, b->extra);
+    LIT(o, "}}\n");
+}
+
+size_t sp_nexmark_json(sp_nexmark_fmt *f, const sp_nexmark_event *ev, char *buf)
+{
+    out o = {buf};
+    switch (ev->type) {
+    case SP_NEXMARK_PERSON:
+        person(&o, f, &ev->u.person);
+        break;
+    case SP_NEXMARK_AUCTION:
+        auction(&o, f, &ev->u.auction);
+        break;
+    default:
+        bid(&o, f, &ev->u.bid);
+        break;
+    }
+    assert((size_t)(o.p - buf) <= SP_NEXMARK_JSON_MAX);
+    return (size_t)(o.p - buf);
+}
