@@ -2,7 +2,7 @@
  * to stdout, split into files dropped into a directory one by one (the
  * book's splitAndSend.sh), or sent to a Kafka topic (its streamOrders.sh).
  * The generator itself is gen_orders.c, the Kafka producer
- * gen_orders_kafka.c. */
+ * gen_orders_kafka.c. `spate gen nexmark` is gen_nexmark.c. */
 #include <spate/spate.h>
 
 #include <errno.h>
@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/gen_nexmark.h"
 #include "cli/gen_orders.h"
 #include "cli/kafka_mock.h"
 
@@ -266,11 +267,14 @@ int sp_cmd_gen(int argc, char **argv)
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
         FILE *out = argc < 2 ? stderr : stdout;
         fprintf(out, "usage: spate gen <dataset> [options]\ndatasets:\n"
-                     "  orders   the stock orders of the dashboard example\n\n");
+                     "  orders   the stock orders of the dashboard example\n"
+                     "  nexmark  the Nexmark benchmark's auction events ("
+                     "'spate gen nexmark --help')\n\n");
         gen_usage(out);
         return argc < 2 ? SP_EXIT_USAGE : SP_EXIT_OK;
     }
     if (!strcmp(argv[1], "orders")) return gen_orders(argc - 1, argv + 1);
-    fprintf(stderr, "spate gen: unknown dataset '%s' (known: orders)\n", argv[1]);
+    if (!strcmp(argv[1], "nexmark")) return sp_gen_nexmark_main(argc - 1, argv + 1);
+    fprintf(stderr, "spate gen: unknown dataset '%s' (known: orders, nexmark)\n", argv[1]);
     return SP_EXIT_USAGE;
 }

@@ -1,0 +1,346 @@
+/* gen_nexmark.c - `spate gen nexmark`: the options, and the events written as
+ * JSON lines to stdout, to K files in a directory (each written as a
+ * dot-file, then renamed), or to a Kafka topic (gen_kafka_lines.c). The
+ * generator is connect/nexmark_gen.h. Main thread. */
+#include "cli/gen_nexmark.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "cli/gen_kafka_lines.h"
+#include "cli/kafka_mock.h"
+#include "connect/nexmark_gen.h"
+
+#define CMD "spate gen nexmark"
+
+typedef struct nx_args {
+    uint64_t events, seed, files; /* files 0: not given */
+    double rate;
+    const char *out, *kafka, *topic;
+    bool quiet;
+} nx_args;
+
+typedef struct nx_run {
+    sp_nexmark_gen gen;
+    sp_nexmark_fmt fmt;
+} nx_run;
+
+void sp_gen_nexmark_usage(FILE *out)
+{
+    fprintf(out,
+            "usage: " CMD " [options]\n"
+            "  writes Nexmark auction events (Person, Auction, Bid in the proportions\n"
+            "  1:3:46 of the reference generator) as JSON lines in the shape of Flink\n"
+            "  Nexmark's tables, e.g.\n"
+            "  {\"event_type\":2,\"person\":null,\"auction\":null,\"bid\":{\"auction\":1000,...}}\n"
+            "options:\n"
+            "  --events N          number of events (default 1000000)\n"
+            "  --rate R[/s]        events per second of event time: event n has time\n"
+            "                      2015-07-15 00:00:00 UTC + n / R s (default 10000000,\n"
+            "                      the Nexmark suite's tps)\n"
+            "  --seed S            random seed; the same seed gives the same bytes (default 1)\n"
+            "  --quiet             no progress lines on stderr\n"
+            "files (instead of stdout):\n"
+            "  --out DIR           write DIR/nexmark-00001.json... (atomic renames)\n"
+            "  --files K           number of files, sizes differing by one event at most\n"
+            "                      (default 1)\n"
+            "send to Kafka (instead of stdout), one record per event, no key:\n"
+            "  --kafka BOOTSTRAP   bootstrap servers, e.g. 127.0.0.1:9092\n"
+            "  --topic NAME        the topic (default nexmark); its partitions get the\n"
+            "                      events in turn; waits for every delivery; exits 1 when\n"
+            "                      no broker answers within 10 s or an event is not\n"
+            "                      delivered\n");
+}
+
+static int bad_value(const char *opt, const char *val, const char *expect)
+{
+    fprintf(stderr, CMD ": %s expects %s, got '%s'\n", opt, expect, val);
+    return -1;
+}
+
+static int parse_u64(const char *opt, const char *val, uint64_t min, uint64_t max, uint64_t *out)
+{
+    char expect[96];
+    snprintf(expect, sizeof expect, "a whole number from %llu to %llu", (unsigned long long)min,
+             (unsigned long long)max);
+    uint64_t v = 0;
+    if (!*val) return bad_value(opt, val, expect);
+    for (const char *p = val; *p; p++) {
+        unsigned d = (unsigned)(*p - '0');
+        if (d > 9 || v > (UINT64_MAX - d) / 10) return bad_value(opt, val, expect);
+        v = v * 10 + d;
+    }
+    if (v < min || v > max) return bad_value(opt, val, expect);
+    *out = v;
+    return 0;
+}
+
+/* "N" or "N/s": events per second, above 0 and at most 1e9. */
+static int parse_rate(const char *opt, const char *val, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(val, &end);
+    if (end != val && !strcmp(end, "/s")) end += 2;
+    if (!*val || *end || errno || !isfinite(v) || v <= 0 || v > 1e9)
+        return bad_value(opt, val,
+                         "events per second above 0 and at most 1e9, e.g. 10000 or "
+                         "10000/s");
+    *out = v;
+    return 0;
+}
+
+static int apply_option(nx_args *a, const char *name, const char *val)
+{
+    if (!strcmp(name, "--events")) return parse_u64(name, val, 0, 100000000000ULL, &a->events);
+    if (!strcmp(name, "--seed")) return parse_u64(name, val, 0, UINT64_MAX, &a->seed);
+    if (!strcmp(name, "--files")) return parse_u64(name, val, 1, 99999, &a->files);
+    if (!strcmp(name, "--rate")) return parse_rate(name, val, &a->rate);
+    if (!strcmp(name, "--out")) {
+        if (!*val) return bad_value(name, val, "a directory");
+        a->out = val;
+        return 0;
+    }
+    if (!strcmp(name, "--kafka")) {
+        if (!*val) return bad_value(name, val, "bootstrap servers (host:port[,host:port...])");
+        a->kafka = val;
+        return 0;
+    }
+    char why[512]; /* --topic */
+    if (sp_kafka_topic_validate(val, why, sizeof why) != 0) {
+        fprintf(stderr, CMD ": --topic: %s\n", why);
+        return -1;
+    }
+    a->topic = val;
+    return 0;
+}
+
+static bool takes_value(const char *name)
+{
+    static const char *const names[] = {"--events", "--rate",  "--seed", "--out",
+                                        "--files",  "--kafka", "--topic"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (!strcmp(name, names[i])) return true;
+    return false;
+}
+
+/* --name VALUE or --name=VALUE. 0, 1 for --help, or -1 after a message. */
+static int parse_args(nx_args *a, int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        char name[64];
+        const char *arg = argv[i], *eq = strchr(arg, '=');
+        if (!strcmp(arg, "--help") || !strcmp(arg, "-h")) return 1;
+        if (!strcmp(arg, "--quiet")) {
+            a->quiet = true;
+            continue;
+        }
+        size_t n = eq ? (size_t)(eq - arg) : strlen(arg);
+        snprintf(name, sizeof name, "%.*s", (int)(n < sizeof name ? n : sizeof name - 1), arg);
+        if (strncmp(arg, "--", 2) != 0 || !takes_value(name)) {
+            fprintf(stderr, CMD ": unknown %s '%s' (try '" CMD " --help')\n",
+                    strncmp(arg, "--", 2) ? "argument" : "option", arg);
+            return -1;
+        }
+        if (!eq && i + 1 >= argc) {
+            fprintf(stderr, CMD ": option '%s' needs a value\n", name);
+            return -1;
+        }
+        if (apply_option(a, name, eq ? eq + 1 : argv[++i]) != 0) return -1;
+    }
+    return 0;
+}
+
+static int check_modes(const nx_args *a)
+{
+    if (a->out && a->kafka) {
+        fprintf(stderr, CMD ": --out and --kafka cannot be used together\n");
+        return -1;
+    }
+    if (!a->out && a->files) {
+        fprintf(stderr, CMD ": --files needs --out DIR\n");
+        return -1;
+    }
+    if (!a->kafka && a->topic) {
+        fprintf(stderr, CMD ": --topic needs --kafka BOOTSTRAP\n");
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- output ------------------------------------------------------------- */
+
+static int write_all(int fd, const char *p, size_t n)
+{
+    while (n > 0) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0) {
+            if (errno == EINTR) continue;
+            return -1;
+        }
+        p += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+/* Events [from, to) as JSON lines to fd. 0, or -1 with errno. */
+static int write_events(nx_run *r, int fd, uint64_t from, uint64_t to)
+{
+    enum { BUF = 1 << 20 };
+    char *buf = malloc(BUF);
+    if (!buf) return -1;
+    size_t len = 0;
+    int rc = 0;
+    sp_nexmark_event ev;
+    for (uint64_t n = from; n < to && rc == 0; n++) {
+        if (BUF - len < SP_NEXMARK_JSON_MAX) {
+            rc = write_all(fd, buf, len);
+            len = 0;
+        }
+        sp_nexmark_gen_event(&r->gen, n, &ev);
+        len += sp_nexmark_json(&r->fmt, &ev, buf + len);
+    }
+    if (rc == 0) rc = write_all(fd, buf, len);
+    int saved = errno;
+    free(buf);
+    errno = saved;
+    return rc;
+}
+
+/* mkdir -p. 0 or -1 (errno). */
+static int mkdir_p(const char *dir)
+{
+    char path[4096];
+    size_t n = strlen(dir);
+    if (n == 0 || n >= sizeof path) {
+        errno = n ? ENAMETOOLONG : ENOENT;
+        return -1;
+    }
+    memcpy(path, dir, n + 1);
+    for (char *p = path + 1; *p; p++) {
+        if (*p != '/') continue;
+        *p = '\0';
+        if (mkdir(path, 0777) != 0 && errno != EEXIST) return -1;
+        *p = '/';
+    }
+    if (mkdir(path, 0777) != 0 && errno != EEXIST) return -1;
+    struct stat st;
+    if (stat(path, &st) != 0) return -1;
+    if (!S_ISDIR(st.st_mode)) {
+        errno = ENOTDIR;
+        return -1;
+    }
+    return 0;
+}
+
+/* File index (1-based) with events [from, to): a dot-file, then renamed. */
+static int write_file(nx_run *r, const char *dir, uint64_t index, uint64_t from, uint64_t to,
+                      bool quiet)
+{
+    char tmp[4200], path[4200];
+    snprintf(tmp, sizeof tmp, "%s/.nexmark-%05llu.json.tmp", dir, (unsigned long long)index);
+    snprintf(path, sizeof path, "%s/nexmark-%05llu.json", dir, (unsigned long long)index);
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        fprintf(stderr, CMD ": cannot create %s: %s\n", tmp, strerror(errno));
+        return -1;
+    }
+    int rc = write_events(r, fd, from, to), saved = errno;
+    if (close(fd) != 0 && rc == 0) rc = -1, saved = errno;
+    if (rc == 0 && rename(tmp, path) != 0) rc = -1, saved = errno;
+    if (rc != 0) {
+        fprintf(stderr, CMD ": cannot write %s: %s\n", path, strerror(saved));
+        unlink(tmp);
+        return -1;
+    }
+    if (!quiet) {
+        fprintf(stderr, "spate gen: wrote %s (%llu events)\n", path,
+                (unsigned long long)(to - from));
+        fflush(stderr);
+    }
+    return 0;
+}
+
+static int run_files(const nx_args *a, nx_run *r)
+{
+    if (mkdir_p(a->out) != 0) {
+        fprintf(stderr, CMD ": cannot create directory %s: %s\n", a->out, strerror(errno));
+        return SP_EXIT_FAIL;
+    }
+    uint64_t k = a->files ? a->files : 1;
+    for (uint64_t i = 0; i < k; i++) {
+        /* file i gets [i*N/K, (i+1)*N/K): sizes differ by one at most */
+        uint64_t from = (uint64_t)((unsigned __int128)a->events * i / k);
+        uint64_t to = (uint64_t)((unsigned __int128)a->events * (i + 1) / k);
+        if (write_file(r, a->out, i + 1, from, to, a->quiet) != 0) return SP_EXIT_FAIL;
+    }
+    return SP_EXIT_OK;
+}
+
+static size_t kafka_line(void *ctx, uint64_t i, char *buf)
+{
+    nx_run *r = ctx;
+    sp_nexmark_event ev;
+    sp_nexmark_gen_event(&r->gen, i, &ev);
+    return sp_nexmark_json(&r->fmt, &ev, buf) - 1; /* the value has no newline */
+}
+
+static int run_kafka(const nx_args *a, nx_run *r)
+{
+    char err[1024];
+    sp_gen_lines_kafka opts = {.bootstrap = a->kafka,
+                               .topic = a->topic ? a->topic : "nexmark",
+                               .noun = "events",
+                               .connect_timeout_ms = 10000,
+                               .progress = a->quiet ? NULL : stderr,
+                               .line = kafka_line,
+                               .ctx = r,
+                               .line_max = SP_NEXMARK_JSON_MAX};
+    if (sp_gen_lines_kafka_send(&opts, a->events, err, sizeof err) != 0) {
+        fprintf(stderr, CMD ": %s\n", err);
+        return SP_EXIT_FAIL;
+    }
+    return SP_EXIT_OK;
+}
+
+int sp_gen_nexmark_main(int argc, char **argv)
+{
+    nx_args a = {.events = 1000000, .seed = 1, .rate = SP_NEXMARK_DEFAULT_RATE};
+    int rc = parse_args(&a, argc, argv);
+    if (rc == 1) {
+        sp_gen_nexmark_usage(stdout);
+        return SP_EXIT_OK;
+    }
+    if (rc < 0 || check_modes(&a) != 0) return SP_EXIT_USAGE;
+    sp_nexmark_config cfg;
+    sp_nexmark_config_default(&cfg);
+    cfg.seed = a.seed;
+    cfg.rate = a.rate;
+    nx_run *r = malloc(sizeof *r);
+    if (!r) {
+        fprintf(stderr, CMD ": out of memory\n");
+        return SP_EXIT_FAIL;
+    }
+    sp_nexmark_gen_init(&r->gen, &cfg);
+    sp_nexmark_fmt_init(&r->fmt);
+    if (a.out)
+        rc = run_files(&a, r);
+    else if (a.kafka)
+        rc = run_kafka(&a, r);
+    else if (write_events(r, STDOUT_FILENO, 0, a.events) != 0) {
+        fprintf(stderr, CMD ": writing stdout: %s\n", strerror(errno));
+        rc = SP_EXIT_FAIL;
+    } else
+        rc = SP_EXIT_OK;
+    free(r);
+    return rc;
+}
