@@ -14,6 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Whether spelling z (nanValue, positiveInf, negativeInf) could be taken
+ * for a number by its first character. */
+static bool starts_with_digit(const char *z) { return (unsigned)(z[0] - '0') <= 9 || z[0] == '.'; }
+
 sp_sql_csv_scanner *sp_sql_csv_scanner_new(const sp_sql_type *schema, const sp_sql_csv_options *o,
                                            char *errstr, size_t en)
 {
@@ -37,6 +41,9 @@ sp_sql_csv_scanner *sp_sql_csv_scanner_new(const sp_sql_type *schema, const sp_s
     s->nan_len = strlen(s->o.nan_value);
     s->pinf_len = strlen(s->o.positive_inf);
     s->ninf_len = strlen(s->o.negative_inf);
+    s->digit_is_number = !starts_with_digit(s->o.nan_value) &&
+                         !starts_with_digit(s->o.positive_inf) &&
+                         !starts_with_digit(s->o.negative_inf);
     s->at_file_start = true;
     if (!s->toks) {
         sp_sql_csv_scanner_free(s);
@@ -53,6 +60,7 @@ void sp_sql_csv_scanner_free(sp_sql_csv_scanner *s)
     free(s->toks);
     free(s->unesc);
     free(s->need);
+    free(s->need_kind);
     free(s->pruned);
     free(s);
 }
@@ -65,14 +73,17 @@ void sp_sql_csv_scanner_require(sp_sql_csv_scanner *s, const bool *required)
     int nd = s->base.ndata;
     if (required && s->base.corrupt >= 0 && required[s->base.corrupt]) required = NULL;
     free(s->need);
+    free(s->need_kind);
     free(s->pruned);
     s->need = calloc((size_t)nd + 1, sizeof *s->need);
+    s->need_kind = calloc((size_t)nd + 1, sizeof *s->need_kind);
     s->pruned = calloc((size_t)nd + 1, sizeof *s->pruned);
-    if (!s->need || !s->pruned) abort();
+    if (!s->need || !s->need_kind || !s->pruned) abort();
     s->nneed = s->npruned = 0;
     s->last_tok = -1;
     for (int i = 0; i < nd; i++) {
         if (!required || required[s->base.data[i]]) {
+            s->need_kind[s->nneed] = sp_sql_csv_put_kind(s->base.fields[s->base.data[i]].type);
             s->need[s->nneed++] = i;
             s->last_tok = i;
         } else

@@ -85,41 +85,75 @@ static inline bool short_int(const char *p, size_t n, int64_t *out)
     return true;
 }
 
-/* Token t into field f of row row: strings, integers and doubles here, the
- * rest through scan_row.c. False when it does not convert. */
-static bool put_token(sp_sql_csv_scanner *s, sp_colbatch *b, int f, int64_t row,
-                      const sp_sql_csv_tok *t)
+uint8_t sp_sql_csv_put_kind(sp_sql_type_id t)
+{
+    switch (t) {
+    case SP_SQL_STRING:
+        return SP_CSV_PUT_STRING;
+    case SP_SQL_INT:
+        return SP_CSV_PUT_INT;
+    case SP_SQL_BIGINT:
+        return SP_CSV_PUT_BIGINT;
+    case SP_SQL_DOUBLE:
+        return SP_CSV_PUT_DOUBLE;
+    default:
+        return SP_CSV_PUT_OTHER;
+    }
+}
+
+static bool put_string(sp_sql_csv_scanner *s, sp_colbatch *b, int f, const sp_sql_csv_tok *t)
+{
+    (void)s;
+    sp_column *c = &b->cols[f];
+    int64_t at = c->offsets[c->str_rows];
+    if (at + (int64_t)t->n > c->chars_cap) {
+        sp_column_append_bytes(b, f, t->p, t->n); /* grows chars */
+        return true;
+    }
+    memcpy(c->chars + at, t->p, t->n);
+    c->offsets[++c->str_rows] = (int32_t)(at + (int64_t)t->n);
+    return true;
+}
+
+/* A DOUBLE token: Double.parseDouble, or the nanValue / infinity spellings
+ * (which the common case, a token starting with a digit, cannot be). */
+static bool put_double(sp_sql_csv_scanner *s, sp_colbatch *b, int f, int64_t row,
+                       const sp_sql_csv_tok *t)
+{
+    double *out = &sp_column_f64(&b->cols[f])[row];
+    if (s->digit_is_number && (unsigned)(t->p[0] - '0') <= 9 &&
+        sp_sql_scan_double_simple(t->p, t->n, out))
+        return true;
+    if (is_text(t, s->o.nan_value, s->nan_len) || is_text(t, s->o.positive_inf, s->pinf_len) ||
+        is_text(t, s->o.negative_inf, s->ninf_len))
+        return sp_sql_scan_put_text(&s->base, b, f, row, t->p, t->n);
+    return sp_sql_scan_double(t->p, t->n, out);
+}
+
+/* Token t into field f of row row by kind (sp_sql_csv_put_kind): strings,
+ * integers and doubles here, the rest through scan_row.c. False when it
+ * does not convert. */
+static inline bool put_token(sp_sql_csv_scanner *s, sp_colbatch *b, int f, int64_t row,
+                             uint8_t kind, const sp_sql_csv_tok *t)
 {
     sp_column *c = &b->cols[f];
     int64_t v;
-    switch (s->base.fields[f].type) {
-    case SP_SQL_STRING: {
-        int64_t at = c->offsets[c->str_rows];
-        if (at + (int64_t)t->n > c->chars_cap) {
-            sp_column_append_bytes(b, f, t->p, t->n); /* grows chars */
-            return true;
-        }
-        memcpy(c->chars + at, t->p, t->n);
-        c->offsets[++c->str_rows] = (int32_t)(at + (int64_t)t->n);
-        return true;
-    }
-    case SP_SQL_INT:
+    switch (kind) {
+    case SP_CSV_PUT_STRING:
+        return put_string(s, b, f, t);
+    case SP_CSV_PUT_INT:
         if (!short_int(t->p, t->n, &v) && !sp_sql_scan_int(t->p, t->n, INT32_MIN, INT32_MAX, &v))
             return false;
         sp_column_i32(c)[row] = (int32_t)v;
         return true;
-    case SP_SQL_BIGINT:
+    case SP_CSV_PUT_BIGINT:
         if (short_int(t->p, t->n, &sp_column_i64(c)[row])) return true;
         return sp_sql_scan_int(t->p, t->n, INT64_MIN, INT64_MAX, &sp_column_i64(c)[row]);
-    case SP_SQL_DOUBLE:
-        if (is_text(t, s->o.nan_value, s->nan_len) || is_text(t, s->o.positive_inf, s->pinf_len) ||
-            is_text(t, s->o.negative_inf, s->ninf_len))
-            break;
-        return sp_sql_scan_double(t->p, t->n, &sp_column_f64(c)[row]);
+    case SP_CSV_PUT_DOUBLE:
+        return put_double(s, b, f, row, t);
     default:
-        break;
+        return sp_sql_scan_put_text(&s->base, b, f, row, t->p, t->n);
     }
-    return sp_sql_scan_put_text(&s->base, b, f, row, t->p, t->n);
 }
 
 int sp_sql_csv_finish_row(sp_sql_csv_scanner *s, sp_colbatch *b, const char *line, size_t len,
@@ -132,7 +166,7 @@ int sp_sql_csv_finish_row(sp_sql_csv_scanner *s, sp_colbatch *b, const char *lin
         const sp_sql_csv_tok *t = &s->toks[i];
         if (i >= s->ntoks || t->is_null || is_text(t, s->o.null_value, s->null_len)) {
             sp_sql_scan_put_null(b, f, row);
-        } else if (!put_token(s, b, f, row, t)) {
+        } else if (!put_token(s, b, f, row, s->need_kind[k], t)) {
             sp_sql_scan_put_null(b, f, row);
             bad = true;
         }
@@ -148,65 +182,93 @@ int sp_sql_csv_finish_row(sp_sql_csv_scanner *s, sp_colbatch *b, const char *lin
 
 /* ---- the fast tokenizer ---- */
 
-/* Where the separators and line ends are: bit i of m is set when blk[i] is
- * one (64 bytes from blk, fewer at the end of the buffer). */
+/* The separators and line ends of the 64 bytes from blk (fewer at the end
+ * of the buffer), consumed in order: bit i of m is set while blk[i] is one
+ * not taken yet, bit i of nl_m when blk[i] is a line end. Taking the next
+ * one clears the lowest bit of m, so the loop over a line's tokens carries
+ * no dependency longer than that. */
 typedef struct bounds {
     const char *blk, *end;
-    uint64_t m;
+    uint64_t m, nl_m;
     char sep, nl;
 } bounds;
 
 static void bounds_at(bounds *k, const char *blk)
 {
     k->blk = blk;
-    k->m = 0;
+    k->m = k->nl_m = 0;
 #if defined(__SSE2__)
     if (k->end - blk >= 64) {
         __m128i vs = _mm_set1_epi8(k->sep), vn = _mm_set1_epi8(k->nl);
         for (int i = 0; i < 4; i++) {
             __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(blk + 16 * i));
-            __m128i hit = _mm_or_si128(_mm_cmpeq_epi8(x, vs), _mm_cmpeq_epi8(x, vn));
-            k->m |= (uint64_t)(uint32_t)_mm_movemask_epi8(hit) << (16 * i);
+            uint64_t s = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, vs));
+            uint64_t n = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, vn));
+            k->m |= (s | n) << (16 * i);
+            k->nl_m |= n << (16 * i);
         }
         return;
     }
 #endif
     size_t n = (size_t)(k->end - blk) < 64 ? (size_t)(k->end - blk) : 64;
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
+        if (blk[i] == k->nl) k->nl_m |= (uint64_t)1 << i;
         if (blk[i] == k->sep || blk[i] == k->nl) k->m |= (uint64_t)1 << i;
+    }
 }
 
-/* next_bound past the block in hand: the blocks after it. */
-static const char *next_bound_slow(bounds *k, const char *q)
+/* Loads the blocks after the one in hand until one holds a bound; false
+ * at the end of the buffer. */
+static bool next_block(bounds *k)
+{
+    while (!k->m) {
+        if (k->blk + 64 >= k->end) return false;
+        bounds_at(k, k->blk + 64);
+    }
+    return true;
+}
+
+/* Takes the next separator or line end (end when none is left). */
+static inline const char *take_bound(bounds *k)
+{
+    if (!k->m && !next_block(k)) return k->end;
+    const char *q = k->blk + __builtin_ctzll(k->m);
+    k->m &= k->m - 1;
+    return q;
+}
+
+/* Takes the bounds up to the next line end and returns it (end when
+ * none). */
+static const char *take_line_end(bounds *k)
 {
     for (;;) {
-        size_t off = (size_t)(q - k->blk);
-        if (off >= 64) { /* also q before blk: the difference wraps */
-            if (q >= k->end) return k->end;
-            bounds_at(k, q);
-            off = 0;
+        uint64_t mm = k->m & k->nl_m;
+        if (mm) {
+            int at = __builtin_ctzll(mm);
+            k->m &= at == 63 ? 0 : ~(uint64_t)0 << (at + 1);
+            return k->blk + at;
         }
-        uint64_t mm = k->m & (~(uint64_t)0 << off);
-        if (mm) return k->blk + __builtin_ctzll(mm);
-        if (k->blk + 64 >= k->end) return k->end;
-        q = k->blk + 64;
+        k->m = 0;
+        if (!next_block(k)) return k->end;
     }
 }
 
-/* The first separator or line end at or after q (end when none). */
-static inline const char *next_bound(bounds *k, const char *q)
+/* Drops the bounds before p (a line start the general path moved to). */
+static void bounds_skip_to(bounds *k, const char *p)
 {
-    size_t off = (size_t)(q - k->blk);
-    if (off < 64) {
-        uint64_t mm = k->m >> off;
-        if (mm) return q + __builtin_ctzll(mm);
-    }
-    return next_bound_slow(k, q);
+    size_t off = (size_t)(p - k->blk);
+    if (off < 64)
+        k->m &= ~(uint64_t)0 << off;
+    else if (p < k->end)
+        bounds_at(k, p);
+    else
+        k->m = 0, k->blk = k->end;
 }
 
-/* Tokenizes the line at p when no token is quoted and no limit is reached;
- * *line_end is where its terminator is (or the end). False: the general
- * tokenizer must take the line. */
+/* Tokenizes the line at p (the next bound of k is its first) when no token
+ * is quoted and no limit is reached; *line_end is where its terminator is
+ * (or the end), all of its bounds taken. False: the general tokenizer must
+ * take the line (the caller then skips k to the next line). */
 static bool fast_tokens(sp_sql_csv_scanner *s, bounds *k, const char *p, bool strip_cr,
                         const char **line_end)
 {
@@ -219,24 +281,21 @@ static bool fast_tokens(sp_sql_csv_scanner *s, bounds *k, const char *p, bool st
     const char *t = p, *q, *end = k->end;
     sp_sql_csv_tok *tok = s->toks;
     if (limit == 0 && !s->count_check) { /* no field is read */
-        q = memchr(t, nl, (size_t)(end - t));
-        *line_end = q ? q : end;
+        *line_end = take_line_end(k);
         s->ntoks = 0;
         return true;
     }
     for (;;) { /* the tokens before the last */
         if (t < end && *t == quote) return false;
-        q = next_bound(k, t);
+        q = take_bound(k);
         if (q == end || *q == nl) break;
         size_t n = (size_t)(q - t);
         if (n > max_chars) return false;
         tok[nt++] = (sp_sql_csv_tok){t, n, n == 0};
         if (nt == limit) {
             if (s->count_check) return false; /* too many tokens, or maxColumns */
-            while (q < end && *q != nl)       /* the rest of the line, unread */
-                q = next_bound(k, q + 1);
             s->ntoks = nt;
-            *line_end = q;
+            *line_end = take_line_end(k); /* the rest of the line, unread */
             return true;
         }
         t = q + 1;
@@ -280,6 +339,7 @@ int64_t sp_sql_csv_scan(sp_sql_csv_scanner *s, sp_colbatch *b, const char *buf, 
             size_t n = (size_t)(le - p);
             if (strip_cr && n && p[n - 1] == '\r') n--;
             r = sp_sql_csv_scan_line(s, b, p, n, errstr, en);
+            if (s->fast_ok && r >= 0) bounds_skip_to(&k, le < end ? le + 1 : end);
         }
         if (r == SP_SQL_SCAN_FULL) break;
         if (r == SP_SQL_SCAN_ERROR) {

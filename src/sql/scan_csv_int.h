@@ -34,15 +34,23 @@ struct sp_sql_csv_scanner {
     int ntoks;            /* tokens of the line, counted past those stored */
     char *unesc;          /* unescaped quoted tokens of the line */
     size_t unesc_cap;
-    int *need;        /* malloc'd: the data fields converted, ascending */
-    int nneed;        /* all data fields without pruning */
-    int *pruned;      /* malloc'd: the schema fields left null */
-    int npruned;      /* 0 without pruning */
-    int last_tok;     /* pruning: tokens past this one are not read (-1: none are) */
-    bool count_check; /* no pruning: a wrong token count makes the row malformed */
-    bool fast_ok;     /* the options allow the fast tokenizer */
+    int *need;          /* malloc'd: the data fields converted, ascending */
+    uint8_t *need_kind; /* malloc'd: how need[k] converts (scan_csv_fast.c) */
+    int nneed;          /* all data fields without pruning */
+    int *pruned;        /* malloc'd: the schema fields left null */
+    int npruned;        /* 0 without pruning */
+    int last_tok;       /* pruning: tokens past this one are not read (-1: none are) */
+    bool count_check;   /* no pruning: a wrong token count makes the row malformed */
+    bool fast_ok;       /* the options allow the fast tokenizer */
     size_t null_len, nan_len, pinf_len, ninf_len;
+    bool digit_is_number; /* no nanValue / infinity spelling starts with a digit */
 };
+
+/* How a required field converts on the fast path (need_kind). */
+enum { SP_CSV_PUT_STRING, SP_CSV_PUT_INT, SP_CSV_PUT_BIGINT, SP_CSV_PUT_DOUBLE, SP_CSV_PUT_OTHER };
+
+/* The need_kind of a field of type t. */
+uint8_t sp_sql_csv_put_kind(sp_sql_type_id t);
 
 /* Blank lines (white space only) and comment lines are not records. */
 bool sp_sql_csv_skip_line(const sp_sql_csv_scanner *s, const char *line, size_t len);

@@ -23,6 +23,37 @@ bool sp_sql_scan_int(const char *s, size_t n, int64_t lo, int64_t hi, int64_t *o
  * correctly rounded: exact fast path, strtod otherwise. */
 bool sp_sql_scan_double(const char *s, size_t n, double *out);
 bool sp_sql_scan_float(const char *s, size_t n, float *out);
+
+/* 10^0 .. 10^22, each exact in a double. */
+extern const double sp_sql_pow10_exact[23];
+
+/* [+-]digits[.digits] of at most 19 digits whose value is exact in a
+ * double (below 2^53) divided by an exact power of ten (at most 22 digits
+ * after the point): one correctly rounded division, so the result is
+ * Double.parseDouble's. False: the general path decides. */
+static inline bool sp_sql_scan_double_simple(const char *s, size_t n, double *out)
+{
+    const char *p = s, *e = s + n, *d0;
+    bool neg = false;
+    unsigned d;
+    uint64_t m = 0;
+    if (p < e && (*p == '-' || *p == '+')) neg = *p++ == '-';
+    for (d0 = p; p < e && (d = (unsigned)(*p - '0')) <= 9; p++)
+        m = m * 10 + d;
+    size_t nd = (size_t)(p - d0), frac = 0;
+    if (p < e && *p == '.') {
+        for (d0 = ++p; p < e && (d = (unsigned)(*p - '0')) <= 9; p++)
+            m = m * 10 + d;
+        frac = (size_t)(p - d0);
+        nd += frac;
+    }
+    /* 1..19 digits (so frac <= 22 and m did not wrap), m below 2^53 */
+    if (p != e || nd - 1 > 18 || m >> 53) return false;
+    double v = frac ? (double)m / sp_sql_pow10_exact[frac] : (double)m;
+    *out = neg ? -v : v;
+    return true;
+}
+
 /* new java.math.BigDecimal(s) (commas removed first when strip_commas, as
  * Spark's en-US decimal parser does) rounded HALF_UP to scale; false when
  * the syntax is wrong or the value needs more than precision digits. */

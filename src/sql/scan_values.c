@@ -81,9 +81,9 @@ static bool split_number(const char *s, size_t n, dec_parts *p)
     return i == n;
 }
 
-static const double pow10_exact[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-                                     1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
-                                     1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+const double sp_sql_pow10_exact[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                       1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                       1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
 
 /* Trims Java's white space (<= ' ') and reads the special spellings. */
 static int special(const char **s, size_t *n, double *out)
@@ -100,33 +100,6 @@ static int special(const char **s, size_t *n, double *out)
     return 0;
 }
 
-/* [+-]digits[.digits] of at most 19 digits whose value is exact in a
- * double (below 2^53) divided by an exact power of ten (at most 22 digits
- * after the point): one correctly rounded division, so the result is
- * Double.parseDouble's. False: the general path decides. */
-static inline bool simple_double(const char *s, size_t n, double *out)
-{
-    const char *p = s, *e = s + n, *d0;
-    bool neg = false;
-    unsigned d;
-    uint64_t m = 0;
-    if (p < e && (*p == '-' || *p == '+')) neg = *p++ == '-';
-    for (d0 = p; p < e && (d = (unsigned)(*p - '0')) <= 9; p++)
-        m = m * 10 + d;
-    size_t nd = (size_t)(p - d0), frac = 0;
-    if (p < e && *p == '.') {
-        for (d0 = ++p; p < e && (d = (unsigned)(*p - '0')) <= 9; p++)
-            m = m * 10 + d;
-        frac = (size_t)(p - d0);
-        nd += frac;
-    }
-    /* 1..19 digits (so frac <= 22 and m did not wrap), m below 2^53 */
-    if (p != e || nd - 1 > 18 || m >> 53) return false;
-    double v = frac ? (double)m / pow10_exact[frac] : (double)m;
-    *out = neg ? -v : v;
-    return true;
-}
-
 /* Everything else Double.parseDouble takes: white space, NaN, Infinity,
  * exponents, long digit strings (strtod, correctly rounded). Kept out of
  * line so the fast path sets up no buffer. */
@@ -137,7 +110,7 @@ static __attribute__((noinline)) bool general_double(const char *s, size_t n, do
     if (!split_number(s, n, &p)) return false;
     if (!p.dropped && p.m < (1ull << 53) && p.exp10 >= -22 && p.exp10 <= 22) {
         double d = (double)p.m;
-        d = p.exp10 < 0 ? d / pow10_exact[-p.exp10] : d * pow10_exact[p.exp10];
+        d = p.exp10 < 0 ? d / sp_sql_pow10_exact[-p.exp10] : d * sp_sql_pow10_exact[p.exp10];
         *out = p.neg ? -d : d;
         return true;
     }
@@ -152,7 +125,7 @@ static __attribute__((noinline)) bool general_double(const char *s, size_t n, do
 
 bool sp_sql_scan_double(const char *s, size_t n, double *out)
 {
-    return simple_double(s, n, out) || general_double(s, n, out);
+    return sp_sql_scan_double_simple(s, n, out) || general_double(s, n, out);
 }
 
 bool sp_sql_scan_float(const char *s, size_t n, float *out)
@@ -162,7 +135,7 @@ bool sp_sql_scan_float(const char *s, size_t n, float *out)
     if (special(&s, &n, &d)) return *out = (float)d, true;
     if (!split_number(s, n, &p)) return false;
     if (!p.dropped && p.m < (1u << 24) && p.exp10 >= -10 && p.exp10 <= 10) {
-        float f = (float)p.m, e = (float)pow10_exact[p.exp10 < 0 ? -p.exp10 : p.exp10];
+        float f = (float)p.m, e = (float)sp_sql_pow10_exact[p.exp10 < 0 ? -p.exp10 : p.exp10];
         f = p.exp10 < 0 ? f / e : f * e;
         *out = p.neg ? -f : f;
         return true;

@@ -212,6 +212,38 @@ Test(scan_csv_prune, tokens_across_64_byte_blocks)
     done(&r);
 }
 
+Test(scan_csv_prune, general_lines_between_fast_ones)
+{
+    /* A quoted token sends its line to the general tokenizer; the fast one
+     * must resume at the next line, not at a separator inside the quotes. */
+    static const char *const reqs[] = {"*", "a c"};
+    for (size_t q = 0; q < sizeof reqs / sizeof *reqs; q++) {
+        char text[8192], want[8192];
+        size_t w = 0, v = 0;
+        for (int i = 0; i < 60; i++) {
+            char pad[100];
+            int n = (i * 29) % 90;
+            memset(pad, ',', (size_t)n);
+            pad[n] = '\0';
+            bool quoted = i % 3 == 0;
+            if (quoted)
+                w += (size_t)snprintf(text + w, sizeof text - w, "%d,\"x%s\",%d\n", i, pad, -i);
+            else
+                w += (size_t)snprintf(text + w, sizeof text - w, "%d,x,%d\n", i, -i);
+            const char *str = q ? "<null>" : "x";
+            v += (size_t)snprintf(want + v, sizeof want - v, "%d|%s%s|%d;", i, str,
+                                  quoted && !q ? pad : "", -i);
+        }
+        prune_run r;
+        char got[8192];
+        scan(&r, "a INT, s STRING, c INT", "FAILFAST", reqs[q], text, 64);
+        cr_assert_eq(r.rows, 60, "%s", r.err);
+        rows_text(&r, got, sizeof got);
+        cr_expect_str_eq(got, want, "required %s", reqs[q]);
+        done(&r);
+    }
+}
+
 Test(scan_csv_prune, integer_tokens_short_and_long)
 {
     static const struct {
