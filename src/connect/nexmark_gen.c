@@ -32,18 +32,19 @@ static uint64_t event_seed(uint64_t seed, uint64_t n)
 void sp_nexmark_gen_event(sp_nexmark_gen *g, uint64_t n, sp_nexmark_event *ev)
 {
     uint64_t rng = event_seed(g->cfg.seed, n);
-    int64_t event_id = g->cfg.first_event_id + (int64_t)n;
+    sp_nx_at at;
+    sp_nx_locate(g, g->cfg.first_event_id + (int64_t)n, &at);
     int64_t ts = sp_nexmark_gen_time(g, n);
-    int64_t rem = event_id % g->total;
+    int64_t rem = at.offset;
     if (rem < g->cfg.person_proportion) {
         ev->type = SP_NEXMARK_PERSON;
-        sp_nx_person(g, &rng, event_id, ts, &ev->u.person);
+        sp_nx_person(g, &rng, &at, ts, &ev->u.person);
     } else if (rem < (int64_t)g->cfg.person_proportion + g->cfg.auction_proportion) {
         ev->type = SP_NEXMARK_AUCTION;
-        sp_nx_auction(g, &rng, n, event_id, ts, &ev->u.auction);
+        sp_nx_auction(g, &rng, n, &at, ts, &ev->u.auction);
     } else {
         ev->type = SP_NEXMARK_BID;
-        sp_nx_bid(g, &rng, event_id, ts, &ev->u.bid);
+        sp_nx_bid(g, &rng, &at, ts, &ev->u.bid);
     }
 }
 

@@ -7,12 +7,12 @@
 /* Hot sellers are the first person of the last block of this many. */
 enum { HOT_SELLER_RATIO = 100, NUM_CATEGORIES = 5 };
 
-static int64_t seller(const sp_nexmark_gen *g, uint64_t *rng, int64_t event_id)
+static int64_t seller(const sp_nexmark_gen *g, uint64_t *rng, const sp_nx_at *at)
 {
     /* P(hot seller) = 1 - 1/hotSellersRatio */
     if (sp_nx_int(rng, (uint32_t)g->cfg.hot_sellers_ratio) > 0)
-        return sp_nx_last_person(g, event_id) / HOT_SELLER_RATIO * HOT_SELLER_RATIO;
-    return sp_nx_next_person(g, rng, event_id);
+        return at->last_person / HOT_SELLER_RATIO * HOT_SELLER_RATIO;
+    return sp_nx_next_person(g, rng, at->last_person);
 }
 
 /* nextAuctionLengthMs: on average the event time until numInFlightAuctions
@@ -25,12 +25,12 @@ static int64_t length_ms(const sp_nexmark_gen *g, uint64_t *rng, uint64_t n, int
     return 1 + sp_nx_long(rng, horizon * 2 > 1 ? horizon * 2 : 1);
 }
 
-void sp_nx_auction(sp_nexmark_gen *g, uint64_t *rng, uint64_t n, int64_t event_id, int64_t ts,
+void sp_nx_auction(sp_nexmark_gen *g, uint64_t *rng, uint64_t n, const sp_nx_at *at, int64_t ts,
                    sp_nexmark_auction *out)
 {
     char *p = g->scratch;
-    out->id = sp_nx_last_auction(g, event_id) + SP_NEXMARK_FIRST_AUCTION_ID;
-    out->seller = seller(g, rng, event_id) + SP_NEXMARK_FIRST_PERSON_ID;
+    out->id = at->last_auction + SP_NEXMARK_FIRST_AUCTION_ID;
+    out->seller = seller(g, rng, at) + SP_NEXMARK_FIRST_PERSON_ID;
     out->category = SP_NEXMARK_FIRST_CATEGORY_ID + sp_nx_int(rng, NUM_CATEGORIES);
     out->initial_bid = sp_nx_price(rng);
     out->date_time = ts;

@@ -7,28 +7,29 @@
  * half of the bids come through one of the four hot channels. */
 enum { HOT_AUCTION_RATIO = 100, HOT_BIDDER_RATIO = 100, HOT_CHANNELS_RATIO = 2 };
 
-static int64_t auction(const sp_nexmark_gen *g, uint64_t *rng, int64_t event_id)
+static int64_t auction(const sp_nexmark_gen *g, uint64_t *rng, const sp_nx_at *at)
 {
     /* P(hot auction) = 1 - 1/hotAuctionRatio */
     if (sp_nx_int(rng, (uint32_t)g->cfg.hot_auction_ratio) > 0)
-        return sp_nx_last_auction(g, event_id) / HOT_AUCTION_RATIO * HOT_AUCTION_RATIO;
-    return sp_nx_next_auction(g, rng, event_id);
+        return at->last_auction / HOT_AUCTION_RATIO * HOT_AUCTION_RATIO;
+    return sp_nx_next_auction(g, rng, at->last_auction);
 }
 
-static int64_t bidder(const sp_nexmark_gen *g, uint64_t *rng, int64_t event_id)
+static int64_t bidder(const sp_nexmark_gen *g, uint64_t *rng, const sp_nx_at *at)
 {
     /* P(hot bidder) = 1 - 1/hotBiddersRatio; + 1 so hot bidders are not
      * the hot sellers */
     if (sp_nx_int(rng, (uint32_t)g->cfg.hot_bidders_ratio) > 0)
-        return sp_nx_last_person(g, event_id) / HOT_BIDDER_RATIO * HOT_BIDDER_RATIO + 1;
-    return sp_nx_next_person(g, rng, event_id);
+        return at->last_person / HOT_BIDDER_RATIO * HOT_BIDDER_RATIO + 1;
+    return sp_nx_next_person(g, rng, at->last_person);
 }
 
-void sp_nx_bid(sp_nexmark_gen *g, uint64_t *rng, int64_t event_id, int64_t ts, sp_nexmark_bid *out)
+void sp_nx_bid(sp_nexmark_gen *g, uint64_t *rng, const sp_nx_at *at, int64_t ts,
+               sp_nexmark_bid *out)
 {
     const sp_nx_tables *t = sp_nx_tables_get();
-    out->auction = auction(g, rng, event_id) + SP_NEXMARK_FIRST_AUCTION_ID;
-    out->bidder = bidder(g, rng, event_id) + SP_NEXMARK_FIRST_PERSON_ID;
+    out->auction = auction(g, rng, at) + SP_NEXMARK_FIRST_AUCTION_ID;
+    out->bidder = bidder(g, rng, at) + SP_NEXMARK_FIRST_PERSON_ID;
     out->price = sp_nx_price(rng);
     if (sp_nx_int(rng, HOT_CHANNELS_RATIO) > 0) {
         uint32_t i = sp_nx_int(rng, SP_NX_NUM_HOT_CHANNELS);

@@ -70,39 +70,35 @@ int sp_nexmark_config_check(const sp_nexmark_config *c, char *errstr, size_t err
     return 0;
 }
 
-int64_t sp_nx_last_person(const sp_nexmark_gen *g, int64_t event_id)
+void sp_nx_locate(const sp_nexmark_gen *g, int64_t event_id, sp_nx_at *at)
 {
-    int64_t epoch = event_id / g->total, offset = event_id % g->total;
-    if (offset >= g->cfg.person_proportion) offset = g->cfg.person_proportion - 1;
-    return epoch * g->cfg.person_proportion + offset;
-}
-
-int64_t sp_nx_last_auction(const sp_nexmark_gen *g, int64_t event_id)
-{
-    int64_t epoch = event_id / g->total, offset = event_id % g->total;
     const sp_nexmark_config *c = &g->cfg;
-    if (offset < c->person_proportion) { /* a person: the last auction of the last epoch */
-        epoch--;
-        offset = c->auction_proportion - 1;
-    } else if (offset >= c->person_proportion + c->auction_proportion) { /* a bid */
-        offset = c->auction_proportion - 1;
-    } else { /* an auction: this one */
-        offset -= c->person_proportion;
-    }
-    return epoch * c->auction_proportion + offset;
+    /* the default cycle of 50 as a constant: a multiply instead of a divide */
+    int64_t epoch = g->total == 50 ? event_id / 50 : event_id / g->total;
+    int64_t offset = event_id - epoch * g->total;
+    at->event_id = event_id;
+    at->offset = offset;
+    /* a person: this one; else the last of this epoch */
+    at->last_person = epoch * c->person_proportion +
+                      (offset < c->person_proportion ? offset : c->person_proportion - 1);
+    if (offset < c->person_proportion) /* the last auction of the last epoch */
+        at->last_auction = epoch * c->auction_proportion - 1;
+    else if (offset >= c->person_proportion + c->auction_proportion) /* a bid */
+        at->last_auction = epoch * c->auction_proportion + c->auction_proportion - 1;
+    else /* an auction: this one */
+        at->last_auction = epoch * c->auction_proportion + offset - c->person_proportion;
 }
 
-int64_t sp_nx_next_person(const sp_nexmark_gen *g, uint64_t *rng, int64_t event_id)
+int64_t sp_nx_next_person(const sp_nexmark_gen *g, uint64_t *rng, int64_t last_person)
 {
-    int64_t num_people = sp_nx_last_person(g, event_id) + 1;
+    int64_t num_people = last_person + 1;
     int64_t active = num_people < g->cfg.num_active_people ? num_people : g->cfg.num_active_people;
     return num_people - active + sp_nx_long(rng, active + PERSON_ID_LEAD);
 }
 
-int64_t sp_nx_next_auction(const sp_nexmark_gen *g, uint64_t *rng, int64_t event_id)
+int64_t sp_nx_next_auction(const sp_nexmark_gen *g, uint64_t *rng, int64_t last_auction)
 {
-    int64_t max = sp_nx_last_auction(g, event_id);
-    int64_t min = max - g->cfg.num_in_flight_auctions;
+    int64_t min = last_auction - g->cfg.num_in_flight_auctions;
     if (min < 0) min = 0;
-    return min + sp_nx_long(rng, max - min + 1 + AUCTION_ID_LEAD);
+    return min + sp_nx_long(rng, last_auction - min + 1 + AUCTION_ID_LEAD);
 }

@@ -74,19 +74,29 @@ int64_t sp_nx_price(uint64_t *rng);
 
 /* ---- ids (nexmark_gen_config.c) ----------------------------------------- */
 
-/* PersonGenerator.lastBase0PersonId / AuctionGenerator.lastBase0AuctionId. */
-int64_t sp_nx_last_person(const sp_nexmark_gen *g, int64_t event_id);
-int64_t sp_nx_last_auction(const sp_nexmark_gen *g, int64_t event_id);
-/* nextBase0PersonId / nextBase0AuctionId: a random active id, with leads. */
-int64_t sp_nx_next_person(const sp_nexmark_gen *g, uint64_t *rng, int64_t event_id);
-int64_t sp_nx_next_auction(const sp_nexmark_gen *g, uint64_t *rng, int64_t event_id);
+/* Where an event sits in the id space: PersonGenerator.lastBase0PersonId and
+ * AuctionGenerator.lastBase0AuctionId of its event id (base 0: the person or
+ * auction made by this event, else the last one made before it). */
+typedef struct sp_nx_at {
+    int64_t event_id, offset; /* offset: event_id % (sum of the proportions) */
+    int64_t last_person, last_auction;
+} sp_nx_at;
+
+/* Fills at for event_id (one division). */
+void sp_nx_locate(const sp_nexmark_gen *g, int64_t event_id, sp_nx_at *at);
+/* nextBase0PersonId / nextBase0AuctionId: a random active person (of the
+ * last num_active_people) or in-flight auction (of the last
+ * num_in_flight_auctions), with 10 ids of lead. */
+int64_t sp_nx_next_person(const sp_nexmark_gen *g, uint64_t *rng, int64_t last_person);
+int64_t sp_nx_next_auction(const sp_nexmark_gen *g, uint64_t *rng, int64_t last_auction);
 
 /* ---- events (nexmark_gen_people.c, _auctions.c, _bids.c) ---------------- */
 
-void sp_nx_person(sp_nexmark_gen *g, uint64_t *rng, int64_t event_id, int64_t ts,
+void sp_nx_person(sp_nexmark_gen *g, uint64_t *rng, const sp_nx_at *at, int64_t ts,
                   sp_nexmark_person *out);
-void sp_nx_auction(sp_nexmark_gen *g, uint64_t *rng, uint64_t n, int64_t event_id, int64_t ts,
+void sp_nx_auction(sp_nexmark_gen *g, uint64_t *rng, uint64_t n, const sp_nx_at *at, int64_t ts,
                    sp_nexmark_auction *out);
-void sp_nx_bid(sp_nexmark_gen *g, uint64_t *rng, int64_t event_id, int64_t ts, sp_nexmark_bid *out);
+void sp_nx_bid(sp_nexmark_gen *g, uint64_t *rng, const sp_nx_at *at, int64_t ts,
+               sp_nexmark_bid *out);
 
 #endif

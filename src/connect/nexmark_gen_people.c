@@ -51,11 +51,11 @@ static sp_nexmark_str credit_card(uint64_t *rng, char **p)
     return (sp_nexmark_str){start, 19};
 }
 
-void sp_nx_person(sp_nexmark_gen *g, uint64_t *rng, int64_t event_id, int64_t ts,
+void sp_nx_person(sp_nexmark_gen *g, uint64_t *rng, const sp_nx_at *at, int64_t ts,
                   sp_nexmark_person *out)
 {
     char *p = g->scratch;
-    out->id = sp_nx_last_person(g, event_id) + SP_NEXMARK_FIRST_PERSON_ID;
+    out->id = at->last_person + SP_NEXMARK_FIRST_PERSON_ID;
     out->name = name(rng, &p);
     out->email_address = email(rng, &p);
     out->credit_card = credit_card(rng, &p);

@@ -12,13 +12,14 @@ sp_nexmark_str sp_nx_string(uint64_t *rng, int max_len, char special, char **p)
 {
     int len = MIN_STRING_LENGTH + (int)sp_nx_int(rng, (uint32_t)(max_len - MIN_STRING_LENGTH));
     char *start = *p, *end = start;
+    uint64_t r = 0;
     for (int i = 0; i < len; i++) {
-        uint64_t r = sp_nx_next(rng);
-        /* one draw for both choices: 1/13 special, else one of 26 letters */
-        uint32_t hi = (uint32_t)(r >> 32), lo = (uint32_t)r;
-        *end++ = (uint32_t)(((uint64_t)hi * 13) >> 32) == 0
-                     ? special
-                     : (char)('a' + (uint32_t)(((uint64_t)lo * 26) >> 32));
+        /* 16 random bits a character, 4 from one draw: k uniform in
+         * [0, 13 * 26); special when k < 26 (1/13), else letter k % 26 */
+        if ((i & 3) == 0) r = sp_nx_next(rng);
+        uint32_t k = (uint32_t)(((r & 0xFFFF) * (13 * 26)) >> 16);
+        r >>= 16;
+        *end++ = k < 26 ? special : (char)('a' + k % 26);
     }
     char *from = start;
     if (special == ' ') { /* String.trim, the result moved back to start */
@@ -37,7 +38,7 @@ sp_nexmark_str sp_nx_extra(uint64_t *rng, const sp_nx_tables *t, int current_siz
 {
     if (current_size > avg_size) return (sp_nexmark_str){t->extra, 0};
     int want = avg_size - current_size;
-    int delta = (int)lround(want * 0.2);
+    int delta = (int)(want * 0.2 + 0.5); /* Math.round of a value >= 0 */
     int size = want - delta + (delta == 0 ? 0 : (int)sp_nx_int(rng, (uint32_t)(2 * delta)));
     uint32_t offset = sp_nx_int(rng, (uint32_t)(SP_NX_EXTRA_LEN - size));
     return (sp_nexmark_str){t->extra + offset, (uint32_t)size};
@@ -48,5 +49,5 @@ int64_t sp_nx_price(uint64_t *rng)
     /* Math.round(10^(6u) * 100): 100 .. 100 000 000 cents, log-uniform.
      * 10^x = e^(x ln 10), which is cheaper than pow. */
     double v = exp(sp_nx_double(rng) * (6.0 * 2.302585092994045684)) * 100.0;
-    return (int64_t)floor(v + 0.5);
+    return (int64_t)(v + 0.5);
 }

@@ -446,3 +446,38 @@ Test(nexmark_gen, bad_configs_are_refused_naming_the_field)
                   err);
     }
 }
+
+static void assert_plain(sp_nexmark_str s, uint64_t n)
+{
+    for (uint32_t i = 0; i < s.n; i++) {
+        unsigned char c = (unsigned char)s.p[i];
+        cr_assert(c >= 0x20 && c < 0x7F && c != '"' && c != '\\', "event %llu: byte %u",
+                  (unsigned long long)n, c);
+    }
+}
+
+Test(nexmark_gen, no_string_needs_json_escaping)
+{
+    /* sp_nexmark_json copies strings without escaping. */
+    sp_nexmark_gen g;
+    gen_default(&g, 3);
+    for (uint64_t n = 0; n < N; n++) {
+        sp_nexmark_event ev;
+        sp_nexmark_gen_next(&g, &ev);
+        const sp_nexmark_person *p = &ev.u.person;
+        const sp_nexmark_auction *a = &ev.u.auction;
+        const sp_nexmark_bid *b = &ev.u.bid;
+        sp_nexmark_str s[6];
+        int k = 0;
+        if (ev.type == SP_NEXMARK_PERSON) {
+            s[k++] = p->name, s[k++] = p->email_address, s[k++] = p->credit_card;
+            s[k++] = p->city, s[k++] = p->state, s[k++] = p->extra;
+        } else if (ev.type == SP_NEXMARK_AUCTION) {
+            s[k++] = a->item_name, s[k++] = a->description, s[k++] = a->extra;
+        } else {
+            s[k++] = b->channel, s[k++] = b->url, s[k++] = b->extra;
+        }
+        for (int i = 0; i < k; i++)
+            assert_plain(s[i], n);
+    }
+}
