@@ -93,11 +93,11 @@ static bool is_new(const sp_file_listing *l, int dfd, const char *name, int64_t 
                    int64_t until, sp_listed_file *f)
 {
     if (name[0] == '.' || name[0] == '_') return false;
+    if (sp_file_listing_was_taken(l, name)) return false; /* before a stat: it is never new */
     struct stat st;
     if (fstatat(dfd, name, &st, 0) != 0 || !S_ISREG(st.st_mode)) return false;
     int64_t mtime = (int64_t)st.st_mtim.tv_sec * 1000 + st.st_mtim.tv_nsec / 1000000;
     if (mtime <= after || mtime > until) return false;
-    if (sp_file_listing_was_taken(l, name)) return false;
     f->size = (int64_t)st.st_size;
     f->mtime_ms = mtime;
     return true;

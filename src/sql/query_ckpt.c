@@ -55,7 +55,9 @@ static spate_err choose_dir(sp_query *q, char *errstr, size_t n)
     } else if (root && *root) {
         snprintf(q->checkpoint, sizeof q->checkpoint, "%s/%s", root, s->name ? s->name : q->id);
     } else {
-        snprintf(q->checkpoint, sizeof q->checkpoint, "/tmp/temporary-XXXXXX");
+        const char *tmp = getenv("TMPDIR"); /* as mkstemp's users do; /tmp otherwise */
+        snprintf(q->checkpoint, sizeof q->checkpoint, "%s/temporary-XXXXXX",
+                 tmp && *tmp ? tmp : "/tmp");
         if (!mkdtemp(q->checkpoint)) {
             snprintf(errstr, n, "cannot make a temporary checkpoint directory: %m");
             return SPATE_ERR_IO;

@@ -60,7 +60,6 @@ void sp_sql_csv_scanner_free(sp_sql_csv_scanner *s)
     free(s->toks);
     free(s->unesc);
     free(s->need);
-    free(s->need_kind);
     free(s->pruned);
     free(s);
 }
@@ -73,18 +72,17 @@ void sp_sql_csv_scanner_require(sp_sql_csv_scanner *s, const bool *required)
     int nd = s->base.ndata;
     if (required && s->base.corrupt >= 0 && required[s->base.corrupt]) required = NULL;
     free(s->need);
-    free(s->need_kind);
     free(s->pruned);
     s->need = calloc((size_t)nd + 1, sizeof *s->need);
-    s->need_kind = calloc((size_t)nd + 1, sizeof *s->need_kind);
     s->pruned = calloc((size_t)nd + 1, sizeof *s->pruned);
-    if (!s->need || !s->need_kind || !s->pruned) abort();
+    if (!s->need || !s->pruned) abort();
     s->nneed = s->npruned = 0;
     s->last_tok = -1;
     for (int i = 0; i < nd; i++) {
         if (!required || required[s->base.data[i]]) {
-            s->need_kind[s->nneed] = sp_sql_csv_put_kind(s->base.fields[s->base.data[i]].type);
-            s->need[s->nneed++] = i;
+            int f = s->base.data[i];
+            s->need[s->nneed++] =
+                (sp_sql_csv_need){i, f, sp_sql_csv_put_kind(s->base.fields[f].type)};
             s->last_tok = i;
         } else
             s->pruned[s->npruned++] = s->base.data[i];

@@ -62,9 +62,9 @@ void sp_sql_csv_fill_pruned(const sp_sql_csv_scanner *s, sp_colbatch *b, int64_t
 
 /* ---- a row's required fields ---- */
 
-static bool is_text(const sp_sql_csv_tok *t, const char *z, size_t zn)
+static bool text_is(const char *p, size_t n, const char *z, size_t zn)
 {
-    return t->n == zn && (zn == 0 || (t->p[0] == z[0] && !memcmp(t->p, z, zn)));
+    return n == zn && (zn == 0 || (p[0] == z[0] && !memcmp(p, z, zn)));
 }
 
 /* Integer.parseInt / Long.parseLong of 1 to 9 digits after an optional
@@ -101,59 +101,95 @@ uint8_t sp_sql_csv_put_kind(sp_sql_type_id t)
     }
 }
 
-static bool put_string(sp_sql_csv_scanner *s, sp_colbatch *b, int f, const sp_sql_csv_tok *t)
+static void put_string(sp_colbatch *b, int f, const char *p, size_t n)
 {
-    (void)s;
     sp_column *c = &b->cols[f];
     int64_t at = c->offsets[c->str_rows];
-    if (at + (int64_t)t->n > c->chars_cap) {
-        sp_column_append_bytes(b, f, t->p, t->n); /* grows chars */
-        return true;
+    if (at + (int64_t)n > c->chars_cap) {
+        sp_column_append_bytes(b, f, p, n); /* grows chars */
+        return;
     }
-    memcpy(c->chars + at, t->p, t->n);
-    c->offsets[++c->str_rows] = (int32_t)(at + (int64_t)t->n);
-    return true;
+    memcpy(c->chars + at, p, n);
+    c->offsets[++c->str_rows] = (int32_t)(at + (int64_t)n);
 }
 
-/* A DOUBLE token: Double.parseDouble, or the nanValue / infinity spellings
- * (which the common case, a token starting with a digit, cannot be). */
-static bool put_double(sp_sql_csv_scanner *s, sp_colbatch *b, int f, int64_t row,
-                       const sp_sql_csv_tok *t)
+/* A DOUBLE token other than digits in the simple form: Double.parseDouble,
+ * or the nanValue / infinity spellings. */
+static __attribute__((noinline)) bool put_double_slow(sp_sql_csv_scanner *s, sp_colbatch *b, int f,
+                                                      int64_t row, const char *p, size_t n)
 {
     double *out = &sp_column_f64(&b->cols[f])[row];
-    if (s->digit_is_number && (unsigned)(t->p[0] - '0') <= 9 &&
-        sp_sql_scan_double_simple(t->p, t->n, out))
-        return true;
-    if (is_text(t, s->o.nan_value, s->nan_len) || is_text(t, s->o.positive_inf, s->pinf_len) ||
-        is_text(t, s->o.negative_inf, s->ninf_len))
-        return sp_sql_scan_put_text(&s->base, b, f, row, t->p, t->n);
-    return sp_sql_scan_double(t->p, t->n, out);
+    if (text_is(p, n, s->o.nan_value, s->nan_len) ||
+        text_is(p, n, s->o.positive_inf, s->pinf_len) ||
+        text_is(p, n, s->o.negative_inf, s->ninf_len))
+        return sp_sql_scan_put_text(&s->base, b, f, row, p, n);
+    return sp_sql_scan_double(p, n, out);
 }
 
-/* Token t into field f of row row by kind (sp_sql_csv_put_kind): strings,
- * integers and doubles here, the rest through scan_row.c. False when it
- * does not convert. */
-static inline bool put_token(sp_sql_csv_scanner *s, sp_colbatch *b, int f, int64_t row,
-                             uint8_t kind, const sp_sql_csv_tok *t)
+/* A DOUBLE token: the simple form inline when it starts with a digit (no
+ * nanValue or infinity spelling can then match: digit_is_number). */
+static inline bool put_double(sp_sql_csv_scanner *s, sp_colbatch *b, int f, int64_t row,
+                              const char *p, size_t n)
+{
+    if (s->digit_is_number && (unsigned)(p[0] - '0') <= 9 &&
+        sp_sql_scan_double_simple(p, n, &sp_column_f64(&b->cols[f])[row]))
+        return true;
+    return put_double_slow(s, b, f, row, p, n);
+}
+
+/* Token p[0, n) into field f of row row by kind (sp_sql_csv_put_kind):
+ * strings, integers and doubles here, the rest through scan_row.c. False
+ * when it does not convert. */
+static inline __attribute__((always_inline)) bool put_token(sp_sql_csv_scanner *s, sp_colbatch *b,
+                                                            int f, int64_t row, uint8_t kind,
+                                                            const char *p, size_t n)
 {
     sp_column *c = &b->cols[f];
     int64_t v;
     switch (kind) {
     case SP_CSV_PUT_STRING:
-        return put_string(s, b, f, t);
+        put_string(b, f, p, n);
+        return true;
     case SP_CSV_PUT_INT:
-        if (!short_int(t->p, t->n, &v) && !sp_sql_scan_int(t->p, t->n, INT32_MIN, INT32_MAX, &v))
-            return false;
+        if (!short_int(p, n, &v) && !sp_sql_scan_int(p, n, INT32_MIN, INT32_MAX, &v)) return false;
         sp_column_i32(c)[row] = (int32_t)v;
         return true;
     case SP_CSV_PUT_BIGINT:
-        if (short_int(t->p, t->n, &sp_column_i64(c)[row])) return true;
-        return sp_sql_scan_int(t->p, t->n, INT64_MIN, INT64_MAX, &sp_column_i64(c)[row]);
+        if (short_int(p, n, &sp_column_i64(c)[row])) return true;
+        return sp_sql_scan_int(p, n, INT64_MIN, INT64_MAX, &sp_column_i64(c)[row]);
     case SP_CSV_PUT_DOUBLE:
-        return put_double(s, b, f, row, t);
+        return put_double(s, b, f, row, p, n);
     default:
-        return sp_sql_scan_put_text(&s->base, b, f, row, t->p, t->n);
+        return sp_sql_scan_put_text(&s->base, b, f, row, p, n);
     }
+}
+
+/* Converts one required token (null when it spells nullValue; an empty
+ * unquoted token is univocity's null too); false when it does not convert
+ * (the field is then null). */
+static inline __attribute__((always_inline)) bool put_field(sp_sql_csv_scanner *s, sp_colbatch *b,
+                                                            const sp_sql_csv_need *d, int64_t row,
+                                                            const char *p, size_t n, bool is_null)
+{
+    bool null =
+        n == 0 ? is_null || s->null_len == 0 : n == s->null_len && !memcmp(p, s->o.null_value, n);
+    if (!null && put_token(s, b, d->field, row, d->kind, p, n)) return true;
+    sp_sql_scan_put_null(b, d->field, row);
+    return null;
+}
+
+/* Ends row row whose required fields are all put: a good row is kept, a
+ * bad one goes to the parse mode. */
+static int end_row(sp_sql_csv_scanner *s, sp_colbatch *b, int64_t row, bool bad, const char *line,
+                   size_t len, char *err, size_t en)
+{
+    if (!bad) {
+        if (s->base.corrupt >= 0) sp_sql_scan_put_null(b, s->base.corrupt, row);
+        b->length = row + 1; /* pruned strings are appended later: no set_length */
+        return 1;
+    }
+    sp_sql_csv_fill_pruned(s, b, row, row + 1); /* the row as the mode sees it */
+    return sp_sql_scan_end_row(&s->base, b, row, true, line, len, err, en);
 }
 
 int sp_sql_csv_finish_row(sp_sql_csv_scanner *s, sp_colbatch *b, const char *line, size_t len,
@@ -162,22 +198,14 @@ int sp_sql_csv_finish_row(sp_sql_csv_scanner *s, sp_colbatch *b, const char *lin
     int64_t row = b->length;
     bool bad = s->count_check && s->ntoks != s->base.ndata;
     for (int k = 0; k < s->nneed; k++) {
-        int i = s->need[k], f = s->base.data[i];
-        const sp_sql_csv_tok *t = &s->toks[i];
-        if (i >= s->ntoks || t->is_null || is_text(t, s->o.null_value, s->null_len)) {
-            sp_sql_scan_put_null(b, f, row);
-        } else if (!put_token(s, b, f, row, s->need_kind[k], t)) {
-            sp_sql_scan_put_null(b, f, row);
+        const sp_sql_csv_need *d = &s->need[k];
+        const sp_sql_csv_tok *t = &s->toks[d->tok];
+        if (d->tok >= s->ntoks)
+            sp_sql_scan_put_null(b, d->field, row);
+        else if (!put_field(s, b, d, row, t->p, t->n, t->is_null))
             bad = true;
-        }
     }
-    if (!bad) {
-        if (s->base.corrupt >= 0) sp_sql_scan_put_null(b, s->base.corrupt, row);
-        b->length = row + 1; /* pruned strings are appended later: no set_length */
-        return 1;
-    }
-    sp_sql_csv_fill_pruned(s, b, row, row + 1); /* the row as the mode sees it */
-    return sp_sql_scan_end_row(&s->base, b, row, true, line, len, err, en);
+    return end_row(s, b, row, bad, line, len, err, en);
 }
 
 /* ---- the fast tokenizer ---- */
@@ -265,51 +293,83 @@ static void bounds_skip_to(bounds *k, const char *p)
         k->m = 0, k->blk = k->end;
 }
 
-/* Tokenizes the line at p (the next bound of k is its first) when no token
- * is quoted and no limit is reached; *line_end is where its terminator is
- * (or the end), all of its bounds taken. False: the general tokenizer must
- * take the line (the caller then skips k to the next line). */
-static bool fast_tokens(sp_sql_csv_scanner *s, bounds *k, const char *p, bool strip_cr,
-                        const char **line_end)
+/* What fast_line checks, fixed for a call of sp_sql_csv_scan. */
+typedef struct line_rules {
+    int limit;        /* tokens read at most (pruning); without, one more than ndata */
+    size_t max_chars; /* maxCharsPerColumn */
+    char quote;
+    bool strip_cr;
+} line_rules;
+
+static line_rules rules_of(const sp_sql_csv_scanner *s, bool strip_cr)
 {
-    char quote = s->o.quote, nl = k->nl;
     /* A line of more than ndata tokens is malformed: the general path takes
-     * it, so the tokens stored here stay within toks[0, ndata]. */
-    int limit = s->count_check ? s->base.ndata + 1 : s->last_tok + 1, nt = 0;
-    size_t max_chars =
-        s->o.max_chars_per_column < 0 ? (size_t)-1 : (size_t)s->o.max_chars_per_column;
-    const char *t = p, *q, *end = k->end;
-    sp_sql_csv_tok *tok = s->toks;
-    if (limit == 0 && !s->count_check) { /* no field is read */
-        *line_end = take_line_end(k);
-        s->ntoks = 0;
-        return true;
+     * it when the fast one meets a token past ndata. */
+    return (line_rules){
+        .limit = s->count_check ? s->base.ndata + 1 : s->last_tok + 1,
+        .max_chars = s->o.max_chars_per_column < 0 ? (size_t)-1 : (size_t)s->o.max_chars_per_column,
+        .quote = s->o.quote,
+        .strip_cr = strip_cr,
+    };
+}
+
+enum { FAST_NO = -3 }; /* fast_line: the general tokenizer must take the line */
+
+/* Undoes the required fields need[0, k) put in row. */
+static int give_up(sp_sql_csv_scanner *s, sp_colbatch *b, int64_t row, int k)
+{
+    for (int j = 0; j < k; j++)
+        sp_sql_scan_unset(b, s->need[j].field, row);
+    return FAST_NO;
+}
+
+/* Tokens of the line at p (the next bound of k is its first) up to the last
+ * required one, each converted as it is found. *line_end: where the line's
+ * terminator is (or the end), its bounds all taken. Returns as
+ * sp_sql_csv_scan_line, or FAST_NO when a token is quoted or a limit is
+ * reached (the row is then left as it was). */
+static int fast_line(sp_sql_csv_scanner *s, bounds *k, const line_rules *r, sp_colbatch *b,
+                     const char *p, const char **line_end, char *err, size_t en)
+{
+    const sp_sql_csv_need *need = s->need;
+    int nneed = s->nneed, kn = 0, nt = 0, next = nneed ? need[0].tok : -1;
+    int64_t row = b->length;
+    bool bad = false;
+    const char *t = p, *q = p, *end = k->end;
+    if (r->limit == 0) { /* no field is read (so no count either) */
+        q = take_line_end(k);
+        t = NULL;
     }
-    for (;;) { /* the tokens before the last */
-        if (t < end && *t == quote) return false;
+    while (t) {
+        if (t < end && *t == r->quote) return give_up(s, b, row, kn);
         q = take_bound(k);
-        if (q == end || *q == nl) break;
+        bool last = q == end || *q == k->nl;
         size_t n = (size_t)(q - t);
-        if (n > max_chars) return false;
-        tok[nt++] = (sp_sql_csv_tok){t, n, n == 0};
-        if (nt == limit) {
-            if (s->count_check) return false; /* too many tokens, or maxColumns */
-            s->ntoks = nt;
-            *line_end = take_line_end(k); /* the rest of the line, unread */
-            return true;
+        if (last && r->strip_cr && n && t[n - 1] == '\r') n--;
+        if (n > r->max_chars) return give_up(s, b, row, kn);
+        if (nt == next) {
+            bad |= !put_field(s, b, &need[kn], row, t, n, n == 0);
+            next = ++kn < nneed ? need[kn].tok : -1;
+        }
+        nt++;
+        if (last) break;
+        if (nt == r->limit) {
+            if (s->count_check) return give_up(s, b, row, kn); /* too many tokens */
+            q = take_line_end(k);                              /* the rest, unread */
+            break;
         }
         t = q + 1;
     }
-    size_t n = (size_t)(q - t);
-    if (strip_cr && n && t[n - 1] == '\r') n--;
-    if (n > max_chars) return false;
-    tok[nt++] = (sp_sql_csv_tok){t, n, n == 0};
-    s->ntoks = nt;
     *line_end = q;
-    return true;
+    for (; kn < nneed; kn++) /* past the line's end */
+        sp_sql_scan_put_null(b, need[kn].field, row);
+    bad |= s->count_check && nt != s->base.ndata;
+    size_t len = (size_t)(q - p);
+    if (r->strip_cr && len && p[len - 1] == '\r') len--;
+    return end_row(s, b, row, bad, p, len, err, en);
 }
 
-/* Whether a line starting at p may go through fast_tokens. */
+/* Whether a line starting at p may go through fast_line. */
 static bool fast_start(const sp_sql_csv_scanner *s, const char *p, const char *end)
 {
     return s->fast_ok && !s->at_file_start && p < end && (unsigned char)*p > ' ' &&
@@ -324,16 +384,14 @@ int64_t sp_sql_csv_scan(sp_sql_csv_scanner *s, sp_colbatch *b, const char *buf, 
     char nl = s->o.line_sep ? s->o.line_sep : '\n';
     bool strip_cr = !s->o.line_sep;
     bounds k = {.blk = buf, .end = end, .sep = s->o.sep[0], .nl = nl};
+    line_rules rules = rules_of(s, strip_cr);
     if (s->fast_ok) bounds_at(&k, buf);
     while (p < end) {
-        const char *le;
-        int r;
-        if (fast_start(s, p, end) && b->length < b->capacity &&
-            fast_tokens(s, &k, p, strip_cr, &le)) {
-            size_t n = (size_t)(le - p);
-            if (strip_cr && n && p[n - 1] == '\r') n--;
-            r = sp_sql_csv_finish_row(s, b, p, n, errstr, en);
-        } else {
+        const char *le = NULL;
+        int r = FAST_NO;
+        if (fast_start(s, p, end) && b->length < b->capacity)
+            r = fast_line(s, &k, &rules, b, p, &le, errstr, en);
+        if (r == FAST_NO) {
             le = memchr(p, nl, (size_t)(end - p));
             if (!le) le = end;
             size_t n = (size_t)(le - p);

@@ -26,6 +26,13 @@ typedef struct sp_sql_csv_tok {
     bool is_null; /* an empty unquoted token: univocity's nullValue */
 } sp_sql_csv_tok;
 
+/* A data field the scanner converts: its token, its schema field, and how
+ * it converts on the fast path (SP_CSV_PUT_*). */
+typedef struct sp_sql_csv_need {
+    int tok, field;
+    uint8_t kind;
+} sp_sql_csv_need;
+
 struct sp_sql_csv_scanner {
     sp_sql_scan_base base;
     sp_sql_csv_options o;
@@ -34,14 +41,13 @@ struct sp_sql_csv_scanner {
     int ntoks;            /* tokens of the line, counted past those stored */
     char *unesc;          /* unescaped quoted tokens of the line */
     size_t unesc_cap;
-    int *need;          /* malloc'd: the data fields converted, ascending */
-    uint8_t *need_kind; /* malloc'd: how need[k] converts (scan_csv_fast.c) */
-    int nneed;          /* all data fields without pruning */
-    int *pruned;        /* malloc'd: the schema fields left null */
-    int npruned;        /* 0 without pruning */
-    int last_tok;       /* pruning: tokens past this one are not read (-1: none are) */
-    bool count_check;   /* no pruning: a wrong token count makes the row malformed */
-    bool fast_ok;       /* the options allow the fast tokenizer */
+    sp_sql_csv_need *need; /* malloc'd: the data fields converted, ascending */
+    int nneed;             /* all data fields without pruning */
+    int *pruned;           /* malloc'd: the schema fields left null */
+    int npruned;           /* 0 without pruning */
+    int last_tok;          /* pruning: tokens past this one are not read (-1: none are) */
+    bool count_check;      /* no pruning: a wrong token count makes the row malformed */
+    bool fast_ok;          /* the options allow the fast tokenizer */
     size_t null_len, nan_len, pinf_len, ninf_len;
     bool digit_is_number; /* no nanValue / infinity spelling starts with a digit */
 };
