@@ -11,7 +11,7 @@ void sp_nexmark_gen_init(sp_nexmark_gen *g, const sp_nexmark_config *c)
     g->cfg = *c;
     g->delay_us = 1000000.0 / c->rate;
     g->total = (int64_t)c->person_proportion + c->auction_proportion + c->bid_proportion;
-    (void)sp_nx_tables_get(); /* built now rather than inside the first event */
+    g->tables = sp_nx_tables_get(); /* built now rather than inside the first event */
 }
 
 int64_t sp_nexmark_gen_time(const sp_nexmark_gen *g, uint64_t n)
@@ -24,14 +24,13 @@ int64_t sp_nexmark_gen_time(const sp_nexmark_gen *g, uint64_t n)
  * (seed, n), so neighbouring events get unrelated streams. */
 static uint64_t event_seed(uint64_t seed, uint64_t n)
 {
-    uint64_t s = seed ^ (n * 0xD1B54A32D192ED03ULL);
-    (void)sp_nx_next(&s);
-    return s ^ 0x8BB84B93962EACC9ULL;
+    sp_nx_rng r = sp_nx_rng_make(seed ^ (n * 0xD1B54A32D192ED03ULL));
+    return sp_nx_next(&r);
 }
 
 void sp_nexmark_gen_event(sp_nexmark_gen *g, uint64_t n, sp_nexmark_event *ev)
 {
-    uint64_t rng = event_seed(g->cfg.seed, n);
+    sp_nx_rng rng = sp_nx_rng_make(event_seed(g->cfg.seed, n));
     sp_nx_at at;
     sp_nx_locate(g, g->cfg.first_event_id + (int64_t)n, &at);
     int64_t ts = sp_nexmark_gen_time(g, n);

@@ -128,13 +128,16 @@ void sp_nexmark_config_default(sp_nexmark_config *c);
 /* 0, or -1 with what is wrong in errstr (the field and what was expected). */
 int sp_nexmark_config_check(const sp_nexmark_config *c, char *errstr, size_t errstr_size);
 
+struct sp_nx_tables;
+
 /* One generator per thread; several may share a config. */
 typedef struct sp_nexmark_gen {
     sp_nexmark_config cfg;
-    double delay_us;   /* inter-event delay */
-    int64_t total;     /* sum of the proportions */
-    uint64_t next;     /* event number of sp_nexmark_gen_next */
-    char scratch[256]; /* strings of the last event */
+    const struct sp_nx_tables *tables; /* the process-wide tables */
+    double delay_us;                   /* inter-event delay */
+    int64_t total;                     /* sum of the proportions */
+    uint64_t next;                     /* event number of sp_nexmark_gen_next */
+    char scratch[256];                 /* strings of the last event */
 } sp_nexmark_gen;
 
 /* Initialises g at event number 0; c must pass sp_nexmark_config_check.

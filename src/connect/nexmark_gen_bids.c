@@ -7,7 +7,7 @@
  * half of the bids come through one of the four hot channels. */
 enum { HOT_AUCTION_RATIO = 100, HOT_BIDDER_RATIO = 100, HOT_CHANNELS_RATIO = 2 };
 
-static int64_t auction(const sp_nexmark_gen *g, uint64_t *rng, const sp_nx_at *at)
+static int64_t auction(const sp_nexmark_gen *g, sp_nx_rng *rng, const sp_nx_at *at)
 {
     /* P(hot auction) = 1 - 1/hotAuctionRatio */
     if (sp_nx_int(rng, (uint32_t)g->cfg.hot_auction_ratio) > 0)
@@ -15,7 +15,7 @@ static int64_t auction(const sp_nexmark_gen *g, uint64_t *rng, const sp_nx_at *a
     return sp_nx_next_auction(g, rng, at->last_auction);
 }
 
-static int64_t bidder(const sp_nexmark_gen *g, uint64_t *rng, const sp_nx_at *at)
+static int64_t bidder(const sp_nexmark_gen *g, sp_nx_rng *rng, const sp_nx_at *at)
 {
     /* P(hot bidder) = 1 - 1/hotBiddersRatio; + 1 so hot bidders are not
      * the hot sellers */
@@ -24,13 +24,13 @@ static int64_t bidder(const sp_nexmark_gen *g, uint64_t *rng, const sp_nx_at *at
     return sp_nx_next_person(g, rng, at->last_person);
 }
 
-void sp_nx_bid(sp_nexmark_gen *g, uint64_t *rng, const sp_nx_at *at, int64_t ts,
+void sp_nx_bid(sp_nexmark_gen *g, sp_nx_rng *rng, const sp_nx_at *at, int64_t ts,
                sp_nexmark_bid *out)
 {
-    const sp_nx_tables *t = sp_nx_tables_get();
+    const sp_nx_tables *t = g->tables;
     out->auction = auction(g, rng, at) + SP_NEXMARK_FIRST_AUCTION_ID;
     out->bidder = bidder(g, rng, at) + SP_NEXMARK_FIRST_PERSON_ID;
-    out->price = sp_nx_price(rng);
+    out->price = sp_nx_price(rng, t);
     if (sp_nx_int(rng, HOT_CHANNELS_RATIO) > 0) {
         uint32_t i = sp_nx_int(rng, SP_NX_NUM_HOT_CHANNELS);
         out->channel = t->hot_channel[i];

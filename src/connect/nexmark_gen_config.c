@@ -89,14 +89,14 @@ void sp_nx_locate(const sp_nexmark_gen *g, int64_t event_id, sp_nx_at *at)
         at->last_auction = epoch * c->auction_proportion + offset - c->person_proportion;
 }
 
-int64_t sp_nx_next_person(const sp_nexmark_gen *g, uint64_t *rng, int64_t last_person)
+int64_t sp_nx_next_person(const sp_nexmark_gen *g, sp_nx_rng *rng, int64_t last_person)
 {
     int64_t num_people = last_person + 1;
     int64_t active = num_people < g->cfg.num_active_people ? num_people : g->cfg.num_active_people;
     return num_people - active + sp_nx_long(rng, active + PERSON_ID_LEAD);
 }
 
-int64_t sp_nx_next_auction(const sp_nexmark_gen *g, uint64_t *rng, int64_t last_auction)
+int64_t sp_nx_next_auction(const sp_nexmark_gen *g, sp_nx_rng *rng, int64_t last_auction)
 {
     int64_t min = last_auction - g->cfg.num_in_flight_auctions;
     if (min < 0) min = 0;

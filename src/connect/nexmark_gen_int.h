@@ -11,29 +11,54 @@
 
 /* ---- random numbers (splitmix64) ---------------------------------------- */
 
-static inline uint64_t sp_nx_next(uint64_t *s)
+/* A splitmix64 stream; draws below 2^32 take 32 bits of a 64-bit output at
+ * a time (pool), so a small choice costs half a step. */
+typedef struct sp_nx_rng {
+    uint64_t s, pool;
+    int have; /* pool holds 32 unused bits */
+} sp_nx_rng;
+
+static inline sp_nx_rng sp_nx_rng_make(uint64_t seed) { return (sp_nx_rng){seed, 0, 0}; }
+
+static inline uint64_t sp_nx_next(sp_nx_rng *r)
 {
-    uint64_t z = (*s += 0x9E3779B97F4A7C15ULL);
+    uint64_t z = (r->s += 0x9E3779B97F4A7C15ULL);
     z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
     z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
     return z ^ (z >> 31);
 }
 
-/* Uniform in [0, n) for 0 < n < 2^32 (Lemire's multiply-shift). */
-static inline uint32_t sp_nx_int(uint64_t *s, uint32_t n)
+/* 32 random bits. */
+static inline uint32_t sp_nx_bits32(sp_nx_rng *r)
 {
-    return (uint32_t)(((sp_nx_next(s) >> 32) * (uint64_t)n) >> 32);
+    if (r->have) {
+        r->have = 0;
+        return (uint32_t)(r->pool >> 32);
+    }
+    r->pool = sp_nx_next(r);
+    r->have = 1;
+    return (uint32_t)r->pool;
+}
+
+/* Uniform in [0, n) for 0 < n < 2^32 (Lemire's multiply-shift; the bias,
+ * below n / 2^32, is far under what the model can show). */
+static inline uint32_t sp_nx_int(sp_nx_rng *r, uint32_t n)
+{
+    return (uint32_t)(((uint64_t)sp_nx_bits32(r) * n) >> 32);
 }
 
 /* Uniform in [0, n) for n > 0 (LongGenerator.nextLong). */
-static inline int64_t sp_nx_long(uint64_t *s, int64_t n)
+static inline int64_t sp_nx_long(sp_nx_rng *r, int64_t n)
 {
-    if (n < (int64_t)UINT32_MAX) return (int64_t)sp_nx_int(s, (uint32_t)n);
-    return (int64_t)((unsigned __int128)sp_nx_next(s) * (uint64_t)n >> 64);
+    if (n < (int64_t)UINT32_MAX) return (int64_t)sp_nx_int(r, (uint32_t)n);
+    return (int64_t)((unsigned __int128)sp_nx_next(r) * (uint64_t)n >> 64);
 }
 
 /* Uniform in [0, 1). */
-static inline double sp_nx_double(uint64_t *s) { return (double)(sp_nx_next(s) >> 11) * 0x1.0p-53; }
+static inline double sp_nx_double(sp_nx_rng *r)
+{
+    return (double)(sp_nx_next(r) >> 11) * 0x1.0p-53;
+}
 
 /* ---- shared tables (nexmark_gen_tables.c) ------------------------------- */
 
@@ -41,12 +66,14 @@ enum {
     SP_NX_NUM_CHANNELS = 10000, /* BidGenerator.CHANNELS_NUMBER */
     SP_NX_NUM_HOT_CHANNELS = 4,
     SP_NX_EXTRA_LEN = 1 << 20, /* StringsGenerator's reusable extra string */
+    SP_NX_POW2_STEPS = 256,    /* the steps of sp_nx_tables.pow2 */
 };
 
 typedef struct sp_nx_tables {
     const char *extra; /* SP_NX_EXTRA_LEN random lowercase letters */
     sp_nexmark_str channel[SP_NX_NUM_CHANNELS], channel_url[SP_NX_NUM_CHANNELS];
     sp_nexmark_str hot_channel[SP_NX_NUM_HOT_CHANNELS], hot_url[SP_NX_NUM_HOT_CHANNELS];
+    double pow2[SP_NX_POW2_STEPS]; /* 2^(k / SP_NX_POW2_STEPS), for prices */
 } sp_nx_tables;
 
 /* The process-wide tables, built on the first call (pthread_once); read-only
@@ -64,13 +91,13 @@ extern const sp_nexmark_str sp_nx_last_names[9];
  * `special` with probability 1/13, else a..z; then trimmed of spaces when
  * special is ' '. Writes the result at *p, returns it and advances *p past
  * it. */
-sp_nexmark_str sp_nx_string(uint64_t *rng, int max_len, char special, char **p);
+sp_nexmark_str sp_nx_string(sp_nx_rng *rng, int max_len, char special, char **p);
 /* StringsGenerator.nextExtra: a slice of the shared string whose length
  * makes current_size + length average avg_size (+-20%); empty when
  * current_size > avg_size. */
-sp_nexmark_str sp_nx_extra(uint64_t *rng, const sp_nx_tables *t, int current_size, int avg_size);
-/* PriceGenerator.nextPrice: round(10^(6u) * 100). */
-int64_t sp_nx_price(uint64_t *rng);
+sp_nexmark_str sp_nx_extra(sp_nx_rng *rng, const sp_nx_tables *t, int current_size, int avg_size);
+/* PriceGenerator.nextPrice: round(10^(6u) * 100) for a uniform u. */
+int64_t sp_nx_price(sp_nx_rng *rng, const sp_nx_tables *t);
 
 /* ---- ids (nexmark_gen_config.c) ----------------------------------------- */
 
@@ -87,16 +114,16 @@ void sp_nx_locate(const sp_nexmark_gen *g, int64_t event_id, sp_nx_at *at);
 /* nextBase0PersonId / nextBase0AuctionId: a random active person (of the
  * last num_active_people) or in-flight auction (of the last
  * num_in_flight_auctions), with 10 ids of lead. */
-int64_t sp_nx_next_person(const sp_nexmark_gen *g, uint64_t *rng, int64_t last_person);
-int64_t sp_nx_next_auction(const sp_nexmark_gen *g, uint64_t *rng, int64_t last_auction);
+int64_t sp_nx_next_person(const sp_nexmark_gen *g, sp_nx_rng *rng, int64_t last_person);
+int64_t sp_nx_next_auction(const sp_nexmark_gen *g, sp_nx_rng *rng, int64_t last_auction);
 
 /* ---- events (nexmark_gen_people.c, _auctions.c, _bids.c) ---------------- */
 
-void sp_nx_person(sp_nexmark_gen *g, uint64_t *rng, const sp_nx_at *at, int64_t ts,
+void sp_nx_person(sp_nexmark_gen *g, sp_nx_rng *rng, const sp_nx_at *at, int64_t ts,
                   sp_nexmark_person *out);
-void sp_nx_auction(sp_nexmark_gen *g, uint64_t *rng, uint64_t n, const sp_nx_at *at, int64_t ts,
+void sp_nx_auction(sp_nexmark_gen *g, sp_nx_rng *rng, uint64_t n, const sp_nx_at *at, int64_t ts,
                    sp_nexmark_auction *out);
-void sp_nx_bid(sp_nexmark_gen *g, uint64_t *rng, const sp_nx_at *at, int64_t ts,
+void sp_nx_bid(sp_nexmark_gen *g, sp_nx_rng *rng, const sp_nx_at *at, int64_t ts,
                sp_nexmark_bid *out);
 
 #endif

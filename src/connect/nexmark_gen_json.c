@@ -79,16 +79,37 @@ static void lit(out *o, const char *s, size_t n)
 }
 #define LIT(o, s) lit(o, s, sizeof s - 1)
 
+static unsigned num_digits(uint64_t u)
+{
+    unsigned n = 1;
+    for (; u >= 10000; u /= 10000)
+        n += 4;
+    return n + (u >= 10) + (u >= 100) + (u >= 1000);
+}
+
+/* Decimal, two digits a step, written straight into place. */
 static void i64(out *o, int64_t v)
 {
-    char tmp[24], *q = tmp + sizeof tmp;
+    static const char pairs[201] = "00010203040506070809101112131415161718192021222324252627282930"
+                                   "31323334353637383940414243444546474849505152535455565758596061"
+                                   "62636465666768697071727374757677787980818283848586878889909192"
+                                   "93949596979899";
     uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
-    do {
-        *--q = (char)('0' + u % 10);
-        u /= 10;
-    } while (u);
-    if (v < 0) *--q = '-';
-    lit(o, q, (size_t)(tmp + sizeof tmp - q));
+    if (v < 0) *o->p++ = '-';
+    unsigned n = num_digits(u);
+    char *q = o->p + n;
+    o->p = q;
+    while (u >= 100) {
+        unsigned r = (unsigned)(u % 100);
+        u /= 100;
+        q -= 2;
+        memcpy(q, pairs + 2 * r, 2);
+    }
+    if (u >= 10) {
+        memcpy(q - 2, pairs + 2 * u, 2);
+    } else {
+        q[-1] = (char)('0' + u);
+    }
 }
 
 static void str(out *o, sp_nexmark_str s)

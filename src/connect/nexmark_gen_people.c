@@ -12,7 +12,7 @@ static char *put(char *p, sp_nexmark_str s)
     return p + s.n;
 }
 
-static sp_nexmark_str name(uint64_t *rng, char **p)
+static sp_nexmark_str name(sp_nx_rng *rng, char **p)
 {
     char *start = *p, *q = start;
     q = put(q, sp_nx_first_names[sp_nx_int(rng, 11)]);
@@ -23,7 +23,7 @@ static sp_nexmark_str name(uint64_t *rng, char **p)
 }
 
 /* nextString(7) "@" nextString(5) ".com" */
-static sp_nexmark_str email(uint64_t *rng, char **p)
+static sp_nexmark_str email(sp_nx_rng *rng, char **p)
 {
     char *start = *p;
     sp_nx_string(rng, 7, ' ', p);
@@ -35,7 +35,7 @@ static sp_nexmark_str email(uint64_t *rng, char **p)
 }
 
 /* Four groups of four digits separated by spaces ("%04d" of [0, 10000)). */
-static sp_nexmark_str credit_card(uint64_t *rng, char **p)
+static sp_nexmark_str credit_card(sp_nx_rng *rng, char **p)
 {
     char *start = *p, *q = start;
     for (int i = 0; i < 4; i++) {
@@ -51,7 +51,7 @@ static sp_nexmark_str credit_card(uint64_t *rng, char **p)
     return (sp_nexmark_str){start, 19};
 }
 
-void sp_nx_person(sp_nexmark_gen *g, uint64_t *rng, const sp_nx_at *at, int64_t ts,
+void sp_nx_person(sp_nexmark_gen *g, sp_nx_rng *rng, const sp_nx_at *at, int64_t ts,
                   sp_nexmark_person *out)
 {
     char *p = g->scratch;
@@ -64,5 +64,5 @@ void sp_nx_person(sp_nexmark_gen *g, uint64_t *rng, const sp_nx_at *at, int64_t 
     out->date_time = ts;
     int size = 8 + (int)(out->name.n + out->email_address.n + out->credit_card.n + out->city.n +
                          out->state.n);
-    out->extra = sp_nx_extra(rng, sp_nx_tables_get(), size, g->cfg.avg_person_byte_size);
+    out->extra = sp_nx_extra(rng, g->tables, size, g->cfg.avg_person_byte_size);
 }

@@ -1,9 +1,10 @@
 /* nexmark_gen_tables.c - the Nexmark generator's fixed tables: the
  * reference's US states, cities and names, and the tables built once per
  * process from a fixed seed (the 1 MiB padding string, the hot channels'
- * URLs, the 10 000 channels and their URLs). */
+ * URLs, the 10 000 channels and their URLs, the powers of two of prices). */
 #include "connect/nexmark_gen_int.h"
 
+#include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
@@ -38,7 +39,7 @@ static char urls_buf[SP_NX_NUM_CHANNELS + SP_NX_NUM_HOT_CHANNELS][URL_MAX];
 static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
 
 /* BidGenerator.getBaseUrl: three random path parts of 3..4 letters or '_'. */
-static size_t base_url(uint64_t *rng, char *out)
+static size_t base_url(sp_nx_rng *rng, char *out)
 {
     static const char prefix[] = "https://www.nexmark.com/", suffix[] = "item.htm?query=1";
     char *p = out;
@@ -63,7 +64,7 @@ static int64_t java_abs_reverse(uint32_t i)
     return v == INT32_MIN ? v : (v < 0 ? -v : v);
 }
 
-static void build_channels(uint64_t *rng)
+static void build_channels(sp_nx_rng *rng)
 {
     static const char *const hot[SP_NX_NUM_HOT_CHANNELS] = {"Google", "Facebook", "Baidu", "Apple"};
     for (int i = 0; i < SP_NX_NUM_HOT_CHANNELS; i++) {
@@ -85,11 +86,13 @@ static void build_channels(uint64_t *rng)
 
 static void build_tables(void)
 {
-    uint64_t rng = TABLES_SEED;
+    sp_nx_rng rng = sp_nx_rng_make(TABLES_SEED);
     for (size_t i = 0; i < SP_NX_EXTRA_LEN; i++)
         extra_buf[i] = (char)('a' + sp_nx_int(&rng, 26));
     tables.extra = extra_buf;
     build_channels(&rng);
+    for (int k = 0; k < SP_NX_POW2_STEPS; k++)
+        tables.pow2[k] = exp2((double)k / SP_NX_POW2_STEPS);
 }
 
 const sp_nx_tables *sp_nx_tables_get(void)
