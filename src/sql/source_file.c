@@ -42,9 +42,11 @@ typedef struct file_source {
     sp_file_log log;
     int64_t latest_mtime, purge_ts; /* SeenFilesMap */
     int64_t cleaned;                /* batches [0, cleaned) cleaned */
-    char **avail_now;               /* prepare_available_now's names, sorted */
+    sp_listed_file *avail;          /* Trigger.AvailableNow: the files listed when it began */
     size_t navail;
     bool available_now;
+    sp_listed_file *unread; /* listed, not taken yet: the next trigger's (Spark's unreadFiles) */
+    size_t nunread;
     int parallelism;              /* executor threads: splits aim at one each */
     int64_t max_split, open_cost; /* spate.files.maxPartitionBytes, openCostInBytes */
     char desc[PATH_MAX + 64];
@@ -157,23 +159,19 @@ static int by_time_desc(const void *x, const void *y)
     return strcmp(a->name, b->name);
 }
 
-static int cmp_str(const void *x, const void *y)
+/* The files of the AvailableNow listing still new (not taken, not aged
+ * out): what Spark filters its pre-fetched list by. */
+static void available_now_files(const file_source *f, int64_t after, sp_listed_file **out,
+                                size_t *n)
 {
-    return strcmp(*(char *const *)x, *(char *const *)y);
-}
-
-/* Keeps the files prepare_available_now saw; returns the new count. */
-static size_t only_available_now(const file_source *f, sp_listed_file *files, size_t n)
-{
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++) {
-        const char *name = files[i].name;
-        if (bsearch(&name, f->avail_now, f->navail, sizeof *f->avail_now, cmp_str))
-            files[k++] = files[i];
-        else
-            free(files[i].name), free(files[i].path);
+    *out = sp_xcalloc(f->navail ? f->navail : 1, sizeof **out);
+    *n = 0;
+    for (size_t i = 0; i < f->navail; i++) {
+        const sp_listed_file *a = &f->avail[i];
+        if (a->mtime_ms <= after || sp_file_listing_was_taken(&f->listing, a->name)) continue;
+        (*out)[(*n)++] =
+            (sp_listed_file){sp_xstrdup(a->name), sp_xstrdup(a->path), a->size, a->mtime_ms};
     }
-    return k;
 }
 
 /* How many of the sorted files this trigger takes. */
@@ -188,19 +186,49 @@ static size_t take_count(const file_source *f, const sp_listed_file *files, size
     return k;
 }
 
-/* Lists the new files; *files sorted in the order they are taken. */
+/* The new files, sorted in the order they are taken: the previous
+ * trigger's unread ones when it left some, else the AvailableNow listing or
+ * a new listing, without the files taken or aged out (Spark's
+ * fetchMaxOffset). */
 static spate_err list_new(file_source *f, sp_listed_file **files, size_t *n, char *errstr,
                           size_t en)
 {
+    if (f->unread) { /* already new and in order */
+        *files = f->unread, *n = f->nunread;
+        f->unread = NULL, f->nunread = 0;
+        return SPATE_OK;
+    }
     int64_t after = f->purge_ts == INT64_MIN ? INT64_MIN : f->purge_ts - 1;
-    if (sp_file_listing_new_files(&f->listing, after, INT64_MAX, files, n) != 0) {
+    if (f->available_now) {
+        available_now_files(f, after, files, n);
+    } else if (sp_file_listing_new_files(&f->listing, after, INT64_MAX, files, n) != 0) {
         if (errno == ENOENT) return SPATE_OK; /* a glob's directory not made yet */
         snprintf(errstr, en, "cannot list %s: %s", f->dir, strerror(errno));
         return SPATE_ERR_IO;
     }
-    if (f->available_now) *n = only_available_now(f, *files, *n);
     if (*n > 1) qsort(*files, *n, sizeof **files, f->o.latest_first ? by_time_desc : by_time);
     return SPATE_OK;
+}
+
+/* Spark keeps the files a maxFilesPerTrigger trigger left for the next
+ * ones (unless latestFirst wants a fresh listing each time), at most
+ * 10000, and not when fewer than a fifth of maxFilesPerTrigger are left
+ * (the next trigger would be short while new files may be waiting). Takes
+ * files[k, n) into f->unread or frees them; frees files. */
+static void keep_unread(file_source *f, sp_listed_file *files, size_t k, size_t n)
+{
+    size_t left = n - k, keep = left < 10000 ? left : 10000;
+    if (!f->o.max_files || f->o.latest_first || left == 0 ||
+        (double)left < (double)f->o.max_files * 0.2)
+        keep = 0;
+    if (keep) {
+        f->unread = sp_xcalloc(keep, sizeof *f->unread);
+        memcpy(f->unread, files + k, keep * sizeof *files);
+        f->nunread = keep;
+    }
+    for (size_t i = k; i < k + keep; i++)
+        files[i] = (sp_listed_file){0}; /* moved */
+    sp_listed_files_free(files, n);
 }
 
 static spate_err file_latest(sp_source *s, const char *start, char **out, char *errstr, size_t en)
@@ -221,7 +249,10 @@ static spate_err file_latest(sp_source *s, const char *start, char **out, char *
         free(entries);
         if (e == SPATE_OK) purge(f);
     }
-    sp_listed_files_free(files, n);
+    if (e == SPATE_OK)
+        keep_unread(f, files, k, n);
+    else
+        sp_listed_files_free(files, n);
     *out = e == SPATE_OK && f->log.n > 0 ? log_offset_json(f->log.n - 1) : NULL;
     return e;
 }
@@ -229,17 +260,13 @@ static spate_err file_latest(sp_source *s, const char *start, char **out, char *
 static void file_prepare_available_now(sp_source *s)
 {
     file_source *f = (file_source *)s;
-    sp_listed_file *files = NULL;
-    size_t n = 0;
     char err[256];
+    sp_listed_files_free(f->unread, f->nunread); /* Spark lists everything afresh */
+    f->unread = NULL, f->nunread = 0;
+    sp_listed_files_free(f->avail, f->navail);
+    f->avail = NULL, f->navail = 0;
     f->available_now = false;
-    if (list_new(f, &files, &n, err, sizeof err) != SPATE_OK) n = 0;
-    f->avail_now = sp_xcalloc(n ? n : 1, sizeof *f->avail_now);
-    for (size_t i = 0; i < n; i++)
-        f->avail_now[i] = sp_xstrdup(files[i].name);
-    f->navail = n;
-    if (n > 1) qsort(f->avail_now, n, sizeof *f->avail_now, cmp_str);
-    sp_listed_files_free(files, n);
+    if (list_new(f, &f->avail, &f->navail, err, sizeof err) != SPATE_OK) f->navail = 0;
     f->available_now = true;
 }
 
@@ -358,9 +385,8 @@ static void file_close(sp_source *s)
     file_source *f = (file_source *)s;
     sp_file_listing_free(&f->listing);
     sp_file_log_free(&f->log);
-    for (size_t i = 0; i < f->navail; i++)
-        free(f->avail_now[i]);
-    free(f->avail_now);
+    sp_listed_files_free(f->avail, f->navail);
+    sp_listed_files_free(f->unread, f->nunread);
     free(f->dir);
     free(f->pattern);
     free(f);

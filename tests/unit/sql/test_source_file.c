@@ -101,6 +101,53 @@ Test(source_file, max_files_per_trigger_takes_oldest_first)
     tdir_free(&t);
 }
 
+Test(source_file, unread_files_wait_for_later_triggers)
+{
+    /* Spark's FileStreamSource keeps what a maxFilesPerTrigger trigger
+     * left (unreadFiles) and lists again only when it runs out, or when
+     * fewer than a fifth of maxFilesPerTrigger are left: a file that
+     * appears meanwhile waits, even with an older time. */
+    static const struct {
+        int nfiles, max_files;
+        const char *late_batch; /* the end offset of the batch that reads the late file */
+        const char *rows[2];
+        int nrows;
+    } cases[] = {
+        /* f01 and f02 come from the cache; only then a listing finds the late file */
+        {3, 1, "{\"logOffset\":3}", {"late"}, 1},
+        /* 1 file left < 0.2 * 10: not kept, so batch 1 lists again */
+        {11, 10, "{\"logOffset\":1}", {"late", "f10"}, 2},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+        tdir t;
+        tdir_make(&t);
+        for (int i = 0; i < cases[c].nfiles; i++) {
+            char name[16], line[16];
+            snprintf(name, sizeof name, "f%02d.txt", i);
+            snprintf(line, sizeof line, "f%02d\n", i);
+            put(t.in, name, line, 1000 + i);
+        }
+        char opts[256], buf[64], prev[64] = "";
+        snprintf(opts, sizeof opts, "path=%s&maxFilesPerTrigger=%d", t.in, cases[c].max_files);
+        sp_source *s = open_file("text", NULL, opts, NULL);
+        tsu_latest(s, NULL, prev, sizeof prev); /* batch 0 */
+        put(t.in, "0-late.txt", "late\n", 500); /* older than all: first in a listing */
+        bool read_late = false;
+        for (int b = 1; b <= cases[c].nfiles; b++) {
+            tsu_latest(s, prev, buf, sizeof buf);
+            if (!strcmp(buf, prev)) break;
+            if (!strcmp(buf, cases[c].late_batch)) {
+                expect_batch(s, prev, buf, cases[c].rows, cases[c].nrows, 0);
+                read_late = true;
+            }
+            snprintf(prev, sizeof prev, "%s", buf);
+        }
+        cr_expect(read_late, "case %zu: the late file in batch %s", c, cases[c].late_batch);
+        close_file(s);
+        tdir_free(&t);
+    }
+}
+
 Test(source_file, latest_first_and_max_bytes)
 {
     tdir t;
