@@ -2,6 +2,7 @@
  * Spark's DATA_SOURCE_NOT_FOUND for any other, the definition's copies of
  * the options, and the option helpers every format uses (source_int.h). */
 #include "sql/source_int.h"
+#include "sql/source_nexmark_int.h"
 
 #include "base/arena.h"
 #include "base/conf.h"
@@ -23,6 +24,7 @@ static const sp_source_format formats[] = {
     {"rate-micro-batch", sp_source_rmb_resolve, sp_source_rmb_open},
     {"socket", sp_source_socket_resolve, sp_source_socket_open},
     {"memory", NULL, sp_source_memory_open},
+    {"nexmark", sp_source_nexmark_resolve, sp_source_nexmark_open},
 };
 
 static const sp_source_format *find_format(const char *name)
