@@ -13,6 +13,7 @@
 #include "base/arena.h"
 
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 typedef enum { F_I64, F_TS, F_STR } fkind;
@@ -117,19 +118,27 @@ static uint8_t *zero_bits(sp_colbatch *b, int64_t rows)
     return p;
 }
 
-/* Makes rows [0, rows) of c (nothing written yet) all null, children too. */
+/* Makes rows [0, rows) of c (nothing written yet) all null, children too.
+ * A nested column becomes a stand-in bool column of nulls (as
+ * sp_colbatch_concat and sp_sql_type_tree know them): no operator reads it,
+ * and copying it (a filter's sp_colbatch_take) costs a bit per row instead
+ * of a call per field and row. */
 static void fill_null(sp_colbatch *b, sp_column *c, int64_t rows)
 {
     c->validity = zero_bits(b, rows);
     c->null_count = rows;
-    if (sp_coltype_is_varlen(c->type)) {
+    if (sp_coltype_is_nested(c->type) || c->type == SP_COL_BOOL) {
+        c->type = SP_COL_BOOL;
+        c->nchildren = 0;
+        c->children = NULL;
+        c->offsets = NULL;
+        c->values = zero_bits(b, rows);
+        snprintf(c->format, sizeof c->format, "%s", sp_coltype_arrow_format(SP_COL_BOOL));
+    } else if (sp_coltype_is_varlen(c->type)) {
         int32_t at = c->offsets[c->str_rows];
         for (int64_t r = c->str_rows + 1; r <= rows; r++)
             c->offsets[r] = at;
         c->str_rows = rows;
-    } else if (c->type == SP_COL_STRUCT) {
-        for (int i = 0; i < c->nchildren; i++)
-            fill_null(b, &c->children[i], rows);
     }
 }
 
@@ -142,16 +151,59 @@ static inline int event_type(const sp_nexmark_config *cfg, int64_t total, uint64
                                                                            : SP_NEXMARK_BID;
 }
 
+enum { NX_MAX_STR = 32, NX_FIRST_GUESS = 256 };
+
 /* A read's running state. */
 typedef struct nx_reader {
     sp_nexmark_gen gen;
     const sp_nx_part *p;
     const bool *req; /* NULL: all */
     int64_t total;
-    uint64_t next; /* the next event number */
+    uint64_t next;                   /* the next event number */
+    int64_t str_per_row[NX_MAX_STR]; /* bytes a row took in the last batch */
 } nx_reader;
 
 static bool need(const nx_reader *r, int col) { return !r->req || r->req[col]; }
+
+/* The string columns a batch fills (top-level ones read, the fields of the
+ * STRUCTs read), at most max, in a fixed order. */
+static int str_columns(const nx_reader *r, sp_colbatch *b, sp_column **out, int max)
+{
+    int n = 0;
+    for (int i = 0; i < b->ncols; i++) {
+        sp_column *c = &b->cols[i];
+        if (!need(r, i)) continue;
+        if (sp_coltype_is_varlen(c->type) && n < max) out[n++] = c;
+        for (int j = 0; c->type == SP_COL_STRUCT && j < c->nchildren; j++)
+            if (sp_coltype_is_varlen(c->children[j].type) && n < max) out[n++] = &c->children[j];
+    }
+    return n;
+}
+
+/* Gives each string column room for cap rows of what the last batch's rows
+ * took (and a margin), so that appends do not regrow and copy. */
+static void reserve_strings(nx_reader *r, sp_colbatch *b, int64_t cap)
+{
+    sp_column *cols[NX_MAX_STR];
+    int n = str_columns(r, b, cols, NX_MAX_STR);
+    for (int i = 0; i < n; i++) {
+        int64_t per = r->str_per_row[i] ? r->str_per_row[i] : NX_FIRST_GUESS;
+        int64_t want = cap * per + 64;
+        sp_column *c = cols[i];
+        if (c->str_rows != 0 || c->chars_cap >= want) continue;
+        c->chars = sp_colbatch_alloc(b, (size_t)want);
+        c->chars_cap = want;
+    }
+}
+
+/* Learns each string column's bytes per row from a batch of k rows. */
+static void learn_strings(nx_reader *r, sp_colbatch *b, int64_t k)
+{
+    sp_column *cols[NX_MAX_STR];
+    int n = str_columns(r, b, cols, NX_MAX_STR);
+    for (int i = 0; i < n && k > 0; i++)
+        r->str_per_row[i] = cols[i]->offsets[cols[i]->str_rows] / k * 9 / 8 + 8;
+}
 
 /* Flink's datagen rows: event_type, person, auction, bid, dateTime. Fills
  * up to cap events into b; returns the rows made. */
@@ -239,8 +291,10 @@ spate_err sp_source_nexmark_read(const sp_nx_part *p, const sp_source_def *def, 
             sp_colbatch_reset(b);
         else
             b = sp_source_batch_new(def->schema, a, cap);
+        reserve_strings(&r, b, cap);
         int64_t k = p->kind == SP_NX_KIND_ALL ? fill_all(&r, b, cap) : fill_kind(&r, b, cap);
         if (k == 0) break;
+        learn_strings(&r, b, k);
         sp_colbatch_set_length(b, k);
         c->rows += k;
         if (!emit(b, ud)) return SPATE_ERR_USER;

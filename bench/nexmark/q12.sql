@@ -1,0 +1,25 @@
+-- -------------------------------------------------------------------------------------------------
+-- Query 12: Processing Time Windows (Not in original suite)
+-- -------------------------------------------------------------------------------------------------
+-- How many bids does a user make within a fixed processing time limit?
+-- Illustrates working in processing time window.
+--
+-- Group bids by the same user into processing time windows of 10 seconds.
+-- Emit the count of bids per window.
+-- -------------------------------------------------------------------------------------------------
+
+-- spate: the sink is `noop` (Flink's: blackhole); the trigger reads every
+-- event up to the source's maxEvents.
+CREATE TABLE nexmark_q12 USING noop OPTIONS (trigger 'availableNow');
+
+CREATE VIEW B AS SELECT *, PROCTIME() as p_time FROM bid;
+
+INSERT INTO nexmark_q12
+SELECT
+    bidder,
+    count(*) as bid_count,
+    window_start AS starttime,
+    window_end AS endtime
+FROM TABLE(
+        TUMBLE(TABLE B, DESCRIPTOR(p_time), INTERVAL '10' SECOND))
+GROUP BY bidder, window_start, window_end;

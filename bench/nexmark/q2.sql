@@ -1,0 +1,22 @@
+-- -------------------------------------------------------------------------------------------------
+-- Query2: Selection
+-- -------------------------------------------------------------------------------------------------
+-- Find bids with specific auction ids and show their bid price.
+--
+-- In original Nexmark queries, Query2 is as following (in CQL syntax):
+--
+--   SELECT Rstream(auction, price)
+--   FROM Bid [NOW]
+--   WHERE auction = 1007 OR auction = 1020 OR auction = 2001 OR auction = 2019 OR auction = 2087;
+--
+-- However, that query will only yield a few hundred results over event streams of arbitrary size.
+-- To make it more interesting we instead choose bids for every 123'th auction.
+-- -------------------------------------------------------------------------------------------------
+
+-- spate: the sink is `noop` (Flink's: blackhole); the trigger reads every
+-- event up to the source's maxEvents.
+CREATE TABLE nexmark_q2 USING noop OPTIONS (trigger 'availableNow');
+
+INSERT INTO nexmark_q2
+-- spate: `auction % 123` for MOD(auction, 123) (spate has no mod() function yet).
+SELECT auction, price FROM bid WHERE auction % 123 = 0;

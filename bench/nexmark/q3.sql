@@ -1,0 +1,18 @@
+-- -------------------------------------------------------------------------------------------------
+-- Query 3: Local Item Suggestion
+-- -------------------------------------------------------------------------------------------------
+-- Who is selling in OR, ID or CA in category 10, and for what auction ids?
+-- Illustrates an incremental join (using per-key state and timer) and filter.
+-- -------------------------------------------------------------------------------------------------
+
+-- spate: the sink is `noop` (Flink's: blackhole); the trigger reads every
+-- event up to the source's maxEvents.
+CREATE TABLE nexmark_q3 USING noop OPTIONS (trigger 'availableNow');
+
+INSERT INTO nexmark_q3
+SELECT
+    P.name, P.city, P.state, A.id
+FROM
+    auction AS A INNER JOIN person AS P on A.seller = P.id
+WHERE
+    A.category = 10 and (P.state = 'OR' OR P.state = 'ID' OR P.state = 'CA');
