@@ -29,6 +29,8 @@ bool sp_write_all(int fd, const void *p, size_t n)
 int sp_mkdirs(const char *dir)
 {
     char buf[PATH_MAX];
+    struct stat st;
+    if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode)) return 0; /* the common case: one call */
     if (snprintf(buf, sizeof buf, "%s", dir) >= (int)sizeof buf) return errno = ENAMETOOLONG, -1;
     for (char *p = buf + 1; *p; p++) {
         if (*p != '/') continue;
@@ -37,7 +39,6 @@ int sp_mkdirs(const char *dir)
         *p = '/';
     }
     if (mkdir(buf, 0755) != 0 && errno != EEXIST) return -1;
-    struct stat st;
     if (stat(buf, &st) != 0) return -1;
     if (!S_ISDIR(st.st_mode)) return errno = ENOTDIR, -1;
     return 0;
