@@ -1,19 +1,16 @@
 #!/bin/sh
 # bench/nexmark_gen.sh [BUILD_DIR] [N] - the Nexmark generator's events/s on
-# one thread, without and with JSON formatting, and `spate gen nexmark`
-# writing to /dev/null. Compiles bench/nexmark_gen/bench_nexmark_gen.c
-# against BUILD_DIR's libspate.a (default build; build it first) with the
-# connect layer's headers.
+# one thread, without and with JSON formatting (bench/bench_nexmark_gen.c,
+# built by CMake with the other benches: `cmake --build BUILD_DIR --target
+# bench_nexmark_gen`), and `spate gen nexmark` writing to /dev/null.
+# bench/nexmark.sh runs the Nexmark queries.
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-build}
 n=${2:-20000000}
 case $build in /*) ;; *) build=$root/$build ;; esac
-out=$build/bench/bench_nexmark_gen
-mkdir -p "$build/bench"
-cc -O2 -std=c11 -D_GNU_SOURCE -I "$root/include" -I "$build/layer-include/connect" \
-    "$root/bench/nexmark_gen/bench_nexmark_gen.c" "$build/libspate.a" -lm -lpthread -o "$out"
-"$out" "$n"
+cmake --build "$build" --target bench_nexmark_gen >/dev/null
+"$build/bench/bench_nexmark_gen" "$n"
 start=$(date +%s.%N)
 "$build/spate" gen nexmark --events "$n" >/dev/null
 end=$(date +%s.%N)

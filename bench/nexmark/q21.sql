@@ -9,6 +9,9 @@
 -- event up to the source's maxEvents.
 CREATE TABLE nexmark_q21 USING noop OPTIONS (trigger 'availableNow');
 
+-- spate: Spark's regexp_extract gives '' where the pattern does not match
+-- (Flink's REGEXP_EXTRACT gives NULL), so Flink's `IS NOT NULL` test is
+-- written `<> ''`.
 INSERT INTO nexmark_q21
 SELECT
     auction, bidder, price, channel,
@@ -20,5 +23,5 @@ SELECT
         ELSE REGEXP_EXTRACT(url, '(&|^)channel_id=([^&]*)', 2)
         END
     AS channel_id FROM bid
-    where REGEXP_EXTRACT(url, '(&|^)channel_id=([^&]*)', 2) is not null or
+    where REGEXP_EXTRACT(url, '(&|^)channel_id=([^&]*)', 2) <> '' or
           lower(channel) in ('apple', 'google', 'facebook', 'baidu');

@@ -1,9 +1,9 @@
 /* bench_nexmark_gen.c - events/s of the Nexmark generator
  * (connect/nexmark_gen.h) on one thread (per second of its CPU time): events only (the structs a
  * built-in source reads), and events formatted as JSON lines into memory
- * (what `spate gen nexmark` writes, without the write). Built and run by
- * bench/nexmark_gen.sh (it needs connect's internal header, which the
- * bench/ CMake glob does not give a program). Usage: bench_nexmark_gen [N]. */
+ * (what `spate gen nexmark` writes, without the write). Built by CMake
+ * with connect's headers (SPATE_BENCH_MODULE_bench_nexmark_gen), run by
+ * bench/nexmark_gen.sh and bench/nexmark.sh. Usage: bench_nexmark_gen [N]. */
 #include "connect/nexmark_gen.h"
 
 #include <stdio.h>
