@@ -2,7 +2,7 @@
  * to stdout, split into files dropped into a directory one by one (the
  * book's splitAndSend.sh), or sent to a Kafka topic (its streamOrders.sh).
  * The generator itself is gen_orders.c, the Kafka producer
- * gen_orders_kafka.c. `spate gen nexmark` is gen_nexmark.c. */
+ * gen_kafka_lines.c. `spate gen nexmark` is gen_nexmark.c. */
 #include <spate/spate.h>
 
 #include <errno.h>
@@ -14,6 +14,7 @@
 
 #include "cli/cli.h"
 #include "cli/gen_nexmark.h"
+#include "cli/gen_kafka_lines.h"
 #include "cli/gen_orders.h"
 #include "cli/kafka_mock.h"
 
@@ -207,15 +208,27 @@ static int run_split(const gen_args *a, sp_gen_orders *g)
     return SP_EXIT_OK;
 }
 
+/* sp_gen_line_fn over the orders generator: the next line, without its
+ * newline (lines come in order, so i is not needed). */
+static size_t order_line(void *ctx, uint64_t i, char *buf)
+{
+    (void)i;
+    return sp_gen_orders_line(ctx, buf) - 1;
+}
+
 static int run_kafka(const gen_args *a, sp_gen_orders *g)
 {
     char err[1024];
-    sp_gen_kafka_opts opts = {.bootstrap = a->kafka,
-                              .topic = a->topic ? a->topic : "orders",
-                              .rate = a->rate,
-                              .connect_timeout_ms = 10000,
-                              .progress = a->quiet ? NULL : stderr};
-    if (sp_gen_orders_kafka(g, &opts, a->count, err, sizeof err) != 0) {
+    sp_gen_lines_kafka opts = {.bootstrap = a->kafka,
+                               .topic = a->topic ? a->topic : "orders",
+                               .noun = "orders",
+                               .rate = a->rate,
+                               .connect_timeout_ms = 10000,
+                               .progress = a->quiet ? NULL : stderr,
+                               .line = order_line,
+                               .ctx = g,
+                               .line_max = SP_GEN_LINE_MAX};
+    if (sp_gen_lines_kafka_send(&opts, a->count, err, sizeof err) != 0) {
         fprintf(stderr, "spate gen orders: %s\n", err);
         return SP_EXIT_FAIL;
     }

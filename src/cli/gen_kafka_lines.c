@@ -154,6 +154,15 @@ static int produce_one(lines_kafka *k, int32_t partition, const char *line, size
     }
 }
 
+/* Sleeps until record i is due at the rate's pace (no-op without a rate). */
+static void pace(const lines_kafka *k, int64_t start_ms, uint64_t i)
+{
+    if (k->opts->rate <= 0) return;
+    int64_t due = start_ms + (int64_t)((double)i * 1000.0 / k->opts->rate);
+    for (int64_t now = now_ms(); now < due; now = now_ms())
+        rd_kafka_poll(k->rk, (int)(due - now)); /* waits and serves delivery reports */
+}
+
 static int produce_all(lines_kafka *k, uint64_t n, int nparts, char *errstr, size_t errstr_size)
 {
     char *line = malloc(k->opts->line_max);
@@ -162,7 +171,9 @@ static int produce_all(lines_kafka *k, uint64_t n, int nparts, char *errstr, siz
         return -1;
     }
     int rc = 0;
+    int64_t start = now_ms();
     for (uint64_t i = 0; i < n && rc == 0; i++) {
+        pace(k, start, i);
         if (k->failed || k->fatal) break; /* reported by wait_for_deliveries */
         size_t len = k->opts->line(k->opts->ctx, i, line);
         int32_t part = nparts > 0 ? (int32_t)(i % (uint64_t)nparts) : RD_KAFKA_PARTITION_UA;

@@ -1,9 +1,9 @@
-/* gen_kafka_lines.h - sending generated lines to a Kafka topic, one record
- * per line (value = the line without its newline, no key), for `spate gen
- * nexmark --kafka`. The same producer as gen_orders_kafka.c (idempotent,
- * round-robin partitions, waits for every delivery), over a callback that
- * makes the lines, so any generator can use it. `spate gen orders` keeps its
- * own copy for now: moving it here is a change of its own. */
+/* gen_kafka_lines.h - generated lines sent to a Kafka topic, one record per
+ * line (value = the line without its newline, no key): `spate gen orders
+ * --kafka` (the book's streamOrders.sh, which piped the lines into
+ * kafka-console-producer) and `spate gen nexmark --kafka`. An idempotent
+ * producer, round-robin partitions, an optional pace, and a wait for every
+ * delivery, over a callback that makes the lines. */
 #ifndef SP_GEN_KAFKA_LINES_H
 #define SP_GEN_KAFKA_LINES_H
 
@@ -18,6 +18,7 @@ typedef struct sp_gen_lines_kafka {
     const char *bootstrap; /* bootstrap.servers */
     const char *topic;
     const char *noun;           /* what a line is, plural, for messages: "events" */
+    double rate;                /* records per second of wall-clock time, 0: unpaced */
     int64_t connect_timeout_ms; /* how long to wait for the cluster's metadata */
     void *progress;             /* FILE*: a summary line when done; may be NULL */
     sp_gen_line_fn line;

@@ -62,21 +62,4 @@ int sp_gen_orders_split(sp_gen_orders *g, const char *dir, uint64_t files, uint6
                         int64_t interval_ms, void *progress /* FILE* */, char *errstr,
                         size_t errstr_size);
 
-/* Sends the next n lines to a Kafka topic, one record per line (the value is
- * the line without its newline, no key), partition (i % P) for the i-th line
- * of a topic with P partitions (librdkafka's partitioner when the topic does
- * not exist yet). Waits for every delivery report. Fails, with a message in
- * errstr, when no broker answers within connect_timeout_ms (at once when
- * every bootstrap broker refuses), or when a record is not delivered within
- * 30 s (librdkafka's message.timeout.ms). Returns 0 or -1. Calling thread only. */
-typedef struct sp_gen_kafka_opts {
-    const char *bootstrap; /* bootstrap.servers */
-    const char *topic;
-    double rate;                /* records per second of wall-clock time, 0: unpaced */
-    int64_t connect_timeout_ms; /* how long to wait for the cluster's metadata */
-    void *progress;             /* FILE*: a summary line when done; may be NULL */
-} sp_gen_kafka_opts;
-int sp_gen_orders_kafka(sp_gen_orders *g, const sp_gen_kafka_opts *opts, uint64_t n, char *errstr,
-                        size_t errstr_size);
-
 #endif
