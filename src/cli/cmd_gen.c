@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/gen_args.h"
 #include "cli/gen_nexmark.h"
 #include "cli/gen_kafka_lines.h"
 #include "cli/gen_orders.h"
@@ -58,37 +59,13 @@ static void gen_usage(FILE *out)
             "  --quiet             no progress lines on stderr\n");
 }
 
-static int bad_value(const char *opt, const char *val, const char *expect)
-{
-    fprintf(stderr, "spate gen orders: %s expects %s, got '%s'\n", opt, expect, val);
-    return -1;
-}
-
-/* A whole number 0..max, digits only. */
-static int parse_u64(const char *opt, const char *val, uint64_t min, uint64_t max, uint64_t *out)
-{
-    char expect[96];
-    snprintf(expect, sizeof expect, "a whole number from %llu to %llu", (unsigned long long)min,
-             (unsigned long long)max);
-    uint64_t v = 0;
-    if (!*val) return bad_value(opt, val, expect);
-    for (const char *p = val; *p; p++) {
-        unsigned d = (unsigned)(*p - '0');
-        if (d > 9 || v > (UINT64_MAX - d) / 10) return bad_value(opt, val, expect);
-        v = v * 10 + d;
-    }
-    if (v < min || v > max) return bad_value(opt, val, expect);
-    *out = v;
-    return 0;
-}
-
 static int parse_fraction(const char *opt, const char *val, double *out)
 {
     char *end;
     errno = 0;
     double v = strtod(val, &end);
     if (!*val || *end || errno || !isfinite(v) || v < 0 || v > 1)
-        return bad_value(opt, val, "a fraction from 0 to 1");
+        return sp_gen_bad_value("spate gen orders", opt, val, "a fraction from 0 to 1");
     *out = v;
     return 0;
 }
@@ -104,41 +81,35 @@ static int parse_topic(gen_args *a, const char *val)
     return 0;
 }
 
-/* "N" or "N/s": records per second, a positive number. */
-static int parse_rate(const char *opt, const char *val, double *out)
-{
-    char *end;
-    errno = 0;
-    double v = strtod(val, &end);
-    if (end != val && !strcmp(end, "/s")) end += 2;
-    if (!*val || *end || errno || !isfinite(v) || v <= 0 || v > 1e9)
-        return bad_value(opt, val, "records per second, e.g. 1000 or 1000/s");
-    *out = v;
-    return 0;
-}
-
 /* Applies option name (one of takes_value) = val. Returns 0, or -1 after a
  * message. */
 static int apply_option(gen_args *a, const char *name, const char *val)
 {
-    if (!strcmp(name, "--count")) return parse_u64(name, val, 0, 100000000000ULL, &a->count);
-    if (!strcmp(name, "--seed")) return parse_u64(name, val, 0, UINT64_MAX, &a->seed);
+    if (!strcmp(name, "--count"))
+        return sp_gen_parse_u64("spate gen orders", name, val, 0, 100000000000ULL, &a->count);
+    if (!strcmp(name, "--seed"))
+        return sp_gen_parse_u64("spate gen orders", name, val, 0, UINT64_MAX, &a->seed);
     if (!strcmp(name, "--malformed")) return parse_fraction(name, val, &a->malformed);
     if (!strcmp(name, "--per-second"))
-        return parse_u64(name, val, 1, 1000000000ULL, &a->per_second);
-    if (!strcmp(name, "--files")) return parse_u64(name, val, 1, 99999, &a->files);
+        return sp_gen_parse_u64("spate gen orders", name, val, 1, 1000000000ULL, &a->per_second);
+    if (!strcmp(name, "--files"))
+        return sp_gen_parse_u64("spate gen orders", name, val, 1, 99999, &a->files);
     if (!strcmp(name, "--out")) {
-        if (!*val) return bad_value(name, val, "a directory");
+        if (!*val) return sp_gen_bad_value("spate gen orders", name, val, "a directory");
         a->out = val;
         return 0;
     }
     if (!strcmp(name, "--kafka")) {
-        if (!*val) return bad_value(name, val, "bootstrap servers (host:port[,host:port...])");
+        if (!*val)
+            return sp_gen_bad_value("spate gen orders", name, val,
+                                    "bootstrap servers (host:port[,host:port...])");
         a->kafka = val;
         return 0;
     }
     if (!strcmp(name, "--topic")) return parse_topic(a, val);
-    if (!strcmp(name, "--rate")) return parse_rate(name, val, &a->rate);
+    if (!strcmp(name, "--rate"))
+        return sp_gen_parse_rate("spate gen orders", name, val,
+                                 "records per second, e.g. 1000 or 1000/s", &a->rate);
     a->interval = val; /* --interval: parsed once the mode is known */
     return 0;
 }

@@ -14,7 +14,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/fsutil.h"
 #include "cli/cli.h"
+#include "cli/gen_args.h"
 #include "cli/gen_kafka_lines.h"
 #include "cli/kafka_mock.h"
 #include "connect/nexmark_gen.h"
@@ -60,57 +62,24 @@ void sp_gen_nexmark_usage(FILE *out)
             "                      delivered\n");
 }
 
-static int bad_value(const char *opt, const char *val, const char *expect)
-{
-    fprintf(stderr, CMD ": %s expects %s, got '%s'\n", opt, expect, val);
-    return -1;
-}
-
-static int parse_u64(const char *opt, const char *val, uint64_t min, uint64_t max, uint64_t *out)
-{
-    char expect[96];
-    snprintf(expect, sizeof expect, "a whole number from %llu to %llu", (unsigned long long)min,
-             (unsigned long long)max);
-    uint64_t v = 0;
-    if (!*val) return bad_value(opt, val, expect);
-    for (const char *p = val; *p; p++) {
-        unsigned d = (unsigned)(*p - '0');
-        if (d > 9 || v > (UINT64_MAX - d) / 10) return bad_value(opt, val, expect);
-        v = v * 10 + d;
-    }
-    if (v < min || v > max) return bad_value(opt, val, expect);
-    *out = v;
-    return 0;
-}
-
-/* "N" or "N/s": events per second, above 0 and at most 1e9. */
-static int parse_rate(const char *opt, const char *val, double *out)
-{
-    char *end;
-    errno = 0;
-    double v = strtod(val, &end);
-    if (end != val && !strcmp(end, "/s")) end += 2;
-    if (!*val || *end || errno || !isfinite(v) || v <= 0 || v > 1e9)
-        return bad_value(opt, val,
-                         "events per second above 0 and at most 1e9, e.g. 10000 or "
-                         "10000/s");
-    *out = v;
-    return 0;
-}
-
 static int apply_option(nx_args *a, const char *name, const char *val)
 {
-    if (!strcmp(name, "--events")) return parse_u64(name, val, 0, 100000000000ULL, &a->events);
-    if (!strcmp(name, "--seed")) return parse_u64(name, val, 0, UINT64_MAX, &a->seed);
-    if (!strcmp(name, "--files")) return parse_u64(name, val, 1, 99999, &a->files);
-    if (!strcmp(name, "--rate")) return parse_rate(name, val, &a->rate);
+    if (!strcmp(name, "--events"))
+        return sp_gen_parse_u64(CMD, name, val, 0, 100000000000ULL, &a->events);
+    if (!strcmp(name, "--seed")) return sp_gen_parse_u64(CMD, name, val, 0, UINT64_MAX, &a->seed);
+    if (!strcmp(name, "--files")) return sp_gen_parse_u64(CMD, name, val, 1, 99999, &a->files);
+    if (!strcmp(name, "--rate"))
+        return sp_gen_parse_rate(CMD, name, val,
+                                 "events per second above 0 and at most 1e9, e.g. 10000 or 10000/s",
+                                 &a->rate);
     if (!strcmp(name, "--out")) {
-        if (!*val) return bad_value(name, val, "a directory");
+        if (!*val) return sp_gen_bad_value(CMD, name, val, "a directory");
         a->out = val;
         return 0;
     }
     if (!strcmp(name, "--kafka")) {
-        if (!*val) return bad_value(name, val, "bootstrap servers (host:port[,host:port...])");
+        if (!*val)
+            return sp_gen_bad_value(CMD, name, val, "bootstrap servers (host:port[,host:port...])");
         a->kafka = val;
         return 0;
     }
@@ -178,20 +147,6 @@ static int check_modes(const nx_args *a)
 
 /* ---- output ------------------------------------------------------------- */
 
-static int write_all(int fd, const char *p, size_t n)
-{
-    while (n > 0) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0) {
-            if (errno == EINTR) continue;
-            return -1;
-        }
-        p += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
-
 /* Events [from, to) as JSON lines to fd. 0, or -1 with errno. */
 static int write_events(nx_run *r, int fd, uint64_t from, uint64_t to)
 {
@@ -203,43 +158,17 @@ static int write_events(nx_run *r, int fd, uint64_t from, uint64_t to)
     sp_nexmark_event ev;
     for (uint64_t n = from; n < to && rc == 0; n++) {
         if (BUF - len < SP_NEXMARK_JSON_MAX) {
-            rc = write_all(fd, buf, len);
+            rc = sp_write_all(fd, buf, len) ? 0 : -1;
             len = 0;
         }
         sp_nexmark_gen_event(&r->gen, n, &ev);
         len += sp_nexmark_json(&r->fmt, &ev, buf + len);
     }
-    if (rc == 0) rc = write_all(fd, buf, len);
+    if (rc == 0) rc = sp_write_all(fd, buf, len) ? 0 : -1;
     int saved = errno;
     free(buf);
     errno = saved;
     return rc;
-}
-
-/* mkdir -p. 0 or -1 (errno). */
-static int mkdir_p(const char *dir)
-{
-    char path[4096];
-    size_t n = strlen(dir);
-    if (n == 0 || n >= sizeof path) {
-        errno = n ? ENAMETOOLONG : ENOENT;
-        return -1;
-    }
-    memcpy(path, dir, n + 1);
-    for (char *p = path + 1; *p; p++) {
-        if (*p != '/') continue;
-        *p = '\0';
-        if (mkdir(path, 0777) != 0 && errno != EEXIST) return -1;
-        *p = '/';
-    }
-    if (mkdir(path, 0777) != 0 && errno != EEXIST) return -1;
-    struct stat st;
-    if (stat(path, &st) != 0) return -1;
-    if (!S_ISDIR(st.st_mode)) {
-        errno = ENOTDIR;
-        return -1;
-    }
-    return 0;
 }
 
 /* File index (1-based) with events [from, to): a dot-file, then renamed. */
@@ -272,7 +201,7 @@ static int write_file(nx_run *r, const char *dir, uint64_t index, uint64_t from,
 
 static int run_files(const nx_args *a, nx_run *r)
 {
-    if (mkdir_p(a->out) != 0) {
+    if (sp_mkdirs(a->out) != 0) {
         fprintf(stderr, CMD ": cannot create directory %s: %s\n", a->out, strerror(errno));
         return SP_EXIT_FAIL;
     }

@@ -1,6 +1,8 @@
 /* gen_orders.c - the stock orders generator (see gen_orders.h). */
 #include "cli/gen_orders.h"
 
+#include "base/fsutil.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -219,20 +221,6 @@ size_t sp_gen_orders_line(sp_gen_orders *g, char *buf)
 
 /* ---- output -------------------------------------------------------------- */
 
-static int write_all(int fd, const char *p, size_t n)
-{
-    while (n > 0) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0) {
-            if (errno == EINTR) continue;
-            return -1;
-        }
-        p += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
-
 int sp_gen_orders_write(sp_gen_orders *g, int fd, uint64_t n)
 {
     enum { BUF = 1 << 20 };
@@ -242,12 +230,12 @@ int sp_gen_orders_write(sp_gen_orders *g, int fd, uint64_t n)
     int rc = 0;
     for (uint64_t i = 0; i < n && rc == 0; i++) {
         if (BUF - len < SP_GEN_LINE_MAX) {
-            rc = write_all(fd, buf, len);
+            rc = sp_write_all(fd, buf, len) ? 0 : -1;
             len = 0;
         }
         len += sp_gen_orders_line(g, buf + len);
     }
-    if (rc == 0) rc = write_all(fd, buf, len);
+    if (rc == 0) rc = sp_write_all(fd, buf, len) ? 0 : -1;
     int saved = errno;
     free(buf);
     errno = saved;
@@ -255,32 +243,6 @@ int sp_gen_orders_write(sp_gen_orders *g, int fd, uint64_t n)
 }
 
 /* ---- split and send ----------------------------------------------------- */
-
-/* mkdir -p: creates dir and its missing parents. Returns 0 or -1 (errno). */
-static int mkdir_p(const char *dir)
-{
-    char path[4096];
-    size_t n = strlen(dir);
-    if (n == 0 || n >= sizeof path) {
-        errno = n ? ENAMETOOLONG : ENOENT;
-        return -1;
-    }
-    memcpy(path, dir, n + 1);
-    for (char *p = path + 1; *p; p++) {
-        if (*p != '/') continue;
-        *p = '\0';
-        if (mkdir(path, 0777) != 0 && errno != EEXIST) return -1;
-        *p = '/';
-    }
-    if (mkdir(path, 0777) != 0 && errno != EEXIST) return -1;
-    struct stat st;
-    if (stat(path, &st) != 0) return -1;
-    if (!S_ISDIR(st.st_mode)) {
-        errno = ENOTDIR;
-        return -1;
-    }
-    return 0;
-}
 
 static void sleep_ms(int64_t ms)
 {
@@ -321,7 +283,7 @@ static int write_one_file(sp_gen_orders *g, const char *dir, uint64_t index, uin
 int sp_gen_orders_split(sp_gen_orders *g, const char *dir, uint64_t files, uint64_t lines_per_file,
                         int64_t interval_ms, void *progress, char *errstr, size_t errstr_size)
 {
-    if (mkdir_p(dir) != 0) {
+    if (sp_mkdirs(dir) != 0) {
         snprintf(errstr, errstr_size, "cannot create directory %s: %s", dir, strerror(errno));
         return -1;
     }
