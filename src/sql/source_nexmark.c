@@ -11,7 +11,9 @@
  * (maxEvents, or one batch without it). A batch's events are split into
  * numPartitions contiguous ranges generated independently (event n is a
  * function of the options and n), so a restart from the offset log makes
- * the same rows. Options: rowsPerBatch, numPartitions, maxEvents,
+ * the same rows. Within a partition the rows come a kind at a time (people,
+ * auctions, bids: source_nexmark_read.c), which the queries' views read
+ * without copying. Options: rowsPerBatch, numPartitions, maxEvents,
  * eventsPerSecond (the event-time rate), seed, kind.
  *
  * Threads: as source.h says; read only reads its partition. */

@@ -1,11 +1,16 @@
 /* source_nexmark_read.c - the `nexmark` source's reads: a partition's event
  * numbers generated (connect/nexmark_gen.h, random access, so partitions are
- * independent) straight into column batches. Each record's fields are
- * described once by a table of (kind, offset) so one loop fills a STRUCT's
- * children or a flat kind's columns; strings are appended with an inlined
- * copy. Columns the plan does not read (sp_source_def.required) are made all
- * null after the loop, and an event whose record no read column needs is
- * not generated at all (its type and time are functions of its number).
+ * independent) straight into column batches. Datagen rows come a kind at a
+ * time (the partition's people, then its auctions, then its bids, each in
+ * event order), so a batch's own struct has no NULL: the views' filter on
+ * event_type keeps or drops a batch whole and their fields are read in
+ * place, with no copy. Each record's fields are described once by a table
+ * of (kind, offset) so one loop fills a STRUCT's children or a flat kind's
+ * columns; strings are appended with an inlined copy into room reserved
+ * from the previous batch's sizes. Columns the plan does not read
+ * (sp_source_def.required) are made all null after the loop (a nested one as
+ * a bool stand-in), and a record no read column needs is not generated (its
+ * kind and time are functions of its number).
  *
  * Threads: executor threads; each call uses its own generator. */
 #include "sql/source_nexmark_int.h"
@@ -95,20 +100,6 @@ static inline void put_fields(sp_colbatch *b, sp_column *cols, const nx_field *f
     }
 }
 
-/* Row row of a null struct's fields: empty strings, zero numbers. */
-static inline void put_null_fields(sp_column *cols, const nx_field *f, int nf, int64_t row)
-{
-    for (int i = 0; i < nf; i++) {
-        sp_column *c = &cols[i];
-        if (f[i].kind == F_STR) {
-            c->offsets[c->str_rows + 1] = c->offsets[c->str_rows];
-            c->str_rows++;
-        } else {
-            sp_column_i64(c)[row] = 0;
-        }
-    }
-}
-
 /* A zeroed bitmap of rows bits in b's arena. */
 static uint8_t *zero_bits(sp_colbatch *b, int64_t rows)
 {
@@ -159,24 +150,28 @@ typedef struct nx_reader {
     const sp_nx_part *p;
     const bool *req; /* NULL: all */
     int64_t total;
+    int kind;                        /* the kind being read (datagen rows: 0, 1, 2 in turn) */
     uint64_t next;                   /* the next event number */
     int64_t str_per_row[NX_MAX_STR]; /* bytes a row took in the last batch */
 } nx_reader;
 
 static bool need(const nx_reader *r, int col) { return !r->req || r->req[col]; }
 
-/* The string columns a batch fills (top-level ones read, the fields of the
- * STRUCTs read), at most max, in a fixed order. */
+/* The string columns a batch fills (the flat columns read, or the fields
+ * of the struct of the kind being read when the plan reads it), at most
+ * max, in a fixed order. */
 static int str_columns(const nx_reader *r, sp_colbatch *b, sp_column **out, int max)
 {
     int n = 0;
-    for (int i = 0; i < b->ncols; i++) {
-        sp_column *c = &b->cols[i];
-        if (!need(r, i)) continue;
-        if (sp_coltype_is_varlen(c->type) && n < max) out[n++] = c;
-        for (int j = 0; c->type == SP_COL_STRUCT && j < c->nchildren; j++)
-            if (sp_coltype_is_varlen(c->children[j].type) && n < max) out[n++] = &c->children[j];
+    if (r->p->kind == SP_NX_KIND_ALL) {
+        if (!need(r, 1 + r->kind)) return 0;
+        sp_column *c = &b->cols[1 + r->kind];
+        for (int j = 0; j < c->nchildren && n < max; j++)
+            if (sp_coltype_is_varlen(c->children[j].type)) out[n++] = &c->children[j];
+        return n;
     }
+    for (int i = 0; i < b->ncols && n < max; i++)
+        if (need(r, i) && sp_coltype_is_varlen(b->cols[i].type)) out[n++] = &b->cols[i];
     return n;
 }
 
@@ -205,52 +200,67 @@ static void learn_strings(nx_reader *r, sp_colbatch *b, int64_t k)
         r->str_per_row[i] = cols[i]->offsets[cols[i]->str_rows] / k * 9 / 8 + 8;
 }
 
-/* Flink's datagen rows: event_type, person, auction, bid, dateTime. Fills
- * up to cap events into b; returns the rows made. */
+/* Rows [0, rows) of c, the child of a null struct: empty strings, zero
+ * numbers, the fields of a struct likewise. */
+static void empty_rows(sp_colbatch *b, sp_column *c, int64_t rows)
+{
+    if (sp_coltype_is_varlen(c->type)) {
+        fill_null(b, c, rows);
+        c->validity = NULL;
+        c->null_count = 0;
+    } else if (c->type == SP_COL_STRUCT) {
+        for (int i = 0; i < c->nchildren; i++)
+            empty_rows(b, &c->children[i], rows);
+    } else if (c->type != SP_COL_BOOL) {
+        memset(c->values, 0, (size_t)rows * sp_coltype_width(c->type));
+    }
+}
+
+/* Struct column c (read by the plan) null in rows [0, rows). */
+static void null_struct(sp_colbatch *b, sp_column *c, int64_t rows)
+{
+    c->validity = zero_bits(b, rows);
+    c->null_count = rows;
+    for (int i = 0; i < c->nchildren; i++)
+        empty_rows(b, &c->children[i], rows);
+}
+
+/* Flink's datagen rows (event_type, person, auction, bid, dateTime), one
+ * kind of event per batch: up to cap events of kind r->kind from r->next on
+ * into b; returns the rows made (0: none of that kind left). A batch of one
+ * kind has no NULL in its own struct, so a view's filter on event_type
+ * keeps or drops it whole (no copy) and its fields are read in place. */
 static int64_t fill_all(nx_reader *r, sp_colbatch *b, int64_t cap)
 {
     sp_column *cols = b->cols;
-    uint8_t *valid[3] = {NULL, NULL, NULL};
-    bool gen_kind[3];
-    for (int t = 0; t < 3; t++) {
-        gen_kind[t] = need(r, 1 + t);
-        if (gen_kind[t]) valid[t] = zero_bits(b, cap);
-    }
+    int t = r->kind;
+    bool gen = need(r, 1 + t);
     int32_t *et = need(r, 0) ? sp_column_i32(&cols[0]) : NULL;
     int64_t *dt = need(r, 4) ? sp_column_i64(&cols[4]) : NULL;
+    sp_column *own = cols[1 + t].children;
     int64_t k = 0;
-    for (; k < cap && r->next < r->p->end; k++, r->next++) {
-        int t = event_type(r->p->cfg, r->total, r->next);
-        sp_nexmark_event ev;
-        int64_t ts;
-        if (gen_kind[t]) {
+    for (; k < cap && r->next < r->p->end; r->next++) {
+        if (event_type(r->p->cfg, r->total, r->next) != t) continue;
+        if (gen) {
+            sp_nexmark_event ev;
             sp_nexmark_gen_event(&r->gen, r->next, &ev);
-            put_fields(b, cols[1 + t].children, kind_fields[t], kind_nfields[t], NULL,
-                       (const char *)&ev.u, k);
-            valid[t][k >> 3] |= (uint8_t)(1u << (k & 7));
-            ts = sp_nexmark_gen_time(&r->gen, r->next);
-        } else {
-            ts = sp_nexmark_gen_time(&r->gen, r->next);
+            put_fields(b, own, kind_fields[t], kind_nfields[t], NULL, (const char *)&ev.u, k);
         }
-        for (int o = 0; o < 3; o++)
-            if (o != t && gen_kind[o])
-                put_null_fields(cols[1 + o].children, kind_fields[o], kind_nfields[o], k);
-        if (et) et[k] = t;
-        if (dt) dt[k] = ts * 1000;
+        if (dt) dt[k] = sp_nexmark_gen_time(&r->gen, r->next) * 1000;
+        k++;
     }
-    for (int t = 0; t < 3; t++) {
-        sp_column *s = &cols[1 + t];
-        if (!gen_kind[t]) {
-            fill_null(b, s, k);
-            continue;
-        }
-        int64_t valid_rows = 0;
+    if (k == 0) return 0;
+    for (int o = 0; o < 3; o++) {
+        if (!need(r, 1 + o))
+            fill_null(b, &cols[1 + o], k);
+        else if (o != t)
+            null_struct(b, &cols[1 + o], k);
+    }
+    if (et)
         for (int64_t i = 0; i < k; i++)
-            valid_rows += (valid[t][i >> 3] >> (i & 7)) & 1;
-        s->validity = valid[t];
-        s->null_count = k - valid_rows;
-    }
-    if (!et) fill_null(b, &cols[0], k);
+            et[i] = t;
+    else
+        fill_null(b, &cols[0], k);
     if (!dt) fill_null(b, &cols[4], k);
     return k;
 }
@@ -259,7 +269,7 @@ static int64_t fill_all(nx_reader *r, sp_colbatch *b, int64_t cap)
  * rows made. */
 static int64_t fill_kind(nx_reader *r, sp_colbatch *b, int64_t cap)
 {
-    int kind = r->p->kind;
+    int kind = r->kind;
     const nx_field *f = kind_fields[kind];
     int nf = kind_nfields[kind];
     int64_t k = 0;
@@ -286,18 +296,23 @@ spate_err sp_source_nexmark_read(const sp_nx_part *p, const sp_source_def *def, 
     uint64_t events = p->end - p->start;
     int64_t cap = events < SP_SOURCE_BATCH_ROWS ? (int64_t)events : SP_SOURCE_BATCH_ROWS;
     sp_colbatch *b = NULL;
-    while (r.next < p->end) {
-        if (b && reuse)
-            sp_colbatch_reset(b);
-        else
-            b = sp_source_batch_new(def->schema, a, cap);
-        reserve_strings(&r, b, cap);
-        int64_t k = p->kind == SP_NX_KIND_ALL ? fill_all(&r, b, cap) : fill_kind(&r, b, cap);
-        if (k == 0) break;
-        learn_strings(&r, b, k);
-        sp_colbatch_set_length(b, k);
-        c->rows += k;
-        if (!emit(b, ud)) return SPATE_ERR_USER;
+    bool all = p->kind == SP_NX_KIND_ALL;
+    for (r.kind = all ? 0 : (int)p->kind; r.kind < (all ? 3 : (int)p->kind + 1); r.kind++) {
+        r.next = p->start;
+        memset(r.str_per_row, 0, sizeof r.str_per_row);
+        while (r.next < p->end) {
+            if (b && reuse)
+                sp_colbatch_reset(b);
+            else
+                b = sp_source_batch_new(def->schema, a, cap);
+            reserve_strings(&r, b, cap);
+            int64_t k = all ? fill_all(&r, b, cap) : fill_kind(&r, b, cap);
+            if (k == 0) break;
+            learn_strings(&r, b, k);
+            sp_colbatch_set_length(b, k);
+            c->rows += k;
+            if (!emit(b, ud)) return SPATE_ERR_USER;
+        }
     }
     return SPATE_OK;
 }
