@@ -133,15 +133,6 @@ static void fill_null(sp_colbatch *b, sp_column *c, int64_t rows)
     }
 }
 
-/* The kind of event number n (sp_nx_locate's rule). */
-static inline int event_type(const sp_nexmark_config *cfg, int64_t total, uint64_t n)
-{
-    int64_t off = (cfg->first_event_id + (int64_t)n) % total;
-    if (off < cfg->person_proportion) return SP_NEXMARK_PERSON;
-    return off < (int64_t)cfg->person_proportion + cfg->auction_proportion ? SP_NEXMARK_AUCTION
-                                                                           : SP_NEXMARK_BID;
-}
-
 enum { NX_MAX_STR = 32, NX_FIRST_GUESS = 256 };
 
 /* A read's running state. */
@@ -150,12 +141,48 @@ typedef struct nx_reader {
     const sp_nx_part *p;
     const bool *req; /* NULL: all */
     int64_t total;
-    int kind;                        /* the kind being read (datagen rows: 0, 1, 2 in turn) */
-    uint64_t next;                   /* the next event number */
+    int kind;       /* the kind being read (datagen rows: 0, 1, 2 in turn) */
+    uint64_t next;  /* the next event number */
+    int64_t off;    /* its place in the cycle of kinds: (first id + next) % total */
+    int64_t lo, hi; /* the kind's places in the cycle: [lo, hi) */
     int64_t str_per_row[NX_MAX_STR]; /* bytes a row took in the last batch */
 } nx_reader;
 
 static bool need(const nx_reader *r, int col) { return !r->req || r->req[col]; }
+
+/* Starts reading kind t at event number n: the places of the kinds in each
+ * cycle of events are sp_nx_locate's (people first, then auctions, bids). */
+static void start_kind(nx_reader *r, int t, uint64_t n)
+{
+    const sp_nexmark_config *c = r->p->cfg;
+    int64_t pa = (int64_t)c->person_proportion + c->auction_proportion;
+    r->kind = t;
+    r->next = n;
+    r->off = (c->first_event_id + (int64_t)n) % r->total;
+    r->lo = t == SP_NEXMARK_PERSON ? 0 : t == SP_NEXMARK_AUCTION ? c->person_proportion : pa;
+    r->hi = t == SP_NEXMARK_PERSON ? c->person_proportion : t == SP_NEXMARK_AUCTION ? pa : r->total;
+}
+
+/* Moves to the next event of the kind at or after r->next, without
+ * looking at the others; false when it is past the partition's end. */
+static inline bool seek_kind(nx_reader *r)
+{
+    if (r->off < r->lo) {
+        r->next += (uint64_t)(r->lo - r->off);
+        r->off = r->lo;
+    } else if (r->off >= r->hi) {
+        r->next += (uint64_t)(r->total - r->off + r->lo);
+        r->off = r->lo;
+    }
+    return r->next < r->p->end;
+}
+
+/* Past the current event. */
+static inline void step(nx_reader *r)
+{
+    r->next++;
+    if (++r->off == r->total) r->off = 0;
+}
 
 /* The string columns a batch fills (the flat columns read, or the fields
  * of the struct of the kind being read when the plan reads it), at most
@@ -239,8 +266,7 @@ static int64_t fill_all(nx_reader *r, sp_colbatch *b, int64_t cap)
     int64_t *dt = need(r, 4) ? sp_column_i64(&cols[4]) : NULL;
     sp_column *own = cols[1 + t].children;
     int64_t k = 0;
-    for (; k < cap && r->next < r->p->end; r->next++) {
-        if (event_type(r->p->cfg, r->total, r->next) != t) continue;
+    for (; k < cap && seek_kind(r); step(r)) {
         if (gen) {
             sp_nexmark_event ev;
             sp_nexmark_gen_event(&r->gen, r->next, &ev);
@@ -273,8 +299,7 @@ static int64_t fill_kind(nx_reader *r, sp_colbatch *b, int64_t cap)
     const nx_field *f = kind_fields[kind];
     int nf = kind_nfields[kind];
     int64_t k = 0;
-    for (; k < cap && r->next < r->p->end; r->next++) {
-        if (event_type(r->p->cfg, r->total, r->next) != kind) continue;
+    for (; k < cap && seek_kind(r); step(r)) {
         sp_nexmark_event ev;
         sp_nexmark_gen_event(&r->gen, r->next, &ev);
         put_fields(b, b->cols, f, nf, r->req, (const char *)&ev.u, k);
@@ -297,10 +322,10 @@ spate_err sp_source_nexmark_read(const sp_nx_part *p, const sp_source_def *def, 
     int64_t cap = events < SP_SOURCE_BATCH_ROWS ? (int64_t)events : SP_SOURCE_BATCH_ROWS;
     sp_colbatch *b = NULL;
     bool all = p->kind == SP_NX_KIND_ALL;
-    for (r.kind = all ? 0 : (int)p->kind; r.kind < (all ? 3 : (int)p->kind + 1); r.kind++) {
-        r.next = p->start;
+    for (int t = all ? 0 : (int)p->kind; t < (all ? 3 : (int)p->kind + 1); t++) {
+        start_kind(&r, t, p->start);
         memset(r.str_per_row, 0, sizeof r.str_per_row);
-        while (r.next < p->end) {
+        while (seek_kind(&r)) {
             if (b && reuse)
                 sp_colbatch_reset(b);
             else
