@@ -75,7 +75,7 @@ static bool split_path(file_source *f, char *errstr, size_t n)
     size_t len = strlen(abs);
     while (len > 1 && abs[len - 1] == '/')
         abs[--len] = '\0';
-    snprintf(f->desc, sizeof f->desc, "FileStreamSource[file:%s]", abs);
+    snprintf(f->desc, sizeof f->desc, "FileStreamSource[file:%.*s]", PATH_MAX, abs);
     char *slash = strrchr(abs, '/');
     if (has_glob(slash + 1)) {
         f->pattern = sp_xstrdup(slash + 1);
@@ -90,7 +90,7 @@ static bool split_path(file_source *f, char *errstr, size_t n)
     struct stat st;
     if (!f->pattern && (stat(abs, &st) != 0 || !S_ISDIR(st.st_mode))) {
         char file[PATH_MAX + 8];
-        snprintf(file, sizeof file, "file:%s", abs);
+        snprintf(file, sizeof file, "file:%.*s", PATH_MAX, abs);
         sp_sql_error e;
         sp_sql_error_init(&e);
         sp_sql_error_set(&e, "PATH_NOT_FOUND", "path", file, NULL);

@@ -16,7 +16,7 @@
 
 /* Rows per batch a read hands to emit at most (a new batch each time, or
  * one refilled when sp_source.reuse_batches is set). */
-enum { SP_SOURCE_BATCH_ROWS = 65536 };
+enum { SP_SOURCE_BATCH_ROWS = 8192 };
 
 /* One format: resolve fills d->schema (in d->arena) after checking the
  * options; open makes the running source. */

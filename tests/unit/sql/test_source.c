@@ -229,7 +229,7 @@ Test(source_rate_micro_batch, offsets_values_and_timestamps)
 }
 
 typedef struct kept {
-    sp_colbatch *b[8];
+    sp_colbatch *b[64];
     int n;
 } kept;
 
@@ -237,7 +237,7 @@ typedef struct kept {
 static bool keep_emit(sp_colbatch *b, void *ud)
 {
     kept *k = ud;
-    if (k->n == 8) return false;
+    if (k->n == (int)(sizeof k->b / sizeof *k->b)) return false;
     k->b[k->n++] = b;
     return true;
 }
@@ -257,7 +257,8 @@ Test(source_rate_micro_batch, large_batches_fill_in_chunks)
     sp_source_counters c = {0};
     cr_assert_eq(s->ops->read(s, parts[0], a, keep_emit, &k, &c, err, sizeof err), SPATE_OK);
     cr_expect_eq(c.rows, 200000);
-    cr_assert_eq(k.n, 4); /* 3 x 65536 + 3392 */
+    cr_assert_eq(k.n, (200000 + SP_SOURCE_BATCH_ROWS - 1) /
+                          SP_SOURCE_BATCH_ROWS); /* full, then the rest */
     int64_t next = 5;
     for (int i = 0; i < k.n; i++) {
         const int64_t *v = sp_column_i64(&k.b[i]->cols[1]);
@@ -376,7 +377,7 @@ static bool same_emit(sp_colbatch *b, void *ud)
 {
     sp_colbatch **first = ud;
     if (!*first) *first = b;
-    return *first == b && sp_column_i64(&b->cols[1])[0] % 65536 == 0;
+    return *first == b && sp_column_i64(&b->cols[1])[0] % SP_SOURCE_BATCH_ROWS == 0;
 }
 
 Test(source_rate_micro_batch, reuse_batches_refills_one_batch)
