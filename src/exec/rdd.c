@@ -124,8 +124,9 @@ static void dbg_node(dbg_buf *d, spate_rdd *r, const char *lead, const char *pre
     if (depth >= 32) return; /* a deeper lineage is printed cut */
     bool wide = r->ops->flags & SP_RDD_WIDE;
     char sub_lead[160], sub_prefix[160];
-    snprintf(sub_lead, sizeof sub_lead, "%s%s", prefix, wide ? " +-" : " |  ");
-    snprintf(sub_prefix, sizeof sub_prefix, "%s%s", prefix, wide ? "   " : "");
+    /* at most 32 levels of 3 or 4 bytes: the prefix never nears 150 */
+    snprintf(sub_lead, sizeof sub_lead, "%.150s%s", prefix, wide ? " +-" : " |  ");
+    snprintf(sub_prefix, sizeof sub_prefix, "%.150s%s", prefix, wide ? "   " : "");
     for (int i = 0, n = sp_rdd_num_deps(r); i < n; i++)
         dbg_node(d, sp_rdd_dep(r, i), sub_lead, sub_prefix, wide, depth + 1);
 }

@@ -277,7 +277,7 @@ static spate_rdd *batch_rdd(spate_ctx *ssc, batch_input *in)
             int rows = k == 0 ? 2 : 1;
             for (int i = 0; i < rows; i++) {
                 int row = k * 2 + i;
-                char s[8];
+                char s[16];
                 snprintf(s, sizeof s, "r%d", row);
                 sp_column_i64(&b->cols[0])[i] = p * 10 + row;
                 sp_column_append_str(b, 1, s, strlen(s));
