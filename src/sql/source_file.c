@@ -63,6 +63,23 @@ static bool name_filter(const char *path, void *ud)
     return !f->o.glob_filter || fnmatch(f->o.glob_filter, name, 0) == 0;
 }
 
+/* A path naming one regular file reads that file alone, as Spark's file
+ * index lists a file path as itself: its directory, and its name as a
+ * pattern with fnmatch's special characters escaped. */
+static void single_file(file_source *f, char *abs)
+{
+    char *slash = strrchr(abs, '/'), *pat = sp_xmalloc(2 * strlen(slash + 1) + 1), *w = pat;
+    for (const char *c = slash + 1; *c; c++) {
+        if (strchr("*?[]\\", *c)) *w++ = '\\';
+        *w++ = *c;
+    }
+    *w = '\0';
+    f->pattern = pat;
+    *slash = '\0';
+    free(f->dir);
+    f->dir = sp_xstrdup(abs[0] ? abs : "/");
+}
+
 /* Splits path into an absolute directory and a name pattern. */
 static bool split_path(file_source *f, char *errstr, size_t n)
 {
@@ -88,6 +105,7 @@ static bool split_path(file_source *f, char *errstr, size_t n)
     }
     f->dir = sp_xstrdup(abs);
     struct stat st;
+    if (!f->pattern && stat(abs, &st) == 0 && S_ISREG(st.st_mode)) single_file(f, abs);
     if (!f->pattern && (stat(abs, &st) != 0 || !S_ISDIR(st.st_mode))) {
         char file[PATH_MAX + 8];
         snprintf(file, sizeof file, "file:%.*s", PATH_MAX, abs);

@@ -148,6 +148,27 @@ Test(source_file, unread_files_wait_for_later_triggers)
     }
 }
 
+Test(source_file, a_file_path_reads_that_file_alone)
+{
+    /* Spark's file index lists a file path as itself (a name holding a
+     * glob's characters is a glob, as in Spark) */
+    static const char *const names[] = {"b.csv", "b\\1.csv"};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        tdir t;
+        tdir_make(&t);
+        put(t.in, "a.csv", "1,ay\n", 1000);
+        put(t.in, "b1.csv", "3,no\n", 1000);
+        put(t.in, names[i], "2,bee\n", 2000);
+        char opts[512], buf[64];
+        snprintf(opts, sizeof opts, "path=%s/%s", t.in, names[i]);
+        sp_source *s = open_file("csv", "id INT, name STRING", opts, NULL);
+        cr_expect_str_eq(tsu_latest(s, NULL, buf, sizeof buf), "{\"logOffset\":0}");
+        expect_batch(s, NULL, "{\"logOffset\":0}", (const char *const[]){"2,bee"}, 1, 0);
+        close_file(s);
+        tdir_free(&t);
+    }
+}
+
 Test(source_file, latest_first_and_max_bytes)
 {
     tdir t;
