@@ -172,12 +172,33 @@ static bool to_fraction(cast_job *j, int64_t r)
     return true;
 }
 
+static bool is_int_column(sp_coltype t)
+{
+    return t == SP_COL_I8 || t == SP_COL_I16 || t == SP_COL_I32 || t == SP_COL_I64;
+}
+
+/* An integer into DECIMAL(p, s) without text: x * 10^s, when s <= 18 (no
+ * i128 overflow) and it fits; false: the general path decides. */
+static bool int_to_decimal(cast_job *j, int64_t r)
+{
+    sp_column *c = j->v->c;
+    if (c->scale > 18) return false;
+    int64_t scale = 1;
+    for (int i = 0; i < c->scale; i++)
+        scale *= 10;
+    sp_i128 v = (sp_i128)sp_sql_col_int(j->x, r) * scale;
+    if (!sp_sql_dec_fits(v, c->precision)) return false;
+    sp_sql_col_set_dec(c, r, v);
+    return true;
+}
+
 static bool to_decimal(cast_job *j, int64_t r)
 {
     sp_column *c = j->v->c;
     char buf[64];
     const char *p;
     size_t n;
+    if (is_int_column(j->x->type) && int_to_decimal(j, r)) return true;
     if (j->x->type == SP_COL_DECIMAL128) {
         sp_i128 v;
         if (sp_sql_dec_rescale(sp_sql_col_dec(j->x, r), j->x->scale, c->scale, false, &v) &&
