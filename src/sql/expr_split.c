@@ -2,9 +2,10 @@
  * split): Java's String.split with PCRE2 for java.util.regex. A limit > 0
  * gives at most limit pieces, the last one the rest of the string; a limit
  * <= 0 splits everywhere and keeps trailing empty strings (Spark turns
- * Java's 0 into -1); an empty regex splits into characters. The pattern of
- * a constant regex is compiled once per batch. Any thread with its own
- * context. */
+ * Java's 0 into -1); an empty regex splits into characters, and a
+ * one-character regex that is no metacharacter by memchr (as Java's own
+ * fast path). The pattern of a constant regex is compiled once per batch.
+ * Any thread with its own context. */
 #include "sql/expr_nested_int.h"
 #include "sql/expr_regex_int.h"
 
@@ -53,6 +54,26 @@ static int64_t split_regex(sp_sql_vec *v, sp_sql_regex *sp, const char *s, size_
     return count;
 }
 
+/* Java's String.split fast path: a one-character pattern that is no regex
+ * metacharacter matches itself only, so memchr finds the pieces. */
+static bool literal_byte(const char *p, size_t pn)
+{
+    return pn == 1 && (unsigned char)p[0] < 0x80 && !strchr(".$|()[{^?*+\\", p[0]);
+}
+
+static int64_t split_byte(sp_sql_vec *v, char c, const char *s, size_t n, int64_t limit)
+{
+    size_t idx = 0;
+    int64_t count = 0;
+    const char *m;
+    while ((limit <= 0 || count < limit - 1) && (m = memchr(s + idx, c, n - idx))) {
+        piece(v, s + idx, (size_t)(m - s) - idx, &count);
+        idx = (size_t)(m - s) + 1;
+    }
+    piece(v, s + idx, n - idx, &count);
+    return count;
+}
+
 static bool split_row(sp_sql_vec *v, sp_sql_regex *sp, const sp_column *str, const sp_column *re,
                       int64_t limit, int64_t r, sp_sql_eval_ctx *ctx)
 {
@@ -63,6 +84,8 @@ static bool split_row(sp_sql_vec *v, sp_sql_regex *sp, const sp_column *str, con
     int64_t count;
     if (pn == 0 && n > 0) {
         count = split_chars(v, s, n, limit);
+    } else if (literal_byte(p, pn)) {
+        count = split_byte(v, p[0], s, n, limit);
     } else {
         if (!sp_sql_regex_compile(sp, p, pn, ctx, r)) return false;
         count = split_regex(v, sp, s, n, limit);

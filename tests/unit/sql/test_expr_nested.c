@@ -100,6 +100,9 @@ Test(sql_expr_nested, split_as_java_string_split)
         {"split(NULL, 'a')", "NULL"},
         {"split('a', NULL)", "NULL"},
         {"size(split('a,b,,', ','))", "4"},
+        {"split('a/b/c', '/', 2)", "[a, b/c]"}, /* one literal byte: memchr */
+        {"size(split('', ','))", "1"},
+        {"split('a.b', '.')", "[, , , ]"}, /* a metacharacter stays a regex */
     };
     check(cs, sizeof cs / sizeof cs[0]);
 }
