@@ -246,14 +246,9 @@ static sp_sql_expr *arith_operand(sp_analyzer *az, sp_sql_expr *e, sp_sql_expr *
     return sp_az_cast(az, e, t);
 }
 
-static sp_sql_expr *arith(sp_analyzer *az, const sp_sql_node *n, sp_sql_expr *x, sp_sql_expr *y,
-                          sp_sql_error *err)
+sp_sql_expr *sp_az_arith(sp_analyzer *az, const sp_sql_node *n, sp_sql_arith_op op, sp_sql_expr *x,
+                         sp_sql_expr *y, sp_sql_error *err)
 {
-    static const sp_sql_arith_op ops[] = {
-        [BIN_ADD] = SP_SQL_OP_ADD, [BIN_SUB] = SP_SQL_OP_SUB, [BIN_MUL] = SP_SQL_OP_MUL,
-        [BIN_DIV] = SP_SQL_OP_DIV, [BIN_MOD] = SP_SQL_OP_MOD, [BIN_IDIV] = SP_SQL_OP_INT_DIV,
-    };
-    sp_sql_arith_op op = ops[n->op];
     x = lit_to_decimal(az, x, y);
     y = lit_to_decimal(az, y, x);
     const sp_sql_type *t =
@@ -292,8 +287,13 @@ static sp_sql_expr *binary(sp_analyzer *az, const sp_az_scope *s, const sp_sql_n
         return compare(az, n, x, y, err);
     case BIN_ADD:
     case BIN_SUB:
-    case BIN_MUL ... BIN_IDIV:
-        return arith(az, n, x, y, err);
+    case BIN_MUL ... BIN_IDIV: {
+        static const sp_sql_arith_op ops[] = {
+            [BIN_ADD] = SP_SQL_OP_ADD, [BIN_SUB] = SP_SQL_OP_SUB, [BIN_MUL] = SP_SQL_OP_MUL,
+            [BIN_DIV] = SP_SQL_OP_DIV, [BIN_MOD] = SP_SQL_OP_MOD, [BIN_IDIV] = SP_SQL_OP_INT_DIV,
+        };
+        return sp_az_arith(az, n, ops[n->op], x, y, err);
+    }
     case BIN_CONCAT:
         return concat(az, x, y);
     default:

@@ -58,6 +58,7 @@ static const func_def funcs[] = {
     {"concat", SP_SQL_F_CONCAT, 0, -1, "> 0", A_STRING},
     {"concat_ws", SP_SQL_F_CONCAT_WS, 1, -1, "> 0", A_STRING},
     {"instr", SP_SQL_F_INSTR, 2, 2, "2", A_STRING},
+    {"replace", SP_SQL_F_REPLACE, 2, 3, "[2, 3]", A_STRING},
     {"lpad", SP_SQL_F_LPAD, 2, 3, "[2, 3]", A_STR_INT},
     {"rpad", SP_SQL_F_RPAD, 2, 3, "[2, 3]", A_STR_INT},
     {"regexp_extract", SP_SQL_F_REGEXP_EXTRACT, 2, 3, "[2, 3]", A_STR_INT},
@@ -250,11 +251,28 @@ static sp_sql_expr *scalar(sp_analyzer *az, const sp_az_scope *s, const sp_sql_n
 static sp_sql_expr *agg_call(sp_analyzer *az, const sp_az_scope *s, const sp_sql_node *n,
                              sp_agg_fn fn, sp_sql_error *err);
 
+/* mod(a, b) (Spark's Remainder under its function name: the `%`
+ * operator) and pmod(a, b) (Pmod: the remainder made non-negative for a
+ * positive b), typed as arithmetic. */
+static sp_sql_expr *mod_call(sp_analyzer *az, const sp_az_scope *s, const sp_sql_node *n,
+                             sp_sql_arith_op op, sp_sql_error *err)
+{
+    const char *name = op == SP_SQL_OP_PMOD ? "pmod" : "mod";
+    if (n->list2.n != 2) return wrong_num(az, n, name, "2", (int)n->list2.n, err);
+    sp_sql_expr *x = sp_az_expr(az, s, n->list2.items[0], err);
+    sp_sql_expr *y = x ? sp_az_expr(az, s, n->list2.items[1], err) : NULL;
+    return y ? sp_az_arith(az, n, op, x, y, err) : NULL;
+}
+
 sp_sql_expr *sp_az_func(sp_analyzer *az, const sp_az_scope *s, const sp_sql_node *n,
                         sp_sql_error *err)
 {
     const char *name = fname(n);
     sp_agg_fn afn;
+    if (n->list.n == 1 && strcasecmp(name, "mod") == 0)
+        return mod_call(az, s, n, SP_SQL_OP_MOD, err);
+    if (n->list.n == 1 && strcasecmp(name, "pmod") == 0)
+        return mod_call(az, s, n, SP_SQL_OP_PMOD, err);
     if (n->list.n == 1 && sp_agg_lookup(name, &afn)) return agg_call(az, s, n, afn, err);
     for (size_t i = 0; n->list.n == 1 && i < sizeof funcs / sizeof funcs[0]; i++)
         if (strcasecmp(funcs[i].name, name) == 0) return scalar(az, s, n, &funcs[i], err);

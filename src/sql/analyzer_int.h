@@ -73,6 +73,10 @@ const char *sp_az_item_name(sp_analyzer *az, const sp_sql_node *item);
 
 sp_sql_expr *sp_az_expr(sp_analyzer *az, const sp_az_scope *s, const sp_sql_node *n,
                         sp_sql_error *err);
+/* x op y as Spark types arithmetic (decimal rules, implicit casts), for the
+ * operators and for mod() / pmod(); n is the node errors point at. */
+sp_sql_expr *sp_az_arith(sp_analyzer *az, const sp_sql_node *n, sp_sql_arith_op op, sp_sql_expr *x,
+                         sp_sql_expr *y, sp_sql_error *err);
 /* The compound forms (analyze_cond.c): IN list, BETWEEN, LIKE/RLIKE/ILIKE,
  * CASE, CAST / TRY_CAST. */
 sp_sql_expr *sp_az_in_list(sp_analyzer *az, const sp_az_scope *s, const sp_sql_node *n,

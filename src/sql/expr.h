@@ -83,6 +83,7 @@ typedef enum sp_sql_func {
     SP_SQL_F_INSTR,
     SP_SQL_F_LPAD, /* str, len[, pad] */
     SP_SQL_F_RPAD,
+    SP_SQL_F_REPLACE,        /* str, search[, replace] */
     SP_SQL_F_REGEXP_EXTRACT, /* str, regex[, idx] */
     SP_SQL_F_REGEXP_REPLACE, /* str, regex, rep */
     SP_SQL_F_ABS,

@@ -22,6 +22,7 @@ static const char *const names[SP_SQL_F_COUNT_] = {
     [SP_SQL_F_CONCAT] = "concat",
     [SP_SQL_F_CONCAT_WS] = "concat_ws",
     [SP_SQL_F_INSTR] = "instr",
+    [SP_SQL_F_REPLACE] = "replace",
     [SP_SQL_F_LPAD] = "lpad",
     [SP_SQL_F_RPAD] = "rpad",
     [SP_SQL_F_REGEXP_EXTRACT] = "regexp_extract",

@@ -2,7 +2,7 @@
  * now), trim/ltrim/rtrim (spaces, as Spark's default), substring (1-based;
  * negative positions count from the end; UTF8String.substringSQL), concat
  * (NULL if any argument is), concat_ws (skips NULLs), instr (1-based, 0 if
- * absent), lpad/rpad. Results go into the output column's arena; nothing is
+ * absent), lpad/rpad, replace. Results go into the output column's arena; nothing is
  * allocated per row. Any thread with its own context. */
 #include "sql/expr_int.h"
 
@@ -57,6 +57,25 @@ static void put_pad(sp_sql_vec *v, const char *pad, size_t pn, int64_t fill)
         extend(v, pad, char_off(pad, pn, k));
         fill -= k;
     }
+}
+
+/* replace(str, search[, replace]): every occurrence of search, left to
+ * right, by replace ('' by default); an empty search leaves str as it is
+ * (UTF8String.replace). */
+static void replace_row(const sargs *a, const char *s, size_t n, int64_t r, sp_sql_vec *v)
+{
+    size_t sn, rn = 0;
+    const char *search = arg_str(a, 1, r, &sn), *rep = "";
+    if (a->n > 2) rep = arg_str(a, 2, r, &rn);
+    if (sn == 0) return sp_sql_vec_str(v, s, n);
+    sp_sql_vec_str(v, "", 0);
+    const char *p = s, *end = s + n, *hit;
+    while ((hit = memmem(p, (size_t)(end - p), search, sn))) {
+        extend(v, p, (size_t)(hit - p));
+        extend(v, rep, rn);
+        p = hit + sn;
+    }
+    extend(v, p, (size_t)(end - p));
 }
 
 static void string_row(const sp_sql_expr *e, const sargs *a, int64_t r, sp_sql_vec *v)
@@ -118,6 +137,8 @@ static void string_row(const sp_sql_expr *e, const sargs *a, int64_t r, sp_sql_v
         if (e->op == SP_SQL_F_LPAD) extend(v, s, n);
         return;
     }
+    case SP_SQL_F_REPLACE:
+        return replace_row(a, s, n, r, v);
     }
 }
 

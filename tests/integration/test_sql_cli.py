@@ -268,6 +268,22 @@ def test_select_without_from_and_union(run_spate):
         "+---+---+\n")
 
 
+def test_mod_is_the_remainder_under_its_name(run_spate):
+    # Spark: mod(a, b) is a % b (Remainder), named mod(a, b); a negative
+    # dividend keeps its sign (pmod does not)
+    r = sql(run_spate, "SELECT mod(7, 3), mod(-7, 3) AS m, pmod(-7, 3) AS p, mod(7.5, 2)")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.decode() == (
+        "+---------+---+---+-----------+\n"
+        "|mod(7, 3)|  m|  p|mod(7.5, 2)|\n"
+        "+---------+---+---+-----------+\n"
+        "|        1| -1|  2|        1.5|\n"
+        "+---------+---+---+-----------+\n")
+    r = sql(run_spate, "SELECT mod(1)")
+    assert r.returncode == 1
+    assert "[WRONG_NUM_ARGS.WITHOUT_SUGGESTION] The `mod` requires 2 parameters" in r.stderr.decode()
+
+
 def test_trigger_once_ignores_max_files_per_trigger(run_spate, tmp_path):
     src = tmp_path / "in"
     src.mkdir()
