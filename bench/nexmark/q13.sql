@@ -14,7 +14,7 @@ CREATE TABLE nexmark_q13 USING noop OPTIONS (trigger 'availableNow');
 
 -- spate: a stream-static join on the key; Flink's lookup join FOR SYSTEM_TIME AS
 -- OF PROCTIME() (a processing-time temporal join) is Spark's plain stream-static
--- join, and mod(a, b) is written a % b (spate has no mod() yet).
+-- join.
 INSERT INTO nexmark_q13
 SELECT
     B.auction,
@@ -24,4 +24,4 @@ SELECT
     S.`value`
 FROM bid B
 JOIN side_input S
-ON B.auction % 10000 = S.key;
+ON mod(B.auction, 10000) = S.key;

@@ -6,7 +6,7 @@
 -- -------------------------------------------------------------------------------------------------
 
 -- spate: no user-defined functions: count_char(extra, 'c') (the repository's
--- CountChar UDF, occurrences of 'c') is written with length and regexp_replace (spate has no replace() yet).
+-- CountChar UDF, occurrences of 'c') is written with length and replace.
 
 -- spate: the sink is `noop` (Flink's: blackhole); the trigger reads every
 -- event up to the source's maxEvents.
@@ -24,6 +24,6 @@ SELECT
     END AS bidTimeType,
     `dateTime`,
     extra,
-    length(extra) - length(regexp_replace(extra, 'c', '')) AS c_counts
+    length(extra) - length(replace(extra, 'c')) AS c_counts
 FROM bid
 WHERE 0.908 * price > 1000000 AND 0.908 * price < 50000000;

@@ -18,5 +18,4 @@
 CREATE TABLE nexmark_q2 USING noop OPTIONS (trigger 'availableNow');
 
 INSERT INTO nexmark_q2
--- spate: `auction % 123` for MOD(auction, 123) (spate has no mod() function yet).
-SELECT auction, price FROM bid WHERE auction % 123 = 0;
+SELECT auction, price FROM bid WHERE MOD(auction, 123) = 0;
