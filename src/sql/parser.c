@@ -157,13 +157,13 @@ char *sp_p_copy(sp_parser *p, const char *s, size_t n)
 
 /* Never a name unless backquoted: they end expressions and clauses. */
 static const char *const reserved_words[] = {
-    "ALL",     "AND",      "ANTI",       "AS",     "BETWEEN",     "BY",        "CASE",   "CLUSTER",
-    "CROSS",   "DISTINCT", "DISTRIBUTE", "ELSE",   "END",         "EXCEPT",    "FROM",   "FULL",
-    "GROUP",   "HAVING",   "ILIKE",      "IN",     "INNER",       "INTERSECT", "IS",     "JOIN",
-    "LATERAL", "LEFT",     "LIKE",       "LIMIT",  "MINUS",       "NATURAL",   "NOT",    "OFFSET",
-    "ON",      "OR",       "ORDER",      "OVER",   "PIVOT",       "QUALIFY",   "REGEXP", "RIGHT",
-    "RLIKE",   "SELECT",   "SEMI",       "SORT",   "TABLESAMPLE", "THEN",      "UNION",  "UNPIVOT",
-    "USING",   "WHEN",     "WHERE",      "WINDOW", "WITH",
+    "ALL",     "AND",      "ANTI",       "AS",    "BETWEEN",     "BY",        "CASE",   "CLUSTER",
+    "CROSS",   "DISTINCT", "DISTRIBUTE", "ELSE",  "END",         "EXCEPT",    "FROM",   "FULL",
+    "GROUP",   "HAVING",   "ILIKE",      "IN",    "INNER",       "INTERSECT", "IS",     "JOIN",
+    "LATERAL", "LEFT",     "LIKE",       "LIMIT", "MINUS",       "NATURAL",   "NOT",    "OFFSET",
+    "ON",      "OR",       "ORDER",      "OVER",  "PIVOT",       "QUALIFY",   "REGEXP", "RIGHT",
+    "RLIKE",   "SELECT",   "SEMI",       "SORT",  "TABLESAMPLE", "THEN",      "UNION",  "UNPIVOT",
+    "USING",   "WHEN",     "WHERE",      "WITH",
 };
 
 bool sp_p_reserved(const sp_parser *p, const sp_sql_token *t)

@@ -51,6 +51,10 @@ static const ok_case ok_cases[] = {
      "minutes')",
      "(select (items (call window (col ts) (str '10 minutes')) (call count distinct (col client))) "
      "(from (table o)) (group-by (call window (col ts) (str '10 minutes'))))"},
+    /* window is a name too: a windowed aggregation's column is called so */
+    {"SELECT window.start, window AS w FROM t GROUP BY window",
+     "(select (items (col window.start) (as (col window) w)) (from (table t)) (group-by (col "
+     "window)))"},
     {"SELECT a AS k, sum(x) FILTER (WHERE x > 0) FROM t GROUP BY 1, k HAVING sum(x) > 10",
      "(select (items (as (col a) k) (call sum (col x) (filter (> (col x) (int 0))))) (from (table "
      "t)) (group-by (int 1) (col k)) (having (> (call sum (col x)) (int 10))))"},
