@@ -27,6 +27,7 @@ typedef enum arg_rule {
     A_DT,      /* analyze_datetime.c's rules (patterns, levels, defaults) */
     A_NESTED,  /* analyze_nested.c's rules (arrays, maps, structs) */
     A_JSON,    /* analyze_json.c's rules (schemas, paths) */
+    A_WINDOW,  /* analyze_window.c's (the window() rewrite's functions) */
 } arg_rule;
 
 typedef struct func_def {
@@ -117,6 +118,9 @@ static const func_def funcs[] = {
     {"named_struct", SP_SQL_F_NAMED_STRUCT, 0, -1, "> 0", A_NESTED},
     {"map", SP_SQL_F_MAP, 0, -1, "> 0", A_NESTED},
     {"array_contains", SP_SQL_F_ARRAY_CONTAINS, 2, 2, "2", A_NESTED},
+    {"__window_start", SP_SQL_F_WINDOW_START, 3, 3, "3", A_WINDOW},
+    {"__window_end", SP_SQL_F_WINDOW_END, 2, 2, "2", A_WINDOW},
+    {"__window_starts", SP_SQL_F_WINDOW_STARTS, 4, 4, "4", A_WINDOW},
 };
 
 const char *sp_az_func_pretty_name(const char *name)
@@ -225,6 +229,7 @@ static bool cast_args(sp_analyzer *az, const func_def *d, const sp_sql_node *n, 
         case A_DT:
         case A_NESTED:
         case A_JSON:
+        case A_WINDOW:
             break;
         }
     }
@@ -244,6 +249,7 @@ static sp_sql_expr *scalar(sp_analyzer *az, const sp_az_scope *s, const sp_sql_n
     if (d->rule == A_DT) return sp_az_datetime_call(az, n, d->fn, v, k, err);
     if (d->rule == A_NESTED) return sp_az_nested_call(az, n, d->fn, v, k, err);
     if (d->rule == A_JSON) return sp_az_json_call(az, n, d->fn, v, k, err);
+    if (d->rule == A_WINDOW) return sp_az_window_call(az, n, d->fn, v, k, err);
     if (!cast_args(az, d, n, v, k, err)) return NULL;
     return sp_sql_expr_func(az->arena, d->fn, v, k, NULL);
 }

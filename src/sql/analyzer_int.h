@@ -73,6 +73,13 @@ const char *sp_az_item_name(sp_analyzer *az, const sp_sql_node *item);
 
 sp_sql_expr *sp_az_expr(sp_analyzer *az, const sp_az_scope *s, const sp_sql_node *n,
                         sp_sql_error *err);
+/* analyze_window.c: a SELECT grouping by window(ts, ...) as a SELECT over
+ * the rows with their window start (Spark's TimeWindowing), or sel itself;
+ * NULL with err set on a bad window. */
+const sp_sql_node *sp_az_window_rewrite(sp_analyzer *az, const sp_sql_node *sel, sp_sql_error *err);
+/* The rewrite's __window_start / __window_end / __window_starts calls. */
+sp_sql_expr *sp_az_window_call(sp_analyzer *az, const sp_sql_node *n, sp_sql_func fn,
+                               sp_sql_expr **v, int k, sp_sql_error *err);
 /* x op y as Spark types arithmetic (decimal rules, implicit casts), for the
  * operators and for mod() / pmod(); n is the node errors point at. */
 sp_sql_expr *sp_az_arith(sp_analyzer *az, const sp_sql_node *n, sp_sql_arith_op op, sp_sql_expr *x,

@@ -134,6 +134,9 @@ typedef enum sp_sql_func {
     SP_SQL_F_NAMED_STRUCT,      /* (x...) -> STRUCT, the names in the type */
     SP_SQL_F_MAP,               /* (k, v, ...) -> MAP */
     SP_SQL_F_ARRAY_CONTAINS,    /* (ARRAY, x) -> BOOLEAN */
+    SP_SQL_F_WINDOW_START,      /* __window_start(ts, slide_us, start_us) -> TIMESTAMP */
+    SP_SQL_F_WINDOW_END,        /* __window_end(start, size_us) -> TIMESTAMP */
+    SP_SQL_F_WINDOW_STARTS,     /* __window_starts(ts, size_us, slide_us, start_us) -> ARRAY */
     SP_SQL_F_COUNT_
 } sp_sql_func;
 

@@ -124,6 +124,8 @@ sp_column *sp_sql_eval_dt_format(const sp_sql_expr *e, const sp_colbatch *in, sp
 bool sp_sql_raise_msg(sp_sql_eval_ctx *ctx, int64_t row, const char *msg);
 /* Arrays, maps and structs (expr_array.c, expr_struct.c, expr_map.c). */
 sp_column *sp_sql_eval_nested(const sp_sql_expr *e, const sp_colbatch *in, sp_sql_eval_ctx *ctx);
+/* expr_window.c: the time windows window() in GROUP BY is rewritten into. */
+sp_column *sp_sql_eval_window(const sp_sql_expr *e, const sp_colbatch *in, sp_sql_eval_ctx *ctx);
 /* expr_json.c: from_json, to_json, get_json_object. */
 sp_column *sp_sql_eval_json(const sp_sql_expr *e, const sp_colbatch *in, sp_sql_eval_ctx *ctx);
 sp_column *sp_sql_eval_like(const sp_sql_expr *e, const sp_colbatch *in, sp_sql_eval_ctx *ctx);

@@ -144,9 +144,9 @@ static sp_sql_node *name_expr(sp_parser *p)
             s->list = name;
             return sp_p_done(p, s);
         }
-        if (!sp_p_at_ident(p, 1)) break;
+        if (!sp_p_at_part(p, 1)) break;
         sp_p_advance(p);
-        sp_sql_list_push(&name, p->arena, sp_p_ident(p));
+        sp_sql_list_push(&name, p->arena, sp_p_part(p));
     }
     if (sp_p_op(p, 0, OP_LPAREN)) return sp_p_func_call(p, name, off, SQL_FUNC);
     sp_sql_node *c = sp_p_node(p, SQL_COLUMN, off);
@@ -209,11 +209,11 @@ sp_sql_node *sp_p_postfix(sp_parser *p, sp_sql_node *base)
             n->b = sp_p_expr(p);
             sp_p_expect_op(p, OP_RBRACKET);
             base = sp_p_done(p, n);
-        } else if (sp_p_op(p, 0, OP_DOT) && sp_p_at_ident(p, 1)) {
+        } else if (sp_p_op(p, 0, OP_DOT) && sp_p_at_part(p, 1)) {
             sp_p_advance(p);
             sp_sql_node *n = sp_p_node(p, SQL_FIELD, base->off);
             n->a = base;
-            n->str = sp_p_ident(p)->str;
+            n->str = sp_p_part(p)->str;
             base = sp_p_done(p, n);
         } else if (sp_p_op(p, 0, OP_DCOLON)) {
             sp_p_advance(p);

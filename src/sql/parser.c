@@ -180,10 +180,15 @@ bool sp_p_at_ident(const sp_parser *p, int which)
     return t->kind == TK_QIDENT || (t->kind == TK_WORD && !sp_p_reserved(p, t));
 }
 
-sp_sql_node *sp_p_ident(sp_parser *p)
+bool sp_p_at_part(const sp_parser *p, int which)
+{
+    return p->tok[which].kind == TK_QIDENT || p->tok[which].kind == TK_WORD;
+}
+
+/* The name token at the cursor (reserved or not: the caller decided). */
+static sp_sql_node *name_token(sp_parser *p)
 {
     sp_sql_token t = *CUR(p);
-    if (!sp_p_at_ident(p, 0)) sp_p_syntax_error(p, &t, "");
     sp_sql_node *n = sp_p_node(p, SQL_NAME, t.off);
     if (t.kind == TK_QIDENT) {
         /* drop the quotes, `` -> ` */
@@ -203,6 +208,18 @@ sp_sql_node *sp_p_ident(sp_parser *p)
     }
     sp_p_advance(p);
     return sp_p_done(p, n);
+}
+
+sp_sql_node *sp_p_ident(sp_parser *p)
+{
+    if (!sp_p_at_ident(p, 0)) sp_p_syntax_error(p, CUR(p), "");
+    return name_token(p);
+}
+
+sp_sql_node *sp_p_part(sp_parser *p)
+{
+    if (!sp_p_at_part(p, 0)) sp_p_syntax_error(p, CUR(p), "");
+    return name_token(p);
 }
 
 sp_sql_node *sp_p_name_ident(sp_parser *p)

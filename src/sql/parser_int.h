@@ -63,6 +63,10 @@ bool sp_p_reserved(const sp_parser *p, const sp_sql_token *t);
 bool sp_p_at_ident(const sp_parser *p, int which);
 /* An identifier (word or backquoted) as a SQL_NAME node. */
 sp_sql_node *sp_p_ident(sp_parser *p);
+/* After a '.', any word is a name part, reserved or not (`window.end`), as
+ * in Spark where only the first part of a name decides how it parses. */
+bool sp_p_at_part(const sp_parser *p, int which);
+sp_sql_node *sp_p_part(sp_parser *p);
 /* An identifier where Spark captures "a-b" as INVALID_IDENTIFIER (table and
  * column names, aliases). */
 sp_sql_node *sp_p_name_ident(sp_parser *p);

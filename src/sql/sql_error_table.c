@@ -133,9 +133,14 @@ const sp_sql_condition sp_sql_conditions[] = {
      "Input schema <schema> must be a struct, an array, a map or a variant."},
     {"DATATYPE_MISMATCH", "INVALID_ORDERING_TYPE", NULL,
      "The <functionName> does not support ordering on type <dataType>."},
+    {"DATATYPE_MISMATCH", "PARAMETER_CONSTRAINT_VIOLATION", NULL,
+     "The <leftExprName>(<leftExprValue>) must be <constraint> the "
+     "<rightExprName>(<rightExprValue>)."},
     {"DATATYPE_MISMATCH", "UNEXPECTED_INPUT_TYPE", NULL,
      "The <paramIndex> parameter requires the <requiredType> type, however <inputSql> has the "
      "type <inputType>."},
+    {"DATATYPE_MISMATCH", "VALUE_OUT_OF_RANGE", NULL,
+     "The <exprName> must be between <valueRange> (current value = <currentValue>)."},
     {"FIELD_NOT_FOUND", NULL, "42704", "No such struct field <fieldName> in <fields>."},
     {"INVALID_EXTRACT_BASE_FIELD_TYPE", NULL, "42000",
      "Can't extract a value from <base>. Need a complex type [STRUCT, ARRAY, MAP] but got "

@@ -1,0 +1,70 @@
+/* expr_window.c - the functions window() in GROUP BY is rewritten into
+ * (analyze_window.c), as Spark's TimeWindowing computes windows: a window
+ * of the given slide starts at start_us + k * slide_us and lasts size_us.
+ * __window_start(ts, slide, start): the start of the latest window holding
+ * ts (a tumbling window, slide = size); __window_end(start, size);
+ * __window_starts(ts, size, slide, start): the starts of every window
+ * holding ts, latest first (Spark's Expand order). A NULL argument gives
+ * NULL. Any thread with its own context. */
+#include "sql/civil.h"
+#include "sql/expr_int.h"
+#include "sql/expr_nested_int.h"
+
+static int64_t last_start(int64_t ts, int64_t slide, int64_t start)
+{
+    return ts - sp_sql_floormod(ts - start, slide);
+}
+
+static bool all_valid(sp_column *const *a, int k, int64_t r)
+{
+    for (int i = 0; i < k; i++)
+        if (!sp_column_valid(a[i], r)) return false;
+    return true;
+}
+
+static sp_column *starts(const sp_sql_expr *e, sp_column *const *a, int64_t n, sp_sql_eval_ctx *ctx)
+{
+    sp_sql_vec v;
+    sp_sql_vec_new_type(ctx, e->type, n, &v);
+    for (int64_t r = 0; r < n; r++) {
+        if (!all_valid(a, 4, r)) {
+            sp_sql_col_null_slot(v.b, v.c, r);
+            continue;
+        }
+        int64_t ts = sp_column_i64(a[0])[r], size = sp_sql_col_int(a[1], r);
+        int64_t slide = sp_sql_col_int(a[2], r),
+                last = last_start(ts, slide, sp_sql_col_int(a[3], r));
+        int64_t k = 0;
+        while (last - k * slide > ts - size) /* [s, s + size) holds ts */
+            k++;
+        int64_t first = sp_col_list_begin(v.b, v.c, k);
+        int64_t *o = sp_column_i64(&v.c->children[0]);
+        for (int64_t i = 0; i < k; i++)
+            o[first + i] = last - i * slide;
+        sp_col_list_end(v.c, k);
+    }
+    return sp_sql_vec_done(&v);
+}
+
+sp_column *sp_sql_eval_window(const sp_sql_expr *e, const sp_colbatch *in, sp_sql_eval_ctx *ctx)
+{
+    sp_column *a[4];
+    int k = e->nchildren < 4 ? e->nchildren : 4;
+    for (int i = 0; i < k; i++)
+        if (!(a[i] = sp_sql_expr_eval(e->children[i], in, ctx))) return NULL;
+    if (e->op == SP_SQL_F_WINDOW_STARTS) return starts(e, a, in->length, ctx);
+    sp_sql_vec v;
+    sp_sql_vec_new(ctx, e->type, in->length, &v);
+    int64_t *o = sp_column_i64(v.c);
+    for (int64_t r = 0; r < in->length; r++) {
+        if (!all_valid(a, k, r)) {
+            sp_sql_vec_null(&v, r);
+            continue;
+        }
+        int64_t t = sp_column_i64(a[0])[r];
+        o[r] = e->op == SP_SQL_F_WINDOW_START
+                   ? last_start(t, sp_sql_col_int(a[1], r), sp_sql_col_int(a[2], r))
+                   : t + sp_sql_col_int(a[1], r);
+    }
+    return sp_sql_vec_done(&v);
+}
