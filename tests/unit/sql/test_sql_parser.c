@@ -52,6 +52,9 @@ static const ok_case ok_cases[] = {
      "(select (items (call window (col ts) (str '10 minutes')) (call count distinct (col client))) "
      "(from (table o)) (group-by (call window (col ts) (str '10 minutes'))))"},
     /* window is a name too: a windowed aggregation's column is called so */
+    /* after a '.', a reserved word is a name part too (Spark's window.end) */
+    {"SELECT window.end, s.from.x FROM t",
+     "(select (items (col window.end) (col s.from.x)) (from (table t)))"},
     {"SELECT window.start, window AS w FROM t GROUP BY window",
      "(select (items (col window.start) (as (col window) w)) (from (table t)) (group-by (col "
      "window)))"},
