@@ -10,8 +10,9 @@
  * in every window that holds it). Spark groups by the `window` struct
  * itself; spate groups by its start (the end follows from it) and makes
  * the struct, named_struct('start', s, 'end', s + size), wherever the items
- * or HAVING name the window: the window(...) call, the column `window`, or
- * `window.start` / `window.end`. Durations are strings ('10 seconds', as
+ * or HAVING name the window: the window(...) call, the column `window`,
+ * `window.start` / `window.end`, and window_time(window) (its end less a
+ * microsecond). Durations are strings ('10 seconds', as
  * spate_duration_parse reads them) or INTERVAL literals of weeks down to
  * microseconds. The subquery keeps the alias of a FROM that is one table,
  * so qualified names still resolve. Threads: the analyzer's. */
@@ -188,11 +189,27 @@ static sp_sql_node *alias(sp_analyzer *az, sp_sql_node *e, const char *name)
     return a;
 }
 
-/* __window_end(__window_start, size) */
+/* __window_start + size + delta: the window's end (delta 0), or Spark's
+ * window_time, the last microsecond inside it (delta -1). */
+static sp_sql_node *window_end_plus(sp_analyzer *az, const window_args *w, int64_t delta,
+                                    const sp_sql_node *at)
+{
+    sp_sql_node *args[] = {column(az, WINDOW_START, at), bigint(az, w->size + delta, at)};
+    return call(az, "__window_end", args, 2, at);
+}
+
 static sp_sql_node *window_end(sp_analyzer *az, const window_args *w, const sp_sql_node *at)
 {
-    sp_sql_node *args[] = {column(az, WINDOW_START, at), bigint(az, w->size, at)};
-    return call(az, "__window_end", args, 2, at);
+    return window_end_plus(az, w, 0, at);
+}
+
+/* window_time(window) */
+static bool is_window_time(const sp_sql_node *n)
+{
+    return n->kind == SQL_FUNC && n->list.n == 1 &&
+           strcasecmp(n->list.items[0]->str, "window_time") == 0 && n->list2.n == 1 &&
+           n->list2.items[0]->kind == SQL_COLUMN && n->list2.items[0]->list.n == 1 &&
+           strcasecmp(n->list2.items[0]->list.items[0]->str, "window") == 0;
 }
 
 /* named_struct('start', __window_start, 'end', __window_end(...)) */
@@ -225,6 +242,7 @@ static sp_sql_node *subst(sp_analyzer *az, const sp_sql_node *n, const char *cal
         return column(az, WINDOW_START, n);
     if (is_window_column(n, 2) && !strcasecmp(n->list.items[1]->str, "end"))
         return window_end(az, w, n);
+    if (is_window_time(n)) return window_end_plus(az, w, -1, n);
     sp_sql_node *c = spate_arena_alloc(az->arena, sizeof *c);
     *c = *n;
     c->a = subst(az, n->a, call_text, w);
@@ -247,8 +265,9 @@ static sp_sql_node *item(sp_analyzer *az, const sp_sql_node *it, const char *cal
                          const window_args *w)
 {
     sp_sql_node *e = subst(az, it, call_text, w);
-    if (it->kind == SQL_ALIAS || e == it) return e;
+    if (it->kind == SQL_ALIAS) return e;
     if (is_window_column(it, 2)) return alias(az, e, it->list.items[1]->str);
+    if (is_window_time(it)) return alias(az, e, "window_time(window)");
     if (is_window_column(it, 1) || is_window_call(it)) return alias(az, e, "window");
     return e;
 }

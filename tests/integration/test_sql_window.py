@@ -118,6 +118,21 @@ def test_window_durations_are_checked_as_spark_does(run_spate, tmp_path):
             "streaming DataFrames/DataSets without watermark") in r.stderr.decode()
 
 
+def test_window_time_is_the_last_microsecond_of_the_window(run_spate, tmp_path):
+    r = sql(run_spate, table(tmp_path) + """
+        SELECT date_format(window_time(window), 'HH:mm:ss.SSSSSS') AS wt, count(*) AS n FROM t
+        GROUP BY window(time, '10 seconds') ORDER BY wt""")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.decode() == (
+        "+---------------+---+\n"
+        "|             wt|  n|\n"
+        "+---------------+---+\n"
+        "|19:39:29.999999|  1|\n"
+        "|19:39:39.999999|  1|\n"
+        "|19:39:59.999999|  1|\n"
+        "+---------------+---+\n")
+
+
 def test_windows_before_1970(run_spate):
     # window starts are floor-aligned: a time before the epoch is in the
     # windows that hold it, not rounded toward zero
