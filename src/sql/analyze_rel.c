@@ -136,6 +136,14 @@ sp_plan *sp_az_relation(sp_analyzer *az, const sp_sql_node *r, const sp_az_cte *
     }
     case SQL_JOIN:
         return sp_az_join(az, r, ctes, err);
+    case SQL_TVF: {
+        const sp_sql_node *w = sp_az_window_tvf(az, r, err);
+        if (w) return sp_az_relation(az, w, ctes, err);
+        if (err->cond[0]) return NULL;
+        return sp_az_fail(az, err, r->off, "INTERNAL_ERROR", "message",
+                          "table-valued functions other than TUMBLE and HOP are not supported yet",
+                          NULL);
+    }
     case SQL_VALUES: {
         sp_plan *v = sp_az_values(az, r, err), *p;
         if (!v || !(p = rename_cols(az, v, &r->list, r, err))) return NULL;

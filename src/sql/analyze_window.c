@@ -107,6 +107,21 @@ static bool constraint(sp_analyzer *az, const sp_sql_node *w, const char *left, 
     return false;
 }
 
+/* Spark's checks of a window's durations (TimeWindow); w is the call. */
+static bool check_window(sp_analyzer *az, const sp_sql_node *w, const window_args *a,
+                         sp_sql_error *err)
+{
+    if (a->size <= 0) return value_out_of_range(az, w, "`window_duration`", a->size, err);
+    if (a->slide <= 0) return value_out_of_range(az, w, "`slide_duration`", a->slide, err);
+    if (a->slide > a->size)
+        return constraint(az, w, "`slide_duration`", a->slide, "<=", "`window_duration`", a->size,
+                          err);
+    if (llabs(a->start) >= a->slide)
+        return constraint(az, w, "`abs(start_time)`", llabs(a->start), "<", "`slide_duration`",
+                          a->slide, err);
+    return true;
+}
+
 /* window(ts, size[, slide[, start]]) with Spark's checks (TimeWindow). */
 static bool window_args_of(sp_analyzer *az, const sp_sql_node *w, window_args *a, sp_sql_error *err)
 {
@@ -122,15 +137,7 @@ static bool window_args_of(sp_analyzer *az, const sp_sql_node *w, window_args *a
     a->slide = a->size;
     if (k > 2 && !duration_us(az, w->list2.items[2], &a->slide, err)) return false;
     if (k > 3 && !duration_us(az, w->list2.items[3], &a->start, err)) return false;
-    if (a->size <= 0) return value_out_of_range(az, w, "`window_duration`", a->size, err);
-    if (a->slide <= 0) return value_out_of_range(az, w, "`slide_duration`", a->slide, err);
-    if (a->slide > a->size)
-        return constraint(az, w, "`slide_duration`", a->slide, "<=", "`window_duration`", a->size,
-                          err);
-    if (llabs(a->start) >= a->slide)
-        return constraint(az, w, "`abs(start_time)`", llabs(a->start), "<", "`slide_duration`",
-                          a->slide, err);
-    return true;
+    return check_window(az, w, a, err);
 }
 
 /* ---- nodes ---- */
@@ -272,6 +279,16 @@ static sp_sql_node *item(sp_analyzer *az, const sp_sql_node *it, const char *cal
     return e;
 }
 
+/* e IS NOT NULL */
+static sp_sql_node *not_null(sp_analyzer *az, const sp_sql_node *e)
+{
+    sp_sql_node *nn = node(az, SQL_IS, e);
+    nn->op = IS_NULL;
+    nn->flags = SQL_F_NOT;
+    nn->a = (sp_sql_node *)e;
+    return nn;
+}
+
 /* SELECT *, <the window's start> AS __window_start FROM rel WHERE ... */
 static sp_sql_node *inner_select(sp_analyzer *az, const sp_sql_node *sel, const window_args *w)
 {
@@ -291,10 +308,7 @@ static sp_sql_node *inner_select(sp_analyzer *az, const sp_sql_node *sel, const 
     in->a = sel->a;
     in->b = sel->b;
     if (w->slide == w->size) { /* Spark drops rows without a time (explode does for sliding) */
-        sp_sql_node *nn = node(az, SQL_IS, w->ts);
-        nn->op = IS_NULL;
-        nn->flags = SQL_F_NOT;
-        nn->a = (sp_sql_node *)w->ts;
+        sp_sql_node *nn = not_null(az, w->ts);
         if (sel->b) {
             sp_sql_node *and = node(az, SQL_BINARY, sel->b);
             and->op = BIN_AND;
@@ -370,4 +384,79 @@ sp_sql_expr *sp_az_window_call(sp_analyzer *az, const sp_sql_node *n, sp_sql_fun
         v[i] = sp_az_cast(az, v[i], big);
     const sp_sql_type *t = fn == SP_SQL_F_WINDOW_STARTS ? sp_sql_array(az->arena, ts, false) : ts;
     return sp_sql_expr_func(az->arena, fn, v, k, t);
+}
+
+/* ---- Flink's window table functions ---- */
+
+static const sp_sql_node *tvf_call(const sp_sql_node *r)
+{
+    const char *name = r->list.items[r->list.n - 1]->str;
+    if (r->list.n == 1 && strcasecmp(name, "TABLE") == 0 && r->list2.n == 1 &&
+        r->list2.items[0]->kind == SQL_FUNC)
+        return r->list2.items[0]; /* TABLE(TUMBLE(...)) */
+    return r;
+}
+
+static sp_sql_node *select_star_plus(sp_analyzer *az, sp_sql_node *from, sp_sql_node *e,
+                                     const char *name, sp_sql_node *e2, const char *name2,
+                                     const sp_sql_node *at)
+{
+    sp_sql_node *s = node(az, SQL_SELECT, at), *rel = from;
+    sp_sql_list_push(&s->list, az->arena, node(az, SQL_STAR, at));
+    sp_sql_list_push(&s->list, az->arena, alias(az, e, name));
+    if (e2) sp_sql_list_push(&s->list, az->arena, alias(az, e2, name2));
+    if (rel->kind == SQL_SELECT) {
+        rel = node(az, SQL_SUBQUERY_REL, at);
+        rel->a = from;
+    }
+    s->a = rel;
+    return s;
+}
+
+const sp_sql_node *sp_az_window_tvf(sp_analyzer *az, const sp_sql_node *r, sp_sql_error *err)
+{
+    const sp_sql_node *f = tvf_call(r);
+    const char *name = f->list.items[f->list.n - 1]->str;
+    bool hop = strcasecmp(name, "HOP") == 0;
+    if (!hop && strcasecmp(name, "TUMBLE") != 0) return NULL;
+    uint32_t k = f->list2.n, nsize = hop ? 2 : 1;
+    const sp_sql_node *t = k ? f->list2.items[0] : NULL, *d = k > 1 ? f->list2.items[1] : NULL;
+    if (k < 2 + nsize || k > 3 + nsize)
+        return sp_az_fail(az, err, f->off, "WRONG_NUM_ARGS.WITHOUT_SUGGESTION", "functionName",
+                          hop ? "`HOP`" : "`TUMBLE`", "expectedNum", hop ? "[4, 5]" : "[3, 4]",
+                          "actualNum", sp_az_printf(az, "%u", k), NULL);
+    if (t->kind != SQL_TABLE_ARG || d->kind != SQL_FUNC ||
+        strcasecmp(d->list.items[d->list.n - 1]->str, "DESCRIPTOR") || d->list2.n != 1)
+        return sp_az_fail(
+            az, err, f->off, "UNSUPPORTED_FEATURE", "message",
+            hop ? "HOP other than HOP(TABLE t, DESCRIPTOR(col), slide, size[, offset])"
+                : "TUMBLE other than TUMBLE(TABLE t, DESCRIPTOR(col), size[, offset])",
+            NULL);
+    window_args w = {.ts = d->list2.items[0], .start = 0};
+    if (!duration_us(az, f->list2.items[2], hop ? &w.slide : &w.size, err)) return NULL;
+    if (hop && !duration_us(az, f->list2.items[3], &w.size, err)) return NULL;
+    if (!hop) w.slide = w.size;
+    if (k == 3 + nsize && !duration_us(az, f->list2.items[2 + nsize], &w.start, err)) return NULL;
+    if (!check_window(az, f, &w, err)) return NULL;
+    sp_sql_node *src = t->a, *start;
+    if (hop) {
+        sp_sql_node *args[] = {(sp_sql_node *)w.ts, bigint(az, w.size, f), bigint(az, w.slide, f),
+                               bigint(az, w.start, f)};
+        sp_sql_node *starts = call(az, "__window_starts", args, 4, f);
+        start = call(az, "explode", &starts, 1, f);
+    } else {
+        sp_sql_node *args[] = {(sp_sql_node *)w.ts, bigint(az, w.slide, f), bigint(az, w.start, f)};
+        start = call(az, WINDOW_START, args, 3, f);
+    }
+    sp_sql_node *in = select_star_plus(az, src, start, "window_start", NULL, NULL, f);
+    if (!hop) in->b = not_null(az, w.ts); /* rows without a time in no window, as HOP's */
+    sp_sql_node *end_args[] = {column(az, "window_start", f), bigint(az, w.size, f)};
+    sp_sql_node *time_args[] = {column(az, "window_start", f), bigint(az, w.size - 1, f)};
+    sp_sql_node *out =
+        select_star_plus(az, in, call(az, "__window_end", end_args, 2, f), "window_end",
+                         call(az, "__window_end", time_args, 2, f), "window_time", f);
+    sp_sql_node *rel = node(az, SQL_SUBQUERY_REL, r);
+    rel->a = out;
+    rel->str = r->str;
+    return rel;
 }

@@ -77,6 +77,11 @@ sp_sql_expr *sp_az_expr(sp_analyzer *az, const sp_az_scope *s, const sp_sql_node
  * the rows with their window start (Spark's TimeWindowing), or sel itself;
  * NULL with err set on a bad window. */
 const sp_sql_node *sp_az_window_rewrite(sp_analyzer *az, const sp_sql_node *sel, sp_sql_error *err);
+/* Flink's TUMBLE(TABLE t, DESCRIPTOR(ts), size[, offset]) and HOP(TABLE t,
+ * DESCRIPTOR(ts), slide, size[, offset]) (also under TABLE(...)) as a
+ * subquery adding window_start, window_end and window_time; NULL when r is
+ * another table function (or with err set on bad arguments). */
+const sp_sql_node *sp_az_window_tvf(sp_analyzer *az, const sp_sql_node *r, sp_sql_error *err);
 /* The rewrite's __window_start / __window_end / __window_starts calls. */
 sp_sql_expr *sp_az_window_call(sp_analyzer *az, const sp_sql_node *n, sp_sql_func fn,
                                sp_sql_expr **v, int k, sp_sql_error *err);

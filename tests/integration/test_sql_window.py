@@ -149,3 +149,33 @@ def test_windows_before_1970(run_spate):
         "|1969-12-31 23:59:55|  2|\n"
         "|1970-01-01 00:00:00|  1|\n"
         "+-------------------+---+\n")
+
+
+def test_flink_window_table_functions(run_spate, tmp_path):
+    # Flink's TUMBLE(TABLE t, DESCRIPTOR(ts), size) and HOP(..., slide, size):
+    # the rows with window_start, window_end and window_time added; a HOP row
+    # in every window that holds it (the sliding case above, Flink's order)
+    r = sql(run_spate, table(tmp_path) + """
+        SELECT window_start, window_end, count(*) AS n, max(value) AS m
+        FROM TABLE(TUMBLE(TABLE t, DESCRIPTOR(time), INTERVAL '10' SECOND))
+        GROUP BY window_start, window_end ORDER BY window_start;
+        SELECT count(*) AS rows, count(DISTINCT window_start) AS windows,
+               max(CAST(window_time AS STRING)) AS last
+        FROM TABLE(HOP(TABLE t, DESCRIPTOR(time), INTERVAL '3' SECOND, INTERVAL '10' SECOND))""")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.decode() == (
+        "+-------------------+-------------------+---+---+\n"
+        "|       window_start|         window_end|  n|  m|\n"
+        "+-------------------+-------------------+---+---+\n"
+        "|2016-03-27 19:39:20|2016-03-27 19:39:30|  1|  4|\n"
+        "|2016-03-27 19:39:30|2016-03-27 19:39:40|  1|  1|\n"
+        "|2016-03-27 19:39:50|2016-03-27 19:40:00|  1|  2|\n"
+        "+-------------------+-------------------+---+---+\n"
+        "+----+-------+--------------------+\n"
+        "|rows|windows|                last|\n"
+        "+----+-------+--------------------+\n"
+        "|  10|      9|2016-03-27 19:40:...|\n"
+        "+----+-------+--------------------+\n")
+    r = sql(run_spate, table(tmp_path) + "SELECT * FROM TABLE(TUMBLE(TABLE t, DESCRIPTOR(time)))")
+    assert r.returncode == 1
+    assert "[WRONG_NUM_ARGS.WITHOUT_SUGGESTION] The `TUMBLE` requires [3, 4]" in r.stderr.decode()
