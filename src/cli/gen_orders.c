@@ -1,6 +1,7 @@
 /* gen_orders.c - the stock orders generator (see gen_orders.h). */
 #include "cli/gen_orders.h"
 
+#include "base/datetime_text.h"
 #include "base/fsutil.h"
 
 #include <errno.h>
@@ -40,60 +41,16 @@ static uint32_t rand_below(uint64_t *state, uint32_t n)
     return (uint32_t)(((splitmix64(state) >> 32) * (uint64_t)n) >> 32);
 }
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm). */
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    unsigned yoe = (unsigned)(y - era * 400);
-    unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + (int64_t)doe - 719468;
-}
-
-static void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
-{
-    z += 719468;
-    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    unsigned doe = (unsigned)(z - era * 146097);
-    unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    unsigned mp = (5 * doy + 2) / 153;
-    *d = doy - (153 * mp + 2) / 5 + 1;
-    *m = mp < 10 ? mp + 3 : mp - 9;
-    *y = (int64_t)yoe + era * 400 + (*m <= 2);
-}
-
-static void put2(char *p, unsigned v)
-{
-    p[0] = (char)('0' + v / 10 % 10);
-    p[1] = (char)('0' + v % 10);
-}
-
 /* Formats naive seconds (a wall-clock time counted like UTC) as yyyy-MM-dd HH:mm:ss. */
 static void format_date(int64_t sec, char out[20])
 {
-    int64_t days = sec / 86400, rem = sec % 86400, y;
-    unsigned m, d;
-    civil_from_days(days, &y, &m, &d);
-    put2(out, (unsigned)(y / 100));
-    put2(out + 2, (unsigned)(y % 100));
-    out[4] = '-';
-    put2(out + 5, m);
-    out[7] = '-';
-    put2(out + 8, d);
-    out[10] = ' ';
-    put2(out + 11, (unsigned)(rem / 3600));
-    out[13] = ':';
-    put2(out + 14, (unsigned)(rem / 60 % 60));
-    out[16] = ':';
-    put2(out + 17, (unsigned)(rem % 60));
+    sp_format_datetime(sec * 1000, false, out);
     out[19] = '\0';
 }
 
 static int64_t start_seconds(void)
 {
-    return days_from_civil(2016, 3, 22) * 86400 + 20 * 3600 + 25 * 60 + 28;
+    return sp_days_from_civil(2016, 3, 22) * 86400 + 20 * 3600 + 25 * 60 + 28;
 }
 
 void sp_gen_orders_init(sp_gen_orders *g, const sp_gen_orders_opts *opts)

@@ -7,57 +7,18 @@
  * only. */
 #include "connect/nexmark_gen.h"
 
+#include "base/datetime_text.h"
+
 #include <assert.h>
 #include <string.h>
 
-/* Days since 1970-01-01 to a proleptic Gregorian date (H. Hinnant). */
-static void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
-{
-    z += 719468;
-    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    unsigned doe = (unsigned)(z - era * 146097);
-    unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    unsigned mp = (5 * doy + 2) / 153;
-    *d = doy - (153 * mp + 2) / 5 + 1;
-    *m = mp < 10 ? mp + 3 : mp - 9;
-    *y = (int64_t)yoe + era * 400 + (*m <= 2);
-}
-
-static void put2(char *p, unsigned v)
-{
-    p[0] = (char)('0' + v / 10 % 10);
-    p[1] = (char)('0' + v % 10);
-}
+void sp_nexmark_format_time(int64_t ms, char out[23]) { sp_format_datetime(ms, true, out); }
 
 static void put_millis(char *p, unsigned ms)
 {
     p[0] = (char)('0' + ms / 100);
     p[1] = (char)('0' + ms / 10 % 10);
     p[2] = (char)('0' + ms % 10);
-}
-
-void sp_nexmark_format_time(int64_t ms, char out[23])
-{
-    int64_t sec = ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000);
-    int64_t days = sec >= 0 ? sec / 86400 : -((-sec + 86399) / 86400);
-    int64_t rem = sec - days * 86400, y;
-    unsigned m, d;
-    civil_from_days(days, &y, &m, &d);
-    put2(out, (unsigned)(y / 100 % 100));
-    put2(out + 2, (unsigned)(y % 100));
-    out[4] = '-';
-    put2(out + 5, m);
-    out[7] = '-';
-    put2(out + 8, d);
-    out[10] = ' ';
-    put2(out + 11, (unsigned)(rem / 3600));
-    out[13] = ':';
-    put2(out + 14, (unsigned)(rem / 60 % 60));
-    out[16] = ':';
-    put2(out + 17, (unsigned)(rem % 60));
-    out[19] = '.';
-    put_millis(out + 20, (unsigned)(ms - sec * 1000));
 }
 
 void sp_nexmark_fmt_init(sp_nexmark_fmt *f)

@@ -3,6 +3,8 @@
  * civil_from_days), exact for any year a 64-bit day count can hold. */
 #include "sql/civil.h"
 
+#include "base/datetime_text.h"
+
 bool sp_sql_is_leap(int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
 
 int sp_sql_days_in_month(int64_t year, int month)
@@ -17,29 +19,11 @@ bool sp_sql_valid_ymd(int64_t year, int month, int day)
     return month >= 1 && month <= 12 && day >= 1 && day <= sp_sql_days_in_month(year, month);
 }
 
-int64_t sp_sql_days_from_civil(int64_t y, int m, int d)
-{
-    y -= m <= 2;
-    int64_t era = sp_sql_floordiv(y, 400);
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
+int64_t sp_sql_days_from_civil(int64_t y, int m, int d) { return sp_days_from_civil(y, m, d); }
 
 void sp_sql_civil_from_days(int64_t z, int64_t *year, int *month, int *day)
 {
-    z += 719468;
-    int64_t era = sp_sql_floordiv(z, 146097);
-    int64_t doe = z - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int64_t mp = (5 * doy + 2) / 153;
-    int d = (int)(doy - (153 * mp + 2) / 5 + 1);
-    int m = (int)(mp < 10 ? mp + 3 : mp - 9);
-    *year = yoe + era * 400 + (m <= 2);
-    *month = m;
-    *day = d;
+    sp_civil_from_days(z, year, month, day);
 }
 
 int sp_sql_iso_dow(int64_t days)
