@@ -83,8 +83,9 @@ static int parse_topic(gen_args *a, const char *val)
 
 /* Applies option name (one of takes_value) = val. Returns 0, or -1 after a
  * message. */
-static int apply_option(gen_args *a, const char *name, const char *val)
+static int apply_option(void *ud, const char *name, const char *val)
 {
+    gen_args *a = ud;
     if (!strcmp(name, "--count"))
         return sp_gen_parse_u64("spate gen orders", name, val, 0, 100000000000ULL, &a->count);
     if (!strcmp(name, "--seed"))
@@ -114,42 +115,14 @@ static int apply_option(gen_args *a, const char *name, const char *val)
     return 0;
 }
 
-static bool takes_value(const char *name)
-{
-    static const char *const names[] = {"--count", "--seed",  "--malformed", "--per-second",
-                                        "--out",   "--files", "--interval",  "--kafka",
-                                        "--topic", "--rate"};
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (!strcmp(name, names[i])) return true;
-    return false;
-}
-
-/* Parses argv[1..] (argv[0] is "orders"): --name VALUE or --name=VALUE.
- * Returns 0, 1 for --help, or -1 after a message. */
+/* --name VALUE or --name=VALUE. 0, 1 for --help, or -1 after a message. */
 static int parse_args(gen_args *a, int argc, char **argv)
 {
-    for (int i = 1; i < argc; i++) {
-        char name[64];
-        const char *arg = argv[i], *eq = strchr(arg, '=');
-        if (!strcmp(arg, "--help") || !strcmp(arg, "-h")) return 1;
-        if (!strcmp(arg, "--quiet")) {
-            a->quiet = true;
-            continue;
-        }
-        size_t n = eq ? (size_t)(eq - arg) : strlen(arg);
-        snprintf(name, sizeof name, "%.*s", (int)(n < sizeof name ? n : sizeof name - 1), arg);
-        if (strncmp(arg, "--", 2) != 0 || !takes_value(name)) {
-            fprintf(stderr, "spate gen orders: unknown %s '%s' (try 'spate gen orders --help')\n",
-                    strncmp(arg, "--", 2) ? "argument" : "option", arg);
-            return -1;
-        }
-        if (!eq && i + 1 >= argc) {
-            fprintf(stderr, "spate gen orders: option '%s' needs a value\n", name);
-            return -1;
-        }
-        if (apply_option(a, name, eq ? eq + 1 : argv[++i]) != 0) return -1;
-    }
-    return 0;
+    static const char *const with_value[] = {"--count", "--seed",  "--malformed", "--per-second",
+                                             "--out",   "--files", "--interval",  "--kafka",
+                                             "--topic", "--rate",  NULL};
+    return sp_gen_parse_args("spate gen orders", with_value, argc, argv, &a->quiet, apply_option,
+                             a);
 }
 
 static int run_split(const gen_args *a, sp_gen_orders *g)

@@ -43,3 +43,37 @@ int sp_gen_parse_rate(const char *cmd, const char *opt, const char *val, const c
     *out = v;
     return 0;
 }
+
+static bool takes_value(const char *const *names, const char *name)
+{
+    for (; *names; names++)
+        if (!strcmp(name, *names)) return true;
+    return false;
+}
+
+int sp_gen_parse_args(const char *cmd, const char *const *with_value, int argc, char **argv,
+                      bool *quiet, sp_gen_apply_fn apply, void *ud)
+{
+    for (int i = 1; i < argc; i++) {
+        char name[64];
+        const char *arg = argv[i], *eq = strchr(arg, '=');
+        if (!strcmp(arg, "--help") || !strcmp(arg, "-h")) return 1;
+        if (!strcmp(arg, "--quiet")) {
+            *quiet = true;
+            continue;
+        }
+        size_t n = eq ? (size_t)(eq - arg) : strlen(arg);
+        snprintf(name, sizeof name, "%.*s", (int)(n < sizeof name ? n : sizeof name - 1), arg);
+        if (strncmp(arg, "--", 2) != 0 || !takes_value(with_value, name)) {
+            fprintf(stderr, "%s: unknown %s '%s' (try '%s --help')\n", cmd,
+                    strncmp(arg, "--", 2) ? "argument" : "option", arg, cmd);
+            return -1;
+        }
+        if (!eq && i + 1 >= argc) {
+            fprintf(stderr, "%s: option '%s' needs a value\n", cmd, name);
+            return -1;
+        }
+        if (apply(ud, name, eq ? eq + 1 : argv[++i]) != 0) return -1;
+    }
+    return 0;
+}

@@ -6,6 +6,18 @@
 
 #include <stdint.h>
 
+#include <stdbool.h>
+
+/* Applies option name (one of those that take a value) = val; 0 or -1
+ * after a message. */
+typedef int (*sp_gen_apply_fn)(void *ud, const char *name, const char *val);
+
+/* Parses argv[1..]: --help / -h (returns 1), --quiet (sets *quiet), and
+ * --name VALUE or --name=VALUE for the names in with_value (NULL-ended),
+ * each handed to apply. Anything else is an error naming it. Returns 0, 1,
+ * or -1 after a message. */
+int sp_gen_parse_args(const char *cmd, const char *const *with_value, int argc, char **argv,
+                      bool *quiet, sp_gen_apply_fn apply, void *ud);
 int sp_gen_bad_value(const char *cmd, const char *opt, const char *val, const char *expect);
 /* A whole number from min to max, digits only. */
 int sp_gen_parse_u64(const char *cmd, const char *opt, const char *val, uint64_t min, uint64_t max,

@@ -62,8 +62,9 @@ void sp_gen_nexmark_usage(FILE *out)
             "                      delivered\n");
 }
 
-static int apply_option(nx_args *a, const char *name, const char *val)
+static int apply_option(void *ud, const char *name, const char *val)
 {
+    nx_args *a = ud;
     if (!strcmp(name, "--events"))
         return sp_gen_parse_u64(CMD, name, val, 0, 100000000000ULL, &a->events);
     if (!strcmp(name, "--seed")) return sp_gen_parse_u64(CMD, name, val, 0, UINT64_MAX, &a->seed);
@@ -92,40 +93,12 @@ static int apply_option(nx_args *a, const char *name, const char *val)
     return 0;
 }
 
-static bool takes_value(const char *name)
-{
-    static const char *const names[] = {"--events", "--rate",  "--seed", "--out",
-                                        "--files",  "--kafka", "--topic"};
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (!strcmp(name, names[i])) return true;
-    return false;
-}
-
 /* --name VALUE or --name=VALUE. 0, 1 for --help, or -1 after a message. */
 static int parse_args(nx_args *a, int argc, char **argv)
 {
-    for (int i = 1; i < argc; i++) {
-        char name[64];
-        const char *arg = argv[i], *eq = strchr(arg, '=');
-        if (!strcmp(arg, "--help") || !strcmp(arg, "-h")) return 1;
-        if (!strcmp(arg, "--quiet")) {
-            a->quiet = true;
-            continue;
-        }
-        size_t n = eq ? (size_t)(eq - arg) : strlen(arg);
-        snprintf(name, sizeof name, "%.*s", (int)(n < sizeof name ? n : sizeof name - 1), arg);
-        if (strncmp(arg, "--", 2) != 0 || !takes_value(name)) {
-            fprintf(stderr, CMD ": unknown %s '%s' (try '" CMD " --help')\n",
-                    strncmp(arg, "--", 2) ? "argument" : "option", arg);
-            return -1;
-        }
-        if (!eq && i + 1 >= argc) {
-            fprintf(stderr, CMD ": option '%s' needs a value\n", name);
-            return -1;
-        }
-        if (apply_option(a, name, eq ? eq + 1 : argv[++i]) != 0) return -1;
-    }
-    return 0;
+    static const char *const with_value[] = {"--events", "--rate",  "--seed",  "--out",
+                                             "--files",  "--kafka", "--topic", NULL};
+    return sp_gen_parse_args(CMD, with_value, argc, argv, &a->quiet, apply_option, a);
 }
 
 static int check_modes(const nx_args *a)
