@@ -105,8 +105,9 @@ static bool split_path(file_source *f, char *errstr, size_t n)
     }
     f->dir = sp_xstrdup(abs);
     struct stat st;
-    if (!f->pattern && stat(abs, &st) == 0 && S_ISREG(st.st_mode)) single_file(f, abs);
-    if (!f->pattern && (stat(abs, &st) != 0 || !S_ISDIR(st.st_mode))) {
+    bool found = f->pattern || stat(abs, &st) == 0;
+    if (!f->pattern && found && S_ISREG(st.st_mode)) single_file(f, abs);
+    if (!f->pattern && (!found || !S_ISDIR(st.st_mode))) {
         char file[PATH_MAX + 8];
         snprintf(file, sizeof file, "file:%.*s", PATH_MAX, abs);
         sp_sql_error e;
