@@ -399,11 +399,17 @@ class KafkaDashboard:
     def log_tail(self, n=30):
         return "\n".join(self.log_text().splitlines()[-n:])
 
-    def batch_times(self, this_run=False):
-        """Times of the batches the listener saw complete (in every run, or in
-        the running one)."""
-        text = self.log.read_bytes()[self.run_from if this_run else 0:].decode(errors="replace")
-        return [int(t) for t in re.findall(r"^batch (\d+) ms: ", text, re.M)]
+    def batch_times(self):
+        """Times of the batches the listener saw complete: (in every run, in
+        the running one), from one read of the log, so that a line appended
+        meanwhile cannot be in the second list and missing from the first."""
+        data = self.log.read_bytes()
+
+        def times(start):
+            text = data[start:].decode(errors="replace")
+            return [int(t) for t in re.findall(r"^batch (\d+) ms: ", text, re.M)]
+
+        return times(0), times(self.run_from)
 
     def failed_batches(self):
         return re.findall(r"^batch \d+ ms: .*FAILED: .*$", self.log_text(), re.M)
@@ -414,7 +420,7 @@ class KafkaDashboard:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             assert self.proc.poll() is None, "the dashboard exited:\n" + self.log_tail()
-            times, now = self.batch_times(), self.batch_times(this_run=True)
+            times, now = self.batch_times()
             if now and max(now) >= min(times) + (n - 1) * BATCH_MS:
                 return
             time.sleep(0.05)
