@@ -11,6 +11,7 @@
 #include "exec/task.h"
 
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +50,33 @@ struct sp_kafka_reader {
     slot *slots;
     atomic_llong starts, seeks;
 };
+
+/* Where a read's failures go: the DStream task (spate_task_fail), or, for
+ * sp_kafka_reader_read_msgs, the caller's error buffer. */
+typedef struct rd_fail {
+    spate_task *t; /* NULL: errstr */
+    char *errstr;
+    size_t size;
+    bool failed;
+} rd_fail;
+
+static void fail(rd_fail *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void fail(rd_fail *f, const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (f->t) {
+        spate_task_fail(f->t, "%s", msg);
+        return;
+    }
+    if (!f->failed && f->size) snprintf(f->errstr, f->size, "%s", msg);
+    f->failed = true;
+}
+
+static bool failed(const rd_fail *f) { return f->t ? spate_task_failed(f->t) : f->failed; }
 
 /* ---- consumers ------------------------------------------------------------ */
 
@@ -123,14 +151,14 @@ void sp_kafka_reader_destroy(sp_kafka_reader *r)
     free(r);
 }
 
-static bool slot_ready(sp_kafka_reader *r, spate_task *t, slot *sl)
+static bool slot_ready(sp_kafka_reader *r, rd_fail *t, slot *sl)
 {
     if (sl->rk) return true;
     char err[512];
     rd_kafka_conf_t *conf = consumer_conf(r, err, sizeof err);
     if (conf && !(sl->rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, err, sizeof err)))
         rd_kafka_conf_destroy(conf);
-    if (!sl->rk) spate_task_fail(t, "%s: cannot create a Kafka consumer: %s", r->who, err);
+    if (!sl->rk) fail(t, "%s: cannot create a Kafka consumer: %s", r->who, err);
     return sl->rk != NULL;
 }
 
@@ -143,20 +171,19 @@ static rd_kafka_topic_t *slot_topic(slot *sl, const char *topic)
 }
 
 /* Starts the partition at offset; false (task failed) when librdkafka refuses. */
-static bool part_start(sp_kafka_reader *r, spate_task *t, open_part *op, int64_t offset)
+static bool part_start(sp_kafka_reader *r, rd_fail *t, open_part *op, int64_t offset)
 {
     atomic_fetch_add(&r->starts, 1);
     if (rd_kafka_consume_start(op->rkt, op->partition, offset) == -1) {
-        spate_task_fail(t, "cannot start consuming %s-%d at offset %lld: %s", op->topic,
-                        (int)op->partition, (long long)offset,
-                        rd_kafka_err2str(rd_kafka_last_error()));
+        fail(t, "cannot start consuming %s-%d at offset %lld: %s", op->topic, (int)op->partition,
+             (long long)offset, rd_kafka_err2str(rd_kafka_last_error()));
         return false;
     }
     op->next = offset;
     return true;
 }
 
-static bool part_restart(sp_kafka_reader *r, spate_task *t, open_part *op, int64_t offset)
+static bool part_restart(sp_kafka_reader *r, rd_fail *t, open_part *op, int64_t offset)
 {
     part_stop(op);
     return part_start(r, t, op, offset);
@@ -165,7 +192,7 @@ static bool part_restart(sp_kafka_reader *r, spate_task *t, open_part *op, int64
 /* The slot's started partition for (topic, partition), positioned at from:
  * found and read on, moved with a seek, or started (stopping the least
  * recently used one when the slot is full). NULL when the task failed. */
-static open_part *part_at(sp_kafka_reader *r, spate_task *t, slot *sl, const char *topic,
+static open_part *part_at(sp_kafka_reader *r, rd_fail *t, slot *sl, const char *topic,
                           int32_t partition, int64_t from)
 {
     open_part *op = NULL;
@@ -203,12 +230,15 @@ static open_part *part_at(sp_kafka_reader *r, spate_task *t, slot *sl, const cha
 
 typedef struct read_ctx {
     sp_kafka_reader *r;
-    spate_task *t;
+    spate_task *t; /* a DStream task, or NULL */
+    rd_fail *f;
     slot *sl;
     open_part *op;
     const spate_offset_range *range;
     spate_value topic;
     spate_sink *out;
+    sp_kafka_msg_fn fn; /* sp_kafka_reader_read_msgs: gets each record instead of out */
+    void *fn_ud;
     int64_t next;      /* the next offset the range wants */
     bool done;         /* the range is complete */
     bool overshot;     /* a record past until was taken from the queue */
@@ -219,6 +249,11 @@ typedef struct read_ctx {
 
 static void emit(read_ctx *c, const rd_kafka_message_t *m)
 {
+    if (c->fn) {
+        if (!c->fn(m, c->fn_ud)) fail(c->f, "%s", "the record consumer stopped the read");
+        c->emitted++;
+        return;
+    }
     if ((c->emitted & (RECYCLE_EVERY - 1)) == RECYCLE_EVERY - 1) sp_task_recycle(c->t, c->mark);
     spate_value rec = sp_kafka_record_make(spate_task_arena(c->t), c->topic, m, c->r->key_deser,
                                            c->r->value_deser);
@@ -260,13 +295,13 @@ static void handle(read_ctx *c, const rd_kafka_message_t *m)
 
 static void fail_lost(read_ctx *c)
 {
-    spate_task_fail(c->t,
-                    "Cannot fetch offset %lld (GroupId: %s, TopicPartition: %s-%d). Some data may "
-                    "have been lost because they are not available in Kafka any more; either the "
-                    "data was aged out by Kafka or the topic may have been deleted before all the "
-                    "data in the topic was processed. If you don't want your streaming job to fail "
-                    "on such cases, set the Kafka param \"failOnDataLoss\" to \"false\".",
-                    (long long)c->next, c->r->group, c->op->topic, (int)c->op->partition);
+    fail(c->f,
+         "Cannot fetch offset %lld (GroupId: %s, TopicPartition: %s-%d). Some data may "
+         "have been lost because they are not available in Kafka any more; either the "
+         "data was aged out by Kafka or the topic may have been deleted before all the "
+         "data in the topic was processed. If you don't want your streaming job to fail "
+         "on such cases, set the Kafka param \"failOnDataLoss\" to \"false\".",
+         (long long)c->next, c->r->group, c->op->topic, (int)c->op->partition);
 }
 
 /* failOnDataLoss false: skips to what Kafka still has (Spark's
@@ -277,11 +312,10 @@ static bool skip_lost(read_ctx *c)
     rd_kafka_resp_err_t err = rd_kafka_query_watermark_offsets(
         c->sl->rk, c->op->topic, c->op->partition, &lo, &hi, (int)c->r->opts.poll_ms);
     if (err) {
-        spate_task_fail(c->t,
-                        "%s-%d: cannot get the available offsets after offset %lld was "
-                        "out of range: %s",
-                        c->op->topic, (int)c->op->partition, (long long)c->next,
-                        rd_kafka_err2str(err));
+        fail(c->f,
+             "%s-%d: cannot get the available offsets after offset %lld was "
+             "out of range: %s",
+             c->op->topic, (int)c->op->partition, (long long)c->next, rd_kafka_err2str(err));
         return false;
     }
     int64_t resume = c->next >= hi || lo >= until ? until : lo > c->next ? lo : c->next;
@@ -300,27 +334,27 @@ static bool skip_lost(read_ctx *c)
         c->op->next = -1;
         return true;
     }
-    return part_restart(c->r, c->t, c->op, resume);
+    return part_restart(c->r, c->f, c->op, resume);
 }
 
 static void read_loop(read_ctx *c)
 {
     int64_t poll_ms = c->r->opts.poll_ms, last_progress = sp_mono_ns() / 1000000;
     rd_kafka_message_t *msgs[BATCH_MAX];
-    while (!c->done && !spate_task_failed(c->t)) {
+    while (!c->done && !failed(c->f)) {
         int64_t want = c->range->until_offset - c->next,
                 waited = sp_mono_ns() / 1000000 - last_progress;
         if (waited >= poll_ms) {
-            spate_task_fail(c->t, "Failed to get records for %s %s %d %lld after polling for %lld",
-                            c->r->group, c->op->topic, (int)c->op->partition, (long long)c->next,
-                            (long long)poll_ms);
+            fail(c->f, "Failed to get records for %s %s %d %lld after polling for %lld",
+                 c->r->group, c->op->topic, (int)c->op->partition, (long long)c->next,
+                 (long long)poll_ms);
             return;
         }
         int slice = (int)(poll_ms - waited < POLL_SLICE_MS ? poll_ms - waited : POLL_SLICE_MS);
         ssize_t n = rd_kafka_consume_batch(c->op->rkt, c->op->partition, slice, msgs,
                                            (size_t)(want < BATCH_MAX ? want : BATCH_MAX));
         for (ssize_t i = 0; i < n; i++) {
-            if (!c->done && !spate_task_failed(c->t)) handle(c, msgs[i]);
+            if (!c->done && !failed(c->f)) handle(c, msgs[i]);
             rd_kafka_message_destroy(msgs[i]);
         }
         if (n > 0) last_progress = sp_mono_ns() / 1000000;
@@ -340,8 +374,25 @@ void sp_kafka_reader_counts(const sp_kafka_reader *r, int64_t *starts, int64_t *
     *seeks = atomic_load(&((sp_kafka_reader *)r)->seeks);
 }
 
-static void read_with(sp_kafka_reader *r, spate_task *t, slot *sl, const spate_offset_range *range,
-                      spate_value topic, spate_sink *out);
+/* Reads range through slot sl into c (its r, t, f, out or fn set). */
+static void read_with(slot *sl, const spate_offset_range *range, read_ctx *c)
+{
+    sp_kafka_reader *r = c->r;
+    if (!slot_ready(r, c->f, sl)) return;
+    open_part *op = part_at(r, c->f, sl, range->topic, range->partition, range->from_offset);
+    if (!op) return;
+    sp_log(SP_LOG_INFO, COMPONENT, "Computing topic %s, partition %d offsets %lld -> %lld",
+           range->topic, (int)range->partition, (long long)range->from_offset,
+           (long long)range->until_offset);
+    c->sl = sl;
+    c->op = op;
+    c->range = range;
+    c->next = range->from_offset;
+    read_loop(c);
+    /* The queue yields `next` next unless a record past the range was taken
+     * or the read stopped early. */
+    op->next = c->done && !c->overshot && !failed(c->f) && op->next != -1 ? c->next : -1;
+}
 
 void sp_kafka_reader_read(sp_kafka_reader *r, spate_task *t, const spate_offset_range *range,
                           spate_value topic, spate_sink *out)
@@ -351,31 +402,29 @@ void sp_kafka_reader_read(sp_kafka_reader *r, spate_task *t, const spate_offset_
      * thread runs its task: were it read by each thread's consumer in turn,
      * every consumer would keep fetching (and seeking) every partition. */
     slot *sl = &r->slots[spate_task_partition(t) % r->opts.nthreads];
+    rd_fail f = {.t = t};
+    read_ctx c = {.r = r,
+                  .t = t,
+                  .f = &f,
+                  .topic = topic,
+                  .out = out,
+                  .mark = sp_arena_get_mark(spate_task_arena(t))};
     pthread_mutex_lock(&sl->mu);
-    read_with(r, t, sl, range, topic, out);
+    read_with(sl, range, &c);
     pthread_mutex_unlock(&sl->mu);
 }
 
-static void read_with(sp_kafka_reader *r, spate_task *t, slot *sl, const spate_offset_range *range,
-                      spate_value topic, spate_sink *out)
+spate_err sp_kafka_reader_read_msgs(sp_kafka_reader *r, int slot_hint,
+                                    const spate_offset_range *range, sp_kafka_msg_fn fn, void *ud,
+                                    char *errstr, size_t errstr_size)
 {
-    if (!slot_ready(r, t, sl)) return;
-    open_part *op = part_at(r, t, sl, range->topic, range->partition, range->from_offset);
-    if (!op) return;
-    sp_log(SP_LOG_INFO, COMPONENT, "Computing topic %s, partition %d offsets %lld -> %lld",
-           range->topic, (int)range->partition, (long long)range->from_offset,
-           (long long)range->until_offset);
-    read_ctx c = {.r = r,
-                  .t = t,
-                  .sl = sl,
-                  .op = op,
-                  .range = range,
-                  .topic = topic,
-                  .out = out,
-                  .next = range->from_offset,
-                  .mark = sp_arena_get_mark(spate_task_arena(t))};
-    read_loop(&c);
-    /* The queue yields `next` next unless a record past the range was taken
-     * or the task stopped early. */
-    op->next = c.done && !c.overshot && !spate_task_failed(t) && op->next != -1 ? c.next : -1;
+    if (range->from_offset >= range->until_offset) return SPATE_OK;
+    int k = slot_hint < 0 ? -slot_hint : slot_hint;
+    slot *sl = &r->slots[k % r->opts.nthreads];
+    rd_fail f = {.errstr = errstr, .size = errstr_size};
+    read_ctx c = {.r = r, .f = &f, .fn = fn, .fn_ud = ud};
+    pthread_mutex_lock(&sl->mu);
+    read_with(sl, range, &c);
+    pthread_mutex_unlock(&sl->mu);
+    return f.failed ? SPATE_ERR_IO : SPATE_OK;
 }

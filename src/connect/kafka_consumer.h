@@ -66,6 +66,18 @@ void sp_kafka_reader_destroy(sp_kafka_reader *r);
 void sp_kafka_reader_read(sp_kafka_reader *r, spate_task *t, const spate_offset_range *range,
                           spate_value topic, spate_sink *out);
 
+/* The records [range->from_offset, range->until_offset) of the range's
+ * partition handed to fn one at a time as librdkafka messages (valid during
+ * the call), on the calling thread; the SQL Kafka source builds its column
+ * batches from them. Gaps, data loss (failOnDataLoss) and poll timeouts as
+ * sp_kafka_reader_read; the read goes through consumer slot % threads
+ * (callers pass the same slot for the same partition). fn returns false to
+ * stop (the read then fails). SPATE_OK, or SPATE_ERR_IO with the message in
+ * errstr. Executor threads. */
+typedef bool (*sp_kafka_msg_fn)(const rd_kafka_message_t *m, void *ud);
+spate_err sp_kafka_reader_read_msgs(sp_kafka_reader *r, int slot, const spate_offset_range *range,
+                                    sp_kafka_msg_fn fn, void *ud, char *errstr, size_t errstr_size);
+
 /* Since creation: partitions started on a consumer, and seeks of a started
  * one to an offset other than where it was (for tests: a consumer read on
  * from where the previous batch ended needs neither). Thread-safe. */

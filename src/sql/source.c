@@ -25,6 +25,7 @@ static const sp_source_format formats[] = {
     {"socket", sp_source_socket_resolve, sp_source_socket_open},
     {"memory", NULL, sp_source_memory_open},
     {"nexmark", sp_source_nexmark_resolve, sp_source_nexmark_open},
+    {"kafka", sp_source_kafka_resolve, sp_source_kafka_open},
 };
 
 static const sp_source_format *find_format(const char *name)

@@ -43,6 +43,10 @@ bool sp_source_file_resolve(sp_source_def *d, const sp_sql_type *user_schema,
                             const spate_conf *conf, char *errstr, size_t n);
 sp_source *sp_source_file_open(const sp_source_def *d, const sp_source_env *env, char *errstr,
                                size_t n);
+bool sp_source_kafka_resolve(sp_source_def *d, const sp_sql_type *user_schema,
+                             const spate_conf *conf, char *errstr, size_t n);
+sp_source *sp_source_kafka_open(const sp_source_def *d, const sp_source_env *env, char *errstr,
+                                size_t n);
 sp_source *sp_source_memory_open(const sp_source_def *d, const sp_source_env *env, char *errstr,
                                  size_t n);
 
