@@ -171,6 +171,19 @@ spate_err sp_kafka_txn_send(sp_kafka_txn *x, spate_task *task, spate_value key, 
     return rc;
 }
 
+spate_err sp_kafka_txn_send_record(sp_kafka_txn *x, const sp_kafka_record *rec, char *errstr,
+                                   size_t errstr_size)
+{
+    sp_kafka_record r = *rec;
+    r.topic = x->topic;
+    if (!r.headers) r.headers = rd_kafka_headers_new(2);
+    rd_kafka_header_add(r.headers, SP_KAFKA_HDR_BATCH_TIME, -1, x->time_text, -1);
+    rd_kafka_header_add(r.headers, SP_KAFKA_HDR_TXN_ID, -1, x->txn_id, -1);
+    spate_err rc = sp_kafka_produce(x->rk, &r, errstr, errstr_size);
+    if (rc != SPATE_OK) rd_kafka_headers_destroy(r.headers); /* still ours: produce failed */
+    return rc;
+}
+
 /* Retriable commit failures (a timeout) are retried this many times. */
 enum { COMMIT_TRIES = 5 };
 /* How long a failed commit waits for the delivery reports still queued. */

@@ -59,6 +59,14 @@ spate_err sp_kafka_txn_begin(sp_kafka_txn *x, int64_t t, bool *already_committed
 /* Executor threads, between begin and end: queues one record of the
  * transaction. A failure fails the task (and the transaction is aborted). */
 spate_err sp_kafka_txn_send(sp_kafka_txn *x, spate_task *task, spate_value key, spate_value value);
+/* The same for a record made by the caller (the SQL Kafka sink): rec's
+ * key, value, partition and headers (taken, as sp_kafka_produce takes
+ * them; the batch headers are added) go to the output's topic, whatever
+ * rec->topic says. Any thread between begin and commit; SPATE_ERR_IO with
+ * the reason in errstr. */
+struct sp_kafka_record;
+spate_err sp_kafka_txn_send_record(sp_kafka_txn *x, const struct sp_kafka_record *rec, char *errstr,
+                                   size_t errstr_size);
 /* Job thread: commits batch t's transaction (every delivery first). On
  * failure the transaction is aborted and errstr has the broker's error of
  * the failed delivery, if one failed, else the commit's. */

@@ -60,6 +60,7 @@ static const struct {
     {"noop", SP_SINK_NOOP},
     {"foreachBatch", SP_SINK_FOREACH_BATCH},
     {"foreach", SP_SINK_FOREACH},
+    {"kafka", SP_SINK_KAFKA},
 };
 
 int sp_sink_kind_of(const char *format)
@@ -181,6 +182,7 @@ static sp_sink_def *def_new(const char *name, const char *const *keys, const cha
 /* Option values checked without a schema (the schema comes at open). */
 static bool check_values(const sp_sink_def *d, int k, char *errstr, size_t size)
 {
+    if (k == SP_SINK_KAFKA) return sp_sink_kafka_check(d, errstr, size);
     if (k == SP_SINK_CONSOLE) {
         sp_sql_console_opts o = sp_sql_console_opts_default();
         return sp_sql_console_opts_parse(&o, (const char *const *)d->keys,
@@ -210,7 +212,8 @@ sp_sink_def *sp_sink_resolve(const char *format, const char *const *keys, const 
                      format ? format : "");
         return NULL;
     }
-    for (size_t i = 0; i < n; i++)
+    /* The kafka sink takes any key, as Spark's (a table may be a source too). */
+    for (size_t i = 0; k != SP_SINK_KAFKA && i < n; i++)
         if (!in_list(kind_opts(k), keys[i]) && !in_list(writer_opts, keys[i])) {
             unknown_option(keys[i], k, kinds[k].name, errstr, errstr_size);
             return NULL;
@@ -285,6 +288,8 @@ sp_sink *sp_sink_open(const sp_sink_def *def, const sp_sql_type *schema, const s
     case SP_SINK_JSON:
     case SP_SINK_TEXT:
         return sp_sink_file_open(def, schema, env, errstr, errstr_size);
+    case SP_SINK_KAFKA:
+        return sp_sink_kafka_open(def, schema, errstr, errstr_size);
     default:
         break;
     }

@@ -19,6 +19,7 @@ typedef enum sp_sink_kind {
     SP_SINK_NOOP,
     SP_SINK_FOREACH_BATCH,
     SP_SINK_FOREACH,
+    SP_SINK_KAFKA,
 } sp_sink_kind;
 
 /* The kind of a format name (case-insensitive), -1 when unknown. */
@@ -44,6 +45,11 @@ sp_sink *sp_sink_foreach_batch_open(const sp_sink_def *d, const sp_sql_type *sch
 sp_sink *sp_sink_foreach_open(const sp_sink_def *d, const sp_sql_type *schema);
 sp_sink *sp_sink_file_open(const sp_sink_def *d, const sp_sql_type *schema, const sp_sink_env *env,
                            char *errstr, size_t errstr_size);
+sp_sink *sp_sink_kafka_open(const sp_sink_def *d, const sp_sql_type *schema, char *errstr,
+                            size_t errstr_size);
+/* The kafka sink's option checks without a schema (sink_kafka.c): Spark's
+ * refusals of kafka.key/value.serializer, kafka.bootstrap.servers. */
+bool sp_sink_kafka_check(const sp_sink_def *d, char *errstr, size_t n);
 
 /* ---- the file writers (sink_format.c, sink_format_rows.c) ---- */
 
