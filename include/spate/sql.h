@@ -129,6 +129,15 @@ SPATE_API spate_dataframe *spate_dataframe_select_expr(spate_dataframe *df,
 /* The rows where the SQL condition is true. where is the same. */
 SPATE_API spate_dataframe *spate_dataframe_filter(spate_dataframe *df, const char *condition);
 SPATE_API spate_dataframe *spate_dataframe_where(spate_dataframe *df, const char *condition);
+/* Spark's withWatermark: event_time (a TIMESTAMP column) is the event time,
+ * and the watermark trails the largest event time seen by delay ("10
+ * seconds", "1 minute", "2 years 5 months"; a month counts 31 days). A
+ * stateful operator grouping by the column, or by a window over it, drops
+ * rows older than the watermark and, in append mode, emits a group once
+ * the watermark passes it. Ignored in a batch query. NULL on a bad column
+ * or delay (spate_session_last_error). */
+SPATE_API spate_dataframe *
+spate_dataframe_with_watermark(spate_dataframe *df, const char *event_time, const char *delay);
 /* Every column, with name replaced by (or, when new, appended as) expr. */
 SPATE_API spate_dataframe *spate_dataframe_with_column(spate_dataframe *df, const char *name,
                                                        const char *expr);

@@ -184,6 +184,12 @@ const sp_conf_opt sp_conf_options[] = {
     STR("spate.sql.streaming.checkpointLocation", "", NULL, NULL,
         "A directory under which queries without a checkpointLocation option get one named "
         "after the query (empty: such queries use a temporary directory)."),
+    ENUM("spate.sql.streaming.multipleWatermarkPolicy", "min", "min|max",
+         "How a query reading several streams with watermarks combines them: the slowest "
+         "stream's (min, which drops the least data) or the fastest's (max)."),
+    BOOL("spate.sql.streaming.noDataMicroBatches.enabled", "true",
+         "Whether a query runs a batch without new data when its watermark has moved, so that "
+         "append mode emits the windows it closed and state the watermark passed is removed."),
 };
 
 const size_t sp_conf_noptions = sizeof sp_conf_options / sizeof sp_conf_options[0];

@@ -370,6 +370,7 @@ sp_plan *sp_az_generate(sp_analyzer *az, sp_plan *child, const sp_sql_list *item
     if (pos) gen_attr(az, &g->out[n++], "pos", sp_sql_prim(SP_SQL_INT), outer);
     if (t->id == SP_SQL_ARRAY) {
         gen_attr(az, &g->out[n++], alias ? alias : "col", t->elem, t->contains_null || outer);
+        sp_az_event_time_of_generated(child, x, &g->out[n - 1]);
     } else {
         gen_attr(az, &g->out[n++], "key", t->elem, outer);
         gen_attr(az, &g->out[n++], alias ? alias : "value", t->value, t->contains_null || outer);

@@ -70,7 +70,7 @@ sp_plan *sp_analyze_scan(sp_analyzer *az, const sp_catalog_table *t, bool stream
                                    .qualifier = sp_az_strdup(az, t->name)};
     }
     sp_catalog_table_ref((sp_catalog_table *)t);
-    return p;
+    return sp_az_table_watermark(az, p, t, err); /* checked by CREATE TABLE */
 }
 
 static sp_plan *table_ref(sp_analyzer *az, const sp_sql_node *r, const sp_az_cte *ctes,
@@ -174,6 +174,7 @@ sp_plan *sp_az_make_project(sp_analyzer *az, sp_plan *child, sp_sql_expr **exprs
         }
         p->out[i] = (sp_plan_attr){
             .name = names[i], .type = e->type, .nullable = e->nullable, .expr_id = sp_az_id(az)};
+        sp_az_event_time_of(child, e, &p->out[i]); /* an alias keeps the mark, as in Spark */
     }
     return p;
 }

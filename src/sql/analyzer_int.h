@@ -185,4 +185,28 @@ sp_plan *sp_az_requalify(sp_analyzer *az, const sp_plan *p, const char *q);
 sp_plan *sp_az_make_project(sp_analyzer *az, sp_plan *child, sp_sql_expr **exprs,
                             const char **names, int n);
 
+/* analyze_watermark.c. A delay threshold as withWatermark reads it ("10
+ * seconds", "2 years 5 months", "interval 1 minute"): milliseconds, a
+ * month counted as 31 days; false with Spark's message in why (a bad
+ * interval, or a negative delay). */
+bool sp_az_delay_parse(const char *text, int64_t *ms, char *why, size_t n);
+/* The same of a parse-tree delay (an INTERVAL literal or a string);
+ * *text is the delay as written. */
+bool sp_az_delay_of_node(sp_analyzer *az, const sp_sql_node *n, int64_t *ms, const char **text,
+                         sp_sql_error *err);
+/* The WATERMARK node over child on its column col (a TIMESTAMP, else
+ * EVENT_TIME_IS_NOT_ON_TIMESTAMP_TYPE at off); child itself when it is
+ * not a stream (a batch query ignores watermarks, as Spark). */
+sp_plan *sp_az_watermark(sp_analyzer *az, sp_plan *child, int col, int64_t delay_ms,
+                         const char *delay_text, uint32_t off, sp_sql_error *err);
+/* scan under the watermark its table declares (CREATE TABLE ... WATERMARK),
+ * or scan itself. */
+sp_plan *sp_az_table_watermark(sp_analyzer *az, sp_plan *scan, const sp_catalog_table *t,
+                               sp_sql_error *err);
+/* Marks *at as event time when e (over child's output) is a reference to
+ * an event-time column or a tumbling window's start over one. */
+void sp_az_event_time_of(const sp_plan *child, const sp_sql_expr *e, sp_plan_attr *at);
+/* The same for the column explode(x) generates: a sliding window's start. */
+void sp_az_event_time_of_generated(const sp_plan *child, const sp_sql_expr *x, sp_plan_attr *at);
+
 #endif

@@ -1,6 +1,6 @@
 /* api_dataframe.c - the DataFrame transformations of the public API
- * (select, selectExpr, filter/where, withColumn, withColumnRenamed, drop,
- * groupBy().agg() / count()), each one analyzer call making the new plan
+ * (select, selectExpr, filter/where, withWatermark, withColumn,
+ * withColumnRenamed, drop, groupBy().agg() / count()), each one analyzer call making the new plan
  * over the old one in the dataframe's scope. Any thread: each takes the
  * session's API lock. */
 #include "sql/analyzer_int.h"
@@ -70,6 +70,39 @@ spate_dataframe *spate_dataframe_filter(spate_dataframe *df, const char *conditi
 spate_dataframe *spate_dataframe_where(spate_dataframe *df, const char *condition)
 {
     return spate_dataframe_filter(df, condition);
+}
+
+typedef struct watermark_args {
+    int64_t delay_ms;
+    const char *delay;
+} watermark_args;
+
+/* withWatermark: a WATERMARK node on the column the expression names. */
+static sp_plan *build_watermark(sp_analyzer *az, sp_plan *child, const sp_api_exprs *x, void *ud,
+                                sp_sql_error *e)
+{
+    const watermark_args *w = ud;
+    const sp_sql_node *col = x->items.items[0];
+    const char *ignored = NULL;
+    sp_sql_expr *ex = sp_analyze_expr(az, child, col, &ignored, e);
+    if (!ex) return NULL;
+    if (ex->kind != SP_SQL_E_COLUMN)
+        return sp_az_fail(az, e, col->off, "INTERNAL_ERROR", "message",
+                          "withWatermark takes a column name", NULL);
+    return sp_az_watermark(az, child, ex->ordinal, w->delay_ms, w->delay, col->off, e);
+}
+
+spate_dataframe *spate_dataframe_with_watermark(spate_dataframe *df, const char *event_time,
+                                                const char *delay)
+{
+    if (!df || !event_time || !delay) return NULL;
+    watermark_args w = {0, delay};
+    char why[512];
+    if (!sp_az_delay_parse(delay, &w.delay_ms, why, sizeof why)) {
+        sp_api_errorf(df->ss, "%s", why);
+        return NULL;
+    }
+    return derive(df, &event_time, 1, build_watermark, &w);
 }
 
 /* withColumn: the child's columns, name's replaced in place or appended. */

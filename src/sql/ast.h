@@ -64,7 +64,8 @@
  *                                     a = SQL_TYPE, b = comment, flags NOT_NULL),
  *                                     str = provider, list3 = SQL_OPTION (str =
  *                                     key, a = value literal), a = SQL_WATERMARK
- *                                     (str = column, a = delay expression),
+ *                                     (str = column; Flink's FOR col AS expr:
+ *                                     a = expr; col DELAY OF d: b = d),
  *                                     b = AS query, c = COMMENT, flags
  *                                     IF_NOT_EXISTS / OR_REPLACE
  *   SQL_INSERT                        list = table name, a = query, flags OVERWRITE

@@ -507,8 +507,8 @@ static bool ddl(out *o, const sp_sql_node *n)
     case SQL_WATERMARK:
         open_tag(o, "watermark ");
         name_part(o, n->str);
-        put(o, " ");
-        node(o, n->a);
+        put(o, n->a ? " " : " delay ");
+        node(o, n->a ? n->a : n->b);
         break;
     case SQL_CREATE_VIEW:
         open_tag(o, "create-view");

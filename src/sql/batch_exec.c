@@ -6,6 +6,7 @@
 #include "base/arena.h"
 #include "base/log.h"
 #include "sql/agg.h"
+#include "sql/event_time.h"
 #include "sql/sort.h"
 #include "sql/type_column.h"
 
@@ -32,8 +33,8 @@ static void blist_push(blist *l, sp_colbatch *b)
 }
 
 typedef struct part_stats {
-    int64_t rows, malformed, bytes, consumed;
-    int64_t state_total, state_updated, state_bytes;
+    int64_t rows, malformed, bytes, consumed, dropped;
+    int64_t state_total, state_updated, state_bytes, state_removed;
 } part_stats;
 
 typedef struct run {
@@ -44,7 +45,8 @@ typedef struct run {
     spate_arena **arenas; /* n1 + n2 + 1 (the driver's last) */
     blist *out;           /* n1 (stateless) or n2 (aggregating) */
     sp_agg_table **tables;
-    part_stats *stats; /* n1 + n2 */
+    part_stats *stats;             /* n1 + n2 */
+    sp_event_time_stats *wm_stats; /* n1 * ph->nwm: what each task's WATERMARK steps saw */
     atomic_int failed;
     char error[1024];
     int64_t stamp; /* marks the state entries this batch changed */
@@ -63,6 +65,7 @@ typedef struct part1 {
     run *r;
     int part;
     spate_arena *scratch; /* aggregating: what a batch's evaluation makes */
+    sp_event_time_obs obs;
 } part1;
 
 static sp_sql_eval_ctx eval_ctx(const run *r, spate_arena *a)
@@ -72,6 +75,22 @@ static sp_sql_eval_ctx eval_ctx(const run *r, spate_arena *a)
     ctx.now_us = r->env->now_us;
     ctx.joins = r->env->join_tables;
     return ctx;
+}
+
+/* The rows whose event-time key k has not expired (NULL keys stay, as
+ * Spark's predicate is not true for them), *n of them, in ctx's arena; the
+ * others are counted in *dropped. */
+static int32_t *unexpired_rows(const run *r, const sp_column *k, int64_t rows, int64_t *n,
+                               int64_t *dropped, sp_sql_eval_ctx *ctx)
+{
+    int32_t *sel = spate_arena_alloc(ctx->arena, sizeof *sel * (size_t)(rows + 1));
+    const int64_t *v = k->values;
+    int64_t limit = r->env->watermark_us - r->ph->agg_wm_span_us, m = 0;
+    for (int64_t i = 0; i < rows; i++)
+        if (!sp_column_valid(k, i) || v[i] > limit) sel[m++] = (int32_t)i;
+    *dropped += rows - m;
+    *n = m;
+    return sel;
 }
 
 static bool aggregate_batch(part1 *p, const sp_colbatch *b, sp_sql_eval_ctx *ctx)
@@ -85,8 +104,13 @@ static bool aggregate_batch(part1 *p, const sp_colbatch *b, sp_sql_eval_ctx *ctx
         args[i] = NULL;
         if (g->aggs[i].arg && !(args[i] = sp_sql_expr_eval(g->aggs[i].arg, b, ctx))) return false;
     }
-    return sp_agg_table_add(p->r->tables[p->part], keys, args, b->length, NULL, b->length,
-                            ctx->error, sizeof ctx->error);
+    const int32_t *sel = NULL;
+    int64_t nsel = b->length;
+    if (p->r->env->use_watermark)
+        sel = unexpired_rows(p->r, keys[p->r->ph->agg_wm_key], b->length, &nsel,
+                             &p->r->stats[p->part].dropped, ctx);
+    return sp_agg_table_add(p->r->tables[p->part], keys, args, b->length, sel, nsel, ctx->error,
+                            sizeof ctx->error);
 }
 
 static bool emit1(sp_colbatch *b, void *ud)
@@ -99,6 +123,7 @@ static bool emit1(sp_colbatch *b, void *ud)
     spate_arena *a = keep ? r->arenas[p->part] : p->scratch;
     sp_arena_mark mark = sp_arena_get_mark(a);
     sp_sql_eval_ctx ctx = eval_ctx(r, a);
+    ctx.event_time = &p->obs;
     int k = r->in->part_input ? r->in->part_input[p->part] : 0;
     sp_colbatch *out = sp_pipeline_run(&r->ph->inputs[k].pre, b, &ctx);
     if (out) out = sp_pipeline_run(&r->ph->pre, out, &ctx);
@@ -120,7 +145,11 @@ static void stage1_task(void *arg, int task, int thread)
 {
     (void)thread;
     run *r = arg;
-    part1 p = {r, task, (r->ph->agg || r->env->consume) ? spate_arena_new() : NULL};
+    int nwm = r->ph->nwm;
+    part1 p = {r,
+               task,
+               (r->ph->agg || r->env->consume) ? spate_arena_new() : NULL,
+               {nwm, r->ph->wm_nodes, r->wm_stats + (size_t)task * (size_t)nwm}};
     sp_source_counters c = {0};
     char err[1024] = "";
     spate_err e = r->in->read(r->in->ud, task, r->arenas[task], emit1, &p, &c, err, sizeof err);
@@ -195,20 +224,32 @@ static void add_global_row(run *r, int part, sp_state_store *s, evec *changed)
     spate_arena_destroy(a);
 }
 
-/* Rows of partition part for the output mode, through `post`. */
-static bool emit_rows(run *r, int part, sp_state_store *s, const evec *changed, char *err,
+/* The entries of s the watermark expired (event-time key + span <= it). */
+static void expired_entries(const run *r, sp_state_store *s, evec *out)
+{
+    int k = r->ph->agg_wm_key;
+    int64_t limit = r->env->watermark_us - r->ph->agg_wm_span_us;
+    size_t it = 0;
+    for (sp_state_entry *e; (e = sp_state_next(s, &it));) {
+        spate_value v = e->key.u.items[k];
+        if (v.type != SPATE_NULL && v.u.i <= limit) evec_push(out, e);
+    }
+}
+
+/* Rows of partition part through `post`: every entry of s (all), or
+ * those of rows. */
+static bool emit_rows(run *r, int part, sp_state_store *s, bool all, const evec *rows, char *err,
                       size_t err_size)
 {
     const sp_physical *ph = r->ph;
     const sp_plan *g = ph->agg;
     spate_arena *a = r->arenas[r->n1 + part];
-    bool all = r->env->mode == SP_OUTPUT_COMPLETE;
-    int64_t n = all ? (int64_t)sp_state_store_len(s) : (int64_t)changed->n;
+    int64_t n = all ? (int64_t)sp_state_store_len(s) : (int64_t)rows->n;
     sp_colbatch *out =
         sp_agg_output_batch(a, g->ngroups, ph->key_types, ph->key_names, g->naggs, g->aggs, n);
     size_t it = 0, i = 0;
     for (sp_state_entry *e;
-         (e = all ? sp_state_next(s, &it) : (i < changed->n ? changed->v[i++] : NULL));)
+         (e = all ? sp_state_next(s, &it) : (i < rows->n ? rows->v[i++] : NULL));)
         if (!sp_agg_emit_row(out, g->ngroups, ph->key_types, e->key, g->naggs, g->aggs, e->val,
                              r->env->ansi, err, err_size))
             return false;
@@ -229,18 +270,25 @@ static void stage2_task(void *arg, int part, int thread)
     const sp_batch_state *st = r->env->state;
     char err[1024] = "";
     sp_state_store *s = NULL;
-    evec changed = {0};
+    evec changed = {0}, expired = {0};
     bool ok = st->begin(st->ud, part, &s, err, sizeof err) == SPATE_OK;
     ok = ok && merge_partials(r, part, s, &changed, err, sizeof err);
     if (ok) add_global_row(r, part, s, &changed);
-    ok = ok && emit_rows(r, part, s, &changed, err, sizeof err);
+    if (ok && r->env->use_watermark) expired_entries(r, s, &expired);
+    bool append = r->env->mode == SP_OUTPUT_APPEND;
+    ok = ok && emit_rows(r, part, s, r->env->mode == SP_OUTPUT_COMPLETE,
+                         append ? &expired : &changed, err, sizeof err);
+    for (size_t i = 0; ok && i < expired.n; i++) /* emitted in append mode, dropped in update */
+        sp_state_remove(s, expired.v[i]);
     if (ok) {
         part_stats *ps = &r->stats[r->n1 + part];
         ps->state_total = (int64_t)sp_state_store_len(s);
         ps->state_updated = (int64_t)changed.n;
         ps->state_bytes = (int64_t)sp_state_store_bytes(s);
+        ps->state_removed = (int64_t)expired.n;
     }
     free(changed.v);
+    free(expired.v);
     if (s && st->end(st->ud, part, ok, err, sizeof err) != SPATE_OK) ok = false;
     if (!ok) fail(r, err[0] ? err : "the state store failed");
 }
@@ -319,8 +367,14 @@ static void sum_stats(const run *r, sp_batch_stats *s)
         s->state_rows_total += p->state_total;
         s->state_rows_updated += p->state_updated;
         s->state_memory_bytes += p->state_bytes;
+        s->state_rows_removed += p->state_removed;
+        s->rows_dropped_by_watermark += p->dropped;
         s->consumed_rows += p->consumed;
     }
+    for (int i = 0; r->env->event_time && i < r->n1; i++)
+        for (int k = 0; k < r->ph->nwm; k++)
+            sp_event_time_stats_merge(&r->env->event_time[k],
+                                      &r->wm_stats[(size_t)i * (size_t)r->ph->nwm + k]);
 }
 
 /* A mark no earlier run has left on a state entry: entries keep their stamp
@@ -354,7 +408,11 @@ static void run_init(run *r, const sp_physical *ph, const sp_batch_input *in,
     r->arenas = calloc((size_t)na, sizeof *r->arenas);
     r->out = calloc((size_t)(r->n1 > r->n2 ? r->n1 : r->n2) + 1, sizeof *r->out);
     r->stats = calloc((size_t)na, sizeof *r->stats);
-    if (!r->arenas || !r->out || !r->stats) abort();
+    size_t nwm = (size_t)r->n1 * (size_t)ph->nwm;
+    r->wm_stats = malloc(sizeof *r->wm_stats * (nwm + 1));
+    if (!r->arenas || !r->out || !r->stats || !r->wm_stats) abort();
+    for (size_t i = 0; i < nwm; i++)
+        sp_event_time_stats_init(&r->wm_stats[i]);
     for (int i = 0; i < na; i++)
         r->arenas[i] = spate_arena_new();
     atomic_init(&r->failed, 0);
@@ -388,6 +446,7 @@ spate_err sp_batch_run(const sp_physical *ph, const sp_batch_input *in, const sp
         free(r.out[i].v);
     free(r.out);
     free(r.stats);
+    free(r.wm_stats);
     res->arenas = r.arenas;
     res->narenas = r.n1 + r.n2 + 1;
     if (!atomic_load(&r.failed)) return SPATE_OK;

@@ -6,8 +6,9 @@
  *     one adds them to the task's partial table (agg.h);
  *   stage 2 (aggregating plans), one task per shuffle partition p: merge the
  *     partial groups whose key hash falls in p into p's state store, then
- *     emit p's rows for the output mode (complete: every key; update and
- *     append: the keys this batch changed) and run `post` on them;
+ *     emit p's rows for the output mode (complete: every key; update: the
+ *     keys this batch changed; append: the keys the watermark expired)
+ *     and run `post` on them; with a watermark, remove the expired keys;
  *   driver: the driver steps (SORT, LIMIT, narrow nodes above them) over the
  *     whole output.
  * Streaming and static queries run the same way: a static aggregation gets
@@ -70,12 +71,20 @@ typedef struct sp_batch_env {
      * with the message in err. */
     bool (*consume)(void *ud, int part, const sp_colbatch *b, char *err, size_t err_size);
     void *consume_ud;
+    /* Event time (ph->agg_wm_key >= 0, append or update mode): stage 1
+     * drops the rows whose group expired (key + span <= watermark_us) and
+     * counts them; stage 2 emits (append) and removes the expired groups. */
+    bool use_watermark;
+    int64_t watermark_us;
+    /* Optional: ph->nwm stats the run adds what its WATERMARK steps saw to. */
+    struct sp_event_time_stats *event_time;
 } sp_batch_env;
 
 /* Figures of one run, for the progress report. */
 typedef struct sp_batch_stats {
     int64_t input_rows, malformed, input_bytes;
     int64_t state_rows_total, state_rows_updated, state_memory_bytes;
+    int64_t state_rows_removed, rows_dropped_by_watermark;
     int64_t output_rows;   /* rows in the result */
     int64_t consumed_rows; /* rows handed to env->consume instead */
 } sp_batch_stats;

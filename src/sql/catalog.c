@@ -77,6 +77,8 @@ static sp_catalog_table *copy_table(const sp_catalog_table *t)
     c->schema = copy_type(a, t->schema);
     c->format = cdup(a, t->format);
     c->text = cdup(a, t->text);
+    c->wm_col = cdup(a, t->wm_col);
+    c->wm_delay_text = cdup(a, t->wm_delay_text);
     c->keys = c->vals = NULL;
     if (t->nopts) {
         c->keys = spate_arena_alloc(a, sizeof *c->keys * t->nopts);

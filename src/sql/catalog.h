@@ -39,6 +39,10 @@ typedef struct sp_catalog_table {
     bool schema_given; /* the schema is the user's (else the source's own) */
     size_t nopts;
     const char **keys, **vals;
+    /* DATASOURCE: its watermark (CREATE TABLE ... WATERMARK), or wm_col
+     * NULL: a streaming scan of the table reads under it. */
+    const char *wm_col, *wm_delay_text;
+    int64_t wm_delay_ms;
     /* VIEW: the analyzed plan (its streaming flag says whether the view
      * reads a stream) and the view's text for DESCRIBE / SHOW. */
     const sp_plan *plan;

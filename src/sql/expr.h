@@ -227,6 +227,9 @@ typedef struct sp_sql_eval_ctx {
     const uint8_t *active; /* internal: rows whose errors count (NULL: all) */
     /* The batch's built join tables, by sp_join_spec.index (join.h). */
     struct sp_join_table *const *joins;
+    /* Where WATERMARK steps record the event times they see (event_time.h);
+     * NULL: nowhere. */
+    struct sp_event_time_obs *event_time;
     bool failed;
     char error_class[64]; /* "ARITHMETIC_OVERFLOW" */
     char error[1024];     /* "[ARITHMETIC_OVERFLOW] ... SQLSTATE: 22003" */

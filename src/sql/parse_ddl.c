@@ -51,14 +51,28 @@ static void options(sp_parser *p, sp_sql_list *l)
     sp_p_expect_op(p, OP_RPAREN);
 }
 
-/* WATERMARK FOR col AS expr (after WATERMARK). */
+/* Whether a watermark clause starts here: Flink's WATERMARK FOR col AS
+ * expr, or spate's WATERMARK col DELAY OF interval. */
+static bool at_watermark(sp_parser *p)
+{
+    return sp_p_kw(p, 0, "WATERMARK") && (sp_p_kw(p, 1, "FOR") || sp_p_kw(p, 2, "DELAY"));
+}
+
+/* FOR col AS expr (a = expr), or col DELAY OF delay (b = delay), after
+ * WATERMARK. */
 static sp_sql_node *watermark(sp_parser *p, uint32_t off)
 {
     sp_sql_node *w = sp_p_node(p, SQL_WATERMARK, off);
-    sp_p_expect_kw(p, "FOR");
+    bool flink = sp_p_accept_kw(p, "FOR");
     w->str = sp_p_name_ident(p)->str;
-    sp_p_expect_kw(p, "AS");
-    w->a = sp_p_expr(p);
+    if (flink) {
+        sp_p_expect_kw(p, "AS");
+        w->a = sp_p_expr(p);
+    } else {
+        sp_p_expect_kw(p, "DELAY");
+        sp_p_expect_kw(p, "OF");
+        w->b = sp_p_expr(p);
+    }
     return sp_p_done(p, w);
 }
 
@@ -80,13 +94,13 @@ static sp_sql_node *column_def(sp_parser *p)
     }
 }
 
-/* (col type ..., [WATERMARK FOR col AS expr]) */
+/* (col type ..., [WATERMARK ...]) */
 static void columns(sp_parser *p, sp_sql_node *t)
 {
     sp_p_expect_op(p, OP_LPAREN);
     do {
         uint32_t off = CUR(p)->off;
-        if (sp_p_kw(p, 0, "WATERMARK") && sp_p_kw(p, 1, "FOR")) {
+        if (at_watermark(p)) {
             sp_p_advance(p);
             t->a = watermark(p, off);
         } else {
@@ -105,7 +119,7 @@ static void if_not_exists(sp_parser *p, sp_sql_node *n)
     n->flags |= SQL_F_IF_NOT_EXISTS;
 }
 
-/* USING / OPTIONS / COMMENT / WATERMARK FOR in any order, then [AS] query. */
+/* USING / OPTIONS / COMMENT / WATERMARK in any order, then [AS] query. */
 static sp_sql_node *table_tail(sp_parser *p, sp_sql_node *t)
 {
     t->kind = SQL_CREATE_TABLE;
@@ -117,7 +131,7 @@ static sp_sql_node *table_tail(sp_parser *p, sp_sql_node *t)
             options(p, &t->list3);
         else if (sp_p_accept_kw(p, "COMMENT"))
             t->c = sp_p_string(p);
-        else if (sp_p_kw(p, 0, "WATERMARK") && sp_p_kw(p, 1, "FOR")) {
+        else if (at_watermark(p)) {
             sp_p_advance(p);
             t->a = watermark(p, off);
         } else

@@ -17,7 +17,8 @@ const sp_sql_type *sp_plan_schema(spate_arena *a, const sp_plan *p)
 
 static bool is_narrow(const sp_plan *p)
 {
-    return p->kind == SP_PLAN_FILTER || p->kind == SP_PLAN_PROJECT || p->kind == SP_PLAN_GENERATE;
+    return p->kind == SP_PLAN_FILTER || p->kind == SP_PLAN_PROJECT || p->kind == SP_PLAN_GENERATE ||
+           p->kind == SP_PLAN_WATERMARK;
 }
 
 static const char *kind_name(sp_plan_kind k)
@@ -162,6 +163,41 @@ static bool make_inputs(sp_physical *ph, const sp_plan *q, spate_arena *a, int *
     return add_union_inputs(ph, q, a, njoins, err, n);
 }
 
+static void list_watermarks(sp_physical *ph, const sp_pipeline *p)
+{
+    for (int i = 0; i < p->nsteps; i++)
+        if (p->steps[i].wm) {
+            ph->wm_nodes[ph->nwm] = p->steps[i].wm;
+            ph->wm_delays_ms[ph->nwm++] = p->steps[i].wm->wm_delay_ms;
+        }
+}
+
+static void collect_watermarks(sp_physical *ph, spate_arena *a)
+{
+    int n = ph->pre.nsteps;
+    for (int i = 0; i < ph->ninputs; i++)
+        n += ph->inputs[i].pre.nsteps;
+    ph->wm_nodes = spate_arena_alloc(a, sizeof *ph->wm_nodes * (size_t)(n + 1));
+    ph->wm_delays_ms = spate_arena_alloc(a, sizeof *ph->wm_delays_ms * (size_t)(n + 1));
+    for (int i = 0; i < ph->ninputs; i++)
+        list_watermarks(ph, &ph->inputs[i].pre);
+    list_watermarks(ph, &ph->pre);
+}
+
+/* The aggregate's first group that is an event-time column. */
+static void agg_watermark_key(sp_physical *ph)
+{
+    ph->agg_wm_key = -1;
+    const sp_plan *g = ph->agg;
+    for (int i = 0; g && i < g->ngroups; i++) {
+        const sp_sql_expr *e = g->groups[i];
+        if (e->kind != SP_SQL_E_COLUMN || !g->child->out[e->ordinal].event_time) continue;
+        ph->agg_wm_key = i;
+        ph->agg_wm_span_us = g->child->out[e->ordinal].wm_span_us;
+        return;
+    }
+}
+
 bool sp_physical_plan(sp_physical *ph, const sp_plan *plan, spate_arena *a, char *err,
                       size_t err_size)
 {
@@ -186,5 +222,7 @@ bool sp_physical_plan(sp_physical *ph, const sp_plan *plan, spate_arena *a, char
     if (!collect_joins(ph, njoins, a, err, err_size)) return false;
     sp_physical_required_columns(ph, a);
     ph->scan_required = ph->inputs[0].scan_required;
+    collect_watermarks(ph, a);
+    agg_watermark_key(ph);
     return true;
 }

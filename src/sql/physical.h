@@ -59,6 +59,16 @@ typedef struct sp_physical {
     sp_phys_input *inputs;
     int njoins;
     const sp_join_spec **joins; /* by index: each one's table is built per batch */
+    /* The WATERMARK nodes of the pipelines (their steps record event
+     * times) with their delays, in a fixed order: the inputs', then pre's. */
+    int nwm;
+    const sp_plan **wm_nodes;
+    int64_t *wm_delays_ms;
+    /* The aggregate's event-time group key (Spark's watermark on a state
+     * key: the first group that is an event-time column), or -1; a group's
+     * state expires once its key + agg_wm_span_us <= the watermark. */
+    int agg_wm_key;
+    int64_t agg_wm_span_us;
 } sp_physical;
 
 /* Cuts plan into *ph (made in a). False with a message in err for a shape

@@ -37,6 +37,7 @@ static void need_below_join(const sp_join_spec *j, const bool *need, bool *below
 static int step_width(const sp_pipe_step *st)
 {
     if (st->gen) return st->gen_in + 3; /* the input's columns and at most 3 generated */
+    if (st->wm) return st->wm_col + 1;
     return st->join ? st->join->nprobe + st->join->nbuild : st->is_filter ? 0 : st->nexprs;
 }
 
@@ -55,6 +56,10 @@ static void carry(const sp_pipeline *p, bool *need, int w, spate_arena *a)
         const sp_pipe_step *st = &p->steps[i];
         if (st->is_filter) {
             mark_columns(st->cond, need, w);
+            continue;
+        }
+        if (st->wm) { /* passes rows on, reads its column */
+            if (st->wm_col < w) need[st->wm_col] = true;
             continue;
         }
         memset(below, 0, (size_t)w + 1);

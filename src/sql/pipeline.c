@@ -3,6 +3,7 @@
 #include "sql/pipeline.h"
 
 #include "base/arena.h"
+#include "sql/event_time.h"
 #include "sql/fold.h"
 #include "sql/generate.h"
 
@@ -17,7 +18,7 @@ const sp_plan *sp_pipeline_below(const sp_plan *q)
 static bool is_step(const sp_plan *q)
 {
     return q->kind == SP_PLAN_FILTER || q->kind == SP_PLAN_PROJECT || q->kind == SP_PLAN_JOIN ||
-           q->kind == SP_PLAN_GENERATE;
+           q->kind == SP_PLAN_GENERATE || q->kind == SP_PLAN_WATERMARK;
 }
 
 static void make_step(sp_pipe_step *s, const sp_plan *q, spate_arena *a, int *njoins)
@@ -25,6 +26,11 @@ static void make_step(sp_pipe_step *s, const sp_plan *q, spate_arena *a, int *nj
     memset(s, 0, sizeof *s);
     if (q->kind == SP_PLAN_JOIN) {
         s->join = sp_join_plan(q, (*njoins)++, a);
+        return;
+    }
+    if (q->kind == SP_PLAN_WATERMARK) {
+        s->wm = q;
+        s->wm_col = q->wm_col;
         return;
     }
     if (q->kind == SP_PLAN_FILTER) {
@@ -104,7 +110,9 @@ sp_colbatch *sp_pipeline_run(const sp_pipeline *p, sp_colbatch *b, sp_sql_eval_c
 {
     for (int i = 0; i < p->nsteps && b; i++) {
         const sp_pipe_step *s = &p->steps[i];
-        if (s->join)
+        if (s->wm)
+            sp_event_time_observe(ctx->event_time, s->wm, &b->cols[s->wm_col], b->length);
+        else if (s->join)
             b = sp_join_probe(s->join, ctx->joins[s->join->index], b, ctx);
         else if (s->gen)
             b = run_generate(s, b, ctx);

@@ -1,5 +1,5 @@
 /* pipeline.h - the narrow operators of a physical plan (FILTER, PROJECT,
- * and the probe side of a JOIN whose other side is built once per batch:
+ * GENERATE, WATERMARK, and the probe side of a JOIN whose other side is built once per batch:
  * join.h) pipelined over column batches inside one task: each batch goes
  * through every step before the next batch is read, so a micro-batch's
  * rows are never all materialized between operators.
@@ -29,7 +29,9 @@ typedef struct sp_pipe_step {
     const sp_join_spec *join; /* a join's probe: the table is ctx->joins[join->index] */
     sp_sql_expr *gen;         /* explode / posexplode (generate.h): the collection */
     bool gen_pos, gen_outer;
-    int gen_in; /* the generate's input columns (its output: them, then the generated) */
+    int gen_in;        /* the generate's input columns (its output: them, then the generated) */
+    const sp_plan *wm; /* a WATERMARK node: records column wm_col's event times, passes rows */
+    int wm_col;
 } sp_pipe_step;
 
 typedef struct sp_pipeline {

@@ -161,6 +161,10 @@ static void put_node(sp_sql_sbuf *b, spate_arena *a, const sp_plan *p)
             sp_sql_sbuf_printf(b, "%s%s#%lld", i > p->child->nout ? ", " : "", p->out[i].name,
                                (long long)p->out[i].expr_id);
         return sp_sql_sbuf_printf(b, "]");
+    case SP_PLAN_WATERMARK: /* EventTimeWatermark ts#1: timestamp, 10 seconds */
+        sp_sql_sbuf_printf(b, "EventTimeWatermark ");
+        put_attr(b, &p->out[p->wm_col]);
+        return sp_sql_sbuf_printf(b, ": timestamp, %s", p->wm_delay_text);
     case SP_PLAN_VALUES:
         if (p->nout == 0) return sp_sql_sbuf_printf(b, "OneRowRelation");
         sp_sql_sbuf_printf(b, "LocalRelation [");

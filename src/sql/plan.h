@@ -19,6 +19,9 @@
  *                                               by the analyzer's casts)
  *   JOIN        join kind, cond (NULL: none)    child's then right's
  *   VALUES      rows of literal exprs           one per column
+ *   WATERMARK   wm_col, wm_delay_ms             the child's, wm_col marked as
+ *                                               the event time (Spark's
+ *                                               EventTimeWatermark)
  *
  * The analyzer lowers SELECT ... GROUP BY ... HAVING ... into PROJECT over
  * FILTER over AGGREGATE, whose select list refers to the aggregate's output
@@ -48,7 +51,8 @@ typedef enum sp_plan_kind {
     SP_PLAN_UNION,
     SP_PLAN_JOIN,
     SP_PLAN_VALUES,
-    SP_PLAN_GENERATE, /* explode / posexplode: exprs[0] the collection */
+    SP_PLAN_GENERATE,  /* explode / posexplode: exprs[0] the collection */
+    SP_PLAN_WATERMARK, /* withWatermark: observes the event time, passes rows on */
 } sp_plan_kind;
 
 typedef enum sp_plan_join_kind {
@@ -68,6 +72,14 @@ typedef struct sp_plan_attr {
     bool nullable;
     int64_t expr_id;       /* unique within a session: "#12" */
     const char *qualifier; /* the table or alias it came from (NULL: none) */
+    /* Event time (Spark's watermark metadata on an attribute): a
+     * watermark's column, a reference to one, or a window's start over
+     * one. wm_delay_ms is the watermark's delay; wm_span_us what a state
+     * entry keyed by this column lasts past its value (a window's size; 0
+     * for the event time itself), so the entry expires once value + span
+     * <= the watermark. */
+    bool event_time;
+    int64_t wm_delay_ms, wm_span_us;
 } sp_plan_attr;
 
 typedef struct sp_plan_sort {
@@ -109,6 +121,10 @@ struct sp_plan {
 
     bool gen_pos;   /* GENERATE: posexplode (out: the child's, [pos], col or key, value) */
     bool gen_outer; /* GENERATE: explode_outer: a NULL or empty collection gives a NULL row */
+
+    int wm_col;                /* WATERMARK: the event-time column (a TIMESTAMP) */
+    int64_t wm_delay_ms;       /* WATERMARK: the delay threshold */
+    const char *wm_delay_text; /* WATERMARK: the delay as written ("10 seconds") */
 };
 
 /* A node of kind with no fields set, in a. */

@@ -146,8 +146,8 @@ static void source_json(sp_sql_jout *w, const sp_progress_source *s)
     sp_sql_jout_end_object(w);
 }
 
-/* "2016-12-05T20:54:20.827Z": the trigger's start in UTC. */
-static void field_timestamp(sp_sql_jout *w, int64_t ms)
+/* "2016-12-05T20:54:20.827Z": ms since the epoch in UTC. */
+static void field_iso(sp_sql_jout *w, const char *key, int64_t ms)
 {
     int64_t secs = ms / 1000, milli = ms % 1000;
     if (milli < 0) {
@@ -162,7 +162,23 @@ static void field_timestamp(sp_sql_jout *w, int64_t ms)
     else
         snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
                  tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (int)milli);
-    field_str(w, "timestamp", buf);
+    field_str(w, key, buf);
+}
+
+/* eventTime: a map sorted by key (avg, max, min, watermark); the first
+ * three only when the batch saw an event time. */
+static void event_time_json(sp_sql_jout *w, const sp_progress *p)
+{
+    if (!p->has_event_time) return;
+    sp_sql_jout_key(w, "eventTime");
+    sp_sql_jout_begin_object(w);
+    if (p->event_time_count) {
+        field_iso(w, "avg", p->event_time_avg_ms);
+        field_iso(w, "max", p->event_time_max_ms);
+        field_iso(w, "min", p->event_time_min_ms);
+    }
+    field_iso(w, "watermark", p->watermark_ms);
+    sp_sql_jout_end_object(w);
 }
 
 static void progress_json(sp_sql_jout *w, const sp_progress *p)
@@ -171,13 +187,14 @@ static void progress_json(sp_sql_jout *w, const sp_progress *p)
     field_str(w, "id", p->id);
     field_str(w, "runId", p->run_id);
     field_str(w, "name", p->name);
-    field_timestamp(w, p->timestamp_ms);
+    field_iso(w, "timestamp", p->timestamp_ms);
     field_i64(w, "batchId", p->batch_id);
     field_i64(w, "batchDuration", p->batch_duration_ms);
     field_i64(w, "numInputRows", p->num_input_rows);
     field_rate(w, "inputRowsPerSecond", p->input_rows_per_second);
     field_rate(w, "processedRowsPerSecond", p->processed_rows_per_second);
     field_map(w, "durationMs", p->durations, p->ndurations, SP_PROGRESS_MAX_DURATIONS);
+    event_time_json(w, p);
     sp_sql_jout_key(w, "stateOperators");
     sp_sql_jout_begin_array(w);
     for (int i = 0; i < p->nstate_ops; i++)

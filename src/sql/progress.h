@@ -64,6 +64,11 @@ typedef struct sp_progress {
     sp_progress_source *sources;
     const char *sink_description;
     int64_t sink_num_output_rows; /* -1 when the sink does not tell */
+    /* eventTime (a query with a watermark): avg/max/min of the event times
+     * the batch saw (when it saw any) and the watermark it ran with, ms. */
+    bool has_event_time;
+    int64_t event_time_count, event_time_max_ms, event_time_min_ms, event_time_avg_ms;
+    int64_t watermark_ms;
 } sp_progress;
 
 /* Deep copy of p in a (strings and arrays too). */

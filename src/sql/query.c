@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 static int64_t clock_now(void *ud) { return spate_clock_now(ud); }
@@ -198,6 +199,12 @@ sp_query *sp_query_start(const sp_query_spec *spec, char *err, size_t n)
     sp_query *q = query_new(spec);
     spate_err e =
         sp_physical_plan(&q->ph, spec->plan, q->arena, err, n) ? SPATE_OK : SPATE_ERR_INVALID_ARG;
+    if (e == SPATE_OK)
+        sp_watermark_tracker_init(
+            &q->wm, q->ph.nwm,
+            !strcasecmp(spate_conf_get(spec->conf, "spate.sql.streaming.multipleWatermarkPolicy"),
+                        "max"),
+            0);
     if (e == SPATE_OK) e = sp_query_open_checkpoint(q, err, n);
     if (e == SPATE_OK) e = open_stores(q, err, n);
     if (e == SPATE_OK) e = open_io(q, err, n);
@@ -281,6 +288,7 @@ void sp_query_free(sp_query *q)
     free(q->recent_arenas);
     if (q->committed) sp_query_offsets_clear(q->committed, q->nsources);
     free(q->committed);
+    sp_watermark_tracker_free(&q->wm);
     free(q->exception);
     pthread_mutex_destroy(&q->mu);
     pthread_cond_destroy(&q->cv);

@@ -156,9 +156,9 @@ spate_err sp_query_write_offsets(sp_query *q, int64_t batch, char *const *end, c
 {
     char meta[512];
     snprintf(meta, sizeof meta,
-             "{\"batchWatermarkMs\":0,\"batchTimestampMs\":%" PRId64
+             "{\"batchWatermarkMs\":%" PRId64 ",\"batchTimestampMs\":%" PRId64
              ",\"conf\":{\"spate.sql.shuffle.partitions\":\"%d\"}}",
-             q->batch_time_ms, q->nshuffle);
+             q->batch_wm_ms, q->batch_time_ms, q->nshuffle);
     sp_ckpt_out w;
     sp_ckpt_out_init(&w);
     sp_ckpt_put_str(&w, "v1");
@@ -217,20 +217,39 @@ spate_err sp_query_read_offsets(sp_query *q, int64_t batch, char **end, char *er
     return ok ? SPATE_ERR_STATE : SPATE_ERR_CORRUPT;
 }
 
-int64_t sp_query_offsets_timestamp(sp_query *q, int64_t batch)
+/* The number after "key": in the metadata of entry batch of log l, or -1. */
+static int64_t metadata_number(sp_entry_log *l, int64_t batch, const char *key)
 {
     sp_ckpt_in in;
     char err[256];
-    if (sp_entry_log_read(&q->offsets, batch, &in, err, sizeof err) != SPATE_OK) return -1;
+    if (sp_entry_log_read(l, batch, &in, err, sizeof err) != SPATE_OK) return -1;
     spate_arena *a = spate_arena_new();
     const char *v = NULL, *meta = NULL, *p = NULL;
-    int64_t ts = -1;
-    if (sp_ckpt_get_str(&in, a, &v) && sp_ckpt_get_str(&in, a, &meta) &&
-        (p = strstr(meta, "\"batchTimestampMs\":")))
-        ts = strtoll(p + strlen("\"batchTimestampMs\":"), NULL, 10);
+    int64_t x = -1;
+    char quoted[64];
+    snprintf(quoted, sizeof quoted, "\"%s\":", key);
+    if (sp_ckpt_get_str(&in, a, &v) && sp_ckpt_get_str(&in, a, &meta) && (p = strstr(meta, quoted)))
+        x = strtoll(p + strlen(quoted), NULL, 10);
     spate_arena_destroy(a);
     sp_ckpt_in_free(&in);
-    return ts;
+    return x;
+}
+
+int64_t sp_query_offsets_timestamp(sp_query *q, int64_t batch)
+{
+    return metadata_number(&q->offsets, batch, "batchTimestampMs");
+}
+
+int64_t sp_query_offsets_watermark(sp_query *q, int64_t batch)
+{
+    int64_t w = metadata_number(&q->offsets, batch, "batchWatermarkMs");
+    return w > 0 ? w : 0;
+}
+
+int64_t sp_query_commit_watermark(sp_query *q, int64_t batch)
+{
+    int64_t w = metadata_number(&q->commits, batch, "nextBatchWatermarkMs");
+    return w > 0 ? w : 0;
 }
 
 spate_err sp_query_write_commit(sp_query *q, int64_t batch, char *errstr, size_t n)
@@ -238,7 +257,9 @@ spate_err sp_query_write_commit(sp_query *q, int64_t batch, char *errstr, size_t
     sp_ckpt_out w;
     sp_ckpt_out_init(&w);
     sp_ckpt_put_str(&w, "v1");
-    sp_ckpt_put_str(&w, "{\"nextBatchWatermarkMs\":0}");
+    char meta[64];
+    snprintf(meta, sizeof meta, "{\"nextBatchWatermarkMs\":%" PRId64 "}", q->wm.global_ms);
+    sp_ckpt_put_str(&w, meta);
     spate_err e = sp_entry_log_write(&q->commits, batch, &w, true, errstr, n);
     sp_ckpt_out_free(&w);
     return e;

@@ -3,6 +3,7 @@
 #define SP_SQL_QUERY_INT_H
 
 #include "logs/entry_log.h"
+#include "sql/event_time.h"
 #include "sql/query.h"
 #include "state/vstore.h"
 
@@ -27,6 +28,14 @@ struct sp_query {
     int64_t next_batch; /* the id the next new batch gets */
     char **committed;   /* per source: the offset committed up to, or NULL */
     int64_t batch_time_ms;
+
+    /* Event time (query thread): the tracker of the plan's watermarks, the
+     * watermark of the batch running (or last run), and whether the
+     * watermark has moved past it so that a batch without new data would
+     * emit or evict state (Spark's no-data batch). */
+    sp_watermark_tracker wm;
+    int64_t batch_wm_ms;
+    bool another_batch;
 
     pthread_t thread;
     bool thread_started;
@@ -61,6 +70,10 @@ void sp_query_offsets_clear(char **v, int n);
 /* The batchTimestampMs recorded in offsets/N (what current_timestamp() of
  * that batch is, also when it is re-run after a restart); -1 if unreadable. */
 int64_t sp_query_offsets_timestamp(sp_query *q, int64_t batch);
+/* The batchWatermarkMs of offsets/N (the watermark batch N ran with), and
+ * the nextBatchWatermarkMs of commits/N (the one after it); 0 if absent. */
+int64_t sp_query_offsets_watermark(sp_query *q, int64_t batch);
+int64_t sp_query_commit_watermark(sp_query *q, int64_t batch);
 /* Purges log entries and state versions older than the retained batches. */
 void sp_query_purge(sp_query *q);
 

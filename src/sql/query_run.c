@@ -142,6 +142,24 @@ static double per_second(int64_t rows, int64_t ms)
     return ms > 0 ? (double)rows * 1000.0 / (double)ms : 0.0;
 }
 
+/* eventTime: what the batch saw of the first watermark's column (Spark
+ * reports the stats of all its EventTimeWatermark nodes merged) and the
+ * watermark it ran with; none without a watermark. */
+static void fill_event_time(sp_query *q, sp_progress *p, const sp_event_time_stats *seen)
+{
+    if (!q->ph.nwm) return;
+    sp_event_time_stats all;
+    sp_event_time_stats_init(&all);
+    for (int i = 0; i < q->ph.nwm; i++)
+        sp_event_time_stats_merge(&all, &seen[i]);
+    p->has_event_time = true;
+    p->event_time_count = all.count;
+    p->event_time_max_ms = all.max_ms;
+    p->event_time_min_ms = all.min_ms;
+    p->event_time_avg_ms = (int64_t)all.avg_ms;
+    p->watermark_ms = q->batch_wm_ms;
+}
+
 /* One sources[] entry per source, made in a. */
 static void fill_sources(sp_query *q, sp_progress *p, char *const *start, char *const *end,
                          const int64_t *rows, int64_t ms, spate_arena *a)
@@ -184,6 +202,8 @@ static void fill_progress(sp_query *q, sp_progress *p, int64_t batch, const batc
         op->operator_name = "stateStoreSave";
         op->num_rows_total = st->state_rows_total;
         op->num_rows_updated = st->state_rows_updated;
+        op->num_rows_removed = st->state_rows_removed;
+        op->num_rows_dropped_by_watermark = st->rows_dropped_by_watermark;
         op->memory_used_bytes = st->state_memory_bytes;
         op->num_shuffle_partitions = q->nshuffle;
         op->num_state_store_instances = q->nshuffle;
@@ -196,11 +216,28 @@ static void fill_progress(sp_query *q, sp_progress *p, int64_t batch, const batc
 
 /* ---- one batch ---- */
 
+/* Whether the query's state expires with the watermark: an aggregation
+ * keyed by an event-time column in append or update mode. */
+static bool uses_watermark(const sp_query *q)
+{
+    return q->ph.agg_wm_key >= 0 && q->spec.mode != SP_OUTPUT_COMPLETE;
+}
+
+/* After a batch: the watermark from what it saw, and whether a batch with
+ * no new data is due because the watermark moved past the one this batch
+ * evicted with (Spark's shouldRunAnotherBatch). */
+static void advance_watermark(sp_query *q, const sp_event_time_stats *seen)
+{
+    sp_watermark_tracker_update(&q->wm, seen, q->ph.wm_delays_ms);
+    q->another_batch = uses_watermark(q) && q->wm.global_ms > q->batch_wm_ms &&
+                       sp_conf_bool(q->spec.conf, "spate.sql.streaming.noDataMicroBatches.enabled");
+}
+
 /* Runs batch over each source's (start, end] and hands its output to the
  * sink; the rows read per source in rows[]. */
 static spate_err run_batch(sp_query *q, int64_t batch, char *const *start, char *const *end,
-                           batch_times *t, sp_batch_stats *stats, int64_t *rows, char *err,
-                           size_t n)
+                           batch_times *t, sp_batch_stats *stats, int64_t *rows,
+                           sp_event_time_stats *seen, char *err, size_t n)
 {
     spate_arena *a = spate_arena_new();
     source_input si = {q, NULL, NULL, 0};
@@ -225,7 +262,10 @@ static spate_err run_batch(sp_query *q, int64_t batch, char *const *start, char 
                         .now_us = q->batch_time_ms * 1000,
                         .mode = q->spec.mode,
                         .state = &state,
-                        .join_tables = joins};
+                        .join_tables = joins,
+                        .use_watermark = uses_watermark(q),
+                        .watermark_us = q->batch_wm_ms * 1000,
+                        .event_time = seen};
     sink_rows sr = {q->sink, batch};
     if (q->sink->ops->write_rows && !q->ph.agg) {
         env.consume = consume_rows;
@@ -255,7 +295,11 @@ static spate_err run_and_commit(sp_query *q, int64_t batch, char *const *start, 
     spate_arena *a = spate_arena_new();
     int64_t *rows = spate_arena_alloc(a, sizeof *rows * (size_t)q->nsources);
     memset(rows, 0, sizeof *rows * (size_t)q->nsources);
-    spate_err e = run_batch(q, batch, start, end, t, &stats, rows, err, n);
+    sp_event_time_stats *seen = spate_arena_alloc(a, sizeof *seen * (size_t)(q->ph.nwm + 1));
+    for (int i = 0; i < q->ph.nwm; i++)
+        sp_event_time_stats_init(&seen[i]);
+    spate_err e = run_batch(q, batch, start, end, t, &stats, rows, seen, err, n);
+    if (e == SPATE_OK) advance_watermark(q, seen);
     if (e == SPATE_OK) e = sync_state(q, err, n);
     if (e == SPATE_OK) e = sp_query_write_commit(q, batch, err, n);
     for (int i = 0; e == SPATE_OK && i < q->nsources; i++)
@@ -265,6 +309,7 @@ static spate_err run_and_commit(sp_query *q, int64_t batch, char *const *start, 
         sp_progress p;
         sp_progress_state_op op;
         fill_progress(q, &p, batch, t, &stats, &op);
+        fill_event_time(q, &p, seen);
         fill_sources(q, &p, start, end, rows, t->end - t->start, a);
         sp_query_publish(q, &p);
     }
@@ -333,9 +378,12 @@ spate_err sp_query_trigger(sp_query *q, bool *ran, char *err, size_t n)
     bool moved = false;
     spate_err e = latest_offsets(q, latest, &moved, err, n);
     t.latest = sp_monotonic_ms();
-    if (e == SPATE_OK && moved) {
+    /* Trigger.Once runs one batch, never one without data (as Spark). */
+    bool no_data = !moved && q->another_batch && q->spec.trigger.kind != SP_TRIGGER_ONCE;
+    if (e == SPATE_OK && (moved || no_data)) {
         sp_query_set_status(q, "Processing new data", true, true);
         int64_t batch = q->next_batch;
+        q->batch_wm_ms = q->wm.global_ms;
         e = sp_query_write_offsets(q, batch, latest, err, n);
         t.wal = sp_monotonic_ms();
         if (e == SPATE_OK) e = run_and_commit(q, batch, q->committed, latest, &t, err, n);
@@ -363,6 +411,7 @@ static spate_err rerun(sp_query *q, int64_t last, char **end, char *err, size_t 
            "Resuming at batch %" PRId64 ": its offsets were written but not its commit", last);
     int64_t ts = sp_query_offsets_timestamp(q, last); /* current_timestamp() as before */
     q->batch_time_ms = ts >= 0 ? ts : spate_clock_now(q->spec.clock);
+    q->batch_wm_ms = sp_query_offsets_watermark(q, last); /* and the same watermark */
     batch_times t = {0};
     t.start = t.latest = t.wal = sp_monotonic_ms();
     return run_and_commit(q, last, q->committed, end, &t, err, n);
@@ -377,6 +426,11 @@ spate_err sp_query_recover(sp_query *q, char *err, size_t n)
     spate_err e = sp_query_read_offsets(q, last, end, err, n);
     int64_t committed = -1;
     bool done = sp_entry_log_latest(&q->commits, &committed) == SPATE_OK && committed >= last;
+    /* The watermark resumes where the checkpoint left it; the inputs' own
+     * watermarks start again, as Spark's WatermarkTracker after a restart. */
+    q->batch_wm_ms = sp_query_offsets_watermark(q, last);
+    int64_t next = done ? sp_query_commit_watermark(q, last) : 0;
+    q->wm.global_ms = next > q->batch_wm_ms ? next : q->batch_wm_ms;
     if (e == SPATE_OK && !done) e = rerun(q, last, end, err, n);
     if (e == SPATE_OK) advance(q, last, end);
     sp_query_offsets_clear(end, q->nsources);

@@ -37,6 +37,10 @@ struct sp_session {
      * point at their names, so they live as long as the session. */
     spate_arena *parsed;
     const sp_query_listener *listener; /* NULL: none */
+    void *ui;                          /* the web UI (sql/ui_hook.h), NULL when none */
+    const sp_query_listener *ui_listener;
+    sp_query_listener qlisteners[2]; /* listener's and ui_listener's, nql of them */
+    int nql;
 };
 
 /* Keeps a view's plan until the session ends (its tables stay referenced). */
@@ -60,6 +64,11 @@ void sp_session_print(sp_session *s, const sp_colbatch *const *batches, size_t n
 
 /* A malloc'd rendered SQL error (e cleared), or a copy of msg. */
 char *sp_session_error(sp_sql_error *e, const char *text);
+/* session_watermark.c: CREATE TABLE's watermark clause w checked against
+ * the table's schema and set in t (made in a); false with *err set. */
+bool sp_session_table_watermark(sp_session *s, const sp_sql_node *w, const char *text,
+                                const sp_sql_type *schema, sp_catalog_table *t, spate_arena *a,
+                                char **err);
 char *sp_session_message(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

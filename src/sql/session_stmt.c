@@ -53,7 +53,7 @@ static bool is_writer_option(const char *k)
 
 /* CREATE TABLE t [(cols)] USING fmt [OPTIONS (...)]: checked as a source,
  * else as a sink; registered with the source's schema. */
-static bool create_table(sp_session *s, const sp_sql_node *st, char **err)
+static bool create_table(sp_session *s, const sp_sql_node *st, const char *text, char **err)
 {
     spate_arena *a = spate_arena_new();
     const sp_sql_type *schema = coldefs_schema(a, &st->list2, err);
@@ -93,8 +93,10 @@ static bool create_table(sp_session *s, const sp_sql_node *st, char **err)
                               .nopts = n,
                               .keys = keys,
                               .vals = vals};
-        if (sp_catalog_put(s->catalog, &t, (st->flags & SQL_F_OR_REPLACE) != 0) != SPATE_OK &&
-            !(st->flags & SQL_F_IF_NOT_EXISTS)) {
+        if (st->a && !sp_session_table_watermark(s, st->a, text, t.schema, &t, a, err))
+            ok = false;
+        else if (sp_catalog_put(s->catalog, &t, (st->flags & SQL_F_OR_REPLACE) != 0) != SPATE_OK &&
+                 !(st->flags & SQL_F_IF_NOT_EXISTS)) {
             *err = sp_session_message("[TABLE_OR_VIEW_ALREADY_EXISTS] Cannot create table or view "
                                       "`%s` because it already exists. SQLSTATE: 42P07",
                                       t.name);
@@ -258,7 +260,7 @@ bool sp_session_exec(sp_session *s, const sp_sql_node *st, const char *text, cha
 {
     switch (st->kind) {
     case SQL_CREATE_TABLE:
-        return create_table(s, st, err);
+        return create_table(s, st, text, err);
     case SQL_CREATE_VIEW:
         return create_view(s, st, text, err);
     case SQL_INSERT:

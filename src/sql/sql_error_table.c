@@ -163,6 +163,8 @@ const sp_sql_condition sp_sql_conditions[] = {
      "The input expression should be evaluated to struct type, but got <dataType>."},
     {"INVALID_SCHEMA", "PARSE_ERROR", NULL, "Cannot parse the schema:\n<reason>"},
     {"UNSUPPORTED_FEATURE", NULL, "0A000", "The feature is not supported: <message>."},
+    {"EVENT_TIME_IS_NOT_ON_TIMESTAMP_TYPE", NULL, "42K09",
+     "The event time <eventName> has the invalid type <eventType>, but expected \"TIMESTAMP\"."},
     /* Datetime patterns (a constant format of to_timestamp, date_format...) */
     {"INCONSISTENT_BEHAVIOR_CROSS_VERSION", NULL, "42K0B",
      "You may get a different result due to the upgrading to"},

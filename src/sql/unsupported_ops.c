@@ -10,6 +10,21 @@ static int count_streaming_aggs(const sp_plan *p)
     return n + count_streaming_aggs(p->child) + count_streaming_aggs(p->right);
 }
 
+/* Whether the streaming aggregate under p groups by an event-time column
+ * (Spark: a grouping key with the watermark's metadata). */
+static bool agg_has_watermark(const sp_plan *p)
+{
+    if (!p) return false;
+    if (p->kind == SP_PLAN_AGGREGATE && p->streaming) {
+        for (int i = 0; i < p->ngroups; i++) {
+            const sp_sql_expr *g = p->groups[i];
+            if (g->kind == SP_SQL_E_COLUMN && p->child->out[g->ordinal].event_time) return true;
+        }
+        return false;
+    }
+    return agg_has_watermark(p->child) || agg_has_watermark(p->right);
+}
+
 static bool has_distinct_agg(const sp_plan *p)
 {
     for (int i = 0; i < p->naggs; i++)
@@ -112,8 +127,7 @@ bool sp_check_streaming_plan(const sp_plan *plan, sp_output_mode mode, char *err
                  "DataFrames/Datasets");
         return false;
     }
-    if (mode == SP_OUTPUT_APPEND && aggs) {
-        /* Event-time watermarks come with the next issue: no aggregate has one yet. */
+    if (mode == SP_OUTPUT_APPEND && aggs && !agg_has_watermark(plan)) {
         snprintf(err, n,
                  "%s output mode not supported when there are streaming aggregations on "
                  "streaming DataFrames/DataSets without watermark",

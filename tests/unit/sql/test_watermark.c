@@ -1,0 +1,296 @@
+/* test_watermark.c - event-time watermarks through the public API, with the
+ * inputs and expected rows of Spark's EventTimeWatermarkSuite: append mode
+ * emits a window once the watermark passes its end (in a batch without new
+ * data when needed), update mode drops late rows, complete mode keeps all,
+ * grouping by the raw event time, the progress report's eventTime and
+ * state figures, recovery of the watermark from the checkpoint, and the
+ * refusals of a bad column, type or delay. */
+#include "api_test_util.h"
+
+#include <unistd.h>
+
+static spate_session *session;
+
+/* value INT as the event time (seconds), with a 10 second watermark, as the
+ * suite's inputData.toDF().withColumn("eventTime", ...).withWatermark(...),
+ * registered as the view `ev`. */
+static spate_memory_stream *events(spate_session *s)
+{
+    spate_memory_stream *m = spate_memory_stream_new(s, "value INT");
+    spate_dataframe *df = spate_memory_stream_to_df(m);
+    df = spate_dataframe_with_column(df, "eventTime", "CAST(value AS TIMESTAMP)");
+    df = spate_dataframe_with_watermark(df, "eventTime", "10 seconds");
+    cr_assert(df, "%s", spate_session_last_error(s));
+    cr_assert_eq(spate_dataframe_create_or_replace_temp_view(df, "ev"), SPATE_OK);
+    return m;
+}
+
+static const char *WINDOWED = "SELECT CAST(window.start AS BIGINT) AS start, count(*) AS count "
+                              "FROM STREAM(ev) GROUP BY window(eventTime, '5 seconds')";
+
+static spate_query *start(spate_session *s, const char *sql, const char *mode, const char *ckpt)
+{
+    spate_dataframe *df = spate_session_sql(s, sql);
+    cr_assert(df, "%s", spate_session_last_error(s));
+    spate_stream_writer *w = spate_dataframe_write_stream(df);
+    cr_assert_eq(spate_stream_writer_format(w, "memory"), SPATE_OK);
+    cr_assert_eq(spate_stream_writer_output_mode(w, mode), SPATE_OK);
+    cr_assert_eq(spate_stream_writer_query_name(w, "out"), SPATE_OK);
+    if (ckpt) cr_assert_eq(spate_stream_writer_option(w, "checkpointLocation", ckpt), SPATE_OK);
+    spate_query *q = spate_stream_writer_start(w);
+    cr_assert(q, "%s", spate_session_last_error(s));
+    return q;
+}
+
+static void add(spate_memory_stream *m, const char *csv)
+{
+    cr_assert_eq(spate_memory_stream_add_csv(m, csv, NULL), SPATE_OK, "%s",
+                 spate_session_last_error(session));
+}
+
+static void process(spate_query *q)
+{
+    cr_assert_eq(spate_query_process_all_available(q), SPATE_OK, "%s",
+                 spate_session_last_error(session));
+}
+
+/* The value after "key" in JSON text p (compact or pretty), or NULL. */
+static char *value_of(char *p, const char *key)
+{
+    char quoted[64];
+    snprintf(quoted, sizeof quoted, "\"%s\"", key);
+    char *k = p ? strstr(p, quoted) : NULL;
+    if (!k) return NULL;
+    k += strlen(quoted);
+    while (*k == ' ' || *k == ':')
+        k++;
+    return k;
+}
+
+/* The last progress report (in recentProgress) with input rows (the
+ * suite's assertions skip the batches without new data), or, when any is
+ * true, the last report; NULL when none. Points into all. */
+static char *last_report(char *all, bool any)
+{
+    char *best = NULL; /* each report starts with its id and runId */
+    for (char *p = all; (p = strstr(p, "\"runId\"")); p++)
+        if (any || atoll(value_of(p, "numInputRows")) > 0) best = p;
+    return best;
+}
+
+/* A state operator's figure in that report, or -1. */
+static long long figure(spate_query *q, const char *key, bool with_input)
+{
+    char *all = spate_query_recent_progress(q);
+    cr_assert(all);
+    char *v = value_of(last_report(all, !with_input), key);
+    long long x = v ? atoll(v) : -1;
+    free(all);
+    return x;
+}
+
+/* eventTime's key ("max", "watermark"...) in the last report with input. */
+static void expect_event_time(spate_query *q, const char *key, const char *iso)
+{
+    char *all = spate_query_recent_progress(q), *best = last_report(all, false);
+    cr_assert(best, "no report with input rows");
+    char *et = strstr(best, "\"eventTime\"");
+    cr_assert(et, "no eventTime in %s", best);
+    *strchr(et, '}') = 0;
+    char *v = value_of(et, key);
+    cr_expect(v && !strncmp(v, "\"", 1) && !strncmp(v + 1, iso, strlen(iso)), "%s: %s not in %s",
+              key, iso, et);
+    free(all);
+}
+
+static void setup(void) { session = api_session(); }
+static void teardown(void) { spate_session_free(session); }
+
+TestSuite(sql_watermark, .init = setup, .fini = teardown);
+
+Test(sql_watermark, append_mode_emits_a_window_once_the_watermark_passes_it)
+{
+    spate_memory_stream *m = events(session);
+    spate_query *q = start(session, WINDOWED, "append", NULL);
+    add(m, "10\n11\n12\n13\n14\n15");
+    process(q);
+    api_expect_rows(session, "SELECT * FROM out", "");
+    add(m, "25"); /* the watermark moves to 15: a batch without data emits [10, 15) */
+    process(q);
+    api_expect_rows(session, "SELECT * FROM out", "10,5");
+    cr_expect_eq(figure(q, "numRowsTotal", false), 2);
+    add(m, "10"); /* older than the watermark: dropped */
+    process(q);
+    api_expect_rows(session, "SELECT * FROM out", "10,5");
+    cr_expect_eq(figure(q, "numRowsTotal", true), 2);
+    cr_expect_eq(figure(q, "numRowsDroppedByWatermark", true), 1);
+}
+
+Test(sql_watermark, update_mode_drops_rows_older_than_the_watermark)
+{
+    spate_memory_stream *m = events(session);
+    spate_query *q = start(session, WINDOWED, "update", NULL);
+    add(m, "10\n11\n12\n13\n14\n15");
+    process(q);
+    api_expect_rows(session, "SELECT * FROM out", "10,5;15,1");
+    add(m, "25");
+    process(q);
+    api_expect_rows(session, "SELECT * FROM out", "10,5;15,1;25,1");
+    cr_expect_eq(figure(q, "numRowsTotal", false), 2); /* [10, 15) removed */
+    add(m, "10\n25");
+    process(q);
+    api_expect_rows(session, "SELECT * FROM out", "10,5;15,1;25,1;25,2");
+    add(m, "10");
+    process(q);
+    api_expect_rows(session, "SELECT * FROM out", "10,5;15,1;25,1;25,2");
+    cr_expect_eq(figure(q, "numRowsTotal", true), 2);
+}
+
+Test(sql_watermark, complete_mode_keeps_every_window)
+{
+    spate_memory_stream *m = events(session);
+    spate_query *q = start(session, WINDOWED, "complete", NULL);
+    add(m, "10\n11\n12");
+    process(q);
+    api_expect_rows(session, "SELECT * FROM out", "10,3");
+    add(m, "25");
+    process(q);
+    add(m, "25");
+    process(q);
+    api_expect_rows(session, "SELECT * FROM out", "10,3;25,2");
+    add(m, "10"); /* not late for complete mode */
+    process(q);
+    api_expect_rows(session, "SELECT * FROM out", "10,4;25,2");
+}
+
+Test(sql_watermark, group_by_the_raw_event_time)
+{
+    spate_memory_stream *m = events(session);
+    spate_query *q = start(session,
+                           "SELECT CAST(eventTime AS BIGINT) AS t, count(*) AS count FROM "
+                           "STREAM(ev) GROUP BY eventTime",
+                           "append", NULL);
+    add(m, "10");
+    process(q);
+    api_expect_rows(session, "SELECT * FROM out", "");
+    add(m, "25");
+    process(q);
+    api_expect_rows(session, "SELECT * FROM out", "10,1");
+}
+
+Test(sql_watermark, event_time_stats_in_the_progress_report)
+{
+    spate_memory_stream *m = events(session);
+    spate_query *q = start(session, WINDOWED, "append", NULL);
+    add(m, "15");
+    process(q);
+    expect_event_time(q, "min", "1970-01-01T00:00:15.000Z");
+    expect_event_time(q, "max", "1970-01-01T00:00:15.000Z");
+    expect_event_time(q, "avg", "1970-01-01T00:00:15.000Z");
+    expect_event_time(q, "watermark", "1970-01-01T00:00:00.000Z");
+    add(m, "10\n12\n14");
+    process(q);
+    expect_event_time(q, "min", "1970-01-01T00:00:10.000Z");
+    expect_event_time(q, "max", "1970-01-01T00:00:14.000Z");
+    expect_event_time(q, "avg", "1970-01-01T00:00:12.000Z");
+    expect_event_time(q, "watermark", "1970-01-01T00:00:05.000Z");
+    add(m, "25");
+    process(q);
+    expect_event_time(q, "max", "1970-01-01T00:00:25.000Z");
+    expect_event_time(q, "watermark", "1970-01-01T00:00:05.000Z");
+    api_expect_rows(session, "SELECT * FROM out", "10,3");
+}
+
+/* The suite's "recovery": the watermark comes back from the checkpoint. */
+Test(sql_watermark, the_watermark_survives_a_restart)
+{
+    char dir[] = "/tmp/spate-wm-XXXXXX";
+    cr_assert(mkdtemp(dir));
+    spate_memory_stream *m = events(session);
+    spate_query *q = start(session, WINDOWED, "append", dir);
+    add(m, "10\n11\n12\n13\n14\n15");
+    process(q);
+    add(m, "25");
+    process(q);
+    api_expect_rows(session, "SELECT * FROM out", "10,5");
+    spate_query_stop(q);
+    q = start(session, WINDOWED, "append", dir);
+    add(m, "10\n27\n30"); /* 10 is late; the watermark moves to 20 */
+    process(q);
+    api_expect_rows(session, "SELECT * FROM out", "15,1");
+    spate_query_stop(q);
+    q = start(session, WINDOWED, "append", dir);
+    add(m, "17"); /* the watermark is still 20 */
+    process(q);
+    api_expect_rows(session, "SELECT * FROM out", "");
+    add(m, "40"); /* 30: [25, 30) closes with 25 and 27 */
+    process(q);
+    api_expect_rows(session, "SELECT * FROM out", "25,2");
+    spate_query_stop(q);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    cr_expect_eq(system(cmd), 0);
+}
+
+Test(sql_watermark, no_data_batches_can_be_turned_off)
+{
+    cr_assert(
+        spate_session_sql(session, "SET spate.sql.streaming.noDataMicroBatches.enabled=false"),
+        "%s", spate_session_last_error(session));
+    spate_memory_stream *m = events(session);
+    spate_query *q = start(session, WINDOWED, "append", NULL);
+    add(m, "10\n11\n12\n13\n14\n15");
+    process(q);
+    add(m, "25");
+    process(q);
+    api_expect_rows(session, "SELECT * FROM out", "");
+}
+
+Test(sql_watermark, append_without_a_watermark_is_refused)
+{
+    spate_memory_stream *m = spate_memory_stream_new(session, "value INT");
+    spate_dataframe *df = spate_dataframe_with_column(spate_memory_stream_to_df(m), "eventTime",
+                                                      "CAST(value AS TIMESTAMP)");
+    cr_assert_eq(spate_dataframe_create_or_replace_temp_view(df, "ev"), SPATE_OK);
+    spate_dataframe *agg = spate_session_sql(session, WINDOWED);
+    spate_stream_writer *w = spate_dataframe_write_stream(agg);
+    cr_assert_eq(spate_stream_writer_format(w, "memory"), SPATE_OK);
+    cr_assert_eq(spate_stream_writer_output_mode(w, "append"), SPATE_OK);
+    cr_assert_null(spate_stream_writer_start(w));
+    cr_expect(strstr(spate_session_last_error(session), "without watermark"), "%s",
+              spate_session_last_error(session));
+}
+
+Test(sql_watermark, bad_column_type_and_delay_are_refused)
+{
+    spate_memory_stream *m = spate_memory_stream_new(session, "value INT");
+    spate_dataframe *df = spate_memory_stream_to_df(m);
+    cr_expect_null(spate_dataframe_with_watermark(df, "badColumn", "1 minute"));
+    cr_expect(strstr(spate_session_last_error(session), "badColumn"));
+    cr_expect_null(spate_dataframe_with_watermark(df, "value", "1 minute"));
+    cr_expect(strstr(spate_session_last_error(session),
+                     "[EVENT_TIME_IS_NOT_ON_TIMESTAMP_TYPE] The event time `value` has the "
+                     "invalid type \"INT\""),
+              "%s", spate_session_last_error(session));
+    df = spate_dataframe_with_column(df, "t", "CAST(value AS TIMESTAMP)");
+    static const char *const negative[] = {"-1 year", "1 year -13 months", "1 month -40 days",
+                                           "-10 seconds"};
+    for (size_t i = 0; i < sizeof negative / sizeof negative[0]; i++) {
+        cr_expect_null(spate_dataframe_with_watermark(df, "t", negative[i]));
+        cr_expect(strstr(spate_session_last_error(session), "should not be negative."), "%s: %s",
+                  negative[i], spate_session_last_error(session));
+    }
+    cr_expect_null(spate_dataframe_with_watermark(df, "t", "ten seconds"));
+    cr_expect(strstr(spate_session_last_error(session), "INVALID_INTERVAL_FORMAT"));
+    cr_expect(spate_dataframe_with_watermark(df, "t", "2 years 5 months"));
+}
+
+/* withWatermark on a batch dataframe leaves it as it is (Spark ignores it). */
+Test(sql_watermark, ignored_in_a_batch_query)
+{
+    spate_dataframe *df = spate_session_sql(session, "SELECT CAST(1 AS TIMESTAMP) AS t, 2 AS v");
+    cr_assert(df, "%s", spate_session_last_error(session));
+    spate_dataframe *w = spate_dataframe_with_watermark(df, "t", "1 minute");
+    cr_assert(w, "%s", spate_session_last_error(session));
+    cr_expect_eq(w, df);
+}
