@@ -187,6 +187,10 @@ static spate_err initial_offsets(kafka_source *k, char *errstr, size_t n)
         e = check_all_specified(k, errstr, n);
     if (e != SPATE_OK) return e;
     tracker_get(k, NULL, &k->initial);
+    for (int i = 0; k->o.starting.kind == SP_KLIMIT_SPECIFIC && i < k->initial.n; i++)
+        k->initial.e[i].offset =
+            sp_kofs_find(&k->o.starting.specific, k->initial.e[i].topic, k->initial.e[i].partition)
+                ->offset;
     e = resolve_special(k, &k->initial, errstr, n);
     if (e == SPATE_OK) e = initial_save(k, errstr, n);
     if (e == SPATE_OK) {
@@ -390,26 +394,19 @@ bool sp_source_kafka_resolve(sp_source_def *d, const sp_sql_type *user_schema,
     return ok;
 }
 
-/* The strategy of the options, with startingOffsets' specific offsets. */
+/* The strategy of the options (startingOffsets' specific offsets, -1 and
+ * -2 among them, are applied by initial_offsets). */
 static spate_consumer_strategy *make_strategy(const sp_kafka_src_opts *o)
 {
-    const sp_kofs *sp = &o->starting.specific;
-    spate_topic_offset *offs = sp_xcalloc((size_t)sp->n + 1, sizeof *offs);
-    for (int i = 0; i < sp->n; i++)
-        offs[i] = (spate_topic_offset){sp->e[i].topic, sp->e[i].partition, sp->e[i].offset};
-    spate_consumer_strategy *st;
-    if (o->strategy == SP_KAFKA_SUBSCRIBE) {
-        st = spate_kafka_subscribe((const char *const *)o->topics, o->ntopics, offs, sp->n);
-    } else if (o->strategy == SP_KAFKA_SUBSCRIBE_PATTERN) {
-        st = spate_kafka_subscribe_pattern(o->pattern, offs, sp->n);
-    } else {
-        spate_topic_partition *tps = sp_xcalloc((size_t)o->assign.n + 1, sizeof *tps);
-        for (int i = 0; i < o->assign.n; i++)
-            tps[i] = (spate_topic_partition){o->assign.e[i].topic, o->assign.e[i].partition};
-        st = spate_kafka_assign(tps, o->assign.n, offs, sp->n);
-        free(tps);
-    }
-    free(offs);
+    if (o->strategy == SP_KAFKA_SUBSCRIBE)
+        return spate_kafka_subscribe((const char *const *)o->topics, o->ntopics, NULL, 0);
+    if (o->strategy == SP_KAFKA_SUBSCRIBE_PATTERN)
+        return spate_kafka_subscribe_pattern(o->pattern, NULL, 0);
+    spate_topic_partition *tps = sp_xcalloc((size_t)o->assign.n + 1, sizeof *tps);
+    for (int i = 0; i < o->assign.n; i++)
+        tps[i] = (spate_topic_partition){o->assign.e[i].topic, o->assign.e[i].partition};
+    spate_consumer_strategy *st = spate_kafka_assign(tps, o->assign.n, NULL, 0);
+    free(tps);
     return st;
 }
 
