@@ -52,10 +52,11 @@ static void options(sp_parser *p, sp_sql_list *l)
 }
 
 /* Whether a watermark clause starts here: Flink's WATERMARK FOR col AS
- * expr, or spate's WATERMARK col DELAY OF interval. */
-static bool at_watermark(sp_parser *p)
+ * expr, anywhere; spate's WATERMARK col DELAY OF interval only after the
+ * column list (within it, `watermark ts` would be a column). */
+static bool at_watermark(sp_parser *p, bool in_columns)
 {
-    return sp_p_kw(p, 0, "WATERMARK") && (sp_p_kw(p, 1, "FOR") || sp_p_kw(p, 2, "DELAY"));
+    return sp_p_kw(p, 0, "WATERMARK") && (!in_columns || sp_p_kw(p, 1, "FOR"));
 }
 
 /* FOR col AS expr (a = expr), or col DELAY OF delay (b = delay), after
@@ -100,7 +101,7 @@ static void columns(sp_parser *p, sp_sql_node *t)
     sp_p_expect_op(p, OP_LPAREN);
     do {
         uint32_t off = CUR(p)->off;
-        if (at_watermark(p)) {
+        if (at_watermark(p, true)) {
             sp_p_advance(p);
             t->a = watermark(p, off);
         } else {
@@ -131,7 +132,7 @@ static sp_sql_node *table_tail(sp_parser *p, sp_sql_node *t)
             options(p, &t->list3);
         else if (sp_p_accept_kw(p, "COMMENT"))
             t->c = sp_p_string(p);
-        else if (at_watermark(p)) {
+        else if (at_watermark(p, false)) {
             sp_p_advance(p);
             t->a = watermark(p, off);
         } else
