@@ -46,7 +46,10 @@ typedef struct kafka_source {
     sp_kafka_reader *reader;
     bool have_initial;
     sp_kofs initial;
-    char *fixed_end; /* a static read's end */
+    char *fixed_end;                   /* a static read's end */
+    int64_t (*now_ms)(void *clock_ud); /* the query's clock */
+    void *clock_ud;
+    int64_t last_trigger_ms; /* minOffsetsPerTrigger: when the last batch was let through */
     bool have_an_cap;
     sp_kofs an_cap; /* Trigger.AvailableNow: the latest offsets when it began */
     char who[64];
@@ -225,6 +228,45 @@ static spate_err batch_end(kafka_source *k, sp_kofs *end, char *errstr, size_t n
 
 /* From `from`: new partitions added (at their earliest), data loss
  * checked, and each partition's end within maxOffsetsPerTrigger. */
+/* Spark's delayBatch: fewer than minOffsetsPerTrigger new records and
+ * maxTriggerDelay not over since the last batch let through. */
+static bool delay_batch(kafka_source *k, const sp_kofs *from, const sp_kofs *latest)
+{
+    int64_t now = k->now_ms ? k->now_ms(k->clock_ud) : 0;
+    if (now - k->last_trigger_ms >= k->o.max_delay_ms) {
+        k->last_trigger_ms = now;
+        return false;
+    }
+    int64_t fresh = 0;
+    for (int i = 0; i < latest->n; i++) {
+        const sp_kofs_entry *e = &latest->e[i], *f = sp_kofs_find(from, e->topic, e->partition);
+        fresh += e->offset - (f ? f->offset : 0);
+    }
+    if (fresh < k->o.min_offsets) return true;
+    k->last_trigger_ms = now;
+    return false;
+}
+
+static spate_err stream_end(kafka_source *k, const sp_kofs *from, bool limit, sp_kofs *end,
+                            char *errstr, size_t n);
+
+/* minOffsetsPerTrigger first (on the unlimited latest offsets), then
+ * maxOffsetsPerTrigger; a delayed batch ends where it starts. */
+static spate_err stream_end_min(kafka_source *k, const sp_kofs *from, sp_kofs *end, char *errstr,
+                                size_t n)
+{
+    if (k->o.min_offsets <= 0 || k->available_now) return stream_end(k, from, true, end, errstr, n);
+    spate_err e = stream_end(k, from, false, end, errstr, n);
+    if (e != SPATE_OK) return e;
+    if (delay_batch(k, from, end)) {
+        sp_kofs_free(end);
+        for (int i = 0; i < from->n; i++)
+            sp_kofs_put(end, from->e[i].topic, from->e[i].partition, from->e[i].offset);
+        return SPATE_OK;
+    }
+    return k->o.max_offsets > 0 ? stream_end(k, from, true, end, errstr, n) : SPATE_OK;
+}
+
 static spate_err stream_end(kafka_source *k, const sp_kofs *from, bool limit, sp_kofs *end,
                             char *errstr, size_t n)
 {
@@ -268,7 +310,7 @@ static spate_err ks_latest(sp_source *s, const char *start, char **out, char *er
     else if (k->batch)
         e = batch_end(k, &end, errstr, n);
     else
-        e = stream_end(k, base, true, &end, errstr, n);
+        e = stream_end_min(k, base, &end, errstr, n);
     if (e == SPATE_OK) {
         char *json = sp_kofs_json(&end), *init = start ? NULL : sp_kofs_json(&k->initial);
         if (init && !strcmp(init, json) && !k->batch)
@@ -483,6 +525,8 @@ sp_source *sp_source_kafka_open(const sp_source_def *d, const sp_source_env *env
     k->batch = is_static_read(env);
     k->temporary = env->temporary;
     k->dir = env->checkpoint_dir ? sp_xstrdup(env->checkpoint_dir) : NULL;
+    k->now_ms = env->now_ms;
+    k->clock_ud = env->clock_ud;
     if (!sp_kafka_src_opts_parse(d, k->batch, &k->o, errstr, n) ||
         !make_clients(k, env->conf, errstr, n)) {
         ks_close(&k->base);

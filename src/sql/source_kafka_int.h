@@ -68,6 +68,8 @@ typedef struct sp_kafka_src_opts {
     bool has_ending;
     bool fail_on_data_loss, include_headers;
     int64_t max_offsets;        /* maxOffsetsPerTrigger, 0: none */
+    int64_t min_offsets;        /* minOffsetsPerTrigger, 0: none */
+    int64_t max_delay_ms;       /* maxTriggerDelay (15m) */
     int64_t min_partitions;     /* 0: none */
     int64_t poll_ms;            /* kafkaConsumer.pollTimeoutMs, 0: the session's */
     spate_kafka_params *params; /* the kafka.* options without the prefix, for librdkafka */

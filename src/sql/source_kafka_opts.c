@@ -28,6 +28,8 @@ static const char *const known_keys[] = {"assign",
                                          "endingOffsets",
                                          "failOnDataLoss",
                                          "maxOffsetsPerTrigger",
+                                         "minOffsetsPerTrigger",
+                                         "maxTriggerDelay",
                                          "minPartitions",
                                          "includeHeaders",
                                          "groupIdPrefix",
@@ -38,10 +40,13 @@ static const char *const known_keys[] = {"assign",
                                          NULL};
 
 /* Spark's options spate does not implement yet: refused, not ignored. */
-static const char *const later_keys[] = {
-    "startingTimestamp", "startingOffsetsByTimestamp", "startingOffsetsByTimestampStrategy",
-    "endingTimestamp",   "endingOffsetsByTimestamp",   "minOffsetsPerTrigger",
-    "maxTriggerDelay",   "maxRecordsPerPartition",     NULL};
+static const char *const later_keys[] = {"startingTimestamp",
+                                         "startingOffsetsByTimestamp",
+                                         "startingOffsetsByTimestampStrategy",
+                                         "endingTimestamp",
+                                         "endingOffsetsByTimestamp",
+                                         "maxRecordsPerPartition",
+                                         NULL};
 
 static bool in_list(const char *const *list, const char *k)
 {
@@ -64,7 +69,8 @@ static bool check_keys(const sp_source_def *d, char *errstr, size_t n)
             snprintf(errstr, n,
                      "Unknown option '%s' for the kafka source: it takes kafka.* (passed to the "
                      "Kafka client), assign, subscribe, subscribePattern, startingOffsets, "
-                     "endingOffsets, failOnDataLoss, maxOffsetsPerTrigger, minPartitions, "
+                     "endingOffsets, failOnDataLoss, maxOffsetsPerTrigger, minOffsetsPerTrigger, "
+                     "maxTriggerDelay, minPartitions, "
                      "includeHeaders, groupIdPrefix, kafkaConsumer.pollTimeoutMs",
                      k);
         return false;
@@ -246,6 +252,22 @@ static bool parse_numbers(const sp_source_def *d, sp_kafka_src_opts *o, char *er
         return false;
     if (sp_source_opt(d, "minPartitions") && o->min_partitions <= 0) {
         snprintf(errstr, n, "minPartitions must be positive");
+        return false;
+    }
+    if (!sp_source_opt_long(d, "minOffsetsPerTrigger", 0, &o->min_offsets, errstr, n)) return false;
+    if (sp_source_opt(d, "minOffsetsPerTrigger") && sp_source_opt(d, "maxOffsetsPerTrigger") &&
+        o->min_offsets > o->max_offsets) {
+        snprintf(errstr, n,
+                 "The value of minOffsetPerTrigger(%lld) is higher than the "
+                 "maxOffsetsPerTrigger(%lld).",
+                 (long long)o->min_offsets, (long long)o->max_offsets);
+        return false;
+    }
+    const char *delay = sp_source_opt(d, "maxTriggerDelay");
+    char why[256];
+    if (spate_duration_parse(delay ? delay : "15m", &o->max_delay_ms, why, sizeof why) !=
+        SPATE_OK) {
+        snprintf(errstr, n, "Invalid value '%s' for option 'maxTriggerDelay': %s", delay, why);
         return false;
     }
     if (sp_source_opt(d, "maxOffsetsPerTrigger") && o->max_offsets <= 0) {

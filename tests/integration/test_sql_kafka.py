@@ -223,6 +223,37 @@ def test_max_offsets_per_trigger_and_min_partitions(spate_bin, boot, topic, tmp_
     assert sorted(committed_rows(out)) == sorted(f"v{i},{i % NP},{i // NP}" for i in range(40))
 
 
+def test_min_offsets_per_trigger_waits_for_enough_records(spate_bin, boot, topic, tmp_path):
+    out, ckpt = tmp_path / "out", tmp_path / "ckpt"
+    produce(boot, topic, [(None, "first")])
+    script = src(boot, topic, ", startingOffsets 'earliest', minOffsetsPerTrigger 5, "
+                              "maxTriggerDelay '1h'") + f"""
+        CREATE TABLE o USING csv OPTIONS (path '{out}', checkpointLocation '{ckpt}');
+        INSERT INTO o SELECT CAST(value AS STRING) AS v FROM STREAM(k)"""
+    p = subprocess.Popen([str(spate_bin), "sql", "-e", script], stdout=subprocess.DEVNULL,
+                         stderr=subprocess.PIPE, text=True)
+    try:
+        # The first trigger goes (maxTriggerDelay has passed since time 0, as in Spark).
+        wait_for(lambda: commits(ckpt) >= 1, p)
+        produce(boot, topic, [(None, f"a{i}") for i in range(3)])  # 3 < 5: held back
+        produce(boot, topic, [(None, f"b{i}") for i in range(2)])
+        wait_for(lambda: commits(ckpt) >= 2, p)
+    finally:
+        p.send_signal(signal.SIGTERM)
+        p.wait(timeout=30)
+    ends = offsets_entries(ckpt, topic)
+    total = [sum(json.loads(ends[n])[topic].values()) for n in (0, 1)]
+    assert total == [1, 6]  # batch 1 waited for all five
+
+
+def wait_for(cond, proc, timeout=60):
+    deadline = time.monotonic() + timeout
+    while not cond():
+        assert proc.poll() is None, proc.stderr.read()
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.01)
+
+
 def test_streaming_refuses_ending_offsets(spate_bin, boot, topic, tmp_path):
     r = spate_sql(spate_bin, stream_to_csv(boot, topic, tmp_path / "o", tmp_path / "c",
                                            ", endingOffsets 'latest'"), check=False)

@@ -84,6 +84,10 @@ static const opt_case resolve_cases[] = {
      "Expected e.g. {\"topicA\":{\"0\":23,\"1\":-1},\"topicB\":{\"0\":-2}}, got"},
     {BOOT "&subscribe=t&path=/x", "Unknown option 'path' for the kafka source"},
     {BOOT "&subscribe=t&startingTimestamp=1", "Option 'startingTimestamp' of the kafka source"},
+    {BOOT "&subscribe=t&minOffsetsPerTrigger=5&maxOffsetsPerTrigger=10&maxTriggerDelay=1h", NULL},
+    {BOOT "&subscribe=t&minOffsetsPerTrigger=11&maxOffsetsPerTrigger=10",
+     "The value of minOffsetPerTrigger(11) is higher than the maxOffsetsPerTrigger(10)."},
+    {BOOT "&subscribe=t&maxTriggerDelay=soon", "Invalid value 'soon' for option 'maxTriggerDelay'"},
 };
 
 Test(source_kafka, resolve_options)
