@@ -190,6 +190,23 @@ const sp_conf_opt sp_conf_options[] = {
     BOOL("spate.sql.streaming.noDataMicroBatches.enabled", "true",
          "Whether a query runs a batch without new data when its watermark has moved, so that "
          "append mode emits the windows it closed and state the watermark passed is removed."),
+    /* ---- the web UI (issue 13) ---- */
+    BOOL("spate.ui.enabled", "true",
+         "Serve a web UI and REST API for each streaming context and each SQL session with "
+         "queries."),
+    INT("spate.ui.port", "4040", 0, 65535,
+        "The UI's port; when taken the next ones are tried (`spate.port.maxRetries`); 0 takes "
+        "any free port. The address bound is logged at INFO."),
+    STR("spate.ui.host", "127.0.0.1", NULL, NULL,
+        "The address the UI listens on (spate's own option: never all interfaces unless "
+        "asked)."),
+    INT("spate.port.maxRetries", "16", 0, 1000,
+        "How many following ports a service tries when its port is taken."),
+    INT("spate.streaming.ui.retainedBatches", "1000", 1, NOMAX,
+        "Completed batches the Streaming tab and REST API keep."),
+    INT("spate.sql.streaming.ui.retainedProgressUpdates", "100", 1, NOMAX,
+        "Progress reports the UI keeps per query."),
+    INT("spate.sql.streaming.ui.retainedQueries", "100", 0, NOMAX, "Ended queries the UI keeps."),
 };
 
 const size_t sp_conf_noptions = sizeof sp_conf_options / sizeof sp_conf_options[0];

@@ -225,6 +225,7 @@ static sp_query *start(spate_stream_writer *w, spate_arena *a, char *why, size_t
 {
     sp_session *s = w->df->ss->s;
     sp_physical ph;
+    int nl;
     sp_query_spec spec = {.plan = w->df->plan,
                           .name = w->name,
                           .checkpoint = w->checkpoint,
@@ -233,8 +234,8 @@ static sp_query *start(spate_stream_writer *w, spate_arena *a, char *why, size_t
                           .pool = s->pool,
                           .tz = s->tz,
                           .console = s->out,
-                          .listeners = sp_api_dispatch(w->df->ss),
-                          .nlisteners = 1};
+                          .listeners = sp_session_query_listeners(s, &nl)};
+    spec.nlisteners = nl; /* sp_api_dispatch and the web UI's */
     if (w->mode) sp_output_mode_parse(w->mode, &spec.mode);
     /* Spark's checks of the operators first, then what this engine runs. */
     if (!sp_check_streaming_plan(w->df->plan, spec.mode, why, n) ||

@@ -5,6 +5,7 @@
 #include "base/clock.h"
 #include "base/conf.h"
 #include "sql/parser.h"
+#include "sql/ui_hook.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -35,6 +36,8 @@ sp_session *sp_session_new(const spate_conf *conf, char *err, size_t n)
     s->next_id = 1;
     s->out = stdout;
     pthread_mutex_init(&s->mu, NULL);
+    s->ui = sp_sql_ui.attach(c, &s->ui_listener); /* spate.ui.enabled */
+    sp_session_set_listener(s, NULL);
     return s;
 }
 
@@ -51,6 +54,7 @@ void sp_session_free(sp_session *s)
 {
     if (!s) return;
     sp_session_stop_all(s);
+    sp_sql_ui.detach(s->ui); /* no query calls its listener any more */
     for (int i = 0; i < s->nq; i++) {
         sp_started_query *sq = &s->queries[i];
         if (sp_query_name(sq->q)) sp_catalog_drop(s->catalog, sp_query_name(sq->q));
@@ -74,7 +78,19 @@ void sp_session_free(sp_session *s)
     free(s);
 }
 
-void sp_session_set_listener(sp_session *s, const sp_query_listener *l) { s->listener = l; }
+void sp_session_set_listener(sp_session *s, const sp_query_listener *l)
+{
+    s->listener = l;
+    s->nql = 0;
+    if (l) s->qlisteners[s->nql++] = *l;
+    if (s->ui_listener) s->qlisteners[s->nql++] = *s->ui_listener;
+}
+
+const sp_query_listener *sp_session_query_listeners(sp_session *s, int *n)
+{
+    *n = s->nql;
+    return s->nql ? s->qlisteners : NULL;
+}
 
 void sp_session_keep_view(sp_session *s, const sp_plan *p)
 {

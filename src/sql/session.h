@@ -34,6 +34,9 @@ void sp_session_free(sp_session *s);
  * l (which must outlive the session), or NULL. Set before the first
  * statement runs. */
 void sp_session_set_listener(sp_session *s, const sp_query_listener *l);
+/* What every query the session starts reports to: the listener set above
+ * and the web UI's (sql/ui_hook.h); *n of them. Any thread. */
+const sp_query_listener *sp_session_query_listeners(sp_session *s, int *n);
 
 /* Runs the ';'-separated statements of text in order, printing results to
  * out (and console sinks to out too). Stops at the first failing statement:

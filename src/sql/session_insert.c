@@ -68,6 +68,7 @@ static bool start_stream(sp_session *s, sp_plan *p, spate_arena *a, sp_sink_def 
 {
     sp_physical ph;
     char why[2048] = "";
+    int spec_nl;
     sp_query_spec spec = {.plan = p,
                           .sink = sink,
                           .name = w->name ? w->name : NULL,
@@ -77,8 +78,8 @@ static bool start_stream(sp_session *s, sp_plan *p, spate_arena *a, sp_sink_def 
                           .pool = s->pool,
                           .tz = s->tz,
                           .console = s->out,
-                          .listeners = s->listener,
-                          .nlisteners = s->listener ? 1 : 0};
+                          .listeners = sp_session_query_listeners(s, &spec_nl)};
+    spec.nlisteners = spec_nl;
     if (!strcasecmp(sink->format, "memory") && !spec.name) spec.name = sink_name;
     /* The query outlives the statement's text and may outlive the table. */
     if (spec.name) spec.name = sp_arena_memdup(a, spec.name, strlen(spec.name) + 1);

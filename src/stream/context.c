@@ -8,6 +8,7 @@
 #include "base/log.h"
 #include "stream/ckpt/ckpt.h"
 #include "stream/shutdown.h"
+#include "stream/ui_hook.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -73,6 +74,7 @@ void spate_ctx_destroy(spate_ctx *ctx)
     /* Waits until the signal watcher no longer uses ctx (it may still be in
      * its spate_ctx_stop, past the point where this thread's stop returned). */
     sp_shutdown_uninstall(ctx);
+    sp_stream_ui.stop(ctx->ui); /* no listener call comes any more */
     sp_graph_destroy(ctx);
     sp_ckpt_destroy(ctx->ckpt);
     for (int i = 0; i < ctx->nkept; i++)
@@ -246,6 +248,9 @@ static spate_err start(spate_ctx *ctx)
     /* Spark's checkpoint rules; a recovered context resumes at its checkpoint. */
     spate_err err = sp_ckpt_start(ctx);
     if (err) return err;
+    /* spate.ui.enabled: before receivers start; it lives until destroy
+     * (its listener stays on the bus), a failed start included. */
+    if (!ctx->ui) ctx->ui = sp_stream_ui.start(ctx);
     err = start_inputs(ctx);
     if (err) {
         pthread_mutex_lock(&ctx->mu);

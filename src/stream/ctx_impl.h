@@ -84,6 +84,7 @@ struct spate_ctx {
     int nkept, kept_cap;
 
     struct sp_ckpt *ckpt; /* spate_ctx_checkpoint; NULL without a directory */
+    void *ui;             /* the web UI (stream/ui_hook.h), NULL when none */
 };
 
 /* scheduler.c */

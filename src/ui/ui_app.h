@@ -1,0 +1,52 @@
+/* ui_app.h - one UI: the application's identity, its model (a context's or
+ * a session's), the mutex guarding the model and the HTTP server serving
+ * it (libmicrohttpd, one internal thread).
+ *
+ * Threads: the engine's listener callbacks and the server's thread take mu
+ * around every use of the model; start and stop are called by the hooks
+ * (ui_hooks.c) on the threads stream/ui_hook.h and sql/ui_hook.h name. */
+#ifndef SP_UI_APP_H
+#define SP_UI_APP_H
+
+#include "ui/ui_model.h"
+
+#include <spate/core.h>
+
+#include <pthread.h>
+#include <stdbool.h>
+
+struct MHD_Daemon;
+
+typedef struct sp_ui_app {
+    pthread_mutex_t mu;
+    char id[48];
+    char *name;
+    sp_ui_appinfo info;
+    sp_ui_stream stream; /* when is_stream */
+    sp_ui_sql sql;       /* otherwise */
+    bool is_stream;
+    /* the server (mu held to start it; stop runs alone) */
+    char *host;
+    int port_conf, max_retries;
+    struct MHD_Daemon *daemon;
+    int port;          /* bound, 0 before */
+    bool server_tried; /* a session starts it with its first query */
+} sp_ui_app;
+
+/* A new app with conf's spate.app.name and spate.ui.* settings. */
+sp_ui_app *sp_ui_app_new(const spate_conf *conf, bool is_stream);
+/* Stops the server (if any), then frees the model and app. */
+void sp_ui_app_free(sp_ui_app *a);
+/* Binds spate.ui.host at spate.ui.port, trying the next port up to
+ * spate.port.maxRetries times when taken; logs the address at INFO, or a
+ * WARN when no port could be bound. False then. */
+bool sp_ui_server_start(sp_ui_app *a);
+void sp_ui_server_stop(sp_ui_app *a);
+/* ui_routes.c: the response to GET path (status: the ?status= argument
+ * or NULL): its HTTP status, *body (malloc'd) and *ctype. Takes mu. */
+int sp_ui_route(sp_ui_app *a, const char *path, const char *status, char **body,
+                const char **ctype);
+/* Wall clock in ms. */
+int64_t sp_ui_now_ms(void);
+
+#endif
