@@ -138,6 +138,19 @@ SPATE_API spate_dataframe *spate_dataframe_where(spate_dataframe *df, const char
  * or delay (spate_session_last_error). */
 SPATE_API spate_dataframe *
 spate_dataframe_with_watermark(spate_dataframe *df, const char *event_time, const char *delay);
+/* Spark's dropDuplicates: the rows whose cols[0..n) (all columns when n is
+ * 0) have not been seen before; a stream remembers every key seen, or, with
+ * a watermark on one of the key columns, until the watermark passes it
+ * (rows older than the watermark are dropped). Append and update modes. */
+SPATE_API spate_dataframe *spate_dataframe_drop_duplicates(spate_dataframe *df,
+                                                           const char *const *cols, size_t n);
+/* dropDuplicatesWithinWatermark: the same with the key remembered until the
+ * watermark passes its first row's event time plus the watermark's delay
+ * (the event-time column is never part of the key); a stream must have a
+ * watermark. */
+SPATE_API spate_dataframe *spate_dataframe_drop_duplicates_within_watermark(spate_dataframe *df,
+                                                                            const char *const *cols,
+                                                                            size_t n);
 /* Every column, with name replaced by (or, when new, appended as) expr. */
 SPATE_API spate_dataframe *spate_dataframe_with_column(spate_dataframe *df, const char *name,
                                                        const char *expr);

@@ -185,6 +185,20 @@ sp_plan *sp_az_requalify(sp_analyzer *az, const sp_plan *p, const char *q);
 sp_plan *sp_az_make_project(sp_analyzer *az, sp_plan *child, sp_sql_expr **exprs,
                             const char **names, int n);
 
+/* analyze_dedup.c: dropDuplicates(cols) over child (every column when n is
+ * 0), or dropDuplicatesWithinWatermark (within: child must be a stream
+ * with a watermark); UNRESOLVED_COLUMN_AMONG_FIELD_NAMES for a
+ * column child does not have. */
+sp_plan *sp_az_drop_duplicates(sp_analyzer *az, sp_plan *child, const char *const *cols, size_t n,
+                               bool within, sp_sql_error *err);
+
+/* analyze_dedup.c: dropDuplicates(cols) over child (every column when n is
+ * 0), or dropDuplicatesWithinWatermark (within: child must be a stream
+ * with a watermark); UNRESOLVED_COLUMN_AMONG_FIELD_NAMES for a
+ * column child does not have. */
+sp_plan *sp_az_drop_duplicates(sp_analyzer *az, sp_plan *child, const char *const *cols, size_t n,
+                               bool within, sp_sql_error *err);
+
 /* analyze_watermark.c. A delay threshold as withWatermark reads it ("10
  * seconds", "2 years 5 months", "interval 1 minute"): milliseconds, a
  * month counted as 31 days; false with Spark's message in why (a bad

@@ -1,8 +1,8 @@
 /* api_dataframe.c - the DataFrame transformations of the public API
- * (select, selectExpr, filter/where, withWatermark, withColumn,
- * withColumnRenamed, drop, groupBy().agg() / count()), each one analyzer call making the new plan
- * over the old one in the dataframe's scope. Any thread: each takes the
- * session's API lock. */
+ * (select, selectExpr, filter/where, withWatermark, dropDuplicates[WithinWatermark],
+ * withColumn, withColumnRenamed, drop, groupBy().agg() / count()), each one analyzer call making
+ * the new plan over the old one in the dataframe's scope. Any thread: each takes the session's API
+ * lock. */
 #include "sql/analyzer_int.h"
 #include "sql/api_int.h"
 
@@ -103,6 +103,36 @@ spate_dataframe *spate_dataframe_with_watermark(spate_dataframe *df, const char 
         return NULL;
     }
     return derive(df, &event_time, 1, build_watermark, &w);
+}
+
+typedef struct dedup_args {
+    const char *const *cols;
+    size_t n;
+    bool within;
+} dedup_args;
+
+static sp_plan *build_dedup(sp_analyzer *az, sp_plan *child, const sp_api_exprs *x, void *ud,
+                            sp_sql_error *e)
+{
+    (void)x;
+    const dedup_args *d = ud;
+    return sp_az_drop_duplicates(az, child, d->cols, d->n, d->within, e);
+}
+
+spate_dataframe *spate_dataframe_drop_duplicates(spate_dataframe *df, const char *const *cols,
+                                                 size_t n)
+{
+    if (n && !cols) return NULL;
+    dedup_args d = {cols, n, false};
+    return derive(df, NULL, 0, build_dedup, &d);
+}
+
+spate_dataframe *spate_dataframe_drop_duplicates_within_watermark(spate_dataframe *df,
+                                                                  const char *const *cols, size_t n)
+{
+    if (n && !cols) return NULL;
+    dedup_args d = {cols, n, true};
+    return derive(df, NULL, 0, build_dedup, &d);
 }
 
 /* withColumn: the child's columns, name's replaced in place or appended. */

@@ -33,7 +33,7 @@ static void blist_push(blist *l, sp_colbatch *b)
 }
 
 typedef struct part_stats {
-    int64_t rows, malformed, bytes, consumed, dropped;
+    int64_t rows, malformed, bytes, consumed, dropped, dedup_rows;
     int64_t state_total, state_updated, state_bytes, state_removed;
 } part_stats;
 
@@ -85,7 +85,8 @@ static int32_t *unexpired_rows(const run *r, const sp_column *k, int64_t rows, i
 {
     int32_t *sel = spate_arena_alloc(ctx->arena, sizeof *sel * (size_t)(rows + 1));
     const int64_t *v = k->values;
-    int64_t limit = r->env->watermark_us - r->ph->agg_wm_span_us, m = 0;
+    int64_t span = r->ph->agg->dedup == SP_DEDUP_WITHIN ? 0 : r->ph->agg_wm_span_us;
+    int64_t limit = r->env->watermark_us - span, m = 0;
     for (int64_t i = 0; i < rows; i++)
         if (!sp_column_valid(k, i) || v[i] > limit) sel[m++] = (int32_t)i;
     *dropped += rows - m;
@@ -106,9 +107,11 @@ static bool aggregate_batch(part1 *p, const sp_colbatch *b, sp_sql_eval_ctx *ctx
     }
     const int32_t *sel = NULL;
     int64_t nsel = b->length;
-    if (p->r->env->use_watermark)
-        sel = unexpired_rows(p->r, keys[p->r->ph->agg_wm_key], b->length, &nsel,
-                             &p->r->stats[p->part].dropped, ctx);
+    if (p->r->env->use_watermark) /* the event time is a key, or (within) an argument */
+        sel = unexpired_rows(
+            p->r, g->dedup == SP_DEDUP_WITHIN ? args[g->dedup_time] : keys[p->r->ph->agg_wm_key],
+            b->length, &nsel, &p->r->stats[p->part].dropped, ctx);
+    p->r->stats[p->part].dedup_rows += nsel;
     return sp_agg_table_add(p->r->tables[p->part], keys, args, b->length, sel, nsel, ctx->error,
                             sizeof ctx->error);
 }
@@ -193,6 +196,10 @@ static bool merge_partials(run *r, int part, sp_state_store *s, evec *changed, c
             spate_value key = sp_agg_table_key(tab, k, scratch);
             bool inserted;
             sp_state_entry *e = sp_state_upsert(s, key, sp_state_hash(key), &inserted);
+            if (g->dedup && !inserted) { /* a duplicate: the key's first row is out already */
+                sp_arena_release(scratch, mark);
+                continue;
+            }
             spate_value merged;
             ok = sp_agg_merge(g->aggs, g->naggs, e->val, sp_agg_table_buffer(tab, k, scratch),
                               scratch, &merged, r->env->ansi, err, err_size);
@@ -227,11 +234,12 @@ static void add_global_row(run *r, int part, sp_state_store *s, evec *changed)
 /* The entries of s the watermark expired (event-time key + span <= it). */
 static void expired_entries(const run *r, sp_state_store *s, evec *out)
 {
+    bool within = r->ph->agg->dedup == SP_DEDUP_WITHIN;
     int k = r->ph->agg_wm_key;
-    int64_t limit = r->env->watermark_us - r->ph->agg_wm_span_us;
+    int64_t limit = r->env->watermark_us - (within ? 0 : r->ph->agg_wm_span_us);
     size_t it = 0;
     for (sp_state_entry *e; (e = sp_state_next(s, &it));) {
-        spate_value v = e->key.u.items[k];
+        spate_value v = within ? e->val.u.items[0] : e->key.u.items[k]; /* within: the expiry */
         if (v.type != SPATE_NULL && v.u.i <= limit) evec_push(out, e);
     }
 }
@@ -263,6 +271,48 @@ static bool emit_rows(run *r, int part, sp_state_store *s, bool all, const evec 
     return true;
 }
 
+/* dropDuplicates keeps no row in its state once the row is out: nothing
+ * for a key (an empty value), or within the watermark the time it expires,
+ * its first row's event time plus the delay. */
+static void compact_dedup(run *r, sp_state_store *s, const evec *inserted)
+{
+    const sp_plan *g = r->ph->agg;
+    spate_value none = {SPATE_ARRAY, 0, {.items = NULL}};
+    for (size_t i = 0; i < inserted->n; i++) {
+        sp_state_entry *e = inserted->v[i];
+        if (g->dedup == SP_DEDUP_ALL) {
+            sp_state_set(s, e, none);
+            continue;
+        }
+        spate_value t = e->val.u.items[g->dedup_time].u.items[0]; /* first()'s [value, set] */
+        spate_value expiry[1] = {
+            t.type == SPATE_NULL ? t : spate_i64(t.u.i + g->dedup_delay_ms * 1000)};
+        sp_state_set(s, e, (spate_value){SPATE_ARRAY, 1, {.items = expiry}});
+    }
+}
+
+/* Stage 2 of dropDuplicates: the keys new in this batch are emitted, then
+ * compacted; the expired ones are listed in *expired. */
+static bool dedup_stage2(run *r, int part, sp_state_store *s, const evec *inserted, evec *expired,
+                         char *err, size_t err_size)
+{
+    if (!emit_rows(r, part, s, false, inserted, err, err_size)) return false;
+    compact_dedup(r, s, inserted);
+    if (r->env->use_watermark) expired_entries(r, s, expired);
+    return true;
+}
+
+/* Stage 2 of an aggregation: the expired keys listed, then the rows of the
+ * output mode emitted (append: the expired ones). */
+static bool agg_stage2(run *r, int part, sp_state_store *s, const evec *changed, evec *expired,
+                       char *err, size_t err_size)
+{
+    if (r->env->use_watermark) expired_entries(r, s, expired);
+    bool append = r->env->mode == SP_OUTPUT_APPEND;
+    return emit_rows(r, part, s, r->env->mode == SP_OUTPUT_COMPLETE, append ? expired : changed,
+                     err, err_size);
+}
+
 static void stage2_task(void *arg, int part, int thread)
 {
     (void)thread;
@@ -274,11 +324,11 @@ static void stage2_task(void *arg, int part, int thread)
     bool ok = st->begin(st->ud, part, &s, err, sizeof err) == SPATE_OK;
     ok = ok && merge_partials(r, part, s, &changed, err, sizeof err);
     if (ok) add_global_row(r, part, s, &changed);
-    if (ok && r->env->use_watermark) expired_entries(r, s, &expired);
-    bool append = r->env->mode == SP_OUTPUT_APPEND;
-    ok = ok && emit_rows(r, part, s, r->env->mode == SP_OUTPUT_COMPLETE,
-                         append ? &expired : &changed, err, sizeof err);
-    for (size_t i = 0; ok && i < expired.n; i++) /* emitted in append mode, dropped in update */
+    if (ok && r->ph->agg->dedup)
+        ok = dedup_stage2(r, part, s, &changed, &expired, err, sizeof err);
+    else if (ok)
+        ok = agg_stage2(r, part, s, &changed, &expired, err, sizeof err);
+    for (size_t i = 0; ok && i < expired.n; i++) /* emitted in append mode, else dropped */
         sp_state_remove(s, expired.v[i]);
     if (ok) {
         part_stats *ps = &r->stats[r->n1 + part];
@@ -369,6 +419,7 @@ static void sum_stats(const run *r, sp_batch_stats *s)
         s->state_memory_bytes += p->state_bytes;
         s->state_rows_removed += p->state_removed;
         s->rows_dropped_by_watermark += p->dropped;
+        s->dedup_rows += p->dedup_rows;
         s->consumed_rows += p->consumed;
     }
     for (int i = 0; r->env->event_time && i < r->n1; i++)

@@ -184,16 +184,19 @@ static void collect_watermarks(sp_physical *ph, spate_arena *a)
     list_watermarks(ph, &ph->pre);
 }
 
-/* The aggregate's first group that is an event-time column. */
+/* The aggregate's first group that is an event-time column, and whether
+ * the watermark expires its state. */
 static void agg_watermark_key(sp_physical *ph)
 {
     ph->agg_wm_key = -1;
+    ph->wm_state = ph->agg && ph->agg->dedup == SP_DEDUP_WITHIN;
     const sp_plan *g = ph->agg;
-    for (int i = 0; g && i < g->ngroups; i++) {
+    for (int i = 0; g && g->dedup != SP_DEDUP_WITHIN && i < g->ngroups; i++) {
         const sp_sql_expr *e = g->groups[i];
         if (e->kind != SP_SQL_E_COLUMN || !g->child->out[e->ordinal].event_time) continue;
         ph->agg_wm_key = i;
         ph->agg_wm_span_us = g->child->out[e->ordinal].wm_span_us;
+        ph->wm_state = true;
         return;
     }
 }

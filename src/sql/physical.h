@@ -69,6 +69,9 @@ typedef struct sp_physical {
      * state expires once its key + agg_wm_span_us <= the watermark. */
     int agg_wm_key;
     int64_t agg_wm_span_us;
+    /* The watermark expires the stateful operator's entries: an event-time
+     * key, or dropDuplicatesWithinWatermark (its event time in the state). */
+    bool wm_state;
 } sp_physical;
 
 /* Cuts plan into *ph (made in a). False with a message in err for a shape

@@ -75,6 +75,15 @@ static void put_agg(sp_sql_sbuf *b, spate_arena *a, const sp_agg_call *c, const 
 
 static void put_aggregate(sp_sql_sbuf *b, spate_arena *a, const sp_plan *p)
 {
+    if (p->dedup) { /* Deduplicate [value#1] */
+        sp_sql_sbuf_printf(
+            b, "%s [", p->dedup == SP_DEDUP_WITHIN ? "DeduplicateWithinWatermark" : "Deduplicate");
+        for (int i = 0; i < p->ngroups; i++) {
+            if (i) sp_sql_sbuf_printf(b, ", ");
+            put_expr(b, a, p->groups[i]);
+        }
+        return sp_sql_sbuf_printf(b, "]");
+    }
     sp_sql_sbuf_printf(b, "Aggregate [");
     for (int i = 0; i < p->ngroups; i++) {
         if (i) sp_sql_sbuf_printf(b, ", ");

@@ -122,6 +122,15 @@ struct sp_plan {
     bool gen_pos;   /* GENERATE: posexplode (out: the child's, [pos], col or key, value) */
     bool gen_outer; /* GENERATE: explode_outer: a NULL or empty collection gives a NULL row */
 
+    /* AGGREGATE as dropDuplicates (Spark's Deduplicate): the groups are
+     * the key columns, the aggs first() of the others; a key's first row is
+     * emitted once, later ones dropped. WITHIN (dropDuplicatesWithinWatermark):
+     * a key is remembered until the watermark passes its first row's event
+     * time (aggs[dedup_time]) plus dedup_delay_ms. */
+    enum { SP_DEDUP_NONE, SP_DEDUP_ALL, SP_DEDUP_WITHIN } dedup;
+    int dedup_time;
+    int64_t dedup_delay_ms;
+
     int wm_col;                /* WATERMARK: the event-time column (a TIMESTAMP) */
     int64_t wm_delay_ms;       /* WATERMARK: the delay threshold */
     const char *wm_delay_text; /* WATERMARK: the delay as written ("10 seconds") */

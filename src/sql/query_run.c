@@ -199,7 +199,10 @@ static void fill_progress(sp_query *q, sp_progress *p, int64_t batch, const batc
     put_duration(p, "walCommit", t->wal - t->latest);
     if (q->ph.agg) {
         memset(op, 0, sizeof *op);
-        op->operator_name = "stateStoreSave";
+        op->operator_name = q->ph.agg->dedup ? "dedupe" : "stateStoreSave";
+        if (q->ph.agg->dedup) /* rows in, less the new keys out */
+            op->custom[op->ncustom++] = (sp_progress_kv){"numDroppedDuplicateRows",
+                                                         st->dedup_rows - st->state_rows_updated};
         op->num_rows_total = st->state_rows_total;
         op->num_rows_updated = st->state_rows_updated;
         op->num_rows_removed = st->state_rows_removed;
@@ -220,7 +223,7 @@ static void fill_progress(sp_query *q, sp_progress *p, int64_t batch, const batc
  * keyed by an event-time column in append or update mode. */
 static bool uses_watermark(const sp_query *q)
 {
-    return q->ph.agg_wm_key >= 0 && q->spec.mode != SP_OUTPUT_COMPLETE;
+    return q->ph.wm_state && q->spec.mode != SP_OUTPUT_COMPLETE;
 }
 
 /* After a batch: the watermark from what it saw, and whether a batch with

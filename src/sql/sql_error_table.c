@@ -59,6 +59,8 @@ const sp_sql_condition sp_sql_conditions[] = {
     {"UNRESOLVED_COLUMN", "WITHOUT_SUGGESTION", NULL, ""},
     {"UNRESOLVED_COLUMN", "WITH_SUGGESTION", NULL,
      "Did you mean one of the following? [<proposal>]."},
+    {"UNRESOLVED_COLUMN_AMONG_FIELD_NAMES", NULL, "42703",
+     "Cannot resolve column name <colName> among (<fieldNames>)."},
     {"UNRESOLVED_USING_COLUMN_FOR_JOIN", NULL, "42703",
      "USING column <colName> cannot be resolved on the <side> side of the join. The <side>-side "
      "columns: [<suggestion>]."},

@@ -6,7 +6,7 @@
 static int count_streaming_aggs(const sp_plan *p)
 {
     if (!p) return 0;
-    int n = (p->kind == SP_PLAN_AGGREGATE && p->streaming) ? 1 : 0;
+    int n = (p->kind == SP_PLAN_AGGREGATE && p->streaming && !p->dedup) ? 1 : 0;
     return n + count_streaming_aggs(p->child) + count_streaming_aggs(p->right);
 }
 
