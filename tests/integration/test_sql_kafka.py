@@ -303,6 +303,16 @@ def test_sink_errors(spate_bin, boot, topic, tmp_path, select, message):
 
 
 # ---- exactly once across kill -9 ---------------------------------------------
+#
+# What the mock cannot show (librdkafka 2.0.2, as test_kafka_dashboard.py
+# says): read_committed readers see aborted records too, and a new producer
+# with the same transactional.id neither fences the old one nor aborts its
+# open transaction. So the exactly-once queries write every row to partition
+# 0 with linger.ms 1000: a batch's records reach the log in the one produce
+# request its commit flushes, all or nothing. A batch whose transaction was
+# open at the kill is then absent (run again on restart) or whole (found by
+# the restart's scan of the topic's tail and skipped). On a real broker the
+# second case is an aborted transaction, hidden, and the batch runs again.
 
 
 def commits(ckpt):
@@ -310,33 +320,78 @@ def commits(ckpt):
     return sum(1 for p in d.iterdir() if p.name.isdigit()) if d.is_dir() else 0
 
 
-@pytest.mark.parametrize("trial", range(4))
-def test_transactional_sink_survives_kill_9(spate_bin, boot, topic, tmp_path, trial):
+def kill_runs(spate_bin, script, ckpt, rng, kills):
+    """Starts the query `kills` times, each killed with SIGKILL once it has
+    committed 1 to 3 more batches (polled), so kills land before, inside and
+    after the next batch's transaction."""
+    for _ in range(kills):
+        p = subprocess.Popen([str(spate_bin), "sql", "-e", script], stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+        target = commits(ckpt) + rng.randrange(1, 4)
+        deadline = time.monotonic() + 60
+        while commits(ckpt) < target and time.monotonic() < deadline and p.poll() is None:
+            time.sleep(0.002)
+        p.send_signal(signal.SIGKILL)
+        p.wait(timeout=30)
+
+
+def kcat_batches(boot, topic):
+    """(spate.batch.time, key, value) of every record of topic (read_committed)."""
     need_kcat()
+    out = subprocess.run(["kcat", "-C", "-b", boot, "-t", topic, "-e", "-q", "-o", "beginning",
+                          "-X", "isolation.level=read_committed", "-f", "%h\t%k\t%s\n"],
+                         capture_output=True, text=True, timeout=30, check=True).stdout
+    rows = []
+    for line in out.splitlines():
+        h, k, v = line.split("\t")
+        batch = dict(x.split("=", 1) for x in h.split(","))["spate.batch.time"]
+        rows.append((int(batch), k, v))
+    return rows
+
+
+def eo_sink(boot, topic, ckpt, extra=""):
+    return f"""CREATE TABLE o USING kafka OPTIONS (kafka.bootstrap.servers '{boot}',
+        topic '{topic}', kafka.transactional.id 'eo-{topic}', 'kafka.linger.ms' '1000',
+        checkpointLocation '{ckpt}'{extra});"""
+
+
+@pytest.mark.parametrize("trial", range(8))
+def test_transactional_sink_survives_kill_9(spate_bin, boot, topic, tmp_path, trial):
     rng = random.Random(trial)
     n = 90
     produce(boot, topic, [(f"k{i}", f"v{i}") for i in range(n)])
     dst, ckpt = topic + "_eo", tmp_path / "ckpt"
 
     def script(trigger):
-        return src(boot, topic, ", startingOffsets 'earliest', maxOffsetsPerTrigger 7") + f"""
-            CREATE TABLE o USING kafka OPTIONS (kafka.bootstrap.servers '{boot}',
-                topic '{dst}', kafka.transactional.id 'eo-{topic}',
-                checkpointLocation '{ckpt}'{trigger});
-            INSERT INTO o SELECT key, value FROM STREAM(k)"""
+        return (src(boot, topic, ", startingOffsets 'earliest', maxOffsetsPerTrigger 7") +
+                eo_sink(boot, dst, ckpt, trigger) +
+                "INSERT INTO o SELECT key, value, 0 AS partition FROM STREAM(k)")
 
-    for _ in range(3):
-        p = subprocess.Popen([str(spate_bin), "sql", "-e", script("")],
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        target = commits(ckpt) + rng.randrange(1, 4)
-        deadline = time.monotonic() + 60
-        while commits(ckpt) < target and time.monotonic() < deadline and p.poll() is None:
-            time.sleep(0.005)
-        p.send_signal(signal.SIGKILL)
-        p.wait(timeout=30)
+    kill_runs(spate_bin, script(""), ckpt, rng, kills=3)
     spate_sql(spate_bin, script(", trigger 'availableNow'"))
     got = kcat_read(boot, dst, committed=True)
     assert sorted(got) == sorted((f"k{i}", f"v{i}") for i in range(n))
-    # What a reader of everything (aborted transactions too) sees holds them all.
     everything = {(k.decode(), v.decode()) for k, v, _, _ in kafka_python_read(boot, dst, n)}
-    assert everything >= set(got)
+    assert everything == set(got)  # kafka-python (no read_committed) agrees
+
+
+@pytest.mark.parametrize("trial", range(6))
+def test_aggregation_to_kafka_survives_kill_9(spate_bin, boot, topic, tmp_path, trial):
+    """Kafka -> count by key (update mode) -> Kafka: every batch's output after
+    the kills equals an uninterrupted run's, batch by batch."""
+    rng = random.Random(100 + trial)
+    produce(boot, topic, [(f"g{rng.randrange(5)}", "x") for i in range(60)])
+
+    def script(dst, ckpt, trigger):
+        return (src(boot, topic, ", startingOffsets 'earliest', maxOffsetsPerTrigger 9") +
+                eo_sink(boot, dst, ckpt, f", outputMode 'update'{trigger}") +
+                "INSERT INTO o SELECT CAST(key AS STRING) AS key, CAST(count(*) AS STRING) AS "
+                "value, 0 AS partition FROM STREAM(k) GROUP BY CAST(key AS STRING)")
+
+    ref, killed = topic + "_ref", topic + "_killed"
+    spate_sql(spate_bin, script(ref, tmp_path / "ref", ", trigger 'availableNow'"))
+    kill_runs(spate_bin, script(killed, tmp_path / "ck", ""), tmp_path / "ck", rng, kills=3)
+    spate_sql(spate_bin, script(killed, tmp_path / "ck", ", trigger 'availableNow'"))
+    want = kcat_batches(boot, ref)
+    assert sorted(kcat_batches(boot, killed)) == sorted(want)
+    assert max(b for b, _, _ in want) >= 6  # 60 records, 9 a batch
