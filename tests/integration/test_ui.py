@@ -5,6 +5,7 @@ on a free port (spate.ui.port=0, the address read from the INFO log line).
 The REST API's and /metrics/prometheus's figures are checked against what
 the program's listener printed and the progress reports it logged."""
 import json
+import os
 import re
 import socket
 import subprocess
@@ -172,6 +173,8 @@ def dstream_ui(example):
                  "--conf", "spate.ui.port=0", "--conf", "spate.log.level=INFO",
                  "--conf", "spate.app.name=ui \"test\""])
     yield proc
+    # SIGTERM stops gracefully once the context has started.
+    proc.wait_for("a completed batch", lambda: listener_batches(proc))
     rc = proc.stop()
     close()
     assert rc == 0, "\n".join(proc.err[-20:])
@@ -277,6 +280,38 @@ def test_bad_requests(dstream_ui):
     get_json(base + "/api/v1/applications")  # still serving
 
 
+def test_many_connections_and_large_requests(dstream_ui):
+    """200 clients at once all get their answer; a request past the
+    per-connection memory limit is refused; the server keeps serving."""
+    base = dstream_ui.url().group(1)
+    host, port = base[len("http://"):].split(":")
+    app = get_json(base + "/api/v1/applications")[0]["id"]
+    path = f"/api/v1/applications/{app}/streaming/statistics"
+    socks = [socket.create_connection((host, int(port)), timeout=30) for _ in range(200)]
+    try:
+        for s in socks:
+            s.sendall(f"GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
+        for s in socks:
+            reply = b""
+            while chunk := s.recv(65536):
+                reply += chunk
+            head, _, body = reply.partition(b"\r\n\r\n")
+            assert head.startswith(b"HTTP/1.1 200"), head[:100]
+            assert json.loads(body)["batchDuration"] == 200
+    finally:
+        for s in socks:
+            s.close()
+    with socket.create_connection((host, int(port)), timeout=30) as s:
+        big = "x" * 100_000
+        try:
+            s.sendall(f"GET /{big} HTTP/1.1\r\nHost: x\r\nX-Big: {big}\r\n\r\n".encode())
+            reply = s.recv(65536)
+        except (ConnectionResetError, BrokenPipeError):
+            reply = b""
+    assert not reply.startswith(b"HTTP/1.1 200"), reply[:100]
+    get_json(base + path)
+
+
 def taken_port():
     s = socket.socket()
     s.bind(("127.0.0.1", 0))
@@ -294,6 +329,8 @@ def test_port_search_and_no_port_left(example):
         try:
             bound = int(proc.url().group(2))
             assert taken < bound <= taken + 16
+            # SIGTERM stops gracefully once the context has started.
+            proc.wait_for("a completed batch", lambda: listener_batches(proc))
         finally:
             assert proc.stop() == 0
         # No retries left: a warning, and the job runs without a UI.
@@ -336,7 +373,6 @@ def logged_progress(proc):
 
 
 def test_sql_queries_and_prometheus(spate_bin, tmp_path):
-    import os
     script = tmp_path / "q.sql"
     script.write_text(SQL)
     env = dict(os.environ, SPATE_LOG_LEVEL="INFO")
@@ -377,4 +413,5 @@ def test_sql_queries_and_prometheus(spate_bin, tmp_path):
         assert get_json(f"{api}/no-such-query/progress", expect=404) == \
             {"message": "unknown query: no-such-query"}
     finally:
-        proc.stop()
+        rc = proc.stop()
+    assert rc == 0, "\n".join(proc.err[-20:])
