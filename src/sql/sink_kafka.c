@@ -107,8 +107,9 @@ static void record_of(const kafka_sink *k, const sp_colbatch *b, int64_t row, sp
 
 /* ---- transactions ---- */
 
-/* Begins batch's transaction on its first row (or at add_batch). */
-static spate_err txn_ready(kafka_sink *k, int64_t batch, char *errstr, size_t n)
+/* Begins batch's transaction on its first row (or at add_batch); *skip:
+ * the batch is already committed. */
+static spate_err txn_ready(kafka_sink *k, int64_t batch, bool *skip, char *errstr, size_t n)
 {
     spate_err e = SPATE_OK;
     pthread_mutex_lock(&k->mu);
@@ -120,6 +121,7 @@ static spate_err txn_ready(kafka_sink *k, int64_t batch, char *errstr, size_t n)
             k->skip = done;
         }
     }
+    *skip = k->skip;
     pthread_mutex_unlock(&k->mu);
     return e;
 }
@@ -130,8 +132,9 @@ static spate_err produce_batch(kafka_sink *k, int64_t batch, const sp_colbatch *
 {
     if (b->length == 0) return SPATE_OK;
     if (k->txn) {
-        spate_err e = txn_ready(k, batch, errstr, n);
-        if (e != SPATE_OK || k->skip) return e;
+        bool skip = false;
+        spate_err e = txn_ready(k, batch, &skip, errstr, n);
+        if (e != SPATE_OK || skip) return e;
     }
     for (int64_t r = 0; r < b->length; r++) {
         char topic[256];
@@ -189,14 +192,17 @@ static spate_err ks_add_batch(sp_sink *s, int64_t batch_id, sp_output_mode mode,
     for (size_t i = 0; e == SPATE_OK && i < nb; i++)
         e = produce_batch(k, batch_id, batches[i], errstr, errstr_size);
     if (!k->txn) return e == SPATE_OK ? flush_all(k, errstr, errstr_size) : e;
+    /* The batch's tasks are over: the transaction is the query thread's. */
+    pthread_mutex_lock(&k->mu);
+    bool open = k->txn_batch == batch_id, skip = k->skip;
+    k->txn_batch = -1;
+    pthread_mutex_unlock(&k->mu);
     if (e != SPATE_OK) {
         sp_kafka_txn_abort(k->txn);
-        k->txn_batch = -1;
         return e;
     }
-    if (k->txn_batch != batch_id) return SPATE_OK; /* no row: nothing to commit */
-    k->txn_batch = -1;
-    return k->skip ? SPATE_OK : sp_kafka_txn_commit(k->txn, batch_id, errstr, errstr_size);
+    if (!open || skip) return SPATE_OK; /* no row, or already in Kafka */
+    return sp_kafka_txn_commit(k->txn, batch_id, errstr, errstr_size);
 }
 
 static void ks_close(sp_sink *s)

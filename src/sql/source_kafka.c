@@ -125,6 +125,11 @@ static bool initial_load(kafka_source *k, char *errstr, size_t n, spate_err *e)
     bool found = sp_read_whole(path, &buf, &len) == 0;
     free(path);
     if (!found) return false;
+    char *text = sp_xmalloc(len + 1); /* buf is not NUL-terminated */
+    memcpy(text, buf, len);
+    text[len] = '\0';
+    free(buf);
+    buf = text;
     const char *json = strncmp(buf, "v1\n", 3) ? NULL : buf + 3;
     if (!json || !sp_kofs_parse(json, &k->initial, errstr, n)) {
         snprintf(errstr, n, "kafka source: damaged initial offsets in %s/0", k->dir);
