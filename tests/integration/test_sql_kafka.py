@@ -254,6 +254,53 @@ def wait_for(cond, proc, timeout=60):
         time.sleep(0.01)
 
 
+def test_seed_004_subscriptions(spate_bin, boot, topic, tmp_path):
+    """Seed 004's three subscriptions (one topic, a comma list, a pattern)
+    and assign, each read whole by a static query."""
+    t1, t2, other = topic + "_topic1", topic + "_topic2", topic + "_other"
+    produce(boot, t1, [(None, f"a{i}") for i in range(5)])
+    produce(boot, t2, [(None, f"b{i}") for i in range(3)])
+    produce(boot, other, [(None, "c")])
+
+    def read(opts):
+        out = tmp_path / f"out{len(list(tmp_path.iterdir()))}"
+        spate_sql(spate_bin, f"""
+            CREATE TABLE k USING kafka OPTIONS (kafka.bootstrap.servers '{boot}', {opts});
+            CREATE TABLE o USING csv OPTIONS (path '{out}');
+            INSERT INTO o SELECT topic, CAST(value AS STRING) AS v FROM k""")
+        return sorted(committed_rows(out))
+
+    a = [f"{t1},a{i}" for i in range(5)]
+    b = [f"{t2},b{i}" for i in range(3)]
+    assert read(f"subscribe '{t1}'") == a
+    assert read(f"subscribe '{t1}, {t2}'") == sorted(a + b)
+    assert read(f"subscribePattern '{topic}_topic.*'") == sorted(a + b)
+    assign = json.dumps({t1: [0, 1], t2: [2]})
+    assert read(f"assign '{assign}'") == sorted(
+        [x for i, x in enumerate(a) if i % NP in (0, 1)] + [x for i, x in enumerate(b) if i == 2])
+
+
+def test_pattern_picks_up_new_topics(spate_bin, boot, topic, tmp_path):
+    out, ckpt = tmp_path / "out", tmp_path / "ckpt"
+    produce(boot, topic + "_a", [(None, "a0")])
+    script = f"""
+        CREATE TABLE k USING kafka OPTIONS (kafka.bootstrap.servers '{boot}',
+            subscribePattern '{topic}_.*', startingOffsets 'earliest');
+        CREATE TABLE o USING csv OPTIONS (path '{out}', checkpointLocation '{ckpt}');
+        INSERT INTO o SELECT topic, CAST(value AS STRING) AS v FROM STREAM(k)"""
+    p = subprocess.Popen([str(spate_bin), "sql", "-e", script], stdout=subprocess.DEVNULL,
+                         stderr=subprocess.PIPE, text=True)
+    try:
+        wait_for(lambda: commits(ckpt) >= 1, p)
+        produce(boot, topic + "_b", [(None, f"b{i}") for i in range(4)])  # a new topic
+        wait_for(lambda: len(committed_rows(out)) >= 5, p)
+    finally:
+        p.send_signal(signal.SIGTERM)
+        p.wait(timeout=30)
+    assert sorted(committed_rows(out)) == sorted([f"{topic}_a,a0"] +
+                                                 [f"{topic}_b,b{i}" for i in range(4)])
+
+
 def test_streaming_refuses_ending_offsets(spate_bin, boot, topic, tmp_path):
     r = spate_sql(spate_bin, stream_to_csv(boot, topic, tmp_path / "o", tmp_path / "c",
                                            ", endingOffsets 'latest'"), check=False)
@@ -275,6 +322,19 @@ def test_sink_records_read_back_by_kafka_python_and_kcat(spate_bin, boot, topic,
     assert sorted((k.decode(), v.decode(), p) for k, v, p, _ in got) == \
         sorted((f"k{i}", f"V{i}", i % NP) for i in range(20))
     assert sorted(kcat_read(boot, dst)) == sorted((f"k{i}", f"V{i}") for i in range(20))
+
+
+def test_sink_headers_key_and_tombstones(spate_bin, boot, topic, tmp_path):
+    produce(boot, topic, [("k1", "v1"), ("k2", None)], headers=[("h1", b"x"), ("h2", b"y")])
+    dst = topic + "_h"
+    spate_sql(spate_bin, src(boot, topic, ", startingOffsets 'earliest', includeHeaders true") +
+              f"""
+        CREATE TABLE o USING kafka OPTIONS (kafka.bootstrap.servers '{boot}', topic '{dst}',
+            checkpointLocation '{tmp_path / "ckpt"}', trigger 'availableNow');
+        INSERT INTO o SELECT key, value, headers FROM STREAM(k)""")
+    got = sorted(kafka_python_read(boot, dst, 2))
+    assert [(k, v, h) for k, v, _, h in got] == [
+        (b"k1", b"v1", {"h1": b"x", "h2": b"y"}), (b"k2", None, {"h1": b"x", "h2": b"y"})]
 
 
 def test_sink_topic_column_and_complete_mode(spate_bin, boot, topic, tmp_path):
