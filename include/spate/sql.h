@@ -247,7 +247,11 @@ SPATE_API spate_err spate_stream_writer_format(spate_stream_writer *w, const cha
 SPATE_API spate_err spate_stream_writer_output_mode(spate_stream_writer *w, const char *mode);
 /* "5 seconds" (processing time), "once", "availableNow". */
 SPATE_API spate_err spate_stream_writer_trigger(spate_stream_writer *w, const char *trigger);
-/* The sink's options (path, numRows, truncate...) and checkpointLocation. */
+/* The sink's options (path, numRows, truncate...), checkpointLocation, and
+ * lateRowsTable (beyond Spark): the name of a session table made with CREATE
+ * TABLE ... USING a sink format (json, csv, console...) that receives the
+ * rows the query's aggregation or dropDuplicates drops as older than the
+ * watermark, each batch's before the batch commits. */
 SPATE_API spate_err spate_stream_writer_option(spate_stream_writer *w, const char *key,
                                                const char *value);
 SPATE_API spate_err spate_stream_writer_query_name(spate_stream_writer *w, const char *name);

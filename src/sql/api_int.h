@@ -60,6 +60,7 @@ struct spate_stream_reader {
 struct spate_stream_writer {
     spate_dataframe *df;
     const char *format, *mode, *trigger, *name, *checkpoint;
+    const char *late; /* lateRowsTable */
     size_t nopts;
     const char *keys[SP_API_MAX_OPTS], *vals[SP_API_MAX_OPTS];
     spate_foreach_batch_fn fb;

@@ -84,6 +84,7 @@ spate_err spate_stream_writer_option(spate_stream_writer *w, const char *key, co
 {
     if (!w || !key || !value) return SPATE_ERR_INVALID_ARG;
     if (!strcasecmp(key, "checkpointLocation")) return set(w, &w->checkpoint, value);
+    if (!strcasecmp(key, "lateRowsTable")) return set(w, &w->late, value);
     size_t i = 0; /* a key set again is replaced (case-insensitive, as Spark) */
     while (i < w->nopts && strcasecmp(w->keys[i], key))
         i++;
@@ -242,12 +243,14 @@ static sp_query *start(spate_stream_writer *w, spate_arena *a, char *why, size_t
         !sp_physical_plan(&ph, w->df->plan, a, why, n))
         return NULL;
     if (!sp_trigger_parse(w->trigger, &spec.trigger, why, n)) return NULL;
+    if (w->late) sp_physical_read_all_agg_input(&ph, a); /* late rows are written whole */
     sp_sink_def *sink = sink_def(w, a, why, n);
     sp_source_def **src = sink ? sp_session_source_defs(s, &ph, why, n) : NULL;
     spec.sink = sink;
     spec.sources = (const sp_source_def *const *)src;
     spec.nsources = ph.ninputs;
-    sp_query *q = src ? sp_query_start(&spec, why, n) : NULL;
+    bool late_ok = !src || !w->late || (spec.late_sink = sp_session_late_sink(s, w->late, why, n));
+    sp_query *q = src && late_ok ? sp_query_start(&spec, why, n) : NULL;
     if (!q) {
         sp_sink_def_free(sink);
         sp_session_source_defs_free(src, ph.ninputs);

@@ -44,6 +44,7 @@ typedef struct run {
     int n1, n2;
     spate_arena **arenas; /* n1 + n2 + 1 (the driver's last) */
     blist *out;           /* n1 (stateless) or n2 (aggregating) */
+    blist *late;          /* n1: env->keep_late's rows, in arenas[part] */
     sp_agg_table **tables;
     part_stats *stats;             /* n1 + n2 */
     sp_event_time_stats *wm_stats; /* n1 * ph->nwm: what each task's WATERMARK steps saw */
@@ -77,19 +78,28 @@ static sp_sql_eval_ctx eval_ctx(const run *r, spate_arena *a)
     return ctx;
 }
 
-/* The rows whose event-time key k has not expired (NULL keys stay, as
+/* The rows of b whose event time k has not expired (NULL keys stay, as
  * Spark's predicate is not true for them), *n of them, in ctx's arena; the
- * others are counted in *dropped. */
-static int32_t *unexpired_rows(const run *r, const sp_column *k, int64_t rows, int64_t *n,
-                               int64_t *dropped, sp_sql_eval_ctx *ctx)
+ * others are counted, and kept when the run keeps late rows. */
+static int32_t *unexpired_rows(part1 *p, const sp_colbatch *b, const sp_column *k, int64_t *n,
+                               sp_sql_eval_ctx *ctx)
 {
+    run *r = p->r;
+    int64_t rows = b->length;
     int32_t *sel = spate_arena_alloc(ctx->arena, sizeof *sel * (size_t)(rows + 1));
+    int32_t *late = spate_arena_alloc(ctx->arena, sizeof *late * (size_t)(rows + 1));
     const int64_t *v = k->values;
     int64_t span = r->ph->agg->dedup == SP_DEDUP_WITHIN ? 0 : r->ph->agg_wm_span_us;
-    int64_t limit = r->env->watermark_us - span, m = 0;
-    for (int64_t i = 0; i < rows; i++)
-        if (!sp_column_valid(k, i) || v[i] > limit) sel[m++] = (int32_t)i;
-    *dropped += rows - m;
+    int64_t limit = r->env->watermark_us - span, m = 0, d = 0;
+    for (int64_t i = 0; i < rows; i++) {
+        if (!sp_column_valid(k, i) || v[i] > limit)
+            sel[m++] = (int32_t)i;
+        else
+            late[d++] = (int32_t)i;
+    }
+    r->stats[p->part].dropped += d;
+    if (d && r->env->keep_late) /* in the task's kept arena: the scratch one is reused */
+        blist_push(&r->late[p->part], sp_colbatch_take(b, late, d, r->arenas[p->part]));
     *n = m;
     return sel;
 }
@@ -109,8 +119,8 @@ static bool aggregate_batch(part1 *p, const sp_colbatch *b, sp_sql_eval_ctx *ctx
     int64_t nsel = b->length;
     if (p->r->env->use_watermark) /* the event time is a key, or (within) an argument */
         sel = unexpired_rows(
-            p->r, g->dedup == SP_DEDUP_WITHIN ? args[g->dedup_time] : keys[p->r->ph->agg_wm_key],
-            b->length, &nsel, &p->r->stats[p->part].dropped, ctx);
+            p, b, g->dedup == SP_DEDUP_WITHIN ? args[g->dedup_time] : keys[p->r->ph->agg_wm_key],
+            &nsel, ctx);
     p->r->stats[p->part].dedup_rows += nsel;
     return sp_agg_table_add(p->r->tables[p->part], keys, args, b->length, sel, nsel, ctx->error,
                             sizeof ctx->error);
@@ -401,6 +411,12 @@ static void collect_output(run *r, sp_batch_result *res)
     if (!all.n) blist_push(&all, empty_output(r->ph, da));
     res->batches = all.v;
     res->nbatches = all.n;
+    blist late = {0};
+    for (int i = 0; i < r->n1; i++)
+        for (size_t k = 0; k < r->late[i].n; k++)
+            blist_push(&late, r->late[i].v[k]);
+    res->late = late.v;
+    res->nlate = late.n;
     for (size_t i = 0; i < all.n; i++)
         res->stats.output_rows += all.v[i]->length;
 }
@@ -458,10 +474,11 @@ static void run_init(run *r, const sp_physical *ph, const sp_batch_input *in,
     int na = r->n1 + r->n2 + 1;
     r->arenas = calloc((size_t)na, sizeof *r->arenas);
     r->out = calloc((size_t)(r->n1 > r->n2 ? r->n1 : r->n2) + 1, sizeof *r->out);
+    r->late = calloc((size_t)r->n1 + 1, sizeof *r->late);
     r->stats = calloc((size_t)na, sizeof *r->stats);
     size_t nwm = (size_t)r->n1 * (size_t)ph->nwm;
     r->wm_stats = malloc(sizeof *r->wm_stats * (nwm + 1));
-    if (!r->arenas || !r->out || !r->stats || !r->wm_stats) abort();
+    if (!r->arenas || !r->out || !r->late || !r->stats || !r->wm_stats) abort();
     for (size_t i = 0; i < nwm; i++)
         sp_event_time_stats_init(&r->wm_stats[i]);
     for (int i = 0; i < na; i++)
@@ -496,6 +513,9 @@ spate_err sp_batch_run(const sp_physical *ph, const sp_batch_input *in, const sp
     for (int i = 0; i < (r.n1 > r.n2 ? r.n1 : r.n2); i++)
         free(r.out[i].v);
     free(r.out);
+    for (int i = 0; i < r.n1; i++)
+        free(r.late[i].v);
+    free(r.late);
     free(r.stats);
     free(r.wm_stats);
     res->arenas = r.arenas;
@@ -508,6 +528,7 @@ spate_err sp_batch_run(const sp_physical *ph, const sp_batch_input *in, const sp
 void sp_batch_result_free(sp_batch_result *r)
 {
     free(r->batches);
+    free(r->late);
     for (int i = 0; i < r->narenas; i++)
         spate_arena_destroy(r->arenas[i]);
     free(r->arenas);

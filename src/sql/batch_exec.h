@@ -76,6 +76,9 @@ typedef struct sp_batch_env {
      * counts them; stage 2 emits (append) and removes the expired groups. */
     bool use_watermark;
     int64_t watermark_us;
+    /* Keep the rows dropped as late (the stateful operator's input
+     * columns) in the result's late batches. */
+    bool keep_late;
     /* Optional: ph->nwm stats the run adds what its WATERMARK steps saw to. */
     struct sp_event_time_stats *event_time;
 } sp_batch_env;
@@ -94,6 +97,8 @@ typedef struct sp_batch_result {
     sp_colbatch **batches; /* the output, in order (>= 1; an empty one when no row) */
     size_t nbatches;
     sp_batch_stats stats;
+    sp_colbatch **late; /* env->keep_late: the rows dropped as late, nlate batches */
+    size_t nlate;
     char error[1024]; /* when the run failed */
     /* private: the memory of the output */
     spate_arena **arenas;

@@ -229,3 +229,10 @@ bool sp_physical_plan(sp_physical *ph, const sp_plan *plan, spate_arena *a, char
     agg_watermark_key(ph);
     return true;
 }
+
+void sp_physical_read_all_agg_input(sp_physical *ph, spate_arena *a)
+{
+    ph->keep_agg_input = true;
+    sp_physical_required_columns(ph, a);
+    ph->scan_required = ph->inputs[0].scan_required;
+}

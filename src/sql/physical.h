@@ -72,12 +72,19 @@ typedef struct sp_physical {
     /* The watermark expires the stateful operator's entries: an event-time
      * key, or dropDuplicatesWithinWatermark (its event time in the state). */
     bool wm_state;
+    /* Every input column of the aggregate is read (its late rows are kept
+     * whole): set before sp_physical_required_columns. */
+    bool keep_agg_input;
 } sp_physical;
 
 /* Cuts plan into *ph (made in a). False with a message in err for a shape
  * this engine does not run yet. */
 bool sp_physical_plan(sp_physical *ph, const sp_plan *plan, spate_arena *a, char *err,
                       size_t err_size);
+
+/* Makes every input column of the aggregate read (keep_agg_input), e.g.
+ * to keep its late rows whole, and sets scan_required again. */
+void sp_physical_read_all_agg_input(sp_physical *ph, spate_arena *a);
 
 /* Sets each input's scan_required (physical_needs.c). */
 void sp_physical_required_columns(sp_physical *ph, spate_arena *a);

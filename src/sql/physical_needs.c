@@ -86,7 +86,9 @@ void sp_physical_required_columns(sp_physical *ph, spate_arena *a)
     if (ph->agg && ph->agg->child->nout > w) w = ph->agg->child->nout;
     bool *need = spate_arena_alloc(a, (size_t)w + 1);
     memset(need, 0, (size_t)w + 1);
-    if (ph->agg) {
+    if (ph->agg && ph->keep_agg_input) {
+        memset(need, 1, (size_t)ph->agg->child->nout);
+    } else if (ph->agg) {
         for (int i = 0; i < ph->agg->ngroups; i++)
             mark_columns(ph->agg->groups[i], need, w);
         for (int i = 0; i < ph->agg->naggs; i++)

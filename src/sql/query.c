@@ -195,10 +195,15 @@ static sp_query *query_new(const sp_query_spec *spec)
 
 sp_query *sp_query_start(const sp_query_spec *spec, char *err, size_t n)
 {
-    if (check_plan(spec, err, n) != SPATE_OK) return NULL;
+    if (check_plan(spec, err, n) != SPATE_OK) {
+        sp_sink_def_free(spec->late_sink);
+        return NULL;
+    }
     sp_query *q = query_new(spec);
     spate_err e =
         sp_physical_plan(&q->ph, spec->plan, q->arena, err, n) ? SPATE_OK : SPATE_ERR_INVALID_ARG;
+    if (e == SPATE_OK && spec->late_sink) /* late rows are written whole */
+        sp_physical_read_all_agg_input(&q->ph, q->arena);
     if (e == SPATE_OK)
         sp_watermark_tracker_init(
             &q->wm, q->ph.nwm,
@@ -208,6 +213,7 @@ sp_query *sp_query_start(const sp_query_spec *spec, char *err, size_t n)
     if (e == SPATE_OK) e = sp_query_open_checkpoint(q, err, n);
     if (e == SPATE_OK) e = open_stores(q, err, n);
     if (e == SPATE_OK) e = open_io(q, err, n);
+    if (e == SPATE_OK) e = sp_query_open_late(q, err, n);
     if (e != SPATE_OK) {
         q->terminated = true;
         sp_query_free(q);
@@ -278,6 +284,8 @@ void sp_query_free(sp_query *q)
         if (q->sources[i]) q->sources[i]->ops->close(q->sources[i]);
     free(q->sources);
     if (q->sink) q->sink->ops->close(q->sink);
+    if (q->late) q->late->ops->close(q->late);
+    sp_sink_def_free(q->spec.late_sink);
     for (int p = 0; q->stores && p < q->nshuffle; p++)
         if (q->stores[p]) sp_vstore_close(q->stores[p]);
     free(q->stores);

@@ -64,6 +64,10 @@ typedef struct sp_query_spec {
     const sp_source_def *const *sources; /* one per input of the plan (physical.h) */
     int nsources;
     const sp_sink_def *sink;
+    /* Optional (lateRowsTable, beyond Spark): where the rows a stateful
+     * operator drops as late go. Owned by the query from sp_query_start on
+     * (freed with it, or by a start that fails). */
+    sp_sink_def *late_sink;
     sp_output_mode mode;
     sp_trigger trigger;
     const char *name;       /* queryName or NULL */

@@ -23,6 +23,13 @@ struct sp_query {
     sp_source **sources; /* one per input of ph, opened in order */
     sp_sink *sink;
     sp_vstore **stores; /* nshuffle, when the plan aggregates */
+    /* The late rows' sink and the stateful operator's input columns it
+     * takes (the hidden ones, such as a window's start, left out). */
+    sp_sink *late;
+    int nlate_cols;
+    const sp_column **late_cols_scratch; /* nlate_cols, reused per batch */
+    int *late_cols;
+    const char **late_names;
 
     /* Batch position (query thread). */
     int64_t next_batch; /* the id the next new batch gets */
@@ -76,6 +83,12 @@ int64_t sp_query_offsets_watermark(sp_query *q, int64_t batch);
 int64_t sp_query_commit_watermark(sp_query *q, int64_t batch);
 /* Purges log entries and state versions older than the retained batches. */
 void sp_query_purge(sp_query *q);
+
+/* query_late.c: opens the late rows' sink (spec.late_sink), and writes a
+ * batch's late rows to it (nothing without the sink or rows). */
+spate_err sp_query_open_late(sp_query *q, char *errstr, size_t errstr_size);
+spate_err sp_query_write_late(sp_query *q, int64_t batch, sp_colbatch *const *late, size_t nlate,
+                              char *errstr, size_t errstr_size);
 
 /* query_run.c: one trigger (query thread). *ran: a batch ran. */
 spate_err sp_query_trigger(sp_query *q, bool *ran, char *errstr, size_t errstr_size);

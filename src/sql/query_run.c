@@ -268,6 +268,7 @@ static spate_err run_batch(sp_query *q, int64_t batch, char *const *start, char 
                         .join_tables = joins,
                         .use_watermark = uses_watermark(q),
                         .watermark_us = q->batch_wm_ms * 1000,
+                        .keep_late = q->late != NULL,
                         .event_time = seen};
     sink_rows sr = {q->sink, batch};
     if (q->sink->ops->write_rows && !q->ph.agg) {
@@ -278,6 +279,7 @@ static spate_err run_batch(sp_query *q, int64_t batch, char *const *start, char 
     e = sp_batch_run(&q->ph, &in, &env, &res);
     sp_join_tables_free(joins, q->ph.njoins);
     if (e != SPATE_OK) snprintf(err, n, "%s", res.error);
+    if (e == SPATE_OK) e = sp_query_write_late(q, batch, res.late, res.nlate, err, n);
     if (e == SPATE_OK)
         e = q->sink->ops->add_batch(q->sink, batch, q->spec.mode,
                                     (const sp_colbatch *const *)res.batches, res.nbatches, err, n);

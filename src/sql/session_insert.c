@@ -14,7 +14,7 @@
 
 /* The sink table's options split: writer settings, the rest for the sink. */
 typedef struct writer_opts {
-    const char *mode, *trigger, *checkpoint, *name;
+    const char *mode, *trigger, *checkpoint, *name, *late;
     const char **keys, **vals;
     size_t n;
 } writer_opts;
@@ -34,6 +34,8 @@ static void split_options(const sp_catalog_table *t, spate_arena *a, writer_opts
             w->checkpoint = v;
         else if (!strcasecmp(k, "queryName"))
             w->name = v;
+        else if (!strcasecmp(k, "lateRowsTable"))
+            w->late = v;
         else
             w->keys[w->n] = k, w->vals[w->n++] = v;
     }
@@ -100,6 +102,7 @@ static bool start_stream(sp_session *s, sp_plan *p, spate_arena *a, sp_sink_def 
         *err = sp_session_message("%s", why);
         return false;
     }
+    if (w->late) sp_physical_read_all_agg_input(&ph, a); /* late rows are written whole */
     sp_source_def **src = sp_session_source_defs(s, &ph, why, sizeof why);
     if (!src) {
         *err = sp_session_message("%s", why);
@@ -107,6 +110,11 @@ static bool start_stream(sp_session *s, sp_plan *p, spate_arena *a, sp_sink_def 
     }
     spec.sources = (const sp_source_def *const *)src;
     spec.nsources = ph.ninputs;
+    if (w->late && !(spec.late_sink = sp_session_late_sink(s, w->late, why, sizeof why))) {
+        *err = sp_session_message("%s", why);
+        sp_session_source_defs_free(src, ph.ninputs);
+        return false;
+    }
     sp_started_query *sq = add_query(s);
     sq->q = sp_query_start(&spec, why, sizeof why);
     if (!sq->q) {

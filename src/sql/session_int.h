@@ -64,6 +64,12 @@ void sp_session_print(sp_session *s, const sp_colbatch *const *batches, size_t n
 
 /* A malloc'd rendered SQL error (e cleared), or a copy of msg. */
 char *sp_session_error(sp_sql_error *e, const char *text);
+/* Whether k is a writer setting among a sink table's options (outputMode,
+ * trigger, checkpointLocation, queryName, lateRowsTable). */
+bool sp_session_is_writer_option(const char *k);
+/* The sink definition of table name for a query's late rows (its options
+ * less the writer settings), or NULL with why. */
+sp_sink_def *sp_session_late_sink(sp_session *s, const char *name, char *why, size_t n);
 /* session_watermark.c: CREATE TABLE's watermark clause w checked against
  * the table's schema and set in t (made in a); false with *err set. */
 bool sp_session_table_watermark(sp_session *s, const sp_sql_node *w, const char *text,

@@ -45,10 +45,11 @@ static const char *option_value(const sp_sql_node *v)
 }
 
 /* Writer settings live among a sink table's options; a source never sees them. */
-static bool is_writer_option(const char *k)
+bool sp_session_is_writer_option(const char *k)
 {
     return !strcasecmp(k, "outputMode") || !strcasecmp(k, "trigger") ||
-           !strcasecmp(k, "checkpointLocation") || !strcasecmp(k, "queryName");
+           !strcasecmp(k, "checkpointLocation") || !strcasecmp(k, "queryName") ||
+           !strcasecmp(k, "lateRowsTable");
 }
 
 /* CREATE TABLE t [(cols)] USING fmt [OPTIONS (...)]: checked as a source,
@@ -67,7 +68,7 @@ static bool create_table(sp_session *s, const sp_sql_node *st, const char *text,
         const sp_sql_node *o = st->list3.items[i];
         keys[i] = o->str;
         vals[i] = option_value(o->a);
-        if (!is_writer_option(keys[i])) skeys[ns] = keys[i], svals[ns++] = vals[i];
+        if (!sp_session_is_writer_option(keys[i])) skeys[ns] = keys[i], svals[ns++] = vals[i];
     }
     char why[1024] = "", why2[1024] = "";
     const char *fmt = st->str ? st->str : "";

@@ -2,12 +2,15 @@
  * WATERMARK FOR col AS col [- INTERVAL ...], spate's WATERMARK col DELAY OF
  * INTERVAL ...): the column, resolved in the table's schema as a
  * TIMESTAMP, and the delay, kept with the table for every streaming scan
- * of it. The caller's thread. */
+ * of it; and the sink of a query's late rows (lateRowsTable), a table of
+ * the session. The caller's thread. */
 #include "sql/analyze_window_int.h"
 #include "sql/session_int.h"
 
 #include "base/arena.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -83,4 +86,29 @@ bool sp_session_table_watermark(sp_session *s, const sp_sql_node *w, const char 
     t->wm_delay_ms = ms;
     t->wm_delay_text = dtext;
     return true;
+}
+
+sp_sink_def *sp_session_late_sink(sp_session *s, const char *name, char *why, size_t n)
+{
+    sp_catalog_table *t = sp_catalog_get(s->catalog, name);
+    sp_sink_def *d = NULL;
+    if (!t || t->kind != SP_TABLE_DATASOURCE) {
+        snprintf(why, n,
+                 "lateRowsTable: [TABLE_OR_VIEW_NOT_FOUND] The table or view `%s` cannot be "
+                 "found: it must be a table made with CREATE TABLE ... USING a sink format. "
+                 "SQLSTATE: 42P01",
+                 name);
+    } else {
+        const char **keys = calloc(t->nopts + 1, sizeof *keys);
+        const char **vals = calloc(t->nopts + 1, sizeof *vals);
+        size_t k = 0;
+        for (size_t i = 0; keys && vals && i < t->nopts; i++)
+            if (!sp_session_is_writer_option(t->keys[i]))
+                keys[k] = t->keys[i], vals[k++] = t->vals[i];
+        d = sp_sink_resolve(t->format, keys, vals, k, why, n);
+        free(keys);
+        free(vals);
+    }
+    if (t) sp_catalog_table_unref(t);
+    return d;
 }

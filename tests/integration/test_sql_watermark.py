@@ -87,3 +87,41 @@ def test_the_plan_shows_the_watermark_and_bad_columns_are_refused(run_spate, tmp
         CREATE TABLE t (time TIMESTAMP, v INT, WATERMARK FOR tme AS tme) USING csv
           OPTIONS (path '{src}')""")
     assert r.returncode != 0 and "UNRESOLVED_COLUMN.WITH_SUGGESTION" in r.stderr.decode()
+
+
+def test_late_rows_go_to_the_late_rows_table(run_spate, tmp_path):
+    # beyond Spark: lateRowsTable keeps what the watermark drops
+    src = stream_dir(tmp_path, [[10, 11], [30], [12, 31]])
+    late = tmp_path / "late"
+    text = f"""
+        CREATE TABLE t (time TIMESTAMP, v INT) USING csv
+          OPTIONS (path '{src}', maxFilesPerTrigger 1) WATERMARK time DELAY OF '5 seconds';
+        CREATE TABLE late USING json OPTIONS (path '{late}');
+        CREATE TABLE c USING console OPTIONS (outputMode 'append', trigger 'availableNow',
+          lateRowsTable 'late', checkpointLocation '{tmp_path / "ck"}');
+        INSERT INTO c SELECT window.start, count(*) AS n FROM STREAM(t)
+          GROUP BY window(time, '5 seconds')"""
+    r = sql(run_spate, text)
+    assert r.returncode == 0, r.stderr
+    rows = [json.loads(line) for f in sorted(late.glob("*.json"))
+            for line in f.read_text().splitlines()]
+    assert rows == [{"time": "1970-01-01T00:00:12.000Z", "v": 12}]
+    # the batch that dropped it is committed: a restart writes nothing again
+    r = sql(run_spate, text)
+    assert r.returncode == 0, r.stderr
+    assert len([f for f in late.glob("*.json")]) == 1
+
+
+def test_late_rows_table_refusals(run_spate, tmp_path):
+    src = stream_dir(tmp_path, [[10]])
+    base = f"""
+        CREATE TABLE t (time TIMESTAMP, v INT) USING csv OPTIONS (path '{src}');
+        CREATE TABLE late USING json OPTIONS (path '{tmp_path / "late"}');"""
+    r = sql(run_spate, base + """
+        CREATE TABLE c USING console OPTIONS (outputMode 'update', lateRowsTable 'nope');
+        INSERT INTO c SELECT v, count(*) FROM STREAM(t) GROUP BY v""")
+    assert r.returncode != 0 and "lateRowsTable: [TABLE_OR_VIEW_NOT_FOUND]" in r.stderr.decode()
+    r = sql(run_spate, base + """
+        CREATE TABLE c USING console OPTIONS (outputMode 'update', lateRowsTable 'late');
+        INSERT INTO c SELECT v, count(*) FROM STREAM(t) GROUP BY v""")
+    assert r.returncode != 0 and "lateRowsTable needs" in r.stderr.decode(), r.stderr

@@ -294,3 +294,31 @@ Test(sql_watermark, ignored_in_a_batch_query)
     cr_assert(w, "%s", spate_session_last_error(session));
     cr_expect_eq(w, df);
 }
+
+/* lateRowsTable (beyond Spark): the rows dropped as late, in a json table. */
+Test(sql_watermark, late_rows_to_a_table)
+{
+    char dir[] = "/tmp/spate-late-XXXXXX", sql[256];
+    cr_assert(mkdtemp(dir));
+    snprintf(sql, sizeof sql, "CREATE TABLE late USING json OPTIONS (path '%s/late')", dir);
+    cr_assert(spate_session_sql(session, sql), "%s", spate_session_last_error(session));
+    spate_memory_stream *m = events(session);
+    spate_dataframe *df = spate_session_sql(session, WINDOWED);
+    spate_stream_writer *w = spate_dataframe_write_stream(df);
+    cr_assert_eq(spate_stream_writer_format(w, "memory"), SPATE_OK);
+    cr_assert_eq(spate_stream_writer_output_mode(w, "append"), SPATE_OK);
+    cr_assert_eq(spate_stream_writer_query_name(w, "out"), SPATE_OK);
+    cr_assert_eq(spate_stream_writer_option(w, "lateRowsTable", "late"), SPATE_OK);
+    spate_query *q = spate_stream_writer_start(w);
+    cr_assert(q, "%s", spate_session_last_error(session));
+    add(m, "10\n25");
+    process(q);
+    add(m, "11\n26"); /* 11 is late: the watermark is 15 */
+    process(q);
+    snprintf(sql, sizeof sql, "CREATE TABLE lr USING json OPTIONS (path '%s/late')", dir);
+    cr_assert(spate_session_sql(session, sql), "%s", spate_session_last_error(session));
+    api_expect_rows(session, "SELECT value FROM lr", "11");
+    spate_query_stop(q);
+    snprintf(sql, sizeof sql, "rm -rf %s", dir);
+    cr_expect_eq(system(sql), 0);
+}
