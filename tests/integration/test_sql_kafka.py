@@ -280,6 +280,22 @@ def test_seed_004_subscriptions(spate_bin, boot, topic, tmp_path):
         [x for i, x in enumerate(a) if i % NP in (0, 1)] + [x for i, x in enumerate(b) if i == 2])
 
 
+def test_seed_004_example_program(example, boot, topic, tmp_path):
+    """examples/sql_kafka_seed004.c: seed 004's subscriptions and sink forms
+    through the C DataFrame API."""
+    produce(boot, f"{topic}-topic1", [(f"k{i}", f"v{i}") for i in range(6)])
+    produce(boot, f"{topic}-topic2", [("x", "y")])
+    r = subprocess.run([str(example("sql_kafka_seed004")), boot, topic, str(tmp_path / "ck")],
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert sorted(kcat_read(boot, f"{topic}-out1")) == sorted((f"k{i}", f"v{i}") for i in range(6))
+    assert sorted(kcat_read(boot, f"{topic}-topic1-copy")) == sorted(
+        (f"k{i}", f"v{i}") for i in range(6))
+    assert kcat_read(boot, f"{topic}-topic2-copy") == [("x", "y")]
+    table = [line for line in r.stdout.splitlines() if line.startswith("|")]
+    assert sorted(table[1:]) == [f"|{topic}-topic1|    6|", f"|{topic}-topic2|    1|"]
+
+
 def test_pattern_picks_up_new_topics(spate_bin, boot, topic, tmp_path):
     out, ckpt = tmp_path / "out", tmp_path / "ckpt"
     produce(boot, topic + "_a", [(None, "a0")])
