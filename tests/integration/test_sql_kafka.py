@@ -471,3 +471,52 @@ def test_aggregation_to_kafka_survives_kill_9(spate_bin, boot, topic, tmp_path, 
     want = kcat_batches(boot, ref)
     assert sorted(kcat_batches(boot, killed)) == sorted(want)
     assert max(b for b, _, _ in want) >= 6  # 60 records, 9 a batch
+
+
+# ---- broker faults ------------------------------------------------------------
+
+# (command, seconds the fault lasts): each broker down and back, slow round
+# trips, then request errors librdkafka retries; and the transaction
+# coordinator's. Broker ids are 1..3.
+FAULTS = [
+    ("down 1", 1.0), ("up 1", 0.3),
+    ("rtt all 300", 1.0), ("rtt all 0", 0.3),
+    ("down 2", 1.0), ("up 2", 0.3),
+    ("errors Fetch 3 NOT_LEADER_FOR_PARTITION", 0.3),
+    ("errors ListOffsets 2 NOT_LEADER_FOR_PARTITION", 0.3),
+    ("errors Produce 2 NOT_LEADER_FOR_PARTITION", 0.3),
+    ("errors AddPartitionsToTxn 2 CONCURRENT_TRANSACTIONS", 0.3),
+    ("errors EndTxn 2 COORDINATOR_LOAD_IN_PROGRESS", 0.3),
+    ("down 3", 1.0), ("up 3", 0.3),
+]
+
+
+def test_broker_faults_nothing_lost_or_duplicated(spate_bin, tmp_path):
+    """A kafka -> kafka (transactional) query keeps going through broker
+    faults, with no failed batch: every record once."""
+    from test_kafka_dashboard import ControlledMock
+    m = ControlledMock(spate_bin, tmp_path / "mock.log", "--brokers", 3)
+    try:
+        n, topic, dst, ckpt = 400, "faults", "faults_out", tmp_path / "ckpt"
+        produce(m.boot, topic, [(f"k{i}", f"v{i}") for i in range(n)])
+        # 80 batches, one each 100 ms at most: the faults land while it reads.
+        script = (src(m.boot, topic, ", startingOffsets 'earliest', maxOffsetsPerTrigger 5") +
+                  eo_sink(m.boot, dst, ckpt, ", trigger '100 milliseconds'") +
+                  "INSERT INTO o SELECT key, value, 0 AS partition FROM STREAM(k)")
+        p = subprocess.Popen([str(spate_bin), "sql", "-e", script], stdout=subprocess.DEVNULL,
+                             stderr=subprocess.PIPE, text=True)
+        try:
+            wait_for(lambda: commits(ckpt) >= 1, p)
+            for cmd, lasts in FAULTS:
+                m.do(cmd)
+                time.sleep(lasts)
+                assert p.poll() is None, f"the query ended after {cmd!r}: {p.stderr.read()}"
+            assert commits(ckpt) < 80  # still reading when the last fault ended
+            wait_for(lambda: len(kcat_read(m.boot, dst, committed=True)) >= n, p, timeout=120)
+        finally:
+            p.send_signal(signal.SIGTERM)
+            assert p.wait(timeout=60) == 0, p.stderr.read()
+        assert sorted(kcat_read(m.boot, dst, committed=True)) == sorted(
+            (f"k{i}", f"v{i}") for i in range(n))
+    finally:
+        m.stop()
