@@ -520,3 +520,26 @@ def test_broker_faults_nothing_lost_or_duplicated(spate_bin, tmp_path):
             (f"k{i}", f"v{i}") for i in range(n))
     finally:
         m.stop()
+
+
+@pytest.mark.parametrize("fail_on_data_loss", ["true", "false"])
+def test_offset_out_of_range_follows_fail_on_data_loss(spate_bin, tmp_path, fail_on_data_loss):
+    """A fetch answered OFFSET_OUT_OF_RANGE (what a read of records deleted by
+    retention gets): the query fails naming the offset, or, with
+    failOnDataLoss false, warns and reads what Kafka still has."""
+    from test_kafka_dashboard import ControlledMock
+    m = ControlledMock(spate_bin, tmp_path / "mock.log", "--brokers", 1)
+    try:
+        produce(m.boot, "dl", [(None, f"v{i}") for i in range(20)])
+        m.do("errors Fetch 1 OFFSET_OUT_OF_RANGE")
+        r = spate_sql(spate_bin, src(m.boot, "dl", f", failOnDataLoss '{fail_on_data_loss}'") +
+                      "SELECT count(*) FROM k", check=False)
+    finally:
+        m.stop()
+    if fail_on_data_loss == "true":
+        assert r.returncode == 1
+        assert "Cannot fetch offset 0" in r.stderr and "failOnDataLoss" in r.stderr
+    else:
+        assert r.returncode == 0, r.stderr
+        assert "|      20|" in r.stdout
+        assert "is out of range" in r.stderr
