@@ -1,0 +1,92 @@
+/* batch_exec_int.h - what the parts of a batch's run share (batch_exec.c:
+ * stage 1, the driver and the run; batch_stage2.c: stage 2's merging into
+ * state and emitting): the run's state, the lists it keeps, and small
+ * helpers. Private to src/sql/. */
+#ifndef SP_SQL_BATCH_EXEC_INT_H
+#define SP_SQL_BATCH_EXEC_INT_H
+
+#include "sql/agg.h"
+#include "sql/batch_exec.h"
+#include "sql/event_time.h"
+
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+/* A growable list of batches (malloc'd array; the batches are in arenas). */
+typedef struct blist {
+    sp_colbatch **v;
+    size_t n, cap;
+} blist;
+
+static inline void blist_push(blist *l, sp_colbatch *b)
+{
+    if (l->n == l->cap) {
+        l->cap = l->cap ? 2 * l->cap : 8;
+        l->v = realloc(l->v, sizeof *l->v * l->cap);
+        if (!l->v) abort();
+    }
+    l->v[l->n++] = b;
+}
+
+typedef struct part_stats {
+    int64_t rows, malformed, bytes, consumed, dropped, dedup_rows;
+    int64_t state_total, state_updated, state_bytes, state_removed;
+} part_stats;
+
+typedef struct run {
+    const sp_physical *ph;
+    const sp_batch_input *in;
+    const sp_batch_env *env;
+    int n1, n2;
+    spate_arena **arenas; /* n1 + n2 + 1 (the driver's last) */
+    blist *out;           /* n1 (stateless) or n2 (aggregating) */
+    blist *late;          /* n1: env->keep_late's rows, in arenas[part] */
+    sp_agg_table **tables;
+    part_stats *stats;             /* n1 + n2 */
+    sp_event_time_stats *wm_stats; /* n1 * ph->nwm: what each task's WATERMARK steps saw */
+    atomic_int failed;
+    char error[1024];
+    int64_t stamp; /* marks the state entries this batch changed */
+} run;
+
+static inline void fail(run *r, const char *msg)
+{
+    int expected = 0;
+    if (atomic_compare_exchange_strong(&r->failed, &expected, 1))
+        snprintf(r->error, sizeof r->error, "%s", msg);
+}
+
+static inline sp_sql_eval_ctx eval_ctx(const run *r, spate_arena *a)
+{
+    sp_sql_eval_ctx ctx;
+    sp_sql_eval_ctx_init(&ctx, a, r->env->tz, r->env->ansi);
+    ctx.now_us = r->env->now_us;
+    ctx.joins = r->env->join_tables;
+    return ctx;
+}
+
+/* ---- stage 2 (batch_stage2.c) ---- */
+
+typedef struct evec {
+    sp_state_entry **v;
+    size_t n, cap;
+} evec;
+
+static inline void evec_push(evec *l, sp_state_entry *e)
+{
+    if (l->n == l->cap) {
+        l->cap = l->cap ? 2 * l->cap : 64;
+        l->v = realloc(l->v, sizeof *l->v * l->cap);
+        if (!l->v) abort();
+    }
+    l->v[l->n++] = e;
+}
+
+static inline int shuffle_part(uint64_t hash, int n) { return (int)((hash >> 32) % (uint64_t)n); }
+
+/* Stage 2's task for shuffle partition part: merges the partial tables into
+ * the partition's state store and emits (sp_pool_run's task). */
+void sp_bx_stage2_task(void *arg, int part, int thread);
+
+#endif
