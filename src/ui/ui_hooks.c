@@ -136,6 +136,7 @@ static void q_progress(const sp_progress *p, void *ud)
                         .num_input_rows = p->num_input_rows,
                         .input_rate = p->input_rows_per_second,
                         .processed_rate = p->processed_rows_per_second,
+                        .watermark_ms = p->has_event_time ? p->watermark_ms : 0,
                         .json = sp_progress_json(p, false)};
     for (int i = 0; i < p->nstate_ops; i++) {
         x.state_rows_total += p->state_ops[i].num_rows_total;

@@ -69,7 +69,8 @@ typedef struct sp_ui_progress {
     double input_rate, processed_rate; /* NaN when Spark leaves them out */
     int64_t state_rows_total, state_rows_updated, state_memory_bytes;
     int64_t rows_dropped_by_watermark;
-    char *json; /* Spark's json, malloc'd */
+    int64_t watermark_ms; /* eventTime.watermark, 0 without one (as Spark's gauge) */
+    char *json;           /* Spark's json, malloc'd */
 } sp_ui_progress;
 
 /* One run of a query. progress is a ring of the last `retained` reports

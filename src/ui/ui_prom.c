@@ -7,9 +7,9 @@
  *   totalReceivedRecords, runningBatches, waitingBatches, receivers; plus
  *   spate's lastCompletedBatch_inputRate (records/s over the interval).
  *   Queries (MetricsReporter, spark.sql.streaming.metricsEnabled): inputRate-
- *   total, processingRate-total, latency (ms), states-rowsTotal, states-
- *   usedBytes, for each running query with a report, as
- *   spate_sql_streaming_inputRate_total...
+ *   total, processingRate-total, latency (ms), eventTime-watermark (ms, 0
+ *   without one), states-rowsTotal, states-usedBytes, for each running
+ *   query with a report, as spate_sql_streaming_inputRate_total...
  * Every sample is labelled application_id and application_name, and a
  * query's also query (its name, else its id) and query_id. The caller holds
  * the app's mutex. */
@@ -103,7 +103,7 @@ static void stream_metrics(sp_ui_buf *b, const sp_ui_appinfo *app, const sp_ui_s
     stream_gauge(b, app, "receivers", "Receivers.", m->nrecv);
 }
 
-enum { Q_INPUT, Q_PROCESS, Q_LATENCY, Q_ROWS, Q_BYTES, Q_N };
+enum { Q_INPUT, Q_PROCESS, Q_LATENCY, Q_WATERMARK, Q_ROWS, Q_BYTES, Q_N };
 
 static double query_value(const sp_ui_progress *p, int which)
 {
@@ -114,6 +114,8 @@ static double query_value(const sp_ui_progress *p, int which)
         return p->processed_rate;
     case Q_LATENCY:
         return (double)p->batch_duration_ms;
+    case Q_WATERMARK:
+        return (double)p->watermark_ms;
     case Q_ROWS:
         return (double)p->state_rows_total;
     default:
@@ -127,6 +129,8 @@ static void sql_metrics(sp_ui_buf *b, const sp_ui_appinfo *app, const sp_ui_sql 
         {"spate_sql_streaming_inputRate_total", "inputRowsPerSecond of the last report."},
         {"spate_sql_streaming_processingRate_total", "processedRowsPerSecond of the last report."},
         {"spate_sql_streaming_latency", "Duration of the last trigger in ms."},
+        {"spate_sql_streaming_eventTime_watermark",
+         "The watermark of the last report in ms since the epoch (0 without one)."},
         {"spate_sql_streaming_states_rowsTotal", "State rows over the stateful operators."},
         {"spate_sql_streaming_states_usedBytes", "State memory in bytes."},
     };

@@ -410,6 +410,8 @@ def test_sql_queries_and_prometheus(spate_bin, tmp_path):
                  and r["stateOperators"][0]["numRowsTotal"] == rows
                  and r["stateOperators"][0]["memoryUsedBytes"] == mem]
         assert match, (inrate, latency, rows, mem)
+        # No watermark in this query: Spark's gauge says 0.
+        assert by_name(samples, "spate_sql_streaming_eventTime_watermark") == {"rates": 0}
         assert get_json(f"{api}/no-such-query/progress", expect=404) == \
             {"message": "unknown query: no-such-query"}
     finally:

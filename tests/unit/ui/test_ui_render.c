@@ -218,6 +218,7 @@ static void report(sp_ui_sql *m, const char *run, int64_t batch, double in, doub
                         .processed_rate = proc,
                         .state_rows_total = rows,
                         .state_memory_bytes = mem,
+                        .watermark_ms = 1000 * batch,
                         .json = strdup(json)};
     sp_ui_sql_progress(m, run, &p);
     cr_assert_null(p.json, "the report's JSON moves into the model");
@@ -358,7 +359,7 @@ Test(ui_render, prometheus_text_is_valid_and_labelled)
     sp_ui_prometheus(&b, &app, &st, &sql);
     char *s = take(&b), why[256] = "";
     int n = parse_prometheus(s, why, sizeof why);
-    cr_expect_eq(n, 11 + 5 * 2, "%s\n%s", why, s);
+    cr_expect_eq(n, 11 + 6 * 2, "%s\n%s", why, s);
     static const char *const want[] = {
         "spate_streaming_lastCompletedBatch_processingDelay{application_id=\"local-1\","
         "application_name=\"my\\\\app\"} 300\n",
@@ -378,6 +379,8 @@ Test(ui_render, prometheus_text_is_valid_and_labelled)
         "\"my\\\\app\",query=\"q \\\"one\\\"\",query_id=\"id-1\"} 4096\n",
         "spate_sql_streaming_processingRate_total{application_id=\"local-1\",application_name="
         "\"my\\\\app\",query=\"q \\\"one\\\"\",query_id=\"id-1\"} 2.5\n",
+        "spate_sql_streaming_eventTime_watermark{application_id=\"local-1\",application_name="
+        "\"my\\\\app\",query=\"q \\\"one\\\"\",query_id=\"id-1\"} 0\n",
     };
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
         cr_expect(strstr(s, want[i]), "missing %s", want[i]);
