@@ -47,6 +47,7 @@ struct sp_kafka_reader {
     char *group; /* the executors' group.id, for messages */
     sp_kafka_reader_opts opts;
     char *who;
+    char *advice; /* opts.loss_advice's copy */
     slot *slots;
     atomic_llong starts, seeks;
 };
@@ -116,6 +117,7 @@ sp_kafka_reader *sp_kafka_reader_new(const spate_kafka_params *params,
     r->opts = *opts;
     r->who = sp_xstrdup(opts->who);
     r->opts.who = r->who;
+    r->opts.loss_advice = opts->loss_advice ? r->advice = sp_xstrdup(opts->loss_advice) : NULL;
     r->slots = sp_xcalloc((size_t)opts->nthreads + 1, sizeof *r->slots);
     for (int i = 0; i < opts->nthreads; i++)
         pthread_mutex_init(&r->slots[i].mu, NULL);
@@ -148,6 +150,7 @@ void sp_kafka_reader_destroy(sp_kafka_reader *r)
     spate_kafka_params_destroy(r->params);
     free(r->group);
     free(r->who);
+    free(r->advice);
     free(r);
 }
 
@@ -299,9 +302,9 @@ static void fail_lost(read_ctx *c)
          "Cannot fetch offset %lld (GroupId: %s, TopicPartition: %s-%d). Some data may "
          "have been lost because they are not available in Kafka any more; either the "
          "data was aged out by Kafka or the topic may have been deleted before all the "
-         "data in the topic was processed. If you don't want your streaming job to fail "
-         "on such cases, set the Kafka param \"failOnDataLoss\" to \"false\".",
-         (long long)c->next, c->r->group, c->op->topic, (int)c->op->partition);
+         "data in the topic was processed. %s",
+         (long long)c->next, c->r->group, c->op->topic, (int)c->op->partition,
+         c->r->opts.loss_advice ? c->r->opts.loss_advice : SP_KAFKA_LOSS_ADVICE_DSTREAM);
 }
 
 /* failOnDataLoss false: skips to what Kafka still has (Spark's

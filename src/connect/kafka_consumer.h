@@ -51,6 +51,10 @@ typedef struct sp_kafka_reader_opts {
     int max_open;       /* partitions kept started per consumer */
     atomic_llong *lost; /* records skipped as lost (failOnDataLoss false) */
     const char *who;    /* the stream, for messages */
+    /* The data-loss message's last sentence (NULL: the DStream side's, "If
+     * you don't want your streaming job to fail on such cases, set the Kafka
+     * param ..."; the SQL source says "source option"). */
+    const char *loss_advice;
 } sp_kafka_reader_opts;
 
 /* params is copied. NULL with a message when librdkafka rejects them. */

@@ -161,10 +161,10 @@ static spate_err check_lost(sp_kafka_tracker *tr, const int64_t *earliest, char 
                      "earliest offset Kafka has is %lld. Some data may have been lost because "
                      "they are not available in Kafka any more; either the data was aged out "
                      "by Kafka or the topic may have been deleted before all the data in the "
-                     "topic was processed. If you don't want your streaming job to fail on "
-                     "such cases, set the Kafka param \"failOnDataLoss\" to \"false\".",
+                     "topic was processed. %s",
                      tr->who, (long long)p->offset, group ? group : "null", p->topic,
-                     (int)p->partition, (long long)earliest[i]);
+                     (int)p->partition, (long long)earliest[i],
+                     tr->loss_advice ? tr->loss_advice : SP_KAFKA_LOSS_ADVICE_DSTREAM);
             return SPATE_ERR_IO;
         }
         sp_log(SP_LOG_WARN, COMPONENT,

@@ -48,7 +48,8 @@ typedef struct sp_kafka_tracker {
     bool fail_on_data_loss;
     sp_kafka_part *parts; /* sorted by topic, partition */
     int nparts;
-    atomic_llong lost; /* records skipped by failOnDataLoss=false */
+    atomic_llong lost;       /* records skipped by failOnDataLoss=false */
+    const char *loss_advice; /* NULL: SP_KAFKA_LOSS_ADVICE_DSTREAM (not owned) */
 } sp_kafka_tracker;
 
 void sp_kafka_tracker_init(sp_kafka_tracker *tr, const char *who, const spate_kafka_params *params,

@@ -21,6 +21,12 @@
 
 #include <librdkafka/rdkafka.h>
 
+/* The end of the data-loss messages (sp_kafka_tracker.loss_advice and
+ * sp_kafka_reader_opts.loss_advice when NULL): the DStream side's words. */
+#define SP_KAFKA_LOSS_ADVICE_DSTREAM                                                               \
+    "If you don't want your streaming job to fail on such cases, set the Kafka param "             \
+    "\"failOnDataLoss\" to \"false\"."
+
 typedef enum sp_kafka_deser {
     SP_KAFKA_DESER_STRING, /* SPATE_STR: StringDeserializer (the default) */
     SP_KAFKA_DESER_BYTES,  /* SPATE_BYTES: ByteArrayDeserializer */

@@ -35,6 +35,11 @@
 #include <string.h>
 #include <unistd.h>
 
+/* The end of the data-loss messages, as Spark's Kafka source words it. */
+#define SQL_LOSS_ADVICE                                                                            \
+    "If you don't want your streaming query to fail on such cases, set the source option "         \
+    "\"failOnDataLoss\" to \"false\"."
+
 typedef struct kafka_source {
     sp_source base;
     sp_kafka_src_opts o;
@@ -495,6 +500,7 @@ static bool make_clients(kafka_source *k, const spate_conf *conf, char *errstr, 
         return false;
     }
     sp_kafka_tracker_init(&k->tracker, k->who, p, k->strategy, k->driver);
+    k->tracker.loss_advice = SQL_LOSS_ADVICE;
     sp_kafka_reader_opts ro = {
         .nthreads = sp_source_default_partitions(conf),
         .poll_ms = k->o.poll_ms > 0
@@ -503,6 +509,7 @@ static bool make_clients(kafka_source *k, const spate_conf *conf, char *errstr, 
         .max_open = (int)sp_conf_i64(conf, "spate.streaming.kafka.consumer.cache.maxCapacity"),
         .lost = &k->tracker.lost,
         .who = k->who,
+        .loss_advice = SQL_LOSS_ADVICE,
     };
     k->reader = sp_kafka_reader_new(p, &ro, errstr, n);
     return k->reader != NULL;

@@ -538,7 +538,9 @@ def test_offset_out_of_range_follows_fail_on_data_loss(spate_bin, tmp_path, fail
         m.stop()
     if fail_on_data_loss == "true":
         assert r.returncode == 1
-        assert "Cannot fetch offset 0" in r.stderr and "failOnDataLoss" in r.stderr
+        assert "Cannot fetch offset 0" in r.stderr
+        assert ("If you don't want your streaming query to fail on such cases, set the source "
+                "option \"failOnDataLoss\" to \"false\".") in r.stderr
     else:
         assert r.returncode == 0, r.stderr
         assert "|      20|" in r.stdout
