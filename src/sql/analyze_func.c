@@ -121,6 +121,7 @@ static const func_def funcs[] = {
     {"__window_start", SP_SQL_F_WINDOW_START, 3, 3, "3", A_WINDOW},
     {"__window_end", SP_SQL_F_WINDOW_END, 2, 2, "2", A_WINDOW},
     {"__window_starts", SP_SQL_F_WINDOW_STARTS, 4, 4, "4", A_WINDOW},
+    {"__session_end", SP_SQL_F_SESSION_END, 2, 2, "2", A_WINDOW},
 };
 
 const char *sp_az_func_pretty_name(const char *name)

@@ -183,6 +183,10 @@ void sp_az_event_time_of(const sp_plan *child, const sp_sql_expr *e, sp_plan_att
         col = e->children[0];
         span = e->children[1]->lit.i;
     }
+    if (e->kind == SP_SQL_E_FUNC && e->op == SP_SQL_F_SESSION_END) { /* a session's end */
+        col = e->children[0];
+        span = 0;
+    }
     if (col->kind != SP_SQL_E_COLUMN || col->ordinal < 0 || col->ordinal >= child->nout) return;
     const sp_plan_attr *src = &child->out[col->ordinal];
     if (!src->event_time) return;

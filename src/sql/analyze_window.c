@@ -194,8 +194,9 @@ sp_sql_expr *sp_az_window_call(sp_analyzer *az, const sp_sql_node *n, sp_sql_fun
                           sp_az_sql_expr(az, n->list2.items[0]), "inputType",
                           sp_az_type_sql(az, v[0]->type), NULL);
     v[0] = sp_az_cast(az, v[0], ts);
-    for (int i = 1; i < k; i++)
-        v[i] = sp_az_cast(az, v[i], big);
+    for (int i = 1; i < k; i++) /* a session's gap may be a string per row */
+        if (fn != SP_SQL_F_SESSION_END || v[i]->type->id != SP_SQL_STRING)
+            v[i] = sp_az_cast(az, v[i], big);
     const sp_sql_type *t = fn == SP_SQL_F_WINDOW_STARTS ? sp_sql_array(az->arena, ts, false) : ts;
     return sp_sql_expr_func(az->arena, fn, v, k, t);
 }

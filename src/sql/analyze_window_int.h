@@ -10,6 +10,9 @@
 
 /* The column holding each row's window start in the rewritten query. */
 #define SP_AZW_WINDOW_START "__window_start"
+/* The columns holding each row's session bounds (analyze_session.c). */
+#define SP_AZW_SESSION_START "__session_start"
+#define SP_AZW_SESSION_END "__session_end"
 
 /* A window: its time column, and size, slide and start offset in µs. */
 typedef struct sp_azw_window {

@@ -256,7 +256,8 @@ sp_plan *sp_az_query(sp_analyzer *az, const sp_sql_node *q, const sp_az_cte *cte
     case SQL_QUERY:
         return query(az, q, ctes, err);
     case SQL_SELECT:
-        q = sp_az_window_rewrite(az, q, err);
+        q = sp_az_session_rewrite(az, q, err);
+        if (q) q = sp_az_window_rewrite(az, q, err);
         return q ? select_(az, q, ctes, err) : NULL;
     case SQL_SETOP:
         return setop(az, q, ctes, err);

@@ -77,6 +77,10 @@ sp_sql_expr *sp_az_expr(sp_analyzer *az, const sp_az_scope *s, const sp_sql_node
  * the rows with their window start (Spark's TimeWindowing), or sel itself;
  * NULL with err set on a bad window. */
 const sp_sql_node *sp_az_window_rewrite(sp_analyzer *az, const sp_sql_node *sel, sp_sql_error *err);
+/* analyze_session.c: the same for session_window(ts, gap): a SELECT over
+ * the rows with their session bounds, grouped by them. */
+const sp_sql_node *sp_az_session_rewrite(sp_analyzer *az, const sp_sql_node *sel,
+                                         sp_sql_error *err);
 /* Flink's TUMBLE(TABLE t, DESCRIPTOR(ts), size[, offset]) and HOP(TABLE t,
  * DESCRIPTOR(ts), slide, size[, offset]) (also under TABLE(...)) as a
  * subquery adding window_start, window_end and window_time; NULL when r is

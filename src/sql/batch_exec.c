@@ -117,6 +117,7 @@ static void stage1_task(void *arg, int task, int thread)
     r->stats[task].malformed += c.malformed;
     r->stats[task].bytes += c.bytes;
     if (p.scratch) spate_arena_destroy(p.scratch);
+    if (r->ph->agg && r->ph->session) sp_bx_session_parts(r, task);
 }
 
 /* ---- driver ---- */
@@ -256,7 +257,8 @@ static void make_tables(run *r)
 {
     const sp_plan *g = r->ph->agg;
     r->tables = calloc((size_t)r->n1 + 1, sizeof *r->tables);
-    if (!r->tables) abort();
+    r->gparts = calloc((size_t)r->n1 + 1, sizeof *r->gparts);
+    if (!r->tables || !r->gparts) abort();
     for (int i = 0; i < r->n1; i++)
         r->tables[i] =
             sp_agg_table_new(g->ngroups, r->ph->key_types, g->naggs, g->aggs, r->env->ansi);
@@ -273,9 +275,12 @@ spate_err sp_batch_run(const sp_physical *ph, const sp_batch_input *in, const sp
     if (ph->agg && !atomic_load(&r.failed)) sp_pool_run(env->pool, r.n2, sp_bx_stage2_task, &r);
     if (!atomic_load(&r.failed)) collect_output(&r, res);
     sum_stats(&r, &res->stats);
-    for (int i = 0; r.tables && i < r.n1; i++)
+    for (int i = 0; r.tables && i < r.n1; i++) {
         sp_agg_table_free(r.tables[i]);
+        free(r.gparts[i]);
+    }
     free(r.tables);
+    free(r.gparts);
     for (int i = 0; i < (r.n1 > r.n2 ? r.n1 : r.n2); i++)
         free(r.out[i].v);
     free(r.out);

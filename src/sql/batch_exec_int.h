@@ -43,6 +43,7 @@ typedef struct run {
     blist *out;           /* n1 (stateless) or n2 (aggregating) */
     blist *late;          /* n1: env->keep_late's rows, in arenas[part] */
     sp_agg_table **tables;
+    int **gparts;                  /* session windows: per table, each group's shuffle partition */
     part_stats *stats;             /* n1 + n2 */
     sp_event_time_stats *wm_stats; /* n1 * ph->nwm: what each task's WATERMARK steps saw */
     atomic_int failed;
@@ -84,6 +85,22 @@ static inline void evec_push(evec *l, sp_state_entry *e)
 }
 
 static inline int shuffle_part(uint64_t hash, int n) { return (int)((hash >> 32) % (uint64_t)n); }
+
+/* Runs `post` over the rows out (in partition part's arena) and keeps the
+ * result as the partition's output. */
+bool sp_bx_emit_post(run *r, int part, sp_colbatch *out, char *err, size_t err_size);
+
+/* batch_session.c: a session window's aggregate. The partition of each
+ * group of stage-1 task `task`'s table, by its key without the session
+ * bounds (so that a key's sessions meet in one partition). */
+void sp_bx_session_parts(run *r, int task);
+/* Stage 2 of partition part: the partition's groups merged into the
+ * sessions of their keys (*changed: the keys touched), then the rows of
+ * the output mode emitted; in append mode with a watermark, the sessions
+ * it passed are emitted and forgotten (*expired: keys left without a
+ * session, to remove). */
+bool sp_bx_session_stage2(run *r, int part, sp_state_store *s, evec *changed, evec *expired,
+                          char *err, size_t err_size);
 
 /* Stage 2's task for shuffle partition part: merges the partial tables into
  * the partition's state store and emits (sp_pool_run's task). */

@@ -88,8 +88,13 @@ static bool emit_rows(run *r, int part, sp_state_store *s, bool all, const evec 
         if (!sp_agg_emit_row(out, g->ngroups, ph->key_types, e->key, g->naggs, g->aggs, e->val,
                              r->env->ansi, err, err_size))
             return false;
-    sp_sql_eval_ctx ctx = eval_ctx(r, a);
-    sp_colbatch *res = sp_pipeline_run(&ph->post, out, &ctx);
+    return sp_bx_emit_post(r, part, out, err, err_size);
+}
+
+bool sp_bx_emit_post(run *r, int part, sp_colbatch *out, char *err, size_t err_size)
+{
+    sp_sql_eval_ctx ctx = eval_ctx(r, r->arenas[r->n1 + part]);
+    sp_colbatch *res = sp_pipeline_run(&r->ph->post, out, &ctx);
     if (!res) {
         snprintf(err, err_size, "%s", ctx.error);
         return false;
@@ -149,12 +154,16 @@ void sp_bx_stage2_task(void *arg, int part, int thread)
     sp_state_store *s = NULL;
     evec changed = {0}, expired = {0};
     bool ok = st->begin(st->ud, part, &s, err, sizeof err) == SPATE_OK;
-    ok = ok && merge_partials(r, part, s, &changed, err, sizeof err);
-    if (ok) add_global_row(r, part, s, &changed);
-    if (ok && r->ph->agg->dedup)
-        ok = dedup_stage2(r, part, s, &changed, &expired, err, sizeof err);
-    else if (ok)
-        ok = agg_stage2(r, part, s, &changed, &expired, err, sizeof err);
+    if (ok && r->ph->session) { /* merges, emits and evicts sessions itself */
+        ok = sp_bx_session_stage2(r, part, s, &changed, &expired, err, sizeof err);
+    } else if (ok) {
+        ok = merge_partials(r, part, s, &changed, err, sizeof err);
+        if (ok) add_global_row(r, part, s, &changed);
+        if (ok && r->ph->agg->dedup)
+            ok = dedup_stage2(r, part, s, &changed, &expired, err, sizeof err);
+        else if (ok)
+            ok = agg_stage2(r, part, s, &changed, &expired, err, sizeof err);
+    }
     for (size_t i = 0; ok && i < expired.n; i++) /* emitted in append mode, else dropped */
         sp_state_remove(s, expired.v[i]);
     if (ok) {

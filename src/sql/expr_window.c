@@ -10,6 +10,10 @@
 #include "sql/expr_int.h"
 #include "sql/expr_nested_int.h"
 
+#include <spate/core.h>
+
+#include <string.h>
+
 static int64_t last_start(int64_t ts, int64_t slide, int64_t start)
 {
     return ts - sp_sql_floormod(ts - start, slide);
@@ -46,6 +50,39 @@ static sp_column *starts(const sp_sql_expr *e, sp_column *const *a, int64_t n, s
     return sp_sql_vec_done(&v);
 }
 
+/* A session gap of row r in µs: a BIGINT, or a string as Spark's
+ * interval text ("10 seconds"); <= 0 when missing or not a duration. */
+static int64_t gap_us(const sp_column *g, int64_t r)
+{
+    if (g->type != SP_COL_UTF8) return sp_sql_col_int(g, r);
+    char text[128], why[128];
+    int32_t len = g->offsets[r + 1] - g->offsets[r];
+    if (len <= 0 || len >= (int32_t)sizeof text) return 0;
+    memcpy(text, g->chars + g->offsets[r], (size_t)len);
+    text[len] = 0;
+    spate_duration ms = 0;
+    return spate_duration_parse(text, &ms, why, sizeof why) == SPATE_OK ? ms * 1000 : 0;
+}
+
+/* __session_end(ts, gap): ts + gap, NULL for a gap that is not positive
+ * (Spark filters such events out of session windows). */
+static sp_column *session_end(const sp_sql_expr *e, sp_column *const *a, int64_t n,
+                              sp_sql_eval_ctx *ctx)
+{
+    sp_sql_vec v;
+    sp_sql_vec_new(ctx, e->type, n, &v);
+    int64_t *o = sp_column_i64(v.c);
+    for (int64_t r = 0; r < n; r++) {
+        int64_t gap = all_valid(a, 2, r) ? gap_us(a[1], r) : 0;
+        if (gap <= 0) {
+            sp_sql_vec_null(&v, r);
+            continue;
+        }
+        o[r] = sp_column_i64(a[0])[r] + gap;
+    }
+    return sp_sql_vec_done(&v);
+}
+
 sp_column *sp_sql_eval_window(const sp_sql_expr *e, const sp_colbatch *in, sp_sql_eval_ctx *ctx)
 {
     sp_column *a[4];
@@ -53,6 +90,7 @@ sp_column *sp_sql_eval_window(const sp_sql_expr *e, const sp_colbatch *in, sp_sq
     for (int i = 0; i < k; i++)
         if (!(a[i] = sp_sql_expr_eval(e->children[i], in, ctx))) return NULL;
     if (e->op == SP_SQL_F_WINDOW_STARTS) return starts(e, a, in->length, ctx);
+    if (e->op == SP_SQL_F_SESSION_END) return session_end(e, a, in->length, ctx);
     sp_sql_vec v;
     sp_sql_vec_new(ctx, e->type, in->length, &v);
     int64_t *o = sp_column_i64(v.c);

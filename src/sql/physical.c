@@ -184,13 +184,36 @@ static void collect_watermarks(sp_physical *ph, spate_arena *a)
     list_watermarks(ph, &ph->pre);
 }
 
-/* The aggregate's first group that is an event-time column, and whether
- * the watermark expires its state. */
+/* The groups of a session window's bounds (columns of those names). */
+static void session_keys(sp_physical *ph)
+{
+    const sp_plan *g = ph->agg;
+    ph->session_start_key = ph->session_end_key = -1;
+    for (int i = 0; g && i < g->ngroups; i++) {
+        const sp_sql_expr *e = g->groups[i];
+        if (e->kind != SP_SQL_E_COLUMN) continue;
+        const char *name = g->child->out[e->ordinal].name;
+        if (!strcmp(name, "__session_start")) ph->session_start_key = i;
+        if (!strcmp(name, "__session_end")) ph->session_end_key = i;
+    }
+    ph->session = ph->session_start_key >= 0 && ph->session_end_key >= 0;
+}
+
+/* The aggregate's first group that is an event-time column (a session's
+ * end for a session window), and whether the watermark expires its state. */
 static void agg_watermark_key(sp_physical *ph)
 {
     ph->agg_wm_key = -1;
     ph->wm_state = ph->agg && ph->agg->dedup == SP_DEDUP_WITHIN;
     const sp_plan *g = ph->agg;
+    session_keys(ph);
+    if (ph->session) {
+        int k = ph->session_end_key;
+        ph->wm_state = g->child->out[g->groups[k]->ordinal].event_time;
+        ph->agg_wm_key = ph->wm_state ? k : -1;
+        ph->agg_wm_span_us = 0;
+        return;
+    }
     for (int i = 0; g && g->dedup != SP_DEDUP_WITHIN && i < g->ngroups; i++) {
         const sp_sql_expr *e = g->groups[i];
         if (e->kind != SP_SQL_E_COLUMN || !g->child->out[e->ordinal].event_time) continue;

@@ -75,6 +75,11 @@ typedef struct sp_physical {
     /* Every input column of the aggregate is read (its late rows are kept
      * whole): set before sp_physical_required_columns. */
     bool keep_agg_input;
+    /* A session window's aggregate (analyze_session.c): the groups holding
+     * each row's session start and end; its state merges the sessions of
+     * the other groups' key (batch_session.c). */
+    bool session;
+    int session_start_key, session_end_key;
 } sp_physical;
 
 /* Cuts plan into *ph (made in a). False with a message in err for a shape

@@ -2,6 +2,7 @@
 #include "sql/unsupported_ops.h"
 
 #include <stdio.h>
+#include <string.h>
 
 static int count_streaming_aggs(const sp_plan *p)
 {
@@ -23,6 +24,21 @@ static bool agg_has_watermark(const sp_plan *p)
         return false;
     }
     return agg_has_watermark(p->child) || agg_has_watermark(p->right);
+}
+
+/* Whether a streaming aggregate under p groups by a session window (the
+ * session rewrite's __session_end column). */
+static bool agg_has_session(const sp_plan *p)
+{
+    if (!p) return false;
+    if (p->kind == SP_PLAN_AGGREGATE && p->streaming && !p->dedup)
+        for (int i = 0; i < p->ngroups; i++) {
+            const sp_sql_expr *g = p->groups[i];
+            if (g->kind == SP_SQL_E_COLUMN &&
+                !strcmp(p->child->out[g->ordinal].name, "__session_end"))
+                return true;
+        }
+    return agg_has_session(p->child) || agg_has_session(p->right);
 }
 
 static bool has_distinct_agg(const sp_plan *p)
@@ -131,6 +147,13 @@ bool sp_check_streaming_plan(const sp_plan *plan, sp_output_mode mode, char *err
         snprintf(err, n,
                  "%s output mode not supported when there are streaming aggregations on "
                  "streaming DataFrames/DataSets without watermark",
+                 name);
+        return false;
+    }
+    if (mode == SP_OUTPUT_UPDATE && agg_has_session(plan)) { /* SPARK-36463 */
+        snprintf(err, n,
+                 "%s output mode not supported for session window on streaming "
+                 "DataFrames/DataSets",
                  name);
         return false;
     }

@@ -179,3 +179,45 @@ def test_flink_window_table_functions(run_spate, tmp_path):
     r = sql(run_spate, table(tmp_path) + "SELECT * FROM TABLE(TUMBLE(TABLE t, DESCRIPTOR(time)))")
     assert r.returncode == 1
     assert "[WRONG_NUM_ARGS.WITHOUT_SUGGESTION] The `TUMBLE` requires [3, 4]" in r.stderr.decode()
+
+
+SESSION_ROWS = ("2016-03-27 19:39:34,1,a\n2016-03-27 19:39:39,1,b\n2016-03-27 19:39:40,2,a\n"
+                "2016-03-27 19:39:45,2,b\n2016-03-27 19:39:27,4,b\n,5,c\n")
+
+
+def test_session_windows_as_spark_merges_them(run_spate, tmp_path):
+    # DataFrameSessionWindowingSuite: "keys overlapped with sessions", a gap
+    # per row (CASE), and rows whose gap is not a positive duration left out
+    r = sql(run_spate, table(tmp_path, SESSION_ROWS) + """
+        SELECT CAST(session_window.start AS STRING) AS s, CAST(session_window.end AS STRING) AS e,
+               id, count(*) AS counts, sum(value) AS sum
+        FROM t GROUP BY session_window(time, '10 seconds'), id ORDER BY s;
+        SELECT CAST(session_window.start AS STRING) AS s, CAST(session_window.end AS STRING) AS e,
+               count(*) AS n
+        FROM t GROUP BY session_window(time, CASE WHEN value = 1 THEN '2 seconds'
+                                                  WHEN value = 2 THEN '-1 seconds'
+                                                  ELSE 'x sec' END) ORDER BY s""")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.decode() == (
+        "+-------------------+-------------------+---+------+---+\n"
+        "|                  s|                  e| id|counts|sum|\n"
+        "+-------------------+-------------------+---+------+---+\n"
+        "|2016-03-27 19:39:27|2016-03-27 19:39:37|  b|     1|  4|\n"
+        "|2016-03-27 19:39:34|2016-03-27 19:39:50|  a|     2|  3|\n"
+        "|2016-03-27 19:39:39|2016-03-27 19:39:55|  b|     2|  3|\n"
+        "+-------------------+-------------------+---+------+---+\n"
+        "+-------------------+-------------------+---+\n"
+        "|                  s|                  e|  n|\n"
+        "+-------------------+-------------------+---+\n"
+        "|2016-03-27 19:39:34|2016-03-27 19:39:36|  1|\n"
+        "|2016-03-27 19:39:39|2016-03-27 19:39:41|  1|\n"
+        "+-------------------+-------------------+---+\n")
+
+
+def test_one_window_per_group_by(run_spate, tmp_path):
+    r = sql(run_spate, table(tmp_path) + """
+        SELECT count(*) FROM t
+        GROUP BY session_window(time, '10 seconds'), window(time, '10 seconds')""")
+    assert r.returncode != 0
+    assert "Multiple time/session window expressions would result in a cartesian product" \
+        in r.stderr.decode()

@@ -322,3 +322,60 @@ Test(sql_watermark, late_rows_to_a_table)
     snprintf(sql, sizeof sql, "rm -rf %s", dir);
     cr_expect_eq(system(sql), 0);
 }
+
+static const char *SESSIONS =
+    "SELECT CAST(value / 10 AS INT) AS g, CAST(session_window.start AS BIGINT) AS s, "
+    "CAST(session_window.end AS BIGINT) AS e, count(*) AS n, sum(value) AS total FROM STREAM(ev) "
+    "GROUP BY session_window(eventTime, '5 seconds'), CAST(value / 10 AS INT)";
+
+/* The suite's "append mode - session": a key's session is emitted once the
+ * watermark passes its end. */
+Test(sql_watermark, session_windows_in_append_mode)
+{
+    spate_memory_stream *m = events(session);
+    spate_query *q = start(session, SESSIONS, "append", NULL);
+    add(m, "10\n11"); /* key 1: [10, 16) */
+    process(q);
+    add(m, "17"); /* key 1: [10, 16), [17, 22) */
+    process(q);
+    add(m, "25"); /* the watermark moves to 15 */
+    process(q);
+    api_expect_rows(session, "SELECT * FROM out", "");
+    add(m, "35"); /* 25: both of key 1's sessions end */
+    process(q);
+    api_expect_rows(session, "SELECT * FROM out", "1,10,16,2,21;1,17,22,1,17");
+    add(m, "10"); /* late */
+    process(q);
+    add(m, "40"); /* 30: key 2's [25, 30) ends */
+    process(q);
+    api_expect_rows(session, "SELECT * FROM out", "1,10,16,2,21;1,17,22,1,17;2,25,30,1,25");
+}
+
+/* Sessions of a key merge when a row bridges them; complete mode shows
+ * every session, late rows included (no eviction). */
+Test(sql_watermark, session_windows_merge_across_batches)
+{
+    spate_memory_stream *m = events(session);
+    spate_query *q = start(session, SESSIONS, "complete", NULL);
+    add(m, "10\n18"); /* key 1: [10, 15), [18, 23) */
+    process(q);
+    api_expect_rows(session, "SELECT * FROM out", "1,10,15,1,10;1,18,23,1,18");
+    add(m, "14"); /* [14, 19) touches both: one session */
+    process(q);
+    api_expect_rows(session, "SELECT * FROM out", "1,10,23,3,42");
+}
+
+Test(sql_watermark, session_windows_refuse_update_mode)
+{
+    events(session);
+    spate_dataframe *df = spate_session_sql(session, SESSIONS);
+    cr_assert(df, "%s", spate_session_last_error(session));
+    spate_stream_writer *w = spate_dataframe_write_stream(df);
+    cr_assert_eq(spate_stream_writer_format(w, "memory"), SPATE_OK);
+    cr_assert_eq(spate_stream_writer_output_mode(w, "update"), SPATE_OK);
+    cr_assert_null(spate_stream_writer_start(w));
+    cr_expect(strstr(spate_session_last_error(session),
+                     "Update output mode not supported for session window on streaming "
+                     "DataFrames/DataSets"),
+              "%s", spate_session_last_error(session));
+}
