@@ -49,6 +49,18 @@ const sql = {
   q2: `SELECT auction, price FROM bid WHERE auction % 123 = 0`,
   q10: `SELECT auction, bidder, price, dateTime, extra, strftime(dateTime, '%Y-%m-%d'),
           strftime(dateTime, '%H:%M') FROM bid`,
+  // q11: session windows as a batch query (lag, then a running sum of the
+  // rows that open a session); every session, the open ones too.
+  q11: `SELECT bidder, count(*) AS bid_count, min(dateTime) AS starttime,
+          max(dateTime) + INTERVAL 10 SECOND AS endtime
+        FROM (SELECT bidder, dateTime, sum(opens) OVER (PARTITION BY bidder ORDER BY dateTime
+                                                        ROWS UNBOUNDED PRECEDING) AS session
+              FROM (SELECT bidder, dateTime,
+                      CASE WHEN dateTime <= lag(dateTime) OVER (PARTITION BY bidder
+                                                                ORDER BY dateTime)
+                                            + INTERVAL 10 SECOND THEN 0 ELSE 1 END AS opens
+                    FROM bid))
+        GROUP BY bidder, session`,
   q13: `SELECT B.auction, B.bidder, B.price, B.dateTime, S.value
           FROM bid B JOIN side_input S ON B.auction % 10000 = S.key`,
   q14: `SELECT auction, bidder, 0.908 * price AS price,

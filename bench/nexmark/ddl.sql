@@ -12,7 +12,8 @@
 -- source's eventsPerSecond (10 000 000, nexmark.yaml's tps), and event ids
 -- start at 0 (Beam's generator) rather than Flink's 2.
 CREATE TABLE datagen USING nexmark
-  OPTIONS (maxEvents ${EVENTS}, rowsPerBatch ${ROWS}, numPartitions ${PARTS});
+  OPTIONS (maxEvents ${EVENTS}, rowsPerBatch ${ROWS}, numPartitions ${PARTS})
+  WATERMARK FOR `dateTime` AS `dateTime` - INTERVAL '4' SECOND;
 
 CREATE TEMPORARY VIEW person AS
 SELECT

@@ -12,8 +12,10 @@
  * INTERVAL literal or a string, the same for every row, or an expression
  * giving a string per row; a row whose gap is not a positive duration is
  * left out, as in Spark. The items see the session as the column
- * `session_window` (STRUCT<start, end>) and its fields. Threads: the
- * analyzer's. */
+ * `session_window` (STRUCT<start, end>) and its fields. Flink's legacy
+ * group window, GROUP BY SESSION(ts, gap) with SESSION_START(ts, gap) and
+ * SESSION_END(ts, gap) in the items, is the same (Nexmark's q11).
+ * Threads: the analyzer's. */
 #include "sql/analyze_window_int.h"
 
 #include <string.h>
@@ -22,6 +24,12 @@
 static bool is_name(const sp_sql_node *n, const char *name)
 {
     return n->kind == SQL_FUNC && n->list.n == 1 && strcasecmp(n->list.items[0]->str, name) == 0;
+}
+
+/* session_window(ts, gap), or Flink's legacy group window SESSION(ts, gap). */
+static bool is_session_call(const sp_sql_node *n)
+{
+    return is_name(n, "session_window") || (is_name(n, "session") && n->list2.n == 2);
 }
 
 static bool is_session_column(const sp_sql_node *n, uint32_t parts)
@@ -46,9 +54,12 @@ static sp_sql_node *subst(sp_analyzer *az, const sp_sql_node *n, const char *cal
     if (!n) return NULL;
     if (n->kind == SQL_SUBQUERY || n->kind == SQL_EXISTS || n->kind == SQL_IN_QUERY)
         return (sp_sql_node *)n;
-    if ((is_name(n, "session_window") && !strcmp(sp_az_sql_expr(az, n), call_text)) ||
+    if ((is_session_call(n) && !strcmp(sp_az_sql_expr(az, n), call_text)) ||
         is_session_column(n, 1))
         return session_struct(az, n);
+    if (is_name(n, "session_start")) /* Flink's SESSION_START(ts, gap) */
+        return sp_azw_column(az, SP_AZW_SESSION_START, n);
+    if (is_name(n, "session_end")) return sp_azw_column(az, SP_AZW_SESSION_END, n);
     if (is_session_column(n, 2) && !strcasecmp(n->list.items[1]->str, "start"))
         return sp_azw_column(az, SP_AZW_SESSION_START, n);
     if (is_session_column(n, 2) && !strcasecmp(n->list.items[1]->str, "end"))
@@ -75,7 +86,7 @@ static sp_sql_node *item(sp_analyzer *az, const sp_sql_node *it, const char *cal
     sp_sql_node *e = subst(az, it, call_text);
     if (it->kind == SQL_ALIAS) return e;
     if (is_session_column(it, 2)) return sp_azw_alias(az, e, it->list.items[1]->str);
-    if (is_session_column(it, 1) || is_name(it, "session_window"))
+    if (is_session_column(it, 1) || is_session_call(it))
         return sp_azw_alias(az, e, "session_window");
     return e;
 }
@@ -127,19 +138,19 @@ static sp_sql_node *inner_select(sp_analyzer *az, const sp_sql_node *sel, const 
 static int find_call(const sp_sql_node *sel, const char *name)
 {
     for (uint32_t i = 0; i < sel->list2.n; i++)
-        if (is_name(sel->list2.items[i], name)) return (int)i;
+        if (name ? is_name(sel->list2.items[i], name) : is_session_call(sel->list2.items[i]))
+            return (int)i;
     return -1;
 }
 
 const sp_sql_node *sp_az_session_rewrite(sp_analyzer *az, const sp_sql_node *sel, sp_sql_error *err)
 {
-    int si = find_call(sel, "session_window");
+    int si = find_call(sel, NULL);
     if (si < 0 || !sel->a) return sel;
     const sp_sql_node *call = sel->list2.items[si];
     int windows = 0;
     for (uint32_t i = 0; i < sel->list2.n; i++)
-        windows += is_name(sel->list2.items[i], "session_window") ||
-                   is_name(sel->list2.items[i], "window");
+        windows += is_session_call(sel->list2.items[i]) || is_name(sel->list2.items[i], "window");
     if (windows > 1)
         return sp_az_fail(az, err, call->off, "UNSUPPORTED_FEATURE", "message",
                           "Multiple time/session window expressions would result in a cartesian "

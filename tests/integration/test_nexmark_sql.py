@@ -2,6 +2,7 @@
 (bench/nexmark/ddl.sql and q0, q1, q2) run over a small event count into a
 json sink, and their rows are checked against the bids `spate gen nexmark`
 prints for the same seed. Also a flat `kind`, and an option error."""
+import datetime
 import decimal
 import json
 import pathlib
@@ -19,11 +20,11 @@ def gen_bids(run_spate):
     return [e["bid"] for e in events if e["event_type"] == 2]
 
 
-def run_query(run_spate, tmp_path, q, parts=2):
+def run_query(run_spate, tmp_path, q, parts=2, options=""):
     out = tmp_path / q
     ddl = (BENCH / "ddl.sql").read_text()
     ddl = ddl.replace("${EVENTS}", str(EVENTS)).replace("${ROWS}", "700")
-    ddl = ddl.replace("${PARTS}", str(parts))
+    ddl = ddl.replace("${PARTS}", str(parts) + options)
     text = (BENCH / f"{q}.sql").read_text()
     noop = "USING noop OPTIONS (trigger 'availableNow')"
     assert noop in text
@@ -90,3 +91,43 @@ def test_flat_bid_kind_and_bad_option(run_spate, tmp_path):
                   timeout=60)
     assert r.returncode != 0
     assert "Unknown option 'eventsPerSec' for the nexmark source" in r.stderr.decode()
+
+
+def sessions(times, gap):
+    """Sessions [start, end) of sorted times, merged when they touch, each
+    with its count (Spark's session_window)."""
+    out = []
+    for t in times:
+        if out and t <= out[-1][1]:
+            out[-1] = (out[-1][0], t + gap, out[-1][2] + 1)
+        else:
+            out.append((t, t + gap, 1))
+    return out
+
+
+def test_q11_user_sessions(run_spate, tmp_path):
+    # Flink's legacy SESSION group window, as published, over the 4 s
+    # watermark of ddl.sql: a session is written once the watermark passes
+    # its end (the last ones stay open when the input ends)
+    rate = 100  # events per second of event time: 3000 events span 30 s
+    r = run_spate("gen", "nexmark", "--events", str(EVENTS), "--seed", str(SEED),
+                  "--rate", str(rate), timeout=60)
+    assert r.returncode == 0, r.stderr
+    events = [json.loads(line) for line in r.stdout.decode().splitlines()]
+    ms = lambda text: int(datetime.datetime.strptime(  # noqa: E731
+        text, "%Y-%m-%d %H:%M:%S.%f").replace(tzinfo=datetime.timezone.utc).timestamp() * 1000)
+    times = {}
+    for e in events:
+        if e["event_type"] == 2:
+            times.setdefault(e["bid"]["bidder"], []).append(ms(e["bid"]["dateTime"]))
+    watermark = max(ms(e[k]["dateTime"]) for e in events for k in ("person", "auction", "bid")
+                    if e[k]) - 4000
+    want = sorted((bidder, n, start, end) for bidder, ts in times.items()
+                  for start, end, n in sessions(sorted(ts), 10000) if end <= watermark)
+    assert want, "some sessions end before the last watermark"
+    rows = run_query(run_spate, tmp_path, "q11", options=f", eventsPerSecond {rate}")
+    iso = lambda text: int(datetime.datetime.strptime(  # noqa: E731
+        text, "%Y-%m-%dT%H:%M:%S.%f%z").timestamp() * 1000)
+    got = sorted((r["bidder"], r["bid_count"], iso(r["starttime"]), iso(r["endtime"]))
+                 for r in rows)
+    assert got == want
