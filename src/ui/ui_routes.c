@@ -1,9 +1,11 @@
 /* ui_routes.c - which renderer answers which path (ui_app.h). Paths are
  * Spark's REST API's (/api/v1/applications/{appId}/streaming/...) plus
  * spate's queries and /metrics/prometheus; anything else is a 404 with a
- * JSON message, as an unknown batch or query is. Runs on the server's
+ * JSON message, as an unknown batch or query is; the pages and their
+ * scripts (ui_assets.h) by their exact names. Runs on the server's
  * thread; renders under the app's mutex. */
 #include "ui/ui_app.h"
+#include "ui/ui_assets.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -85,8 +87,25 @@ static int api(sp_ui_app *a, char **seg, int n, const char *status, sp_ui_buf *b
     return not_found(b, "unknown path", NULL);
 }
 
+/* The embedded file served at exactly path (a copy), or NULL: a name is
+ * looked up as a whole, so no path reaches the file system. */
+static char *asset(const char *path, const char **ctype)
+{
+    for (int i = 0; i < sp_ui_nassets; i++) {
+        if (strcmp(sp_ui_assets[i].url, path)) continue;
+        char *copy = malloc(sp_ui_assets[i].len + 1);
+        if (!copy) abort();
+        memcpy(copy, sp_ui_assets[i].data, sp_ui_assets[i].len);
+        copy[sp_ui_assets[i].len] = '\0';
+        *ctype = sp_ui_assets[i].content_type;
+        return copy;
+    }
+    return NULL;
+}
+
 int sp_ui_route(sp_ui_app *a, const char *path, const char *status, char **body, const char **ctype)
 {
+    if ((*body = asset(path, ctype))) return 200;
     char buf[1024], *seg[MAX_SEGS];
     sp_ui_buf b = {0};
     int code, n = strlen(path) < sizeof buf ? split(path, buf, sizeof buf, seg) : -1;

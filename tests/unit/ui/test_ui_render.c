@@ -445,7 +445,12 @@ Test(ui_render, routes_answer_404_with_json)
         {"!/api/v1/applications/local-0/streaming/statistics", 404, "unknown app: local-0"},
         {"!/static/../../etc/passwd", 404, "unknown path"},
         {"!/api/v1/../v1/applications", 404, "unknown path"},
-        {"!/", 404, "unknown path"},
+        {"!/", 200, "<!doctype html>"},
+        {"!/streaming/", 200, "uPlot"},
+        {"!/StreamingQuery/", 200, "Structured Streaming"},
+        {"!/static/uPlot.iife.min.js", 200, "uPlot"},
+        {"!/static/../static/uPlot.iife.min.js", 404, "unknown path"},
+        {"!/static/", 404, "unknown path"},
         {"!/metrics/prometheus", 200, "# TYPE spate_streaming_"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
