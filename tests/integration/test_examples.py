@@ -5,6 +5,8 @@ import signal
 import subprocess
 
 from conftest import OutputReader, parse_pair, parse_print_blocks
+from orders_dashboard_check import (GEN, check_per_second, check_top_clients, duckdb_figures,
+                                    latest_top_stocks, tables)
 
 FIRST = {"(Spark,1)", "(Streaming,1)", "(Sample,1)", "(ssc,1)"}
 SECOND = {"(Spark,2)", "(Queue,1)", "(API,1)"}
@@ -96,45 +98,33 @@ def test_examples_usage_errors_exit_2(example):
         assert r.stderr, (name, args)
 
 
-def console_tables(text):
-    """The show() tables of console sink output, in order: each a list of
-    rows, each row a list of cell strings (the header row first)."""
-    tables, rows = [], None
-    for line in text.splitlines():
-        if line.startswith("Batch: "):
-            rows = []
-            tables.append(rows)
-        elif rows is not None and line.startswith("|"):
-            rows.append([c.strip() for c in line.strip("|").split("|")])
-    return tables
-
-
 def test_sql_orders_dashboard_metrics(example, run_spate, tmp_path):
-    """examples/sql_orders (the DataFrame API): orders per kind and the top 5
-    clients by amount * price over `spate gen orders` files, availableNow."""
+    """examples/sql_orders (the DataFrame API twin of
+    examples/sql/orders_dashboard.sql) over `spate gen orders` files,
+    availableNow, against DuckDB on the same files: (a) the orders per
+    second by kind the watermark closed, (b) the final top 5 clients, (c) per
+    batch the top 5 stocks of the latest hour window completed, ending with
+    the latest window the final watermark closed."""
     src = tmp_path / "in"
-    r = run_spate("gen", "orders", "--count", 1500, "--out", src, "--files", 3,
-                  "--interval", "0s", "--quiet")
+    r = run_spate("gen", "orders", "--out", src, *GEN)
     assert r.returncode == 0, r.stderr
-    kinds, totals_by_client = collections.Counter(), collections.defaultdict(float)
-    for f in sorted(src.iterdir()):
-        for line in f.read_text().splitlines():
-            _, _, client, _, amount, price, kind = line.split(",")
-            kinds[kind] += 1
-            totals_by_client[int(client)] += int(amount) * float(price)
     r = subprocess.run([str(example("sql_orders")), str(src)], stdout=subprocess.PIPE,
-                       stderr=subprocess.PIPE, timeout=120)
+                       stderr=subprocess.PIPE, timeout=300)
     assert r.returncode == 0, r.stderr.decode()
-    tables = console_tables(r.stdout.decode())
-    assert len(tables) == 2, r.stdout.decode()
-    by_kind, top = tables
-    assert by_kind[0] == ["kind", "orders"]
-    assert {k: int(n) for k, n in by_kind[1:]} == dict(kinds)
-    assert top[0] == ["clientId", "total"]
-    expected = sorted(totals_by_client.items(), key=lambda kv: -kv[1])[:5]
-    assert [int(c) for c, _ in top[1:]] == [c for c, _ in expected]
-    for (_, got), (_, want) in zip(top[1:], expected):
-        assert abs(float(got) - want) <= 1e-6 * want
+    text = r.stdout.decode()
+    duck = duckdb_figures(src)
+    check_per_second(tables(text, ("second", "kind", "orders")), duck)
+    check_top_clients(tables(text, ("clientId", "total"))[-1], duck)
+    # (the first batches close no hour: their tables are empty)
+    tops = [t for t in tables(text, ("window_start", "window_end", "symbol", "volume")) if t]
+    assert tops and all(len(t) == 5 and len({row[1] for row in t}) == 1 for t in tops), text
+    ends = [t[0][1] for t in tops]
+    assert ends == sorted(set(ends)), "a batch's latest window is not later than the last's"
+    assert [[s, e, sym, int(v)] for s, e, sym, v in tops[-1]] == latest_top_stocks(duck)
+    windows = {(w[1], w[2]): w[3] for w in duck["windows"]}
+    for t in tops:
+        assert [int(v) for _, _, _, v in t] == sorted((windows[(e, sym)] for _, e, sym, _ in t),
+                                                      reverse=True)
     bad = subprocess.run([str(example("sql_orders"))], stdout=subprocess.PIPE,
                          stderr=subprocess.PIPE, timeout=10)
     assert bad.returncode == 2 and bad.stderr
