@@ -17,11 +17,25 @@
 
 struct MHD_Daemon;
 
+/* ui_env.c: the effective configuration, sorted by key, secrets redacted. */
+typedef struct sp_ui_env {
+    char **keys, **values;
+    int n;
+} sp_ui_env;
+
+void sp_ui_env_capture(sp_ui_env *e, const spate_conf *conf);
+void sp_ui_env_free(sp_ui_env *e);
+/* Spark's redaction (spark.redaction.regex's default) of key = value. */
+bool sp_ui_redacted(const char *key, const char *value);
+/* /api/v1/applications/{appId}/environment (ApplicationEnvironmentInfo). */
+void sp_ui_json_environment(sp_ui_buf *b, const sp_ui_env *e);
+
 typedef struct sp_ui_app {
     pthread_mutex_t mu;
     char id[48];
     char *name;
     sp_ui_appinfo info;
+    sp_ui_env env;       /* immutable once made */
     sp_ui_stream stream; /* when is_stream */
     sp_ui_sql sql;       /* otherwise */
     bool is_stream;

@@ -80,6 +80,7 @@ static int api(sp_ui_app *a, char **seg, int n, const char *status, sp_ui_buf *b
 {
     if (n == 0) return sp_ui_json_applications(b, &a->info, sp_ui_now_ms()), 200;
     if (strcmp(seg[0], a->id)) return not_found(b, "unknown app: ", seg[0]);
+    if (n == 2 && !strcmp(seg[1], "environment")) return sp_ui_json_environment(b, &a->env), 200;
     if (n >= 2 && !strcmp(seg[1], "streaming")) return streaming(a, seg + 2, n - 2, status, b);
     if (n >= 4 && !strcmp(seg[1], "sql") && !strcmp(seg[2], "streaming") &&
         !strcmp(seg[3], "queries"))

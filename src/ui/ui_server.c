@@ -36,6 +36,7 @@ sp_ui_app *sp_ui_app_new(const spate_conf *conf, bool is_stream)
     if (!a->name || !a->host) abort();
     a->info.id = a->id;
     a->info.name = a->name;
+    sp_ui_env_capture(&a->env, conf);
     a->port_conf = (int)sp_conf_i64(conf, "spate.ui.port");
     a->max_retries = (int)sp_conf_i64(conf, "spate.port.maxRetries");
     return a;
@@ -49,6 +50,7 @@ void sp_ui_app_free(sp_ui_app *a)
         sp_ui_stream_free(&a->stream);
     else
         sp_ui_sql_free(&a->sql);
+    sp_ui_env_free(&a->env);
     pthread_mutex_destroy(&a->mu);
     free(a->name);
     free(a->host);

@@ -224,6 +224,11 @@ def test_dstream_rest_matches_the_listener(dstream_ui):
         [(0, "SocketReceiver", True)]
     assert receivers[0]["eventRates"] and receivers[0]["avgEventRate"] > 0
 
+    env = dict(map(tuple, get_json(f"{base}/api/v1/applications/{apps[0]['id']}/environment")
+                   ["sparkProperties"]))
+    assert env["spate.ui.port"] == "0" and env["spate.app.name"] == 'ui "test"'
+    assert env["spate.streaming.ui.retainedBatches"] == "1000"
+
     err = get_json(f"{api}/batches/12345", expect=404)
     assert err == {"message": "unknown batch: 12345"}
     assert "unknown app" in get_json(f"{base}/api/v1/applications/nope/streaming/statistics",

@@ -468,3 +468,42 @@ Test(ui_render, routes_answer_404_with_json)
     sp_ui_app_free(a);
     spate_conf_destroy(conf);
 }
+
+/* ---- the environment ---- */
+
+Test(ui_render, environment_redacts_secrets_as_spark)
+{
+    static const struct {
+        const char *key, *value;
+        bool redacted;
+    } cases[] = {
+        {"spate.master", "local[2]", false},   {"kafka.sasl.password", "hunter2", true},
+        {"kafka.ssl.key.password", "x", true}, {"fs.s3a.access.key", "AKIA", true},
+        {"fs.s3a.accessKey", "AKIA", true},    {"my.Secret", "x", true},
+        {"auth", "Bearer token-123", true}, /* the value matches */
+        {"spate.app.name", "tokenless", true}, {"spate.app.name", "orders", false},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        cr_expect_eq(sp_ui_redacted(cases[i].key, cases[i].value), cases[i].redacted, "%s = %s",
+                     cases[i].key, cases[i].value);
+    spate_conf *conf = spate_conf_new();
+    char err[256];
+    cr_assert_eq(spate_conf_set(conf, "spate.master", "local[3]", err, sizeof err), SPATE_OK, "%s",
+                 err);
+    cr_assert_eq(spate_conf_set(conf, "kafka.sasl.password", "hunter2", err, sizeof err), SPATE_OK,
+                 "%s", err);
+    sp_ui_env e;
+    sp_ui_env_capture(&e, conf);
+    sp_ui_buf b = {0};
+    sp_ui_json_environment(&b, &e);
+    char *s = take(&b);
+    cr_expect(strstr(s, "[\"spate.master\",\"local[3]\"]"), "%s", s);
+    cr_expect(strstr(s, "[\"spate.ui.port\",\"4040\"]"), "defaults are listed: %s", s);
+    cr_expect(strstr(s, "[\"kafka.sasl.password\",\"*********(redacted)\"]"), "%s", s);
+    cr_expect_null(strstr(s, "hunter2"));
+    for (int i = 1; i < e.n; i++)
+        cr_expect_lt(strcmp(e.keys[i - 1], e.keys[i]), 0, "sorted, once each");
+    free(s);
+    sp_ui_env_free(&e);
+    spate_conf_destroy(conf);
+}
