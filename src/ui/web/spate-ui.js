@@ -40,6 +40,32 @@ const SpateUI = (() => {
     };
   }
 
+  /* A histogram in el: the values counted in 10 buckets over their range
+   * (Spark's timeline-and-histogram pairs). */
+  function histogram(el, title, unit) {
+    const opts = {
+      title, width: 360, height: 220,
+      scales: { x: { time: false } },
+      axes: [{ label: unit }, { label: "batches", size: 50 }],
+      series: [{}, { label: "batches", fill: "#1f77b466", stroke: COLORS[0],
+        paths: uPlot.paths.bars({ size: [0.9] }), points: { show: false } }],
+    };
+    const u = new uPlot(opts, [[], []], el);
+    el.dataset.points = "0";
+    return {
+      set(values) {
+        const v = values.filter((x) => x !== null && x !== undefined);
+        if (!v.length) return;
+        const lo = Math.min(...v), hi = Math.max(...v), n = 10;
+        const w = hi > lo ? (hi - lo) / n : 1;
+        const counts = new Array(n).fill(0);
+        for (const x of v) counts[Math.min(n - 1, Math.floor((x - lo) / w))]++;
+        u.setData([counts.map((_, i) => lo + (i + 0.5) * w), counts]);
+        el.dataset.points = String(v.length);
+      },
+    };
+  }
+
   function esc(s) {
     return String(s ?? "").replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
   }
@@ -67,5 +93,5 @@ const SpateUI = (() => {
     tick();
   }
 
-  return { json, appId, secs, chart, esc, ms, rows, every };
+  return { json, appId, secs, chart, histogram, esc, ms, rows, every };
 })();
