@@ -275,6 +275,8 @@ static sp_sql_expr *concat(sp_analyzer *az, sp_sql_expr *x, sp_sql_expr *y)
 static sp_sql_expr *binary(sp_analyzer *az, const sp_az_scope *s, const sp_sql_node *n,
                            sp_sql_error *err)
 {
+    if (sp_az_is_interval_literal(n->a) || sp_az_is_interval_literal(n->b))
+        return sp_az_interval_arith(az, s, n, err);
     sp_sql_expr *x = sp_az_expr(az, s, n->a, err);
     if (!x) return NULL;
     sp_sql_expr *y = sp_az_expr(az, s, n->b, err);

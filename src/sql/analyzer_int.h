@@ -189,12 +189,21 @@ sp_plan *sp_az_requalify(sp_analyzer *az, const sp_plan *p, const char *q);
 sp_plan *sp_az_make_project(sp_analyzer *az, sp_plan *child, sp_sql_expr **exprs,
                             const char **names, int n);
 
-/* analyze_dedup.c: dropDuplicates(cols) over child (every column when n is
- * 0), or dropDuplicatesWithinWatermark (within: child must be a stream
- * with a watermark); UNRESOLVED_COLUMN_AMONG_FIELD_NAMES for a
- * column child does not have. */
-sp_plan *sp_az_drop_duplicates(sp_analyzer *az, sp_plan *child, const char *const *cols, size_t n,
-                               bool within, sp_sql_error *err);
+/* analyze_interval.c. An interval literal's value: months (years too),
+ * then microseconds (weeks down). */
+typedef struct sp_az_interval {
+    int32_t months;
+    int64_t us;
+} sp_az_interval;
+/* Whether n is an interval literal (INTERVAL ... or INTERVAL 'text'). */
+bool sp_az_is_interval_literal(const sp_sql_node *n);
+/* The value of an interval literal (or a string as "2 days 3 hours");
+ * false when it is not one spate reads. */
+bool sp_az_interval_of(const sp_sql_node *n, sp_az_interval *iv);
+bool sp_az_interval_text(const char *text, sp_az_interval *iv);
+/* n, a +/- whose operand is an interval literal: date/timestamp arithmetic. */
+sp_sql_expr *sp_az_interval_arith(sp_analyzer *az, const sp_az_scope *s, const sp_sql_node *n,
+                                  sp_sql_error *err);
 
 /* analyze_dedup.c: dropDuplicates(cols) over child (every column when n is
  * 0), or dropDuplicatesWithinWatermark (within: child must be a stream

@@ -138,6 +138,7 @@ typedef enum sp_sql_func {
     SP_SQL_F_WINDOW_END,        /* __window_end(start, size_us) -> TIMESTAMP */
     SP_SQL_F_WINDOW_STARTS,     /* __window_starts(ts, size_us, slide_us, start_us) -> ARRAY */
     SP_SQL_F_SESSION_END,       /* __session_end(ts, gap_us or gap STRING) -> TIMESTAMP */
+    SP_SQL_F_TS_ADD_INTERVAL,   /* __ts_add_interval(ts, months, us) -> ts's type */
     SP_SQL_F_COUNT_
 } sp_sql_func;
 

@@ -199,7 +199,7 @@ static sp_column *eval_func(const sp_sql_expr *e, const sp_colbatch *in, sp_sql_
         return sp_sql_eval_json(e, in, ctx);
     case SP_SQL_F_SPLIT ... SP_SQL_F_ARRAY_CONTAINS:
         return sp_sql_eval_nested(e, in, ctx);
-    case SP_SQL_F_WINDOW_START ... SP_SQL_F_SESSION_END:
+    case SP_SQL_F_WINDOW_START ... SP_SQL_F_TS_ADD_INTERVAL:
         return sp_sql_eval_window(e, in, ctx);
     default:
         return sp_sql_eval_string(e, in, ctx);

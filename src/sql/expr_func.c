@@ -71,6 +71,7 @@ static const char *const names[SP_SQL_F_COUNT_] = {
     [SP_SQL_F_WINDOW_END] = "__window_end",
     [SP_SQL_F_WINDOW_STARTS] = "__window_starts",
     [SP_SQL_F_SESSION_END] = "__session_end",
+    [SP_SQL_F_TS_ADD_INTERVAL] = "__ts_add_interval",
     [SP_SQL_F_SIZE] = "size",
     [SP_SQL_F_ELEMENT_AT] = "element_at",
     [SP_SQL_F_SUBSCRIPT] = "subscript",

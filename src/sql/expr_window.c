@@ -7,6 +7,8 @@
  * holding ts, latest first (Spark's Expand order). A NULL argument gives
  * NULL. Any thread with its own context. */
 #include "sql/civil.h"
+#include "sql/datetime_funcs.h"
+#include "sql/tz.h"
 #include "sql/expr_int.h"
 #include "sql/expr_nested_int.h"
 
@@ -83,6 +85,50 @@ static sp_column *session_end(const sp_sql_expr *e, sp_column *const *a, int64_t
     return sp_sql_vec_done(&v);
 }
 
+/* ts + months (to the local date, the day clamped) + us; a TIMESTAMP's
+ * local date in zone tz, a TIMESTAMP_NTZ's as it is. False on overflow. */
+static bool add_interval(int64_t ts, int64_t months, int64_t us, const sp_tz *tz, bool ntz,
+                         int64_t *out)
+{
+    if (months) {
+        sp_sql_dt_fields f;
+        if (ntz) {
+            sp_sql_fields_from_us(ts, &f);
+            f.offset_s = 0;
+        } else {
+            sp_tz_utc_to_local(tz, ts, &f);
+        }
+        int64_t local = ts + (int64_t)f.offset_s * 1000000;
+        int64_t day = sp_sql_floordiv(local, INT64_C(86400000000));
+        int32_t moved;
+        if (day < INT32_MIN || day > INT32_MAX ||
+            !sp_sql_add_months((int32_t)day, (int32_t)months, &moved))
+            return false;
+        local += ((int64_t)moved - day) * INT64_C(86400000000);
+        if (ntz)
+            ts = local;
+        else if (!sp_tz_local_to_utc_prefer(tz, local, f.offset_s, &ts))
+            return false;
+    }
+    return !__builtin_add_overflow(ts, us, out);
+}
+
+/* __ts_add_interval(ts, months, us): NULL on overflow, as Spark without
+ * ANSI's checks on datetime arithmetic. */
+static sp_column *ts_add_interval(const sp_sql_expr *e, sp_column *const *a, int64_t n,
+                                  sp_sql_eval_ctx *ctx)
+{
+    sp_sql_vec v;
+    sp_sql_vec_new(ctx, e->type, n, &v);
+    int64_t *o = sp_column_i64(v.c);
+    bool ntz = e->type->id == SP_SQL_TIMESTAMP_NTZ;
+    for (int64_t r = 0; r < n; r++)
+        if (!all_valid(a, 3, r) || !add_interval(sp_column_i64(a[0])[r], sp_sql_col_int(a[1], r),
+                                                 sp_sql_col_int(a[2], r), ctx->tz, ntz, &o[r]))
+            sp_sql_vec_null(&v, r);
+    return sp_sql_vec_done(&v);
+}
+
 sp_column *sp_sql_eval_window(const sp_sql_expr *e, const sp_colbatch *in, sp_sql_eval_ctx *ctx)
 {
     sp_column *a[4];
@@ -91,6 +137,7 @@ sp_column *sp_sql_eval_window(const sp_sql_expr *e, const sp_colbatch *in, sp_sq
         if (!(a[i] = sp_sql_expr_eval(e->children[i], in, ctx))) return NULL;
     if (e->op == SP_SQL_F_WINDOW_STARTS) return starts(e, a, in->length, ctx);
     if (e->op == SP_SQL_F_SESSION_END) return session_end(e, a, in->length, ctx);
+    if (e->op == SP_SQL_F_TS_ADD_INTERVAL) return ts_add_interval(e, a, in->length, ctx);
     sp_sql_vec v;
     sp_sql_vec_new(ctx, e->type, in->length, &v);
     int64_t *o = sp_column_i64(v.c);
