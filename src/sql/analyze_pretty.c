@@ -186,5 +186,9 @@ const char *sp_az_sql_expr(sp_analyzer *az, const sp_sql_node *n)
 const char *sp_az_item_name(sp_analyzer *az, const sp_sql_node *item)
 {
     if (item->kind == SQL_ALIAS) return item->str;
+    /* Spark's ResolveAliases names a cast of a column after the column:
+     * CAST(value AS STRING) is `value` */
+    if (item->kind == SQL_CAST && item->a && item->a->kind == SQL_COLUMN && item->a->list.n)
+        return item->a->list.items[item->a->list.n - 1]->str;
     return pretty(az, item);
 }

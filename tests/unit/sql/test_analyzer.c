@@ -152,9 +152,9 @@ static const plan_case plan_cases[] = {
      "Project [CASE WHEN (price#2 > 1) THEN big ELSE small END AS CASE WHEN (price > 1) THEN big "
      "ELSE small END#5, CASE WHEN (kind#1 = a) THEN 1 END AS CASE WHEN (kind = a) THEN 1 END#6]\n"
      "+- Relation orders[time#0,kind#1,price#2,qty#3L,amount#4] csv\n"},
+    /* Spark's ResolveAliases names a cast of a column after the column */
     {"SELECT CAST(price AS STRING), CAST(time AS DATE) FROM orders", true,
-     "Project [cast(price#2 as string) AS CAST(price AS STRING)#5, cast(time#0 as date) AS "
-     "CAST(time AS DATE)#6]\n"
+     "Project [cast(price#2 as string) AS price#5, cast(time#0 as date) AS time#6]\n"
      "+- Relation orders[time#0,kind#1,price#2,qty#3L,amount#4] csv\n"},
     {"SELECT -price, NOT (price > 1), price IS NULL, kind IS NOT NULL, price <> 1 FROM orders",
      true,
