@@ -8,6 +8,7 @@
 #include <criterion/criterion.h>
 
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -461,8 +462,13 @@ Test(ctx_services, last_error_reads_are_whole_while_others_write, .timeout = 60)
     pthread_t th[2];
     for (int i = 0; i < 2; i++)
         pthread_create(&th[i], NULL, reader, &rc);
-    for (int i = 0; i < ROUNDS; i++)
+    for (int i = 0; i < ROUNDS; i++) {
         cr_assert_eq(spate_ctx_remember(rc.ssc, bad_durations[i % 2]), SPATE_ERR_INVALID_ARG);
+        /* on a loaded machine the readers may not have run yet: the race
+         * needs them reading while the writer goes on */
+        while (i == 0 && atomic_load(&rc.reads) == 0)
+            sched_yield();
+    }
     atomic_store(&rc.done, true);
     for (int i = 0; i < 2; i++)
         pthread_join(th[i], NULL);
