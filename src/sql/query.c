@@ -140,13 +140,13 @@ static spate_err open_sources(sp_query *q, char *err, size_t n)
     for (int i = 0; i < q->nsources; i++) {
         char dir[4300];
         snprintf(dir, sizeof dir, "%s/sources/%d", q->checkpoint, i);
-        sp_source_env env = {dir,
-                             q->spec.tz,
-                             sp_conf_bool(q->spec.conf, "spate.sql.ansi.enabled"),
-                             q->spec.conf,
-                             clock_now,
-                             q->spec.clock,
-                             q->temp_checkpoint};
+        sp_source_env env = {.checkpoint_dir = dir,
+                             .tz = q->spec.tz,
+                             .ansi = sp_conf_bool(q->spec.conf, "spate.sql.ansi.enabled"),
+                             .conf = q->spec.conf,
+                             .now_ms = clock_now,
+                             .clock_ud = q->spec.clock,
+                             .temporary = q->temp_checkpoint};
         if (!(q->sources[i] = sp_source_open(q->spec.sources[i], &env, err, n)))
             return SPATE_ERR_INVALID_ARG;
     }

@@ -40,6 +40,9 @@ typedef struct sp_source_env {
      * query without checkpointLocation, a static read): nothing in it
      * needs to reach the disk, so its logs skip fsync. */
     bool temporary;
+    /* A static read (SELECT over the table, read.format), not a query's
+     * stream: the source reads one range, start to end. */
+    bool batch;
 } sp_source_env;
 
 /* A source's validated definition: what analysis needs. */

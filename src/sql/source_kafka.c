@@ -519,22 +519,13 @@ static bool make_clients(kafka_source *k, const spate_conf *conf, char *errstr, 
  * (MicroBatchStream): a streaming query gives each source
  * <checkpoint>/sources/<i>, a static read a temporary directory of its own.
  * (sp_source_env has no flag for it; see the report of issue 12.) */
-static bool is_static_read(const sp_source_env *env)
-{
-    const char *d = env->checkpoint_dir;
-    if (!d) return true;
-    const char *slash = strrchr(d, '/');
-    if (!slash || !slash[1] || strspn(slash + 1, "0123456789") != strlen(slash + 1)) return true;
-    return slash - d < 8 || strncmp(slash - 8, "/sources", 8) != 0;
-}
-
 sp_source *sp_source_kafka_open(const sp_source_def *d, const sp_source_env *env, char *errstr,
                                 size_t n)
 {
     kafka_source *k = sp_xcalloc(1, sizeof *k);
     k->base.ops = &kafka_ops;
     k->base.def = d;
-    k->batch = is_static_read(env);
+    k->batch = env->batch;
     k->temporary = env->temporary;
     k->dir = env->checkpoint_dir ? sp_xstrdup(env->checkpoint_dir) : NULL;
     k->now_ms = env->now_ms;

@@ -57,8 +57,13 @@ static spate_err open_source(const sp_catalog_table *t, const bool *required,
                                                  t->keys, t->vals, t->nopts, conf, err, n);
     if (!def) return SPATE_ERR_INVALID_ARG;
     ti->def = def;
-    sp_source_env env = {
-        tmpdir, tz, sp_conf_bool(conf, "spate.sql.ansi.enabled"), conf, system_now, NULL, true};
+    sp_source_env env = {.checkpoint_dir = tmpdir,
+                         .tz = tz,
+                         .ansi = sp_conf_bool(conf, "spate.sql.ansi.enabled"),
+                         .conf = conf,
+                         .now_ms = system_now,
+                         .temporary = true,
+                         .batch = true};
     if (t->kind != SP_TABLE_MEMORY) def->required = required;
     ti->source = sp_source_open(def, &env, err, n);
     if (!ti->source) return SPATE_ERR_INVALID_ARG;

@@ -22,7 +22,7 @@ static int64_t tsu_clock(void *ud)
 
 static sp_source_env tsu_env(const char *ckpt)
 {
-    return (sp_source_env){ckpt, NULL, false, NULL, tsu_clock, NULL, false};
+    return (sp_source_env){.checkpoint_dir = ckpt, .now_ms = tsu_clock};
 }
 
 typedef struct tsu_opts {
