@@ -6,6 +6,7 @@
 #include "cli/cli.h"
 
 #include "base/fsutil.h"
+#include "base/log.h"
 #include "sql/session.h"
 
 #include <editline/readline.h>
@@ -74,6 +75,8 @@ static int parse_args(int argc, char **argv, spate_conf *conf, defines *d, const
                 fprintf(stderr, "spate sql: %s\n", why);
                 return SP_EXIT_USAGE;
             }
+            /* the session's queries log through the process default */
+            if (!strcmp(kv, "spate.log.level")) sp_log_set_level(sp_log_level_parse(eq + 1));
         } else if ((!strcmp(argv[i], "-d") || !strcmp(argv[i], "--define")) && i + 1 < argc) {
             char *kv = argv[++i], *eq = strchr(kv, '=');
             if (!eq || d->n == MAX_DEFINES) {
