@@ -101,7 +101,10 @@ int main(int argc, char **argv)
         return 2;
     }
     char err[512];
-    spate_session *s = spate_session_new(NULL, err, sizeof err);
+    spate_conf *conf = spate_conf_new(); /* 4 partitions, not 200: a small dashboard */
+    spate_conf_set(conf, "spate.sql.shuffle.partitions", "4", err, sizeof err);
+    spate_session *s = spate_session_new(conf, err, sizeof err);
+    spate_conf_destroy(conf);
     if (!s) {
         fprintf(stderr, "sql_orders: %s\n", err);
         return 1;
