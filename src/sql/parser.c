@@ -177,6 +177,10 @@ bool sp_p_reserved(const sp_parser *p, const sp_sql_token *t)
 bool sp_p_at_ident(const sp_parser *p, int which)
 {
     const sp_sql_token *t = &p->tok[which];
+    /* OFFSET ends a query only before its count; elsewhere it is a name, as
+     * in Spark's default mode (a Kafka row's `offset` column) */
+    if (which == 0 && t->kind == TK_WORD && word_is(p, t, "OFFSET"))
+        return p->tok[1].kind != TK_INT && p->tok[1].kind != TK_BIGINT;
     return t->kind == TK_QIDENT || (t->kind == TK_WORD && !sp_p_reserved(p, t));
 }
 
