@@ -29,6 +29,14 @@ static const ok_case ok_cases[] = {
      "(select (items (star)) (from (join inner (stream orders (alias o)) (table clients (alias c)) "
      "(on (= (col o.client) (col c.id))))))"},
     {"SELECT * FROM STREAM orders", "(select (items (star)) (from (stream orders)))"},
+    /* OFFSET is a name but before its count (a Kafka row's offset column) */
+    {"SELECT offset, CAST(value AS STRING) FROM k",
+     "(select (items (col offset) (cast (col value) STRING)) (from (table k)))"},
+    {"CREATE TABLE k USING kafka OPTIONS (kafka.auto.offset.reset 'latest')",
+     "(create-table k (using kafka) (options ('kafka.auto.offset.reset' (str 'latest'))))"},
+    {"CREATE TABLE e (ts TIMESTAMP) USING rate WATERMARK ts DELAY OF INTERVAL 10 SECONDS",
+     "(create-table e (cols (col ts TIMESTAMP)) (using rate) (watermark ts delay (interval (int "
+     "10) SECOND)))"},
     {"VALUES (1, 'a'), (2, 'b')", "(values (row (int 1) (str 'a')) (row (int 2) (str 'b')))"},
     {"SELECT * FROM VALUES 1, 2 AS t(x)",
      "(select (items (star)) (from (values (int 1) (int 2) (alias t) (cols x))))"},
