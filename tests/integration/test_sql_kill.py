@@ -103,3 +103,46 @@ def test_aggregation_state_survives_kill_9(spate_bin, tmp_path, trial):
         c, s = want.get(k, (0, 0))
         want[k] = (c + 1, s + int(n))
     assert got == [(k, str(c), str(s)) for k, (c, s) in sorted(want.items())]
+
+
+def stamp(s):
+    return f"1970-01-01 {s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}"
+
+
+@pytest.mark.parametrize("trial", range(6))
+def test_windows_in_append_mode_survive_kill_9(spate_bin, tmp_path, trial):
+    """A watermark's windowed aggregation in append mode into a file sink:
+    each window is written once, when the watermark passes it, whatever the
+    kills; rows late for their batch are dropped the same way on re-runs."""
+    rng = random.Random(3000 + trial)
+    src, out, ckpt = tmp_path / "in", tmp_path / "out", tmp_path / "ckpt"
+    src.mkdir()
+    files = []
+    for i in range(NFILES):  # times mostly rising, some out of order
+        secs = [max(0, i * 7 + rng.randrange(-9, 7)) for _ in range(rng.randrange(1, 20))]
+        files.append(secs)
+        (src / f"part-{i:03d}.csv").write_text("".join(f"{stamp(s)},{s}\n" for s in secs))
+
+    def script(trigger):
+        return f"""
+            CREATE TABLE t (time TIMESTAMP, v INT) USING csv
+              OPTIONS (path '{src}', maxFilesPerTrigger 1) WATERMARK time DELAY OF '5 seconds';
+            CREATE TABLE o USING csv OPTIONS (path '{out}', checkpointLocation '{ckpt}',
+                                              outputMode 'append'{trigger});
+            INSERT INTO o SELECT CAST(window.start AS BIGINT) AS w, count(*) AS n, sum(v) AS s
+            FROM STREAM(t) GROUP BY window(time, '10 seconds')"""
+
+    kill_runs(spate_bin, script(""), rng, kills=3)
+    final_run(spate_bin, script(", trigger 'availableNow'"))
+    # one file per batch: batch i runs with the watermark of files before it
+    windows, seen, watermark = {}, -1, 0
+    for secs in files:
+        for s in secs:
+            start = s - s % 10
+            if start + 10 > watermark:  # not late for this batch
+                n, total = windows.get(start, (0, 0))
+                windows[start] = (n + 1, total + s)
+        seen = max(seen, *secs)
+        watermark = max(watermark, (seen - 5))
+    want = sorted(f"{w},{n},{s}" for w, (n, s) in windows.items() if w + 10 <= watermark)
+    assert sorted(committed_rows(out)) == want
