@@ -3,6 +3,7 @@
  * withColumn, withColumnRenamed, drop, groupBy().agg() / count()), each one analyzer call making
  * the new plan over the old one in the dataframe's scope. Any thread: each takes the session's API
  * lock. */
+#include "sql/analyze_window_int.h"
 #include "sql/analyzer_int.h"
 #include "sql/api_int.h"
 
@@ -10,6 +11,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 typedef sp_plan *(*build_fn)(sp_analyzer *az, sp_plan *child, const sp_api_exprs *x, void *ud,
                              sp_sql_error *e);
@@ -228,10 +230,42 @@ spate_grouped_data *spate_dataframe_group_by(spate_dataframe *df, const char *co
 
 /* The sources are the grouping columns then the aggregates: groups are
  * items [0, ngroups), the select list all of them. */
+/* Whether a group is a time or session window (window(...),
+ * session_window(...)), which the SELECT rewrites handle. */
+static bool is_window_group(const sp_sql_node *n)
+{
+    if (n->kind == SQL_ALIAS) n = n->a;
+    if (n->kind != SQL_FUNC || n->list.n != 1) return false;
+    const char *f = n->list.items[0]->str;
+    return !strcasecmp(f, "window") || !strcasecmp(f, "session_window");
+}
+
+/* groupBy(window(...), ...).agg(...): SELECT items FROM df GROUP BY groups,
+ * the dataframe's plan as a named subquery, so that the window rewrites
+ * apply as they do to SQL. */
+static sp_plan *windowed_agg(sp_analyzer *az, sp_plan *child, const sp_api_exprs *x,
+                             uint32_t ngroups, sp_sql_error *e)
+{
+    const sp_sql_node *at = x->items.items[0];
+    sp_sql_node *sel = sp_azw_node(az, SQL_SELECT, at);
+    sel->list = x->items;
+    for (uint32_t i = 0; i < ngroups; i++) /* a group's alias names its item only */
+        sp_sql_list_push(&sel->list2, az->arena,
+                         x->items.items[i]->kind == SQL_ALIAS ? x->items.items[i]->a
+                                                              : x->items.items[i]);
+    sp_sql_node *from = sp_azw_column(az, "__spate_dataframe", at);
+    from->kind = SQL_TABLE_REF;
+    sel->a = from;
+    sp_az_cte df = {"__spate_dataframe", child, NULL};
+    return sp_az_query(az, sel, &df, e);
+}
+
 static sp_plan *build_agg(sp_analyzer *az, sp_plan *child, const sp_api_exprs *x, void *ud,
                           sp_sql_error *e)
 {
     uint32_t ngroups = (uint32_t)(size_t)ud;
+    for (uint32_t i = 0; i < ngroups; i++)
+        if (is_window_group(x->items.items[i])) return windowed_agg(az, child, x, ngroups, e);
     sp_sql_list groups = {x->items.items, ngroups};
     return sp_analyze_aggregate(az, child, &groups, &x->items, NULL, e);
 }

@@ -215,10 +215,14 @@ spate_dataframe *spate_session_sql(spate_session *ss, const char *text)
     if (!sp_sql_parse(text, strlen(text), a, &stmts, &e)) {
         sp_api_error_take(ss, sp_session_error(&e, text));
     } else if (stmts.n == 1 && is_query(stmts.items[0])) {
+        /* The plan keeps names from the parse tree (aliases, a window
+         * rewrite's items): parse again where the plan lives. */
         sp_api_scope *sc = sp_api_home(ss);
         const char *copy = sp_api_strdup(sc, text);
+        sp_sql_list kept = {0};
+        sp_sql_parse(copy, strlen(copy), sc->arena, &kept, &e);
         sp_analyzer az = sp_api_analyzer(ss, sc, copy);
-        sp_plan *p = sp_analyze_query(&az, stmts.items[0], &e);
+        sp_plan *p = sp_analyze_query(&az, kept.items[0], &e);
         if (p)
             df = sp_api_df(ss, sc, p, true);
         else

@@ -71,10 +71,13 @@ bool sp_watermark_tracker_update(sp_watermark_tracker *t, const sp_event_time_st
                                  const int64_t *delays_ms)
 {
     for (int i = 0; i < t->n; i++) {
-        int64_t w = stats[i].max_ms - delays_ms[i];
         /* An input without rows so far counts as 0 (Spark populates 0), and
          * from then on only a larger value replaces it. */
-        if (stats[i].count && (!t->seen[i] || w > t->input_ms[i])) t->input_ms[i] = w;
+        if (stats[i].count) {
+            int64_t w;
+            if (__builtin_sub_overflow(stats[i].max_ms, delays_ms[i], &w)) w = INT64_MIN;
+            if (!t->seen[i] || w > t->input_ms[i]) t->input_ms[i] = w;
+        }
         t->seen[i] = true;
     }
     if (!t->n) return false;

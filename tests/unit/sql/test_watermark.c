@@ -42,6 +42,18 @@ static spate_query *start(spate_session *s, const char *sql, const char *mode, c
     return q;
 }
 
+static spate_query *start_df(spate_dataframe *df, const char *mode)
+{
+    cr_assert(df, "%s", spate_session_last_error(session));
+    spate_stream_writer *w = spate_dataframe_write_stream(df);
+    cr_assert_eq(spate_stream_writer_format(w, "memory"), SPATE_OK);
+    cr_assert_eq(spate_stream_writer_output_mode(w, mode), SPATE_OK);
+    cr_assert_eq(spate_stream_writer_query_name(w, "out"), SPATE_OK);
+    spate_query *q = spate_stream_writer_start(w);
+    cr_assert(q, "%s", spate_session_last_error(session));
+    return q;
+}
+
 static void add(spate_memory_stream *m, const char *csv)
 {
     cr_assert_eq(spate_memory_stream_add_csv(m, csv, NULL), SPATE_OK, "%s",
@@ -378,4 +390,27 @@ Test(sql_watermark, session_windows_refuse_update_mode)
                      "Update output mode not supported for session window on streaming "
                      "DataFrames/DataSets"),
               "%s", spate_session_last_error(session));
+}
+
+/* groupBy(window(...)).agg(...) through the DataFrame API, as Spark's
+ * groupBy(window($"eventTime", "5 seconds")). */
+Test(sql_watermark, dataframe_group_by_window)
+{
+    spate_memory_stream *m = spate_memory_stream_new(session, "value INT");
+    spate_dataframe *df = spate_memory_stream_to_df(m);
+    df = spate_dataframe_with_column(df, "eventTime", "CAST(value AS TIMESTAMP)");
+    df = spate_dataframe_with_watermark(df, "eventTime", "10 seconds");
+    spate_grouped_data *g =
+        spate_dataframe_group_by(df, (const char *[]){"window(eventTime, '5 seconds')"}, 1);
+    spate_dataframe *agg = spate_grouped_agg(g, (const char *[]){"count(*) AS n"}, 1);
+    cr_assert(agg, "%s", spate_session_last_error(session));
+    cr_expect_str_eq(spate_dataframe_schema(agg),
+                     "window STRUCT<start: TIMESTAMP, end: TIMESTAMP> NOT NULL,n BIGINT NOT NULL");
+    const char *cols[] = {"CAST(window.start AS BIGINT) AS start", "n"};
+    spate_query *q = start_df(spate_dataframe_select_expr(agg, cols, 2), "append");
+    add(m, "10\n11\n12\n13\n14\n15");
+    process(q);
+    add(m, "25");
+    process(q);
+    api_expect_rows(session, "SELECT * FROM out", "10,5");
 }
