@@ -207,6 +207,9 @@ const sp_conf_opt sp_conf_options[] = {
     INT("spate.sql.streaming.ui.retainedProgressUpdates", "100", 1, NOMAX,
         "Progress reports the UI keeps per query."),
     INT("spate.sql.streaming.ui.retainedQueries", "100", 0, NOMAX, "Ended queries the UI keeps."),
+    BOOL("spate.ui.killEnabled", "false",
+         "Allows stopping a running query from the UI (a POST, confirmed on its page). Spark's "
+         "default is true; spate's UI is read-only unless asked."),
 };
 
 const size_t sp_conf_noptions = sizeof sp_conf_options / sizeof sp_conf_options[0];

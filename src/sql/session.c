@@ -36,7 +36,7 @@ sp_session *sp_session_new(const spate_conf *conf, char *err, size_t n)
     s->next_id = 1;
     s->out = stdout;
     pthread_mutex_init(&s->mu, NULL);
-    s->ui = sp_sql_ui.attach(c, &s->ui_listener); /* spate.ui.enabled */
+    s->ui = sp_sql_ui.attach(s, c, &s->ui_listener); /* spate.ui.enabled */
     sp_session_set_listener(s, NULL);
     return s;
 }

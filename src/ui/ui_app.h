@@ -39,6 +39,8 @@ typedef struct sp_ui_app {
     sp_ui_stream stream; /* when is_stream */
     sp_ui_sql sql;       /* otherwise */
     bool is_stream;
+    struct sp_session *session; /* a session's, for spate.ui.killEnabled */
+    bool kill_enabled;
     /* the server (mu held to start it; stop runs alone) */
     char *host;
     int port_conf, max_retries;
@@ -60,6 +62,11 @@ void sp_ui_server_stop(sp_ui_app *a);
  * or NULL): its HTTP status, *body (malloc'd) and *ctype. Takes mu. */
 int sp_ui_route(sp_ui_app *a, const char *path, const char *status, char **body,
                 const char **ctype);
+/* ui_kill.c: POST path: with spate.ui.killEnabled, .../sql/streaming/
+ * queries/{runId}/stop asks that running query to stop (after its batch)
+ * and gives 200 with {"stopping":runId}; 405 when not enabled or not such
+ * a path, 404 for a run that is not running. *body malloc'd. */
+int sp_ui_kill(sp_ui_app *a, const char *path, char **body);
 /* Wall clock in ms. */
 int64_t sp_ui_now_ms(void);
 

@@ -7,6 +7,7 @@
 
 #include "base/conf.h"
 #include "sql/progress.h"
+#include "sql/session.h"
 #include "sql/ui_hook.h"
 #include "stream/ui_hook.h"
 
@@ -159,13 +160,14 @@ static void q_terminated(const char *id, const char *run_id, const char *excepti
     pthread_mutex_unlock(&a->mu);
 }
 
-static void *sql_attach(const spate_conf *conf, const sp_query_listener **listener)
+static void *sql_attach(sp_session *s, const spate_conf *conf, const sp_query_listener **listener)
 {
     *listener = NULL;
     if (!sp_conf_bool(conf, "spate.ui.enabled")) return NULL;
     sql_ui *u = calloc(1, sizeof *u);
     if (!u) abort();
     u->app = sp_ui_app_new(conf, false);
+    u->app->session = s;
     sp_ui_sql_init(&u->app->sql, (int)sp_conf_i64(conf, "spate.sql.streaming.ui.retainedQueries"),
                    (int)sp_conf_i64(conf, "spate.sql.streaming.ui.retainedProgressUpdates"));
     u->listener = (sp_query_listener){q_started, q_progress, NULL, q_terminated, u};

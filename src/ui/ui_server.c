@@ -37,6 +37,7 @@ sp_ui_app *sp_ui_app_new(const spate_conf *conf, bool is_stream)
     a->info.id = a->id;
     a->info.name = a->name;
     sp_ui_env_capture(&a->env, conf);
+    a->kill_enabled = sp_conf_bool(conf, "spate.ui.killEnabled");
     a->port_conf = (int)sp_conf_i64(conf, "spate.ui.port");
     a->max_retries = (int)sp_conf_i64(conf, "spate.port.maxRetries");
     return a;
@@ -74,8 +75,8 @@ static enum MHD_Result reply(struct MHD_Connection *c, int code, char *body, con
 
 /* The server thread: answers each request as soon as its header is in (the
  * first call); a request announcing a body is refused with 400, any method
- * but GET and HEAD with 405 (libmicrohttpd then closes the connection
- * without reading the body). */
+ * but GET, HEAD and POST (ui_kill.c) with 405 (libmicrohttpd then closes
+ * the connection without reading the body). */
 static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
                               const char *method, const char *version, const char *upload,
                               size_t *upload_size, void **con_cls)
@@ -85,7 +86,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     (void)con_cls;
     sp_ui_app *a = cls;
     if (*upload_size) return MHD_NO; /* not reached: answered before the body */
-    if (strcmp(method, MHD_HTTP_METHOD_GET) && strcmp(method, MHD_HTTP_METHOD_HEAD)) {
+    bool post = !strcmp(method, MHD_HTTP_METHOD_POST);
+    if (!post && strcmp(method, MHD_HTTP_METHOD_GET) && strcmp(method, MHD_HTTP_METHOD_HEAD)) {
         char *body = strdup("{\"message\":\"method not allowed\"}");
         return body ? reply(c, 405, body, "application/json") : MHD_NO;
     }
@@ -95,8 +97,12 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         char *body = strdup("{\"message\":\"a request body is not accepted\"}");
         return body ? reply(c, 400, body, "application/json") : MHD_NO;
     }
-    const char *status = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "status");
     char *body;
+    if (post) {
+        int code = sp_ui_kill(a, url, &body);
+        return reply(c, code, body, "application/json");
+    }
+    const char *status = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "status");
     const char *ctype;
     int code = sp_ui_route(a, url, status, &body, &ctype);
     return reply(c, code, body, ctype);

@@ -422,3 +422,44 @@ def test_sql_queries_and_prometheus(spate_bin, tmp_path):
     finally:
         rc = proc.stop()
     assert rc == 0, "\n".join(proc.err[-20:])
+
+
+def post(url):
+    req = urllib.request.Request(url, data=b"", method="POST")
+    try:
+        with urllib.request.urlopen(req, timeout=60) as r:
+            return r.status, json.loads(r.read())
+    except urllib.error.HTTPError as e:
+        return e.code, json.loads(e.read())
+
+
+def test_sql_stop_from_the_ui(spate_bin, tmp_path):
+    """spate.ui.killEnabled: POST .../queries/{runId}/stop stops the query and
+    `spate sql` ends; without it (the default) the UI refuses with 405."""
+    script = tmp_path / "q.sql"
+    script.write_text(SQL)
+    env = dict(os.environ, SPATE_LOG_LEVEL="INFO")
+    for enabled in (False, True):
+        args = [spate_bin, "sql", "--conf", "spate.ui.port=0", script]
+        if enabled:
+            args[2:2] = ["--conf", "spate.ui.killEnabled=true"]
+        proc = Proc(args, env=env)
+        try:
+            base = proc.url().group(1)
+            proc.wait_for("a progress report", lambda: logged_progress(proc))
+            app = get_json(base + "/api/v1/applications")[0]["id"]
+            api = f"{base}/api/v1/applications/{app}/sql/streaming/queries"
+            run = get_json(api)[0]["runId"]
+            if enabled:
+                assert post(f"{api}/no-such-run/stop")[0] == 404
+            code, body = post(f"{api}/{run}/stop")
+            if not enabled:
+                assert code == 405 and "killEnabled" in body["message"], body
+                assert get_json(api)[0]["status"] == "RUNNING"
+                continue
+            assert (code, body) == (200, {"stopping": run})
+            # The query ended: spate sql has no query left and exits by itself.
+            assert proc.p.wait(timeout=DEADLINE) == 0
+        finally:
+            rc = proc.stop()
+        assert rc == 0, "\n".join(proc.err[-20:])

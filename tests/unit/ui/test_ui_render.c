@@ -507,3 +507,21 @@ Test(ui_render, environment_redacts_secrets_as_spark)
     sp_ui_env_free(&e);
     spate_conf_destroy(conf);
 }
+
+Test(ui_render, stopping_a_query_is_refused_unless_enabled)
+{
+    spate_conf *conf = spate_conf_new();
+    sp_ui_app *a = sp_ui_app_new(conf, false);
+    sp_ui_sql_init(&a->sql, 4, 4);
+    sp_ui_sql_started(&a->sql, "q1", "r1", NULL, 0);
+    char path[256], *body;
+    snprintf(path, sizeof path, "/api/v1/applications/%s/sql/streaming/queries/r1/stop", a->id);
+    cr_expect_eq(sp_ui_kill(a, path, &body), 405, "read-only by default: %s", body);
+    cr_expect(strstr(body, "spate.ui.killEnabled"), "%s", body);
+    free(body);
+    a->kill_enabled = true; /* no session: nothing to stop */
+    cr_expect_eq(sp_ui_kill(a, path, &body), 405, "%s", body);
+    free(body);
+    sp_ui_app_free(a);
+    spate_conf_destroy(conf);
+}
