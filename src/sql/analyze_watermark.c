@@ -8,94 +8,22 @@
 
 #include "base/arena.h"
 
-#include <ctype.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 /* ---- the delay ---- */
 
-static const int64_t DAY_MS = 86400000;
+static const int64_t DAY_US = INT64_C(86400000000);
 
-/* Milliseconds per unit; a month is 31 days, as EventTimeWatermark's
- * getDelayMs counts it. Microseconds are handled by the caller. */
-static const struct {
-    const char *name;
-    int64_t ms;
-} units[] = {
-    {"year", 12 * 31 * DAY_MS}, {"month", 31 * DAY_MS}, {"week", 7 * DAY_MS}, {"day", DAY_MS},
-    {"hour", 3600000},          {"minute", 60000},      {"second", 1000},     {"millisecond", 1},
-    {"microsecond", 0},
-};
-
-/* The unit named by word (singular or plural), or -1. */
-static int unit_of(const char *word, size_t len)
-{
-    if (len > 1 && (word[len - 1] == 's' || word[len - 1] == 'S')) len--;
-    for (int i = 0; i < (int)(sizeof units / sizeof units[0]); i++)
-        if (strlen(units[i].name) == len && strncasecmp(word, units[i].name, len) == 0) return i;
-    return -1;
-}
-
-static const char *skip_space(const char *p)
-{
-    while (isspace((unsigned char)*p))
-        p++;
-    return p;
-}
-
-/* "[interval] n unit [n unit ...]" in microseconds; false on bad text. */
-static bool interval_text_us(const char *text, int64_t *out)
-{
-    const char *p = skip_space(text);
-    if (strncasecmp(p, "interval", 8) == 0 && (isspace((unsigned char)p[8]) || !p[8]))
-        p = skip_space(p + 8);
-    int64_t us = 0;
-    int parts = 0;
-    while (*p) {
-        char *end;
-        long long n = strtoll(p, &end, 10);
-        if (end == p || !isspace((unsigned char)*end)) return false;
-        p = skip_space(end);
-        const char *w = p;
-        while (isalpha((unsigned char)*p))
-            p++;
-        int u = unit_of(w, (size_t)(p - w));
-        if (u < 0 || (*p && !isspace((unsigned char)*p))) return false;
-        us += u == 8 ? (int64_t)n : (int64_t)n * units[u].ms * 1000;
-        p = skip_space(p);
-        parts++;
-    }
-    *out = us;
-    return parts > 0;
-}
-
-/* An INTERVAL literal (SQL_INTERVAL, or INTERVAL 'text') in microseconds. */
-static bool interval_node_us(const sp_sql_node *n, int64_t *out)
-{
-    if (n->kind == SQL_LIT_TYPED && n->str && !strcmp(n->str, "INTERVAL") && n->a)
-        return interval_text_us(n->a->str, out);
-    if (n->kind == SQL_LIT_STRING) return interval_text_us(n->str, out);
-    if (n->kind != SQL_INTERVAL || n->op2) return false;
-    int64_t us = 0;
-    for (uint32_t i = 0; i < n->list.n; i++) {
-        const sp_sql_node *part = n->list.items[i], *v = part->a;
-        if (part->op < UNIT_YEAR || part->op > UNIT_MICROSECOND || !v || !v->str) return false;
-        char *end;
-        long long x = strtoll(v->str, &end, 10);
-        if (*end || end == v->str) return false;
-        int u = part->op - UNIT_YEAR; /* units[] follows sp_sql_unit's order */
-        us += u == 8 ? (int64_t)x : (int64_t)x * units[u].ms * 1000;
-    }
-    *out = us;
-    return true;
-}
+/* An interval in microseconds with a month counted as 31 days, as
+ * EventTimeWatermark's getDelayMs counts it. */
+static int64_t delay_us(sp_az_interval iv) { return (int64_t)iv.months * 31 * DAY_US + iv.us; }
 
 bool sp_az_delay_parse(const char *text, int64_t *ms, char *why, size_t n)
 {
-    int64_t us;
-    if (!text || !interval_text_us(text, &us)) {
+    sp_az_interval iv;
+    if (!text || !sp_az_interval_text(text, &iv)) {
         snprintf(why, n,
                  "[INVALID_INTERVAL_FORMAT] Error parsing '%s' to interval. Please ensure that "
                  "the value provided is in a valid format for defining an interval. You can "
@@ -103,29 +31,29 @@ bool sp_az_delay_parse(const char *text, int64_t *ms, char *why, size_t n)
                  text ? text : "");
         return false;
     }
-    if (us < 0) {
+    if (delay_us(iv) < 0) {
         snprintf(why, n, "requirement failed: delay threshold (%s) should not be negative.", text);
         return false;
     }
-    *ms = us / 1000;
+    *ms = delay_us(iv) / 1000;
     return true;
 }
 
 bool sp_az_delay_of_node(sp_analyzer *az, const sp_sql_node *n, int64_t *ms, const char **text,
                          sp_sql_error *err)
 {
-    int64_t us;
+    sp_az_interval iv;
     *text = n->kind == SQL_LIT_STRING ? n->str : sp_az_sql_expr(az, n);
-    if (!interval_node_us(n, &us)) {
+    if (!sp_az_interval_of(n, &iv)) {
         sp_az_fail(az, err, n->off, "INVALID_INTERVAL_FORMAT", "input", *text, NULL);
         return false;
     }
-    if (us < 0) {
+    if (delay_us(iv) < 0) {
         sp_az_fail(az, err, n->off, "INTERNAL_ERROR", "message",
                    sp_az_printf(az, "delay threshold (%s) should not be negative", *text), NULL);
         return false;
     }
-    *ms = us / 1000;
+    *ms = delay_us(iv) / 1000;
     return true;
 }
 

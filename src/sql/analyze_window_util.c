@@ -11,31 +11,13 @@
 
 /* ---- durations ---- */
 
-static const int64_t unit_us[] = {
-    [UNIT_WEEK] = INT64_C(604800000000),
-    [UNIT_DAY] = INT64_C(86400000000),
-    [UNIT_HOUR] = INT64_C(3600000000),
-    [UNIT_MINUTE] = 60000000,
-    [UNIT_SECOND] = 1000000,
-    [UNIT_MILLISECOND] = 1000,
-    [UNIT_MICROSECOND] = 1,
-};
-
-/* INTERVAL n unit [n unit ...]: whole numbers of weeks down to
- * microseconds (each value a number or a string literal). */
+/* INTERVAL n unit [n unit ...] of weeks down to microseconds (no months:
+ * a window's length is exact). */
 static bool interval_us(const sp_sql_node *n, int64_t *out)
 {
-    int64_t us = 0;
-    if (n->op2) return false; /* unit TO unit */
-    for (uint32_t i = 0; i < n->list.n; i++) {
-        const sp_sql_node *p = n->list.items[i], *v = p->a;
-        if (p->op < UNIT_WEEK || p->op > UNIT_MICROSECOND || !v || !v->str) return false;
-        char *end;
-        long long x = strtoll(v->str, &end, 10);
-        if (*end || end == v->str) return false;
-        us += (int64_t)x * unit_us[p->op];
-    }
-    *out = us;
+    sp_az_interval iv;
+    if (!sp_az_interval_of(n, &iv) || iv.months) return false;
+    *out = iv.us;
     return true;
 }
 
