@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 int64_t sp_ui_now_ms(void)
 {
@@ -110,7 +111,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 
 static struct MHD_Daemon *listen_on(sp_ui_app *a, struct sockaddr *sa, int family)
 {
-    unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | (family == AF_INET6 ? MHD_USE_IPv6 : 0);
+    unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ITC /* quiesce */ |
+                     (family == AF_INET6 ? MHD_USE_IPv6 : 0);
     return MHD_start_daemon(
         flags, 0, NULL, NULL, handle, a, MHD_OPTION_SOCK_ADDR, sa, MHD_OPTION_CONNECTION_LIMIT,
         (unsigned)256, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)10,
@@ -158,8 +160,21 @@ bool sp_ui_server_start(sp_ui_app *a)
     return true;
 }
 
+/* Stops accepting, lets the requests being answered finish (at most 250
+ * ms: a stop request ends the program right after its answer is queued),
+ * then stops the daemon, joining its thread. */
 void sp_ui_server_stop(sp_ui_app *a)
 {
-    if (a->daemon) MHD_stop_daemon(a->daemon); /* joins its thread */
+    if (!a->daemon) return;
+    MHD_socket fd = MHD_quiesce_daemon(a->daemon);
+    if (fd != MHD_INVALID_SOCKET) close(fd);
+    for (int i = 0; i < 25; i++) {
+        const union MHD_DaemonInfo *di =
+            MHD_get_daemon_info(a->daemon, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+        if (!di || di->num_connections == 0) break;
+        struct timespec ts = {0, 10 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    MHD_stop_daemon(a->daemon);
     a->daemon = NULL;
 }
