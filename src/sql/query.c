@@ -235,11 +235,18 @@ void sp_query_stop(sp_query *q)
     pthread_mutex_lock(&q->mu);
     q->stop_requested = true;
     pthread_cond_broadcast(&q->cv);
+    /* One caller joins the thread; any other waits until it has. */
+    bool join = q->thread_started && !q->joining;
+    q->joining = q->joining || join;
+    while (!join && q->thread_started)
+        pthread_cond_wait(&q->cv, &q->mu);
     pthread_mutex_unlock(&q->mu);
-    if (q->thread_started) {
-        pthread_join(q->thread, NULL);
-        q->thread_started = false;
-    }
+    if (!join) return;
+    pthread_join(q->thread, NULL);
+    pthread_mutex_lock(&q->mu);
+    q->thread_started = false;
+    pthread_cond_broadcast(&q->cv);
+    pthread_mutex_unlock(&q->mu);
 }
 
 bool sp_query_await(sp_query *q, int64_t timeout_ms)

@@ -45,7 +45,8 @@ struct sp_query {
     bool another_batch;
 
     pthread_t thread;
-    bool thread_started;
+    bool thread_started; /* under mu once the thread runs */
+    bool joining;        /* a sp_query_stop is joining the thread (under mu) */
 
     /* Shared with callers, under mu. */
     pthread_mutex_t mu;
