@@ -316,9 +316,9 @@ typedef struct spate_query_listener {
     void *ud;
 } spate_query_listener;
 
-/* Adds a listener (copied) for the queries started with a writer, from now
- * on (queries started by SQL INSERT do not call listeners). Returns its id
- * (> 0) or a negative spate_err. */
+/* Adds a listener (copied) for the session's queries started from now on,
+ * with a writer or by SQL INSERT. Returns its id (> 0) or a negative
+ * spate_err. */
 SPATE_API int spate_session_add_listener(spate_session *s, const spate_query_listener *l);
 SPATE_API spate_err spate_session_remove_listener(spate_session *s, int id);
 
