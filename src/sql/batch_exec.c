@@ -192,6 +192,7 @@ static void sum_stats(const run *r, sp_batch_stats *s)
 {
     for (int i = 0; r->in->input_rows && i < r->n1; i++)
         r->in->input_rows[r->in->part_input ? r->in->part_input[i] : 0] += r->stats[i].rows;
+    int64_t us[3] = {0, 0, 0}; /* stage 2's update, removal and commit time */
     for (int i = 0; i < r->n1 + r->n2; i++) {
         const part_stats *p = &r->stats[i];
         s->input_rows += p->rows;
@@ -203,8 +204,14 @@ static void sum_stats(const run *r, sp_batch_stats *s)
         s->state_rows_removed += p->state_removed;
         s->rows_dropped_by_watermark += p->dropped;
         s->dedup_rows += p->dedup_rows;
+        us[0] += p->update_us;
+        us[1] += p->removal_us;
+        us[2] += p->commit_us;
         s->consumed_rows += p->consumed;
     }
+    s->state_update_ms = us[0] / 1000;
+    s->state_removal_ms = us[1] / 1000;
+    s->state_commit_ms = us[2] / 1000;
     for (int i = 0; r->env->event_time && i < r->n1; i++)
         for (int k = 0; k < r->ph->nwm; k++)
             sp_event_time_stats_merge(&r->env->event_time[k],

@@ -88,8 +88,9 @@ typedef struct sp_batch_stats {
     int64_t input_rows, malformed, input_bytes;
     int64_t state_rows_total, state_rows_updated, state_memory_bytes;
     int64_t state_rows_removed, rows_dropped_by_watermark;
-    int64_t dedup_rows;    /* rows into the stateful operator (dropDuplicates' input) */
-    int64_t output_rows;   /* rows in the result */
+    int64_t dedup_rows; /* rows into the stateful operator (dropDuplicates' input) */
+    int64_t state_update_ms, state_removal_ms, state_commit_ms; /* summed over partitions */
+    int64_t output_rows;                                        /* rows in the result */
     int64_t consumed_rows; /* rows handed to env->consume instead */
 } sp_batch_stats;
 

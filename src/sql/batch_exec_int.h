@@ -32,6 +32,7 @@ static inline void blist_push(blist *l, sp_colbatch *b)
 typedef struct part_stats {
     int64_t rows, malformed, bytes, consumed, dropped, dedup_rows;
     int64_t state_total, state_updated, state_bytes, state_removed;
+    int64_t update_us, removal_us, commit_us; /* stage 2's time in each step */
 } part_stats;
 
 typedef struct run {
@@ -101,6 +102,8 @@ void sp_bx_session_parts(run *r, int task);
  * session, to remove). */
 bool sp_bx_session_stage2(run *r, int part, sp_state_store *s, evec *changed, evec *expired,
                           char *err, size_t err_size);
+/* The sessions s holds (its rows, as Spark counts a session window's). */
+int64_t sp_bx_session_count(const sp_state_store *s);
 
 /* Stage 2's task for shuffle partition part: merges the partial tables into
  * the partition's state store and emits (sp_pool_run's task). */

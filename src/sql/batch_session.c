@@ -163,6 +163,15 @@ static bool emit_entry(run *r, sp_state_store *s, sp_state_entry *e, bool all, s
     return true;
 }
 
+int64_t sp_bx_session_count(const sp_state_store *s)
+{
+    int64_t n = 0;
+    size_t it = 0;
+    for (sp_state_entry *e; (e = sp_state_next(s, &it));)
+        n += e->val.len;
+    return n;
+}
+
 bool sp_bx_session_stage2(run *r, int part, sp_state_store *s, evec *changed, evec *expired,
                           char *err, size_t err_size)
 {

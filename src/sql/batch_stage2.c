@@ -7,6 +7,7 @@
 #include "base/arena.h"
 
 #include <string.h>
+#include <time.h>
 
 /* Merges the groups of partition part from every partial table into s. */
 static bool merge_partials(run *r, int part, sp_state_store *s, evec *changed, char *err,
@@ -145,15 +146,24 @@ static bool agg_stage2(run *r, int part, sp_state_store *s, const evec *changed,
                      err, err_size);
 }
 
+static int64_t now_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
 void sp_bx_stage2_task(void *arg, int part, int thread)
 {
     (void)thread;
     run *r = arg;
     const sp_batch_state *st = r->env->state;
+    part_stats *ps = &r->stats[r->n1 + part];
     char err[1024] = "";
     sp_state_store *s = NULL;
     evec changed = {0}, expired = {0};
     bool ok = st->begin(st->ud, part, &s, err, sizeof err) == SPATE_OK;
+    int64_t t0 = now_us();
     if (ok && r->ph->session) { /* merges, emits and evicts sessions itself */
         ok = sp_bx_session_stage2(r, part, s, &changed, &expired, err, sizeof err);
     } else if (ok) {
@@ -164,11 +174,14 @@ void sp_bx_stage2_task(void *arg, int part, int thread)
         else if (ok)
             ok = agg_stage2(r, part, s, &changed, &expired, err, sizeof err);
     }
+    int64_t t1 = now_us();
     for (size_t i = 0; ok && i < expired.n; i++) /* emitted in append mode, else dropped */
         sp_state_remove(s, expired.v[i]);
+    int64_t t2 = now_us();
     if (ok) {
-        part_stats *ps = &r->stats[r->n1 + part];
-        ps->state_total = (int64_t)sp_state_store_len(s);
+        ps->update_us = t1 - t0;
+        ps->removal_us = t2 - t1;
+        ps->state_total = r->ph->session ? sp_bx_session_count(s) : (int64_t)sp_state_store_len(s);
         ps->state_updated = (int64_t)changed.n;
         ps->state_bytes = (int64_t)sp_state_store_bytes(s);
         ps->state_removed = (int64_t)expired.n;
@@ -176,5 +189,6 @@ void sp_bx_stage2_task(void *arg, int part, int thread)
     free(changed.v);
     free(expired.v);
     if (s && st->end(st->ud, part, ok, err, sizeof err) != SPATE_OK) ok = false;
+    ps->commit_us = now_us() - t2;
     if (!ok) fail(r, err[0] ? err : "the state store failed");
 }

@@ -206,6 +206,9 @@ static void fill_progress(sp_query *q, sp_progress *p, int64_t batch, const batc
         op->num_rows_total = st->state_rows_total;
         op->num_rows_updated = st->state_rows_updated;
         op->num_rows_removed = st->state_rows_removed;
+        op->all_updates_time_ms = st->state_update_ms;
+        op->all_removals_time_ms = st->state_removal_ms;
+        op->commit_time_ms = st->state_commit_ms;
         op->num_rows_dropped_by_watermark = st->rows_dropped_by_watermark;
         op->memory_used_bytes = st->state_memory_bytes;
         op->num_shuffle_partitions = q->nshuffle;
