@@ -439,6 +439,11 @@ spate_err sp_query_recover(sp_query *q, char *err, size_t n)
     q->batch_wm_ms = sp_query_offsets_watermark(q, last);
     int64_t next = done ? sp_query_commit_watermark(q, last) : 0;
     q->wm.global_ms = next > q->batch_wm_ms ? next : q->batch_wm_ms;
+    /* A run killed between a batch and the batch without data its
+     * watermark called for: the next run starts with that batch, so that
+     * what it emits does not wait for new data. */
+    q->another_batch = done && uses_watermark(q) && q->wm.global_ms > q->batch_wm_ms &&
+                       sp_conf_bool(q->spec.conf, "spate.sql.streaming.noDataMicroBatches.enabled");
     if (e == SPATE_OK && !done) e = rerun(q, last, end, err, n);
     if (e == SPATE_OK) advance(q, last, end);
     sp_query_offsets_clear(end, q->nsources);

@@ -414,3 +414,34 @@ Test(sql_watermark, dataframe_group_by_window)
     process(q);
     api_expect_rows(session, "SELECT * FROM out", "10,5");
 }
+
+/* A run stopped (or killed) after a batch whose watermark calls for a batch
+ * without data: the next run starts with that batch, without waiting for
+ * new data. */
+Test(sql_watermark, a_restart_runs_the_pending_batch_without_data)
+{
+    char dir[] = "/tmp/spate-wm-nodata-XXXXXX";
+    cr_assert(mkdtemp(dir));
+    FILE *quiet = fopen("/dev/null", "w");
+    spate_session_set_output(session, quiet);
+    cr_assert(
+        spate_session_sql(session, "SET spate.sql.streaming.noDataMicroBatches.enabled=false"));
+    spate_memory_stream *m = events(session);
+    spate_query *q = start(session, WINDOWED, "append", dir);
+    add(m, "10\n11\n12\n13\n14\n15");
+    process(q);
+    add(m, "25"); /* the watermark moves to 15; no batch without data in this run */
+    process(q);
+    api_expect_rows(session, "SELECT * FROM out", "");
+    spate_query_stop(q);
+    cr_assert(
+        spate_session_sql(session, "SET spate.sql.streaming.noDataMicroBatches.enabled=true"));
+    q = start(session, WINDOWED, "append", dir);
+    process(q);
+    api_expect_rows(session, "SELECT * FROM out", "10,5");
+    spate_query_stop(q);
+    fclose(quiet);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    cr_expect_eq(system(cmd), 0);
+}
