@@ -163,9 +163,7 @@ const sp_sql_node *sp_az_session_rewrite(sp_analyzer *az, const sp_sql_node *sel
     const char *call_text = sp_az_sql_expr(az, call);
     sp_sql_node *rel = sp_azw_node(az, SQL_SUBQUERY_REL, sel->a);
     rel->a = inner_select(az, sel, call);
-    rel->str = sel->a->kind == SQL_TABLE_REF
-                   ? (sel->a->str ? sel->a->str : sel->a->list.items[sel->a->list.n - 1]->str)
-                   : sel->a->str;
+    rel->str = sp_azw_rel_alias(sel->a);
     sp_sql_node *out = spate_arena_alloc(az->arena, sizeof *out);
     *out = *sel;
     out->a = rel;

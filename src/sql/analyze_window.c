@@ -135,14 +135,6 @@ static sp_sql_node *inner_select(sp_analyzer *az, const sp_sql_node *sel, const 
     return in;
 }
 
-/* The alias the FROM's one table goes by, so that t.col still resolves. */
-static const char *rel_alias(const sp_sql_node *rel)
-{
-    if (rel->kind == SQL_SUBQUERY_REL) return rel->str;
-    if (rel->kind != SQL_TABLE_REF) return NULL;
-    return rel->str ? rel->str : rel->list.items[rel->list.n - 1]->str;
-}
-
 const sp_sql_node *sp_az_window_rewrite(sp_analyzer *az, const sp_sql_node *sel, sp_sql_error *err)
 {
     int wi = -1;
@@ -162,7 +154,7 @@ const sp_sql_node *sp_az_window_rewrite(sp_analyzer *az, const sp_sql_node *sel,
     const char *call_text = sp_az_sql_expr(az, wn);
     sp_sql_node *rel = sp_azw_node(az, SQL_SUBQUERY_REL, sel->a);
     rel->a = inner_select(az, sel, &w);
-    rel->str = rel_alias(sel->a);
+    rel->str = sp_azw_rel_alias(sel->a);
     sp_sql_node *out = spate_arena_alloc(az->arena, sizeof *out);
     *out = *sel;
     out->a = rel;

@@ -29,6 +29,10 @@ bool sp_azw_check(sp_analyzer *az, const sp_sql_node *w, const sp_azw_window *a,
 /* window(ts, size[, slide[, start]])'s arguments, read and checked. */
 bool sp_azw_args_of(sp_analyzer *az, const sp_sql_node *w, sp_azw_window *a, sp_sql_error *err);
 
+/* The alias a FROM that is one table (or subquery) goes by, so that the
+ * rewrite's subquery keeps t.col resolving; NULL for other relations. */
+const char *sp_azw_rel_alias(const sp_sql_node *rel);
+
 /* New nodes in the analyzer's arena, at the text of `at`. */
 sp_sql_node *sp_azw_node(sp_analyzer *az, sp_sql_kind kind, const sp_sql_node *at);
 sp_sql_node *sp_azw_column(sp_analyzer *az, const char *name, const sp_sql_node *at);

@@ -95,6 +95,13 @@ bool sp_azw_args_of(sp_analyzer *az, const sp_sql_node *w, sp_azw_window *a, sp_
 
 /* ---- nodes ---- */
 
+const char *sp_azw_rel_alias(const sp_sql_node *rel)
+{
+    if (rel->kind == SQL_SUBQUERY_REL) return rel->str;
+    if (rel->kind != SQL_TABLE_REF) return NULL;
+    return rel->str ? rel->str : rel->list.items[rel->list.n - 1]->str;
+}
+
 sp_sql_node *sp_azw_node(sp_analyzer *az, sp_sql_kind kind, const sp_sql_node *at)
 {
     sp_sql_node *n = sp_sql_node_new(az->arena, kind, at->off);

@@ -34,15 +34,18 @@ static int32_t *unexpired_rows(part1 *p, const sp_colbatch *b, const sp_column *
     run *r = p->r;
     int64_t rows = b->length;
     int32_t *sel = spate_arena_alloc(ctx->arena, sizeof *sel * (size_t)(rows + 1));
-    int32_t *late = spate_arena_alloc(ctx->arena, sizeof *late * (size_t)(rows + 1));
+    int32_t *late =
+        r->env->keep_late ? spate_arena_alloc(ctx->arena, sizeof *late * (size_t)(rows + 1)) : NULL;
     const int64_t *v = k->values;
     int64_t span = r->ph->agg->dedup == SP_DEDUP_WITHIN ? 0 : r->ph->agg_wm_span_us;
     int64_t limit = r->env->watermark_us - span, m = 0, d = 0;
     for (int64_t i = 0; i < rows; i++) {
         if (!sp_column_valid(k, i) || v[i] > limit)
             sel[m++] = (int32_t)i;
-        else
+        else if (late)
             late[d++] = (int32_t)i;
+        else
+            d++;
     }
     r->stats[p->part].dropped += d;
     if (d && r->env->keep_late) /* in the task's kept arena: the scratch one is reused */

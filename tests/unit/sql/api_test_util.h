@@ -79,4 +79,56 @@ static inline void api_expect_rows(spate_session *s, const char *sql, const char
     free(got);
 }
 
+/* Starts df into a memory sink named "out" in output mode, with a
+ * checkpoint directory when ckpt is not NULL. */
+static inline spate_query *api_start_memory(spate_session *s, spate_dataframe *df, const char *mode,
+                                            const char *ckpt)
+{
+    cr_assert(df, "%s", spate_session_last_error(s));
+    spate_stream_writer *w = spate_dataframe_write_stream(df);
+    cr_assert_eq(spate_stream_writer_format(w, "memory"), SPATE_OK);
+    cr_assert_eq(spate_stream_writer_output_mode(w, mode), SPATE_OK);
+    cr_assert_eq(spate_stream_writer_query_name(w, "out"), SPATE_OK);
+    if (ckpt) cr_assert_eq(spate_stream_writer_option(w, "checkpointLocation", ckpt), SPATE_OK);
+    spate_query *q = spate_stream_writer_start(w);
+    cr_assert(q, "%s", spate_session_last_error(s));
+    return q;
+}
+
+/* The value after "key" in JSON text p (compact or pretty), or NULL. */
+static inline char *api_json_value(char *p, const char *key)
+{
+    char quoted[64];
+    snprintf(quoted, sizeof quoted, "\"%s\"", key);
+    char *k = p ? strstr(p, quoted) : NULL;
+    if (!k) return NULL;
+    k += strlen(quoted);
+    while (*k == ' ' || *k == ':')
+        k++;
+    return k;
+}
+
+/* The last progress report in recentProgress's text all that read rows
+ * (Spark's suites skip the batches without new data), or with any the last
+ * report; NULL when none. Points into all. */
+static inline char *api_last_report(char *all, bool any)
+{
+    char *best = NULL; /* each report starts with its id and runId */
+    for (char *p = all; (p = strstr(p, "\"runId\"")); p++)
+        if (any || atoll(api_json_value(p, "numInputRows")) > 0) best = p;
+    return best;
+}
+
+/* The number after "key" in q's last report that read rows (any: its last
+ * report), or -1. */
+static inline long long api_progress_figure(spate_query *q, const char *key, bool any)
+{
+    char *all = spate_query_recent_progress(q);
+    cr_assert(all);
+    char *v = api_json_value(api_last_report(all, any), key);
+    long long x = v ? atoll(v) : -1;
+    free(all);
+    return x;
+}
+
 #endif

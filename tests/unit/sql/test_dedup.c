@@ -17,14 +17,7 @@ TestSuite(sql_dedup, .init = setup, .fini = teardown);
 
 static spate_query *start(spate_dataframe *df, const char *mode)
 {
-    cr_assert(df, "%s", spate_session_last_error(session));
-    spate_stream_writer *w = spate_dataframe_write_stream(df);
-    cr_assert_eq(spate_stream_writer_format(w, "memory"), SPATE_OK);
-    cr_assert_eq(spate_stream_writer_output_mode(w, mode), SPATE_OK);
-    cr_assert_eq(spate_stream_writer_query_name(w, "out"), SPATE_OK);
-    spate_query *q = spate_stream_writer_start(w);
-    cr_assert(q, "%s", spate_session_last_error(session));
-    return q;
+    return api_start_memory(session, df, mode, NULL);
 }
 
 static void add(spate_query *q, spate_memory_stream *m, const char *csv)
@@ -38,24 +31,7 @@ static void add(spate_query *q, spate_memory_stream *m, const char *csv)
 /* The value after "key" in the last progress report that read rows. */
 static long long figure(spate_query *q, const char *key)
 {
-    char *all = spate_query_recent_progress(q), *best = NULL;
-    for (char *p = all; (p = strstr(p, "\"runId\"")); p++) {
-        char *n = strstr(p, "\"numInputRows\"");
-        if (n && atoll(n + 15 + (n[15] == ' ' ? 2 : 0)) > 0) best = p;
-    }
-    cr_assert(best, "no report with input rows");
-    char quoted[64];
-    snprintf(quoted, sizeof quoted, "\"%s\"", key);
-    char *f = strstr(best, quoted);
-    long long v = -1;
-    if (f) {
-        f += strlen(quoted);
-        while (*f == ' ' || *f == ':')
-            f++;
-        v = atoll(f);
-    }
-    free(all);
-    return v;
+    return api_progress_figure(q, key, false);
 }
 
 /* value INT as seconds of eventTime, with a watermark of delay. */

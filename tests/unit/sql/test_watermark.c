@@ -30,28 +30,7 @@ static const char *WINDOWED = "SELECT CAST(window.start AS BIGINT) AS start, cou
 
 static spate_query *start(spate_session *s, const char *sql, const char *mode, const char *ckpt)
 {
-    spate_dataframe *df = spate_session_sql(s, sql);
-    cr_assert(df, "%s", spate_session_last_error(s));
-    spate_stream_writer *w = spate_dataframe_write_stream(df);
-    cr_assert_eq(spate_stream_writer_format(w, "memory"), SPATE_OK);
-    cr_assert_eq(spate_stream_writer_output_mode(w, mode), SPATE_OK);
-    cr_assert_eq(spate_stream_writer_query_name(w, "out"), SPATE_OK);
-    if (ckpt) cr_assert_eq(spate_stream_writer_option(w, "checkpointLocation", ckpt), SPATE_OK);
-    spate_query *q = spate_stream_writer_start(w);
-    cr_assert(q, "%s", spate_session_last_error(s));
-    return q;
-}
-
-static spate_query *start_df(spate_dataframe *df, const char *mode)
-{
-    cr_assert(df, "%s", spate_session_last_error(session));
-    spate_stream_writer *w = spate_dataframe_write_stream(df);
-    cr_assert_eq(spate_stream_writer_format(w, "memory"), SPATE_OK);
-    cr_assert_eq(spate_stream_writer_output_mode(w, mode), SPATE_OK);
-    cr_assert_eq(spate_stream_writer_query_name(w, "out"), SPATE_OK);
-    spate_query *q = spate_stream_writer_start(w);
-    cr_assert(q, "%s", spate_session_last_error(session));
-    return q;
+    return api_start_memory(s, spate_session_sql(s, sql), mode, ckpt);
 }
 
 static void add(spate_memory_stream *m, const char *csv)
@@ -66,50 +45,22 @@ static void process(spate_query *q)
                  spate_session_last_error(session));
 }
 
-/* The value after "key" in JSON text p (compact or pretty), or NULL. */
-static char *value_of(char *p, const char *key)
-{
-    char quoted[64];
-    snprintf(quoted, sizeof quoted, "\"%s\"", key);
-    char *k = p ? strstr(p, quoted) : NULL;
-    if (!k) return NULL;
-    k += strlen(quoted);
-    while (*k == ' ' || *k == ':')
-        k++;
-    return k;
-}
-
-/* The last progress report (in recentProgress) with input rows (the
- * suite's assertions skip the batches without new data), or, when any is
- * true, the last report; NULL when none. Points into all. */
-static char *last_report(char *all, bool any)
-{
-    char *best = NULL; /* each report starts with its id and runId */
-    for (char *p = all; (p = strstr(p, "\"runId\"")); p++)
-        if (any || atoll(value_of(p, "numInputRows")) > 0) best = p;
-    return best;
-}
-
-/* A state operator's figure in that report, or -1. */
+/* A state operator's figure in the last report with input rows (or the
+ * last report), or -1. */
 static long long figure(spate_query *q, const char *key, bool with_input)
 {
-    char *all = spate_query_recent_progress(q);
-    cr_assert(all);
-    char *v = value_of(last_report(all, !with_input), key);
-    long long x = v ? atoll(v) : -1;
-    free(all);
-    return x;
+    return api_progress_figure(q, key, !with_input);
 }
 
 /* eventTime's key ("max", "watermark"...) in the last report with input. */
 static void expect_event_time(spate_query *q, const char *key, const char *iso)
 {
-    char *all = spate_query_recent_progress(q), *best = last_report(all, false);
+    char *all = spate_query_recent_progress(q), *best = api_last_report(all, false);
     cr_assert(best, "no report with input rows");
     char *et = strstr(best, "\"eventTime\"");
     cr_assert(et, "no eventTime in %s", best);
     *strchr(et, '}') = 0;
-    char *v = value_of(et, key);
+    char *v = api_json_value(et, key);
     cr_expect(v && !strncmp(v, "\"", 1) && !strncmp(v + 1, iso, strlen(iso)), "%s: %s not in %s",
               key, iso, et);
     free(all);
@@ -407,7 +358,8 @@ Test(sql_watermark, dataframe_group_by_window)
     cr_expect_str_eq(spate_dataframe_schema(agg),
                      "window STRUCT<start: TIMESTAMP, end: TIMESTAMP> NOT NULL,n BIGINT NOT NULL");
     const char *cols[] = {"CAST(window.start AS BIGINT) AS start", "n"};
-    spate_query *q = start_df(spate_dataframe_select_expr(agg, cols, 2), "append");
+    spate_query *q =
+        api_start_memory(session, spate_dataframe_select_expr(agg, cols, 2), "append", NULL);
     add(m, "10\n11\n12\n13\n14\n15");
     process(q);
     add(m, "25");
