@@ -231,6 +231,38 @@ Test(source_file, restart_rereads_the_same_files_and_never_committed_ones)
     tdir_free(&t);
 }
 
+/* A run killed after its trigger logged a file and before the query wrote
+ * the offsets entry: the restart hands that entry out alone, so the batch
+ * reads the file it would have read (Spark would read it together with the
+ * next trigger's files). */
+Test(source_file, a_logged_but_unplanned_entry_is_the_next_batch_alone)
+{
+    tdir t;
+    tdir_make(&t);
+    put(t.in, "a.csv", "1\n", 1000);
+    put(t.in, "b.csv", "2\n", 2000);
+    put(t.in, "c.csv", "3\n", 3000);
+    char opts[256], buf[64];
+    snprintf(opts, sizeof opts, "path=%s&maxFilesPerTrigger=1", t.in);
+    sp_source *s = open_file("csv", "v INT", opts, t.ckpt);
+    cr_expect_str_eq(tsu_latest(s, NULL, buf, sizeof buf), "{\"logOffset\":0}");
+    close_file(s); /* killed before offsets/0 */
+
+    s = open_file("csv", "v INT", opts, t.ckpt);
+    cr_expect_str_eq(tsu_latest(s, NULL, buf, sizeof buf), "{\"logOffset\":0}");
+    expect_batch(s, NULL, "{\"logOffset\":0}", (const char *const[]){"1"}, 1, 0);
+    cr_expect_str_eq(tsu_latest(s, "{\"logOffset\":0}", buf, sizeof buf), "{\"logOffset\":1}");
+    close_file(s); /* killed before offsets/1 */
+
+    s = open_file("csv", "v INT", opts, t.ckpt);
+    cr_expect_str_eq(tsu_latest(s, "{\"logOffset\":0}", buf, sizeof buf), "{\"logOffset\":1}");
+    expect_batch(s, "{\"logOffset\":0}", "{\"logOffset\":1}", (const char *const[]){"2"}, 1, 0);
+    cr_expect_str_eq(tsu_latest(s, "{\"logOffset\":1}", buf, sizeof buf), "{\"logOffset\":2}");
+    expect_batch(s, "{\"logOffset\":1}", "{\"logOffset\":2}", (const char *const[]){"3"}, 1, 0);
+    close_file(s);
+    tdir_free(&t);
+}
+
 Test(source_file, malformed_records_are_counted)
 {
     tdir t;
