@@ -22,7 +22,10 @@ static void run_one(void *arg, int index, int thread)
                     .partition = index,
                     .thread = thread};
     j->fn(&t, index, j->ud);
-    if (t.failed) atomic_store(&j->failed, true);
+    if (t.failed) {
+        atomic_store(&j->failed, true);
+        sp_pool_task_failed(); /* the Executors page's failed tasks */
+    }
 }
 
 spate_err sp_job_run(sp_scope *scope, int n, sp_job_task_fn fn, void *ud)

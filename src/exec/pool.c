@@ -1,6 +1,7 @@
 /* pool.c - a fixed set of executor threads. A run publishes (fn, arg, ntasks);
  * threads claim task indices with an atomic counter, the last one to finish
- * wakes the caller. */
+ * wakes the caller. Each thread counts its tasks and their time in a slot
+ * of its own cache line (sp_pool_stats). */
 #include "exec/pool.h"
 
 #include "base/arena.h"
@@ -11,7 +12,17 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
+
+/* One thread's counters (sp_pool_thread_stats), written by that thread. */
+typedef struct pool_slot {
+    atomic_llong tasks, failed, busy_ns;
+    atomic_int active;
+} pool_slot;
+
+/* The slot of the executor thread running here, NULL elsewhere. */
+static _Thread_local pool_slot *tls_slot;
 
 struct sp_pool {
     pthread_t *threads;
@@ -28,8 +39,22 @@ struct sp_pool {
     sp_logger *owner_logger; /* sp_pool_set_logger */
     int ntasks;
     atomic_int next_task;
-    int running; /* threads still inside the current run */
+    int running;      /* threads still inside the current run */
+    pool_slot *slots; /* nthreads, SP_CACHE_LINE apart */
 };
+
+static pool_slot *slot_of(const sp_pool *p, int i)
+{
+    size_t stride = (sizeof(pool_slot) + SP_CACHE_LINE - 1) / SP_CACHE_LINE * SP_CACHE_LINE;
+    return (pool_slot *)((char *)p->slots + stride * (size_t)i);
+}
+
+static long long now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
 
 typedef struct worker_arg {
     sp_pool *pool;
@@ -38,10 +63,16 @@ typedef struct worker_arg {
 
 static void work_on_run(sp_pool *p, int thread)
 {
+    pool_slot *sl = slot_of(p, thread);
     for (;;) {
         int task = atomic_fetch_add(&p->next_task, 1);
         if (task >= p->ntasks) break;
+        long long t0 = now_ns();
+        atomic_store_explicit(&sl->active, 1, memory_order_relaxed);
         p->fn(p->arg, task, thread);
+        atomic_store_explicit(&sl->active, 0, memory_order_relaxed);
+        atomic_fetch_add_explicit(&sl->busy_ns, now_ns() - t0, memory_order_relaxed);
+        atomic_fetch_add_explicit(&sl->tasks, 1, memory_order_relaxed);
     }
 }
 
@@ -51,6 +82,7 @@ static void *worker_main(void *varg)
     sp_pool *p = wa->pool;
     int index = wa->index;
     free(wa);
+    tls_slot = slot_of(p, index);
     uint64_t seen = 0;
     pthread_mutex_lock(&p->mu);
     for (;;) {
@@ -78,6 +110,8 @@ sp_pool *sp_pool_new(int nthreads)
     pthread_cond_init(&p->work_cv, NULL);
     pthread_cond_init(&p->done_cv, NULL);
     p->threads = sp_xcalloc((size_t)p->nthreads, sizeof *p->threads);
+    p->slots = sp_xcalloc_line((sizeof(pool_slot) + SP_CACHE_LINE - 1) / SP_CACHE_LINE *
+                               SP_CACHE_LINE * (size_t)p->nthreads);
     for (int i = 0; i < p->nthreads; i++) {
         worker_arg *wa = sp_xmalloc(sizeof *wa);
         wa->pool = p;
@@ -97,6 +131,7 @@ void sp_pool_destroy(sp_pool *p)
     for (int i = 0; i < p->nthreads; i++)
         pthread_join(p->threads[i], NULL);
     free(p->threads);
+    free(p->slots);
     pthread_mutex_destroy(&p->run_lock);
     pthread_mutex_destroy(&p->mu);
     pthread_cond_destroy(&p->work_cv);
@@ -106,6 +141,24 @@ void sp_pool_destroy(sp_pool *p)
 
 int sp_pool_threads(const sp_pool *p) { return p->nthreads; }
 void sp_pool_set_logger(sp_pool *p, sp_logger *lg) { p->owner_logger = lg; }
+
+int sp_pool_stats(const sp_pool *p, sp_pool_thread_stats *out, int max)
+{
+    for (int i = 0; i < p->nthreads && i < max; i++) {
+        pool_slot *sl = slot_of(p, i);
+        out[i] = (sp_pool_thread_stats){
+            .tasks = atomic_load_explicit(&sl->tasks, memory_order_relaxed),
+            .failed = atomic_load_explicit(&sl->failed, memory_order_relaxed),
+            .busy_ns = atomic_load_explicit(&sl->busy_ns, memory_order_relaxed),
+            .active = atomic_load_explicit(&sl->active, memory_order_relaxed)};
+    }
+    return p->nthreads;
+}
+
+void sp_pool_task_failed(void)
+{
+    if (tls_slot) atomic_fetch_add_explicit(&tls_slot->failed, 1, memory_order_relaxed);
+}
 
 void sp_pool_run(sp_pool *p, int ntasks, sp_task_fn fn, void *arg)
 {

@@ -22,6 +22,22 @@ struct sp_logger;
 void sp_pool_set_logger(sp_pool *p, struct sp_logger *lg);
 void sp_pool_run(sp_pool *p, int ntasks, sp_task_fn fn, void *arg);
 
+/* What one executor thread has done (the web UI's Executors page): counters
+ * the thread bumps with relaxed atomics around each task, read without a
+ * lock, so a reader never delays a run. tasks counts the tasks that ended,
+ * failed those marked by sp_pool_task_failed, busy_ns their time. */
+typedef struct sp_pool_thread_stats {
+    long long tasks, failed, busy_ns;
+    int active; /* 1 while the thread runs a task */
+} sp_pool_thread_stats;
+
+/* Fills out[0..min(max, threads)) and returns the thread count. Any thread,
+ * while the pool lives. */
+int sp_pool_stats(const sp_pool *p, sp_pool_thread_stats *out, int max);
+/* Marks the task the calling executor thread runs as failed (no-op on a
+ * thread that is not an executor's). */
+void sp_pool_task_failed(void);
+
 /* Parses a master URL: "local" (1), "local[N]", "local[*]" (cores). Returns the
  * thread count, or -1 when the text is not one of those forms. */
 int sp_master_threads(const char *master);
