@@ -40,6 +40,7 @@ typedef struct sp_ui_app {
     sp_ui_sql sql;       /* otherwise */
     bool is_stream;
     struct sp_session *session; /* a session's, for spate.ui.killEnabled */
+    const struct sp_pool *pool; /* the executors (read through atomics only) */
     bool kill_enabled;
     /* the server (mu held to start it; stop runs alone) */
     char *host;

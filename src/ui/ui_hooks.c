@@ -9,7 +9,9 @@
 #include "sql/progress.h"
 #include "sql/session.h"
 #include "sql/ui_hook.h"
+#include "sql/ui_pool.h"
 #include "stream/ui_hook.h"
+#include "stream/ui_pool.h"
 
 #include <spate/listener.h>
 
@@ -93,6 +95,7 @@ static void *stream_start(spate_ctx *ctx)
     for (int i = 0; i < n; i++)
         a->stream.output_names[i] = strdup(sp_ctx_output_name(ctx, i));
     a->stream.noutputs = n;
+    a->pool = sp_ctx_ui_pool(ctx);
     if (!sp_ui_server_start(a)) {
         sp_ui_app_free(a);
         return NULL;
@@ -168,6 +171,7 @@ static void *sql_attach(sp_session *s, const spate_conf *conf, const sp_query_li
     if (!u) abort();
     u->app = sp_ui_app_new(conf, false);
     u->app->session = s;
+    u->app->pool = sp_session_ui_pool(s);
     sp_ui_sql_init(&u->app->sql, (int)sp_conf_i64(conf, "spate.sql.streaming.ui.retainedQueries"),
                    (int)sp_conf_i64(conf, "spate.sql.streaming.ui.retainedProgressUpdates"));
     u->listener = (sp_query_listener){q_started, q_progress, NULL, q_terminated, u};

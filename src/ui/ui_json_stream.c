@@ -192,10 +192,11 @@ void sp_ui_json_batches(sp_ui_buf *b, const sp_ui_stream *m, const char *status)
     free(v);
 }
 
-/* Each output operation of the batch (Spark's OutputOperationInfo). spate
- * does not time output operations one by one yet: startTime, endTime and
- * duration are left out (None), and a failed batch's reason goes on its
- * first operation. */
+/* Each output operation of the batch (Spark's OutputOperationInfo). The
+ * listener times batches, not output operations one by one: a batch with
+ * one output operation gives it the batch's processing span (startTime,
+ * endTime, duration); with several they are left out (None), and a failed
+ * batch's reason goes on its first operation. */
 void sp_ui_json_operations(sp_ui_buf *b, const sp_ui_stream *m, const sp_ui_batch *x)
 {
     sp_ui_buf_puts(b, "[");
@@ -205,11 +206,69 @@ void sp_ui_json_operations(sp_ui_buf *b, const sp_ui_stream *m, const sp_ui_batc
         sp_ui_buf_json_str(b, name);
         sp_ui_buf_puts(b, ",\"description\":");
         sp_ui_buf_json_str(b, name);
+        if (x->noutputs == 1 && x->start_ms >= 0) {
+            sp_ui_buf_puts(b, ",\"startTime\":");
+            sp_ui_buf_json_date(b, x->start_ms);
+            if (x->end_ms >= 0) {
+                sp_ui_buf_puts(b, ",\"endTime\":");
+                sp_ui_buf_json_date(b, x->end_ms);
+                sp_ui_buf_printf(b, ",\"duration\":%lld", (long long)(x->end_ms - x->start_ms));
+            }
+        }
         if (i == 0 && x->failed && x->error && *x->error) {
             sp_ui_buf_puts(b, ",\"failureReason\":");
             sp_ui_buf_json_str(b, x->error);
         }
         sp_ui_buf_puts(b, ",\"jobIds\":[]}");
+    }
+    sp_ui_buf_puts(b, "]");
+}
+
+/* The name of input stream id in the retained completed batches, or NULL. */
+static const char *input_name(const sp_ui_stream *m, int id)
+{
+    for (int i = 0; i < m->done_n; i++) {
+        const sp_ui_batch *x = &m->done[(m->done_head + i) % m->retained];
+        for (int k = 0; k < x->ninputs; k++)
+            if (x->inputs[k].stream_id == id) return x->inputs[k].name;
+    }
+    return NULL;
+}
+
+/* spate's .../streaming/inputs: every input stream of the retained completed
+ * batches (receivers or not: file, queue, Kafka direct), by stream id, with
+ * its records/s per batch in ReceiverInfo's eventRates form - the charts
+ * Spark draws per input stream under the input rate. */
+void sp_ui_json_inputs(sp_ui_buf *b, const sp_ui_stream *m)
+{
+    sp_ui_buf_puts(b, "[");
+    int last = -1, k = 0;
+    for (;;) {
+        int id = -1; /* the next stream id above last */
+        for (int i = 0; i < m->done_n; i++) {
+            const sp_ui_batch *x = &m->done[(m->done_head + i) % m->retained];
+            for (int j = 0; j < x->ninputs; j++) {
+                int s = x->inputs[j].stream_id;
+                if (s > last && (id < 0 || s < id)) id = s;
+            }
+        }
+        if (id < 0) break;
+        sp_ui_buf_printf(b, "%s{\"streamId\":%d,\"streamName\":", k++ ? "," : "", id);
+        sp_ui_buf_json_str(b, input_name(m, id));
+        double sum = 0;
+        sp_ui_buf_puts(b, ",\"eventRates\":[");
+        for (int i = 0; i < m->done_n; i++) {
+            const sp_ui_batch *x = &m->done[(m->done_head + i) % m->retained];
+            double rate = (double)input_records(x, id) * 1000.0 / (double)m->batch_ms;
+            sum += rate;
+            sp_ui_buf_printf(b, "%s[%lld,", i ? "," : "", (long long)x->batch_time_ms);
+            sp_ui_buf_json_double(b, rate);
+            sp_ui_buf_puts(b, "]");
+        }
+        sp_ui_buf_puts(b, "],\"avgEventRate\":");
+        sp_ui_buf_json_double(b, sum / m->done_n);
+        sp_ui_buf_puts(b, "}");
+        last = id;
     }
     sp_ui_buf_puts(b, "]");
 }

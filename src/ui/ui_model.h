@@ -137,6 +137,9 @@ void sp_ui_json_receivers(sp_ui_buf *b, const sp_ui_stream *m);
 void sp_ui_json_batches(sp_ui_buf *b, const sp_ui_stream *m, const char *status);
 void sp_ui_json_batch(sp_ui_buf *b, const sp_ui_stream *m, const sp_ui_batch *bt);
 void sp_ui_json_operations(sp_ui_buf *b, const sp_ui_stream *m, const sp_ui_batch *bt);
+/* spate's .../streaming/inputs: each input stream's records/s per retained
+ * completed batch (ReceiverInfo's eventRates and avgEventRate). */
+void sp_ui_json_inputs(sp_ui_buf *b, const sp_ui_stream *m);
 
 /* ---- ui_json_sql.c: /api/v1/applications/{appId}/sql/streaming/queries ---- */
 void sp_ui_json_queries(sp_ui_buf *b, const sp_ui_sql *m, int64_t now_ms);

@@ -6,6 +6,7 @@
  * thread; renders under the app's mutex. */
 #include "ui/ui_app.h"
 #include "ui/ui_assets.h"
+#include "ui/ui_executors.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -55,6 +56,7 @@ static int streaming(sp_ui_app *a, char **seg, int n, const char *status, sp_ui_
     if (!a->is_stream) return not_found(b, "no streaming listener attached to ", a->info.name);
     if (n == 1 && !strcmp(seg[0], "statistics")) return sp_ui_json_statistics(b, m), 200;
     if (n == 1 && !strcmp(seg[0], "receivers")) return sp_ui_json_receivers(b, m), 200;
+    if (n == 1 && !strcmp(seg[0], "inputs")) return sp_ui_json_inputs(b, m), 200;
     if (n == 1 && !strcmp(seg[0], "batches")) return sp_ui_json_batches(b, m, status), 200;
     if ((n == 2 || n == 3) && !strcmp(seg[0], "batches")) {
         int64_t t;
@@ -92,6 +94,7 @@ static int api(sp_ui_app *a, char **seg, int n, const char *status, sp_ui_buf *b
  * looked up as a whole, so no path reaches the file system. */
 static char *asset(const char *path, const char **ctype)
 {
+    if (!strcmp(path, "/executors/")) path = "/"; /* the start page is the Executors tab */
     for (int i = 0; i < sp_ui_nassets; i++) {
         if (strcmp(sp_ui_assets[i].url, path)) continue;
         char *copy = malloc(sp_ui_assets[i].len + 1);
@@ -104,6 +107,24 @@ static char *asset(const char *path, const char **ctype)
     return NULL;
 }
 
+/* .../executors: the pool's atomics and the process's memory, read
+ * without holding the app's mutex while reading (ui_executors.h). */
+static int executors(sp_ui_app *a, char **body)
+{
+    sp_pool_thread_stats *t = malloc(sizeof *t * SP_UI_MAX_THREADS);
+    if (!t) abort();
+    sp_ui_executors e = {.add_ms = a->info.start_ms};
+    pthread_mutex_lock(&a->mu); /* port is set after the server's thread starts */
+    e.port = a->port;
+    pthread_mutex_unlock(&a->mu);
+    sp_ui_executors_read(&e, a->pool, t);
+    sp_ui_buf b = {0};
+    sp_ui_json_executors(&b, &e);
+    free(t);
+    *body = sp_ui_buf_take(&b);
+    return 200;
+}
+
 int sp_ui_route(sp_ui_app *a, const char *path, const char *status, char **body, const char **ctype)
 {
     if ((*body = asset(path, ctype))) return 200;
@@ -111,6 +132,10 @@ int sp_ui_route(sp_ui_app *a, const char *path, const char *status, char **body,
     sp_ui_buf b = {0};
     int code, n = strlen(path) < sizeof buf ? split(path, buf, sizeof buf, seg) : -1;
     *ctype = JSON;
+    if (n == 5 && !strcmp(seg[0], "api") && !strcmp(seg[1], "v1") &&
+        !strcmp(seg[2], "applications") && !strcmp(seg[3], a->id) &&
+        (!strcmp(seg[4], "executors") || !strcmp(seg[4], "allexecutors")))
+        return executors(a, body);
     pthread_mutex_lock(&a->mu);
     if (n < 0) {
         code = not_found(&b, "unknown path", NULL);

@@ -40,9 +40,10 @@ def test_streaming_tab_draws_and_grows(example, tmp_path):
     try:
         base = proc.url().group(1)
         got = browse(base, "streaming", tmp_path)
-        assert len(got["points"]) == 8 and min(got["points"]) >= 3, got  # 4 timelines, 4 histograms
+        # 4 timelines, 4 histograms and the one input stream's rate (SocketInputDStream)
+        assert len(got["points"]) == 9 and min(got["points"]) >= 3, got
         assert got["rowsAfter"] > got["rowsBefore"] >= 3, got
-        assert got["canvases"] >= 8
+        assert got["canvases"] >= 9
         assert "Running batches of 200 ms" in got["summary"]
         assert got["ops"] == ["foreachRDD"]
         assert (tmp_path / "streaming.png").stat().st_size > 10000
