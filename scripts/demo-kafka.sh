@@ -7,7 +7,9 @@
 #    commands.
 # 2. Starts build/examples/kafka_orders_dashboard reading orders from the
 #    beginning and writing metrics exactly-once (--transactional-id), 1 s
-#    batches, checkpoint in demo-run/kafka-checkpoint.
+#    batches, checkpoint in demo-run/kafka-checkpoint, and prints its web
+#    UI's address as it logged it (INFO): the Streaming tab shows seed 002's
+#    four figures move while the demo runs.
 # 3. Sends the seed's 500,000 orders with `spate gen orders --kafka` at
 #    10,000 a second (the book's streamOrders.sh), a few malformed on purpose.
 # 4. Prints the metrics as they arrive (kcat consuming topic metrics: the
@@ -102,11 +104,16 @@ tail -n +1 -f --pid="$kcat_pid" "$metrics" | show &
 show_pid=$!
 
 echo "demo-kafka: kafka_orders_dashboard --brokers \$BOOT --input-topic orders" \
-  "--output-topic metrics --checkpoint $ckpt --batch $batch --transactional-id kafka-demo"
+  "--output-topic metrics --checkpoint $ckpt --batch $batch --transactional-id kafka-demo" \
+  "--conf spate.log.level=INFO"
 t_start="$(now_ms)"
 "$dash" --brokers "$boot" --input-topic orders --output-topic metrics --checkpoint "$ckpt" \
-  --batch "$batch" --transactional-id kafka-demo 2>"$log" &
+  --batch "$batch" --transactional-id kafka-demo --conf spate.log.level=INFO 2>"$log" &
 dash_pid=$!
+# The address the dashboard logged at INFO ("Bound SparkUI to ...").
+ui="$("$root/scripts/ui-address.sh" "$dash_pid" "$log" || true)"
+echo "demo-kafka: web UI at ${ui:-(none: spate.ui.enabled is false or no port was free)}/streaming/" \
+  "(input rate, scheduling delay, processing time, total delay)"
 
 # The time of the last completed batch in the log (0 before the first).
 last_batch_ms() {

@@ -5,7 +5,9 @@
 # 1. Starts build/examples/orders_dashboard on demo-run/input/ with 1 s
 #    batches (the book uses 5 s with a file every 3 s; here a file arrives
 #    every second, so 1 s batches show one file - about 10,000 orders, the
-#    book's figures - per batch, and the demo lasts about a minute).
+#    book's figures - per batch, and the demo lasts about a minute), and
+#    prints its web UI's address (scripts/ui-address.sh): the Streaming tab
+#    shows seed 002's four figures move while the demo runs.
 # 2. Generates the seed's 500,000 orders with `spate gen orders` and drops them
 #    into the input directory as 50 files of 10,000 lines, one per --interval
 #    (the book's splitAndSend.sh; --interval 3s replays its pace). A few lines
@@ -27,7 +29,7 @@ while [ $# -gt 0 ]; do
     --interval) interval="$2"; shift 2 ;;
     --batch) batch="$2"; shift 2 ;;
     --malformed) malformed="$2"; shift 2 ;;
-    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "demo: unknown option '$1'" >&2; exit 2 ;;
     *) build_arg="$1"; shift ;;
   esac
@@ -83,6 +85,9 @@ t_start="$(now_ms)"
 dash_pid=$!
 tail -n +1 --pid="$dash_pid" -f "$log" | show &
 show_pid=$!
+ui="$("$root/scripts/ui-address.sh" "$dash_pid" "$log" || true)"
+echo "demo: web UI at ${ui:-(none: spate.ui.enabled is false or no port was free)}/streaming/" \
+  "(input rate, scheduling delay, processing time, total delay)"
 
 # The dashboard only takes files that arrive after it started (Spark's
 # newFilesOnly), so the feed starts after its first batch, half a batch later.
