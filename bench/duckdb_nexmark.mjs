@@ -47,6 +47,8 @@ const sql = {
   q0: `SELECT auction, bidder, price, dateTime, extra FROM bid`,
   q1: `SELECT auction, bidder, 0.908 * price AS price, dateTime, extra FROM bid`,
   q2: `SELECT auction, price FROM bid WHERE auction % 123 = 0`,
+  q3: `SELECT P.name, P.city, P.state, A.id FROM auction A JOIN person P ON A.seller = P.id
+        WHERE A.category = 10 AND (P.state = 'OR' OR P.state = 'ID' OR P.state = 'CA')`,
   q10: `SELECT auction, bidder, price, dateTime, extra, strftime(dateTime, '%Y-%m-%d'),
           strftime(dateTime, '%H:%M') FROM bid`,
   // q11: session windows as a batch query (lag, then a running sum of the
@@ -76,6 +78,9 @@ const sql = {
           min(price) AS min_price, max(price) AS max_price, avg(price) AS avg_price,
           sum(price) AS sum_price
         FROM bid GROUP BY auction, strftime(dateTime, '%Y-%m-%d')`,
+  q20: `SELECT auction, bidder, price, channel, url, B.dateTime, B.extra, itemName, description,
+          initialBid, reserve, A.dateTime, expires, seller, category, A.extra
+        FROM bid B JOIN auction A ON B.auction = A.id WHERE A.category = 10`,
   q21: `SELECT auction, bidder, price, channel,
           CASE WHEN lower(channel) = 'apple' THEN '0' WHEN lower(channel) = 'google' THEN '1'
                WHEN lower(channel) = 'facebook' THEN '2' WHEN lower(channel) = 'baidu' THEN '3'

@@ -19,7 +19,7 @@ spate=$build/spate
 cores=$(nproc)
 rows=1000000
 [ "$events" -lt "$rows" ] && rows=$events
-queries="q0 q1 q2 q10 q11 q13 q14 q17 q21 q22"
+queries="q0 q1 q2 q3 q10 q11 q13 q14 q17 q20 q21 q22"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 

@@ -174,9 +174,10 @@ SPATE_API spate_dataframe *spate_grouped_count(spate_grouped_data *g);
  * the right `r` ("l.clientId = r.id"); how is Spark's join type ("inner" or
  * NULL, "left_outer", "right_outer", "full_outer", "left_semi", "left_anti",
  * "cross", and Spark's other spellings). A stream joins a static dataframe
- * (the static side read again for each batch) with the types Spark allows;
- * two streams cannot be joined yet. A full outer join runs between static
- * dataframes. */
+ * (the static side read again for each batch) with the types Spark allows,
+ * and two streams join in append mode (inner, outer and left semi; state
+ * kept per side, evicted by the watermark and a time-range condition in
+ * on, as Spark's stream-stream joins). */
 SPATE_API spate_dataframe *spate_dataframe_join(spate_dataframe *df, spate_dataframe *other,
                                                 const char *on, const char *how);
 /* The same joined on the column called using (Spark's join(right, usingColumn)). */

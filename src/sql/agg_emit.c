@@ -43,8 +43,7 @@ static void put_list(sp_colbatch *b, sp_column *c, spate_value v)
     sp_col_list_end(c, n);
 }
 
-/* Stores v (key/buffer encoding) in row r of column col. */
-static void put_value(sp_colbatch *b, int col, int64_t r, spate_value v)
+void sp_agg_put_value(sp_colbatch *b, int col, int64_t r, spate_value v)
 {
     put_cell(b, &b->cols[col], r, v);
 }
@@ -206,9 +205,9 @@ bool sp_agg_emit_row(sp_colbatch *out, int nkeys, const sp_sql_type *const *key_
                          err_size))
             return false;
     for (int k = 0; k < nkeys; k++)
-        put_value(out, k, r, spate_item(key, (size_t)k));
+        sp_agg_put_value(out, k, r, spate_item(key, (size_t)k));
     for (int i = 0; i < naggs; i++)
-        put_value(out, nkeys + i, r, v[i]);
+        sp_agg_put_value(out, nkeys + i, r, v[i]);
     sp_colbatch_set_length(out, r + 1);
     return true;
 }

@@ -70,6 +70,10 @@ int sp_agg_value_cmp(spate_value x, spate_value y, bool is_dec);
 /* Equality for grouping and DISTINCT (NaN == NaN, -0.0 == 0.0). */
 bool sp_agg_value_eq(spate_value x, spate_value y);
 sp_i128 sp_agg_dec_get(spate_value v);
+/* Stores v (the encoding of sp_agg_col_value and of keys and buffers) in
+ * row r of column col of b; varlen columns are appended, so rows go in
+ * order. */
+void sp_agg_put_value(sp_colbatch *b, int col, int64_t r, spate_value v);
 /* A decimal sum stuck past 38 digits: no DECIMAL(38) holds it. */
 #define SP_AGG_DEC_OVERFLOW ((sp_i128)((unsigned __int128)1 << 127))
 /* x + y, SP_AGG_DEC_OVERFLOW on overflow (sticky). */

@@ -82,7 +82,8 @@ static bool emit1(sp_colbatch *b, void *ud)
     run *r = p->r;
     if (atomic_load(&r->failed)) return false;
     r->stats[p->part].rows += b->length;
-    bool agg = r->ph->agg != NULL, keep = !agg && !r->env->consume;
+    bool agg = r->ph->agg != NULL, sjoin = r->ph->sjoin != NULL;
+    bool keep = sjoin || (!agg && !r->env->consume);
     spate_arena *a = keep ? r->arenas[p->part] : p->scratch;
     sp_arena_mark mark = sp_arena_get_mark(a);
     sp_sql_eval_ctx ctx = eval_ctx(r, a);
@@ -93,6 +94,8 @@ static bool emit1(sp_colbatch *b, void *ud)
     bool ok = out != NULL;
     if (ok && agg) {
         ok = aggregate_batch(p, out, &ctx);
+    } else if (ok && sjoin) {
+        ok = sp_bx_sjoin_batch(r, p->part, k, out, &ctx);
     } else if (ok && keep) {
         blist_push(&r->out[p->part], out);
     } else if (ok && out->length) {
@@ -165,7 +168,7 @@ static sp_colbatch *empty_output(const sp_physical *ph, spate_arena *a)
 /* Moves the output lists into r's result, through the driver steps. */
 static void collect_output(run *r, sp_batch_result *res)
 {
-    int nl = r->ph->agg ? r->n2 : r->n1;
+    int nl = sp_physical_stateful(r->ph) ? r->n2 : r->n1;
     blist all = {0};
     for (int i = 0; i < nl; i++)
         for (size_t k = 0; k < r->out[i].n; k++)
@@ -246,7 +249,7 @@ static void run_init(run *r, const sp_physical *ph, const sp_batch_input *in,
     r->in = in;
     r->env = env;
     r->n1 = in->nparts;
-    r->n2 = ph->agg ? env->state->nparts : 0;
+    r->n2 = sp_physical_stateful(ph) ? env->state->nparts : 0;
     r->stamp = next_stamp();
     int na = r->n1 + r->n2 + 1;
     r->arenas = calloc((size_t)na, sizeof *r->arenas);
@@ -281,8 +284,10 @@ spate_err sp_batch_run(const sp_physical *ph, const sp_batch_input *in, const sp
     run r;
     run_init(&r, ph, in, env);
     if (ph->agg) make_tables(&r);
+    if (ph->sjoin && !(r.sj = calloc((size_t)r.n1 + 1, sizeof *r.sj))) abort();
     if (r.n1) sp_pool_run(env->pool, r.n1, stage1_task, &r);
-    if (ph->agg && !atomic_load(&r.failed)) sp_pool_run(env->pool, r.n2, sp_bx_stage2_task, &r);
+    if (sp_physical_stateful(ph) && !atomic_load(&r.failed))
+        sp_pool_run(env->pool, r.n2, sp_bx_stage2_task, &r);
     if (!atomic_load(&r.failed)) collect_output(&r, res);
     sum_stats(&r, &res->stats);
     for (int i = 0; r.tables && i < r.n1; i++) {
@@ -291,6 +296,7 @@ spate_err sp_batch_run(const sp_physical *ph, const sp_batch_input *in, const sp
     }
     free(r.tables);
     free(r.gparts);
+    sp_bx_sjoin_free(&r);
     for (int i = 0; i < (r.n1 > r.n2 ? r.n1 : r.n2); i++)
         free(r.out[i].v);
     free(r.out);

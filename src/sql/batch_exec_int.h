@@ -35,6 +35,16 @@ typedef struct part_stats {
     int64_t update_us, removal_us, commit_us; /* stage 2's time in each step */
 } part_stats;
 
+/* A join of two streams: what one stage-1 task read of its side, each
+ * batch's rows with their join keys and shuffle partitions. */
+typedef struct sj_rows {
+    int side;
+    blist batches;
+    spate_value **keys;
+    int32_t **parts;
+    size_t cap;
+} sj_rows;
+
 typedef struct run {
     const sp_physical *ph;
     const sp_batch_input *in;
@@ -47,6 +57,7 @@ typedef struct run {
     int **gparts;                  /* session windows: per table, each group's shuffle partition */
     part_stats *stats;             /* n1 + n2 */
     sp_event_time_stats *wm_stats; /* n1 * ph->nwm: what each task's WATERMARK steps saw */
+    sj_rows *sj;                   /* a join of two streams: n1 */
     atomic_int failed;
     char error[1024];
     int64_t stamp; /* marks the state entries this batch changed */
@@ -104,6 +115,17 @@ bool sp_bx_session_stage2(run *r, int part, sp_state_store *s, evec *changed, ev
                           char *err, size_t err_size);
 /* The sessions s holds (its rows, as Spark counts a session window's). */
 int64_t sp_bx_session_count(const sp_state_store *s);
+
+/* batch_sjoin.c: a join of two streams. Stage 1 of task's batch b of
+ * side (in ctx's arena, kept for stage 2): late rows dropped, keys and
+ * partitions computed. */
+bool sp_bx_sjoin_batch(run *r, int task, int side, sp_colbatch *b, sp_sql_eval_ctx *ctx);
+/* Stage 2 of partition part: the new rows joined and kept, the rows the
+ * watermark passed removed (*expired: entries left empty, to remove), the
+ * output through `post`; sets the partition's state figures. */
+bool sp_bx_sjoin_stage2(run *r, int part, sp_state_store *s, evec *expired, char *err,
+                        size_t err_size);
+void sp_bx_sjoin_free(run *r);
 
 /* Stage 2's task for shuffle partition part: merges the partial tables into
  * the partition's state store and emits (sp_pool_run's task). */

@@ -164,7 +164,9 @@ void sp_bx_stage2_task(void *arg, int part, int thread)
     evec changed = {0}, expired = {0};
     bool ok = st->begin(st->ud, part, &s, err, sizeof err) == SPATE_OK;
     int64_t t0 = now_us();
-    if (ok && r->ph->session) { /* merges, emits and evicts sessions itself */
+    if (ok && r->ph->sjoin) { /* sets its own figures */
+        ok = sp_bx_sjoin_stage2(r, part, s, &expired, err, sizeof err);
+    } else if (ok && r->ph->session) { /* merges, emits and evicts sessions itself */
         ok = sp_bx_session_stage2(r, part, s, &changed, &expired, err, sizeof err);
     } else if (ok) {
         ok = merge_partials(r, part, s, &changed, err, sizeof err);
@@ -181,10 +183,13 @@ void sp_bx_stage2_task(void *arg, int part, int thread)
     if (ok) {
         ps->update_us = t1 - t0;
         ps->removal_us = t2 - t1;
-        ps->state_total = r->ph->session ? sp_bx_session_count(s) : (int64_t)sp_state_store_len(s);
-        ps->state_updated = (int64_t)changed.n;
+        if (!r->ph->sjoin) {
+            ps->state_total =
+                r->ph->session ? sp_bx_session_count(s) : (int64_t)sp_state_store_len(s);
+            ps->state_updated = (int64_t)changed.n;
+            ps->state_removed = (int64_t)expired.n;
+        }
         ps->state_bytes = (int64_t)sp_state_store_bytes(s);
-        ps->state_removed = (int64_t)expired.n;
     }
     free(changed.v);
     free(expired.v);

@@ -56,6 +56,13 @@ const sp_plan *sp_join_probe_child(const sp_plan *j, char *err, size_t err_size)
 sp_sql_expr *sp_join_remap(spate_arena *a, const sp_sql_expr *e, int nleft, int left_shift,
                            int right_shift);
 
+/* The equi-join keys of JOIN node j's condition (which must be set), each
+ * side's over that side's own columns, made in a; the other conjuncts
+ * in *residual (over the joined columns; NULL: none). Returns the number
+ * of keys. */
+int sp_join_equi_keys(spate_arena *a, const sp_plan *j, sp_sql_expr ***left_keys,
+                      sp_sql_expr ***right_keys, bool **null_safe, sp_sql_expr **residual);
+
 /* Plans JOIN node j (whose probe side sp_join_probe_child accepted) in a. */
 sp_join_spec *sp_join_plan(const sp_plan *j, int index, spate_arena *a);
 

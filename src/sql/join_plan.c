@@ -15,8 +15,8 @@ const sp_plan *sp_join_probe_child(const sp_plan *j, char *err, size_t err_size)
     const sp_plan *l = j->child, *r = j->right;
     if (l->streaming && r->streaming) {
         snprintf(err, err_size,
-                 "[UNSUPPORTED_FEATURE] The feature is not supported: a join of two streams in "
-                 "spate (yet). SQLSTATE: 0A000");
+                 "[UNSUPPORTED_FEATURE] The feature is not supported: a join of two streams with "
+                 "another stateful operator, or below a join, in spate (yet). SQLSTATE: 0A000");
         return NULL;
     }
     if (r->streaming) {
@@ -108,6 +108,25 @@ static sp_plan_join_kind probe_kind(sp_plan_join_kind k)
     }
 }
 
+int sp_join_equi_keys(spate_arena *a, const sp_plan *j, sp_sql_expr ***left_keys,
+                      sp_sql_expr ***right_keys, bool **null_safe, sp_sql_expr **residual)
+{
+    int nleft = j->child->nout;
+    sp_sql_expr *cond = sp_sql_fold(a, j->cond);
+    int n = count_conjuncts(cond);
+    conjuncts c = {spate_arena_alloc(a, sizeof(sp_sql_expr *) * (size_t)n),
+                   spate_arena_alloc(a, sizeof(sp_sql_expr *) * (size_t)n),
+                   spate_arena_alloc(a, sizeof(bool) * (size_t)n), 0, NULL};
+    split(a, cond, nleft, &c);
+    for (int k = 0; k < c.nkeys; k++)
+        c.right_keys[k] = sp_join_remap(a, c.right_keys[k], nleft, 0, -nleft);
+    *left_keys = c.left_keys;
+    *right_keys = c.right_keys;
+    *null_safe = c.null_safe;
+    *residual = c.residual;
+    return c.nkeys;
+}
+
 sp_join_spec *sp_join_plan(const sp_plan *j, int index, spate_arena *a)
 {
     char unused[8];
@@ -125,19 +144,9 @@ sp_join_spec *sp_join_plan(const sp_plan *j, int index, spate_arena *a)
     for (int i = 0; i < l->nout + r->nout; i++)
         s->names[i] = i < l->nout ? l->out[i].name : r->out[i - l->nout].name;
     if (!j->cond) return s;
-    sp_sql_expr *cond = sp_sql_fold(a, j->cond);
-    int n = count_conjuncts(cond);
-    conjuncts c = {spate_arena_alloc(a, sizeof(sp_sql_expr *) * (size_t)n),
-                   spate_arena_alloc(a, sizeof(sp_sql_expr *) * (size_t)n),
-                   spate_arena_alloc(a, sizeof(bool) * (size_t)n), 0, NULL};
-    split(a, cond, l->nout, &c);
-    s->nkeys = c.nkeys;
-    s->null_safe = c.null_safe;
-    s->probe_keys = s->probe_is_left ? c.left_keys : c.right_keys;
-    s->build_keys = s->probe_is_left ? c.right_keys : c.left_keys;
-    sp_sql_expr **right_keys = s->probe_is_left ? s->build_keys : s->probe_keys;
-    for (int k = 0; k < c.nkeys; k++)
-        right_keys[k] = sp_join_remap(a, right_keys[k], l->nout, 0, -l->nout);
-    s->residual = c.residual;
+    sp_sql_expr **left_keys, **right_keys;
+    s->nkeys = sp_join_equi_keys(a, j, &left_keys, &right_keys, &s->null_safe, &s->residual);
+    s->probe_keys = s->probe_is_left ? left_keys : right_keys;
+    s->build_keys = s->probe_is_left ? right_keys : left_keys;
     return s;
 }

@@ -112,6 +112,25 @@ static bool collect_joins(sp_physical *ph, int njoins, spate_arena *a, char *err
     return true;
 }
 
+/* Appends the input whose path runs from top down to q, a streaming scan
+ * (else false with err naming what is below `where`). */
+static bool add_stream_input(sp_physical *ph, const sp_plan *top, const sp_plan *q,
+                             const char *where, spate_arena *a, int *njoins, char *err, size_t n)
+{
+    if (q->kind != SP_PLAN_SCAN || !q->streaming) {
+        snprintf(err, n,
+                 "[UNSUPPORTED_FEATURE] The feature is not supported: %s below %s in spate "
+                 "(yet). SQLSTATE: 0A000",
+                 kind_name(q->kind), where);
+        return false;
+    }
+    sp_phys_input *in = &ph->inputs[ph->ninputs++];
+    memset(in, 0, sizeof *in);
+    in->scan = q;
+    sp_pipeline_from_plan(&in->pre, top, q, a, njoins);
+    return true;
+}
+
 /* Appends the streams under union u (each child's narrow path down to a
  * streaming scan, or another union) to ph->inputs. */
 static bool add_union_inputs(sp_physical *ph, const sp_plan *u, spate_arena *a, int *njoins,
@@ -125,17 +144,8 @@ static bool add_union_inputs(sp_physical *ph, const sp_plan *u, spate_arena *a, 
             if (!add_union_inputs(ph, q, a, njoins, err, n)) return false;
             continue;
         }
-        if (q->kind != SP_PLAN_SCAN || !q->streaming) {
-            snprintf(err, n,
-                     "[UNSUPPORTED_FEATURE] The feature is not supported: %s below a union of "
-                     "streams in spate (yet). SQLSTATE: 0A000",
-                     kind_name(q->kind));
+        if (!add_stream_input(ph, sides[s], q, "a union of streams", a, njoins, err, n))
             return false;
-        }
-        sp_phys_input *in = &ph->inputs[ph->ninputs++];
-        memset(in, 0, sizeof *in);
-        in->scan = q;
-        sp_pipeline_from_plan(&in->pre, sides[s], q, a, njoins);
     }
     return true;
 }
@@ -161,6 +171,22 @@ static bool make_inputs(sp_physical *ph, const sp_plan *q, spate_arena *a, int *
         return true;
     }
     return add_union_inputs(ph, q, a, njoins, err, n);
+}
+
+/* A join of two streams j: its spec, and each side's path down to its
+ * streaming scan as inputs 0 (left) and 1 (right). */
+static bool stream_join_inputs(sp_physical *ph, const sp_plan *j, spate_arena *a, int *njoins,
+                               char *err, size_t n)
+{
+    if (!(ph->sjoin = sp_sjoin_plan(j, a, err, n))) return false;
+    ph->inputs = spate_arena_alloc(a, sizeof *ph->inputs * 2);
+    const sp_plan *sides[2] = {j->child, j->right};
+    for (int s = 0; s < 2; s++) {
+        const sp_plan *q = pre_bottom(sides[s], err, n);
+        if (!q || !add_stream_input(ph, sides[s], q, "a join of two streams", a, njoins, err, n))
+            return false;
+    }
+    return true;
 }
 
 static void list_watermarks(sp_physical *ph, const sp_pipeline *p)
@@ -205,6 +231,11 @@ static void agg_watermark_key(sp_physical *ph)
 {
     ph->agg_wm_key = -1;
     ph->wm_state = ph->agg && ph->agg->dedup == SP_DEDUP_WITHIN;
+    if (ph->sjoin) { /* late rows, and the state the time-range condition evicts */
+        const sp_sjoin_spec *j = ph->sjoin;
+        ph->wm_state = j->late_col[0] >= 0 || j->late_col[1] >= 0;
+        return;
+    }
     const sp_plan *g = ph->agg;
     session_keys(ph);
     if (ph->session) {
@@ -241,9 +272,14 @@ bool sp_physical_plan(sp_physical *ph, const sp_plan *plan, spate_arena *a, char
         sp_pipeline_from_plan(&ph->post, top, q, a, &njoins);
         top = q->child;
     }
-    if (!(q = pre_bottom(top, err, err_size))) return false;
-    sp_pipeline_from_plan(&ph->pre, top, q, a, &njoins);
-    if (!make_inputs(ph, q, a, &njoins, err, err_size)) return false;
+    if (!ph->agg && q && q->kind == SP_PLAN_JOIN && q->child->streaming && q->right->streaming) {
+        sp_pipeline_from_plan(&ph->post, top, q, a, &njoins);
+        if (!stream_join_inputs(ph, q, a, &njoins, err, err_size)) return false;
+    } else {
+        if (!(q = pre_bottom(top, err, err_size))) return false;
+        sp_pipeline_from_plan(&ph->pre, top, q, a, &njoins);
+        if (!make_inputs(ph, q, a, &njoins, err, err_size)) return false;
+    }
     ph->scan = ph->inputs[0].scan;
     if (!collect_joins(ph, njoins, a, err, err_size)) return false;
     sp_physical_required_columns(ph, a);

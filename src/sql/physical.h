@@ -6,6 +6,8 @@
  *   post           FILTER / PROJECT over the aggregate's output (HAVING, the
  *                  select list), run in each shuffle partition's task
  *   agg            the AGGREGATE node (at most one), or none: a stateless query
+ *   sjoin          instead of agg, a JOIN of two streams (sjoin.h): inputs[0]
+ *                  reads its left side, inputs[1] its right, pre is empty
  *   pre            FILTER / PROJECT between the scan and the aggregate (or the
  *                  output), and the probe steps of joins whose other side is
  *                  built once per batch (join.h), run in each input
@@ -26,6 +28,7 @@
 
 #include "sql/pipeline.h"
 #include "sql/plan.h"
+#include "sql/sjoin.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -80,7 +83,13 @@ typedef struct sp_physical {
      * the other groups' key (batch_session.c). */
     bool session;
     int session_start_key, session_end_key;
+    /* A join of two streams, or NULL (then agg may be set). */
+    const sp_sjoin_spec *sjoin;
 } sp_physical;
+
+/* Whether ph keeps state across batches (an aggregate or a join of
+ * streams): one store per shuffle partition, a stage 2. */
+static inline bool sp_physical_stateful(const sp_physical *ph) { return ph->agg || ph->sjoin; }
 
 /* Cuts plan into *ph (made in a). False with a message in err for a shape
  * this engine does not run yet. */

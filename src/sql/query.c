@@ -114,7 +114,7 @@ static void *query_main(void *arg)
 
 static spate_err open_stores(sp_query *q, char *err, size_t n)
 {
-    if (!q->ph.agg) return SPATE_OK;
+    if (!sp_physical_stateful(&q->ph)) return SPATE_OK;
     sp_vstore_conf c = {
         (int)sp_conf_i64(q->spec.conf, "spate.sql.streaming.stateStore.minDeltasForSnapshot"),
         (int)sp_conf_i64(q->spec.conf, "spate.sql.streaming.minBatchesToRetain")};
@@ -162,7 +162,8 @@ static spate_err open_io(sp_query *q, char *err, size_t n)
         return SPATE_ERR_INVALID_ARG;
     /* Nothing keeps the sources' batches past their task's pipeline. */
     for (int i = 0; i < q->nsources; i++)
-        q->sources[i]->reuse_batches = q->ph.agg || q->sink->ops->write_rows;
+        q->sources[i]->reuse_batches =
+            q->ph.agg || (q->sink->ops->write_rows && !q->ph.sjoin); /* a join keeps them */
     return SPATE_OK;
 }
 

@@ -120,7 +120,7 @@ static spate_err shuffle_partitions(sp_query *q, char *errstr, size_t n)
     sp_ckpt_in_free(&in);
     int old = atoi(saved);
     if (old <= 0 || old == q->nshuffle) return SPATE_OK;
-    if (q->ph.agg) {
+    if (sp_physical_stateful(&q->ph)) {
         snprintf(errstr, n,
                  "Cannot restart the query from checkpoint %s with spate.sql.shuffle.partitions = "
                  "%d: its state was partitioned into %d partitions, a number that cannot change "

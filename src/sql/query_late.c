@@ -32,7 +32,7 @@ static const sp_sql_type *late_schema(sp_query *q, spate_arena *a)
 spate_err sp_query_open_late(sp_query *q, char *err, size_t n)
 {
     if (!q->spec.late_sink) return SPATE_OK;
-    if (!q->ph.wm_state) {
+    if (!q->ph.wm_state || !q->ph.agg) {
         snprintf(err, n,
                  "lateRowsTable needs a query whose aggregation or dropDuplicates drops late rows "
                  "(a watermark on a grouping key or window)");

@@ -197,10 +197,12 @@ static void fill_progress(sp_query *q, sp_progress *p, int64_t batch, const batc
     put_duration(p, "queryPlanning", t->planning - t->get);
     put_duration(p, "triggerExecution", t->end - t->start);
     put_duration(p, "walCommit", t->wal - t->latest);
-    if (q->ph.agg) {
+    if (sp_physical_stateful(&q->ph)) {
         memset(op, 0, sizeof *op);
-        op->operator_name = q->ph.agg->dedup ? "dedupe" : "stateStoreSave";
-        if (q->ph.agg->dedup) /* rows in, less the new keys out */
+        op->operator_name = q->ph.sjoin        ? "symmetricHashJoin"
+                            : q->ph.agg->dedup ? "dedupe"
+                                               : "stateStoreSave";
+        if (q->ph.agg && q->ph.agg->dedup) /* rows in, less the new keys out */
             op->custom[op->ncustom++] = (sp_progress_kv){"numDroppedDuplicateRows",
                                                          st->dedup_rows - st->state_rows_updated};
         op->num_rows_total = st->state_rows_total;
@@ -274,7 +276,7 @@ static spate_err run_batch(sp_query *q, int64_t batch, char *const *start, char 
                         .keep_late = q->late != NULL,
                         .event_time = seen};
     sink_rows sr = {q->sink, batch};
-    if (q->sink->ops->write_rows && !q->ph.agg) {
+    if (q->sink->ops->write_rows && !sp_physical_stateful(&q->ph)) {
         env.consume = consume_rows;
         env.consume_ud = &sr;
     }

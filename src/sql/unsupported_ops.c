@@ -1,6 +1,8 @@
 /* unsupported_ops.c - the streaming plan checks of unsupported_ops.h. */
 #include "sql/unsupported_ops.h"
 
+#include "sql/sjoin.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -98,6 +100,8 @@ static const char *join_message(const sp_plan *p, sp_output_mode mode, char *buf
         snprintf(buf, n,
                  "RightOuter join with a streaming DataFrame/Dataset on the left and a "
                  "static DataFrame/DataSet on the right not supported");
+    else if (ls && rs)
+        return sp_sjoin_check(p, buf, n);
     else
         return NULL;
     return buf;

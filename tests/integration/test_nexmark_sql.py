@@ -131,3 +131,35 @@ def test_q11_user_sessions(run_spate, tmp_path):
     got = sorted((r["bidder"], r["bid_count"], iso(r["starttime"]), iso(r["endtime"]))
                  for r in rows)
     assert got == want
+
+
+def gen_events(run_spate):
+    r = run_spate("gen", "nexmark", "--events", str(EVENTS), "--seed", str(SEED), timeout=60)
+    assert r.returncode == 0, r.stderr
+    return [json.loads(line) for line in r.stdout.decode().splitlines()]
+
+
+def test_q3_joins_two_streams(run_spate, tmp_path):
+    # auction JOIN person (both views of one stream) as published: every
+    # pair, whichever side came first, once
+    events = gen_events(run_spate)
+    people = {e["person"]["id"]: e["person"] for e in events if e["event_type"] == 0}
+    want = sorted((people[a["seller"]]["name"], people[a["seller"]]["city"],
+                   people[a["seller"]]["state"], a["id"])
+                  for a in (e["auction"] for e in events if e["event_type"] == 1)
+                  if a["category"] == 10 and a["seller"] in people
+                  and people[a["seller"]]["state"] in ("OR", "ID", "CA"))
+    assert want, "the events hold some pairs"
+    rows = run_query(run_spate, tmp_path, "q3")
+    assert sorted((r["name"], r["city"], r["state"], r["id"]) for r in rows) == want
+
+
+def test_q20_expands_bids_with_their_auction(run_spate, tmp_path):
+    events = gen_events(run_spate)
+    auctions = {e["auction"]["id"]: e["auction"] for e in events if e["event_type"] == 1}
+    want = sorted((b["auction"], b["bidder"], str(b["price"]), auctions[b["auction"]]["seller"])
+                  for b in (e["bid"] for e in events if e["event_type"] == 2)
+                  if b["auction"] in auctions and auctions[b["auction"]]["category"] == 10)
+    assert want, "the events hold some pairs"
+    rows = run_query(run_spate, tmp_path, "q20")
+    assert sorted((r["auction"], r["bidder"], str(r["price"]), r["seller"]) for r in rows) == want

@@ -95,6 +95,19 @@ static inline spate_query *api_start_memory(spate_session *s, spate_dataframe *d
     return q;
 }
 
+/* Adds CSV lines to memory stream m of session s. */
+static inline void api_add_csv(spate_session *s, spate_memory_stream *m, const char *csv)
+{
+    cr_assert_eq(spate_memory_stream_add_csv(m, csv, NULL), SPATE_OK, "%s",
+                 spate_session_last_error(s));
+}
+
+/* Runs q until its sources have nothing new (processAllAvailable). */
+static inline void api_process(spate_session *s, spate_query *q)
+{
+    cr_assert_eq(spate_query_process_all_available(q), SPATE_OK, "%s", spate_session_last_error(s));
+}
+
 /* The value after "key" in JSON text p (compact or pretty), or NULL. */
 static inline char *api_json_value(char *p, const char *key)
 {

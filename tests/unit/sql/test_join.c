@@ -235,8 +235,6 @@ Test(sql_join, stream_static_refusals)
         {"SELECT * FROM clients LEFT SEMI JOIN STREAM(o) ON client = id",
          "LeftSemi join with a streaming DataFrame/Dataset on the right and a static "
          "DataFrame/Dataset on the left is not supported"},
-        {"SELECT * FROM STREAM(o) a JOIN STREAM(o) b ON a.oid = b.oid",
-         "[UNSUPPORTED_FEATURE] The feature is not supported: a join of two streams"},
     };
     fixture fx;
     setup(&fx);

@@ -33,17 +33,8 @@ static spate_query *start(spate_session *s, const char *sql, const char *mode, c
     return api_start_memory(s, spate_session_sql(s, sql), mode, ckpt);
 }
 
-static void add(spate_memory_stream *m, const char *csv)
-{
-    cr_assert_eq(spate_memory_stream_add_csv(m, csv, NULL), SPATE_OK, "%s",
-                 spate_session_last_error(session));
-}
-
-static void process(spate_query *q)
-{
-    cr_assert_eq(spate_query_process_all_available(q), SPATE_OK, "%s",
-                 spate_session_last_error(session));
-}
+static void add(spate_memory_stream *m, const char *csv) { api_add_csv(session, m, csv); }
+static void process(spate_query *q) { api_process(session, q); }
 
 /* A state operator's figure in the last report with input rows (or the
  * last report), or -1. */
