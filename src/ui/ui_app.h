@@ -30,6 +30,17 @@ bool sp_ui_redacted(const char *key, const char *value);
 /* /api/v1/applications/{appId}/environment (ApplicationEnvironmentInfo). */
 void sp_ui_json_environment(sp_ui_buf *b, const sp_ui_env *e);
 
+/* ui_cache.c: one GET answer kept for SP_UI_CACHE_MS. */
+enum { SP_UI_CACHE = 16, SP_UI_CACHE_MS = 50 };
+typedef struct sp_ui_cached {
+    char *key; /* "path?status", NULL: free slot */
+    int code;
+    const char *ctype; /* static */
+    char *body;
+    size_t len;
+    int64_t at_ms;
+} sp_ui_cached;
+
 typedef struct sp_ui_app {
     pthread_mutex_t mu;
     char id[48];
@@ -46,8 +57,9 @@ typedef struct sp_ui_app {
     char *host;
     int port_conf, max_retries;
     struct MHD_Daemon *daemon;
-    int port;          /* bound, 0 before */
-    bool server_tried; /* a session starts it with its first query */
+    int port;                        /* bound, 0 before */
+    bool server_tried;               /* a session starts it with its first query */
+    sp_ui_cached cache[SP_UI_CACHE]; /* the server's thread's only */
 } sp_ui_app;
 
 /* A new app with conf's spate.app.name and spate.ui.* settings. */
@@ -63,6 +75,12 @@ void sp_ui_server_stop(sp_ui_app *a);
  * or NULL): its HTTP status, *body (malloc'd) and *ctype. Takes mu. */
 int sp_ui_route(sp_ui_app *a, const char *path, const char *status, char **body,
                 const char **ctype);
+/* ui_cache.c: sp_ui_route's answer to GET path, or a copy of the one given
+ * for the same path and status less than SP_UI_CACHE_MS before now_ms (a
+ * monotonic clock). The server's thread. */
+int sp_ui_serve(sp_ui_app *a, const char *path, const char *status, char **body, const char **ctype,
+                int64_t now_ms);
+void sp_ui_cache_free(sp_ui_app *a);
 /* ui_kill.c: POST path: with spate.ui.killEnabled, .../sql/streaming/
  * queries/{runId}/stop asks that running query to stop (after its batch)
  * and gives 200 with {"stopping":runId}; 405 when not enabled or not such
