@@ -125,6 +125,7 @@ echo
 echo
 echo "== SQL hash aggregation (bench_agg)"
 "$build/bench/bench_agg" | tee "$tmp/agg.txt" || echo "run.sh: bench_agg failed"
+echo; "$root/bench/bench_ui_overhead.sh" "$build" "$runs" || echo "run.sh: bench_ui_overhead.sh failed"
 
 echo
 echo "== summary"
