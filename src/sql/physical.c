@@ -173,6 +173,30 @@ static bool make_inputs(sp_physical *ph, const sp_plan *q, spate_arena *a, int *
     return add_union_inputs(ph, q, a, njoins, err, n);
 }
 
+/* Appends a filter step on cond to p. */
+static void append_filter(sp_pipeline *p, sp_sql_expr *cond, spate_arena *a)
+{
+    sp_pipe_step *steps = spate_arena_alloc(a, sizeof *steps * (size_t)(p->nsteps + 1));
+    if (p->nsteps) memcpy(steps, p->steps, sizeof *steps * (size_t)p->nsteps);
+    memset(&steps[p->nsteps], 0, sizeof *steps);
+    steps[p->nsteps].is_filter = true;
+    steps[p->nsteps].cond = cond;
+    p->steps = steps;
+    p->nsteps++;
+}
+
+/* The filter right above a join of two streams also runs on each side
+ * where it may (sp_sjoin_side_filters), after the side's own steps (so
+ * the watermark still sees every row); it stays in post too. */
+static void push_filters_to_sides(sp_physical *ph, spate_arena *a)
+{
+    if (!ph->post.nsteps || !ph->post.steps[0].is_filter) return;
+    sp_sql_expr *pushed[2];
+    sp_sjoin_side_filters(ph->sjoin, ph->post.steps[0].cond, a, pushed);
+    for (int s = 0; s < 2; s++)
+        if (pushed[s]) append_filter(&ph->inputs[s].pre, pushed[s], a);
+}
+
 /* A join of two streams j: its spec, and each side's path down to its
  * streaming scan as inputs 0 (left) and 1 (right). */
 static bool stream_join_inputs(sp_physical *ph, const sp_plan *j, spate_arena *a, int *njoins,
@@ -186,6 +210,7 @@ static bool stream_join_inputs(sp_physical *ph, const sp_plan *j, spate_arena *a
         if (!q || !add_stream_input(ph, sides[s], q, "a join of two streams", a, njoins, err, n))
             return false;
     }
+    push_filters_to_sides(ph, a);
     return true;
 }
 

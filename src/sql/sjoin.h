@@ -52,6 +52,14 @@ typedef struct sp_sjoin_spec {
  * columns). */
 sp_sjoin_spec *sp_sjoin_plan(const sp_plan *j, spate_arena *a, char *err, size_t err_size);
 
+/* The conjuncts of cond (a filter over the join's output) that may also
+ * filter one side before the join (Spark's PushPredicateThroughJoin: both
+ * sides under an inner join, only the preserved side under an outer or
+ * semi one), each side's over its own columns (NULL: none), in a. Rows
+ * they drop could never be output, so the join keeps fewer. */
+void sp_sjoin_side_filters(const sp_sjoin_spec *s, const sp_sql_expr *cond, spate_arena *a,
+                           sp_sql_expr **pushed);
+
 /* Whether side s's unmatched rows are output (with NULLs for the other). */
 static inline bool sp_sjoin_outer(const sp_sjoin_spec *s, int side)
 {

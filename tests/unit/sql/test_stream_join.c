@@ -276,3 +276,20 @@ Test(sql_stream_join, nested_columns_and_a_second_stateful_operator_are_refused)
                    "GROUP BY x.k, window(x.t, '1 second')",
                    "append", "a join of two streams with another stateful operator");
 }
+
+/* A filter over an inner join also filters each side before it (Spark's
+ * PushPredicateThroughJoin): the rows it drops are never kept. Over a left
+ * outer join only the left side's conjuncts move; the others stay above. */
+Test(sql_stream_join, filters_above_the_join_keep_less_state)
+{
+    spate_memory_stream *l = stream("l", "k INT, v INT", NULL, 0, NULL, NULL);
+    spate_memory_stream *r = stream("r", "k INT, w INT", NULL, 0, NULL, NULL);
+    spate_query *q = start("SELECT l.k, v, w FROM STREAM(l) JOIN STREAM(r) ON l.k = r.k "
+                           "WHERE w > 5 AND v < 100 AND v + w <> 17",
+                           NULL);
+    add(l, "1,1\n1,200\n2,2");
+    add(r, "1,10\n1,3\n2,15");
+    process(q);
+    expect_out("1,1,10");
+    cr_expect_eq(api_progress_figure(q, "numRowsTotal", false), 4); /* 1,1 2,2 | 1,10 2,15 */
+}
