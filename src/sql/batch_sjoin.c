@@ -127,7 +127,9 @@ static bool joinable(const sp_sjoin_spec *j, spate_value key)
     return true;
 }
 
-/* The new rows of side in this partition, from every stage-1 task. */
+/* The new rows of side in this partition, from every stage-1 task; their
+ * strings point into stage 1's batches, which outlive the batch's stage 2
+ * (the store and the output copy what they keep). */
 static void new_rows(sj2 *w, int side, vec *rows)
 {
     run *r = w->r;
@@ -143,7 +145,7 @@ static void new_rows(sj2 *w, int side, vec *rows)
                 spate_value row = spate_array_of(w->a, NULL, (size_t)nc + 1);
                 spate_items_mut(row)[0] = spate_bool(false);
                 for (int c = 0; c < nc; c++)
-                    spate_items_mut(row)[c + 1] = sp_agg_col_value(&b->cols[c], i, w->a);
+                    spate_items_mut(row)[c + 1] = sp_agg_col_value(&b->cols[c], i, NULL);
                 newrow *n = vec_push(rows);
                 *n = (newrow){row, tr->keys[bi][i], joinable(j, tr->keys[bi][i]), false, false};
             }
