@@ -63,8 +63,11 @@ typedef struct run {
     int64_t stamp; /* marks the state entries this batch changed */
 } run;
 
+/* Fails the run with msg (the first failure's message wins) and marks
+ * the calling executor thread's task failed (the UI's Executors page). */
 static inline void fail(run *r, const char *msg)
 {
+    sp_pool_task_failed();
     int expected = 0;
     if (atomic_compare_exchange_strong(&r->failed, &expected, 1))
         snprintf(r->error, sizeof r->error, "%s", msg);
