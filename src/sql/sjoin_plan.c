@@ -5,13 +5,16 @@
  *
  * A conjunct `L + a op R + b` (L, R event-time columns of the left and
  * right side, a, b interval literals, op <, <=, >, >= or =) reads as
- * L - R op c with c = b - a. Rows later than the watermark wm are dropped,
+ * L - R op c with c = b - a. Rows at or below the watermark wm are dropped,
  * so a future right row has R > wm:
  *   L - R >= c  (R <= L - c): a kept left row can match no future right
  *               row once L - c <= wm, i.e. L <= wm + c;
  *   L - R <= c  (L <= R + c): a kept right row is done once R <= wm - c.
- * (For < and > the same bounds: keeping a row one microsecond longer
- * than needed is safe.) Several conjuncts: the earliest eviction wins.
+ * As Spark computes it: a non-strict comparison (<=, >=) keeps rows one
+ * millisecond longer (L <= wm + c - 1 ms), an equality of the two times
+ * evicts at the bound itself (Spark's key watermark), and with several
+ * conjuncts the latest eviction wins (Spark's min of the state
+ * watermarks), so the state counts match Spark's batch for batch.
  * Query's thread, at planning. */
 #include "sql/sjoin.h"
 
@@ -49,12 +52,12 @@ static bool as_term(const sp_plan *j, const sp_sql_expr *e, term *t)
     return true;
 }
 
-/* Side s's rows are done once column col <= wm + us: keeps the earliest
- * (largest us) bound, on the first column found. */
+/* Side s's rows are done once column col <= wm + us: keeps the latest
+ * (smallest us) bound, on the first column found. */
 static void bound(sp_sjoin_spec *s, int side, int col, int64_t us)
 {
     if (s->evict_col[side] >= 0 && s->evict_col[side] != col) return;
-    if (s->evict_col[side] < 0 || us > s->evict_us[side]) s->evict_us[side] = us;
+    if (s->evict_col[side] < 0 || us < s->evict_us[side]) s->evict_us[side] = us;
     s->evict_col[side] = col;
 }
 
@@ -94,8 +97,9 @@ static void range_conjunct(sp_sjoin_spec *s, const sp_sql_expr *e)
     int64_t c = y.off - x.off; /* L - R op c */
     bool ge = op == SP_SQL_CMP_GE || op == SP_SQL_CMP_GT || op == SP_SQL_CMP_EQ;
     bool le = op == SP_SQL_CMP_LE || op == SP_SQL_CMP_LT || op == SP_SQL_CMP_EQ;
-    if (ge) bound(s, SP_SJ_LEFT, x.col, c);
-    if (le) bound(s, SP_SJ_RIGHT, y.col, -c);
+    int64_t slack = op == SP_SQL_CMP_GE || op == SP_SQL_CMP_LE ? 1000 : 0; /* 1 ms */
+    if (ge) bound(s, SP_SJ_LEFT, x.col, c - slack);
+    if (le) bound(s, SP_SJ_RIGHT, y.col, -c - slack);
     if (ge || le) { /* their late rows are dropped by these columns */
         s->late_col[SP_SJ_LEFT] = x.col;
         s->late_col[SP_SJ_RIGHT] = y.col;

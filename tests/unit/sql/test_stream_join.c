@@ -293,3 +293,50 @@ Test(sql_stream_join, filters_above_the_join_keep_less_state)
     expect_out("1,1,10");
     cr_expect_eq(api_progress_figure(q, "numRowsTotal", false), 4); /* 1,1 2,2 | 1,10 2,15 */
 }
+
+/* StreamingInnerJoinSuite "stream stream inner join with time range - with
+ * watermark - two side conditions": its inputs, outputs and state row
+ * counts. Left delay 20 s, right 30 s; a left row matches right rows
+ * between leftTime - 5 s and leftTime + 10 s; Spark keeps state one
+ * millisecond past the bound of a non-strict comparison. */
+Test(sql_stream_join, spark_two_side_time_range_case)
+{
+    spate_memory_stream *l =
+        stream("l", "k INT, t INT", (const char *[]){"k AS leftKey", "CAST(t AS TIMESTAMP) AS lt"},
+               2, "lt", "20 seconds");
+    spate_memory_stream *r =
+        stream("r", "k INT, t INT", (const char *[]){"k AS rightKey", "CAST(t AS TIMESTAMP) AS rt"},
+               2, "rt", "30 seconds");
+    spate_query *q = start("SELECT leftKey, CAST(lt AS INT), CAST(rt AS INT) FROM STREAM(l) "
+                           "JOIN STREAM(r) ON leftKey = rightKey AND "
+                           "lt BETWEEN rt - INTERVAL 10 SECONDS AND rt + INTERVAL 5 SECONDS",
+                           NULL);
+    static const struct {
+        int side; /* 0 left, 1 right */
+        const char *add, *out;
+        long long total; /* numRowsTotal of the last batch */
+    } steps[] = {
+        {0, "1,20", "", 1},
+        {1, "1,14\n1,15\n1,25\n1,26\n1,30\n1,31", "1,20,15;1,20,25;1,20,26;1,20,30", 7},
+        {1, "1,60", "1,20,15;1,20,25;1,20,26;1,20,30", 8},
+        /* the watermark becomes min(66 - 20, 60 - 30) = 30: a batch
+         * without data drops the right rows below 25 (14, 15) */
+        {0, "1,49\n1,50\n1,65\n1,66", "1,20,15;1,20,25;1,20,26;1,20,30;1,50,60;1,65,60", 10},
+        {0, "1,30\n1,31", /* 30 is late */
+         "1,20,15;1,20,25;1,20,26;1,20,30;1,31,26;1,31,30;1,31,31;1,50,60;1,65,60", 11},
+        /* watermark 46: left rows below 36 (20, 31), right below 41 go */
+        {1, "1,80", "1,20,15;1,20,25;1,20,26;1,20,30;1,31,26;1,31,30;1,31,31;1,50,60;1,65,60", 6},
+        {1, "1,46\n1,50", /* 46 is late */
+         "1,20,15;1,20,25;1,20,26;1,20,30;1,31,26;1,31,30;1,31,31;1,49,50;1,50,50;1,50,60;"
+         "1,65,60",
+         7},
+    };
+    for (size_t i = 0; i < sizeof steps / sizeof *steps; i++) {
+        add(steps[i].side ? r : l, steps[i].add);
+        process(q);
+        expect_out(steps[i].out);
+        long long total = api_progress_figure(q, "numRowsTotal", true);
+        cr_expect_eq(total, steps[i].total, "step %zu: numRowsTotal %lld, want %lld", i, total,
+                     steps[i].total);
+    }
+}
