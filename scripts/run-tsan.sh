@@ -35,6 +35,7 @@ rm -rf "$reports"
 mkdir -p "$reports"
 export TSAN_OPTIONS="halt_on_error=1:exitcode=66:log_path=$reports/tsan:second_deadlock_stack=1:suppressions=$root/tests/tsan.supp${TSAN_OPTIONS:+:$TSAN_OPTIONS}"
 export SPATE_SANITIZER_REPORTS="$reports"
+export SPATE_SANITIZED=1 # fewer kill -9 trials (tests/integration/trials.py)
 export SPATE_BUILD="$build"
 
 # TSan's shadow memory needs the address space layout it expects; kernels

@@ -26,6 +26,8 @@ import time
 
 import pytest
 
+from trials import trials
+
 BATCH = "200ms"
 BATCH_MS = 200
 ORDER_RE = re.compile(
@@ -387,7 +389,7 @@ def uninterrupted(example, spate_bin, tmp_path_factory):
     return batches, exp
 
 
-@pytest.mark.parametrize("trial", range(CRASH_TRIALS))
+@pytest.mark.parametrize("trial", trials(CRASH_TRIALS))
 def test_kill9_while_files_arrive_then_recover(trial, dashboard, spate_bin, uninterrupted):
     ref_batches, exp = uninterrupted
     rng = random.Random(trial)

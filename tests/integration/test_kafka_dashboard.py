@@ -60,6 +60,7 @@ import pytest
 
 from test_dashboard import COUNT_RE, TOP_RE, Expected, assert_is_top5
 from test_kafka_mock import KAFKA_PYTHON_API, need_kcat
+from trials import trials
 
 kafka = pytest.importorskip("kafka", reason="needs kafka-python (Debian: python3-kafka)")
 
@@ -658,7 +659,7 @@ def kill_at_random_moments(d, rng, trial):
         d.start()
 
 
-@pytest.mark.parametrize("trial", range(CRASH_TRIALS))
+@pytest.mark.parametrize("trial", trials(CRASH_TRIALS))
 def test_kill9_exactly_once_output_equals_an_uninterrupted_run(trial, crash_cluster,
                                                                 uninterrupted, dashboard):
     m, plan = crash_cluster, crash_cluster.plan
@@ -681,7 +682,7 @@ def test_kill9_exactly_once_output_equals_an_uninterrupted_run(trial, crash_clus
           f"{log.count('not writing it again')} re-run batches found committed and skipped")
 
 
-@pytest.mark.parametrize("trial", range(ALO_TRIALS))
+@pytest.mark.parametrize("trial", trials(ALO_TRIALS))
 def test_kill9_at_least_once_output_loses_nothing(trial, crash_cluster, uninterrupted,
                                                   dashboard):
     m, plan = crash_cluster, crash_cluster.plan

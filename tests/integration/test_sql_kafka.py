@@ -26,6 +26,7 @@ import pytest
 
 from test_kafka_mock import KAFKA_PYTHON_API, Mock, need_kcat
 from test_sql_cli import committed_rows
+from trials import trials
 
 kafka = pytest.importorskip("kafka", reason="needs kafka-python (Debian: python3-kafka)")
 
@@ -431,7 +432,7 @@ def eo_sink(boot, topic, ckpt, extra=""):
         checkpointLocation '{ckpt}'{extra});"""
 
 
-@pytest.mark.parametrize("trial", range(8))
+@pytest.mark.parametrize("trial", trials(8))
 def test_transactional_sink_survives_kill_9(spate_bin, boot, topic, tmp_path, trial):
     rng = random.Random(trial)
     n = 90
@@ -451,7 +452,7 @@ def test_transactional_sink_survives_kill_9(spate_bin, boot, topic, tmp_path, tr
     assert everything == set(got)  # kafka-python (no read_committed) agrees
 
 
-@pytest.mark.parametrize("trial", range(6))
+@pytest.mark.parametrize("trial", trials(6))
 def test_aggregation_to_kafka_survives_kill_9(spate_bin, boot, topic, tmp_path, trial):
     """Kafka -> count by key (update mode) -> Kafka: every batch's output after
     the kills equals an uninterrupted run's, batch by batch."""

@@ -15,6 +15,7 @@ import time
 import pytest
 
 from test_sql_cli import committed_rows
+from trials import trials
 
 NFILES = 24
 
@@ -48,7 +49,7 @@ def final_run(spate_bin, script):
     return r.stdout.decode()
 
 
-@pytest.mark.parametrize("trial", range(12))
+@pytest.mark.parametrize("trial", trials(12))
 def test_file_to_file_survives_kill_9(spate_bin, tmp_path, trial):
     rng = random.Random(1000 + trial)
     src, out, ckpt = tmp_path / "in", tmp_path / "out", tmp_path / "ckpt"
@@ -77,7 +78,7 @@ def parse_console_table(text):
     return [tuple(c.strip() for c in x.strip("|").split("|")) for x in lines[1:]]
 
 
-@pytest.mark.parametrize("trial", range(10))
+@pytest.mark.parametrize("trial", trials(10))
 def test_aggregation_state_survives_kill_9(spate_bin, tmp_path, trial):
     rng = random.Random(2000 + trial)
     src, ckpt = tmp_path / "in", tmp_path / "ckpt"
@@ -109,7 +110,7 @@ def stamp(s):
     return f"1970-01-01 {s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}"
 
 
-@pytest.mark.parametrize("trial", range(6))
+@pytest.mark.parametrize("trial", trials(6))
 def test_windows_in_append_mode_survive_kill_9(spate_bin, tmp_path, trial):
     """A watermark's windowed aggregation in append mode into a file sink:
     each window is written once, when the watermark passes it, whatever the
@@ -148,7 +149,7 @@ def test_windows_in_append_mode_survive_kill_9(spate_bin, tmp_path, trial):
     assert sorted(committed_rows(out)) == want
 
 
-@pytest.mark.parametrize("trial", range(6))
+@pytest.mark.parametrize("trial", trials(6))
 def test_drop_duplicates_survives_kill_9(example, tmp_path, trial):
     """examples/sql_dedup (dropDuplicates on (id, time) over a 10 s
     watermark, into a csv sink) killed three times at random points, then
@@ -187,7 +188,7 @@ def test_drop_duplicates_survives_kill_9(example, tmp_path, trial):
     assert sorted(committed_rows(out)) == sorted(want)
 
 
-@pytest.mark.parametrize("trial", range(4))
+@pytest.mark.parametrize("trial", trials(4))
 def test_stream_stream_outer_join_survives_kill_9(spate_bin, tmp_path, trial):
     """A left outer join of two file streams with watermarks and a time
     range, into a file sink, killed three times at random points then run
