@@ -146,25 +146,47 @@ static int64_t map_find(const sp_column *m, int64_t r, const sp_column *key, int
     return -1;
 }
 
-/* element_at(array, i), element_at(map, key), a[i], m[key]. */
+/* Appends element `at` of a string or binary element column to v as row
+ * r (the usual a[i] of split's pieces, without a per-cell dispatch). */
+static void append_text(sp_sql_vec *v, int64_t r, const sp_column *from, int64_t at)
+{
+    if (!sp_column_valid(from, at)) {
+        sp_sql_col_null_slot(v->b, v->c, r);
+        return;
+    }
+    int32_t o = from->offsets[at];
+    sp_col_append_bytes(v->b, v->c, from->chars + o, (size_t)(from->offsets[at + 1] - o));
+}
+
+/* element_at(array, i), element_at(map, key), a[i], m[key]. An array's
+ * literal index is read from the expression, not made into a column. */
 static sp_column *eval_extract(const sp_sql_expr *e, const sp_colbatch *in, sp_sql_eval_ctx *ctx)
 {
+    const sp_sql_expr *ke = e->children[1];
+    const sp_sql_lit *klit = e->children[0]->type->id == SP_SQL_ARRAY &&
+                                     ke->kind == SP_SQL_E_LITERAL && ke->type->id == SP_SQL_INT
+                                 ? &ke->lit
+                                 : NULL;
     sp_column *x = sp_sql_expr_eval(e->children[0], in, ctx);
-    sp_column *k = x ? sp_sql_expr_eval(e->children[1], in, ctx) : NULL;
-    if (!k) return NULL;
+    sp_column *k = x && !klit ? sp_sql_expr_eval(ke, in, ctx) : NULL;
+    if (!x || (!klit && !k)) return NULL;
     bool map = x->type == SP_COL_MAP, one_based = e->op == SP_SQL_F_ELEMENT_AT;
     bool list = map || x->type == SP_COL_LIST; /* else a NULL cast to the type: all null */
     const sp_column *from = !list ? NULL : map ? &x->children[0].children[1] : &x->children[0];
     sp_sql_vec v;
     sp_sql_vec_new_type(ctx, e->type, in->length, &v);
+    bool text = from && sp_coltype_is_varlen(from->type) && from->type == v.c->type;
     for (int64_t r = 0; r < in->length; r++) {
         int64_t at = -1;
         bool stop = false;
-        if (list && sp_column_valid(x, r) && sp_column_valid(k, r))
+        if (list && sp_column_valid(x, r) && (klit ? !klit->is_null : sp_column_valid(k, r)))
             at = map ? map_find(x, r, k, r)
-                     : array_index(x, r, sp_sql_col_int(k, r), one_based, ctx, &stop);
+                     : array_index(x, r, klit ? klit->i : sp_sql_col_int(k, r), one_based, ctx,
+                                   &stop);
         if (stop) return NULL;
-        if (at >= 0)
+        if (at >= 0 && text)
+            append_text(&v, r, from, at);
+        else if (at >= 0)
             sp_sql_copy_cell(v.b, v.c, r, from, at);
         else
             sp_sql_col_null_slot(v.b, v.c, r);

@@ -9,6 +9,7 @@
 
 #include "sql/datetime.h"
 #include "sql/datetime_funcs.h"
+#include "sql/type_column.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -383,10 +384,30 @@ static bool widen_to_double(const sp_column *x, sp_sql_vec *v)
     return true;
 }
 
+/* STRING or BINARY to STRING or BINARY keeps the bytes (Spark's
+ * UTF8String.fromBytes / getBytes, no check): a view of x's buffers with
+ * the target's type, nothing copied (the bytes live as long as x's, as a
+ * column reference's do). NULL when the cast is another one. */
+static sp_column *text_view(const sp_sql_expr *e, const sp_column *x, spate_arena *a)
+{
+    sp_colspec to;
+    if (!sp_coltype_is_varlen(x->type) || !sp_sql_type_column(e->type, &to) ||
+        !sp_coltype_is_varlen(to.type))
+        return NULL;
+    sp_column *c = spate_arena_alloc(a, sizeof *c);
+    *c = *x;
+    c->type = to.type;
+    c->spare_validity = NULL;
+    snprintf(c->format, sizeof c->format, "%s", sp_coltype_arrow_format(to.type));
+    return c;
+}
+
 sp_column *sp_sql_eval_cast(const sp_sql_expr *e, const sp_colbatch *in, sp_sql_eval_ctx *ctx)
 {
     sp_column *x = sp_sql_expr_eval(e->children[0], in, ctx);
     if (!x) return NULL;
+    sp_column *view = text_view(e, x, ctx->arena);
+    if (view) return view;
     sp_sql_vec v;
     sp_sql_vec_new(ctx, e->type, in->length, &v);
     sp_sql_eval_ctx tctx; /* TRY_CAST: ANSI rules, no row's error counts */

@@ -7,6 +7,7 @@
 #include "sql/expr_cast_int.h"
 
 #include "sql/datetime.h"
+#include "sql/scan_int.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -55,6 +56,9 @@ bool sp_sql_parse_long(const char *s, size_t n, bool allow_fraction, int64_t *ou
 bool sp_sql_parse_double(const char *s, size_t n, double *out)
 {
     sp_sql_trim_ctl(&s, &n);
+    /* [+-]digits[.digits] exact in a double: one division, correctly
+     * rounded as strtod's (the CSV scanner's fast path) */
+    if (sp_sql_scan_double_simple(s, n, out)) return true;
     char buf[128];
     if (n == 0 || n >= sizeof buf) return false;
     memcpy(buf, s, n);

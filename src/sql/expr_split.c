@@ -4,11 +4,16 @@
  * <= 0 splits everywhere and keeps trailing empty strings (Spark turns
  * Java's 0 into -1); an empty regex splits into characters, and a
  * one-character regex that is no metacharacter by memchr (as Java's own
- * fast path). The pattern of a constant regex is compiled once per batch.
+ * fast path). The pattern of a constant regex is compiled once per batch;
+ * a literal pattern or limit is read from the expression, not made into a
+ * column. The byte path reserves room for a row's pieces once (at most its
+ * bytes, one more piece than its bytes) and writes them without checks.
  * Any thread with its own context. */
 #include "sql/expr_nested_int.h"
 #include "sql/expr_regex_int.h"
 
+#include <assert.h>
+#include <stdint.h>
 #include <string.h>
 
 static void piece(sp_sql_vec *v, const char *s, size_t n, int64_t *count)
@@ -61,25 +66,51 @@ static bool literal_byte(const char *p, size_t pn)
     return pn == 1 && (unsigned char)p[0] < 0x80 && !strchr(".$|()[{^?*+\\", p[0]);
 }
 
+/* Room in the element column for n + 1 pieces holding n bytes: a row of
+ * n bytes split at one byte never needs more. */
+static sp_column *reserve_pieces(sp_sql_vec *v, size_t n)
+{
+    sp_column *el = &v->c->children[0];
+    sp_col_reserve(v->b, el, el->str_rows + (int64_t)n + 1);
+    int64_t at = el->offsets[el->str_rows];
+    assert((int64_t)n <= INT32_MAX - at); /* Arrow's utf8 has 32-bit offsets */
+    if (at + (int64_t)n > el->chars_cap) {
+        int64_t cap = el->chars_cap > 64 ? el->chars_cap * 2 : 64;
+        while (cap < at + (int64_t)n)
+            cap *= 2;
+        char *chars = sp_colbatch_alloc(v->b, (size_t)cap);
+        if (at) memcpy(chars, el->chars, (size_t)at); /* the old buffer stays in the arena */
+        el->chars = chars;
+        el->chars_cap = cap;
+    }
+    return el;
+}
+
 static int64_t split_byte(sp_sql_vec *v, char c, const char *s, size_t n, int64_t limit)
 {
-    size_t idx = 0;
+    sp_column *el = reserve_pieces(v, n);
+    int32_t *off = el->offsets + el->str_rows;
+    char *out = el->chars + off[0];
     int64_t count = 0;
-    const char *m;
-    while ((limit <= 0 || count < limit - 1) && (m = memchr(s + idx, c, n - idx))) {
-        piece(v, s + idx, (size_t)(m - s) - idx, &count);
-        idx = (size_t)(m - s) + 1;
+    size_t idx = 0;
+    for (size_t i = 0; i < n && (limit <= 0 || count < limit - 1); i++) {
+        if (s[i] != c) continue;
+        memcpy(out, s + idx, i - idx);
+        out += i - idx;
+        off[count + 1] = off[count] + (int32_t)(i - idx);
+        count++;
+        idx = i + 1;
     }
-    piece(v, s + idx, n - idx, &count);
+    memcpy(out, s + idx, n - idx);
+    off[count + 1] = off[count] + (int32_t)(n - idx);
+    count++;
+    el->str_rows += count;
     return count;
 }
 
-static bool split_row(sp_sql_vec *v, sp_sql_regex *sp, const sp_column *str, const sp_column *re,
-                      int64_t limit, int64_t r, sp_sql_eval_ctx *ctx)
+static bool split_row(sp_sql_vec *v, sp_sql_regex *sp, const char *s, size_t n, const char *p,
+                      size_t pn, int64_t limit, int64_t r, sp_sql_eval_ctx *ctx)
 {
-    const char *s = str->chars + str->offsets[r], *p = re->chars + re->offsets[r];
-    size_t n = (size_t)(str->offsets[r + 1] - str->offsets[r]);
-    size_t pn = (size_t)(re->offsets[r + 1] - re->offsets[r]);
     sp_col_list_begin(v->b, v->c, 0);
     int64_t count;
     if (pn == 0 && n > 0) {
@@ -94,19 +125,42 @@ static bool split_row(sp_sql_vec *v, sp_sql_regex *sp, const sp_column *str, con
     return true;
 }
 
+/* The literal child k of e when it has type t, else NULL (computed per row). */
+static const sp_sql_lit *literal(const sp_sql_expr *e, int k, sp_sql_type_id t)
+{
+    const sp_sql_expr *c = k < e->nchildren ? e->children[k] : NULL;
+    return c && c->kind == SP_SQL_E_LITERAL && c->type->id == t ? &c->lit : NULL;
+}
+
+/* The text of row r of a string column. */
+static const char *text(const sp_column *c, int64_t r, size_t *n)
+{
+    *n = (size_t)(c->offsets[r + 1] - c->offsets[r]);
+    return c->chars + c->offsets[r];
+}
+
 sp_column *sp_sql_eval_split(const sp_sql_expr *e, const sp_colbatch *in, sp_sql_eval_ctx *ctx)
 {
+    const sp_sql_lit *pat = literal(e, 1, SP_SQL_STRING), *lim_lit = literal(e, 2, SP_SQL_INT);
+    bool has_lim = e->nchildren > 2;
     sp_column *str = sp_sql_expr_eval(e->children[0], in, ctx);
-    sp_column *re = str ? sp_sql_expr_eval(e->children[1], in, ctx) : NULL;
-    sp_column *lim = re && e->nchildren > 2 ? sp_sql_expr_eval(e->children[2], in, ctx) : NULL;
-    if (!re || (e->nchildren > 2 && !lim)) return NULL;
+    sp_column *re = str && !pat ? sp_sql_expr_eval(e->children[1], in, ctx) : NULL;
+    sp_column *lim = str && (pat || re) && has_lim && !lim_lit
+                         ? sp_sql_expr_eval(e->children[2], in, ctx)
+                         : NULL;
+    if (!str || (!pat && !re) || (has_lim && !lim_lit && !lim)) return NULL;
     sp_sql_vec v;
     sp_sql_vec_new_type(ctx, e->type, in->length, &v);
     sp_sql_regex sp = {.fn = "split"};
     for (int64_t r = 0; r < in->length && !ctx->failed; r++) {
-        bool null = !sp_column_valid(str, r) || !sp_column_valid(re, r) ||
-                    (lim && !sp_column_valid(lim, r));
-        if (null || !split_row(&v, &sp, str, re, lim ? sp_sql_col_int(lim, r) : -1, r, ctx))
+        bool null = !sp_column_valid(str, r) || (pat ? pat->is_null : !sp_column_valid(re, r)) ||
+                    (lim_lit ? lim_lit->is_null : lim && !sp_column_valid(lim, r));
+        size_t n = 0, pn = 0;
+        const char *s = null ? NULL : text(str, r, &n);
+        const char *p = null ? NULL : pat ? pat->str : text(re, r, &pn);
+        if (!null && pat) pn = pat->len;
+        int64_t limit = lim_lit ? lim_lit->i : lim && !null ? sp_sql_col_int(lim, r) : -1;
+        if (null || !split_row(&v, &sp, s, n, p, pn, limit, r, ctx))
             sp_sql_col_null_slot(v.b, v.c,
                                  r); /* (a bad pattern on a row whose errors do not count) */
     }
