@@ -49,6 +49,7 @@ typedef struct kafka_source {
     sp_kafka_driver *driver;
     sp_kafka_tracker tracker;
     sp_kafka_reader *reader;
+    sp_kafka_batch_pool pool; /* the reads' batches, when reuse_batches */
     bool have_initial;
     sp_kofs initial;
     char *fixed_end;                   /* a static read's end */
@@ -392,14 +393,15 @@ static spate_err ks_read(sp_source *s, void *part, spate_arena *a, sp_source_emi
                          sp_source_counters *c, char *errstr, size_t n)
 {
     kafka_source *k = (kafka_source *)s;
-    return sp_kafka_source_read_range(s, k->reader, part, k->o.include_headers, a, emit, ud, c,
-                                      errstr, n);
+    return sp_kafka_source_read_range(s, k->reader, part, k->o.include_headers, &k->pool, a, emit,
+                                      ud, c, errstr, n);
 }
 
 static void ks_close(sp_source *s)
 {
     kafka_source *k = (kafka_source *)s;
     sp_kafka_reader_destroy(k->reader);
+    sp_kafka_batch_pool_free(&k->pool);
     sp_kafka_tracker_free(&k->tracker);
     sp_kafka_driver_destroy(k->driver);
     spate_kafka_strategy_destroy(k->strategy);
@@ -530,6 +532,7 @@ sp_source *sp_source_kafka_open(const sp_source_def *d, const sp_source_env *env
     k->dir = env->checkpoint_dir ? sp_xstrdup(env->checkpoint_dir) : NULL;
     k->now_ms = env->now_ms;
     k->clock_ud = env->clock_ud;
+    sp_kafka_batch_pool_init(&k->pool, d->schema);
     if (!sp_kafka_src_opts_parse(d, k->batch, &k->o, errstr, n) ||
         !make_clients(k, env->conf, errstr, n)) {
         ks_close(&k->base);

@@ -14,6 +14,7 @@
 
 #include <spate/kafka.h>
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -111,10 +112,28 @@ typedef struct sp_kafka_range {
 int sp_kafka_split_ranges(const sp_kafka_range *in, int n, int64_t min_partitions, spate_arena *a,
                           sp_kafka_range **out);
 
+/* Batches reused across reads (source_kafka_pool.c), each in an arena of
+ * its own. take gives a batch of SP_SOURCE_BATCH_ROWS rows of schema (a
+ * kept one, else a new one); give resets b and keeps it. Thread-safe. */
+typedef struct sp_kafka_batch_pool {
+    pthread_mutex_t mu;
+    const sp_sql_type *schema;
+    sp_colbatch **free;
+    int nfree, cap;
+} sp_kafka_batch_pool;
+
+void sp_kafka_batch_pool_init(sp_kafka_batch_pool *p, const sp_sql_type *schema);
+void sp_kafka_batch_pool_free(sp_kafka_batch_pool *p);
+sp_colbatch *sp_kafka_batch_pool_take(sp_kafka_batch_pool *p);
+void sp_kafka_batch_pool_give(sp_kafka_batch_pool *p, sp_colbatch *b);
+
 /* Reads range k into batches of the source's schema (required columns
- * only; the others all null), made in a (one refilled when reuse). */
+ * only; the others all null): with pool (reuse_batches only), one batch of
+ * the pool refilled and given back at the end; without, batches made in a
+ * (one refilled when reuse). */
 spate_err sp_kafka_source_read_range(sp_source *s, void *reader, const sp_kafka_range *k,
-                                     bool include_headers, spate_arena *a, sp_source_emit_fn emit,
-                                     void *ud, sp_source_counters *c, char *errstr, size_t n);
+                                     bool include_headers, sp_kafka_batch_pool *pool,
+                                     spate_arena *a, sp_source_emit_fn emit, void *ud,
+                                     sp_source_counters *c, char *errstr, size_t n);
 
 #endif

@@ -6,7 +6,9 @@
  * (0 CreateTime, 1 LogAppendTime, -1 none) and, with includeHeaders, the
  * headers as ARRAY<STRUCT<key, value>> (NULL when the record has none).
  * Columns the plan does not read (sp_source_def.required) are not built:
- * they are made all null once per batch.
+ * they are made all null once per batch. When no batch outlives its
+ * task's pipeline, a read refills one batch of the source's pool
+ * (source_kafka_pool.c) rather than making batches in the task's arena.
  *
  * Threads: executor threads; each read has its own state. */
 #include "sql/source_kafka_int.h"
@@ -22,6 +24,7 @@ typedef struct kread {
     const bool *req; /* NULL: all */
     bool headers;
     int ncols;
+    sp_kafka_batch_pool *pool; /* NULL: batches made in a */
     spate_arena *a;
     sp_colbatch *b;
     int64_t rows; /* filled in b */
@@ -35,20 +38,23 @@ typedef struct kread {
 static bool need(const kread *r, int col) { return !r->req || r->req[col]; }
 
 /* A column the plan does not read, all null for rows rows (a nested one
- * as a boolean stand-in, as the nexmark source does). */
+ * as a boolean stand-in, as the nexmark source does). Bitmaps are sized
+ * for the batch's capacity, and a refilled batch's are reused (the one
+ * sp_colbatch_reset kept aside, the stand-in's values), so that refilling
+ * takes nothing more from its arena. */
 static void fill_null(sp_colbatch *b, sp_column *c, int64_t rows)
 {
-    size_t bytes = (size_t)(rows + 7) / 8;
-    c->validity = sp_colbatch_alloc(b, bytes ? bytes : 1);
-    memset(c->validity, 0, bytes ? bytes : 1);
+    size_t bytes = (size_t)(b->capacity + 7) / 8 + 1;
+    c->validity = c->spare_validity ? c->spare_validity : sp_colbatch_alloc(b, bytes);
+    memset(c->validity, 0, (size_t)(rows + 7) / 8);
     c->null_count = rows;
     if (sp_coltype_is_nested(c->type)) {
         c->type = SP_COL_BOOL;
         c->nchildren = 0;
         c->children = NULL;
         c->offsets = NULL;
-        c->values = sp_colbatch_alloc(b, bytes ? bytes : 1);
-        memset(c->values, 0, bytes ? bytes : 1);
+        c->values = sp_colbatch_alloc(b, bytes);
+        memset(c->values, 0, bytes);
         snprintf(c->format, sizeof c->format, "%s", sp_coltype_arrow_format(SP_COL_BOOL));
     } else if (sp_coltype_is_varlen(c->type)) {
         int32_t at = c->offsets[c->str_rows];
@@ -114,7 +120,9 @@ static void put_headers(sp_colbatch *b, int64_t row, const rd_kafka_message_t *m
 static bool on_message(const rd_kafka_message_t *m, void *ud)
 {
     kread *r = ud;
-    if (!r->b) r->b = sp_source_batch_new(r->s->def->schema, r->a, r->cap);
+    if (!r->b)
+        r->b = r->pool ? sp_kafka_batch_pool_take(r->pool)
+                       : sp_source_batch_new(r->s->def->schema, r->a, r->cap);
     sp_colbatch *b = r->b;
     int64_t row = r->rows;
     if (need(r, SP_KCOL_KEY)) put_bytes(b, SP_KCOL_KEY, row, m->key, m->key_len);
@@ -142,8 +150,9 @@ static bool on_message(const rd_kafka_message_t *m, void *ud)
 }
 
 spate_err sp_kafka_source_read_range(sp_source *s, void *reader, const sp_kafka_range *k,
-                                     bool include_headers, spate_arena *a, sp_source_emit_fn emit,
-                                     void *ud, sp_source_counters *c, char *errstr, size_t n)
+                                     bool include_headers, sp_kafka_batch_pool *pool,
+                                     spate_arena *a, sp_source_emit_fn emit, void *ud,
+                                     sp_source_counters *c, char *errstr, size_t n)
 {
     int64_t size = k->r.until_offset - k->r.from_offset;
     if (size <= 0) return SPATE_OK;
@@ -151,13 +160,14 @@ spate_err sp_kafka_source_read_range(sp_source *s, void *reader, const sp_kafka_
                .req = s->def->required,
                .headers = include_headers,
                .ncols = include_headers ? 8 : 7,
+               .pool = s->reuse_batches ? pool : NULL,
                .a = a,
                .cap = size < SP_SOURCE_BATCH_ROWS ? size : SP_SOURCE_BATCH_ROWS,
                .emit = emit,
                .ud = ud,
                .c = c};
     spate_err e = sp_kafka_reader_read_msgs(reader, k->slot, &k->r, on_message, &r, errstr, n);
-    if (r.stopped) return SPATE_ERR_USER;
-    if (e != SPATE_OK) return e;
-    return flush(&r) ? SPATE_OK : SPATE_ERR_USER;
+    if (e == SPATE_OK && !r.stopped && !flush(&r)) e = SPATE_ERR_USER;
+    if (r.pool && r.b) sp_kafka_batch_pool_give(r.pool, r.b);
+    return r.stopped ? SPATE_ERR_USER : e;
 }
