@@ -37,50 +37,17 @@ runs="${2:-${BENCH_RUNS:-3}}"
 orders="$root/bench/data/orders-5m.txt"
 count=5000000 partitions=64
 count4=250000
+prog=bench_kafka
 tmp="$(mktemp -d)"
-mock_pid=""
-cleanup() {
-  [ -z "$mock_pid" ] || kill "$mock_pid" 2>/dev/null || true
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
+# shellcheck source=bench/kafka_common.sh
+. "$root/bench/kafka_common.sh"
+trap kafka_cleanup EXIT
 
-for bin in spate bench/bench_kafka; do
-  [ -x "$build/$bin" ] || { echo "bench_kafka: $build/$bin not found: build first" >&2; exit 1; }
-done
-command -v kcat >/dev/null || { echo "bench_kafka: kcat not found (Debian: kcat)" >&2; exit 1; }
-if [ ! -s "$orders" ]; then
-  mkdir -p "$(dirname "$orders")"
-  "$build/spate" gen orders --count "$count" --seed 1 >"$orders.tmp"
-  mv "$orders.tmp" "$orders"
-fi
+need_bins spate bench/bench_kafka
+orders_file "$orders" "$count"
 
-now() { date +%s.%N; }
-elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
-best_seconds() { sed -n "s/^RESULT name=$2 .*seconds=\([0-9.]*\).*/\1/p" "$1" | sort -g | head -n 1; }
-rate() { awk -v n="${2:-$count}" -v s="$1" 'BEGIN { printf "%.2f", n / s / 1e6 }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
-meets() { awk -v r="$1" -v t="$2" 'BEGIN { print (r >= t) ? "meets" : "BELOW" }'; }
-high() { "$build/bench/bench_kafka" offsets "$boot" "$1" | sed -n 's/.* high=\([0-9]*\).*/\1/p'; }
-
-"$build/spate" kafka-mock --brokers 3 --topic "orders:$partitions" --topic orders4:4 --topic empty4:4 --topic counts:1 \
-  --topic "kcat_out:$partitions" --topic "spate_out:$partitions" \
-  </dev/null >"$tmp/mock.out" 2>"$tmp/mock.err" &
-mock_pid=$!
-for _ in $(seq 100); do [ -s "$tmp/mock.out" ] && break; sleep 0.1; done
-boot="$(head -n 1 "$tmp/mock.out")"
-[ -n "$boot" ] || { echo "bench_kafka: spate kafka-mock did not start" >&2; exit 1; }
-
-# load TOPIC COUNT: the first COUNT orders of $orders into TOPIC, checked whole.
-load() {
-  echo "== loading $2 orders into topic $1 at $boot"
-  t0="$(now)"
-  "$build/spate" gen orders --kafka "$boot" --topic "$1" --count "$2" --seed 1 --quiet
-  echo "spate gen orders --kafka: $(elapsed "$t0" "$(now)") s"
-  "$build/bench/bench_kafka" offsets "$boot" "$1" | tee "$tmp/offsets.txt"
-  grep -q "low=0 high=$2\$" "$tmp/offsets.txt" ||
-    { echo "bench_kafka: topic $1 does not hold the $2 orders" >&2; exit 1; }
-}
+start_mock --brokers 3 --topic "orders:$partitions" --topic orders4:4 --topic empty4:4 --topic counts:1 \
+  --topic "kcat_out:$partitions" --topic "spate_out:$partitions"
 load orders "$count"
 load orders4 "$count4"
 
@@ -88,13 +55,9 @@ load orders4 "$count4"
 # (local[*] and local[1]) RESULT lines for TOPIC to $tmp/a.txt, names
 # suffixed with SUFFIX.
 pipeline_runs() {
-  local topic="$1" n_rec="$2" parts="$3" sfx="$4" n
+  local topic="$1" n_rec="$2" parts="$3" sfx="$4"
   local cache=spate.streaming.kafka.consumer.cache.maxCapacity=$parts
-  t0="$(now)"
-  n="$(kcat -C -b "$boot" -t "$topic" -o beginning -e -q -c "$n_rec" | wc -l)"
-  t1="$(now)"
-  [ "$n" -eq "$n_rec" ] || { echo "bench_kafka: kcat -C read $n of $n_rec records" >&2; exit 1; }
-  echo "RESULT name=kcat_consume$sfx seconds=$(elapsed "$t0" "$t1") records=$n" | tee -a "$tmp/a.txt"
+  kcat_consume "$topic" "$n_rec" "kcat_consume$sfx" | tee -a "$tmp/a.txt"
   "$build/bench/bench_kafka" pipeline "$boot" "$topic" counts "$n_rec" "$parts" 10 "$cache" |
     sed "s/name=spate_kafka_pipeline/&$sfx/" | tee -a "$tmp/a.txt"
   "$build/bench/bench_kafka" pipeline "$boot" "$topic" counts "$n_rec" "$parts" 10 "$cache" \

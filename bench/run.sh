@@ -110,6 +110,7 @@ echo "== mapWithState with 1 M and 10 M live keys (bench_state)"
 echo
 "$root/bench/bench_kafka.sh" "$build" "$runs" | tee "$tmp/kafka.txt" ||
   echo "run.sh: bench_kafka.sh failed"
+"$root/bench/bench_sql_kafka.sh" "$build" "$runs" | tee -a "$tmp/kafka.txt" || echo "run.sh: bench_sql_kafka.sh failed"
 
 echo
 echo "== receiver write-ahead log (bench_wal)"
@@ -154,7 +155,7 @@ r="$(sed -n 's/^RESULT name=window_ratio ratio=\([0-9.]*\).*/\1/p' "$tmp/window.
 done
 r="$(sed -n 's/^RESULT name=state_checkpoint.* ratio=\([0-9.]*\).*/\1/p' "$tmp/state.txt")"
 [ -z "$r" ] || echo "state checkpoint: the delta is ${r}x faster than a full snapshot ($(meets "$r" 20) the 20x target)"
-grep '^kafka summary' "$tmp/kafka.txt" || true
+grep -E '^(sql )?kafka summary' "$tmp/kafka.txt" || true
 grep '^wal summary' "$tmp/wal.txt" || true
 grep '^columnar summary' "$tmp/columnar.txt" || true
 sed -n '/^== summary (spate sql)/,$p' "$tmp/sql.txt" | tail -n +2 || true
