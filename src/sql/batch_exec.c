@@ -76,16 +76,22 @@ static bool aggregate_batch(part1 *p, const sp_colbatch *b, sp_sql_eval_ctx *ctx
                             sizeof ctx->error);
 }
 
-static bool emit1(sp_colbatch *b, void *ud)
+/* Rows [from, from + n) of b (all of b when n is its length) through the
+ * input's steps and pre, into the aggregate, the join's stage 1, the kept
+ * output or the consumer. */
+static bool run_rows(part1 *p, sp_colbatch *b, int64_t from, int64_t n)
 {
-    part1 *p = ud;
     run *r = p->r;
-    if (atomic_load(&r->failed)) return false;
-    r->stats[p->part].rows += b->length;
     bool agg = r->ph->agg != NULL, sjoin = r->ph->sjoin != NULL;
     bool keep = sjoin || (!agg && !r->env->consume);
     spate_arena *a = keep ? r->arenas[p->part] : p->scratch;
     sp_arena_mark mark = sp_arena_get_mark(a);
+    if (n < b->length) {
+        int32_t *sel = spate_arena_alloc(a, sizeof *sel * (size_t)n);
+        for (int64_t i = 0; i < n; i++)
+            sel[i] = (int32_t)(from + i);
+        b = sp_colbatch_take(b, sel, n, a);
+    }
     sp_sql_eval_ctx ctx = eval_ctx(r, a);
     ctx.event_time = &p->obs;
     int k = r->in->part_input ? r->in->part_input[p->part] : 0;
@@ -105,6 +111,24 @@ static bool emit1(sp_colbatch *b, void *ud)
     if (!ok) fail(r, ctx.error[0] ? ctx.error : "the batch failed");
     if (!keep) sp_arena_release(a, mark);
     return ok;
+}
+
+/* A source batch: an aggregation behind a window generate that multiplies
+ * rows (a sliding window) takes it agg_slice_rows rows at a time, so that
+ * each slice's exploded rows reuse the scratch memory the last slice
+ * released instead of touching fresh pages. */
+static bool emit1(sp_colbatch *b, void *ud)
+{
+    part1 *p = ud;
+    run *r = p->r;
+    if (atomic_load(&r->failed)) return false;
+    r->stats[p->part].rows += b->length;
+    int64_t slice = r->ph->agg ? r->ph->agg_slice_rows : 0;
+    if (!slice || b->length <= slice) return run_rows(p, b, 0, b->length);
+    for (int64_t from = 0; from < b->length; from += slice)
+        if (!run_rows(p, b, from, b->length - from < slice ? b->length - from : slice))
+            return false;
+    return true;
 }
 
 static void stage1_task(void *arg, int task, int thread)

@@ -280,6 +280,30 @@ static void agg_watermark_key(sp_physical *ph)
     }
 }
 
+/* The windows per row of p's sliding-window generate step
+ * (__window_starts(ts, size, slide, start) with constant size and slide),
+ * or 1. */
+static int64_t window_fanout(const sp_pipeline *p)
+{
+    for (int i = 0; i < p->nsteps; i++) {
+        const sp_sql_expr *g = p->steps[i].gen;
+        if (!g || g->kind != SP_SQL_E_FUNC || g->op != SP_SQL_F_WINDOW_STARTS) continue;
+        const sp_sql_expr *size = g->children[1], *slide = g->children[2];
+        if (size->kind == SP_SQL_E_LITERAL && slide->kind == SP_SQL_E_LITERAL &&
+            !size->lit.is_null && !slide->lit.is_null && slide->lit.i > 0)
+            return (size->lit.i + slide->lit.i - 1) / slide->lit.i;
+    }
+    return 1;
+}
+
+static void agg_slices(sp_physical *ph)
+{
+    int64_t fanout = window_fanout(&ph->pre);
+    for (int i = 0; i < ph->ninputs; i++)
+        if (window_fanout(&ph->inputs[i].pre) > fanout) fanout = window_fanout(&ph->inputs[i].pre);
+    ph->agg_slice_rows = ph->agg && fanout >= 8 ? (65536 + fanout - 1) / fanout : 0;
+}
+
 bool sp_physical_plan(sp_physical *ph, const sp_plan *plan, spate_arena *a, char *err,
                       size_t err_size)
 {
@@ -311,6 +335,7 @@ bool sp_physical_plan(sp_physical *ph, const sp_plan *plan, spate_arena *a, char
     ph->scan_required = ph->inputs[0].scan_required;
     collect_watermarks(ph, a);
     agg_watermark_key(ph);
+    agg_slices(ph);
     return true;
 }
 

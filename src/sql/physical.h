@@ -83,6 +83,10 @@ typedef struct sp_physical {
      * the other groups' key (batch_session.c). */
     bool session;
     int session_start_key, session_end_key;
+    /* An aggregation over a sliding window's generate (each row in
+     * size / slide windows): stage 1 runs source batches this many rows at
+     * a time (about 64 Ki exploded rows); 0: whole batches. */
+    int64_t agg_slice_rows;
     /* A join of two streams, or NULL (then agg may be set). */
     const sp_sjoin_spec *sjoin;
 } sp_physical;
