@@ -119,8 +119,53 @@ static sp_colbatch *generate_outer(const sp_colbatch *in, const sp_column *x, bo
     return sp_colbatch_view(a, total, nc, cols, nm);
 }
 
+/* A column of rows rows, all NULL, of c's (flat) type, over zero: zeroed
+ * memory big enough for any flat column's buffers of that many rows. */
+static sp_column null_column(const sp_column *c, int64_t rows, void *zero)
+{
+    sp_column z = *c;
+    z.values = zero;
+    z.validity = zero;
+    z.offsets = zero;
+    z.chars = zero;
+    z.null_count = rows;
+    z.chars_cap = 0;
+    z.str_rows = rows;
+    z.spare_validity = NULL;
+    z.capacity = rows;
+    return z;
+}
+
+/* in's rows sel (total of them), the columns keep marks copied, the others
+ * (a flat column nothing downstream reads) NULL columns sharing one zeroed
+ * buffer: a sliding window's generate repeats each row hundreds of times,
+ * and copying columns no step reads was most of its cost. keep NULL: all. */
+static sp_colbatch *take_kept(const sp_colbatch *in, const int32_t *sel, int64_t total,
+                              const bool *keep, spate_arena *a)
+{
+    int nk = 0;
+    const sp_column **cols = spate_arena_alloc(a, sizeof *cols * (size_t)(in->ncols + 1));
+    for (int c = 0; c < in->ncols; c++) {
+        bool nested = in->cols[c].nchildren > 0;
+        if (!keep || keep[c] || nested) cols[nk++] = &in->cols[c];
+    }
+    if (nk == in->ncols) return sp_colbatch_take(in, sel, total, a);
+    sp_colbatch *kept =
+        sp_colbatch_take(sp_colbatch_view(a, in->length, nk, cols, NULL), sel, total, a);
+    size_t bytes = (size_t)(total + 1) * 16;
+    void *zero = spate_arena_alloc(a, bytes);
+    memset(zero, 0, bytes);
+    sp_column *nulls = spate_arena_alloc(a, sizeof *nulls * (size_t)(in->ncols + 1));
+    for (int c = 0, k = 0; c < in->ncols; c++) {
+        bool copied = !keep || keep[c] || in->cols[c].nchildren > 0;
+        if (!copied) nulls[c] = null_column(&in->cols[c], total, zero);
+        cols[c] = copied ? &kept->cols[k++] : &nulls[c];
+    }
+    return sp_colbatch_view(a, total, in->ncols, cols, NULL);
+}
+
 sp_colbatch *sp_sql_generate(const sp_colbatch *in, const sp_column *x, bool pos, bool outer,
-                             const char *const *names, spate_arena *a)
+                             const char *const *names, const bool *keep, spate_arena *a)
 {
     if (x->type != SP_COL_LIST && x->type != SP_COL_MAP) /* a NULL cast to ARRAY: no rows */
         return no_rows(in, pos, names, a);
@@ -143,7 +188,7 @@ sp_colbatch *sp_sql_generate(const sp_colbatch *in, const sp_column *x, bool pos
         }
     }
     if (p) sp_colbatch_set_length(p, total);
-    sp_colbatch *t = sp_colbatch_take(in, sel, total, a);
+    sp_colbatch *t = take_kept(in, sel, total, keep, a);
     bool map = x->type == SP_COL_MAP, same = contiguous(x, n);
     int ngen = (pos ? 1 : 0) + (map ? 2 : 1), nc = in->ncols + ngen;
     const sp_column **cols = spate_arena_alloc(a, sizeof *cols * (size_t)nc);

@@ -14,8 +14,9 @@
  * columns, then [pos INT when pos], then the element (list) or key and
  * value (map), named names[0..) (pos's name first). outer (explode_outer):
  * a NULL or empty collection gives one row whose generated columns are
- * NULL. Made in a. */
+ * NULL. keep (NULL: all) marks the columns of in that later steps read:
+ * the others may come out as NULL columns instead of copies. Made in a. */
 sp_colbatch *sp_sql_generate(const sp_colbatch *in, const sp_column *x, bool pos, bool outer,
-                             const char *const *names, spate_arena *a);
+                             const char *const *names, const bool *keep, spate_arena *a);
 
 #endif

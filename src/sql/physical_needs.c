@@ -48,8 +48,9 @@ static int pipeline_width(const sp_pipeline *p, int w)
     return w;
 }
 
-/* Carries need (w wide) from p's output down to its input, in place. */
-static void carry(const sp_pipeline *p, bool *need, int w, spate_arena *a)
+/* Carries need (w wide) from p's output down to its input, in place; a
+ * generate step keeps which of its input columns are needed after it. */
+static void carry(sp_pipeline *p, bool *need, int w, spate_arena *a)
 {
     bool *below = spate_arena_alloc(a, (size_t)w + 1);
     for (int i = p->nsteps - 1; i >= 0; i--) {
@@ -67,6 +68,9 @@ static void carry(const sp_pipeline *p, bool *need, int w, spate_arena *a)
             need_below_join(st->join, need, below, w, a);
         } else if (st->gen) { /* the input's columns pass through, the collection is read */
             memcpy(below, need, (size_t)st->gen_in);
+            bool *keep = spate_arena_alloc(a, (size_t)st->gen_in + 1);
+            memcpy(keep, need, (size_t)st->gen_in);
+            p->steps[i].gen_keep = keep;
             mark_columns(st->gen, below, w);
         } else {
             for (int k = 0; k < st->nexprs; k++)

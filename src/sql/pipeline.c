@@ -103,7 +103,8 @@ static sp_colbatch *run_project(const sp_pipe_step *s, sp_colbatch *b, sp_sql_ev
 static sp_colbatch *run_generate(const sp_pipe_step *s, sp_colbatch *b, sp_sql_eval_ctx *ctx)
 {
     sp_column *x = sp_sql_expr_eval(s->gen, b, ctx);
-    return x ? sp_sql_generate(b, x, s->gen_pos, s->gen_outer, s->names, ctx->arena) : NULL;
+    return x ? sp_sql_generate(b, x, s->gen_pos, s->gen_outer, s->names, s->gen_keep, ctx->arena)
+             : NULL;
 }
 
 sp_colbatch *sp_pipeline_run(const sp_pipeline *p, sp_colbatch *b, sp_sql_eval_ctx *ctx)

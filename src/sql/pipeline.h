@@ -29,8 +29,9 @@ typedef struct sp_pipe_step {
     const sp_join_spec *join; /* a join's probe: the table is ctx->joins[join->index] */
     sp_sql_expr *gen;         /* explode / posexplode (generate.h): the collection */
     bool gen_pos, gen_outer;
-    int gen_in;        /* the generate's input columns (its output: them, then the generated) */
-    const sp_plan *wm; /* a WATERMARK node: records column wm_col's event times, passes rows */
+    int gen_in;           /* the generate's input columns (its output: them, then the generated) */
+    const bool *gen_keep; /* which of them later steps read (physical_needs.c); NULL: all */
+    const sp_plan *wm;    /* a WATERMARK node: records column wm_col's event times, passes rows */
     int wm_col;
 } sp_pipe_step;
 

@@ -268,6 +268,50 @@ Test(sql_expr_nested, unsupported_uses_fail_cleanly)
     check(cs, sizeof cs / sizeof cs[0]);
 }
 
+/* Columns no later step reads (keep false) come out as NULL columns of
+ * their type instead of copies; the kept ones and the generated ones as
+ * before. */
+Test(sql_expr_nested, generate_leaves_unread_columns_null)
+{
+    spate_arena *a = spate_arena_new();
+    static const sp_coltree i64 = {.spec = {.type = SP_COL_I64}};
+    sp_coltree t[] = {{.spec = {.type = SP_COL_I32}},
+                      {.spec = {.type = SP_COL_UTF8}},
+                      {.spec = {.type = SP_COL_LIST}, .nchildren = 1, .children = &i64}};
+    sp_colbatch *b = sp_colbatch_new_tree(a, 3, t, NULL, 2);
+    sp_column *l = &b->cols[2];
+    for (int r = 0; r < 2; r++) {
+        sp_column_i32(&b->cols[0])[r] = 7 + r;
+        sp_column_append_str(b, 1, r ? "bee" : "ay", r ? 3 : 2);
+        int64_t f = sp_col_list_begin(b, l, 3);
+        for (int k = 0; k < 3; k++)
+            sp_column_i64(&l->children[0])[f + k] = 10 * r + k;
+        sp_col_list_end(l, 3);
+    }
+    sp_colbatch_set_length(b, 2);
+    const char *names[] = {"col"};
+    const bool keep[][3] = {{false, true, false}, {true, false, false}};
+    for (int v = 0; v < 2; v++) {
+        sp_colbatch *g = sp_sql_generate(b, l, false, false, names, keep[v], a);
+        cr_assert_eq(g->length, 6);
+        cr_assert_eq(g->ncols, 4);
+        for (int r = 0; r < 6; r++) {
+            const sp_column *sc = &g->cols[1];
+            size_t n = (size_t)(sc->offsets[r + 1] - sc->offsets[r]);
+            const char *str = sc->chars + sc->offsets[r];
+            cr_expect_eq(sp_column_valid(&g->cols[0], r), keep[v][0]);
+            cr_expect_eq(sp_column_valid(&g->cols[1], r), keep[v][1]);
+            if (keep[v][0]) cr_expect_eq(sp_column_i32(&g->cols[0])[r], 7 + r / 3);
+            if (keep[v][1])
+                cr_expect(n == (r < 3 ? 2u : 3u) && !memcmp(str, r < 3 ? "ay" : "bee", n));
+            if (!keep[v][1]) cr_expect_eq(n, 0);
+            cr_expect_eq(sp_column_i64(&g->cols[3])[r], 10 * (r / 3) + r % 3);
+        }
+        cr_expect_str_eq(g->cols[1].name, b->cols[1].name);
+    }
+    spate_arena_destroy(a);
+}
+
 /* A null list row that still holds elements (allowed by Arrow) is skipped:
  * the elements are gathered instead of viewed. */
 Test(sql_expr_nested, generate_skips_null_rows_holding_elements)
@@ -288,7 +332,7 @@ Test(sql_expr_nested, generate_skips_null_rows_holding_elements)
     sp_col_set_null(b, l, 1);
     sp_colbatch_set_length(b, 3);
     const char *names[] = {"pos", "col"};
-    sp_colbatch *g = sp_sql_generate(b, l, true, false, names, a);
+    sp_colbatch *g = sp_sql_generate(b, l, true, false, names, NULL, a);
     cr_assert_eq(g->length, 4);
     cr_assert_eq(g->ncols, 4);
     static const int32_t id[] = {0, 0, 2, 2}, pos[] = {0, 1, 0, 1};
