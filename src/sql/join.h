@@ -50,6 +50,10 @@ typedef struct sp_join_table sp_join_table;
  * streams, a full outer join). */
 const sp_plan *sp_join_probe_child(const sp_plan *j, char *err, size_t err_size);
 
+/* Where e's columns come from, over a join's columns (nleft of them on
+ * the left): bit 1 the left side, bit 2 the right, 0 none. */
+int sp_join_expr_sides(const sp_sql_expr *e, int nleft);
+
 /* A copy of e (made in a) whose column ordinals below nleft move by
  * left_shift and the others by right_shift: a join condition over another
  * column order. */

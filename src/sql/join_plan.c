@@ -34,14 +34,12 @@ const sp_plan *sp_join_probe_child(const sp_plan *j, char *err, size_t err_size)
     return NULL;
 }
 
-/* Where e's columns come from: bit 1 the left side (ordinal < nleft), bit
- * 2 the right. */
-static int sides(const sp_sql_expr *e, int nleft)
+int sp_join_expr_sides(const sp_sql_expr *e, int nleft)
 {
     if (e->kind == SP_SQL_E_COLUMN) return e->ordinal < nleft ? 1 : 2;
     int s = 0;
     for (int i = 0; i < e->nchildren; i++)
-        s |= sides(e->children[i], nleft);
+        s |= sp_join_expr_sides(e->children[i], nleft);
     return s;
 }
 
@@ -78,7 +76,7 @@ static void split(spate_arena *a, sp_sql_expr *cond, int nleft, conjuncts *c)
               (cond->op == SP_SQL_CMP_EQ || cond->op == SP_SQL_CMP_EQ_NULL_SAFE);
     if (eq) {
         sp_sql_expr *x = cond->children[0], *y = cond->children[1];
-        int sx = sides(x, nleft), sy = sides(y, nleft);
+        int sx = sp_join_expr_sides(x, nleft), sy = sp_join_expr_sides(y, nleft);
         if ((sx == 1 && sy == 2) || (sx == 2 && sy == 1)) {
             c->null_safe[c->nkeys] = cond->op == SP_SQL_CMP_EQ_NULL_SAFE;
             c->left_keys[c->nkeys] = sx == 1 ? x : y;

@@ -189,16 +189,6 @@ const char *sp_sjoin_check(const sp_plan *j, char *buf, size_t n)
     return buf;
 }
 
-/* Where e's columns come from: bit 1 the left side, bit 2 the right. */
-static int sides_of(const sp_sql_expr *e, int nleft)
-{
-    if (e->kind == SP_SQL_E_COLUMN) return e->ordinal < nleft ? 1 : 2;
-    int s = 0;
-    for (int i = 0; i < e->nchildren; i++)
-        s |= sides_of(e->children[i], nleft);
-    return s;
-}
-
 /* Adds conjunct e to *to (AND). */
 static void and_into(spate_arena *a, sp_sql_expr **to, sp_sql_expr *e)
 {
@@ -213,7 +203,7 @@ static void split_side_filters(const sp_sjoin_spec *s, sp_sql_expr *e, spate_are
         split_side_filters(s, e->children[1], a, pushed);
         return;
     }
-    int nleft = s->ncols[SP_SJ_LEFT], from = sides_of(e, nleft);
+    int nleft = s->ncols[SP_SJ_LEFT], from = sp_join_expr_sides(e, nleft);
     bool inner = s->kind == SP_JOIN_INNER;
     if (from == 1 && (inner || s->kind == SP_JOIN_LEFT_OUTER || s->kind == SP_JOIN_LEFT_SEMI))
         and_into(a, &pushed[SP_SJ_LEFT], e);
