@@ -47,6 +47,9 @@ def test_streaming_tab_draws_and_grows(example, tmp_path):
         assert "Running batches of 200 ms" in got["summary"]
         assert got["ops"] == ["foreachRDD"]
         assert (tmp_path / "streaming.png").stat().st_size > 10000
+        # the Executors tab: one row per executor thread, tasks counted live
+        assert got["tasksBefore"] > 0 and got["threads"] >= 1, got
+        assert (tmp_path / "executors.png").stat().st_size > 10000
         proc.wait_for("a completed batch", lambda: listener_batches(proc))
     finally:
         rc = proc.stop()

@@ -1,7 +1,8 @@
 // ui_browser.mjs - opens one tab of spate's web UI in headless Chromium
 // (Debian's, through playwright-core from bench/node_modules), waits until
 // its charts draw points and its table grows, saves a screenshot, and
-// prints what it saw as JSON. Driven by test_ui_browser.py.
+// prints what it saw as JSON (the streaming tab, then its batch page and the
+// Executors tab). Driven by test_ui_browser.py.
 //   node ui_browser.mjs BASE_URL streaming|queries OUT_DIR
 import { createRequire } from "node:module";
 
@@ -33,6 +34,15 @@ try {
     await wait(() => document.querySelectorAll("#ops tbody tr").length > 0);
     result.ops = await page.$$eval("#ops tbody tr td:nth-child(2)", (tds) => tds.map((t) => t.textContent));
     await page.screenshot({ path: `${out}/streaming-batch.png`, fullPage: true });
+    // the Executors tab: the executor's completed tasks grow with the batches
+    await page.goto(`${base}/executors/`);
+    const done = () => Number(document.querySelector("#executors tbody tr td:nth-child(8)")?.textContent || 0);
+    await wait(`(${done})() > 0`);
+    result.tasksBefore = await page.evaluate(done);
+    await wait((n) => Number(document.querySelector("#executors tbody tr td:nth-child(8)").textContent) > n,
+      result.tasksBefore);
+    result.threads = await rowCount("#threads tbody tr");
+    await page.screenshot({ path: `${out}/executors.png`, fullPage: true });
   } else {
     await page.goto(`${base}/StreamingQuery/`);
     await wait(() => [...document.querySelectorAll("#charts > div")].every((d) => Number(d.dataset.points) >= 3));
