@@ -2,8 +2,9 @@
  * a session's), the mutex guarding the model and the HTTP server serving
  * it (libmicrohttpd, one internal thread).
  *
- * Threads: the engine's listener callbacks and the server's thread take mu
- * around every use of the model; start and stop are called by the hooks
+ * Threads: the server's thread takes mu around every use of the model; the
+ * engine's listener callbacks post their events (sp_ui_post), which never
+ * waits for the server; start and stop are called by the hooks
  * (ui_hooks.c) on the threads stream/ui_hook.h and sql/ui_hook.h name. */
 #ifndef SP_UI_APP_H
 #define SP_UI_APP_H
@@ -13,6 +14,7 @@
 #include <spate/core.h>
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 
 struct MHD_Daemon;
@@ -41,8 +43,31 @@ typedef struct sp_ui_cached {
     int64_t at_ms;
 } sp_ui_cached;
 
+/* ui_events.c: one engine event on its way into the model (what it
+ * carries is owned by it). */
+typedef enum sp_ui_event_kind {
+    SP_UI_EV_SUBMITTED, /* batch */
+    SP_UI_EV_STARTED,   /* t0 the batch's time, t1 its start */
+    SP_UI_EV_COMPLETED, /* batch */
+    SP_UI_EV_RECEIVER,  /* recv */
+    SP_UI_EV_PROGRESS,  /* run_id, progress */
+    SP_UI_EV_TERMINATED /* run_id, text (the exception or NULL), t0 the time */
+} sp_ui_event_kind;
+
+typedef struct sp_ui_event {
+    struct sp_ui_event *next;
+    sp_ui_event_kind kind;
+    sp_ui_batch batch;
+    sp_ui_receiver recv;
+    sp_ui_progress progress;
+    char *run_id, *text;
+    int64_t t0, t1;
+} sp_ui_event;
+
 typedef struct sp_ui_app {
     pthread_mutex_t mu;
+    /* events not applied to the model yet, newest first (ui_events.c) */
+    sp_ui_event *_Atomic pending;
     char id[48];
     char *name;
     sp_ui_appinfo info;
@@ -61,6 +86,15 @@ typedef struct sp_ui_app {
     bool server_tried;               /* a session starts it with its first query */
     sp_ui_cached cache[SP_UI_CACHE]; /* the server's thread's only */
 } sp_ui_app;
+
+/* A zeroed event of kind (calloc). */
+sp_ui_event *sp_ui_event_new(sp_ui_event_kind kind);
+/* Hands e to the model: pushed without a lock, then applied with every
+ * pending event when mu is free at once; otherwise it waits for the next
+ * sp_ui_drain. The engine's threads: never waits for the server. */
+void sp_ui_post(sp_ui_app *a, sp_ui_event *e);
+/* Applies and frees the pending events, oldest first. mu held. */
+void sp_ui_drain(sp_ui_app *a);
 
 /* A new app with conf's spate.app.name and spate.ui.* settings. */
 sp_ui_app *sp_ui_app_new(const spate_conf *conf, bool is_stream);

@@ -1,8 +1,8 @@
 /* ui_hooks.c - the hook tables the engine calls (stream/ui_hook.h,
  * sql/ui_hook.h): a context's UI hears its batches through an ordinary
  * listener, a session's through one more query listener; each callback
- * copies what it is given into the model under the app's mutex, on the
- * engine's thread, and returns. */
+ * copies what it is given into an event and posts it (ui_events.c), on the
+ * engine's thread, and returns without waiting for the server. */
 #include "ui/ui_app.h"
 
 #include "base/conf.h"
@@ -39,46 +39,44 @@ static sp_ui_batch batch_of(const spate_batch_info *info, sp_ui_input *in)
                          .ninputs = info->ninputs};
 }
 
-static void on_submitted(const spate_batch_info *info, void *ud)
+/* An event carrying a copy of info's batch. */
+static sp_ui_event *batch_event(sp_ui_event_kind kind, const spate_batch_info *info)
 {
-    sp_ui_app *a = ud;
     sp_ui_input *in = calloc((size_t)info->ninputs + 1, sizeof *in);
     if (!in) abort();
     sp_ui_batch b = batch_of(info, in);
-    pthread_mutex_lock(&a->mu);
-    sp_ui_stream_submitted(&a->stream, &b);
-    pthread_mutex_unlock(&a->mu);
+    sp_ui_event *e = sp_ui_event_new(kind);
+    e->batch = sp_ui_batch_copy(&b);
     free(in);
+    return e;
+}
+
+static void on_submitted(const spate_batch_info *info, void *ud)
+{
+    sp_ui_post(ud, batch_event(SP_UI_EV_SUBMITTED, info));
 }
 
 static void on_started(const spate_batch_info *info, void *ud)
 {
-    sp_ui_app *a = ud;
-    pthread_mutex_lock(&a->mu);
-    sp_ui_stream_started(&a->stream, info->batch_time_ms, info->processing_start_ms);
-    pthread_mutex_unlock(&a->mu);
+    sp_ui_event *e = sp_ui_event_new(SP_UI_EV_STARTED);
+    e->t0 = info->batch_time_ms;
+    e->t1 = info->processing_start_ms;
+    sp_ui_post(ud, e);
 }
 
 static void on_completed(const spate_batch_info *info, void *ud)
 {
-    sp_ui_app *a = ud;
-    sp_ui_input *in = calloc((size_t)info->ninputs + 1, sizeof *in);
-    if (!in) abort();
-    sp_ui_batch b = batch_of(info, in);
-    pthread_mutex_lock(&a->mu);
-    sp_ui_stream_completed(&a->stream, &b);
-    pthread_mutex_unlock(&a->mu);
-    free(in);
+    sp_ui_post(ud, batch_event(SP_UI_EV_COMPLETED, info));
 }
+
+static char *dup_or_null(const char *s) { return s ? strdup(s) : NULL; }
 
 static void on_receiver(const spate_receiver_info *r, void *ud)
 {
-    sp_ui_app *a = ud;
-    sp_ui_receiver x = {r->stream_id, (char *)r->name, r->active, (char *)r->last_error,
-                        r->last_error_time_ms};
-    pthread_mutex_lock(&a->mu);
-    sp_ui_stream_receiver(&a->stream, &x);
-    pthread_mutex_unlock(&a->mu);
+    sp_ui_event *e = sp_ui_event_new(SP_UI_EV_RECEIVER);
+    e->recv = (sp_ui_receiver){r->stream_id, dup_or_null(r->name), r->active,
+                               dup_or_null(r->last_error), r->last_error_time_ms};
+    sp_ui_post(ud, e);
 }
 
 static void *stream_start(spate_ctx *ctx)
@@ -125,7 +123,8 @@ typedef struct sql_ui {
 static void q_started(const char *id, const char *run_id, const char *name, void *ud)
 {
     sp_ui_app *a = ((sql_ui *)ud)->app;
-    pthread_mutex_lock(&a->mu);
+    pthread_mutex_lock(&a->mu); /* once per query: the server may start here */
+    sp_ui_drain(a);
     sp_ui_sql_started(&a->sql, id, run_id, name, sp_ui_now_ms());
     if (!a->server_tried) sp_ui_server_start(a); /* the session's first query */
     pthread_mutex_unlock(&a->mu);
@@ -133,7 +132,7 @@ static void q_started(const char *id, const char *run_id, const char *name, void
 
 static void q_progress(const sp_progress *p, void *ud)
 {
-    sp_ui_app *a = ((sql_ui *)ud)->app;
+    sp_ui_event *e = sp_ui_event_new(SP_UI_EV_PROGRESS);
     sp_ui_progress x = {.batch_id = p->batch_id,
                         .timestamp_ms = p->timestamp_ms,
                         .batch_duration_ms = p->batch_duration_ms,
@@ -148,19 +147,19 @@ static void q_progress(const sp_progress *p, void *ud)
         x.state_memory_bytes += p->state_ops[i].memory_used_bytes;
         x.rows_dropped_by_watermark += p->state_ops[i].num_rows_dropped_by_watermark;
     }
-    pthread_mutex_lock(&a->mu);
-    sp_ui_sql_progress(&a->sql, p->run_id, &x);
-    pthread_mutex_unlock(&a->mu);
-    free(x.json);
+    e->progress = x;
+    e->run_id = strdup(p->run_id);
+    sp_ui_post(((sql_ui *)ud)->app, e);
 }
 
 static void q_terminated(const char *id, const char *run_id, const char *exception, void *ud)
 {
     (void)id;
-    sp_ui_app *a = ((sql_ui *)ud)->app;
-    pthread_mutex_lock(&a->mu);
-    sp_ui_sql_terminated(&a->sql, run_id, exception, sp_ui_now_ms());
-    pthread_mutex_unlock(&a->mu);
+    sp_ui_event *e = sp_ui_event_new(SP_UI_EV_TERMINATED);
+    e->run_id = strdup(run_id);
+    e->text = dup_or_null(exception);
+    e->t0 = sp_ui_now_ms();
+    sp_ui_post(((sql_ui *)ud)->app, e);
 }
 
 static void *sql_attach(sp_session *s, const spate_conf *conf, const sp_query_listener **listener)

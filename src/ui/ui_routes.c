@@ -137,6 +137,7 @@ int sp_ui_route(sp_ui_app *a, const char *path, const char *status, char **body,
         (!strcmp(seg[4], "executors") || !strcmp(seg[4], "allexecutors")))
         return executors(a, body);
     pthread_mutex_lock(&a->mu);
+    sp_ui_drain(a); /* the engine's events since the last page */
     if (n < 0) {
         code = not_found(&b, "unknown path", NULL);
     } else if (n == 2 && !strcmp(seg[0], "metrics") && !strcmp(seg[1], "prometheus")) {

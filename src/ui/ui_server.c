@@ -67,6 +67,7 @@ void sp_ui_app_free(sp_ui_app *a)
 {
     if (!a) return;
     sp_ui_server_stop(a);
+    sp_ui_drain(a); /* the engine has stopped: nothing posts any more */
     if (a->is_stream)
         sp_ui_stream_free(&a->stream);
     else
