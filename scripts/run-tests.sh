@@ -30,7 +30,9 @@ if [ "$integration" -eq 1 ]; then
   echo "== integration tests ($build)"
   export SPATE_BUILD="$build"
   # An ASan build runs fewer kill -9 trials (tests/integration/trials.py).
-  if nm "$build/spate" 2>/dev/null | grep -q __asan_init; then export SPATE_SANITIZED=1; fi
+  # (grep reads all of nm's output: with -q it would stop early, and nm's
+  # SIGPIPE would fail the pipeline under pipefail.)
+  if nm "$build/spate" 2>/dev/null | grep __asan_init >/dev/null; then export SPATE_SANITIZED=1; fi
   cd "$root"
   # Debian's pytest lives with /usr/bin/python3, whatever python3 is first on PATH.
   /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/integration
