@@ -37,6 +37,13 @@ static spate_query *start(const char *sql, const char *ckpt)
     return api_start_memory(session, spate_session_sql(session, sql), "append", ckpt);
 }
 
+/* Two plain streams without watermarks, views l (k, v) and r (k, w). */
+static void plain_streams(spate_memory_stream **l, spate_memory_stream **r)
+{
+    *l = stream("l", "k INT, v INT", NULL, 0, NULL, NULL);
+    *r = stream("r", "k INT, w INT", NULL, 0, NULL, NULL);
+}
+
 static void expect_out(const char *rows)
 {
     char *got = api_sql_rows(session, "SELECT * FROM out");
@@ -189,10 +196,10 @@ Test(sql_stream_join, left_semi_outputs_each_left_row_once)
 
 Test(sql_stream_join, a_residual_condition_filters_pairs)
 {
-    spate_memory_stream *l = stream("l2", "k INT, v INT", NULL, 0, NULL, NULL);
-    spate_memory_stream *r = stream("r2", "k INT, w INT", NULL, 0, NULL, NULL);
-    spate_query *q = start("SELECT l2.k, v, w FROM STREAM(l2) JOIN STREAM(r2) "
-                           "ON l2.k = r2.k AND v < w",
+    spate_memory_stream *l, *r;
+    plain_streams(&l, &r);
+    spate_query *q = start("SELECT l.k, v, w FROM STREAM(l) JOIN STREAM(r) "
+                           "ON l.k = r.k AND v < w",
                            NULL);
     add(l, "1,5\n1,50\n2,7\n,1");
     add(r, "1,10\n2,3\n,9"); /* NULL keys match nothing */
@@ -252,8 +259,8 @@ Test(sql_stream_join, self_join_and_the_dataframe_api)
     expect_out("1,7;3,2");
     spate_query_stop(q);
 
-    spate_memory_stream *l = stream("l", "k INT, v INT", NULL, 0, NULL, NULL);
-    spate_memory_stream *r = stream("r", "k INT, w INT", NULL, 0, NULL, NULL);
+    spate_memory_stream *l, *r;
+    plain_streams(&l, &r);
     spate_dataframe *ldf = spate_memory_stream_to_df(l), *rdf = spate_memory_stream_to_df(r);
     q = api_start_memory(session, spate_dataframe_join(ldf, rdf, "l.k = r.k", "inner"), "append",
                          NULL);
@@ -282,8 +289,8 @@ Test(sql_stream_join, nested_columns_and_a_second_stateful_operator_are_refused)
  * outer join only the left side's conjuncts move; the others stay above. */
 Test(sql_stream_join, filters_above_the_join_keep_less_state)
 {
-    spate_memory_stream *l = stream("l", "k INT, v INT", NULL, 0, NULL, NULL);
-    spate_memory_stream *r = stream("r", "k INT, w INT", NULL, 0, NULL, NULL);
+    spate_memory_stream *l, *r;
+    plain_streams(&l, &r);
     spate_query *q = start("SELECT l.k, v, w FROM STREAM(l) JOIN STREAM(r) ON l.k = r.k "
                            "WHERE w > 5 AND v < 100 AND v + w <> 17",
                            NULL);
